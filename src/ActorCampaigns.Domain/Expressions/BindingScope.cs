@@ -1,0 +1,29 @@
+using ActorCampaigns.Domain.Profiles;
+
+namespace ActorCampaigns.Domain.Expressions;
+
+/// <summary>
+/// What an expression may refer to where it is written: attributes and population columns,
+/// variables, the channel activities its feedback predicates may name (null: none allowed),
+/// and whether <c>count(...)</c> aggregates are allowed (enrich columns only).
+/// </summary>
+public sealed record BindingScope(
+    IReadOnlyDictionary<string, ExprType> Columns,
+    IReadOnlyDictionary<string, ExprType> Variables,
+    IReadOnlySet<string>? FeedbackActivities = null,
+    bool AllowsAggregates = false)
+{
+    public static readonly IReadOnlyDictionary<string, ExprType> NoVariables = new Dictionary<string, ExprType>();
+
+    /// <summary>The profile attributes of <paramref name="schema"/>, plus population columns such as enrich results.</summary>
+    public static BindingScope ForProfiles(
+        ProfileSchema schema,
+        IReadOnlyDictionary<string, ExprType>? variables = null,
+        IEnumerable<KeyValuePair<string, ExprType>>? populationColumns = null)
+    {
+        var columns = schema.Attributes.ToDictionary(a => a.Name, a => ExprTypes.Of(a.Type), StringComparer.Ordinal);
+        foreach (var (name, type) in populationColumns ?? [])
+            columns[name] = type;
+        return new BindingScope(columns, variables ?? NoVariables);
+    }
+}

@@ -1,0 +1,50 @@
+namespace ActorCampaigns.Domain.Expressions;
+
+/// <summary>A type-checked expression: names resolved, every node typed. Compiled to SQL or evaluated in memory.</summary>
+public abstract record Bound(ExprType Type);
+
+/// <summary>A constant; values are string, long, double, bool, DateOnly, DateTime (UTC) or null.</summary>
+public sealed record BoundLiteral(ExprType Type, object? Value) : Bound(Type);
+
+/// <summary>A profile attribute or a column travelling with the population.</summary>
+public sealed record BoundColumn(ExprType Type, string Name) : Bound(Type);
+
+public sealed record BoundVariable(ExprType Type, string Name) : Bound(Type);
+
+/// <summary><c>now()</c>: the evaluation time of the context, the same for every row.</summary>
+public sealed record BoundNow() : Bound(ExprType.Timestamp);
+
+/// <summary>Midnight UTC of a date, so dates compare with timestamps.</summary>
+public sealed record BoundDateToTimestamp(Bound Operand) : Bound(ExprType.Timestamp);
+
+public enum UnaryOperator { Not, Negate }
+
+public sealed record BoundUnary(ExprType Type, UnaryOperator Operator, Bound Operand) : Bound(Type);
+
+public enum BinaryOperator { And, Or, Equal, NotEqual, Less, LessOrEqual, Greater, GreaterOrEqual, Add, Subtract, Multiply, Divide }
+
+public sealed record BoundBinary(ExprType Type, BinaryOperator Operator, Bound Left, Bound Right) : Bound(Type);
+
+public sealed record BoundIn(Bound Operand, IReadOnlyList<Bound> Items, bool Negated) : Bound(ExprType.Bool);
+
+public sealed record BoundBetween(Bound Operand, Bound Low, Bound High, bool Negated) : Bound(ExprType.Bool);
+
+/// <summary>SQL <c>like</c> with <c>%</c> and <c>_</c>, no escape character, case-insensitive for ASCII letters.</summary>
+public sealed record BoundLike(Bound Operand, Bound Pattern, bool Negated) : Bound(ExprType.Bool);
+
+public sealed record BoundIsNull(Bound Operand, bool Negated) : Bound(ExprType.Bool);
+
+public enum Function { Lower, Upper, Length, Contains, StartsWith, DaysAgo }
+
+public sealed record BoundCall(ExprType Type, Function Function, IReadOnlyList<Bound> Arguments) : Bound(Type);
+
+public enum FeedbackKind { Sent, Delivered, Opened, Clicked, Bounced, Unsubscribed }
+
+/// <summary>
+/// A feedback predicate such as <c>opened('mail', 'P7D')</c>: <see cref="Activity"/> is an activity id of this
+/// campaign or <c>*</c> for any campaign (null for <c>unsubscribed()</c>).
+/// </summary>
+public sealed record BoundFeedback(FeedbackKind Kind, string? Activity, TimeSpan? Window) : Bound(ExprType.Bool);
+
+/// <summary><c>count(feedback)</c>: how many such events the profile has; allowed in enrich columns only.</summary>
+public sealed record BoundFeedbackCount(BoundFeedback Feedback) : Bound(ExprType.Int);

@@ -1,0 +1,245 @@
+using System.Text;
+
+namespace ActorCampaigns.Domain.Expressions;
+
+/// <summary>A SQL boolean or value expression with its parameters, values encoded for the dialect.</summary>
+public sealed record CompiledSql(string Text, IReadOnlyList<KeyValuePair<string, object?>> Parameters);
+
+/// <summary>
+/// Compiles a bound expression to SQL. Every value, literal or variable, becomes a parameter; only
+/// validated column names and fixed keywords reach the text. Both dialects are written to give the
+/// same answers as <see cref="Evaluator"/>: <c>like</c>, <c>lower</c> and <c>upper</c> fold ASCII letters only,
+/// strings compare by code point, division by zero is null.
+/// </summary>
+public sealed class SqlCompiler
+{
+    private const string AsciiUpper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private const string AsciiLower = "abcdefghijklmnopqrstuvwxyz";
+
+    private readonly SqlDialect _dialect;
+    private readonly EvaluationContext _context;
+    private readonly Func<string, string> _column;
+    private readonly string _prefix;
+    private readonly List<KeyValuePair<string, object?>> _parameters = [];
+    private readonly StringBuilder _sql = new();
+
+    private SqlCompiler(SqlDialect dialect, EvaluationContext context, Func<string, string> column, string prefix)
+    {
+        _dialect = dialect;
+        _context = context;
+        _column = column;
+        _prefix = prefix;
+    }
+
+    /// <param name="column">SQL for a column name; by default the quoted name.</param>
+    /// <param name="parameterPrefix">Prefix of parameter names, so several compiled expressions can share a statement.</param>
+    public static CompiledSql Compile(Bound expression, SqlDialect dialect, EvaluationContext context,
+        Func<string, string>? column = null, string parameterPrefix = "f")
+    {
+        var compiler = new SqlCompiler(dialect, context, column ?? QuoteIdentifier, parameterPrefix);
+        compiler.Emit(expression);
+        return new CompiledSql(compiler._sql.ToString(), compiler._parameters);
+    }
+
+    /// <summary>Quotes a name already checked against <c>[A-Za-z][A-Za-z0-9_]*</c>.</summary>
+    public static string QuoteIdentifier(string name) =>
+        name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') && name.Length > 0
+            ? $"\"{name}\""
+            : throw new ArgumentException($"'{name}' is not a valid column name", nameof(name));
+
+    private void Emit(Bound node)
+    {
+        switch (node)
+        {
+            case BoundLiteral literal:
+                Value(literal.Type, literal.Value);
+                break;
+            case BoundColumn column:
+                _sql.Append(_column(column.Name));
+                break;
+            case BoundVariable variable:
+                Value(variable.Type, _context.Variables.GetValueOrDefault(variable.Name));
+                break;
+            case BoundNow:
+                Value(ExprType.Timestamp, _context.Now);
+                break;
+            case BoundDateToTimestamp promote:
+                if (_dialect == SqlDialect.Sqlite)
+                    Wrap("(", promote.Operand, $" * {SqlValues.MicrosecondsPerDay})");
+                else
+                    Wrap("(CAST(", promote.Operand, " AS timestamp) AT TIME ZONE 'UTC')");
+                break;
+            case BoundUnary unary:
+                Wrap(unary.Operator == UnaryOperator.Not ? "(NOT " : "(-", unary.Operand, ")");
+                break;
+            case BoundBinary binary:
+                EmitBinary(binary);
+                break;
+            case BoundIn @in:
+                _sql.Append('(');
+                EmitCollated(@in.Operand);
+                _sql.Append(@in.Negated ? " NOT IN (" : " IN (");
+                for (var i = 0; i < @in.Items.Count; i++)
+                {
+                    if (i > 0)
+                        _sql.Append(", ");
+                    Emit(@in.Items[i]);
+                }
+                _sql.Append("))");
+                break;
+            case BoundBetween between:
+                _sql.Append('(');
+                EmitCollated(between.Operand);
+                _sql.Append(between.Negated ? " NOT BETWEEN " : " BETWEEN ");
+                Emit(between.Low);
+                _sql.Append(" AND ");
+                Emit(between.High);
+                _sql.Append(')');
+                break;
+            case BoundLike like:
+                _sql.Append('(');
+                EmitAsciiLower(like.Operand);
+                _sql.Append(like.Negated ? " NOT LIKE " : " LIKE ");
+                EmitAsciiLower(like.Pattern);
+                _sql.Append(_dialect == SqlDialect.PostgreSql ? " ESCAPE '')" : ")");
+                break;
+            case BoundIsNull isNull:
+                Wrap("(", isNull.Operand, isNull.Negated ? " IS NOT NULL)" : " IS NULL)");
+                break;
+            case BoundCall call:
+                EmitCall(call);
+                break;
+            case BoundFeedback or BoundFeedbackCount:
+                throw new NotSupportedException("feedback predicates are evaluated against feedback events by the engine (issue #4), not compiled over profiles");
+            default:
+                throw new ArgumentOutOfRangeException(nameof(node));
+        }
+    }
+
+    private void EmitBinary(BoundBinary binary)
+    {
+        var op = binary.Operator switch
+        {
+            BinaryOperator.And => " AND ",
+            BinaryOperator.Or => " OR ",
+            BinaryOperator.Equal => " = ",
+            BinaryOperator.NotEqual => " <> ",
+            BinaryOperator.Less => " < ",
+            BinaryOperator.LessOrEqual => " <= ",
+            BinaryOperator.Greater => " > ",
+            BinaryOperator.GreaterOrEqual => " >= ",
+            BinaryOperator.Add => " + ",
+            BinaryOperator.Subtract => " - ",
+            BinaryOperator.Multiply => " * ",
+            _ => " / ",
+        };
+        _sql.Append('(');
+        if (binary.Operator is BinaryOperator.Divide)
+        {
+            Emit(binary.Left);
+            Wrap(" / NULLIF(", binary.Right, ", 0)");
+        }
+        else
+        {
+            EmitCollated(binary.Left);
+            _sql.Append(op);
+            Emit(binary.Right);
+        }
+        _sql.Append(')');
+    }
+
+    private void EmitCall(BoundCall call)
+    {
+        var args = call.Arguments;
+        var pg = _dialect == SqlDialect.PostgreSql;
+        switch (call.Function)
+        {
+            case Function.Lower:
+                EmitAsciiLower(args[0]);
+                break;
+            case Function.Upper:
+                if (pg)
+                    Wrap("translate(", args[0], $", '{AsciiLower}', '{AsciiUpper}')");
+                else
+                    Wrap("upper(", args[0], ")");
+                break;
+            case Function.Length:
+                Wrap("length(", args[0], ")");
+                break;
+            case Function.Contains:
+                Wrap(pg ? "(strpos(" : "(instr(", args[0], ", ");
+                Wrap("", args[1], ") > 0)");
+                break;
+            case Function.StartsWith:
+                if (pg)
+                {
+                    Wrap("starts_with(", args[0], ", ");
+                    Wrap("", args[1], ")");
+                }
+                else
+                {
+                    Wrap("(substr(", args[0], ", 1, length(");
+                    Wrap("", args[1], ")) = ");
+                    Emit(args[1]);
+                    _sql.Append(')');
+                }
+                break;
+            case Function.DaysAgo:
+                _sql.Append('(');
+                Value(ExprType.Timestamp, _context.Now);
+                if (pg)
+                    Wrap(" - INTERVAL '1 second' * (", args[0], " * 86400))");
+                else
+                    Wrap(" - (", args[0], $") * {SqlValues.MicrosecondsPerDay})");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(call));
+        }
+    }
+
+    /// <summary>PostgreSQL compares text by the database collation; "C" gives code-point order as SQLite and the evaluator do.</summary>
+    private void EmitCollated(Bound operand)
+    {
+        Emit(operand);
+        if (_dialect == SqlDialect.PostgreSql && operand.Type == ExprType.String)
+            _sql.Append(" COLLATE \"C\"");
+    }
+
+    /// <summary>SQLite's lower() and LIKE fold ASCII only; PostgreSQL is made to do the same with translate().</summary>
+    private void EmitAsciiLower(Bound operand)
+    {
+        if (_dialect == SqlDialect.PostgreSql)
+            Wrap("translate(", operand, $", '{AsciiUpper}', '{AsciiLower}')");
+        else
+            Wrap("lower(", operand, ")");
+    }
+
+    private void Wrap(string before, Bound operand, string after)
+    {
+        _sql.Append(before);
+        Emit(operand);
+        _sql.Append(after);
+    }
+
+    private void Value(ExprType type, object? value)
+    {
+        if (value is null)
+        {
+            _sql.Append(_dialect == SqlDialect.PostgreSql && type != ExprType.Null ? $"CAST(NULL AS {PostgresType(type)})" : "NULL");
+            return;
+        }
+        var name = $"@{_prefix}{_parameters.Count}";
+        _parameters.Add(new(name, SqlValues.Encode(_dialect, value)));
+        _sql.Append(_dialect == SqlDialect.PostgreSql ? $"CAST({name} AS {PostgresType(type)})" : name);
+    }
+
+    public static string PostgresType(ExprType type) => type switch
+    {
+        ExprType.Bool => "boolean",
+        ExprType.Int => "bigint",
+        ExprType.Number => "double precision",
+        ExprType.Date => "date",
+        ExprType.Timestamp => "timestamptz",
+        _ => "text",
+    };
+}
