@@ -1,0 +1,50 @@
+using System.Text.Json.Serialization;
+
+namespace ActorCampaigns.Domain.Campaigns;
+
+/// <summary>A campaign as users write it (contract section 2): activities on a canvas joined by transitions.</summary>
+public sealed record CampaignDocument(
+    string Name,
+    string? Description,
+    Schedule Schedule,
+    IReadOnlyDictionary<string, VariableValue> Variables,
+    IReadOnlyList<Activity> Activities,
+    IReadOnlyList<Transition> Transitions);
+
+/// <summary>An edge of the canvas: the population leaving <see cref="From"/> by <see cref="Port"/> enters <see cref="To"/>.</summary>
+public sealed record Transition(string From, string Port, string To)
+{
+    public const string DefaultPort = "out";
+}
+
+/// <summary>A campaign variable: a string, a whole number, a number or a bool.</summary>
+[JsonConverter(typeof(VariableValueJsonConverter))]
+public sealed record VariableValue(object Value)
+{
+    public Expressions.ExprType Type => Value switch
+    {
+        long => Expressions.ExprType.Int,
+        double => Expressions.ExprType.Number,
+        bool => Expressions.ExprType.Bool,
+        _ => Expressions.ExprType.String,
+    };
+}
+
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(AsapSchedule), "asap")]
+[JsonDerivedType(typeof(OnceSchedule), "once")]
+[JsonDerivedType(typeof(RecurringSchedule), "recurring")]
+[JsonDerivedType(typeof(SignalSchedule), "signal")]
+public abstract record Schedule;
+
+/// <summary>Runs once, at once, when published.</summary>
+public sealed record AsapSchedule : Schedule;
+
+/// <summary>Runs once at <see cref="At"/> (UTC).</summary>
+public sealed record OnceSchedule(DateTime At) : Schedule;
+
+/// <summary>Runs at each occurrence of <see cref="Cron"/> in <see cref="TimeZone"/> (IANA), between <see cref="From"/> and <see cref="Until"/>.</summary>
+public sealed record RecurringSchedule(string Cron, string TimeZone, DateTime? From, DateTime? Until) : Schedule;
+
+/// <summary>Runs on each <c>POST /api/campaigns/{id}/trigger</c>, or when another campaign's end signals it.</summary>
+public sealed record SignalSchedule : Schedule;

@@ -1,0 +1,392 @@
+using System.Text.RegularExpressions;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Profiles;
+using ActorCampaigns.Domain.Time;
+using Cronos;
+using Fluid;
+
+namespace ActorCampaigns.Domain.Campaigns;
+
+/// <summary>The outcome of validating a document: the document when it is valid, every problem otherwise.</summary>
+public sealed record ValidationResult(CampaignDocument? Document, IReadOnlyList<ValidationError> Errors)
+{
+    public bool IsValid => Errors.Count == 0;
+}
+
+/// <summary>
+/// Checks a campaign document against the contract: structure, ids, the graph (ports, cycles,
+/// reachability, joins), parameters, durations, schedules, templates and expressions against the
+/// profile schema. Every problem is reported, each with its JSON path.
+/// </summary>
+public static partial class CampaignValidator
+{
+    private static readonly FluidParser Liquid = new();
+
+    public static ValidationResult Validate(string json, ProfileSchema schema)
+    {
+        var errors = new List<ValidationError>();
+        var read = CampaignDocumentReader.Read(json, errors);
+        if (read is null)
+            return new ValidationResult(null, errors);
+        new Checks(read, schema, errors).Run();
+        var ordered = errors.Distinct().ToList();
+        return new ValidationResult(ordered.Count == 0 ? read.Document : null, ordered);
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9_-]{0,63}$")]
+    internal static partial Regex ActivityId();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
+    internal static partial Regex AudienceName();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
+    internal static partial Regex PortName();
+
+    private sealed class Checks(CampaignDocumentReader.Result read, ProfileSchema schema, List<ValidationError> errors)
+    {
+        private readonly CampaignDocument _document = read.Document;
+        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<int>> _inbound = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<int>> _outbound = new(StringComparer.Ordinal);
+
+        private Activity ActivityOf(string id) => _document.Activities[_index[id]];
+
+        private string PathOf(string id) => read.ActivityPaths[_index[id]];
+
+        private void Error(string path, string message) => errors.Add(new ValidationError(path, message));
+
+        public void Run()
+        {
+            CheckIds();
+            CheckTransitions();
+            var acyclic = CheckCycles();
+            if (acyclic)
+                CheckReachable();
+            CheckSchedule();
+            var variables = _document.Variables.ToDictionary(v => v.Key, v => v.Value.Type);
+            var channels = _document.Activities.OfType<ChannelActivity>().Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+            var columns = acyclic ? EnrichColumnsUpstream() : [];
+            for (var i = 0; i < _document.Activities.Count; i++)
+            {
+                var activity = _document.Activities[i];
+                var scope = BindingScope.ForProfiles(schema, variables, columns.GetValueOrDefault(activity.Id)) with { FeedbackActivities = channels };
+                CheckParameters(activity, read.ActivityPaths[i], scope);
+            }
+        }
+
+        private void CheckIds()
+        {
+            for (var i = 0; i < _document.Activities.Count; i++)
+            {
+                var (id, path) = (_document.Activities[i].Id, read.ActivityPaths[i]);
+                if (!ActivityId().IsMatch(id))
+                    Error($"{path}.id", $"'{id}' is not a valid activity id: lower-case letter first, then up to 63 of a-z 0-9 _ -");
+                if (!_index.TryAdd(id, i))
+                    Error($"{path}.id", $"duplicate activity id '{id}', first used at {read.ActivityPaths[_index[id]]}");
+                _inbound.TryAdd(id, []);
+                _outbound.TryAdd(id, []);
+            }
+            if (_document.Activities.Count == 0 && read.UnreadActivities.Count == 0)
+                Error("$.activities", "a campaign needs at least one activity");
+        }
+
+        private void CheckTransitions()
+        {
+            var seen = new HashSet<Transition>();
+            for (var i = 0; i < _document.Transitions.Count; i++)
+            {
+                var t = _document.Transitions[i];
+                var path = $"$.transitions[{i}]";
+                if (read.UnreadActivities.Contains(t.From) || read.UnreadActivities.Contains(t.To))
+                    continue;
+                var fromKnown = _index.ContainsKey(t.From);
+                var toKnown = _index.ContainsKey(t.To);
+                if (!fromKnown && t.From.Length > 0)
+                    Error($"{path}.from", $"unknown activity '{t.From}'");
+                if (!toKnown && t.To.Length > 0)
+                    Error($"{path}.to", $"unknown activity '{t.To}'");
+                if (fromKnown && !ActivityOf(t.From).OutputPorts.Contains(t.Port))
+                {
+                    var ports = ActivityOf(t.From).OutputPorts;
+                    Error($"{path}.port", ports.Count == 0
+                        ? $"'{t.From}' is an end and has no output ports"
+                        : $"'{t.From}' has no port '{t.Port}'; its ports are {string.Join(", ", ports)}");
+                }
+                if (toKnown && ActivityOf(t.To).IsSource)
+                    Error($"{path}.to", $"'{t.To}' is a targeting source and takes no inbound transition");
+                if (!seen.Add(t))
+                    Error(path, $"duplicate transition from '{t.From}' port '{t.Port}' to '{t.To}'");
+                if (fromKnown && toKnown)
+                {
+                    _outbound[t.From].Add(i);
+                    _inbound[t.To].Add(i);
+                }
+            }
+        }
+
+        /// <summary>Depth-first search; a transition that reaches an activity still on the stack closes a cycle.</summary>
+        private bool CheckCycles()
+        {
+            var state = new Dictionary<string, int>(StringComparer.Ordinal);
+            var acyclic = true;
+            foreach (var start in _index.Keys)
+            {
+                if (state.ContainsKey(start))
+                    continue;
+                var stack = new Stack<(string Id, IEnumerator<int> Next)>();
+                stack.Push((start, _outbound[start].GetEnumerator()));
+                state[start] = 1;
+                while (stack.Count > 0)
+                {
+                    var (id, next) = stack.Peek();
+                    if (!next.MoveNext())
+                    {
+                        state[id] = 2;
+                        stack.Pop();
+                        continue;
+                    }
+                    var to = _document.Transitions[next.Current].To;
+                    switch (state.GetValueOrDefault(to))
+                    {
+                        case 0:
+                            state[to] = 1;
+                            stack.Push((to, _outbound[to].GetEnumerator()));
+                            break;
+                        case 1:
+                            acyclic = false;
+                            var cycle = stack.Reverse().Select(s => s.Id).SkipWhile(s => s != to).Append(to);
+                            Error($"$.transitions[{next.Current}]", $"closes a cycle: {string.Join(" -> ", cycle)}");
+                            break;
+                    }
+                }
+            }
+            return acyclic;
+        }
+
+        private void CheckReachable()
+        {
+            var reached = new HashSet<string>(StringComparer.Ordinal);
+            var queue = new Queue<string>(_document.Activities.Where(a => a.IsSource).Select(a => a.Id));
+            while (queue.TryDequeue(out var id))
+            {
+                if (!reached.Add(id))
+                    continue;
+                foreach (var t in _outbound[id])
+                    queue.Enqueue(_document.Transitions[t].To);
+            }
+            if (!_document.Activities.Any(a => a.IsSource) && _document.Activities.Count > 0)
+                Error("$.activities", "a campaign needs a targeting activity (buildAudience or readAudience) to start from");
+            foreach (var activity in _document.Activities.Where(a => !reached.Contains(a.Id) && _inbound[a.Id].All(t => !read.UnreadActivities.Contains(_document.Transitions[t].From))))
+                Error(PathOf(activity.Id), $"'{activity.Id}' is not reachable from any targeting activity");
+        }
+
+        /// <summary>The enrich columns an activity can see: those computed by enrich activities upstream of it.</summary>
+        private Dictionary<string, Dictionary<string, ExprType>> EnrichColumnsUpstream()
+        {
+            var result = new Dictionary<string, Dictionary<string, ExprType>>(StringComparer.Ordinal);
+            Dictionary<string, ExprType> Visit(string id)
+            {
+                if (result.TryGetValue(id, out var known))
+                    return known;
+                var columns = new Dictionary<string, ExprType>(StringComparer.Ordinal);
+                result[id] = columns;
+                foreach (var t in _inbound[id])
+                {
+                    var from = _document.Transitions[t].From;
+                    foreach (var (name, type) in Visit(from))
+                        columns[name] = type;
+                    if (ActivityOf(from) is Enrich enrich)
+                    {
+                        var scope = BindingScope.ForProfiles(schema, _document.Variables.ToDictionary(v => v.Key, v => v.Value.Type), Visit(from))
+                            with { FeedbackActivities = _document.Activities.OfType<ChannelActivity>().Select(a => a.Id).ToHashSet(), AllowsAggregates = true };
+                        foreach (var column in enrich.Columns)
+                        {
+                            if (Expression.Check(column.Expression, scope).Bound is { Type: not ExprType.Null } bound)
+                                columns[column.Name] = bound.Type;
+                        }
+                    }
+                }
+                return columns;
+            }
+            foreach (var id in _index.Keys)
+                Visit(id);
+            return result;
+        }
+
+        private void CheckSchedule()
+        {
+            switch (_document.Schedule)
+            {
+                case RecurringSchedule recurring:
+                    var cronFields = recurring.Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+                    try
+                    {
+                        CronExpression.Parse(recurring.Cron, cronFields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+                    }
+                    catch (CronFormatException e)
+                    {
+                        Error("$.schedule.cron", $"'{recurring.Cron}' is not a cron expression (minute hour day month weekday): {e.Message}");
+                    }
+                    if (!TimeZoneInfo.TryFindSystemTimeZoneById(recurring.TimeZone, out _))
+                        Error("$.schedule.timeZone", $"'{recurring.TimeZone}' is not a known IANA time zone such as Europe/Paris");
+                    if (recurring.From is { } from && recurring.Until is { } until && until <= from)
+                        Error("$.schedule.until", "must be later than from");
+                    break;
+            }
+        }
+
+        private void CheckParameters(Activity activity, string path, BindingScope scope)
+        {
+            switch (activity)
+            {
+                case BuildAudience build:
+                    CheckFilter(build.Filter, $"{path}.filter", scope);
+                    break;
+                case ReadAudience readAudience:
+                    CheckAudienceName(readAudience.Audience, $"{path}.audience");
+                    break;
+                case SaveAudience save:
+                    CheckAudienceName(save.Audience, $"{path}.audience");
+                    break;
+                case Combine combine:
+                    CheckCombine(combine, path);
+                    break;
+                case Deduplicate dedup:
+                    for (var k = 0; k < dedup.Keys.Count; k++)
+                        CheckColumn(dedup.Keys[k], $"{path}.keys[{k}]", scope);
+                    CheckColumn(dedup.By, $"{path}.by", scope);
+                    break;
+                case Enrich enrich:
+                    CheckEnrich(enrich, path, scope);
+                    break;
+                case Split split:
+                    CheckSplit(split, path, scope);
+                    break;
+                case Wait wait:
+                    if ((wait.Duration is null) == (wait.Until is null))
+                        Error(path, "a wait needs exactly one of duration or until");
+                    if (wait.Duration is not null && !IsoDuration.TryParse(wait.Duration, out _, out var why))
+                        Error($"{path}.duration", why);
+                    break;
+                case AndJoin join:
+                    if (!_inbound[join.Id].Any(t => _document.Transitions[t].From == join.Primary))
+                        Error($"{path}.primary", $"'{join.Primary}' is not an inbound activity of '{join.Id}'");
+                    break;
+                case Test test:
+                    CheckTest(test, path, scope);
+                    break;
+                case End end when end.Signal is not null:
+                    if (!AudienceName().IsMatch(end.Signal.Campaign))
+                        Error($"{path}.signal.campaign", $"'{end.Signal.Campaign}' is not a campaign id");
+                    break;
+                case ChannelActivity channel:
+                    foreach (var (field, template) in channel.Templates)
+                    {
+                        if (!Liquid.TryParse(template, out _, out var error))
+                            Error($"{path}.content.{field}", $"Liquid template does not parse: {error}");
+                    }
+                    break;
+            }
+        }
+
+        private void CheckCombine(Combine combine, string path)
+        {
+            var sources = _inbound[combine.Id].Select(t => _document.Transitions[t].From).Distinct().ToList();
+            if (_inbound[combine.Id].Count < 2)
+                Error(path, $"combine needs at least two inbound transitions, found {_inbound[combine.Id].Count}");
+            if (combine.Mode == CombineMode.Exclusion)
+            {
+                if (combine.Primary is null)
+                    Error($"{path}.primary", "is required when mode is exclusion");
+                else if (!sources.Contains(combine.Primary))
+                    Error($"{path}.primary", $"'{combine.Primary}' is not an inbound activity of '{combine.Id}'");
+            }
+            else if (combine.Primary is not null)
+            {
+                Error($"{path}.primary", "is used only when mode is exclusion");
+            }
+        }
+
+        private void CheckEnrich(Enrich enrich, string path, BindingScope scope)
+        {
+            if (enrich.Columns.Count == 0)
+                Error($"{path}.columns", "must define at least one column");
+            var aggregateScope = scope with { AllowsAggregates = true };
+            foreach (var column in enrich.Columns)
+            {
+                var columnPath = $"{path}.columns.{column.Name}";
+                var why = schema.WhyNotAdd(column.Name, AttributeType.String);
+                if (schema.Find(column.Name) is not null)
+                    Error(columnPath, $"'{column.Name}' is a profile attribute; an enrich column needs a name of its own");
+                else if (why is not null)
+                    Error(columnPath, why.Replace("attribute name", "column name"));
+                var (bound, error) = Expression.Check(column.Expression, aggregateScope);
+                if (error is not null)
+                    Error(columnPath, error.ToString());
+                else if (bound!.Type == ExprType.Null)
+                    Error(columnPath, "a column must have a type; a bare null has none");
+            }
+        }
+
+        private void CheckSplit(Split split, string path, BindingScope scope)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (var s = 0; s < split.Subsets.Count; s++)
+            {
+                var subset = split.Subsets[s];
+                var subsetPath = $"{path}.subsets[{s}]";
+                if (!PortName().IsMatch(subset.Name) || subset.Name == "complement")
+                    Error($"{subsetPath}.name", $"'{subset.Name}' is not a valid subset name (a letter, then letters, digits, _ or -; not 'complement')");
+                else if (!names.Add(subset.Name))
+                    Error($"{subsetPath}.name", $"duplicate subset name '{subset.Name}'");
+                if (subset.Filter is not null)
+                    CheckFilter(subset.Filter, $"{subsetPath}.filter", scope);
+                if (subset.Order is not null && subset.Order != "random")
+                {
+                    var parts = subset.Order.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (parts.Length != 2 || parts[1] is not ("asc" or "desc"))
+                        Error($"{subsetPath}.order", $"'{subset.Order}' is not \"attribute asc\", \"attribute desc\" or \"random\"");
+                    else
+                        CheckColumn(parts[0], $"{subsetPath}.order", scope);
+                }
+            }
+        }
+
+        private void CheckTest(Test test, string path, BindingScope scope)
+        {
+            if (test.Conditions.Count == 0)
+                Error($"{path}.conditions", "must have at least one condition");
+            var countScope = new BindingScope(new Dictionary<string, ExprType> { ["count"] = ExprType.Int }, scope.Variables);
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (var c = 0; c < test.Conditions.Count; c++)
+            {
+                var condition = test.Conditions[c];
+                if (!PortName().IsMatch(condition.Name) || condition.Name == Test.DefaultPort)
+                    Error($"{path}.conditions[{c}].name", $"'{condition.Name}' is not a valid condition name (a letter, then letters, digits, _ or -; not 'default')");
+                else if (!names.Add(condition.Name))
+                    Error($"{path}.conditions[{c}].name", $"duplicate condition name '{condition.Name}'");
+                if (condition.When.Length > 0)
+                    CheckFilter(condition.When, $"{path}.conditions[{c}].when", countScope);
+            }
+        }
+
+        private void CheckFilter(string filter, string path, BindingScope scope)
+        {
+            var (_, error) = Expression.CheckFilter(filter, scope);
+            if (error is not null)
+                Error(path, error.ToString());
+        }
+
+        private void CheckColumn(string name, string path, BindingScope scope)
+        {
+            if (name.Length > 0 && !scope.Columns.ContainsKey(name))
+                Error(path, $"unknown attribute '{name}'");
+        }
+
+        private void CheckAudienceName(string name, string path)
+        {
+            if (name.Length > 0 && !AudienceName().IsMatch(name))
+                Error(path, $"'{name}' is not a valid audience name (letters, digits, _ . -, up to 128)");
+        }
+    }
+}
