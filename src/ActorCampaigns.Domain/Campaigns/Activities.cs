@@ -33,11 +33,13 @@ public abstract record Activity(string Id)
 
 public sealed record BuildAudience(string Id, string Filter) : Activity(Id)
 {
+    [JsonIgnore]
     public override bool IsSource => true;
 }
 
 public sealed record ReadAudience(string Id, string Audience) : Activity(Id)
 {
+    [JsonIgnore]
     public override bool IsSource => true;
 }
 
@@ -45,6 +47,7 @@ public enum CombineMode { Union, Intersection, Exclusion }
 
 public sealed record Combine(string Id, CombineMode Mode, string? Primary, bool Complement) : Activity(Id)
 {
+    [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts => [Transition.DefaultPort, "complement"];
 }
 
@@ -52,6 +55,7 @@ public enum DeduplicateMethod { Lowest, Highest, Random }
 
 public sealed record Deduplicate(string Id, IReadOnlyList<string> Keys, int Keep, DeduplicateMethod Method, string By) : Activity(Id)
 {
+    [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts => [Transition.DefaultPort, "duplicates"];
 }
 
@@ -66,6 +70,7 @@ public sealed record Subset(string Name, string? Filter, SplitLimit? Limit, stri
 
 public sealed record Split(string Id, IReadOnlyList<Subset> Subsets, bool Complement, bool AllowOverlap) : Activity(Id)
 {
+    [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts =>
         [.. Subsets.Select(s => s.Name), .. Complement ? new[] { "complement" } : []];
 }
@@ -85,6 +90,7 @@ public sealed record Test(string Id, IReadOnlyList<TestCondition> Conditions) : 
 {
     public const string DefaultPort = "default";
 
+    [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts => [.. Conditions.Select(c => c.Name), DefaultPort];
 }
 
@@ -92,6 +98,7 @@ public sealed record EndSignal(string Campaign, IReadOnlyDictionary<string, Vari
 
 public sealed record End(string Id, EndSignal? Signal) : Activity(Id)
 {
+    [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts => [];
 }
 
@@ -100,6 +107,7 @@ public enum MessageCategory { Marketing, Transactional }
 /// <summary>A channel activity: sends one message per profile; profiles it cannot reach leave by <c>excluded</c>.</summary>
 public abstract record ChannelActivity(string Id, MessageCategory Category, double? Throttle) : Activity(Id)
 {
+    [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts => [Transition.DefaultPort, "excluded"];
 
     /// <summary>The Liquid templates of the content, by their name in the document.</summary>
@@ -112,6 +120,7 @@ public sealed record EmailContent(string From, string Subject, string Html, stri
 public sealed record EmailActivity(string Id, EmailContent Content, MessageCategory Category, double? Throttle)
     : ChannelActivity(Id, Category, Throttle)
 {
+    [JsonIgnore]
     public override IEnumerable<(string, string)> Templates =>
         [("from", Content.From), ("subject", Content.Subject), ("html", Content.Html), .. Content.Text is null ? [] : new[] { ("text", Content.Text) }];
 }
@@ -121,6 +130,7 @@ public sealed record SmsContent(string Text);
 public sealed record SmsActivity(string Id, SmsContent Content, MessageCategory Category, double? Throttle)
     : ChannelActivity(Id, Category, Throttle)
 {
+    [JsonIgnore]
     public override IEnumerable<(string, string)> Templates => [("text", Content.Text)];
 }
 
@@ -129,6 +139,7 @@ public sealed record PushContent(string Title, string Body, IReadOnlyDictionary<
 public sealed record PushActivity(string Id, PushContent Content, MessageCategory Category, double? Throttle)
     : ChannelActivity(Id, Category, Throttle)
 {
+    [JsonIgnore]
     public override IEnumerable<(string, string)> Templates =>
         [("title", Content.Title), ("body", Content.Body), .. (Content.Data ?? new Dictionary<string, string>()).Select(d => ($"data.{d.Key}", d.Value))];
 }

@@ -166,7 +166,9 @@ public static partial class CampaignValidator
         private void CheckReachable()
         {
             var reached = new HashSet<string>(StringComparer.Ordinal);
-            var queue = new Queue<string>(_document.Activities.Where(a => a.IsSource).Select(a => a.Id));
+            // Activities fed by an activity that could not be read are not reported again as unreachable.
+            var queue = new Queue<string>(_document.Activities.Where(a => a.IsSource).Select(a => a.Id)
+                .Concat(_document.Transitions.Where(t => read.UnreadActivities.Contains(t.From) && _index.ContainsKey(t.To)).Select(t => t.To)));
             while (queue.TryDequeue(out var id))
             {
                 if (!reached.Add(id))
@@ -176,7 +178,7 @@ public static partial class CampaignValidator
             }
             if (!_document.Activities.Any(a => a.IsSource) && _document.Activities.Count > 0)
                 Error("$.activities", "a campaign needs a targeting activity (buildAudience or readAudience) to start from");
-            foreach (var activity in _document.Activities.Where(a => !reached.Contains(a.Id) && _inbound[a.Id].All(t => !read.UnreadActivities.Contains(_document.Transitions[t].From))))
+            foreach (var activity in _document.Activities.Where(a => !reached.Contains(a.Id)))
                 Error(PathOf(activity.Id), $"'{activity.Id}' is not reachable from any targeting activity");
         }
 

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ActorCampaigns.Domain.Campaigns;
+
+/// <summary>How campaign documents are written: camelCase, enums as their names in the contract, nulls left out.</summary>
+public static class CampaignJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static string Write(CampaignDocument document) => JsonSerializer.Serialize(document, Options);
+}

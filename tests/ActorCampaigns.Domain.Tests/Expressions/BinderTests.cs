@@ -1,0 +1,71 @@
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Profiles;
+
+namespace ActorCampaigns.Domain.Tests.Expressions;
+
+public class BinderTests
+{
+    private static readonly ProfileSchema Schema = ProfileSchema.Core.With([("loyaltyTier", AttributeType.String), ("lifetimeValue", AttributeType.Number)]);
+
+    private static readonly BindingScope Scope = BindingScope.ForProfiles(Schema,
+        new Dictionary<string, ExprType> { ["discount"] = ExprType.String, ["minAge"] = ExprType.Int });
+
+    [Theory]
+    [InlineData("shoeSize > 40", 1, "unknown attribute 'shoeSize'")]
+    [InlineData("country = 3", 9, "cannot compare string with int")]
+    [InlineData("emailOptIn and country", 16, "the right side of 'and' must be bool, found string")]
+    [InlineData("firstName + 1 > 2", 11, "'+' needs numbers, found string")]
+    [InlineData("frobnicate(country)", 1, "unknown function 'frobnicate'")]
+    [InlineData("lower(birthDate) = 'x'", 7, "the argument of lower must be string, found date")]
+    [InlineData("birthDate > date('2000-13-01')", 18, "is not a date")]
+    [InlineData("createdAt > timestamp('yesterday')", 23, "not an ISO 8601 timestamp")]
+    [InlineData("length(country, city) = 2", 1, "takes 1 argument")]
+    [InlineData("vars.unknown = 'x'", 1, "unknown variable 'vars.unknown'")]
+    [InlineData("emailOptIn < smsOptIn", 12, "does not order bool")]
+    [InlineData("country like 5", 14, "the pattern of 'like' must be string")]
+    [InlineData("opened('mail')", 1, "not allowed here")]
+    [InlineData("count(opened('*'))", 1, "enrich columns only")]
+    [InlineData("date(country) > birthDate", 6, "must be a quoted string")]
+    public void Type_errors_name_the_problem_and_its_column(string text, int column, string message)
+    {
+        var (bound, error) = Expression.CheckFilter(text, Scope);
+        Assert.Null(bound);
+        Assert.Equal(column, error!.Column);
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Filter_must_be_a_condition()
+    {
+        var (_, error) = Expression.CheckFilter("lifetimeValue * 2", Scope);
+        Assert.Contains("must be a condition", error!.Message);
+    }
+
+    [Fact]
+    public void Dates_are_promoted_to_timestamps_and_integers_compare_with_numbers()
+    {
+        var (bound, _) = Expression.CheckFilter("birthDate < createdAt and lifetimeValue > 10", Scope);
+        var and = (BoundBinary)bound!;
+        Assert.IsType<BoundDateToTimestamp>(((BoundBinary)and.Left).Left);
+        Assert.Equal(ExprType.Int, ((BoundBinary)and.Right).Right.Type);
+    }
+
+    [Fact]
+    public void Null_takes_the_type_of_its_context()
+    {
+        var (bound, _) = Expression.CheckFilter("birthDate = null", Scope);
+        Assert.Equal(ExprType.Date, ((BoundBinary)bound!).Right.Type);
+    }
+
+    [Fact]
+    public void Feedback_predicates_need_a_channel_activity_of_the_campaign()
+    {
+        var scope = Scope with { FeedbackActivities = new HashSet<string> { "mail" } };
+        Assert.IsType<BoundFeedback>(Expression.CheckFilter("opened('mail', 'P7D')", scope).Bound);
+        Assert.IsType<BoundFeedback>(Expression.CheckFilter("clicked('*')", scope).Bound);
+        Assert.Contains("not a channel activity", Expression.CheckFilter("opened('nudge')", scope).Error!.Message);
+        Assert.Contains("ISO 8601 duration", Expression.CheckFilter("opened('mail', '7 days')", scope).Error!.Message);
+        var count = Expression.Check("count(opened('*', 'P30D'))", scope with { AllowsAggregates = true }).Bound;
+        Assert.Equal(ExprType.Int, count!.Type);
+    }
+}
