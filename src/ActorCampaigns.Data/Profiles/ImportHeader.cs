@@ -1,0 +1,56 @@
+using ActorCampaigns.Domain.Profiles;
+
+namespace ActorCampaigns.Data.Profiles;
+
+/// <summary>The columns a CSV file declares in its header (<c>name</c> or <c>name:type</c>), checked against the schema.</summary>
+public sealed record ImportHeader(IReadOnlyList<ProfileAttribute> Columns, ProfileSchema Schema, IReadOnlyList<ProfileAttribute> NewAttributes)
+{
+    public int IdIndex { get; } = Columns.ToList().FindIndex(c => c.Name == "id");
+
+    /// <summary>Reads the header; throws <see cref="ImportRefusedException"/> with every problem found.</summary>
+    public static ImportHeader Parse(IReadOnlyList<string?> fields, ProfileSchema schema)
+    {
+        var problems = new List<string>();
+        var columns = new List<ProfileAttribute>();
+        var added = new List<ProfileAttribute>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var updated = schema;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var text = (fields[i] ?? "").Trim().TrimStart('\uFEFF');
+            var parts = text.Split(':', 2);
+            var name = parts[0].Trim();
+            var existing = updated.Find(name);
+            var type = existing?.Type ?? AttributeType.String;
+            if (parts.Length == 2 && !AttributeTypes.TryParse(parts[1].Trim(), out type))
+            {
+                problems.Add($"column {i + 1} '{text}': unknown type '{parts[1].Trim()}' (string, int, number, bool, date, timestamp)");
+                continue;
+            }
+            if (!seen.Add(name))
+            {
+                problems.Add($"column {i + 1} '{name}' appears twice");
+                continue;
+            }
+            var why = existing is { IsCore: true } && existing.Type != type
+                ? $"core attribute '{name}' is {AttributeTypes.Name(existing.Type)}, not {AttributeTypes.Name(type)}"
+                : existing is { IsCore: true } ? null : updated.WhyNotAdd(name, type);
+            if (why is not null)
+            {
+                problems.Add($"column {i + 1}: {why}");
+                continue;
+            }
+            if (existing is null)
+            {
+                updated = updated.With([(name, type)]);
+                added.Add(updated.Find(name)!);
+            }
+            columns.Add(updated.Find(name)!);
+        }
+        if (!seen.Contains("id"))
+            problems.Add("the header has no 'id' column");
+        if (problems.Count > 0)
+            throw new ImportRefusedException("bad CSV header: " + string.Join("; ", problems));
+        return new ImportHeader(columns, updated, added);
+    }
+}

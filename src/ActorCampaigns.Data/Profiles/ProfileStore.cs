@@ -1,0 +1,266 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using ActorCampaigns.Data.Csv;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Populations;
+using ActorCampaigns.Domain.Profiles;
+
+namespace ActorCampaigns.Data.Profiles;
+
+/// <summary>
+/// The profiles of a node: one table with the core attributes and the custom ones declared by CSV headers,
+/// imported by streaming upsert and read back as id-ordered batches matching a compiled filter.
+/// SQLite and PostgreSQL implement the dialect-specific parts.
+/// </summary>
+public abstract class ProfileStore
+{
+    public const int ImportBatchSize = 10_000;
+    public const int MaxReportedErrors = 1_000;
+
+    /// <summary>Marks which import run last wrote a row, so a second row with the same id in one file is caught.</summary>
+    protected const string ImportColumn = "_import";
+
+    public abstract SqlDialect Dialect { get; }
+
+    protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates the tables when missing. Safe to call on every start.</summary>
+    public abstract Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    protected abstract string ColumnType(AttributeType type);
+
+    protected abstract Task<IImportWriter> BeginImportAsync(ImportHeader header, long run, CancellationToken cancellationToken);
+
+    protected abstract object? ReadValue(DbDataReader reader, int ordinal, ExprType type);
+
+    protected string ProfilesTableSql() =>
+        "CREATE TABLE IF NOT EXISTS profiles (" +
+        string.Join(", ", ProfileSchema.CoreAttributes.Select(a =>
+            $"{SqlCompiler.QuoteIdentifier(a.Name)} {ColumnType(a.Type)}{(a.Name == "id" ? " PRIMARY KEY" : "")}")) +
+        $", \"{ImportColumn}\" {ColumnType(AttributeType.Int)} NOT NULL DEFAULT 0)";
+
+    public async Task<ProfileSchema> GetSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadSchemaAsync(connection, cancellationToken);
+    }
+
+    private static async Task<ProfileSchema> ReadSchemaAsync(DbConnection connection, CancellationToken cancellationToken, DbTransaction? transaction = null)
+    {
+        var custom = new List<(string, AttributeType)>();
+        await using var command = Command(connection, "SELECT name, type FROM profile_attributes ORDER BY position", transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            AttributeTypes.TryParse(reader.GetString(1), out var type);
+            custom.Add((reader.GetString(0), type));
+        }
+        return ProfileSchema.Core.With(custom);
+    }
+
+    /// <summary>
+    /// Imports a CSV file row by row, upserting by id, a transaction per batch. Bad lines are rejected with
+    /// their line number and reason; good lines are kept. A bad header refuses the whole file before any write.
+    /// </summary>
+    public async Task<ImportSummary> ImportCsvAsync(TextReader csv, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        using var records = new CsvReader(csv).ReadAll().GetEnumerator();
+        if (!records.MoveNext())
+            throw new ImportRefusedException("the file is empty: a header row is required");
+        if (records.Current.Error is { } headerError)
+            throw new ImportRefusedException($"bad CSV header: {headerError}");
+        var header = ImportHeader.Parse(records.Current.Fields, await GetSchemaAsync(cancellationToken));
+        await AddAttributesAsync(header.NewAttributes, cancellationToken);
+        var run = await StartRunAsync(cancellationToken);
+
+        long imported = 0, updated = 0, rejected = 0, lines = 0;
+        var errors = new List<RejectedLine>();
+        void Reject(long line, string reason)
+        {
+            rejected++;
+            if (errors.Count < MaxReportedErrors)
+                errors.Add(new RejectedLine(line, reason));
+        }
+
+        var batch = new List<ProfileRow>(ImportBatchSize);
+        await using (var writer = await BeginImportAsync(header, run, cancellationToken))
+        {
+            async Task Flush()
+            {
+                var outcomes = await writer.WriteAsync(batch, cancellationToken);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    switch (outcomes[i])
+                    {
+                        case ImportOutcome.Inserted: imported++; break;
+                        case ImportOutcome.Updated: updated++; break;
+                        default: Reject(batch[i].Line, $"duplicate id {batch[i].Id}: already on an earlier line of this file"); break;
+                    }
+                }
+                batch.Clear();
+                progress?.Report(new ImportProgress(lines, imported, updated, rejected, clock.Elapsed));
+            }
+
+            while (records.MoveNext())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var record = records.Current;
+                lines++;
+                if (record.Error is not null)
+                {
+                    Reject(record.Line, record.Error);
+                    continue;
+                }
+                var (row, reason) = ProfileRow.Parse(record.Line, record.Fields, header);
+                if (row is null)
+                {
+                    Reject(record.Line, reason!);
+                    continue;
+                }
+                batch.Add(row);
+                if (batch.Count == ImportBatchSize)
+                    await Flush();
+            }
+            if (batch.Count > 0)
+                await Flush();
+        }
+        var summary = new ImportSummary(imported, updated, rejected, errors, clock.Elapsed);
+        await FinishRunAsync(run, summary, cancellationToken);
+        return summary;
+    }
+
+    private async Task AddAttributesAsync(IReadOnlyList<ProfileAttribute> attributes, CancellationToken cancellationToken)
+    {
+        if (attributes.Count == 0)
+            return;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockSchemaAsync(connection, transaction, cancellationToken);
+        var current = await ReadSchemaAsync(connection, cancellationToken, transaction);
+        foreach (var attribute in attributes.Where(a => current.Find(a.Name) is null))
+        {
+            var name = SqlCompiler.QuoteIdentifier(attribute.Name);
+            await using (var alter = Command(connection, $"ALTER TABLE profiles ADD COLUMN {name} {ColumnType(attribute.Type)}", transaction))
+                await alter.ExecuteNonQueryAsync(cancellationToken);
+            await using var insert = Command(connection,
+                "INSERT INTO profile_attributes (name, type, position) VALUES (@name, @type, (SELECT COUNT(*) FROM profile_attributes))", transaction);
+            Parameter(insert, "@name", attribute.Name);
+            Parameter(insert, "@type", AttributeTypes.Name(attribute.Type));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Serialises schema changes between importers (PostgreSQL: an advisory lock; SQLite's writer lock suffices).</summary>
+    protected virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task<long> StartRunAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "INSERT INTO profile_imports (started_at) VALUES (@at) RETURNING id");
+        Parameter(command, "@at", DateTime.UtcNow.ToString("O"));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    private async Task FinishRunAsync(long run, ImportSummary summary, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "UPDATE profile_imports SET finished_at = @at, imported = @imported, updated = @updated, rejected = @rejected WHERE id = @id");
+        Parameter(command, "@at", DateTime.UtcNow.ToString("O"));
+        Parameter(command, "@imported", summary.Imported);
+        Parameter(command, "@updated", summary.Updated);
+        Parameter(command, "@rejected", summary.Rejected);
+        Parameter(command, "@id", run);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams the profiles matching <see cref="ProfileQuery.Filter"/> in id order, a batch at a time, by keyset
+    /// pagination (<c>id &gt; last</c>), so each page is an index range scan and memory stays one batch.
+    /// </summary>
+    public async IAsyncEnumerable<ProfileBatch> StreamAsync(ProfileQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var schema = await GetSchemaAsync(cancellationToken);
+        var columns = query.Columns.Select(name => schema.Find(name) ?? throw new ArgumentException($"unknown attribute '{name}'")).ToList();
+        var filter = query.Filter is null ? null : SqlCompiler.Compile(query.Filter, Dialect, query.Context);
+        var select = string.Join("", columns.Select(c => ", " + SqlCompiler.QuoteIdentifier(c.Name)));
+        var where = filter is null ? "" : $"({filter.Text}) AND ";
+        var sql = $"SELECT \"id\"{select} FROM profiles WHERE {where}\"id\" > @after ORDER BY \"id\" LIMIT @limit";
+
+        await using var connection = await OpenAsync(cancellationToken);
+        var after = long.MinValue;
+        while (true)
+        {
+            await using var command = Command(connection, sql);
+            foreach (var (name, value) in filter?.Parameters ?? [])
+                Parameter(command, name, value);
+            Parameter(command, "@after", after);
+            Parameter(command, "@limit", (long)query.BatchSize);
+            var ids = new List<long>(query.BatchSize);
+            var values = columns.Select(_ => new List<object?>(query.BatchSize)).ToArray();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetInt64(0));
+                    for (var c = 0; c < columns.Count; c++)
+                        values[c].Add(reader.IsDBNull(c + 1) ? null : ReadValue(reader, c + 1, ExprTypes.Of(columns[c].Type)));
+                }
+            }
+            if (ids.Count == 0)
+                yield break;
+            yield return new ProfileBatch(ids.ToArray(),
+                columns.Select((c, i) => new PopulationColumn(c.Name, ExprTypes.Of(c.Type), values[i].ToArray())).ToList());
+            if (ids.Count < query.BatchSize)
+                yield break;
+            after = ids[^1];
+        }
+    }
+
+    /// <summary>How many profiles match a filter (null: all).</summary>
+    public async Task<long> CountAsync(Bound? filter, EvaluationContext context, CancellationToken cancellationToken = default)
+    {
+        var compiled = filter is null ? null : SqlCompiler.Compile(filter, Dialect, context);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT COUNT(*) FROM profiles{(compiled is null ? "" : $" WHERE {compiled.Text}")}");
+        foreach (var (name, value) in compiled?.Parameters ?? [])
+            Parameter(command, name, value);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    /// <summary>One profile's attributes by name (nulls included), or null when no profile has that id.</summary>
+    public async Task<IReadOnlyDictionary<string, object?>?> GetProfileAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var schema = await GetSchemaAsync(cancellationToken);
+        var select = string.Join(", ", schema.Attributes.Select(a => SqlCompiler.QuoteIdentifier(a.Name)));
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {select} FROM profiles WHERE \"id\" = @id");
+        Parameter(command, "@id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        return schema.Attributes.Select((a, i) => (a.Name, Value: reader.IsDBNull(i) ? null : ReadValue(reader, i, ExprTypes.Of(a.Type))))
+            .ToDictionary(p => p.Name, p => p.Value);
+    }
+
+    protected static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.CommandTimeout = 0;
+        return command;
+    }
+
+    protected static DbParameter Parameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ActorCampaigns.LoadTest.Postgres;
+
+/// <summary>
+/// A throwaway PostgreSQL server for tests and benchmarks: initdb into a temporary folder, pg_ctl on a free
+/// loopback port, removed on dispose. The server refuses to run as root, so as root it runs as 'postgres'.
+/// </summary>
+public sealed class TemporaryPostgres : IAsyncDisposable
+{
+    public const string InstallHint = "apt-get update && apt-get install -y postgresql";
+
+    private readonly string _folder;
+    private readonly string _binaries;
+    private readonly bool _asPostgresUser;
+
+    private TemporaryPostgres(string folder, string binaries, int port, bool asPostgresUser)
+    {
+        _folder = folder;
+        _binaries = binaries;
+        _asPostgresUser = asPostgresUser;
+        Port = port;
+        ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=20;Timeout=30";
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString { get; }
+
+    /// <param name="durable">false for tests (fsync off); true for benchmarks, which measure the server as shipped.</param>
+    public static async Task<TemporaryPostgres> StartAsync(bool durable = false)
+    {
+        var binaries = FindBinaries() ?? throw new InvalidOperationException(
+            $"PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin or on PATH. Install them with: {InstallHint}");
+        var folder = Path.Combine(Path.GetTempPath(), $"actorcampaigns-pg-{Guid.NewGuid():N}"[..32]);
+        Directory.CreateDirectory(folder);
+        var asPostgresUser = Environment.UserName == "root";
+        if (asPostgresUser)
+            await RunAsync("chown", ["-R", "postgres:postgres", folder], asUser: null);
+        var server = new TemporaryPostgres(folder, binaries, FreePort(), asPostgresUser);
+        await server.RunAsync("initdb", ["-D", server.DataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+        var options = $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {folder} -c max_connections=200 -c shared_buffers=256MB";
+        if (!durable)
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        await server.RunAsync("pg_ctl", ["-D", server.DataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", options, "start"]);
+        return server;
+    }
+
+    private string DataFolder => Path.Combine(_folder, "data");
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsync("pg_ctl", ["-D", DataFolder, "-m", "immediate", "-w", "stop"]);
+        }
+        finally
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private Task RunAsync(string tool, IReadOnlyList<string> arguments) =>
+        RunAsync(Path.Combine(_binaries, tool), arguments, _asPostgresUser ? "postgres" : null);
+
+    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, string? asUser)
+    {
+        var start = new ProcessStartInfo(asUser is null ? program : "runuser")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asUser is not null)
+        {
+            foreach (var part in new[] { "-u", asUser, "--", program })
+                start.ArgumentList.Add(part);
+        }
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{Path.GetFileName(program)} failed with exit code {process.ExitCode}: {await error}{await output}");
+    }
+
+    private static string? FindBinaries()
+    {
+        var versions = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+            : Enumerable.Empty<string>();
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':');
+        return versions.Select(v => Path.Combine(v, "bin")).Concat(onPath)
+            .FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,163 @@
+using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Profiles;
+
+namespace ActorCampaigns.Data.Tests;
+
+/// <summary>What every profile store does, run against SQLite and PostgreSQL alike.</summary>
+public abstract class ProfileStoreContract
+{
+    protected abstract Task<ProfileStore> CreateStoreAsync();
+
+    private static readonly EvaluationContext Context = EvaluationContext.At(new DateTime(2026, 11, 28, 0, 0, 0, DateTimeKind.Utc));
+
+    private static Task<ImportSummary> Import(ProfileStore store, string csv) => store.ImportCsvAsync(new StringReader(csv));
+
+    private const string Good = """
+        id,email,country,birthDate,createdAt,emailOptIn,loyaltyTier:string,lifetimeValue:number
+        1,ann@example.com,FR,1990-05-01,2024-01-02T03:04:05Z,true,gold,120.5
+        2,bob@example.com,DE,2001-12-31,2025-06-07T08:09:10+02:00,false,,0
+        3,,FR,,,1,silver,
+        """;
+
+    [Fact]
+    public async Task Import_creates_custom_attributes_and_keeps_typed_values()
+    {
+        var store = await CreateStoreAsync();
+        var summary = await Import(store, Good);
+        Assert.Equal((3L, 0L, 0L), (summary.Imported, summary.Updated, summary.Rejected));
+        var schema = await store.GetSchemaAsync();
+        Assert.Equal(AttributeType.Number, schema.Find("lifetimeValue")!.Type);
+        var bob = await store.GetProfileAsync(2);
+        Assert.Equal("bob@example.com", bob!["email"]);
+        Assert.Equal(new DateOnly(2001, 12, 31), bob["birthDate"]);
+        Assert.Equal(new DateTime(2025, 6, 7, 6, 9, 10, DateTimeKind.Utc), bob["createdAt"]);
+        Assert.Equal(false, bob["emailOptIn"]);
+        Assert.Null(bob["loyaltyTier"]);
+        Assert.Equal(0.0, bob["lifetimeValue"]);
+        Assert.Null(await store.GetProfileAsync(99));
+    }
+
+    [Fact]
+    public async Task Bad_lines_are_rejected_with_line_and_reason_and_good_lines_are_kept()
+    {
+        var store = await CreateStoreAsync();
+        var summary = await Import(store, """
+            id,email,birthDate,emailOptIn,score:int
+            1,a@x.io,1990-01-01,true,5
+            two,b@x.io,1990-01-01,true,5
+            3,c@x.io,1990-02-30,true,5
+            4,d@x.io,1990-01-01,maybe,5
+            ,e@x.io,1990-01-01,true,5
+            6,f@x.io,1990-01-01,true
+            7,"g@x.io
+            on two lines",1990-01-01,true,7
+            1,dup@x.io,1990-01-01,true,5
+            8,h@x.io,1990-01-01,true,5.5
+            9,"=cmd|' /C calc'!A0",,,
+            10,"broken,1990-01-01,true,5
+            """);
+        Assert.Equal(3, summary.Imported);
+        Assert.Equal(
+        [
+            new RejectedLine(3, "id: 'two' is not a valid int"),
+            new RejectedLine(4, "birthDate: '1990-02-30' is not a valid date"),
+            new RejectedLine(5, "emailOptIn: 'maybe' is not a valid bool"),
+            new RejectedLine(6, "id is missing"),
+            new RejectedLine(7, "has 4 fields, the header has 5"),
+            new RejectedLine(11, "score: '5.5' is not a valid int"),
+            new RejectedLine(13, "a quoted field is never closed before the end of the file"),
+            new RejectedLine(10, "duplicate id 1: already on an earlier line of this file"),
+        ], summary.Errors.OrderBy(e => e.Reason.StartsWith("duplicate")).ToList());
+        Assert.Equal(8, summary.Rejected);
+        Assert.Equal("g@x.io\non two lines", (await store.GetProfileAsync(7))!["email"]);
+        Assert.Equal("a@x.io", (await store.GetProfileAsync(1))!["email"]);
+        Assert.Equal("=cmd|' /C calc'!A0", (await store.GetProfileAsync(9))!["email"]);
+    }
+
+    [Fact]
+    public async Task Reimport_updates_the_columns_it_names_and_leaves_the_others()
+    {
+        var store = await CreateStoreAsync();
+        await Import(store, Good);
+        var summary = await Import(store, """
+            id,country,loyaltyTier
+            1,BE,platinum
+            4,IT,
+            """);
+        Assert.Equal((1L, 1L, 0L), (summary.Imported, summary.Updated, summary.Rejected));
+        var ann = await store.GetProfileAsync(1);
+        Assert.Equal(("BE", "platinum", "ann@example.com"), (ann!["country"], ann["loyaltyTier"], ann["email"]));
+    }
+
+    [Theory]
+    [InlineData("email,country", "the header has no 'id' column")]
+    [InlineData("id,email:int", "core attribute 'email' is string, not int")]
+    [InlineData("id,size:huge", "unknown type 'huge'")]
+    [InlineData("id,Email", "differs from existing attribute 'email' only by case")]
+    [InlineData("id,\"drop table profiles; --\"", "must match [A-Za-z][A-Za-z0-9_]*")]
+    [InlineData("id,like", "reserved word")]
+    [InlineData("id,city,city", "appears twice")]
+    public async Task A_bad_header_refuses_the_file_and_writes_nothing(string header, string reason)
+    {
+        var store = await CreateStoreAsync();
+        var refused = await Assert.ThrowsAsync<ImportRefusedException>(() => Import(store, header + "\n1,x\n"));
+        Assert.Contains(reason, refused.Message);
+        Assert.Equal(0, await store.CountAsync(null, Context));
+    }
+
+    [Fact]
+    public async Task Streams_matching_profiles_in_id_order_in_batches()
+    {
+        var store = await CreateStoreAsync();
+        var lines = Enumerable.Range(0, 2_500).Select(i => $"{i * 7 - 5000},{(i % 3 == 0 ? "FR" : "DE")},{i % 5 == 0}");
+        await Import(store, "id,country,emailOptIn\n" + string.Join("\n", lines));
+        var (filter, _) = Expression.CheckFilter("country = 'FR' and not emailOptIn", BindingScope.ForProfiles(await store.GetSchemaAsync()));
+        var batches = await store.StreamAsync(new ProfileQuery(filter, Context, ["country"], BatchSize: 100)).ToListAsync();
+        var expected = Enumerable.Range(0, 2_500).Where(i => i % 3 == 0 && i % 5 != 0).Select(i => (long)(i * 7 - 5000)).ToList();
+        Assert.Equal(expected, batches.SelectMany(b => b.Ids));
+        Assert.All(batches.SkipLast(1), b => Assert.Equal(100, b.Count));
+        Assert.All(batches, b => Assert.All(b.Column("country")!.Values, v => Assert.Equal("FR", v)));
+        Assert.Equal(expected.Count, await store.CountAsync(filter, Context));
+    }
+
+    [Fact]
+    public async Task A_filter_literal_never_becomes_sql()
+    {
+        var store = await CreateStoreAsync();
+        await Import(store, Good);
+        var (filter, _) = Expression.CheckFilter("country = 'FR''; DROP TABLE profiles; --' or email like '%'' OR 1=1 --'",
+            BindingScope.ForProfiles(await store.GetSchemaAsync()));
+        Assert.Equal(0, await store.CountAsync(filter, Context));
+        Assert.Equal(3, await store.CountAsync(null, Context));
+    }
+}
+
+public sealed class SqliteProfileStoreTests : ProfileStoreContract, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-test-").FullName;
+
+    protected override async Task<ProfileStore> CreateStoreAsync()
+    {
+        var store = new SqliteProfileStore(Path.Combine(_folder, "profiles.db"));
+        await store.InitializeAsync();
+        return store;
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresProfileStoreTests(PostgresFixture postgres) : ProfileStoreContract
+{
+    protected override async Task<ProfileStore> CreateStoreAsync()
+    {
+        var store = new PostgresProfileStore(await postgres.CreateDatabaseAsync());
+        await store.InitializeAsync();
+        return store;
+    }
+}
