@@ -1,1 +1,59 @@
-return 0;
+using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.LoadTest.Commands;
+
+const string Usage = """
+    ActorCampaigns.LoadTest <command> [options]
+
+      generate --profiles N --seed S --out FILE.csv        synthetic profiles as CSV
+      import FILE.csv [--data-dir DIR | --postgres CONN]   import a CSV into the profile store
+      count --filter EXPR [--data-dir DIR | --postgres CONN]
+                                                           stream and count an audience
+      demo [--data-dir ./data] [--profiles 1M]             sample profiles in ./data, audiences counted
+      bench store [--profiles 1M,10M] [--out docs/benchmarks.md]
+                                                           import and streaming figures, SQLite and PostgreSQL
+    """;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var arguments = new Arguments(args.Skip(1));
+try
+{
+    return args.FirstOrDefault() switch
+    {
+        "generate" => await GenerateCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "import" => await ImportCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "count" => await CountCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "demo" => await DemoCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "bench" when arguments.Positional.FirstOrDefault() == "store" => await BenchStoreCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "help" or "--help" or "-h" => Help(Console.Out),
+        null => Help(Console.Error, 2),
+        var unknown => throw new UsageException($"unknown command '{unknown}'"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+catch (ImportRefusedException e)
+{
+    Console.Error.WriteLine($"error: import refused: {e.Message}");
+    return 3;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("cancelled");
+    return 130;
+}
+
+static int Help(TextWriter writer, int code = 0)
+{
+    writer.WriteLine(Usage);
+    return code;
+}

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using ActorCampaigns.Data.Csv;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Populations;
@@ -77,58 +78,80 @@ public abstract class ProfileStore
 
         long imported = 0, updated = 0, rejected = 0, lines = 0;
         var errors = new List<RejectedLine>();
-        void Reject(long line, string reason)
+        void Reject(RejectedLine line)
         {
             rejected++;
             if (errors.Count < MaxReportedErrors)
-                errors.Add(new RejectedLine(line, reason));
+                errors.Add(line);
         }
 
-        var batch = new List<ProfileRow>(ImportBatchSize);
-        await using (var writer = await BeginImportAsync(header, run, cancellationToken))
+        // Parsing and writing overlap: one task parses batches ahead while this one writes them.
+        var parsed = Channel.CreateBounded<ParsedBatch>(2);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parsing = Task.Run(() => ParseAsync(records, header, parsed.Writer, stop.Token), stop.Token);
+        try
         {
-            async Task Flush()
+            await using var writer = await BeginImportAsync(header, run, cancellationToken);
+            await foreach (var batch in parsed.Reader.ReadAllAsync(cancellationToken))
             {
-                var outcomes = await writer.WriteAsync(batch, cancellationToken);
-                for (var i = 0; i < batch.Count; i++)
+                lines += batch.Lines;
+                foreach (var line in batch.Rejected)
+                    Reject(line);
+                var outcomes = await writer.WriteAsync(batch.Rows, cancellationToken);
+                for (var i = 0; i < batch.Rows.Count; i++)
                 {
                     switch (outcomes[i])
                     {
                         case ImportOutcome.Inserted: imported++; break;
                         case ImportOutcome.Updated: updated++; break;
-                        default: Reject(batch[i].Line, $"duplicate id {batch[i].Id}: already on an earlier line of this file"); break;
+                        default: Reject(new RejectedLine(batch.Rows[i].Line, $"duplicate id {batch.Rows[i].Id}: already on an earlier line of this file")); break;
                     }
                 }
-                batch.Clear();
                 progress?.Report(new ImportProgress(lines, imported, updated, rejected, clock.Elapsed));
             }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await parsing.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        await parsing;
+        var summary = new ImportSummary(imported, updated, rejected, errors, clock.Elapsed);
+        await FinishRunAsync(run, summary, cancellationToken);
+        return summary;
+    }
 
+    private sealed record ParsedBatch(List<ProfileRow> Rows, List<RejectedLine> Rejected, long Lines);
+
+    private static async Task ParseAsync(IEnumerator<CsvRecord> records, ImportHeader header, ChannelWriter<ParsedBatch> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (rows, rejected, lines) = (new List<ProfileRow>(ImportBatchSize), new List<RejectedLine>(), 0L);
             while (records.MoveNext())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var record = records.Current;
                 lines++;
-                if (record.Error is not null)
-                {
-                    Reject(record.Line, record.Error);
-                    continue;
-                }
-                var (row, reason) = ProfileRow.Parse(record.Line, record.Fields, header);
+                var (row, reason) = record.Error is null ? ProfileRow.Parse(record.Line, record.Fields, header) : (null, record.Error);
                 if (row is null)
+                    rejected.Add(new RejectedLine(record.Line, reason!));
+                else
+                    rows.Add(row);
+                if (rows.Count == ImportBatchSize)
                 {
-                    Reject(record.Line, reason!);
-                    continue;
+                    await output.WriteAsync(new ParsedBatch(rows, rejected, lines), cancellationToken);
+                    (rows, rejected, lines) = (new List<ProfileRow>(ImportBatchSize), new List<RejectedLine>(), 0L);
                 }
-                batch.Add(row);
-                if (batch.Count == ImportBatchSize)
-                    await Flush();
             }
-            if (batch.Count > 0)
-                await Flush();
+            if (lines > 0)
+                await output.WriteAsync(new ParsedBatch(rows, rejected, lines), cancellationToken);
+            output.Complete();
         }
-        var summary = new ImportSummary(imported, updated, rejected, errors, clock.Elapsed);
-        await FinishRunAsync(run, summary, cancellationToken);
-        return summary;
+        catch (Exception e)
+        {
+            output.Complete(e);
+        }
     }
 
     private async Task AddAttributesAsync(IReadOnlyList<ProfileAttribute> attributes, CancellationToken cancellationToken)

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Text;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace ActorCampaigns.Data.Profiles;
 
@@ -56,60 +58,103 @@ public sealed class SqliteProfileStore(string path) : ProfileStore
 
     /// <summary>
     /// Per row: insert, or else update unless this run already wrote that id (then it is a duplicate in the file).
-    /// Prepared statements, a transaction per batch.
+    /// Statements are prepared once and bound through SQLite's C API: ADO.NET's per-parameter overhead alone
+    /// held imports near 100,000 rows/s. A transaction per batch.
     /// </summary>
     private sealed class Writer : IImportWriter
     {
         private readonly SqliteConnection _connection;
-        private readonly SqliteCommand _insert;
-        private readonly SqliteCommand _update;
-        private readonly SqliteParameter[] _insertValues;
-        private readonly SqliteParameter[] _updateValues;
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _insert;
+        private readonly sqlite3_stmt _update;
+        private byte[] _utf8 = new byte[4096];
 
         public Writer(SqliteConnection connection, ImportHeader header, long run)
         {
             _connection = connection;
+            _db = connection.Handle!;
             var names = header.Columns.Select(c => SqlCompiler.QuoteIdentifier(c.Name)).ToList();
-            var parameters = names.Select((_, i) => $"@v{i}").ToList();
-            _insert = connection.CreateCommand();
-            _insert.CommandText = $"INSERT INTO profiles ({string.Join(", ", names)}, \"{ImportColumn}\") " +
-                $"VALUES ({string.Join(", ", parameters)}, {run}) ON CONFLICT(\"id\") DO NOTHING";
-            _update = connection.CreateCommand();
+            var parameters = names.Select((_, i) => $"?{i + 1}").ToList();
             var assignments = names.Select((n, i) => (n, p: parameters[i])).Where(x => x.n != "\"id\"").Select(x => $"{x.n} = {x.p}");
-            _update.CommandText = $"UPDATE profiles SET {string.Join(", ", assignments.Append($"\"{ImportColumn}\" = {run}"))} " +
-                $"WHERE \"id\" = @v{header.IdIndex} AND \"{ImportColumn}\" <> {run}";
-            _insertValues = parameters.Select(p => _insert.Parameters.Add(new SqliteParameter(p, null))).ToArray();
-            _updateValues = parameters.Select(p => _update.Parameters.Add(new SqliteParameter(p, null))).ToArray();
+            _insert = Prepare($"INSERT INTO profiles ({string.Join(", ", names)}, \"{ImportColumn}\") " +
+                $"VALUES ({string.Join(", ", parameters)}, {run}) ON CONFLICT(\"id\") DO NOTHING");
+            _update = Prepare($"UPDATE profiles SET {string.Join(", ", assignments.Append($"\"{ImportColumn}\" = {run}"))} " +
+                $"WHERE \"id\" = ?{header.IdIndex + 1} AND \"{ImportColumn}\" <> {run}");
         }
 
-        public async Task<ImportOutcome[]> WriteAsync(IReadOnlyList<ProfileRow> rows, CancellationToken cancellationToken)
+        public Task<ImportOutcome[]> WriteAsync(IReadOnlyList<ProfileRow> rows, CancellationToken cancellationToken)
         {
             var outcomes = new ImportOutcome[rows.Count];
-            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-            _insert.Transaction = transaction;
-            _update.Transaction = transaction;
-            for (var r = 0; r < rows.Count; r++)
+            Execute("BEGIN IMMEDIATE");
+            try
             {
-                var values = rows[r].Values;
-                for (var i = 0; i < values.Length; i++)
-                    _insertValues[i].Value = SqlValues.Encode(SqlDialect.Sqlite, values[i]) ?? DBNull.Value;
-                if (_insert.ExecuteNonQuery() == 1)
+                for (var r = 0; r < rows.Count; r++)
                 {
-                    outcomes[r] = ImportOutcome.Inserted;
-                    continue;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (Step(_insert, rows[r].Values) == 1)
+                        outcomes[r] = ImportOutcome.Inserted;
+                    else
+                        outcomes[r] = Step(_update, rows[r].Values) == 1 ? ImportOutcome.Updated : ImportOutcome.DuplicateInFile;
                 }
-                for (var i = 0; i < values.Length; i++)
-                    _updateValues[i].Value = _insertValues[i].Value;
-                outcomes[r] = _update.ExecuteNonQuery() == 1 ? ImportOutcome.Updated : ImportOutcome.DuplicateInFile;
+                Execute("COMMIT");
             }
-            await transaction.CommitAsync(cancellationToken);
-            return outcomes;
+            catch
+            {
+                Execute("ROLLBACK");
+                throw;
+            }
+            return Task.FromResult(outcomes);
+        }
+
+        /// <summary>Binds one row, runs the statement and returns how many rows it changed.</summary>
+        private int Step(sqlite3_stmt statement, object?[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+                Check(Bind(statement, i + 1, values[i]));
+            var step = raw.sqlite3_step(statement);
+            raw.sqlite3_reset(statement);
+            if (step != raw.SQLITE_DONE)
+                Check(step);
+            return raw.sqlite3_changes(_db);
+        }
+
+        /// <summary>Text is bound as UTF-8 from a reused buffer: binding .NET strings allocated and halved the import rate.</summary>
+        private int Bind(sqlite3_stmt statement, int index, object? value)
+        {
+            switch (value)
+            {
+                case null:
+                    return raw.sqlite3_bind_null(statement, index);
+                case string text:
+                    var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+                    if (_utf8.Length < length)
+                        _utf8 = new byte[length];
+                    return raw.sqlite3_bind_text(statement, index, new ReadOnlySpan<byte>(_utf8, 0, Encoding.UTF8.GetBytes(text, _utf8)));
+                case double number:
+                    return raw.sqlite3_bind_double(statement, index, number);
+                default:
+                    return raw.sqlite3_bind_int64(statement, index, (long)SqlValues.Encode(SqlDialect.Sqlite, value)!);
+            }
+        }
+
+        private sqlite3_stmt Prepare(string sql)
+        {
+            Check(raw.sqlite3_prepare_v2(_db, sql, out var statement));
+            return statement;
+        }
+
+        private void Execute(string sql) => Check(raw.sqlite3_exec(_db, sql));
+
+        private void Check(int rc)
+        {
+            if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
+                throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(_db).utf8_to_string()}", rc);
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _insert.DisposeAsync();
-            await _update.DisposeAsync();
+            _insert.Dispose();
+            _update.Dispose();
             await _connection.DisposeAsync();
         }
     }
