@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh machine and ends with the line "N passed, N failed[, N skipped]",
+# counted from the TRX results. Installs what the tests need that a fresh machine may lack.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+# The PostgreSQL tests start their own throwaway server (initdb + pg_ctl); they need the server binaries.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  echo "PostgreSQL server binaries not found: installing Debian's postgresql package"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql || { echo "could not install postgresql"; exit 1; }
+  else
+    echo "run as root, or first: sudo apt-get update && sudo apt-get install -y postgresql"; exit 1
+  fi
+fi
+
+results="$(pwd)/TestResults"
+rm -rf "$results"
+dotnet build ActorCampaigns.sln -c Release || { echo "0 passed, 1 failed"; exit 1; }
+status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=1
+done
+
+shopt -s nullglob
+trx=("$results"/*.trx)
+if [ ${#trx[@]} -eq 0 ]; then
+  echo "no test results were written"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+sum() { grep -ho "<Counters [^>]*" "${trx[@]}" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" | awk '{ s += $1 } END { print s + 0 }'; }
+passed=$(sum passed)
+failed=$(( $(sum failed) + $(sum error) + $(sum timeout) + $(sum aborted) ))
+skipped=$(sum notExecuted)
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then status=1; fi
+if [ "$failed" -gt 0 ]; then status=1; fi
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit $status

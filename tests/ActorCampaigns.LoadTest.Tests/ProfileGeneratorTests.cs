@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using ActorCampaigns.Data.Csv;
+using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.LoadTest.Profiles;
+
+namespace ActorCampaigns.LoadTest.Tests;
+
+public sealed class ProfileGeneratorTests : IDisposable
+{
+    private const int Profiles = 200_000;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-gen-").FullName;
+
+    private static async Task<byte[]> Generate(int seed, long profiles)
+    {
+        using var stream = new MemoryStream();
+        await new ProfileGenerator(seed).WriteAsync(stream, profiles);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_file_and_another_seed_another()
+    {
+        var first = await Generate(42, 150_000);
+        var again = await Generate(42, 150_000);
+        var other = await Generate(43, 150_000);
+        Assert.Equal(SHA256.HashData(first), SHA256.HashData(again));
+        Assert.NotEqual(SHA256.HashData(first), SHA256.HashData(other));
+    }
+
+    [Fact]
+    public async Task Profiles_look_like_a_real_customer_base()
+    {
+        var bytes = await Generate(7, Profiles);
+        using var reader = new StreamReader(new MemoryStream(bytes));
+        var records = new CsvReader(reader).ReadAll().ToList();
+        var header = records[0].Fields;
+        Assert.Equal(ProfileGenerator.Header.Split(','), header);
+        var rows = records.Skip(1).Select(r => r.Fields).ToList();
+        Assert.Equal(Profiles, rows.Count);
+        Assert.All(records, r => Assert.Null(r.Error));
+        int Column(string name) => header.ToList().FindIndex(h => h!.Split(':')[0] == name);
+        double Share(Func<IReadOnlyList<string?>, bool> predicate) => rows.Count(predicate) / (double)rows.Count;
+
+        Assert.Equal(Enumerable.Range(1, Profiles).Select(i => i.ToString(CultureInfo.InvariantCulture)), rows.Select(r => r[0]));
+
+        var countries = rows.GroupBy(r => r[Column("country")]).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.InRange(countries.Count, 28, 30);
+        Assert.True(countries["FR"] > 10 * countries["CZ"], "country shares are skewed");
+        Assert.True(countries.ContainsKey("KP") || countries.ContainsKey("SY") || countries.ContainsKey("IR"));
+
+        foreach (var optIn in new[] { "emailOptIn", "smsOptIn", "pushOptIn" })
+            Assert.InRange(Share(r => r[Column(optIn)] == "true"), 0.5, 0.8);
+
+        var ages = rows.Where(r => r[Column("birthDate")] is not null)
+            .Select(r => (ProfileGenerator.Reference - DateTime.Parse(r[Column("birthDate")]!, CultureInfo.InvariantCulture)).TotalDays / 365.25).ToList();
+        Assert.InRange(ages.Min(), 16, 17);
+        Assert.InRange(ages.Max(), 85, 91);
+
+        var emails = rows.Select(r => r[Column("email")]).Where(e => e is not null).ToList();
+        Assert.InRange((emails.Count - emails.Distinct().Count()) / (double)rows.Count, 0.01, 0.03);
+        Assert.InRange(Share(r => r[Column("email")] is null), 0.01, 0.1);
+        Assert.InRange(Share(r => r[Column("phone")] is null), 0.05, 0.3);
+        Assert.All(emails, e => Assert.Matches("^[a-z]+\\.[a-z]+[0-9]+@[a-z.]*example\\.(com|org|net)$", e));
+
+        var created = rows.Select(r => DateTime.Parse(r[Column("createdAt")]!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)).ToList();
+        Assert.InRange((ProfileGenerator.Reference - created.Min()).TotalDays, 4.9 * 365, 5.01 * 365);
+        Assert.True(created.Max() <= ProfileGenerator.Reference);
+
+        Assert.InRange(rows.Select(r => r[Column("loyaltyTier")]).Distinct().Count(), 5, 5);
+        Assert.All(rows, r => Assert.True(double.Parse(r[Column("lifetimeValue")]!, CultureInfo.InvariantCulture) > 0));
+    }
+
+    [Fact]
+    public async Task Generated_profiles_import_without_a_rejection()
+    {
+        var path = Path.Combine(_folder, "profiles.csv");
+        await File.WriteAllBytesAsync(path, await Generate(1, 30_000));
+        var store = new SqliteProfileStore(Path.Combine(_folder, "profiles.db"));
+        await store.InitializeAsync();
+        using var reader = new StreamReader(path);
+        var summary = await store.ImportCsvAsync(reader);
+        Assert.Equal((30_000L, 0L), (summary.Imported, summary.Rejected));
+        var (filter, _) = Expression.CheckFilter("lifetimeValue > 0 and loyaltyTier is not null or loyaltyTier is null",
+            BindingScope.ForProfiles(await store.GetSchemaAsync()));
+        Assert.Equal(30_000, await store.CountAsync(filter, EvaluationContext.At(DateTime.UtcNow)));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
