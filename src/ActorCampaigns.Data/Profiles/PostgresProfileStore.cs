@@ -49,6 +49,13 @@ public sealed class PostgresProfileStore(string connectionString) : ProfileStore
         _ => reader.GetValue(ordinal),
     };
 
+    protected override async Task RefreshStatisticsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "ANALYZE profiles");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     protected override async Task<IImportWriter> BeginImportAsync(ImportHeader header, long run, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)await OpenAsync(cancellationToken);

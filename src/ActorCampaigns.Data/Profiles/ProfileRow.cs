@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorCampaigns.Data.Csv;
 using ActorCampaigns.Domain.Profiles;
 using ActorCampaigns.Domain.Time;
 
@@ -7,43 +8,71 @@ namespace ActorCampaigns.Data.Profiles;
 /// <summary>One parsed CSV line: the profile id and its typed values in header order.</summary>
 public sealed record ProfileRow(long Line, long Id, object?[] Values)
 {
-    /// <summary>Parses the fields of a record, or says why the line is rejected.</summary>
-    public static (ProfileRow? Row, string? Reason) Parse(long line, IReadOnlyList<string?> fields, ImportHeader header)
+    /// <summary>Parses the current record of <paramref name="csv"/>, or says why the line is rejected.</summary>
+    public static (ProfileRow? Row, string? Reason) Parse(CsvReader csv, ImportHeader header, StringPool pool)
     {
-        if (fields.Count != header.Columns.Count)
-            return (null, $"has {fields.Count} fields, the header has {header.Columns.Count}");
-        var values = new object?[fields.Count];
-        for (var i = 0; i < fields.Count; i++)
+        if (csv.FieldCount != header.Columns.Count)
+            return (null, $"has {csv.FieldCount} fields, the header has {header.Columns.Count}");
+        var values = new object?[csv.FieldCount];
+        for (var i = 0; i < values.Length; i++)
         {
-            var column = header.Columns[i];
-            var text = fields[i];
-            if (text is null)
+            if (csv.IsNull(i))
                 continue;
-            var value = ParseValue(column.Type, text);
+            var column = header.Columns[i];
+            var text = csv.Field(i);
+            var value = column.Type == AttributeType.String ? pool.Get(i, text) : ParseValue(column.Type, text);
             if (value is null)
                 return (null, $"{column.Name}: '{Shorten(text)}' is not a valid {AttributeTypes.Name(column.Type)}");
             values[i] = value;
         }
         if (values[header.IdIndex] is not long id)
             return (null, "id is missing");
-        return (new ProfileRow(line, id, values), null);
+        return (new ProfileRow(csv.Line, id, values), null);
     }
 
-    private static object? ParseValue(AttributeType type, string text) => type switch
+    private static object? ParseValue(AttributeType type, ReadOnlySpan<char> text) => type switch
     {
-        AttributeType.String => text,
         AttributeType.Int => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l : null,
         AttributeType.Number => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null,
-        AttributeType.Bool => text.ToLowerInvariant() switch
-        {
-            "true" or "1" => true,
-            "false" or "0" => false,
-            _ => null,
-        },
+        AttributeType.Bool => text.Equals("true", StringComparison.OrdinalIgnoreCase) || text is "1" ? true
+            : text.Equals("false", StringComparison.OrdinalIgnoreCase) || text is "0" ? false
+            : null,
         AttributeType.Date => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null,
-        AttributeType.Timestamp => Timestamps.TryParse(text, out var ts) ? ts : null,
+        AttributeType.Timestamp => Timestamps.TryParse(text.ToString(), out var ts) ? ts : null,
         _ => null,
     };
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : text[..40].ToString() + "…";
+}
+
+/// <summary>
+/// Reuses the string of a value already seen in the same column (countries, cities, tiers...), so millions of
+/// rows do not make millions of copies of a few hundred words. A column with too many distinct values
+/// (emails, phones) stops being pooled.
+/// </summary>
+public sealed class StringPool
+{
+    private const int MaxPerColumn = 4_096;
+    private const int MaxLength = 64;
+
+    private readonly Dictionary<int, Dictionary<string, string>?> _columns = [];
+
+    public string Get(int column, ReadOnlySpan<char> text)
+    {
+        if (text.Length > MaxLength)
+            return text.ToString();
+        if (!_columns.TryGetValue(column, out var pool))
+            _columns[column] = pool = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (pool is null)
+            return text.ToString();
+        var lookup = pool.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(text, out var known))
+            return known;
+        var value = text.ToString();
+        if (pool.Count < MaxPerColumn)
+            pool[value] = value;
+        else
+            _columns[column] = null;
+        return value;
+    }
 }

@@ -67,12 +67,12 @@ public abstract class ProfileStore
     public async Task<ImportSummary> ImportCsvAsync(TextReader csv, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        using var records = new CsvReader(csv).ReadAll().GetEnumerator();
-        if (!records.MoveNext())
+        var records = new CsvReader(csv);
+        if (!records.Read())
             throw new ImportRefusedException("the file is empty: a header row is required");
-        if (records.Current.Error is { } headerError)
+        if (records.Error is { } headerError)
             throw new ImportRefusedException($"bad CSV header: {headerError}");
-        var header = ImportHeader.Parse(records.Current.Fields, await GetSchemaAsync(cancellationToken));
+        var header = ImportHeader.Parse(Enumerable.Range(0, records.FieldCount).Select(records.FieldText).ToList(), await GetSchemaAsync(cancellationToken));
         await AddAttributesAsync(header.NewAttributes, cancellationToken);
         var run = await StartRunAsync(cancellationToken);
 
@@ -116,6 +116,7 @@ public abstract class ProfileStore
             await parsing.ContinueWith(_ => { }, TaskScheduler.Default);
         }
         await parsing;
+        await RefreshStatisticsAsync(cancellationToken);
         var summary = new ImportSummary(imported, updated, rejected, errors, clock.Elapsed);
         await FinishRunAsync(run, summary, cancellationToken);
         return summary;
@@ -123,19 +124,19 @@ public abstract class ProfileStore
 
     private sealed record ParsedBatch(List<ProfileRow> Rows, List<RejectedLine> Rejected, long Lines);
 
-    private static async Task ParseAsync(IEnumerator<CsvRecord> records, ImportHeader header, ChannelWriter<ParsedBatch> output, CancellationToken cancellationToken)
+    private static async Task ParseAsync(CsvReader records, ImportHeader header, ChannelWriter<ParsedBatch> output, CancellationToken cancellationToken)
     {
         try
         {
             var (rows, rejected, lines) = (new List<ProfileRow>(ImportBatchSize), new List<RejectedLine>(), 0L);
-            while (records.MoveNext())
+            var pool = new StringPool();
+            while (records.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var record = records.Current;
                 lines++;
-                var (row, reason) = record.Error is null ? ProfileRow.Parse(record.Line, record.Fields, header) : (null, record.Error);
+                var (row, reason) = records.Error is null ? ProfileRow.Parse(records, header, pool) : (null, records.Error);
                 if (row is null)
-                    rejected.Add(new RejectedLine(record.Line, reason!));
+                    rejected.Add(new RejectedLine(records.Line, reason!));
                 else
                     rows.Add(row);
                 if (rows.Count == ImportBatchSize)
@@ -175,6 +176,9 @@ public abstract class ProfileStore
         }
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>After an import the planner's statistics are stale; audiences are planned on them.</summary>
+    protected abstract Task RefreshStatisticsAsync(CancellationToken cancellationToken);
 
     /// <summary>Serialises schema changes between importers (PostgreSQL: an advisory lock; SQLite's writer lock suffices).</summary>
     protected virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -53,6 +53,13 @@ public sealed class SqliteProfileStore(string path) : ProfileStore
     protected override object? ReadValue(DbDataReader reader, int ordinal, ExprType type) =>
         SqlValues.DecodeSqlite(type, reader.GetValue(ordinal));
 
+    protected override async Task RefreshStatisticsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT 1");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     protected override async Task<IImportWriter> BeginImportAsync(ImportHeader header, long run, CancellationToken cancellationToken) =>
         new Writer((SqliteConnection)await OpenAsync(cancellationToken), header, run);
 
@@ -132,6 +139,10 @@ public sealed class SqliteProfileStore(string path) : ProfileStore
                     return raw.sqlite3_bind_text(statement, index, new ReadOnlySpan<byte>(_utf8, 0, Encoding.UTF8.GetBytes(text, _utf8)));
                 case double number:
                     return raw.sqlite3_bind_double(statement, index, number);
+                case long whole:
+                    return raw.sqlite3_bind_int64(statement, index, whole);
+                case bool flag:
+                    return raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0);
                 default:
                     return raw.sqlite3_bind_int64(statement, index, (long)SqlValues.Encode(SqlDialect.Sqlite, value)!);
             }
