@@ -42,6 +42,9 @@ public static partial class CampaignValidator
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
     internal static partial Regex PortName();
 
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+    internal static partial Regex CampaignId();
+
     private sealed class Checks(CampaignDocumentReader.Result read, ProfileSchema schema, List<ValidationError> errors)
     {
         private readonly CampaignDocument _document = read.Document;
@@ -278,7 +281,7 @@ public static partial class CampaignValidator
                     CheckTest(test, path, scope);
                     break;
                 case End end when end.Signal is not null:
-                    if (!AudienceName().IsMatch(end.Signal.Campaign))
+                    if (!CampaignId().IsMatch(end.Signal.Campaign))
                         Error($"{path}.signal.campaign", $"'{end.Signal.Campaign}' is not a campaign id");
                     break;
                 case ChannelActivity channel:

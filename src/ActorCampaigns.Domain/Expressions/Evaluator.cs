@@ -1,4 +1,4 @@
-using System.Text;
+using System.Numerics;
 
 namespace ActorCampaigns.Domain.Expressions;
 
@@ -88,33 +88,18 @@ public static class Evaluator
             var (left, right) = (Build(binary.Left), Build(binary.Right));
             var op = binary.Operator;
             if (binary.Type == ExprType.Int)
-            {
-                return row =>
-                {
-                    if (left(row) is not long a || right(row) is not long b)
-                        return null;
-                    return op switch
-                    {
-                        BinaryOperator.Add => a + b,
-                        BinaryOperator.Subtract => a - b,
-                        BinaryOperator.Multiply => a * b,
-                        _ => b == 0 ? null : a / b,
-                    };
-                };
-            }
-            return row =>
-            {
-                if (AsDouble(left(row)) is not { } a || AsDouble(right(row)) is not { } b)
-                    return null;
-                return op switch
-                {
-                    BinaryOperator.Add => a + b,
-                    BinaryOperator.Subtract => a - b,
-                    BinaryOperator.Multiply => a * b,
-                    _ => b == 0 ? null : a / b,
-                };
-            };
+                return row => left(row) is long a && right(row) is long b ? Apply(op, a, b) : null;
+            return row => AsDouble(left(row)) is { } a && AsDouble(right(row)) is { } b ? Apply(op, a, b) : null;
         }
+
+        /// <summary>Whole numbers stay whole (7 / 2 = 3, as in SQL); division by zero is null, as SQLite gives.</summary>
+        private static object? Apply<T>(BinaryOperator op, T a, T b) where T : INumber<T> => op switch
+        {
+            BinaryOperator.Add => a + b,
+            BinaryOperator.Subtract => a - b,
+            BinaryOperator.Multiply => a * b,
+            _ => T.IsZero(b) ? null : a / b,
+        };
 
         private Func<int, object?> Comparison(BoundBinary comparison)
         {

@@ -20,7 +20,6 @@ public static class SqlValues
             bool b => b ? 1L : 0L,
             DateOnly d => (long)(d.DayNumber - DateOnly.FromDateTime(Epoch).DayNumber),
             DateTime t => (t.Ticks - Epoch.Ticks) / 10,
-            int i => (long)i,
             _ => value,
         },
         _ => value switch
