@@ -31,6 +31,26 @@ public sealed class ProfileGeneratorTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_runs_of_the_command_give_the_same_file()
+    {
+        var files = new[] { "first.csv", "second.csv" }.Select(f => Path.Combine(_folder, f)).ToList();
+        foreach (var file in files)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { typeof(ProfileGenerator).Assembly.Location, "generate", "--profiles", "70000", "--seed", "5", "--out", file },
+                RedirectStandardOutput = true,
+            };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, output);
+            Assert.Contains("generated 70,000 profiles (seed 5)", output);
+        }
+        Assert.Equal(SHA256.HashData(await File.ReadAllBytesAsync(files[0])), SHA256.HashData(await File.ReadAllBytesAsync(files[1])));
+    }
+
+    [Fact]
     public async Task Profiles_look_like_a_real_customer_base()
     {
         var bytes = await Generate(7, Profiles);

@@ -44,7 +44,8 @@ public sealed class ProfileGenerator(int seed)
 
     private byte[] Chunk(long chunk, long firstId, long lastId)
     {
-        var random = new Random(HashCode.Combine(seed, chunk, 0x5EED));
+        // Not HashCode.Combine: it is seeded anew in every process, and the same seed must give the same file anywhere.
+        var random = new Random((int)Mix(seed * 1_000_003L + chunk));
         var line = new StringBuilder(200);
         var bytes = new MemoryStream((int)(lastId - firstId + 1) * 170);
         var encoded = new byte[1024];
