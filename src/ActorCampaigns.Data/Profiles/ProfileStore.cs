@@ -218,14 +218,14 @@ public abstract class ProfileStore
         var sql = $"SELECT \"id\"{select} FROM profiles WHERE {where}\"id\" > @after ORDER BY \"id\" LIMIT @limit";
 
         await using var connection = await OpenAsync(cancellationToken);
-        var after = long.MinValue;
+        await using var command = Command(connection, sql);
+        foreach (var (name, value) in filter?.Parameters ?? [])
+            Parameter(command, name, value);
+        var after = Parameter(command, "@after", long.MinValue);
+        Parameter(command, "@limit", (long)query.BatchSize);
+        await command.PrepareAsync(cancellationToken);
         while (true)
         {
-            await using var command = Command(connection, sql);
-            foreach (var (name, value) in filter?.Parameters ?? [])
-                Parameter(command, name, value);
-            Parameter(command, "@after", after);
-            Parameter(command, "@limit", (long)query.BatchSize);
             var ids = new List<long>(query.BatchSize);
             var values = columns.Select(_ => new List<object?>(query.BatchSize)).ToArray();
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -243,7 +243,7 @@ public abstract class ProfileStore
                 columns.Select((c, i) => new PopulationColumn(c.Name, ExprTypes.Of(c.Type), values[i].ToArray())).ToList());
             if (ids.Count < query.BatchSize)
                 yield break;
-            after = ids[^1];
+            after.Value = ids[^1];
         }
     }
 
