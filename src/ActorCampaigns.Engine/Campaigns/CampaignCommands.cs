@@ -1,0 +1,38 @@
+using ActorCampaigns.Domain.Campaigns;
+
+namespace ActorCampaigns.Engine.Campaigns;
+
+public interface ICampaignCommand : IWithCampaignId;
+
+/// <summary>What can be asked of a campaign. The gateway validates documents before it sends them.</summary>
+public static class CampaignCommands
+{
+    /// <summary>A new draft from a document the gateway has validated.</summary>
+    public sealed record Create(CampaignId Id, CampaignDocument Document, CampaignId? DuplicatedFrom = null) : ICampaignCommand;
+
+    /// <summary>Replaces the document of a draft.</summary>
+    public sealed record Replace(CampaignId Id, CampaignDocument Document) : ICampaignCommand;
+
+    /// <summary>Runs the canvas in test mode: counts, nothing sent, no audience changed.</summary>
+    public sealed record StartTest(CampaignId Id) : ICampaignCommand;
+
+    public sealed record Publish(CampaignId Id) : ICampaignCommand;
+
+    public sealed record Pause(CampaignId Id) : ICampaignCommand;
+
+    public sealed record Resume(CampaignId Id) : ICampaignCommand;
+
+    public sealed record Stop(CampaignId Id) : ICampaignCommand;
+
+    /// <summary>Starts a live execution of a signal campaign with these variables over the document's.</summary>
+    public sealed record Trigger(CampaignId Id, IReadOnlyDictionary<string, VariableValue> Variables) : ICampaignCommand;
+
+    /// <summary>The scheduler's timer: an occurrence of a once or recurring schedule is due.</summary>
+    public sealed record StartScheduled(CampaignId Id, DateTime Due) : ICampaignCommand;
+
+    /// <summary>An activity of an execution finished, with its counts.</summary>
+    public sealed record CompleteActivity(CampaignId Id, ExecutionId Execution, string Activity, ActivityCounts Counts) : ICampaignCommand;
+
+    /// <summary>An activity of an execution failed; upstream populations are kept, resume re-runs it.</summary>
+    public sealed record FailActivity(CampaignId Id, ExecutionId Execution, string Activity, string Reason) : ICampaignCommand;
+}

@@ -1,0 +1,213 @@
+using System.Collections.Immutable;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Time;
+using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
+using static ActorCampaigns.Engine.Campaigns.CampaignEvents;
+
+namespace ActorCampaigns.Engine.Campaigns;
+
+/// <summary>
+/// A campaign's state, pure: <see cref="Decide"/> turns a command into events or a rejection,
+/// <see cref="Apply"/> folds an event in. The actor persists what Decide returns and applies it.
+/// </summary>
+public sealed record CampaignState(
+    CampaignId Id,
+    CampaignStatus Status,
+    CampaignDocument? Document,
+    CampaignId? DuplicatedFrom,
+    DateTime? CreatedAt,
+    DateTime? PublishedAt,
+    ImmutableList<ExecutionView> Executions)
+{
+    public static CampaignState Empty(CampaignId id) => new(id, CampaignStatus.None, null, null, null, null, []);
+
+    /// <summary>The last occurrence of the schedule that started an execution; the next one is after it.</summary>
+    public DateTime? LastDue => Executions.Where(e => e.Due is not null).Select(e => e.Due).Max();
+
+    public ExecutionView? Execution(ExecutionId id) => Executions.FirstOrDefault(e => e.Id == id);
+
+    public Decision Decide(ICampaignCommand command, DateTime now)
+    {
+        if (Status == CampaignStatus.None && command is not Create)
+            return NotFound($"no campaign '{Id}'");
+        return command switch
+        {
+            Create create => Status == CampaignStatus.None
+                ? Accept(new Created(Id, create.Document, create.DuplicatedFrom, now))
+                : Conflict($"campaign '{Id}' already exists"),
+            Replace replace => Status == CampaignStatus.Draft
+                ? Accept(new Replaced(Id, replace.Document, now))
+                : Conflict($"campaign '{Id}' is {Name(Status)}: only a draft can be replaced"),
+            StartTest => DecideTest(now),
+            Publish => DecidePublish(now),
+            Trigger trigger => DecideTrigger(trigger, now),
+            StartScheduled scheduled => DecideScheduled(scheduled, now),
+            Pause => Status == CampaignStatus.Live
+                ? Accept(new Paused(Id, now))
+                : Conflict($"campaign '{Id}' is {Name(Status)}: only a live campaign can be paused"),
+            Resume => Status is CampaignStatus.Paused or CampaignStatus.Failed
+                ? Accept(new Resumed(Id, now))
+                : Conflict($"campaign '{Id}' is {Name(Status)}: only a paused or failed campaign can be resumed"),
+            Stop => Status is CampaignStatus.Scheduled or CampaignStatus.Live or CampaignStatus.Paused or CampaignStatus.Failed
+                ? Accept(new Stopped(Id, now))
+                : Conflict($"campaign '{Id}' is {Name(Status)}: only a published campaign that has not ended can be stopped"),
+            CompleteActivity complete => DecideActivityCompleted(complete, now),
+            FailActivity fail => DecideActivityFailed(fail, now),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
+        };
+    }
+
+    private Decision DecideTest(DateTime now)
+    {
+        if (Status == CampaignStatus.Stopped)
+            return Conflict($"campaign '{Id}' is stopped: it can no longer be tested");
+        if (Executions.FirstOrDefault(e => e.Mode == ExecutionMode.Test && e.IsActive) is { } running)
+            return Conflict($"test run {running.Id} of campaign '{Id}' is still running");
+        return Accept(Start(ExecutionMode.Test, DocumentVariables, null, now));
+    }
+
+    private Decision DecidePublish(DateTime now)
+    {
+        if (Status != CampaignStatus.Draft)
+            return Conflict($"campaign '{Id}' is {Name(Status)}: only a draft can be published");
+        return Document!.Schedule is AsapSchedule
+            ? Accept(new Published(Id, now), Start(ExecutionMode.Live, DocumentVariables, null, now))
+            : Accept(new Published(Id, now));
+    }
+
+    private Decision DecideTrigger(Trigger trigger, DateTime now)
+    {
+        if (Document!.Schedule is not SignalSchedule)
+            return Conflict($"campaign '{Id}' is not scheduled on a signal: it cannot be triggered");
+        if (Status is not (CampaignStatus.Scheduled or CampaignStatus.Live))
+            return Conflict($"campaign '{Id}' is {Name(Status)}: only a published campaign can be triggered");
+        var unknown = trigger.Variables.Keys.Where(k => !Document.Variables.ContainsKey(k)).ToList();
+        if (unknown.Count > 0)
+            return Invalid($"variables not declared by campaign '{Id}': {string.Join(", ", unknown)}");
+        var variables = DocumentVariables.SetItems(trigger.Variables);
+        return Accept(Start(ExecutionMode.Live, variables, null, now));
+    }
+
+    private Decision DecideScheduled(StartScheduled scheduled, DateTime now)
+    {
+        if (Status is not (CampaignStatus.Scheduled or CampaignStatus.Live))
+            return Conflict($"campaign '{Id}' is {Name(Status)}: no scheduled execution starts");
+        var expected = Occurrences.Next(Document!.Schedule, LastDue ?? DateTime.MinValue);
+        if (expected != scheduled.Due)
+            return Conflict($"{scheduled.Due:O} is not the next occurrence of campaign '{Id}' ({expected?.ToString("O") ?? "none"})");
+        return Accept(Start(ExecutionMode.Live, DocumentVariables, scheduled.Due, now));
+    }
+
+    private Decision DecideActivityCompleted(CompleteActivity complete, DateTime now)
+    {
+        if (Execution(complete.Execution) is not { IsActive: true } execution)
+            return Conflict($"execution {complete.Execution} of campaign '{Id}' is not running");
+        if (!execution.Activities.TryGetValue(complete.Activity, out var activity))
+            return Invalid($"campaign '{Id}' has no activity '{complete.Activity}'");
+        if (activity.IsDone)
+            return Conflict($"activity '{complete.Activity}' of execution {complete.Execution} is already done");
+        var final = execution.Mode == ExecutionMode.Test && IsHeldInTest(complete.Activity) ? ActivityState.Held : ActivityState.Completed;
+        var events = new List<ICampaignEvent> { new ActivityCompleted(Id, execution.Id, complete.Activity, final, complete.Counts, now) };
+        if (execution.Activities.All(a => a.Key == complete.Activity || a.Value.IsDone))
+        {
+            events.Add(new ExecutionCompleted(Id, execution.Id, now));
+            var othersLive = Executions.Any(e => e.Id != execution.Id && e.Mode == ExecutionMode.Live && e.IsActive);
+            if (execution.Mode == ExecutionMode.Live && !othersLive && Document!.Schedule is not SignalSchedule
+                && Occurrences.Next(Document.Schedule, LastDue ?? now) is null)
+                events.Add(new CampaignCompleted(Id, now));
+        }
+        return new Decision.Accepted(events);
+    }
+
+    private Decision DecideActivityFailed(FailActivity fail, DateTime now) =>
+        Execution(fail.Execution) is { IsActive: true } execution && execution.Activities.ContainsKey(fail.Activity)
+            ? Accept(new ActivityFailed(Id, execution.Id, fail.Activity, fail.Reason, now))
+            : Conflict($"execution {fail.Execution} of campaign '{Id}' has no running activity '{fail.Activity}'");
+
+    /// <summary>In test mode channel activities and saveAudience do not run: the flow stops before them.</summary>
+    private bool IsHeldInTest(string activity) =>
+        Document!.Activities.FirstOrDefault(a => a.Id == activity) is ChannelActivity or SaveAudience;
+
+    private ExecutionStarted Start(ExecutionMode mode, IReadOnlyDictionary<string, VariableValue> variables, DateTime? due, DateTime now) =>
+        new(Id, ExecutionId.Number(Executions.Count + 1), mode, variables, due, now);
+
+    private ImmutableDictionary<string, VariableValue> DocumentVariables => Document!.Variables.ToImmutableDictionary();
+
+    public CampaignState Apply(ICampaignEvent @event) => @event switch
+    {
+        Created created => this with
+        {
+            Status = CampaignStatus.Draft, Document = created.Document, DuplicatedFrom = created.DuplicatedFrom, CreatedAt = created.At,
+        },
+        Replaced replaced => this with { Document = replaced.Document },
+        Published published => this with { Status = CampaignStatus.Scheduled, PublishedAt = published.At },
+        ExecutionStarted started => this with
+        {
+            Status = started.Mode == ExecutionMode.Live ? CampaignStatus.Live : Status,
+            Executions = Executions.Insert(0, new ExecutionView(started.Execution, started.Mode, ExecutionState.Running, started.Variables,
+                started.Due, started.At, null, Document!.Activities.ToImmutableDictionary(a => a.Id, _ => ActivityView.Pending))),
+        },
+        ActivityCompleted completed => WithExecution(completed.Execution, e => e with
+        {
+            Activities = e.Activities.SetItem(completed.Activity, new ActivityView(completed.State, completed.Counts)),
+        }),
+        ActivityFailed failed => WithFailure(failed),
+        ExecutionCompleted completed => FinishExecution(completed),
+        Paused => this with { Status = CampaignStatus.Paused, Executions = SetActive(ExecutionMode.Live, ExecutionState.Paused) },
+        Resumed => this with
+        {
+            Status = CampaignStatus.Live,
+            Executions = Executions.Select(e => e.Mode == ExecutionMode.Live && e.IsActive
+                ? e with
+                {
+                    State = ExecutionState.Running,
+                    Activities = e.Activities.ToImmutableDictionary(a => a.Key,
+                        a => a.Value.State == ActivityState.Failed ? ActivityView.Pending : a.Value),
+                }
+                : e).ToImmutableList(),
+        },
+        Stopped stopped => this with
+        {
+            Status = CampaignStatus.Stopped,
+            Executions = Executions.Select(e => e.IsActive ? e with { State = ExecutionState.Stopped, FinishedAt = stopped.At } : e).ToImmutableList(),
+        },
+        CampaignCompleted => this with { Status = CampaignStatus.Completed },
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name),
+    };
+
+    /// <summary>A failed activity fails its execution; a failed live execution fails the campaign until resumed.</summary>
+    private CampaignState WithFailure(ActivityFailed failed)
+    {
+        var state = WithExecution(failed.Execution, e => e with
+        {
+            State = ExecutionState.Failed,
+            Activities = e.Activities.SetItem(failed.Activity, e.Activities[failed.Activity] with { State = ActivityState.Failed, Failure = failed.Reason }),
+        });
+        return state.Execution(failed.Execution)!.Mode == ExecutionMode.Live ? state with { Status = CampaignStatus.Failed } : state;
+    }
+
+    private CampaignState FinishExecution(ExecutionCompleted completed)
+    {
+        var state = WithExecution(completed.Execution, e => e with { State = ExecutionState.Completed, FinishedAt = completed.At });
+        if (state.Execution(completed.Execution)!.Mode == ExecutionMode.Test || state.Status != CampaignStatus.Live)
+            return state;
+        var stillLive = state.Executions.Any(e => e.Mode == ExecutionMode.Live && e.IsActive);
+        return stillLive ? state : state with { Status = CampaignStatus.Scheduled };
+    }
+
+    private CampaignState WithExecution(ExecutionId id, Func<ExecutionView, ExecutionView> change) =>
+        this with { Executions = Executions.Select(e => e.Id == id ? change(e) : e).ToImmutableList() };
+
+    private ImmutableList<ExecutionView> SetActive(ExecutionMode mode, ExecutionState state) =>
+        Executions.Select(e => e.Mode == mode && e.State == ExecutionState.Running ? e with { State = state } : e).ToImmutableList();
+
+    private Decision.Accepted Accept(params ICampaignEvent[] events) => new(events);
+
+    private static Decision.Rejected NotFound(string reason) => new(RejectionKind.NotFound, reason);
+
+    private static Decision.Rejected Conflict(string reason) => new(RejectionKind.Conflict, reason);
+
+    private static Decision.Rejected Invalid(string reason) => new(RejectionKind.Invalid, reason);
+
+    public static string Name(CampaignStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using ActorCampaigns.Domain.Campaigns;
+
+namespace ActorCampaigns.Engine.Campaigns;
+
+/// <summary>The state of an activity in an execution (contract section 5).</summary>
+public enum ActivityState { Pending, Running, Waiting, Completed, Held, Skipped, Failed }
+
+public sealed record ActivityView(ActivityState State, ActivityCounts Counts, string? Failure = null)
+{
+    public static readonly ActivityView Pending = new(ActivityState.Pending, ActivityCounts.None);
+
+    public bool IsDone => State is ActivityState.Completed or ActivityState.Held or ActivityState.Skipped;
+}
+
+/// <summary>One execution as status shows it: its activities by id, in canvas order.</summary>
+public sealed record ExecutionView(
+    ExecutionId Id,
+    ExecutionMode Mode,
+    ExecutionState State,
+    IReadOnlyDictionary<string, VariableValue> Variables,
+    DateTime? Due,
+    DateTime StartedAt,
+    DateTime? FinishedAt,
+    ImmutableDictionary<string, ActivityView> Activities)
+{
+    public bool IsActive => State is ExecutionState.Running or ExecutionState.Waiting or ExecutionState.Paused or ExecutionState.Failed;
+}

@@ -1,0 +1,165 @@
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Profiles;
+using ActorCampaigns.Engine.Campaigns;
+using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
+using static ActorCampaigns.Engine.Campaigns.CampaignEvents;
+
+namespace ActorCampaigns.Engine.Tests.Campaigns;
+
+public class CampaignStateTests
+{
+    private static readonly CampaignId Id = new("c-1");
+    private static readonly DateTime Now = new(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc);
+
+    private static CampaignDocument Document(string schedule = """{ "type": "asap" }""")
+    {
+        var result = CampaignValidator.Validate($$"""
+            {
+              "name": "Lifecycle", "schedule": {{schedule}}, "variables": { "discount": "20" },
+              "activities": [
+                { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" },
+                { "id": "mail", "type": "email", "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } },
+                { "id": "keep", "type": "saveAudience", "audience": "fr-mailed" }
+              ],
+              "transitions": [ { "from": "fr", "to": "mail" }, { "from": "mail", "to": "keep" } ]
+            }
+            """, ProfileSchema.Core);
+        Assert.Empty(result.Errors);
+        return result.Document!;
+    }
+
+    /// <summary>Decides each command in turn on the state, applies what was accepted, returns the state and the last decision.</summary>
+    private static (CampaignState State, Decision Last) Run(CampaignState state, params ICampaignCommand[] commands)
+    {
+        Decision last = new Decision.Rejected(RejectionKind.Invalid, "no command");
+        foreach (var command in commands)
+        {
+            last = state.Decide(command, Now);
+            if (last is Decision.Accepted accepted)
+                state = accepted.Events.Aggregate(state, (s, e) => s.Apply(e));
+        }
+        return (state, last);
+    }
+
+    private static CampaignState Created(string schedule = """{ "type": "asap" }""") =>
+        Run(CampaignState.Empty(Id), new Create(Id, Document(schedule))).State;
+
+    private static ICampaignCommand[] CompleteAll(ExecutionId execution) =>
+        new[] { "fr", "mail", "keep" }.Select(a => (ICampaignCommand)new CompleteActivity(Id, execution, a, ActivityCounts.None)).ToArray();
+
+    private static void AssertRejected(Decision decision, RejectionKind kind, string reason)
+    {
+        var rejected = Assert.IsType<Decision.Rejected>(decision);
+        Assert.Equal(kind, rejected.Kind);
+        Assert.Contains(reason, rejected.Reason);
+    }
+
+    [Fact]
+    public void A_campaign_is_created_once_as_a_draft()
+    {
+        var state = Created();
+        Assert.Equal(CampaignStatus.Draft, state.Status);
+        AssertRejected(state.Decide(new Create(Id, Document()), Now), RejectionKind.Conflict, "already exists");
+        AssertRejected(CampaignState.Empty(Id).Decide(new Publish(Id), Now), RejectionKind.NotFound, "no campaign 'c-1'");
+    }
+
+    [Fact]
+    public void Publishing_an_asap_campaign_starts_a_live_execution_that_completes_the_campaign()
+    {
+        var (live, decision) = Run(Created(), new Publish(Id));
+        Assert.Equal([typeof(Published), typeof(ExecutionStarted)], ((Decision.Accepted)decision).Events.Select(e => e.GetType()));
+        Assert.Equal(CampaignStatus.Live, live.Status);
+        var execution = Assert.Single(live.Executions);
+        Assert.Equal((new ExecutionId("e-1"), ExecutionMode.Live), (execution.Id, execution.Mode));
+        Assert.All(execution.Activities.Values, a => Assert.Equal(ActivityState.Pending, a.State));
+        AssertRejected(live.Decide(new Replace(Id, Document()), Now), RejectionKind.Conflict, "is live: only a draft can be replaced");
+
+        var (done, last) = Run(live, CompleteAll(execution.Id));
+        Assert.Equal([typeof(ActivityCompleted), typeof(ExecutionCompleted), typeof(CampaignCompleted)],
+            ((Decision.Accepted)last).Events.Select(e => e.GetType()));
+        Assert.Equal(CampaignStatus.Completed, done.Status);
+        Assert.Equal(ActivityState.Completed, done.Executions[0].Activities["mail"].State);
+    }
+
+    [Fact]
+    public void A_test_run_holds_channels_and_audiences_and_leaves_the_lifecycle_alone()
+    {
+        var (testing, _) = Run(Created(), new StartTest(Id));
+        Assert.Equal(CampaignStatus.Draft, testing.Status);
+        AssertRejected(testing.Decide(new StartTest(Id), Now), RejectionKind.Conflict, "test run e-1 of campaign 'c-1' is still running");
+        var reach = new ActivityCounts(120, new Dictionary<string, long>(), new Dictionary<string, long>(), 0);
+        var (tested, _) = Run(testing,
+            new CompleteActivity(Id, new("e-1"), "fr", ActivityCounts.None),
+            new CompleteActivity(Id, new("e-1"), "mail", reach),
+            new CompleteActivity(Id, new("e-1"), "keep", ActivityCounts.None));
+        var execution = tested.Executions[0];
+        Assert.Equal((ExecutionState.Completed, ActivityState.Held, 120L), (execution.State, execution.Activities["mail"].State, execution.Activities["mail"].Counts.In));
+        Assert.Equal(ActivityState.Held, execution.Activities["keep"].State);
+        Assert.Equal(ActivityState.Completed, execution.Activities["fr"].State);
+        Assert.Equal(CampaignStatus.Draft, tested.Status);
+        var (again, _) = Run(tested, new StartTest(Id));
+        Assert.Equal(new ExecutionId("e-2"), again.Executions[0].Id);
+    }
+
+    [Fact]
+    public void Pause_resume_and_stop_follow_the_lifecycle()
+    {
+        AssertRejected(Created().Decide(new Pause(Id), Now), RejectionKind.Conflict, "is draft: only a live campaign can be paused");
+        AssertRejected(Created().Decide(new Stop(Id), Now), RejectionKind.Conflict, "is draft");
+        var (paused, _) = Run(Created(), new Publish(Id), new Pause(Id));
+        Assert.Equal((CampaignStatus.Paused, ExecutionState.Paused), (paused.Status, paused.Executions[0].State));
+        AssertRejected(paused.Decide(new Pause(Id), Now), RejectionKind.Conflict, "is paused");
+        var (resumed, _) = Run(paused, new Resume(Id));
+        Assert.Equal((CampaignStatus.Live, ExecutionState.Running), (resumed.Status, resumed.Executions[0].State));
+        var (stopped, _) = Run(resumed, new Stop(Id));
+        Assert.Equal((CampaignStatus.Stopped, ExecutionState.Stopped), (stopped.Status, stopped.Executions[0].State));
+        AssertRejected(stopped.Decide(new Resume(Id), Now), RejectionKind.Conflict, "is stopped");
+        AssertRejected(stopped.Decide(new StartTest(Id), Now), RejectionKind.Conflict, "can no longer be tested");
+    }
+
+    [Fact]
+    public void A_failed_activity_fails_the_campaign_and_resume_runs_it_again()
+    {
+        var (failed, _) = Run(Created(), new Publish(Id),
+            new CompleteActivity(Id, new("e-1"), "fr", ActivityCounts.None),
+            new FailActivity(Id, new("e-1"), "mail", "outbox not writable"));
+        Assert.Equal(CampaignStatus.Failed, failed.Status);
+        Assert.Equal(("outbox not writable", ActivityState.Failed), (failed.Executions[0].Activities["mail"].Failure, failed.Executions[0].Activities["mail"].State));
+        var (resumed, _) = Run(failed, new Resume(Id));
+        Assert.Equal(CampaignStatus.Live, resumed.Status);
+        Assert.Equal(ActivityState.Pending, resumed.Executions[0].Activities["mail"].State);
+        Assert.Equal(ActivityState.Completed, resumed.Executions[0].Activities["fr"].State);
+    }
+
+    [Fact]
+    public void Signal_campaigns_run_on_each_trigger_with_its_variables_and_stay_scheduled()
+    {
+        var state = Created("""{ "type": "signal" }""");
+        AssertRejected(state.Decide(new Trigger(Id, new Dictionary<string, VariableValue>()), Now), RejectionKind.Conflict, "only a published campaign");
+        var (scheduled, _) = Run(state, new Publish(Id));
+        Assert.Equal(CampaignStatus.Scheduled, scheduled.Status);
+        AssertRejected(scheduled.Decide(new Trigger(Id, new Dictionary<string, VariableValue> { ["colour"] = new("red") }), Now),
+            RejectionKind.Invalid, "not declared by campaign 'c-1': colour");
+        var (triggered, _) = Run(scheduled, new Trigger(Id, new Dictionary<string, VariableValue> { ["discount"] = new(35L) }));
+        Assert.Equal(new VariableValue(35L), triggered.Executions[0].Variables["discount"]);
+        var (done, _) = Run(triggered, CompleteAll(new("e-1")));
+        Assert.Equal(CampaignStatus.Scheduled, done.Status);
+        AssertRejected(Created().Decide(new Trigger(Id, new Dictionary<string, VariableValue>()), Now), RejectionKind.Conflict, "not scheduled on a signal");
+    }
+
+    [Fact]
+    public void Recurring_campaigns_run_each_occurrence_once_and_complete_after_until()
+    {
+        var state = Created("""{ "type": "recurring", "cron": "0 9 * * *", "timeZone": "Europe/Paris", "from": "2026-12-01T00:00:00Z", "until": "2026-12-02T12:00:00Z" }""");
+        var (scheduled, _) = Run(state, new Publish(Id));
+        var first = new DateTime(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc);
+        AssertRejected(scheduled.Decide(new StartScheduled(Id, first.AddHours(1)), Now), RejectionKind.Conflict, "is not the next occurrence");
+        var (running, _) = Run(scheduled, new StartScheduled(Id, first));
+        AssertRejected(running.Decide(new StartScheduled(Id, first), Now), RejectionKind.Conflict, "is not the next occurrence");
+        var (between, _) = Run(running, CompleteAll(new("e-1")));
+        Assert.Equal(CampaignStatus.Scheduled, between.Status);
+        var (last, _) = Run(between, [new StartScheduled(Id, first.AddDays(1)), .. CompleteAll(new("e-2"))]);
+        Assert.Equal(CampaignStatus.Completed, last.Status);
+        Assert.Equal([first.AddDays(1), first], last.Executions.Select(e => e.Due));
+    }
+}
