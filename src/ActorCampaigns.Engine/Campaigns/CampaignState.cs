@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Time;
 using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
@@ -22,6 +23,7 @@ public sealed record CampaignState(
     public static CampaignState Empty(CampaignId id) => new(id, CampaignStatus.None, null, null, null, null, []);
 
     /// <summary>The last occurrence of the schedule that started an execution; the next one is after it.</summary>
+    [JsonIgnore]
     public DateTime? LastDue => Executions.Where(e => e.Due is not null).Select(e => e.Due).Max();
 
     public ExecutionView? Execution(ExecutionId id) => Executions.FirstOrDefault(e => e.Id == id);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using ActorCampaigns.Domain.Campaigns;
 
 namespace ActorCampaigns.Engine.Campaigns;
@@ -10,6 +11,7 @@ public sealed record ActivityView(ActivityState State, ActivityCounts Counts, st
 {
     public static readonly ActivityView Pending = new(ActivityState.Pending, ActivityCounts.None);
 
+    [JsonIgnore]
     public bool IsDone => State is ActivityState.Completed or ActivityState.Held or ActivityState.Skipped;
 }
 
@@ -24,5 +26,6 @@ public sealed record ExecutionView(
     DateTime? FinishedAt,
     ImmutableDictionary<string, ActivityView> Activities)
 {
+    [JsonIgnore]
     public bool IsActive => State is ExecutionState.Running or ExecutionState.Waiting or ExecutionState.Paused or ExecutionState.Failed;
 }
