@@ -24,8 +24,8 @@ public sealed class ExpressionAgreementTests(PostgresFixture postgres, ITestOutp
     {
         var generator = new ExpressionGenerator(seed);
         var csv = ExpressionGenerator.Header + "\n" + string.Join("\n", Enumerable.Range(1, Profiles).Select(i => generator.ProfileLine(i * 3)));
-        var sqlite = new SqliteProfileStore(Path.Combine(_folder, $"profiles-{seed}.db"));
-        var pg = new PostgresProfileStore(await postgres.CreateDatabaseAsync());
+        var sqlite = new SqliteProfileStore(new SqliteDatabase(Path.Combine(_folder, $"profiles-{seed}.db")));
+        var pg = new PostgresProfileStore(new PostgresDatabase(await postgres.CreateDatabaseAsync()));
         foreach (var store in new ProfileStore[] { sqlite, pg })
         {
             await store.InitializeAsync();

@@ -139,7 +139,7 @@ public sealed class SqliteProfileStoreTests : ProfileStoreContract, IDisposable
 
     protected override async Task<ProfileStore> CreateStoreAsync()
     {
-        var store = new SqliteProfileStore(Path.Combine(_folder, "profiles.db"));
+        var store = new SqliteProfileStore(new SqliteDatabase(Path.Combine(_folder, "profiles.db")));
         await store.InitializeAsync();
         return store;
     }
@@ -156,7 +156,7 @@ public sealed class PostgresProfileStoreTests(PostgresFixture postgres) : Profil
 {
     protected override async Task<ProfileStore> CreateStoreAsync()
     {
-        var store = new PostgresProfileStore(await postgres.CreateDatabaseAsync());
+        var store = new PostgresProfileStore(new PostgresDatabase(await postgres.CreateDatabaseAsync()));
         await store.InitializeAsync();
         return store;
     }

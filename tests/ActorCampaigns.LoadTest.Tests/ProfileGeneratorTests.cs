@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using ActorCampaigns.Data.Csv;
+using ActorCampaigns.Data;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.LoadTest.Profiles;
@@ -98,7 +99,7 @@ public sealed class ProfileGeneratorTests : IDisposable
     {
         var path = Path.Combine(_folder, "profiles.csv");
         await File.WriteAllBytesAsync(path, await Generate(1, 30_000));
-        var store = new SqliteProfileStore(Path.Combine(_folder, "profiles.db"));
+        var store = new SqliteProfileStore(new SqliteDatabase(Path.Combine(_folder, "profiles.db")));
         await store.InitializeAsync();
         using var reader = new StreamReader(path);
         var summary = await store.ImportCsvAsync(reader);

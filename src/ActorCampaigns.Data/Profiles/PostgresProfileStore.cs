@@ -3,27 +3,18 @@ using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
 using Npgsql;
 using NpgsqlTypes;
+using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Profiles;
 
 /// <summary>Profiles in PostgreSQL: native date, timestamptz and boolean; imports by binary COPY into a staging table.</summary>
-public sealed class PostgresProfileStore(string connectionString) : ProfileStore
+public sealed class PostgresProfileStore(PostgresDatabase database) : ProfileStore(database)
 {
-    /// <summary>Key of the advisory lock that serialises schema changes between nodes starting at once.</summary>
-    private const long SchemaLock = 0x4163_5072_6F66;
-
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
-
-    public override SqlDialect Dialect => SqlDialect.PostgreSql;
-
-    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
-        await _dataSource.OpenConnectionAsync(cancellationToken);
-
     public override async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await LockSchemaAsync(connection, transaction, cancellationToken);
+        await Database.LockSchemaAsync(connection, transaction, cancellationToken);
         await using var command = Command(connection, $"""
             CREATE TABLE IF NOT EXISTS profile_attributes (name text PRIMARY KEY, type text NOT NULL, position integer NOT NULL);
             CREATE TABLE IF NOT EXISTS profile_imports (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, started_at text NOT NULL,
@@ -32,12 +23,6 @@ public sealed class PostgresProfileStore(string connectionString) : ProfileStore
             """, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    protected override async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, $"SELECT pg_advisory_xact_lock({SchemaLock})", transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     protected override string ColumnType(AttributeType type) => SqlCompiler.PostgresType(ExprTypes.Of(type));

@@ -6,6 +6,7 @@ using ActorCampaigns.Data.Csv;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Domain.Profiles;
+using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Profiles;
 
@@ -14,7 +15,7 @@ namespace ActorCampaigns.Data.Profiles;
 /// imported by streaming upsert and read back as id-ordered batches matching a compiled filter.
 /// SQLite and PostgreSQL implement the dialect-specific parts.
 /// </summary>
-public abstract class ProfileStore
+public abstract class ProfileStore(Database database)
 {
     public const int ImportBatchSize = 10_000;
     public const int MaxReportedErrors = 1_000;
@@ -22,9 +23,11 @@ public abstract class ProfileStore
     /// <summary>Marks which import run last wrote a row, so a second row with the same id in one file is caught.</summary>
     protected const string ImportColumn = "_import";
 
-    public abstract SqlDialect Dialect { get; }
+    public Database Database { get; } = database;
 
-    protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+    public SqlDialect Dialect => Database.Dialect;
+
+    protected Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => Database.OpenAsync(cancellationToken);
 
     /// <summary>Creates the tables when missing. Safe to call on every start.</summary>
     public abstract Task InitializeAsync(CancellationToken cancellationToken = default);
@@ -161,7 +164,7 @@ public abstract class ProfileStore
             return;
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await LockSchemaAsync(connection, transaction, cancellationToken);
+        await Database.LockSchemaAsync(connection, transaction, cancellationToken);
         var current = await ReadSchemaAsync(connection, cancellationToken, transaction);
         foreach (var attribute in attributes.Where(a => current.Find(a.Name) is null))
         {
@@ -179,9 +182,6 @@ public abstract class ProfileStore
 
     /// <summary>After an import the planner's statistics are stale; audiences are planned on them.</summary>
     protected abstract Task RefreshStatisticsAsync(CancellationToken cancellationToken);
-
-    /// <summary>Serialises schema changes between importers (PostgreSQL: an advisory lock; SQLite's writer lock suffices).</summary>
-    protected virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task<long> StartRunAsync(CancellationToken cancellationToken)
     {
@@ -271,23 +271,5 @@ public abstract class ProfileStore
             return null;
         return schema.Attributes.Select((a, i) => (a.Name, Value: reader.IsDBNull(i) ? null : ReadValue(reader, i, ExprTypes.Of(a.Type))))
             .ToDictionary(p => p.Name, p => p.Value);
-    }
-
-    protected static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        command.CommandTimeout = 0;
-        return command;
-    }
-
-    protected static DbParameter Parameter(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 }

@@ -4,37 +4,17 @@ using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Profiles;
 
 /// <summary>Profiles in a SQLite file in WAL mode: dates as day numbers, timestamps as microseconds, bools as 0/1.</summary>
-public sealed class SqliteProfileStore(string path) : ProfileStore
+public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(database)
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = path,
-        Pooling = true,
-        DefaultTimeout = 60,
-    }.ToString();
-
-    public override SqlDialect Dialect => SqlDialect.Sqlite;
-
-    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 60000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
-    }
-
     public override async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, $"""
-            PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS profile_attributes (name TEXT PRIMARY KEY, type TEXT NOT NULL, position INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS profile_imports (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL,
                 finished_at TEXT, imported INTEGER, updated INTEGER, rejected INTEGER);

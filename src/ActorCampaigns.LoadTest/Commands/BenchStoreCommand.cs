@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ActorCampaigns.Data;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.LoadTest.Postgres;
 
@@ -31,11 +32,11 @@ public static class BenchStoreCommand
                 var clock = Stopwatch.StartNew();
                 await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken);
                 var generateSeconds = clock.Elapsed.TotalSeconds;
-                rows.AddRange(await MeasureAsync("SQLite", new SqliteProfileStore(Path.Combine(folder, $"profiles-{size}.db")), csv, size, generateSeconds, output, cancellationToken));
+                rows.AddRange(await MeasureAsync("SQLite", new SqliteProfileStore(new SqliteDatabase(Path.Combine(folder, $"profiles-{size}.db"))), csv, size, generateSeconds, output, cancellationToken));
                 if (!skipPostgres)
                 {
                     await using var server = await TemporaryPostgres.StartAsync(durable: true);
-                    rows.AddRange(await MeasureAsync("PostgreSQL", new PostgresProfileStore(server.ConnectionString), csv, size, generateSeconds, output, cancellationToken));
+                    rows.AddRange(await MeasureAsync("PostgreSQL", new PostgresProfileStore(new PostgresDatabase(server.ConnectionString)), csv, size, generateSeconds, output, cancellationToken));
                 }
                 File.Delete(csv);
             }

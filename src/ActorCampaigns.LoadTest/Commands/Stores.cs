@@ -1,3 +1,4 @@
+using ActorCampaigns.Data;
 using ActorCampaigns.Data.Profiles;
 
 namespace ActorCampaigns.LoadTest.Commands;
@@ -9,8 +10,8 @@ public static class Stores
     {
         var postgres = args.Text("postgres");
         ProfileStore store = postgres is not null
-            ? new PostgresProfileStore(postgres)
-            : new SqliteProfileStore(Path.Combine(args.Text("data-dir") ?? "./data", "profiles.db"));
+            ? new PostgresProfileStore(new PostgresDatabase(postgres))
+            : new SqliteProfileStore(new SqliteDatabase(Path.Combine(args.Text("data-dir") ?? "./data", "profiles.db")));
         await store.InitializeAsync(cancellationToken);
         return store;
     }

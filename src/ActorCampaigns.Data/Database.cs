@@ -1,0 +1,90 @@
+using System.Data.Common;
+using ActorCampaigns.Domain.Expressions;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace ActorCampaigns.Data;
+
+/// <summary>
+/// Where a node keeps its data: a SQLite file (one node) or a PostgreSQL database (a cluster). Stores open their
+/// connections here and write their SQL for its <see cref="Dialect"/>.
+/// </summary>
+public abstract class Database
+{
+    public abstract SqlDialect Dialect { get; }
+
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Serialises schema changes between processes (PostgreSQL: an advisory lock; SQLite's writer lock suffices).</summary>
+    public virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The column type of a blob, a whole number and text in this dialect.</summary>
+    public (string Blob, string Whole, string Text) Types => Dialect == SqlDialect.Sqlite
+        ? ("BLOB", "INTEGER", "TEXT")
+        : ("bytea", "bigint", "text");
+
+    public static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.CommandTimeout = 0;
+        return command;
+    }
+
+    public static DbParameter Parameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+}
+
+/// <summary>A SQLite file in WAL mode, synchronous NORMAL: durable across a process crash, fast to append.</summary>
+public sealed class SqliteDatabase : Database
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 60 }.ToString();
+    }
+
+    public string Path { get; }
+
+    public override SqlDialect Dialect => SqlDialect.Sqlite;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = Command(connection,
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 60000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+}
+
+/// <summary>A PostgreSQL database shared by the nodes of a cluster.</summary>
+public sealed class PostgresDatabase(string connectionString) : Database
+{
+    /// <summary>Key of the advisory lock that serialises schema changes between nodes starting at once.</summary>
+    private const long SchemaLock = 0x4163_5072_6F66;
+
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+
+    public override SqlDialect Dialect => SqlDialect.PostgreSql;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public override async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, $"SELECT pg_advisory_xact_lock({SchemaLock})", transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
