@@ -1,0 +1,110 @@
+using System.Runtime.CompilerServices;
+using static ActorCampaigns.Data.Database;
+
+namespace ActorCampaigns.Data.Populations;
+
+/// <summary>The population leaving one port of one activity in one execution of a campaign.</summary>
+public sealed record PortPopulation(string Campaign, string Execution, string Activity, string Port);
+
+/// <summary>
+/// Where populations are written as they flow: one row per batch (its number, its size, its sorted ids as an
+/// <see cref="IdBlob"/>), never one row per profile. Appending a batch number twice keeps the first, so a batch
+/// replayed after a crash is harmless and the last batch number is the checkpoint to resume after.
+/// </summary>
+public sealed class Worktables(Database database)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        var (blob, whole, text) = database.Types;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await database.LockSchemaAsync(connection, transaction, cancellationToken);
+        await using var command = Command(connection, $"""
+            CREATE TABLE IF NOT EXISTS worktables (
+                campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, port {text} NOT NULL,
+                batch {whole} NOT NULL, count {whole} NOT NULL, ids {blob} NOT NULL,
+                PRIMARY KEY (campaign, execution, activity, port, batch))
+            """, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Appends batch <paramref name="batch"/> of a port's population; true if it was new.</summary>
+    public async Task<bool> AppendAsync(PortPopulation population, long batch, long[] ids, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "INSERT INTO worktables (campaign, execution, activity, port, batch, count, ids) " +
+            "VALUES (@campaign, @execution, @activity, @port, @batch, @count, @ids) ON CONFLICT DO NOTHING");
+        Key(command, population);
+        Parameter(command, "@batch", batch);
+        Parameter(command, "@count", (long)ids.Length);
+        Parameter(command, "@ids", IdBlob.Encode(ids));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>The highest batch number written for a port, or null when none is.</summary>
+    public async Task<long?> LastBatchAsync(PortPopulation population, CancellationToken cancellationToken = default)
+    {
+        var last = await ScalarAsync(population, "MAX(batch)", cancellationToken);
+        return last is null or DBNull ? null : Convert.ToInt64(last);
+    }
+
+    public async Task<long> CountAsync(PortPopulation population, CancellationToken cancellationToken = default) =>
+        Convert.ToInt64(await ScalarAsync(population, "COALESCE(SUM(count), 0)", cancellationToken));
+
+    /// <summary>The population's ids in batch order, a batch at a time, from batch <paramref name="after"/> + 1 on.</summary>
+    public async IAsyncEnumerable<long[]> ReadAsync(PortPopulation population, long after = long.MinValue,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "SELECT count, ids FROM worktables WHERE campaign = @campaign AND execution = @execution AND activity = @activity " +
+            "AND port = @port AND batch > @after ORDER BY batch");
+        Key(command, population);
+        Parameter(command, "@after", after);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            yield return IdBlob.Decode((byte[])reader.GetValue(1), (int)reader.GetInt64(0));
+    }
+
+    /// <summary>The first <paramref name="limit"/> ids of a population, for a transition preview.</summary>
+    public async Task<IReadOnlyList<long>> PreviewAsync(PortPopulation population, int limit, CancellationToken cancellationToken = default)
+    {
+        var ids = new List<long>(limit);
+        await foreach (var batch in ReadAsync(population, cancellationToken: cancellationToken))
+        {
+            ids.AddRange(batch.Take(limit - ids.Count));
+            if (ids.Count == limit)
+                break;
+        }
+        return ids;
+    }
+
+    /// <summary>Drops every population of an execution, e.g. an old test run.</summary>
+    public async Task DeleteExecutionAsync(string campaign, string execution, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, "DELETE FROM worktables WHERE campaign = @campaign AND execution = @execution");
+        Parameter(command, "@campaign", campaign);
+        Parameter(command, "@execution", execution);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<object?> ScalarAsync(PortPopulation population, string aggregate, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            $"SELECT {aggregate} FROM worktables WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND port = @port");
+        Key(command, population);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static void Key(System.Data.Common.DbCommand command, PortPopulation population)
+    {
+        Parameter(command, "@campaign", population.Campaign);
+        Parameter(command, "@execution", population.Execution);
+        Parameter(command, "@activity", population.Activity);
+        Parameter(command, "@port", population.Port);
+    }
+}

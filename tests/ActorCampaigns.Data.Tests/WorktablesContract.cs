@@ -1,0 +1,93 @@
+using ActorCampaigns.Data.Populations;
+
+namespace ActorCampaigns.Data.Tests;
+
+public class IdBlobTests
+{
+    [Theory]
+    [InlineData(new long[] { })]
+    [InlineData(new long[] { 0 })]
+    [InlineData(new long[] { -5, -1, 0, 1, 127, 128, 16_384, 1L << 40 })]
+    [InlineData(new long[] { long.MinValue, 0, long.MaxValue })]
+    public void Round_trips(long[] ids) => Assert.Equal(ids, IdBlob.Decode(IdBlob.Encode(ids), ids.Length));
+
+    [Fact]
+    public void Dense_ids_take_about_a_byte_each()
+    {
+        var ids = Enumerable.Range(1_000_000, 10_000).Select(i => (long)i * 3).ToArray();
+        Assert.InRange(IdBlob.Encode(ids).Length, 10_000, 10_004);
+    }
+
+    [Fact]
+    public void Unsorted_or_repeated_ids_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => IdBlob.Encode([1, 3, 2]));
+        Assert.Throws<ArgumentException>(() => IdBlob.Encode([1, 1]));
+    }
+
+    [Fact]
+    public void A_truncated_blob_is_reported()
+    {
+        var blob = IdBlob.Encode([1, 1000, 100_000]);
+        Assert.Throws<InvalidDataException>(() => IdBlob.Decode(blob[..^1], 3));
+        Assert.Throws<InvalidDataException>(() => IdBlob.Decode(blob, 2));
+    }
+}
+
+/// <summary>What worktables do, on SQLite and PostgreSQL alike.</summary>
+public abstract class WorktablesContract
+{
+    protected abstract Task<Database> CreateDatabaseAsync();
+
+    private static readonly PortPopulation Split = new("c-1", "e-1", "split", "young");
+
+    private async Task<Worktables> Create()
+    {
+        var worktables = new Worktables(await CreateDatabaseAsync());
+        await worktables.InitializeAsync();
+        await worktables.InitializeAsync();
+        return worktables;
+    }
+
+    [Fact]
+    public async Task Batches_are_kept_in_order_counted_and_replay_safe()
+    {
+        var worktables = await Create();
+        Assert.Null(await worktables.LastBatchAsync(Split));
+        Assert.True(await worktables.AppendAsync(Split, 1, [5, 9, 12]));
+        Assert.True(await worktables.AppendAsync(Split, 0, [1, 2, 3]));
+        Assert.True(await worktables.AppendAsync(Split, 2, [20]));
+        Assert.False(await worktables.AppendAsync(Split, 1, [99]));
+        Assert.True(await worktables.AppendAsync(Split with { Port = "complement" }, 0, [4]));
+
+        Assert.Equal([1L, 2, 3, 5, 9, 12, 20], (await worktables.ReadAsync(Split).ToListAsync()).SelectMany(b => b));
+        Assert.Equal([20L], (await worktables.ReadAsync(Split, after: 1).ToListAsync()).SelectMany(b => b));
+        Assert.Equal(7, await worktables.CountAsync(Split));
+        Assert.Equal(2, await worktables.LastBatchAsync(Split));
+        Assert.Equal([1L, 2, 3, 5], await worktables.PreviewAsync(Split, 4));
+        Assert.Equal(1, await worktables.CountAsync(Split with { Port = "complement" }));
+        Assert.Equal(0, await worktables.CountAsync(Split with { Execution = "e-2" }));
+
+        await worktables.DeleteExecutionAsync("c-1", "e-1");
+        Assert.Equal(0, await worktables.CountAsync(Split));
+    }
+}
+
+public sealed class SqliteWorktablesTests : WorktablesContract, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-work-").FullName;
+
+    protected override Task<Database> CreateDatabaseAsync() => Task.FromResult<Database>(new SqliteDatabase(Path.Combine(_folder, "data.db")));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresWorktablesTests(PostgresFixture postgres) : WorktablesContract
+{
+    protected override async Task<Database> CreateDatabaseAsync() => new PostgresDatabase(await postgres.CreateDatabaseAsync());
+}
