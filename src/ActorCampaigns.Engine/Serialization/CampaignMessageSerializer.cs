@@ -43,6 +43,9 @@ public sealed class CampaignMessageSerializer(ExtendedActorSystem system) : Seri
         [typeof(Stopped)] = "e.stopped",
         [typeof(CampaignCompleted)] = "e.campaign-completed",
         [typeof(CampaignState)] = "s.campaign",
+        [typeof(CampaignReplies.Accepted)] = "r.accepted",
+        [typeof(CampaignReplies.Rejected)] = "r.rejected",
+        [typeof(CampaignQueries.GetState)] = "q.state",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(p => p.Value, p => p.Key);

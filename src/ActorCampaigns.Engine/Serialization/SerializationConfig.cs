@@ -16,6 +16,9 @@ public static class SerializationConfig
             "{{typeof(Campaigns.ICampaignCommand).AssemblyQualifiedName}}" = campaign
             "{{typeof(Campaigns.ICampaignEvent).AssemblyQualifiedName}}" = campaign
             "{{typeof(Campaigns.CampaignState).AssemblyQualifiedName}}" = campaign
+            "{{typeof(Campaigns.CampaignReplies.Accepted).AssemblyQualifiedName}}" = campaign
+            "{{typeof(Campaigns.CampaignReplies.Rejected).AssemblyQualifiedName}}" = campaign
+            "{{typeof(Campaigns.CampaignQueries.GetState).AssemblyQualifiedName}}" = campaign
           }
         }
         """);

@@ -73,6 +73,8 @@ public sealed class CampaignMessageSerializerTests : IDisposable
             new ExecutionStarted(Id, E1, ExecutionMode.Test, variables, null, At), new ActivityCompleted(Id, E1, "mail", ActivityState.Held, Counts, At),
             new ActivityFailed(Id, E1, "mail", "smtp down", At), new ExecutionCompleted(Id, E1, At), new Paused(Id, At), new Resumed(Id, At),
             new Stopped(Id, At), new CampaignCompleted(Id, At), state,
+            new CampaignReplies.Accepted(Id, CampaignStatus.Live, E1), new CampaignReplies.Rejected(Id, RejectionKind.Conflict, "is draft"),
+            new CampaignQueries.GetState(Id),
         ];
         return all.Select(o => new[] { o });
     }
@@ -96,7 +98,7 @@ public sealed class CampaignMessageSerializerTests : IDisposable
     [Fact]
     public void The_snapshot_keeps_what_the_state_needs()
     {
-        var state = (CampaignState)Samples().Last()[0];
+        var state = Samples().Select(s => s[0]).OfType<CampaignState>().Single();
         var serializer = (CampaignMessageSerializer)_system.Serialization.FindSerializerFor(state);
         var back = (CampaignState)serializer.FromBinary(serializer.ToBinary(state), serializer.Manifest(state));
         Assert.Equal((CampaignStatus.Failed, new CampaignId("c-6"), 16), (back.Status, back.DuplicatedFrom, back.Document!.Activities.Count));
@@ -113,7 +115,8 @@ public sealed class CampaignMessageSerializerTests : IDisposable
     {
         var types = typeof(CampaignState).Assembly.GetTypes()
             .Where(t => !t.IsAbstract && (typeof(ICampaignCommand).IsAssignableFrom(t) || typeof(ICampaignEvent).IsAssignableFrom(t)))
-            .Append(typeof(CampaignState)).ToHashSet();
+            .Concat([typeof(CampaignState), typeof(CampaignReplies.Accepted), typeof(CampaignReplies.Rejected), typeof(CampaignQueries.GetState)])
+            .ToHashSet();
         Assert.Equal(types.OrderBy(t => t.FullName), CampaignMessageSerializer.Manifests.Keys.OrderBy(t => t.FullName));
         Assert.Equal(types.OrderBy(t => t.FullName), Samples().Select(s => s[0].GetType()).Distinct().OrderBy(t => t.FullName));
     }
