@@ -48,7 +48,7 @@ public enum CombineMode { Union, Intersection, Exclusion }
 public sealed record Combine(string Id, CombineMode Mode, string? Primary, bool Complement) : Activity(Id)
 {
     [JsonIgnore]
-    public override IReadOnlyList<string> OutputPorts => [Transition.DefaultPort, "complement"];
+    public override IReadOnlyList<string> OutputPorts => Complement ? [Transition.DefaultPort, "complement"] : Out;
 }
 
 public enum DeduplicateMethod { Lowest, Highest, Random }

@@ -18,13 +18,24 @@ public sealed record ProfileBatch(long[] Ids, IReadOnlyList<PopulationColumn> Co
     /// <summary>Rows of this batch for which <paramref name="filter"/> is true (null and false drop the row).</summary>
     public IEnumerable<int> Matching(Bound? filter, EvaluationContext context)
     {
+        var keep = Predicate(filter, context);
+        return Enumerable.Range(0, Count).Where(keep);
+    }
+
+    /// <summary>Whether a row passes <paramref name="filter"/>; no filter passes every row.</summary>
+    public Func<int, bool> Predicate(Bound? filter, EvaluationContext context)
+    {
         if (filter is null)
-            return Enumerable.Range(0, Count);
-        var predicate = Evaluator.Compile(filter, context, name =>
+            return _ => true;
+        var evaluate = Evaluator.Compile(filter, context, name =>
         {
-            var values = (Column(name) ?? throw new InvalidOperationException($"column '{name}' does not travel with this population")).Values;
+            var values = ValuesOf(name);
             return row => values[row];
         });
-        return Enumerable.Range(0, Count).Where(row => predicate(row) is true);
+        return row => evaluate(row) is true;
     }
+
+    /// <summary>The values of a travelling column; a column the population does not carry is a bug upstream.</summary>
+    public object?[] ValuesOf(string name) =>
+        (Column(name) ?? throw new InvalidOperationException($"column '{name}' does not travel with this population")).Values;
 }

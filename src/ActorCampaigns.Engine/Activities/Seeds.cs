@@ -1,0 +1,29 @@
+namespace ActorCampaigns.Engine.Activities;
+
+/// <summary>
+/// Seeds for random orders: the same execution, activity and purpose always give the same seed, in every process
+/// (unlike string.GetHashCode), so a random split or deduplication repeats exactly after a restart.
+/// </summary>
+public static class Seeds
+{
+    public static int For(string execution, string activity, string purpose)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in $"{execution}/{activity}/{purpose}")
+            hash = (hash ^ c) * 1099511628211UL;
+        return (int)(hash ^ (hash >> 32));
+    }
+
+    /// <summary>A seeded Fisher-Yates shuffle of row indexes.</summary>
+    public static int[] Shuffled(IEnumerable<int> rows, int seed)
+    {
+        var array = rows.ToArray();
+        var random = new Random(seed);
+        for (var i = array.Length - 1; i > 0; i--)
+        {
+            var j = random.Next(i + 1);
+            (array[i], array[j]) = (array[j], array[i]);
+        }
+        return array;
+    }
+}
