@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+
+namespace ActorCampaigns.Channels.Outbox;
+
+/// <summary>
+/// The default provider: every message is appended as one JSON line to <c>&lt;folder&gt;/&lt;channel&gt;.jsonl</c> and
+/// flushed to disk before the batch counts as sent. A batch retried after a crash first reads what the file holds
+/// from where it ended when the batch was claimed, and appends only the messages not there yet.
+/// </summary>
+public sealed class OutboxProvider(string folder)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+    private readonly ConcurrentDictionary<string, bool> _repaired = new();
+
+    public string PathOf(string channel) => Path.Combine(folder, $"{channel}.jsonl");
+
+    /// <summary>Where the file ends now: what a claim notes before the batch is written.</summary>
+    public long Length(string channel) => File.Exists(PathOf(channel)) ? new FileInfo(PathOf(channel)).Length : 0;
+
+    public async Task AppendAsync(string channel, IReadOnlyList<OutboundMessage> messages, long? retryFrom, CancellationToken cancellationToken = default)
+    {
+        var gate = _locks.GetOrAdd(channel, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var path = PathOf(channel);
+            if (_repaired.TryAdd(channel, true))
+                DropUnfinishedLine(path);
+            var present = retryFrom is { } offset ? await MessageIdsFromAsync(path, offset, cancellationToken) : [];
+            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
+            var buffer = new MemoryStream();
+            foreach (var message in messages.Where(m => !present.Contains(m.MessageId)))
+                Write(buffer, message);
+            buffer.Position = 0;
+            await buffer.CopyToAsync(file, cancellationToken);
+            await file.FlushAsync(cancellationToken);
+            file.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static void Write(Stream output, OutboundMessage message)
+    {
+        using (var json = new Utf8JsonWriter(output))
+        {
+            json.WriteStartObject();
+            json.WriteString("messageId", message.MessageId);
+            json.WriteString("campaignId", message.CampaignId);
+            json.WriteString("executionId", message.ExecutionId);
+            json.WriteString("activityId", message.ActivityId);
+            json.WriteNumber("profileId", message.ProfileId);
+            json.WriteString("to", message.To);
+            foreach (var (field, value) in message.Content)
+                json.WriteString(field, value);
+            json.WriteEndObject();
+        }
+        output.WriteByte((byte)'\n');
+    }
+
+    /// <summary>A crash in the middle of a write can leave a last line without its end; it is dropped, its batch is retried.</summary>
+    private static void DropUnfinishedLine(string path)
+    {
+        if (!File.Exists(path))
+            return;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        var end = file.Length;
+        var probe = new byte[1];
+        while (end > 0)
+        {
+            file.Position = end - 1;
+            file.ReadExactly(probe);
+            if (probe[0] == (byte)'\n')
+                break;
+            end--;
+        }
+        if (end != file.Length)
+            file.SetLength(end);
+    }
+
+    private static async Task<HashSet<string>> MessageIdsFromAsync(string path, long offset, CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (!File.Exists(path))
+            return ids;
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        file.Position = Math.Min(offset, file.Length);
+        using var reader = new StreamReader(file, Encoding.UTF8);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            using var document = JsonDocument.Parse(line);
+            ids.Add(document.RootElement.GetProperty("messageId").GetString()!);
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,51 @@
+using ActorCampaigns.Data.Deliveries;
+
+namespace ActorCampaigns.Data.Tests;
+
+/// <summary>What the delivery ledger does, on SQLite and PostgreSQL alike.</summary>
+public abstract class LedgerContract
+{
+    protected abstract Task<Database> CreateDatabaseAsync();
+
+    private static readonly DeliveryBatch First = new("c-1", "e-1", "mail", 0);
+
+    [Fact]
+    public async Task A_batch_is_claimed_once_retried_with_its_provider_state_and_then_sent()
+    {
+        var ledger = new Ledger(await CreateDatabaseAsync());
+        await ledger.InitializeAsync();
+        var claim = await ledger.ClaimAsync(First, 100, "4096");
+        Assert.Equal((ClaimState.Claimed, false), (claim.State, claim.IsRetry));
+
+        var retry = await ledger.ClaimAsync(First, 100, "9999");
+        Assert.Equal((ClaimState.Claimed, true, "4096"), (retry.State, retry.IsRetry, retry.ProviderState));
+        Assert.Equal(0, await ledger.SentAsync("c-1", "e-1", "mail"));
+
+        await ledger.MarkSentAsync(First);
+        Assert.Equal(ClaimState.Sent, (await ledger.ClaimAsync(First, 100, null)).State);
+        await ledger.ClaimAsync(First with { Batch = 1 }, 40, null);
+        await ledger.MarkSentAsync(First with { Batch = 1 });
+        await ledger.ClaimAsync(First with { Batch = 2 }, 7, null);
+        Assert.Equal(140, await ledger.SentAsync("c-1", "e-1", "mail"));
+        Assert.Equal(0, await ledger.SentAsync("c-1", "e-2", "mail"));
+    }
+}
+
+public sealed class SqliteLedgerTests : LedgerContract, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-ledger-").FullName;
+
+    protected override Task<Database> CreateDatabaseAsync() => Task.FromResult<Database>(new SqliteDatabase(Path.Combine(_folder, "data.db")));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresLedgerTests(PostgresFixture postgres) : LedgerContract
+{
+    protected override async Task<Database> CreateDatabaseAsync() => new PostgresDatabase(await postgres.CreateDatabaseAsync());
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using ActorCampaigns.Channels;
+using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.Data;
+using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Engine.Activities.Channel;
+
+namespace ActorCampaigns.Engine.Tests.Activities;
+
+/// <summary>Exactly one message per profile, whatever point a crash interrupts a batch at.</summary>
+public sealed class DeliveryTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-delivery-").FullName;
+    private static readonly DeliveryBatch Batch = new("c-1", "e-1", "mail", 0);
+
+    private static List<OutboundMessage> Messages(int count) => Enumerable.Range(1, count).Select(p => new OutboundMessage(
+        OutboundMessage.IdFor("c-1", "e-1", "mail", p), "c-1", "e-1", "mail", p, $"p{p}@example.com", [new("subject", "Hi")])).ToList();
+
+    private async Task<(Ledger, OutboxProvider, Delivery)> Create()
+    {
+        var ledger = new Ledger(new SqliteDatabase(Path.Combine(_folder, "data.db")));
+        await ledger.InitializeAsync(TestContext.Current.CancellationToken);
+        var outbox = new OutboxProvider(Path.Combine(_folder, "outbox"));
+        return (ledger, outbox, new Delivery(ledger, outbox));
+    }
+
+    private List<long> Profiles() => File.ReadAllLines(Path.Combine(_folder, "outbox", "email.jsonl"))
+        .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("profileId").GetInt64()).ToList();
+
+    [Fact]
+    public async Task A_sent_batch_is_not_sent_again()
+    {
+        var (_, _, delivery) = await Create();
+        Assert.Equal(10, await delivery.SendAsync(Batch, "email", Messages(10), TestContext.Current.CancellationToken));
+        Assert.Equal(0, await delivery.SendAsync(Batch, "email", Messages(10), TestContext.Current.CancellationToken));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
+    }
+
+    [Fact]
+    public async Task A_crash_after_writing_but_before_marking_sent_writes_nothing_twice()
+    {
+        var (ledger, outbox, delivery) = await Create();
+        var cancel = TestContext.Current.CancellationToken;
+        await ledger.ClaimAsync(Batch, 10, outbox.Length("email").ToString(), cancel);
+        await outbox.AppendAsync("email", Messages(10), retryFrom: null, cancel);
+        await delivery.SendAsync(Batch, "email", Messages(10), cancel);
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
+        Assert.Equal(10, await ledger.SentAsync("c-1", "e-1", "mail", cancel));
+    }
+
+    [Fact]
+    public async Task A_crash_in_the_middle_of_a_write_completes_the_batch_once()
+    {
+        var (ledger, outbox, _) = await Create();
+        var cancel = TestContext.Current.CancellationToken;
+        await ledger.ClaimAsync(Batch, 10, "0", cancel);
+        await outbox.AppendAsync("email", Messages(4), retryFrom: null, cancel);
+        await File.AppendAllTextAsync(Path.Combine(_folder, "outbox", "email.jsonl"), "{\"messageId\":\"c-1.e-1.mail.5\",\"pro", cancel);
+        var (_, _, restarted) = await Create();
+        Assert.Equal(10, await restarted.SendAsync(Batch, "email", Messages(10), cancel));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
