@@ -122,6 +122,27 @@ public abstract class ProfileStoreContract
     }
 
     [Fact]
+    public async Task Reads_the_columns_of_a_population_for_dense_and_sparse_batches()
+    {
+        var store = await CreateStoreAsync();
+        await Import(store, "id,country,score:int\n" + string.Join("\n", Enumerable.Range(1, 1_000).Select(i => $"{i},{(i % 2 == 0 ? "FR" : "DE")},{i * 10}")));
+        static async IAsyncEnumerable<long[]> Population()
+        {
+            await Task.Yield();
+            yield return [2, 3, 4, 5, 6];
+            yield return [10, 500, 999, 5_000];
+            yield return [];
+        }
+        var batches = await store.ReadColumnsAsync(Population(), ["score", "country"]).ToListAsync();
+        Assert.Equal(2, batches.Count);
+        Assert.Equal([2L, 3, 4, 5, 6], batches[0].Ids);
+        Assert.Equal([20L, 30L, 40L, 50L, 60L], batches[0].ValuesOf("score"));
+        Assert.Equal([10L, 500, 999, 5_000], batches[1].Ids);
+        Assert.Equal([100L, 5_000L, 9_990L, null], batches[1].ValuesOf("score"));
+        Assert.Equal(["FR", "FR", "DE", null], batches[1].ValuesOf("country"));
+    }
+
+    [Fact]
     public async Task A_filter_literal_never_becomes_sql()
     {
         var store = await CreateStoreAsync();

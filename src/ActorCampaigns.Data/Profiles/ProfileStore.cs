@@ -226,25 +226,80 @@ public abstract class ProfileStore(Database database)
         await command.PrepareAsync(cancellationToken);
         while (true)
         {
-            var ids = new List<long>(query.BatchSize);
-            var values = columns.Select(_ => new List<object?>(query.BatchSize)).ToArray();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    ids.Add(reader.GetInt64(0));
-                    for (var c = 0; c < columns.Count; c++)
-                        values[c].Add(reader.IsDBNull(c + 1) ? null : ReadValue(reader, c + 1, ExprTypes.Of(columns[c].Type)));
-                }
-            }
-            if (ids.Count == 0)
+            var batch = await ReadBatchAsync(command, columns, query.BatchSize, cancellationToken);
+            if (batch.Count == 0)
                 yield break;
-            yield return new ProfileBatch(ids.ToArray(),
-                columns.Select((c, i) => new PopulationColumn(c.Name, ExprTypes.Of(c.Type), values[i].ToArray())).ToList());
-            if (ids.Count < query.BatchSize)
+            yield return batch;
+            if (batch.Count < query.BatchSize)
                 yield break;
-            after.Value = ids[^1];
+            after.Value = batch.Ids[^1];
         }
+    }
+
+    /// <summary>
+    /// The attribute columns of a population that arrives as batches of ascending ids: each batch comes back with
+    /// the same ids and their values (null for an id no profile has). A dense batch is read as one id range, a
+    /// sparse one by its list of ids.
+    /// </summary>
+    public async IAsyncEnumerable<ProfileBatch> ReadColumnsAsync(IAsyncEnumerable<long[]> population, IReadOnlyList<string> columnNames,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var schema = await GetSchemaAsync(cancellationToken);
+        var columns = columnNames.Select(name => schema.Find(name) ?? throw new ArgumentException($"unknown attribute '{name}'")).ToList();
+        var select = $"SELECT \"id\"{string.Join("", columns.Select(c => ", " + SqlCompiler.QuoteIdentifier(c.Name)))} FROM profiles WHERE ";
+        var byList = Dialect == SqlDialect.Sqlite ? "\"id\" IN (SELECT value FROM json_each(@ids))" : "\"id\" = ANY(@ids)";
+        await using var connection = await OpenAsync(cancellationToken);
+        await foreach (var ids in population.WithCancellation(cancellationToken))
+        {
+            if (ids.Length == 0)
+                continue;
+            var dense = ids[^1] - ids[0] < 4L * ids.Length;
+            await using var command = Command(connection, select + (dense ? "\"id\" BETWEEN @first AND @last" : byList) + " ORDER BY \"id\"");
+            if (dense)
+            {
+                Parameter(command, "@first", ids[0]);
+                Parameter(command, "@last", ids[^1]);
+            }
+            else
+            {
+                Parameter(command, "@ids", Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : ids);
+            }
+            var found = await ReadBatchAsync(command, columns, ids.Length, cancellationToken);
+            yield return Aligned(ids, found);
+        }
+    }
+
+    /// <summary>The rows of <paramref name="found"/> (ascending ids, maybe more than asked) for exactly <paramref name="ids"/>.</summary>
+    private static ProfileBatch Aligned(long[] ids, ProfileBatch found)
+    {
+        var values = found.Columns.Select(_ => new object?[ids.Length]).ToArray();
+        var row = 0;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            while (row < found.Count && found.Ids[row] < ids[i])
+                row++;
+            if (row == found.Count || found.Ids[row] != ids[i])
+                continue;
+            for (var c = 0; c < values.Length; c++)
+                values[c][i] = found.Columns[c].Values[row];
+        }
+        return new ProfileBatch(ids, found.Columns.Select((c, i) => c with { Values = values[i] }).ToList());
+    }
+
+    private async Task<ProfileBatch> ReadBatchAsync(DbCommand command, IReadOnlyList<ProfileAttribute> columns, int capacity, CancellationToken cancellationToken)
+    {
+        var ids = new List<long>(capacity);
+        var values = columns.Select(_ => new List<object?>(capacity)).ToArray();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+                for (var c = 0; c < columns.Count; c++)
+                    values[c].Add(reader.IsDBNull(c + 1) ? null : ReadValue(reader, c + 1, ExprTypes.Of(columns[c].Type)));
+            }
+        }
+        return new ProfileBatch(ids.ToArray(), columns.Select((c, i) => new PopulationColumn(c.Name, ExprTypes.Of(c.Type), values[i].ToArray())).ToList());
     }
 
     /// <summary>How many profiles match a filter (null: all).</summary>
