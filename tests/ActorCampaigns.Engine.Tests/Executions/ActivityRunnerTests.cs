@@ -1,0 +1,142 @@
+using System.Text.Json;
+using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.Data;
+using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Data.Populations;
+using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
+using Microsoft.Data.Sqlite;
+
+namespace ActorCampaigns.Engine.Tests.Executions;
+
+/// <summary>
+/// A canvas run activity by activity against a real SQLite profile store; every expected count is asked of the
+/// database in plain SQL, never computed by the engine's code.
+/// </summary>
+public sealed class ActivityRunnerTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-run-").FullName;
+
+    private const string Canvas = """
+        {
+          "name": "Spring", "schedule": { "type": "asap" },
+          "activities": [
+            { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" },
+            { "id": "optin", "type": "buildAudience", "filter": "emailOptIn" },
+            { "id": "both", "type": "combine", "mode": "intersection", "complement": true },
+            { "id": "dedup", "type": "deduplicate", "keys": ["email"], "method": "lowest", "by": "id" },
+            { "id": "split", "type": "split", "complement": true,
+              "subsets": [ { "name": "young", "filter": "birthDate > date('1990-01-01')" }, { "name": "sample", "limit": { "count": 10 }, "order": "random" } ] },
+            { "id": "mail", "type": "email", "content": { "from": "news@example.com", "subject": "Hi {{ firstName | default: 'you' }}", "html": "<p>{{ campaign.name }}</p>" } },
+            { "id": "end", "type": "end" }
+          ],
+          "transitions": [
+            { "from": "fr", "to": "both" }, { "from": "optin", "to": "both" }, { "from": "both", "to": "dedup" },
+            { "from": "dedup", "to": "split" }, { "from": "split", "port": "young", "to": "mail" },
+            { "from": "split", "port": "sample", "to": "end" }, { "from": "mail", "to": "end" }
+          ]
+        }
+        """;
+
+    private async Task<EngineServices> ServicesAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(_folder, "data.db"));
+        var profiles = new SqliteProfileStore(database);
+        await profiles.InitializeAsync(TestContext.Current.CancellationToken);
+        var lines = Enumerable.Range(1, 300).Select(i =>
+            $"{i},{(i % 10 == 0 ? "" : $"u{i % 250}@example.com")},{new[] { "FR", "DE", "IT" }[i % 3]},{i % 4 != 0}," +
+            $"{new DateOnly(1960, 1, 1).AddDays(i * 47 % 15000):yyyy-MM-dd},{(i % 7 == 0 ? "" : $"Name{i}")}");
+        await profiles.ImportCsvAsync(new StringReader("id,email,country,emailOptIn,birthDate,firstName\n" + string.Join("\n", lines)),
+            cancellationToken: TestContext.Current.CancellationToken);
+        var worktables = new Worktables(database);
+        await worktables.InitializeAsync(TestContext.Current.CancellationToken);
+        var ledger = new Ledger(database);
+        await ledger.InitializeAsync(TestContext.Current.CancellationToken);
+        return new EngineServices(profiles, worktables, ledger, new OutboxProvider(Path.Combine(_folder, "outbox")), TimeProvider.System, BatchSize: 16);
+    }
+
+    private long Sql(string query)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "data.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = query;
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    // The deduplicated set, in plain SQL: French opted-in profiles, one per email (the lowest id), every null email kept.
+    private const string Deduplicated = """
+        SELECT id FROM profiles p WHERE country = 'FR' AND emailOptIn = 1 AND (email IS NULL OR id =
+          (SELECT MIN(id) FROM profiles q WHERE q.email = p.email AND q.country = 'FR' AND q.emailOptIn = 1))
+        """;
+
+    private static readonly long Day1990 = new DateOnly(1990, 1, 1).DayNumber - new DateOnly(1970, 1, 1).DayNumber;
+
+    private static async Task<Dictionary<string, ActivityCounts>> RunAsync(EngineServices services, ExecutionMode mode, string execution)
+    {
+        var document = CampaignValidator.Validate(Canvas, await services.Profiles.GetSchemaAsync(TestContext.Current.CancellationToken)).Document!;
+        var plan = new ExecutionPlan(document);
+        var runner = new ActivityRunner(services);
+        var counts = new Dictionary<string, ActivityCounts>();
+        while (plan.Ready(counts.Keys.ToHashSet(), new HashSet<string>()).FirstOrDefault() is { } activity)
+        {
+            var run = new ActivityRun(new CampaignId("c-1"), document.Name, new ExecutionId(execution), mode, activity, plan.InboundOf(activity.Id),
+                EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), plan.ChannelActivities);
+            counts[activity.Id] = await runner.RunAsync(run, TestContext.Current.CancellationToken);
+        }
+        return counts;
+    }
+
+    [Fact]
+    public async Task A_live_run_gives_the_counts_plain_sql_gives_and_sends_each_message_once()
+    {
+        var services = await ServicesAsync();
+        var counts = await RunAsync(services, ExecutionMode.Live, "e-1");
+
+        var fr = Sql("SELECT COUNT(*) FROM profiles WHERE country = 'FR'");
+        var optin = Sql("SELECT COUNT(*) FROM profiles WHERE emailOptIn = 1");
+        var both = Sql("SELECT COUNT(*) FROM profiles WHERE country = 'FR' AND emailOptIn = 1");
+        var kept = Sql($"SELECT COUNT(*) FROM ({Deduplicated})");
+        var young = Sql($"SELECT COUNT(*) FROM profiles WHERE id IN ({Deduplicated}) AND birthDate > {Day1990}");
+        var youngWithEmail = Sql($"SELECT COUNT(*) FROM profiles WHERE id IN ({Deduplicated}) AND birthDate > {Day1990} AND email IS NOT NULL");
+
+        Assert.True(young > 10 && young > youngWithEmail && both > kept && kept - young > 10, "the data must exercise every branch");
+        Assert.Equal(fr, counts["fr"].Out["out"]);
+        Assert.Equal(optin, counts["optin"].Out["out"]);
+        Assert.Equal((fr + optin, both, fr + optin - 2 * both), (counts["both"].In, counts["both"].Out["out"], counts["both"].Out["complement"]));
+        Assert.Equal((both, kept, both - kept), (counts["dedup"].In, counts["dedup"].Out["out"], counts["dedup"].Out["duplicates"]));
+        Assert.Equal((young, 10L, kept - young - 10), (counts["split"].Out["young"], counts["split"].Out["sample"], counts["split"].Out["complement"]));
+        Assert.Equal((young, youngWithEmail, young - youngWithEmail), (counts["mail"].In, counts["mail"].Out["out"], counts["mail"].Out["excluded"]));
+        Assert.Equal(young - youngWithEmail, counts["mail"].Excluded["noAddress"]);
+
+        var outbox = File.ReadAllLines(Path.Combine(_folder, "outbox", "email.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(youngWithEmail, outbox.Count);
+        Assert.Equal(outbox.Count, outbox.Select(m => m.GetProperty("profileId").GetInt64()).Distinct().Count());
+        var first = outbox[0];
+        var id = first.GetProperty("profileId").GetInt64();
+        Assert.Equal(id % 7 == 0 ? "Hi you" : $"Hi Name{id}", first.GetProperty("subject").GetString());
+        Assert.Equal("<p>Spring</p>", first.GetProperty("html").GetString());
+
+        await RunAsync(services, ExecutionMode.Live, "e-1");
+        Assert.Equal(youngWithEmail, File.ReadAllLines(Path.Combine(_folder, "outbox", "email.jsonl")).Length);
+    }
+
+    [Fact]
+    public async Task A_test_run_holds_the_channel_and_sends_nothing()
+    {
+        var services = await ServicesAsync();
+        var counts = await RunAsync(services, ExecutionMode.Test, "e-1");
+        var young = Sql($"SELECT COUNT(*) FROM profiles WHERE id IN ({Deduplicated}) AND birthDate > {Day1990}");
+        Assert.Equal((young, 0L), (counts["mail"].In, counts["mail"].Out["out"]));
+        Assert.False(Directory.Exists(Path.Combine(_folder, "outbox")));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
