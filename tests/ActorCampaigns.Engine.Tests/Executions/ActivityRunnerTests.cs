@@ -29,7 +29,7 @@ public sealed class ActivityRunnerTests : IDisposable
             { "id": "both", "type": "combine", "mode": "intersection", "complement": true },
             { "id": "dedup", "type": "deduplicate", "keys": ["email"], "method": "lowest", "by": "id" },
             { "id": "split", "type": "split", "complement": true,
-              "subsets": [ { "name": "young", "filter": "birthDate > date('1990-01-01')" }, { "name": "sample", "limit": { "count": 10 }, "order": "random" } ] },
+              "subsets": [ { "name": "young", "filter": "birthDate > date('1975-01-01')" }, { "name": "sample", "limit": { "count": 10 }, "order": "random" } ] },
             { "id": "mail", "type": "email", "content": { "from": "news@example.com", "subject": "Hi {{ firstName | default: 'you' }}", "html": "<p>{{ campaign.name }}</p>" } },
             { "id": "end", "type": "end" }
           ],
@@ -47,7 +47,7 @@ public sealed class ActivityRunnerTests : IDisposable
         var profiles = new SqliteProfileStore(database);
         await profiles.InitializeAsync(TestContext.Current.CancellationToken);
         var lines = Enumerable.Range(1, 300).Select(i =>
-            $"{i},{(i % 10 == 0 ? "" : $"u{i % 250}@example.com")},{new[] { "FR", "DE", "IT" }[i % 3]},{i % 4 != 0}," +
+            $"{i},{(i % 10 == 0 ? "" : $"u{i % 240}@example.com")},{new[] { "FR", "DE", "IT" }[i % 3]},{i % 4 != 0}," +
             $"{new DateOnly(1960, 1, 1).AddDays(i * 47 % 15000):yyyy-MM-dd},{(i % 7 == 0 ? "" : $"Name{i}")}");
         await profiles.ImportCsvAsync(new StringReader("id,email,country,emailOptIn,birthDate,firstName\n" + string.Join("\n", lines)),
             cancellationToken: TestContext.Current.CancellationToken);
@@ -73,7 +73,7 @@ public sealed class ActivityRunnerTests : IDisposable
           (SELECT MIN(id) FROM profiles q WHERE q.email = p.email AND q.country = 'FR' AND q.emailOptIn = 1))
         """;
 
-    private static readonly long Day1990 = new DateOnly(1990, 1, 1).DayNumber - new DateOnly(1970, 1, 1).DayNumber;
+    private static readonly long Day1975 = new DateOnly(1975, 1, 1).DayNumber - new DateOnly(1970, 1, 1).DayNumber;
 
     private static async Task<Dictionary<string, ActivityCounts>> RunAsync(EngineServices services, ExecutionMode mode, string execution)
     {
@@ -100,10 +100,11 @@ public sealed class ActivityRunnerTests : IDisposable
         var optin = Sql("SELECT COUNT(*) FROM profiles WHERE emailOptIn = 1");
         var both = Sql("SELECT COUNT(*) FROM profiles WHERE country = 'FR' AND emailOptIn = 1");
         var kept = Sql($"SELECT COUNT(*) FROM ({Deduplicated})");
-        var young = Sql($"SELECT COUNT(*) FROM profiles WHERE id IN ({Deduplicated}) AND birthDate > {Day1990}");
-        var youngWithEmail = Sql($"SELECT COUNT(*) FROM profiles WHERE id IN ({Deduplicated}) AND birthDate > {Day1990} AND email IS NOT NULL");
+        var young = Sql($"SELECT COUNT(*) FROM profiles WHERE id IN ({Deduplicated}) AND birthDate > {Day1975}");
+        var youngWithEmail = Sql($"SELECT COUNT(*) FROM profiles WHERE id IN ({Deduplicated}) AND birthDate > {Day1975} AND email IS NOT NULL");
 
-        Assert.True(young > 10 && young > youngWithEmail && both > kept && kept - young > 10, "the data must exercise every branch");
+        Assert.True(young > 10 && young > youngWithEmail && both > kept && kept - young > 10,
+            $"the data must exercise every branch: young {young}, with email {youngWithEmail}, both {both}, kept {kept}");
         Assert.Equal(fr, counts["fr"].Out["out"]);
         Assert.Equal(optin, counts["optin"].Out["out"]);
         Assert.Equal((fr + optin, both, fr + optin - 2 * both), (counts["both"].In, counts["both"].Out["out"], counts["both"].Out["complement"]));
@@ -129,7 +130,7 @@ public sealed class ActivityRunnerTests : IDisposable
     {
         var services = await ServicesAsync();
         var counts = await RunAsync(services, ExecutionMode.Test, "e-1");
-        var young = Sql($"SELECT COUNT(*) FROM profiles WHERE id IN ({Deduplicated}) AND birthDate > {Day1990}");
+        var young = Sql($"SELECT COUNT(*) FROM profiles WHERE id IN ({Deduplicated}) AND birthDate > {Day1975}");
         Assert.Equal((young, 0L), (counts["mail"].In, counts["mail"].Out["out"]));
         Assert.False(Directory.Exists(Path.Combine(_folder, "outbox")));
     }
