@@ -1,3 +1,5 @@
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
 using Akka.Actor;
 using Akka.Event;
@@ -7,26 +9,43 @@ namespace ActorCampaigns.Engine.Campaigns;
 
 /// <summary>
 /// One campaign, sharded by its id and persisted as <c>campaign-{id}</c>. Thin: it asks the pure
-/// <see cref="CampaignState"/> to decide, persists the events, applies them and answers.
+/// <see cref="CampaignState"/> to decide, persists the events, applies them and answers. It supervises one
+/// <see cref="ActivityActor"/> per activity of a running execution, starting each when the activities feeding it are
+/// done; after a restart it starts again whatever was not done, so an execution resumes where it stood.
 /// </summary>
 public sealed class CampaignActor : ReceivePersistentActor
 {
     private readonly TimeProvider _clock;
     private readonly CampaignEngineOptions _options;
+    private readonly EngineServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<ExecutionId, HashSet<string>> _running = [];
     private CampaignState _state;
 
-    public CampaignActor(string id, TimeProvider clock, CampaignEngineOptions options)
+    public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
     {
-        _clock = clock;
+        _clock = services.Clock;
         _options = options;
+        _services = services;
         _state = CampaignState.Empty(new CampaignId(id));
         PersistenceId = $"campaign-{id}";
 
         Recover<SnapshotOffer>(offer => _state = (CampaignState)offer.Snapshot);
         Recover<ICampaignEvent>(e => _state = _state.Apply(e));
-        Command<ICampaignCommand>(Handle);
+        Recover<RecoveryCompleted>(_ => Advance());
+        Command<ICampaignCommand>(command => Handle(command, Sender));
         Command<CampaignQueries.GetState>(_ => Sender.Tell(_state));
+        Command<ActivityActor.Finished>(finished =>
+        {
+            _running.GetValueOrDefault(finished.Execution)?.Remove(finished.Activity);
+            Handle(new CampaignCommands.CompleteActivity(_state.Id, finished.Execution, finished.Activity, finished.Counts), ActorRefs.Nobody);
+        });
+        Command<ActivityActor.Failed>(failed =>
+        {
+            _running.GetValueOrDefault(failed.Execution)?.Remove(failed.Activity);
+            _log.Warning("activity {0} of {1} {2} failed: {3}", failed.Activity, PersistenceId, failed.Execution, failed.Reason);
+            Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity, failed.Reason), ActorRefs.Nobody);
+        });
         Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "snapshot of {0} failed", PersistenceId));
         Command<DeleteMessagesSuccess>(_ => { });
@@ -35,18 +54,17 @@ public sealed class CampaignActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public static Props Props(string id, TimeProvider clock, CampaignEngineOptions options) =>
-        Akka.Actor.Props.Create(() => new CampaignActor(id, clock, options));
+    public static Props Props(string id, CampaignEngineOptions options, EngineServices services) =>
+        Akka.Actor.Props.Create(() => new CampaignActor(id, options, services));
 
-    private void Handle(ICampaignCommand command)
+    private void Handle(ICampaignCommand command, IActorRef replyTo)
     {
         switch (_state.Decide(command, _clock.GetUtcNow().UtcDateTime))
         {
             case Decision.Rejected rejected:
-                Sender.Tell(new CampaignReplies.Rejected(_state.Id, rejected.Kind, rejected.Reason));
+                replyTo.Tell(new CampaignReplies.Rejected(_state.Id, rejected.Kind, rejected.Reason));
                 break;
             case Decision.Accepted accepted:
-                var sender = Sender;
                 PersistAll(accepted.Events, e =>
                 {
                     _state = _state.Apply(e);
@@ -56,9 +74,40 @@ public sealed class CampaignActor : ReceivePersistentActor
                 DeferAsync(accepted, _ =>
                 {
                     var started = accepted.Events.OfType<CampaignEvents.ExecutionStarted>().LastOrDefault()?.Execution;
-                    sender.Tell(new CampaignReplies.Accepted(_state.Id, _state.Status, started));
+                    replyTo.Tell(new CampaignReplies.Accepted(_state.Id, _state.Status, started));
+                    if (_state.Status == CampaignStatus.Stopped)
+                        StopActivities();
+                    Advance();
                 });
                 break;
         }
+    }
+
+    /// <summary>Starts every activity that can run now, in every running execution.</summary>
+    private void Advance()
+    {
+        if (_state.Document is not { } document)
+            return;
+        var plan = new ExecutionPlan(document);
+        foreach (var execution in _state.Executions.Where(e => e.State == ExecutionState.Running))
+        {
+            var running = _running.TryGetValue(execution.Id, out var set) ? set : _running[execution.Id] = [];
+            var done = execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToHashSet();
+            foreach (var activity in plan.Ready(done, running).ToList())
+            {
+                running.Add(activity.Id);
+                var run = new ActivityRun(_state.Id, document.Name, execution.Id, execution.Mode, activity, plan.InboundOf(activity.Id),
+                    new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value)),
+                    execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), plan.ChannelActivities);
+                Context.ActorOf(ActivityActor.Props(run, _services), $"{execution.Id}-{activity.Id}");
+            }
+        }
+    }
+
+    private void StopActivities()
+    {
+        foreach (var child in Context.GetChildren())
+            Context.Stop(child);
+        _running.Clear();
     }
 }

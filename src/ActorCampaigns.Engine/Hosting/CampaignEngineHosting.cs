@@ -1,4 +1,5 @@
 using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Serialization;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
@@ -16,12 +17,12 @@ public sealed class CampaignRegion;
 public static class CampaignEngineHosting
 {
     /// <summary>The campaign shard region (DData state store, remembered entities) and the engine's serializers.</summary>
-    public static AkkaConfigurationBuilder AddCampaignEngine(this AkkaConfigurationBuilder builder, CampaignEngineOptions options, TimeProvider clock)
+    public static AkkaConfigurationBuilder AddCampaignEngine(this AkkaConfigurationBuilder builder, CampaignEngineOptions options, EngineServices services)
     {
         builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend);
         return builder.WithShardRegion<CampaignRegion>(
             "campaign",
-            id => CampaignActor.Props(id, clock, options),
+            id => CampaignActor.Props(id, options, services),
             new CampaignMessageExtractor(options.Shards),
             new ShardOptions
             {

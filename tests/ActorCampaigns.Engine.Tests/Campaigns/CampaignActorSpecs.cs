@@ -1,6 +1,13 @@
+using System.Text.Json;
+using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.Data;
+using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Data.Populations;
+using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Profiles;
 using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
 using Akka.Actor;
 using Akka.Hosting;
@@ -8,75 +15,111 @@ using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
 
 namespace ActorCampaigns.Engine.Tests.Campaigns;
 
-/// <summary>The campaign entity in a one-node cluster with its journal on SQLite, through the production hosting extensions.</summary>
+/// <summary>
+/// Campaign entities in a one-node cluster with their journal on SQLite and their data in another SQLite file,
+/// composed through the production hosting extensions.
+/// </summary>
 public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(CampaignActorSpecs), output), IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-journal-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-entity-").FullName;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private EngineServices CreateServices()
+    {
+        var database = new SqliteDatabase(Path.Combine(_folder, "data.db"));
+        var profiles = new SqliteProfileStore(database);
+        var worktables = new Worktables(database);
+        var ledger = new Ledger(database);
+        Task.WaitAll(profiles.InitializeAsync(), worktables.InitializeAsync(), ledger.InitializeAsync());
+        var csv = "id,email,country,emailOptIn\n" + string.Join("\n", Enumerable.Range(1, 60).Select(i =>
+            $"{i},{(i % 5 == 0 ? "" : $"p{i}@example.com")},{(i % 2 == 0 ? "FR" : "DE")},{i % 3 != 0}"));
+        profiles.ImportCsvAsync(new StringReader(csv)).GetAwaiter().GetResult();
+        return new EngineServices(profiles, worktables, ledger, new OutboxProvider(Path.Combine(_folder, "outbox")), TimeProvider.System, BatchSize: 7);
+    }
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) => builder
         .AddOneNodeCluster()
         .AddCampaignJournalOnSqlite(Path.Combine(_folder, "journal.db"))
-        .AddCampaignEngine(new CampaignEngineOptions { SnapshotEvery = 3 }, TimeProvider.System);
+        .AddCampaignEngine(new CampaignEngineOptions { SnapshotEvery = 3 }, CreateServices());
 
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    private static CampaignDocument Document => CampaignValidator.Validate("""
+    private static CampaignDocument Document(string schedule) => CampaignValidator.Validate($$"""
         {
-          "name": "Entity", "schedule": { "type": "signal" },
-          "activities": [ { "id": "all", "type": "buildAudience" }, { "id": "done", "type": "end" } ],
-          "transitions": [ { "from": "all", "to": "done" } ]
+          "name": "Entity", "schedule": { "type": "{{schedule}}" },
+          "activities": [
+            { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" },
+            { "id": "mail", "type": "email", "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } },
+            { "id": "done", "type": "end" }
+          ],
+          "transitions": [ { "from": "fr", "to": "mail" }, { "from": "mail", "to": "done" } ]
         }
         """, ProfileSchema.Core).Document!;
+
+    private async Task<CampaignState> AwaitStateAsync(IActorRef region, CampaignId id, Func<CampaignState, bool> condition)
+    {
+        CampaignState state = null!;
+        await AwaitConditionAsync(async () =>
+        {
+            state = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
+            return condition(state);
+        }, Timeout, TimeSpan.FromMilliseconds(100), cancellationToken: Cancel);
+        return state;
+    }
+
+    [Fact]
+    public async Task A_published_asap_campaign_runs_every_activity_and_completes_with_its_counts()
+    {
+        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
+        var id = new CampaignId("c-asap");
+        Assert.Equal(CampaignStatus.Draft, (await region.Ask<CampaignReplies.Accepted>(new Create(id, Document("asap")), Timeout, Cancel)).Status);
+        var published = await region.Ask<CampaignReplies.Accepted>(new Publish(id), Timeout, Cancel);
+        Assert.Equal((CampaignStatus.Live, new ExecutionId("e-1")), (published.Status, published.Execution));
+
+        var done = await AwaitStateAsync(region, id, s => s.Status == CampaignStatus.Completed);
+        var mail = done.Executions[0].Activities["mail"];
+        // Hand-counted from the imported profiles: 30 French (even ids); 6 of them without email (multiples of 10);
+        // of the 24 with an address, those whose id is a multiple of 3 have no opt-in: 6, 12, 18, 24, 36, 42, 48, 54 -> 8.
+        Assert.Equal((30L, 16L, 14L), (mail.Counts.In, mail.Counts.Out["out"], mail.Counts.Out["excluded"]));
+        Assert.Equal((6L, 8L), (mail.Counts.Excluded["noAddress"], mail.Counts.Excluded["noConsent"]));
+        var outbox = await File.ReadAllLinesAsync(Path.Combine(_folder, "outbox", "email.jsonl"), Cancel);
+        var profiles = outbox.Select(l => JsonDocument.Parse(l).RootElement).Where(m => m.GetProperty("campaignId").GetString() == "c-asap")
+            .Select(m => m.GetProperty("profileId").GetInt64()).ToList();
+        Assert.Equal([2L, 4, 8, 14, 16, 22, 26, 28, 32, 34, 38, 44, 46, 52, 56, 58], profiles.Order());
+    }
 
     [Fact]
     public async Task Commands_are_decided_persisted_and_recovered_after_the_entity_stops()
     {
         var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
         var id = new CampaignId("c-42");
-        var timeout = TimeSpan.FromSeconds(20);
-
-        var created = await region.Ask<CampaignReplies.Accepted>(new Create(id, Document), timeout, Cancel);
-        Assert.Equal(CampaignStatus.Draft, created.Status);
-        var conflict = await region.Ask<CampaignReplies.Rejected>(new Pause(id), timeout, Cancel);
-        Assert.Equal((RejectionKind.Conflict, "campaign 'c-42' is draft: only a live campaign can be paused"), (conflict.Kind, conflict.Reason));
-        Assert.Equal(CampaignStatus.Scheduled, (await region.Ask<CampaignReplies.Accepted>(new Publish(id), timeout, Cancel)).Status);
-        var triggered = await region.Ask<CampaignReplies.Accepted>(new Trigger(id, new Dictionary<string, VariableValue>()), timeout, Cancel);
-        Assert.Equal((CampaignStatus.Live, new ExecutionId("e-1")), (triggered.Status, triggered.Execution));
-        await region.Ask<CampaignReplies.Accepted>(new CompleteActivity(id, new ExecutionId("e-1"), "all", ActivityCounts.None), timeout, Cancel);
+        var conflict = await region.Ask<CampaignReplies.Rejected>(new Pause(id), Timeout, Cancel);
+        Assert.Equal(RejectionKind.NotFound, conflict.Kind);
+        await region.Ask<CampaignReplies.Accepted>(new Create(id, Document("signal")), Timeout, Cancel);
+        var paused = await region.Ask<CampaignReplies.Rejected>(new Pause(id), Timeout, Cancel);
+        Assert.Equal((RejectionKind.Conflict, "campaign 'c-42' is draft: only a live campaign can be paused"), (paused.Kind, paused.Reason));
+        Assert.Equal(CampaignStatus.Scheduled, (await region.Ask<CampaignReplies.Accepted>(new Publish(id), Timeout, Cancel)).Status);
+        var triggered = await region.Ask<CampaignReplies.Accepted>(new Trigger(id, new Dictionary<string, VariableValue>()), Timeout, Cancel);
+        Assert.Equal(new ExecutionId("e-1"), triggered.Execution);
+        var before = await AwaitStateAsync(region, id, s => s.Executions[0].State == ExecutionState.Completed);
+        Assert.Equal(CampaignStatus.Scheduled, before.Status);
 
         var probe = CreateTestProbe();
         region.Tell(new CampaignQueries.GetState(id), probe.Ref);
-        var before = await probe.ExpectMsgAsync<CampaignState>(timeout, cancellationToken: Cancel);
+        await probe.ExpectMsgAsync<CampaignState>(Timeout, cancellationToken: Cancel);
         var entity = probe.LastSender;
         await WatchAsync(entity);
         entity.Tell(PoisonPill.Instance);
-        await ExpectTerminatedAsync(entity, timeout, cancellationToken: Cancel);
+        await ExpectTerminatedAsync(entity, Timeout, cancellationToken: Cancel);
 
-        var after = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), timeout, Cancel);
-        Assert.Equal((CampaignStatus.Live, 1), (after.Status, after.Executions.Count));
-        Assert.Equal(ActivityState.Completed, after.Executions[0].Activities["all"].State);
-        Assert.Equal(ActivityState.Pending, after.Executions[0].Activities["done"].State);
-        Assert.Equal(before.Document!.Name, after.Document!.Name);
-    }
-
-    [Fact]
-    public async Task An_unknown_campaign_is_not_found()
-    {
-        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
-        var rejected = await region.Ask<CampaignReplies.Rejected>(new Publish(new CampaignId("nobody")), TimeSpan.FromSeconds(20), Cancel);
-        Assert.Equal(RejectionKind.NotFound, rejected.Kind);
+        var after = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
+        Assert.Equal((CampaignStatus.Scheduled, ExecutionState.Completed), (after.Status, after.Executions[0].State));
+        Assert.Equal(before.Executions[0].Activities["mail"].Counts.Out["out"], after.Executions[0].Activities["mail"].Counts.Out["out"]);
     }
 
     void IDisposable.Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // the journal may still be held by the actor system shutting down; the folder is in the temp directory
-        }
+        Directory.Delete(_folder, recursive: true);
     }
 }
