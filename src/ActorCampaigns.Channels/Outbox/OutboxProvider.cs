@@ -45,9 +45,12 @@ public sealed class OutboxProvider(string folder)
         }
     }
 
+    /// <summary>A file for machines and people, not HTML: markup stays readable (&lt;p&gt;, not \u003Cp\u003E).</summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static void Write(Stream output, OutboundMessage message)
     {
-        using (var json = new Utf8JsonWriter(output))
+        using (var json = new Utf8JsonWriter(output, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("messageId", message.MessageId);

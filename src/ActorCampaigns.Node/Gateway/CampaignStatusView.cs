@@ -1,0 +1,35 @@
+using ActorCampaigns.Engine.Campaigns;
+
+namespace ActorCampaigns.Node.Gateway;
+
+/// <summary>The status document of contract section 5, built from a campaign's state.</summary>
+public static class CampaignStatusView
+{
+    public static object Of(CampaignState state) => new
+    {
+        id = state.Id.Value,
+        name = state.Document?.Name,
+        status = CampaignState.Name(state.Status),
+        executions = state.Executions.Select(e => new
+        {
+            id = e.Id.Value,
+            mode = e.Mode.ToString().ToLowerInvariant(),
+            state = e.State.ToString().ToLowerInvariant(),
+            startedAt = e.StartedAt,
+            finishedAt = e.FinishedAt,
+            activities = state.Document!.Activities.ToDictionary(a => a.Id, a =>
+            {
+                var view = e.Activities.GetValueOrDefault(a.Id) ?? ActivityView.Pending;
+                return new
+                {
+                    state = view.State.ToString().ToLowerInvariant(),
+                    @in = view.Counts.In,
+                    @out = a.OutputPorts.ToDictionary(p => p, p => view.Counts.Out.GetValueOrDefault(p)),
+                    excluded = view.Counts.Excluded,
+                    errors = view.Counts.Errors,
+                    failure = view.Failure,
+                };
+            }),
+        }),
+    };
+}

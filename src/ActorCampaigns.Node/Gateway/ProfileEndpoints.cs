@@ -1,0 +1,41 @@
+using System.Text;
+using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.Engine.Executions;
+
+namespace ActorCampaigns.Node.Gateway;
+
+public static class ProfileEndpoints
+{
+    public static void MapProfileEndpoints(this WebApplication app)
+    {
+        app.MapPost("/api/profiles/import", async (HttpRequest request, EngineServices services, CancellationToken cancel) =>
+        {
+            // The CSV reader reads synchronously; the body is spooled to a temporary file first, asynchronously.
+            var spool = Path.GetTempFileName();
+            try
+            {
+                await using (var file = File.Create(spool))
+                    await request.Body.CopyToAsync(file, cancel);
+                using var reader = new StreamReader(spool, new UTF8Encoding(false, throwOnInvalidBytes: true));
+                var summary = await services.Profiles.ImportCsvAsync(reader, cancellationToken: cancel);
+                return Results.Ok(new
+                {
+                    imported = summary.Imported,
+                    updated = summary.Updated,
+                    rejected = summary.Rejected,
+                    errors = summary.Errors.Select(e => new { line = e.Line, reason = e.Reason }),
+                });
+            }
+            catch (ImportRefusedException refused)
+            {
+                return Problems.Invalid("the CSV file was refused", [new { message = refused.Message }]);
+            }
+            finally
+            {
+                File.Delete(spool);
+            }
+        });
+        app.MapGet("/api/profiles/{id:long}", async (long id, EngineServices services, CancellationToken cancel) =>
+            await services.Profiles.GetProfileAsync(id, cancel) is { } profile ? Results.Ok(profile) : Problems.NotFound($"no profile {id}"));
+    }
+}

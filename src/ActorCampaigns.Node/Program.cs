@@ -1,0 +1,48 @@
+using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.Data;
+using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Data.Populations;
+using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.Engine.Executions;
+using ActorCampaigns.Engine.Hosting;
+using ActorCampaigns.Node;
+using ActorCampaigns.Node.Gateway;
+using Akka.Hosting;
+
+var builder = WebApplication.CreateBuilder(NodeCommandLine.Normalize(args));
+if (builder.Configuration["config"] is { } configFile)
+    builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
+builder.Configuration[$"{NodeOptions.Section}:DataDir"] ??= node.DataDir;
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = node.MaxRequestBytes);
+
+var services = await NodeStores.OpenAsync(node);
+builder.Services.AddSingleton(node);
+builder.Services.AddSingleton(services);
+builder.Services.AddAkka("actorcampaigns", (akka, _) => akka
+    .AddOneNodeCluster(node.RemotingPort)
+    .AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"))
+    .AddCampaignEngine(new CampaignEngineOptions(), services));
+
+var app = builder.Build();
+app.UseApiKeys(node);
+app.MapHealth();
+app.MapProfileEndpoints();
+app.MapCampaignEndpoints();
+await app.RunAsync();
+
+/// <summary>Opens the node's stores under its data dir, creating what is missing.</summary>
+internal static class NodeStores
+{
+    public static async Task<EngineServices> OpenAsync(NodeOptions node)
+    {
+        var database = new SqliteDatabase(Path.Combine(node.DataDir, "data.db"));
+        var profiles = new SqliteProfileStore(database);
+        var worktables = new Worktables(database);
+        var ledger = new Ledger(database);
+        await profiles.InitializeAsync();
+        await worktables.InitializeAsync();
+        await ledger.InitializeAsync();
+        return new EngineServices(profiles, worktables, ledger, new OutboxProvider(Path.Combine(node.DataDir, "outbox")), TimeProvider.System, node.BatchSize);
+    }
+}
