@@ -26,6 +26,8 @@ public sealed class GatewayTests : IAsyncLifetime
     /// <summary>Events of campaign entities; sharding keeps its own rows in the same journal.</summary>
     private long JournalEvents()
     {
+        if (!File.Exists(Path.Combine(_dataDir, "journal.db")))
+            return 0;
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "journal.db")};Mode=ReadOnly");
         connection.Open();
         using var command = connection.CreateCommand();
