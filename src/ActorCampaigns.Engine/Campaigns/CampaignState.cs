@@ -22,6 +22,12 @@ public sealed record CampaignState(
 {
     public static CampaignState Empty(CampaignId id) => new(id, CampaignStatus.None, null, null, null, null, []);
 
+    /// <summary>The next occurrence of a once or recurring schedule, after the last one that ran (or the publication).</summary>
+    [JsonIgnore]
+    public DateTime? NextDue => Status is CampaignStatus.Scheduled or CampaignStatus.Live && Document is { } document
+        ? Occurrences.Next(document.Schedule, LastDue ?? PublishedAt ?? DateTime.MaxValue)
+        : null;
+
     /// <summary>The last occurrence of the schedule that started an execution; the next one is after it.</summary>
     [JsonIgnore]
     public DateTime? LastDue => Executions.Where(e => e.Due is not null).Select(e => e.Due).Max();
@@ -72,6 +78,10 @@ public sealed record CampaignState(
     {
         if (Status != CampaignStatus.Draft)
             return Conflict($"campaign '{Id}' is {Name(Status)}: only a draft can be published");
+        if (Document!.Schedule is OnceSchedule once && once.At <= now)
+            return Invalid($"campaign '{Id}' is scheduled once at {once.At:O}, which has passed");
+        if (Document.Schedule is RecurringSchedule && Occurrences.Next(Document.Schedule, now) is null)
+            return Invalid($"campaign '{Id}' has no occurrence left after {now:O}");
         return Document!.Schedule is AsapSchedule
             ? Accept(new Published(Id, now), Start(ExecutionMode.Live, DocumentVariables, null, now))
             : Accept(new Published(Id, now));
@@ -94,9 +104,9 @@ public sealed record CampaignState(
     {
         if (Status is not (CampaignStatus.Scheduled or CampaignStatus.Live))
             return Conflict($"campaign '{Id}' is {Name(Status)}: no scheduled execution starts");
-        var expected = Occurrences.Next(Document!.Schedule, LastDue ?? DateTime.MinValue);
-        if (expected != scheduled.Due)
-            return Conflict($"{scheduled.Due:O} is not the next occurrence of campaign '{Id}' ({expected?.ToString("O") ?? "none"})");
+        var isOccurrence = Occurrences.Next(Document!.Schedule, scheduled.Due.AddTicks(-1)) == scheduled.Due;
+        if (!isOccurrence || scheduled.Due <= (LastDue ?? PublishedAt) || scheduled.Due > now)
+            return Conflict($"{scheduled.Due:O} is not a due occurrence of campaign '{Id}' after {(LastDue ?? PublishedAt):O}");
         return Accept(Start(ExecutionMode.Live, DocumentVariables, scheduled.Due, now));
     }
 
@@ -151,7 +161,7 @@ public sealed record CampaignState(
         },
         ActivityCompleted completed => WithExecution(completed.Execution, e => e with
         {
-            Activities = e.Activities.SetItem(completed.Activity, new ActivityView(completed.State, completed.Counts)),
+            Activities = e.Activities.SetItem(completed.Activity, new ActivityView(completed.State, completed.Counts, CompletedAt: completed.At)),
         }),
         ActivityFailed failed => WithFailure(failed),
         ExecutionCompleted completed => FinishExecution(completed),

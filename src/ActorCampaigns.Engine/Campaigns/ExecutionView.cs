@@ -7,7 +7,8 @@ namespace ActorCampaigns.Engine.Campaigns;
 /// <summary>The state of an activity in an execution (contract section 5).</summary>
 public enum ActivityState { Pending, Running, Waiting, Completed, Held, Skipped, Failed }
 
-public sealed record ActivityView(ActivityState State, ActivityCounts Counts, string? Failure = null)
+/// <param name="CompletedAt">When the activity completed: a wait downstream counts its duration from there.</param>
+public sealed record ActivityView(ActivityState State, ActivityCounts Counts, string? Failure = null, DateTime? CompletedAt = null)
 {
     public static readonly ActivityView Pending = new(ActivityState.Pending, ActivityCounts.None);
 

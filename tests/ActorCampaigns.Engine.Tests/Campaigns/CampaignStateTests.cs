@@ -29,12 +29,14 @@ public class CampaignStateTests
     }
 
     /// <summary>Decides each command in turn on the state, applies what was accepted, returns the state and the last decision.</summary>
-    private static (CampaignState State, Decision Last) Run(CampaignState state, params ICampaignCommand[] commands)
+    private static (CampaignState State, Decision Last) Run(CampaignState state, params ICampaignCommand[] commands) => RunAt(Now, state, commands);
+
+    private static (CampaignState State, Decision Last) RunAt(DateTime now, CampaignState state, params ICampaignCommand[] commands)
     {
         Decision last = new Decision.Rejected(RejectionKind.Invalid, "no command");
         foreach (var command in commands)
         {
-            last = state.Decide(command, Now);
+            last = state.Decide(command, now);
             if (last is Decision.Accepted accepted)
                 state = accepted.Events.Aggregate(state, (s, e) => s.Apply(e));
         }
@@ -148,18 +150,30 @@ public class CampaignStateTests
     }
 
     [Fact]
-    public void Recurring_campaigns_run_each_occurrence_once_and_complete_after_until()
+    public void Recurring_campaigns_run_each_due_occurrence_once_and_complete_after_until()
     {
-        var state = Created("""{ "type": "recurring", "cron": "0 9 * * *", "timeZone": "Europe/Paris", "from": "2026-12-01T00:00:00Z", "until": "2026-12-02T12:00:00Z" }""");
-        var (scheduled, _) = Run(state, new Publish(Id));
+        var state = Created("""{ "type": "recurring", "cron": "0 9 * * *", "timeZone": "Europe/Paris", "until": "2026-12-02T12:00:00Z" }""");
+        var publishedAt = new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+        var (scheduled, _) = RunAt(publishedAt, state, new Publish(Id));
         var first = new DateTime(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc);
-        AssertRejected(scheduled.Decide(new StartScheduled(Id, first.AddHours(1)), Now), RejectionKind.Conflict, "is not the next occurrence");
-        var (running, _) = Run(scheduled, new StartScheduled(Id, first));
-        AssertRejected(running.Decide(new StartScheduled(Id, first), Now), RejectionKind.Conflict, "is not the next occurrence");
-        var (between, _) = Run(running, CompleteAll(new("e-1")));
-        Assert.Equal(CampaignStatus.Scheduled, between.Status);
-        var (last, _) = Run(between, [new StartScheduled(Id, first.AddDays(1)), .. CompleteAll(new("e-2"))]);
+        Assert.Equal(first, scheduled.NextDue);
+        AssertRejected(scheduled.Decide(new StartScheduled(Id, first), first.AddSeconds(-1)), RejectionKind.Conflict, "is not a due occurrence");
+        AssertRejected(scheduled.Decide(new StartScheduled(Id, first.AddHours(1)), first.AddHours(2)), RejectionKind.Conflict, "is not a due occurrence");
+        var (running, _) = RunAt(first.AddSeconds(1), scheduled, new StartScheduled(Id, first));
+        AssertRejected(running.Decide(new StartScheduled(Id, first), first.AddSeconds(2)), RejectionKind.Conflict, "is not a due occurrence");
+        var (between, _) = RunAt(first.AddMinutes(5), running, CompleteAll(new("e-1")));
+        Assert.Equal((CampaignStatus.Scheduled, first.AddDays(1)), (between.Status, between.NextDue));
+        var (last, _) = RunAt(first.AddDays(1).AddSeconds(1), between, [new StartScheduled(Id, first.AddDays(1)), .. CompleteAll(new("e-2"))]);
         Assert.Equal(CampaignStatus.Completed, last.Status);
+        Assert.Null(last.NextDue);
         Assert.Equal([first.AddDays(1), first], last.Executions.Select(e => e.Due));
+    }
+
+    [Fact]
+    public void A_schedule_that_has_passed_cannot_be_published()
+    {
+        AssertRejected(Created("""{ "type": "once", "at": "2026-11-01T00:00:00Z" }""").Decide(new Publish(Id), Now), RejectionKind.Invalid, "has passed");
+        AssertRejected(Created("""{ "type": "recurring", "cron": "0 9 * * *", "until": "2026-11-01T00:00:00Z" }""").Decide(new Publish(Id), Now),
+            RejectionKind.Invalid, "no occurrence left");
     }
 }
