@@ -13,13 +13,20 @@ namespace ActorCampaigns.Engine.Campaigns;
 /// <see cref="ActivityActor"/> per activity of a running execution, starting each when the activities feeding it are
 /// done; after a restart it starts again whatever was not done, so an execution resumes where it stood.
 /// </summary>
-public sealed class CampaignActor : ReceivePersistentActor
+public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
 {
+    /// <summary>The campaign's clock tick: due occurrences start, waits whose time has come go on.</summary>
+    private sealed class Tick : INotInfluenceReceiveTimeout, IDeadLetterSuppression
+    {
+        public static readonly Tick Instance = new();
+    }
+
     private readonly TimeProvider _clock;
     private readonly CampaignEngineOptions _options;
     private readonly EngineServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<ExecutionId, HashSet<string>> _running = [];
+    private readonly Dictionary<(ExecutionId, string), DateTime> _waiting = [];
     private CampaignState _state;
 
     public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
@@ -40,6 +47,17 @@ public sealed class CampaignActor : ReceivePersistentActor
             _running.GetValueOrDefault(finished.Execution)?.Remove(finished.Activity);
             Handle(new CampaignCommands.CompleteActivity(_state.Id, finished.Execution, finished.Activity, finished.Counts), ActorRefs.Nobody);
         });
+        Command<ActivityActor.Waiting>(waiting =>
+        {
+            _running.GetValueOrDefault(waiting.Execution)?.Remove(waiting.Activity);
+            _waiting[(waiting.Execution, waiting.Activity)] = waiting.Until;
+        });
+        Command<Tick>(_ =>
+        {
+            if (_state.NextDue is { } due && due <= Now)
+                Handle(new CampaignCommands.StartScheduled(_state.Id, due), ActorRefs.Nobody);
+            Advance();
+        });
         Command<ActivityActor.Failed>(failed =>
         {
             _running.GetValueOrDefault(failed.Execution)?.Remove(failed.Activity);
@@ -54,12 +72,22 @@ public sealed class CampaignActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Timers.StartPeriodicTimer("tick", Tick.Instance, _options.TickInterval);
+    }
+
     public static Props Props(string id, CampaignEngineOptions options, EngineServices services) =>
         Akka.Actor.Props.Create(() => new CampaignActor(id, options, services));
 
     private void Handle(ICampaignCommand command, IActorRef replyTo)
     {
-        switch (_state.Decide(command, _clock.GetUtcNow().UtcDateTime))
+        switch (_state.Decide(command, Now))
         {
             case Decision.Rejected rejected:
                 replyTo.Tell(new CampaignReplies.Rejected(_state.Id, rejected.Kind, rejected.Reason));
@@ -95,10 +123,15 @@ public sealed class CampaignActor : ReceivePersistentActor
             var done = execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToHashSet();
             foreach (var activity in plan.Ready(done, running).ToList())
             {
+                if (_waiting.TryGetValue((execution.Id, activity.Id), out var until) && until > Now)
+                    continue;
+                _waiting.Remove((execution.Id, activity.Id));
                 running.Add(activity.Id);
+                var inboundCompletedAt = plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt)
+                    .DefaultIfEmpty(execution.StartedAt).Max();
                 var run = new ActivityRun(_state.Id, document.Name, execution.Id, execution.Mode, activity, plan.InboundOf(activity.Id),
                     new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value)),
-                    execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), plan.ChannelActivities);
+                    execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), plan.ChannelActivities, inboundCompletedAt);
                 Context.ActorOf(ActivityActor.Props(run, _services), $"{execution.Id}-{activity.Id}");
             }
         }

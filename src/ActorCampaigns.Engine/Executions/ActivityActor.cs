@@ -14,6 +14,9 @@ public sealed class ActivityActor : ReceiveActor
 
     public sealed record Failed(ExecutionId Execution, string Activity, string Reason);
 
+    /// <summary>A wait whose time has not come: the campaign runs it again once the clock passes <paramref name="Until"/>.</summary>
+    public sealed record Waiting(ExecutionId Execution, string Activity, DateTime Until);
+
     private readonly CancellationTokenSource _cancel = new();
 
     public ActivityActor(ActivityRun run, EngineServices services)
@@ -23,14 +26,23 @@ public sealed class ActivityActor : ReceiveActor
             Context.Parent.Tell(finished);
             Context.Stop(Self);
         });
+        Receive<Waiting>(waiting =>
+        {
+            Context.Parent.Tell(waiting);
+            Context.Stop(Self);
+        });
         Receive<Status.Failure>(failure =>
         {
             var reason = failure.Cause is AggregateException { InnerException: { } inner } ? inner.Message : failure.Cause.Message;
             Context.Parent.Tell(new Failed(run.Execution, run.Activity.Id, reason));
             Context.Stop(Self);
         });
-        new ActivityRunner(services).RunAsync(run, _cancel.Token)
-            .PipeTo(Self, success: counts => new Finished(run.Execution, run.Activity.Id, counts));
+        new ActivityRunner(services).RunAsync(run, _cancel.Token).PipeTo(Self, success: outcome => outcome switch
+        {
+            ActivityOutcome.Waiting waiting => new Waiting(run.Execution, run.Activity.Id, waiting.Until),
+            ActivityOutcome.Done done => (object)new Finished(run.Execution, run.Activity.Id, done.Counts),
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
+        });
     }
 
     public static Props Props(ActivityRun run, EngineServices services) => Akka.Actor.Props.Create(() => new ActivityActor(run, services));

@@ -24,8 +24,11 @@ public sealed class ActivityRunner(EngineServices services)
 {
     private const string Out = Transition.DefaultPort;
 
-    public async Task<ActivityCounts> RunAsync(ActivityRun run, CancellationToken cancellationToken = default)
+    /// <returns>The activity's counts, or, for a wait not over yet, when it will be.</returns>
+    public async Task<ActivityOutcome> RunAsync(ActivityRun run, CancellationToken cancellationToken = default)
     {
+        if (run.Activity is Wait wait && WaitsUntil(wait, run) is var until && until > services.Clock.GetUtcNow().UtcDateTime)
+            return new ActivityOutcome.Waiting(until);
         var output = new PortOutput(services.Worktables, run, services.BatchSize);
         long input = 0;
         foreach (var (activity, port) in run.Inbound)
@@ -60,7 +63,7 @@ public sealed class ActivityRunner(EngineServices services)
                 var conditions = test.Conditions.Select(c => Expression.CheckFilter(c.When, scope).Bound ?? new BoundLiteral(ExprType.Bool, false)).ToList();
                 await CopyAsync(run, run.Inbound, output, TestOperation.PortFor(test, conditions, input, run.Context), cancellationToken);
                 break;
-            case Fork:
+            case Fork or Wait:
                 await CopyAsync(run, run.Inbound, output, Out, cancellationToken);
                 break;
             case AndJoin join:
@@ -76,8 +79,12 @@ public sealed class ActivityRunner(EngineServices services)
             default:
                 throw new NotSupportedException($"activity type {run.Activity.GetType().Name} ('{run.Activity.Id}') does not run yet");
         }
-        return new ActivityCounts(input, output.Counts, excluded, 0);
+        return new ActivityOutcome.Done(new ActivityCounts(input, output.Counts, excluded, 0));
     }
+
+    /// <summary>A wait holds its population until its instant, or for its duration after what feeds it completed.</summary>
+    private static DateTime WaitsUntil(Wait wait, ActivityRun run) =>
+        wait.Until ?? run.InboundCompletedAt + (Domain.Time.IsoDuration.TryParse(wait.Duration!, out var duration, out _) ? duration : TimeSpan.Zero);
 
     private PortPopulation Inbound(ActivityRun run, string activity, string port) => new(run.Campaign.Value, run.Execution.Value, activity, port);
 

@@ -9,6 +9,9 @@ public sealed class CampaignEngineOptions
     /// <summary>A campaign snapshots its state every this many events and deletes the events it covers.</summary>
     public int SnapshotEvery { get; set; } = 100;
 
+    /// <summary>How often a campaign looks at the clock for due occurrences and waits that are over.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The cluster role that hosts campaigns; null lets every node host them.</summary>
     public string? Role { get; set; }
 }

@@ -22,6 +22,7 @@ namespace ActorCampaigns.Engine.Tests.Campaigns;
 public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(CampaignActorSpecs), output), IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-entity-").FullName;
+    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -36,25 +37,59 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         var csv = "id,email,country,emailOptIn\n" + string.Join("\n", Enumerable.Range(1, 60).Select(i =>
             $"{i},{(i % 5 == 0 ? "" : $"p{i}@example.com")},{(i % 2 == 0 ? "FR" : "DE")},{i % 3 != 0}"));
         profiles.ImportCsvAsync(new StringReader(csv)).GetAwaiter().GetResult();
-        return new EngineServices(profiles, worktables, ledger, new OutboxProvider(Path.Combine(_folder, "outbox")), TimeProvider.System, BatchSize: 7);
+        return new EngineServices(profiles, worktables, ledger, new OutboxProvider(Path.Combine(_folder, "outbox")), _clock, BatchSize: 7);
     }
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) => builder
         .AddOneNodeCluster()
         .AddCampaignJournalOnSqlite(Path.Combine(_folder, "journal.db"))
-        .AddCampaignEngine(new CampaignEngineOptions { SnapshotEvery = 3 }, CreateServices());
+        .AddCampaignEngine(new CampaignEngineOptions { SnapshotEvery = 3, TickInterval = TimeSpan.FromMilliseconds(50) }, CreateServices());
 
-    private static CampaignDocument Document(string schedule) => CampaignValidator.Validate($$"""
+    private static CampaignDocument Document(string schedule) => Document($$"""{ "type": "{{schedule}}" }""", wait: false);
+
+    /// <summary>French profiles mailed, after a one-hour wait when <paramref name="wait"/> is set.</summary>
+    private static CampaignDocument Document(string schedule, bool wait) => CampaignValidator.Validate($$"""
         {
-          "name": "Entity", "schedule": { "type": "{{schedule}}" },
+          "name": "Entity", "schedule": {{schedule}},
           "activities": [
             { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" },
+            {{(wait ? """{ "id": "hold", "type": "wait", "duration": "PT1H" },""" : "")}}
             { "id": "mail", "type": "email", "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } },
             { "id": "done", "type": "end" }
           ],
-          "transitions": [ { "from": "fr", "to": "mail" }, { "from": "mail", "to": "done" } ]
+          "transitions": [ {{(wait ? """{ "from": "fr", "to": "hold" }, { "from": "hold", "to": "mail" }""" : """{ "from": "fr", "to": "mail" }""")}},
+                           { "from": "mail", "to": "done" } ]
         }
         """, ProfileSchema.Core).Document!;
+
+    private int Sent(string campaign) => File.Exists(Path.Combine(_folder, "outbox", "email.jsonl"))
+        ? File.ReadLines(Path.Combine(_folder, "outbox", "email.jsonl")).Count(l => l.Contains($"\"campaignId\":\"{campaign}\""))
+        : 0;
+
+    [Fact]
+    public async Task A_once_campaign_starts_when_the_clock_reaches_it_and_a_wait_holds_until_its_hour_has_passed()
+    {
+        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
+        var id = new CampaignId("c-clock");
+        var at = _clock.GetUtcNow().UtcDateTime.AddMinutes(10);
+        await region.Ask<CampaignReplies.Accepted>(new Create(id, Document($$"""{ "type": "once", "at": "{{at:O}}" }""", wait: true)), Timeout, Cancel);
+        Assert.Equal(CampaignStatus.Scheduled, (await region.Ask<CampaignReplies.Accepted>(new Publish(id), Timeout, Cancel)).Status);
+
+        await Task.Delay(500, Cancel);
+        Assert.Empty((await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel)).Executions);
+
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var waiting = await AwaitStateAsync(region, id, s => s.Executions.Count == 1 && s.Executions[0].Activities["fr"].IsDone);
+        Assert.Equal(at, waiting.Executions[0].Due);
+        await Task.Delay(500, Cancel);
+        Assert.Equal(0, Sent("c-clock"));
+        Assert.False((await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel)).Executions[0].Activities["hold"].IsDone);
+
+        _clock.Advance(TimeSpan.FromMinutes(61));
+        var done = await AwaitStateAsync(region, id, s => s.Status == CampaignStatus.Completed);
+        Assert.Equal(30L, done.Executions[0].Activities["hold"].Counts.Out["out"]);
+        Assert.Equal(16, Sent("c-clock"));
+    }
 
     private async Task<CampaignState> AwaitStateAsync(IActorRef region, CampaignId id, Func<CampaignState, bool> condition)
     {
@@ -115,6 +150,16 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         var after = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
         Assert.Equal((CampaignStatus.Scheduled, ExecutionState.Completed), (after.Status, after.Executions[0].State));
         Assert.Equal(before.Executions[0].Activities["mail"].Counts.Out["out"], after.Executions[0].Activities["mail"].Counts.Out["out"]);
+    }
+
+    /// <summary>A clock the test moves by hand, so schedules and waits are tested without sleeping for them.</summary>
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private long _ticks = start.UtcTicks;
+
+        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 
     void IDisposable.Dispose()

@@ -84,8 +84,9 @@ public sealed class ActivityRunnerTests : IDisposable
         while (plan.Ready(counts.Keys.ToHashSet(), new HashSet<string>()).FirstOrDefault() is { } activity)
         {
             var run = new ActivityRun(new CampaignId("c-1"), document.Name, new ExecutionId(execution), mode, activity, plan.InboundOf(activity.Id),
-                EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), plan.ChannelActivities);
-            counts[activity.Id] = await runner.RunAsync(run, TestContext.Current.CancellationToken);
+                EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), plan.ChannelActivities, DateTime.UtcNow);
+            var outcome = Assert.IsType<ActivityOutcome.Done>(await runner.RunAsync(run, TestContext.Current.CancellationToken));
+            counts[activity.Id] = outcome.Counts;
         }
         return counts;
     }
