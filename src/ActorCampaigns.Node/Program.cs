@@ -1,5 +1,6 @@
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data;
+using ActorCampaigns.Data.Audiences;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Data.Profiles;
@@ -40,9 +41,11 @@ internal static class NodeStores
         var profiles = new SqliteProfileStore(database);
         var worktables = new Worktables(database);
         var ledger = new Ledger(database);
+        var audiences = new AudienceStore(database);
+        await audiences.InitializeAsync();
         await profiles.InitializeAsync();
         await worktables.InitializeAsync();
         await ledger.InitializeAsync();
-        return new EngineServices(profiles, worktables, ledger, new OutboxProvider(Path.Combine(node.DataDir, "outbox")), TimeProvider.System, node.BatchSize);
+        return new EngineServices(profiles, worktables, ledger, audiences, new OutboxProvider(Path.Combine(node.DataDir, "outbox")), TimeProvider.System, node.BatchSize);
     }
 }

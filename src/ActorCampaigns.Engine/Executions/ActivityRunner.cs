@@ -36,6 +36,18 @@ public sealed class ActivityRunner(EngineServices services)
         var excluded = new Dictionary<string, long>();
         switch (run.Activity)
         {
+            case ReadAudience read:
+                if (!await services.Audiences.ExistsAsync(read.Audience, cancellationToken))
+                    throw new InvalidOperationException($"no audience '{read.Audience}': save it with a saveAudience activity first");
+                await foreach (var ids in services.Audiences.ReadAsync(read.Audience, cancellationToken))
+                    await output.WriteAsync(Out, ids, cancellationToken);
+                break;
+            case SaveAudience when run.Mode == ExecutionMode.Test:
+                break;
+            case SaveAudience save:
+                await services.Audiences.ReplaceAsync(save.Audience, Union(run, run.Inbound, cancellationToken), cancellationToken);
+                await CopyAsync(run, run.Inbound, output, Out, cancellationToken);
+                break;
             case BuildAudience build:
                 var filter = await BindAsync(build.Filter, run, cancellationToken);
                 await foreach (var batch in services.Profiles.StreamAsync(new ProfileQuery(filter, run.Context, [], services.BatchSize), cancellationToken))

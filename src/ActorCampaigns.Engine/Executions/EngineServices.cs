@@ -1,4 +1,5 @@
 using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.Data.Audiences;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Data.Profiles;
@@ -10,6 +11,7 @@ public sealed record EngineServices(
     ProfileStore Profiles,
     Worktables Worktables,
     Ledger Ledger,
+    AudienceStore Audiences,
     OutboxProvider Outbox,
     TimeProvider Clock,
     int BatchSize = 10_000);

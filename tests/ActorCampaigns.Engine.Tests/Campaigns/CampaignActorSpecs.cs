@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data;
+using ActorCampaigns.Data.Audiences;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Data.Profiles;
@@ -33,11 +34,12 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         var profiles = new SqliteProfileStore(database);
         var worktables = new Worktables(database);
         var ledger = new Ledger(database);
-        Task.WaitAll(profiles.InitializeAsync(), worktables.InitializeAsync(), ledger.InitializeAsync());
+        var audiences = new AudienceStore(database);
+        Task.WaitAll(profiles.InitializeAsync(), worktables.InitializeAsync(), ledger.InitializeAsync(), audiences.InitializeAsync());
         var csv = "id,email,country,emailOptIn\n" + string.Join("\n", Enumerable.Range(1, 60).Select(i =>
             $"{i},{(i % 5 == 0 ? "" : $"p{i}@example.com")},{(i % 2 == 0 ? "FR" : "DE")},{i % 3 != 0}"));
         profiles.ImportCsvAsync(new StringReader(csv)).GetAwaiter().GetResult();
-        return new EngineServices(profiles, worktables, ledger, new OutboxProvider(Path.Combine(_folder, "outbox")), _clock, BatchSize: 7);
+        return new EngineServices(profiles, worktables, ledger, audiences, new OutboxProvider(Path.Combine(_folder, "outbox")), _clock, BatchSize: 7);
     }
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) => builder

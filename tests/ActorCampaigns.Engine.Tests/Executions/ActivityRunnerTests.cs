@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data;
+using ActorCampaigns.Data.Audiences;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Data.Profiles;
@@ -55,7 +56,9 @@ public sealed class ActivityRunnerTests : IDisposable
         await worktables.InitializeAsync(TestContext.Current.CancellationToken);
         var ledger = new Ledger(database);
         await ledger.InitializeAsync(TestContext.Current.CancellationToken);
-        return new EngineServices(profiles, worktables, ledger, new OutboxProvider(Path.Combine(_folder, "outbox")), TimeProvider.System, BatchSize: 16);
+        var audiences = new AudienceStore(database);
+        await audiences.InitializeAsync(TestContext.Current.CancellationToken);
+        return new EngineServices(profiles, worktables, ledger, audiences, new OutboxProvider(Path.Combine(_folder, "outbox")), TimeProvider.System, BatchSize: 16);
     }
 
     private long Sql(string query)
@@ -75,9 +78,14 @@ public sealed class ActivityRunnerTests : IDisposable
 
     private static readonly long Day1975 = new DateOnly(1975, 1, 1).DayNumber - new DateOnly(1970, 1, 1).DayNumber;
 
-    private static async Task<Dictionary<string, ActivityCounts>> RunAsync(EngineServices services, ExecutionMode mode, string execution)
+    private static Task<Dictionary<string, ActivityCounts>> RunAsync(EngineServices services, ExecutionMode mode, string execution) =>
+        RunAsync(services, mode, execution, Canvas);
+
+    private static async Task<Dictionary<string, ActivityCounts>> RunAsync(EngineServices services, ExecutionMode mode, string execution, string canvas)
     {
-        var document = CampaignValidator.Validate(Canvas, await services.Profiles.GetSchemaAsync(TestContext.Current.CancellationToken)).Document!;
+        var validation = CampaignValidator.Validate(canvas, await services.Profiles.GetSchemaAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(validation.Errors);
+        var document = validation.Document!;
         var plan = new ExecutionPlan(document);
         var runner = new ActivityRunner(services);
         var counts = new Dictionary<string, ActivityCounts>();
@@ -134,6 +142,38 @@ public sealed class ActivityRunnerTests : IDisposable
         var young = Sql($"SELECT COUNT(*) FROM profiles WHERE id IN ({Deduplicated}) AND birthDate > {Day1975}");
         Assert.Equal((young, 0L), (counts["mail"].In, counts["mail"].Out["out"]));
         Assert.False(Directory.Exists(Path.Combine(_folder, "outbox")));
+    }
+
+    private const string SaveFrench = """
+        { "name": "Save", "activities": [
+            { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" }, { "id": "keep", "type": "saveAudience", "audience": "french" } ],
+          "transitions": [ { "from": "fr", "to": "keep" } ] }
+        """;
+
+    private const string ReadFrench = """
+        { "name": "Read", "activities": [
+            { "id": "french", "type": "readAudience", "audience": "french" },
+            { "id": "young", "type": "split", "subsets": [ { "name": "young", "filter": "birthDate > date('1975-01-01')" } ], "complement": true } ],
+          "transitions": [ { "from": "french", "to": "young" } ] }
+        """;
+
+    [Fact]
+    public async Task A_saved_audience_is_read_back_by_another_campaign_and_a_test_run_changes_no_audience()
+    {
+        var services = await ServicesAsync();
+        var cancel = TestContext.Current.CancellationToken;
+        var testRun = await RunAsync(services, ExecutionMode.Test, "e-1", SaveFrench);
+        Assert.Equal(0L, testRun["keep"].Out["out"]);
+        Assert.Empty(await services.Audiences.ListAsync(cancel));
+
+        var saved = await RunAsync(services, ExecutionMode.Live, "e-2", SaveFrench);
+        var french = Sql("SELECT COUNT(*) FROM profiles WHERE country = 'FR'");
+        Assert.Equal((french, french), (saved["keep"].In, saved["keep"].Out["out"]));
+        Assert.Equal(french, Assert.Single(await services.Audiences.ListAsync(cancel)).Size);
+
+        var read = await RunAsync(services, ExecutionMode.Live, "e-1", ReadFrench);
+        Assert.Equal(french, read["french"].Out["out"]);
+        Assert.Equal(Sql($"SELECT COUNT(*) FROM profiles WHERE country = 'FR' AND birthDate > {Day1975}"), read["young"].Out["young"]);
     }
 
     public void Dispose()
