@@ -1,6 +1,7 @@
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Audiences;
+using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Data.Profiles;
@@ -17,9 +18,10 @@ var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions
 builder.Configuration[$"{NodeOptions.Section}:DataDir"] ??= node.DataDir;
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = node.MaxRequestBytes);
 
-var services = await NodeStores.OpenAsync(node);
+var (services, index) = await NodeStores.OpenAsync(node);
 builder.Services.AddSingleton(node);
 builder.Services.AddSingleton(services);
+builder.Services.AddSingleton(index);
 builder.Services.AddAkka("actorcampaigns", (akka, _) => akka
     .AddOneNodeCluster(node.RemotingPort)
     .AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"))
@@ -29,23 +31,27 @@ var app = builder.Build();
 app.UseApiKeys(node);
 app.MapHealth();
 app.MapProfileEndpoints();
+app.MapAudienceEndpoints();
 app.MapCampaignEndpoints();
 await app.RunAsync();
 
 /// <summary>Opens the node's stores under its data dir, creating what is missing.</summary>
 internal static class NodeStores
 {
-    public static async Task<EngineServices> OpenAsync(NodeOptions node)
+    public static async Task<(EngineServices Services, CampaignIndex Index)> OpenAsync(NodeOptions node)
     {
         var database = new SqliteDatabase(Path.Combine(node.DataDir, "data.db"));
         var profiles = new SqliteProfileStore(database);
         var worktables = new Worktables(database);
         var ledger = new Ledger(database);
         var audiences = new AudienceStore(database);
+        var index = new CampaignIndex(database);
         await audiences.InitializeAsync();
+        await index.InitializeAsync();
         await profiles.InitializeAsync();
         await worktables.InitializeAsync();
         await ledger.InitializeAsync();
-        return new EngineServices(profiles, worktables, ledger, audiences, new OutboxProvider(Path.Combine(node.DataDir, "outbox")), TimeProvider.System, node.BatchSize);
+        return (new EngineServices(profiles, worktables, ledger, audiences, new OutboxProvider(Path.Combine(node.DataDir, "outbox")), TimeProvider.System, node.BatchSize),
+            index);
     }
 }

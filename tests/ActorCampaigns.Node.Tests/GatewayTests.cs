@@ -70,6 +70,46 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Campaigns_are_listed_triggered_previewed_and_duplicated()
+    {
+        var (imported, summary) = await _node.SendAsync(HttpMethod.Post, "/api/profiles/import",
+            "id,email,country\n1,a@x.io,FR\n2,b@x.io,DE\n3,c@x.io,FR\n4,,FR\n", "text/csv");
+        Assert.Equal((HttpStatusCode.OK, 4), (imported, summary.GetProperty("imported").GetInt32()));
+        var (_, created) = await _node.SendAsync(HttpMethod.Post, "/api/campaigns", """
+            { "name": "Signalled", "schedule": { "type": "signal" }, "variables": { "tier": "gold" },
+              "activities": [ { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" }, { "id": "keep", "type": "saveAudience", "audience": "fr" } ],
+              "transitions": [ { "from": "fr", "to": "keep" } ] }
+            """);
+        var id = created.GetProperty("id").GetString()!;
+        var (_, list) = await _node.SendAsync(HttpMethod.Get, "/api/campaigns");
+        Assert.Contains(list.EnumerateArray(), c => c.GetProperty("id").GetString() == id && c.GetProperty("status").GetString() == "draft");
+
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        var (unknown, problem) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/trigger", """{ "variables": { "colour": "red" } }""");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown);
+        Assert.Contains("not declared", problem.GetProperty("title").GetString());
+        var (triggered, started) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/trigger", """{ "variables": { "tier": "silver" } }""");
+        Assert.Equal((HttpStatusCode.OK, "e-1"), (triggered, started.GetProperty("execution").GetString()));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await _node.StatusAsync(id)).GetProperty("executions")[0].GetProperty("state").GetString() != "completed" && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+
+        var (previewed, preview) = await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{id}/transitions/fr/out?limit=2");
+        Assert.Equal(HttpStatusCode.OK, previewed);
+        Assert.Equal((3, "e-1"), (preview.GetProperty("count").GetInt32(), preview.GetProperty("execution").GetString()));
+        Assert.Equal(["a@x.io", "c@x.io"], preview.GetProperty("profiles").EnumerateArray().Select(p => p.GetProperty("email").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{id}/transitions/fr/nope")).Status);
+
+        var (_, audiences) = await _node.SendAsync(HttpMethod.Get, "/api/audiences");
+        Assert.Equal(3, Assert.Single(audiences.EnumerateArray(), a => a.GetProperty("name").GetString() == "fr").GetProperty("size").GetInt32());
+
+        var (duplicated, copy) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/duplicate");
+        Assert.Equal(HttpStatusCode.Created, duplicated);
+        var (_, copied) = await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{copy.GetProperty("id").GetString()}");
+        Assert.Equal(("draft", "Signalled (copy)"), (copied.GetProperty("status").GetString(), copied.GetProperty("document").GetProperty("name").GetString()));
+    }
+
+    [Fact]
     public async Task An_oversized_body_gives_413()
     {
         var csv = "id,city\n" + string.Join("\n", Enumerable.Range(1, 30_000).Select(i => $"{i},Somewhere"));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
@@ -17,19 +18,70 @@ public static class CampaignEndpoints
     public static void MapCampaignEndpoints(this WebApplication app)
     {
         var campaigns = app.MapGroup("/api/campaigns");
-        campaigns.MapPost("/", async (HttpRequest request, EngineServices services, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+        campaigns.MapPost("/", async (HttpRequest request, EngineServices services, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+        {
+            var (document, problem) = await ReadDocumentAsync(request, services, cancel);
+            return problem ?? await CreateAsync(region, index, document!, null, cancel);
+        });
+        campaigns.MapGet("/", async (CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+        {
+            var listed = await index.ListAsync(500, cancel);
+            var states = await Task.WhenAll(listed.Select(c => StateAsync(region, c.Id, cancel)));
+            return Results.Ok(states.Select(state => new
+            {
+                id = state.Id.Value,
+                name = state.Document?.Name,
+                status = CampaignState.Name(state.Status),
+                schedule = state.Document?.Schedule.GetType().Name.Replace("Schedule", "").ToLowerInvariant(),
+                lastExecution = state.Executions.FirstOrDefault() is { } last
+                    ? new { id = last.Id.Value, mode = last.Mode.ToString().ToLowerInvariant(), state = last.State.ToString().ToLowerInvariant(), startedAt = last.StartedAt }
+                    : null,
+            }));
+        });
+        campaigns.MapPut("/{id}", async (string id, HttpRequest request, EngineServices services, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var (document, problem) = await ReadDocumentAsync(request, services, cancel);
             if (problem is not null)
                 return problem;
-            var id = new CampaignId($"c-{Guid.NewGuid():N}"[..14]);
-            return await AskAsync(region, new Create(id, document!), cancel, accepted =>
-                Results.Created($"/api/campaigns/{id}", new { id = id.Value, status = CampaignState.Name(accepted.Status) }));
+            var result = await AskAsync(region, new Replace(new CampaignId(id), document!), cancel, Accepted);
+            await index.AddAsync(id, document!.Name, cancel);
+            return result;
         });
-        campaigns.MapPut("/{id}", async (string id, HttpRequest request, EngineServices services, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+        campaigns.MapPost("/{id}/duplicate", async (string id, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
-            var (document, problem) = await ReadDocumentAsync(request, services, cancel);
-            return problem ?? await AskAsync(region, new Replace(new CampaignId(id), document!), cancel, Accepted);
+            var source = await StateAsync(region, id, cancel);
+            return source.Document is null
+                ? Problems.NotFound($"no campaign '{id}'")
+                : await CreateAsync(region, index, source.Document with { Name = $"{source.Document.Name} (copy)" }, source.Id, cancel);
+        });
+        campaigns.MapPost("/{id}/trigger", async (string id, HttpRequest request, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+        {
+            var (variables, problem) = await ReadVariablesAsync(request, cancel);
+            return problem ?? await AskAsync(region, new Trigger(new CampaignId(id), variables!), cancel, Accepted);
+        });
+        campaigns.MapGet("/{id}/transitions/{from}/{port}", async (string id, string from, string port, string? execution, int? limit,
+            EngineServices services, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+        {
+            var state = await StateAsync(region, id, cancel);
+            var run = execution is null ? state.Executions.FirstOrDefault() : state.Execution(new ExecutionId(execution));
+            if (state.Document is null || run is null || state.Document.Activities.FirstOrDefault(a => a.Id == from) is not { } activity || !activity.OutputPorts.Contains(port))
+                return Problems.NotFound($"no transition from '{from}' port '{port}' in an execution of campaign '{id}'");
+            var population = new Data.Populations.PortPopulation(id, run.Id.Value, from, port);
+            var ids = await services.Worktables.PreviewAsync(population, Math.Clamp(limit ?? 20, 1, 1_000), cancel);
+            var schema = await services.Profiles.GetSchemaAsync(cancel);
+            var rows = new List<Domain.Populations.ProfileBatch>();
+            await foreach (var batch in services.Profiles.ReadColumnsAsync(Once(ids.ToArray()), schema.Attributes.Skip(1).Select(a => a.Name).ToList(), cancel))
+                rows.Add(batch);
+            return Results.Ok(new
+            {
+                execution = run.Id.Value,
+                from,
+                port,
+                count = await services.Worktables.CountAsync(population, cancel),
+                profiles = rows.SelectMany(batch => Enumerable.Range(0, batch.Count).Select(row =>
+                    batch.Columns.Prepend(new Domain.Populations.PopulationColumn("id", Domain.Expressions.ExprType.Int, batch.Ids.Cast<object?>().ToArray()))
+                        .ToDictionary(c => c.Name, c => c.Values[row]))),
+            });
         });
         campaigns.MapGet("/{id}", async (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
@@ -53,6 +105,40 @@ public static class CampaignEndpoints
             AskAsync(region, new Resume(new CampaignId(id)), cancel, Accepted));
         campaigns.MapPost("/{id}/stop", (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
             AskAsync(region, new Stop(new CampaignId(id)), cancel, Accepted));
+    }
+
+    private static async IAsyncEnumerable<long[]> Once(long[] ids)
+    {
+        await Task.CompletedTask;
+        yield return ids;
+    }
+
+    private static async Task<IResult> CreateAsync(IRequiredActor<CampaignRegion> region, CampaignIndex index, CampaignDocument document,
+        CampaignId? duplicatedFrom, CancellationToken cancel)
+    {
+        var id = new CampaignId($"c-{Guid.NewGuid():N}"[..14]);
+        await index.AddAsync(id.Value, document.Name, cancel);
+        return await AskAsync(region, new Create(id, document, duplicatedFrom), cancel, accepted =>
+            Results.Created($"/api/campaigns/{id}", new { id = id.Value, status = CampaignState.Name(accepted.Status) }));
+    }
+
+    private static async Task<(IReadOnlyDictionary<string, VariableValue>? Variables, IResult? Problem)> ReadVariablesAsync(HttpRequest request, CancellationToken cancel)
+    {
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancel);
+            var variables = new Dictionary<string, VariableValue>();
+            if (body.RootElement.TryGetProperty("variables", out var given))
+            {
+                foreach (var property in given.EnumerateObject())
+                    variables[property.Name] = JsonSerializer.Deserialize<VariableValue>(property.Value.GetRawText(), CampaignJson.Options)!;
+            }
+            return (variables, null);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return (null, Problems.Invalid("the trigger body must be { \"variables\": { name: string | number | bool } }", [new { message = e.Message }]));
+        }
     }
 
     private static IResult Accepted(CampaignReplies.Accepted accepted) =>

@@ -6,6 +6,10 @@ namespace ActorCampaigns.Node.Gateway;
 
 public static class ProfileEndpoints
 {
+    public static void MapAudienceEndpoints(this WebApplication app) =>
+        app.MapGet("/api/audiences", async (EngineServices services, CancellationToken cancel) =>
+            Results.Ok((await services.Audiences.ListAsync(cancel)).Select(a => new { name = a.Name, size = a.Size, savedAt = a.SavedAt })));
+
     public static void MapProfileEndpoints(this WebApplication app)
     {
         app.MapPost("/api/profiles/import", async (HttpRequest request, EngineServices services, CancellationToken cancel) =>

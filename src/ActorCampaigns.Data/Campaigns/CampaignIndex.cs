@@ -1,0 +1,49 @@
+using static ActorCampaigns.Data.Database;
+
+namespace ActorCampaigns.Data.Campaigns;
+
+/// <summary>A campaign as the index lists it; its state lives in its entity.</summary>
+public sealed record IndexedCampaign(string Id, string Name, string CreatedAt);
+
+/// <summary>
+/// The ids and names of the campaigns created through this data store, so the gateway can list them: sharded
+/// entities cannot be enumerated cheaply, and the journal is the engine's own.
+/// </summary>
+public sealed class CampaignIndex(Database database)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        var (_, _, text) = database.Types;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await database.LockSchemaAsync(connection, transaction, cancellationToken);
+        await using var command = Command(connection,
+            $"CREATE TABLE IF NOT EXISTS campaigns (id {text} PRIMARY KEY, name {text} NOT NULL, created_at {text} NOT NULL)", transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task AddAsync(string id, string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "INSERT INTO campaigns (id, name, created_at) VALUES (@id, @name, @at) ON CONFLICT (id) DO UPDATE SET name = excluded.name");
+        Parameter(command, "@id", id);
+        Parameter(command, "@name", name);
+        Parameter(command, "@at", DateTime.UtcNow.ToString("O"));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Newest first.</summary>
+    public async Task<IReadOnlyList<IndexedCampaign>> ListAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT id, name, created_at FROM campaigns ORDER BY created_at DESC, id LIMIT @limit");
+        Parameter(command, "@limit", (long)limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<IndexedCampaign>();
+        while (await reader.ReadAsync(cancellationToken))
+            list.Add(new IndexedCampaign(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        return list;
+    }
+}
