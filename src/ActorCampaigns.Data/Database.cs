@@ -18,6 +18,17 @@ public abstract class Database
     /// <summary>Serialises schema changes between processes (PostgreSQL: an advisory lock; SQLite's writer lock suffices).</summary>
     public virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Runs schema statements (CREATE TABLE IF NOT EXISTS ...) in one transaction, under the schema lock.</summary>
+    public async Task CreateTablesAsync(string ddl, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockSchemaAsync(connection, transaction, cancellationToken);
+        await using var command = Command(connection, ddl, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>The column type of a blob, a whole number and text in this dialect.</summary>
     public (string Blob, string Whole, string Text) Types => Dialect == SqlDialect.Sqlite
         ? ("BLOB", "INTEGER", "TEXT")

@@ -16,16 +16,11 @@ public sealed class AudienceStore(Database database)
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         var (blob, whole, text) = database.Types;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await database.LockSchemaAsync(connection, transaction, cancellationToken);
-        await using var command = Command(connection, $"""
+        await database.CreateTablesAsync($"""
             CREATE TABLE IF NOT EXISTS audiences (name {text} PRIMARY KEY, size {whole} NOT NULL, saved_at {text} NOT NULL);
             CREATE TABLE IF NOT EXISTS audience_batches (name {text} NOT NULL, batch {whole} NOT NULL, count {whole} NOT NULL, ids {blob} NOT NULL,
                 PRIMARY KEY (name, batch));
-            """, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            """, cancellationToken);
     }
 
     /// <summary>Replaces the audience <paramref name="name"/> by a population arriving as batches of ascending ids.</summary>

@@ -14,13 +14,8 @@ public sealed class CampaignIndex(Database database)
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         var (_, _, text) = database.Types;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await database.LockSchemaAsync(connection, transaction, cancellationToken);
-        await using var command = Command(connection,
-            $"CREATE TABLE IF NOT EXISTS campaigns (id {text} PRIMARY KEY, name {text} NOT NULL, created_at {text} NOT NULL)", transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await database.CreateTablesAsync($"CREATE TABLE IF NOT EXISTS campaigns (id {text} PRIMARY KEY, name {text} NOT NULL, created_at {text} NOT NULL)",
+            cancellationToken);
     }
 
     public async Task AddAsync(string id, string name, CancellationToken cancellationToken = default)

@@ -23,17 +23,12 @@ public sealed class Ledger(Database database)
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         var (_, whole, text) = database.Types;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await database.LockSchemaAsync(connection, transaction, cancellationToken);
-        await using var command = Command(connection, $"""
+        await database.CreateTablesAsync($"""
             CREATE TABLE IF NOT EXISTS delivery_batches (
                 campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, batch {whole} NOT NULL,
                 state {text} NOT NULL, count {whole} NOT NULL, provider_state {text}, claimed_at {text} NOT NULL, sent_at {text},
                 PRIMARY KEY (campaign, execution, activity, batch))
-            """, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            """, cancellationToken);
     }
 
     /// <summary>

@@ -16,17 +16,12 @@ public sealed class Worktables(Database database)
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         var (blob, whole, text) = database.Types;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await database.LockSchemaAsync(connection, transaction, cancellationToken);
-        await using var command = Command(connection, $"""
+        await database.CreateTablesAsync($"""
             CREATE TABLE IF NOT EXISTS worktables (
                 campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, port {text} NOT NULL,
                 batch {whole} NOT NULL, count {whole} NOT NULL, ids {blob} NOT NULL,
                 PRIMARY KEY (campaign, execution, activity, port, batch))
-            """, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            """, cancellationToken);
     }
 
     /// <summary>Appends batch <paramref name="batch"/> of a port's population; true if it was new.</summary>
