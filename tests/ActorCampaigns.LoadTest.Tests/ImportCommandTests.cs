@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ActorCampaigns.LoadTest.Profiles;
+using ActorCampaigns.Data.Samples;
 
 namespace ActorCampaigns.LoadTest.Tests;
 
@@ -11,7 +11,7 @@ public sealed class ImportCommandTests : IDisposable
     private async Task<(int ExitCode, string Output)> Run(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(ProfileGenerator).Assembly.Location);
+        start.ArgumentList.Add(typeof(ActorCampaigns.LoadTest.Commands.Arguments).Assembly.Location);
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;

@@ -4,7 +4,7 @@ using ActorCampaigns.Data.Csv;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Expressions;
-using ActorCampaigns.LoadTest.Profiles;
+using ActorCampaigns.Data.Samples;
 
 namespace ActorCampaigns.LoadTest.Tests;
 
@@ -39,7 +39,7 @@ public sealed class ProfileGeneratorTests : IDisposable
         {
             var start = new System.Diagnostics.ProcessStartInfo("dotnet")
             {
-                ArgumentList = { typeof(ProfileGenerator).Assembly.Location, "generate", "--profiles", "70000", "--seed", "5", "--out", file },
+                ArgumentList = { typeof(ActorCampaigns.LoadTest.Commands.Arguments).Assembly.Location, "generate", "--profiles", "70000", "--seed", "5", "--out", file },
                 RedirectStandardOutput = true,
             };
             using var process = System.Diagnostics.Process.Start(start)!;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Profiles;
-using ActorCampaigns.LoadTest.Profiles;
+using ActorCampaigns.Data.Samples;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ActorCampaigns.LoadTest.Profiles;
+using ActorCampaigns.Data.Samples;
 
 namespace ActorCampaigns.LoadTest.Commands;
 

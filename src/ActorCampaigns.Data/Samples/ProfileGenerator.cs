@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ActorCampaigns.LoadTest.Profiles;
+namespace ActorCampaigns.Data.Samples;
 
 /// <summary>
 /// Writes a synthetic profile base as CSV: ids 1..N, thirty countries with skew, opt-in rates between 50 and

@@ -1,4 +1,4 @@
-namespace ActorCampaigns.LoadTest.Profiles;
+namespace ActorCampaigns.Data.Samples;
 
 /// <summary>A country of the synthetic profile base, with its share of profiles and what goes with it.</summary>
 internal sealed record Country(string Code, double Weight, string DialCode, string Language, string[] Cities, double OptInShift);
