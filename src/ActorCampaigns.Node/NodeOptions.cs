@@ -17,6 +17,9 @@ public sealed class NodeOptions
     /// <summary>Bearer keys accepted on /api/*; none configured means the API is open (one machine, loopback).</summary>
     public List<string> ApiKeys { get; set; } = [];
 
+    /// <summary>With <c>--demo</c> on an empty data dir, how many sample profiles are generated.</summary>
+    public long DemoProfiles { get; set; } = 200_000;
+
     /// <summary>Akka.Remote port of this node; 0 takes a free one.</summary>
     public int RemotingPort { get; set; }
 }

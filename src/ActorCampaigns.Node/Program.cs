@@ -8,6 +8,7 @@ using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
 using ActorCampaigns.Node;
+using ActorCampaigns.Node.Demo;
 using ActorCampaigns.Node.Gateway;
 using Akka.Hosting;
 
@@ -33,6 +34,20 @@ app.MapHealth();
 app.MapProfileEndpoints();
 app.MapAudienceEndpoints();
 app.MapCampaignEndpoints();
+if (app.Configuration.GetValue<bool>("demo"))
+{
+    app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await ActivatorUtilities.CreateInstance<DemoRun>(app.Services, Console.Out).RunAsync(app.Lifetime.ApplicationStopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"demo failed: {e.Message}");
+        }
+    }));
+}
 await app.RunAsync();
 
 /// <summary>Opens the node's stores under its data dir, creating what is missing.</summary>

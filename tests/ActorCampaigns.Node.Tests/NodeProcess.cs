@@ -30,11 +30,13 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<NodeProcess> StartAsync(string dataDir, params (string Name, string Value)[] settings)
+    public static Task<NodeProcess> StartAsync(string dataDir, params (string Name, string Value)[] settings) => StartAsync(dataDir, [], settings);
+
+    public static async Task<NodeProcess> StartAsync(string dataDir, string[] flags, params (string Name, string Value)[] settings)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { typeof(NodeOptions).Assembly.Location, "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{port}" })
+        foreach (var argument in new[] { typeof(NodeOptions).Assembly.Location, "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{port}" }.Concat(flags))
             start.ArgumentList.Add(argument);
         foreach (var (name, value) in settings)
             start.Environment[$"ActorCampaigns__{name}"] = value;
