@@ -18,6 +18,8 @@ if (builder.Configuration["config"] is { } configFile)
 var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
 builder.Configuration[$"{NodeOptions.Section}:DataDir"] ??= node.DataDir;
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = node.MaxRequestBytes);
+if (builder.Configuration["urls"] is null)
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
 var (services, index) = await NodeStores.OpenAsync(node);
 builder.Services.AddSingleton(node);

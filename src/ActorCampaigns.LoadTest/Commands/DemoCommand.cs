@@ -24,7 +24,7 @@ public static class DemoCommand
         var dataDir = args.Text("data-dir") ?? "./data";
         var profiles = args.Count("profiles", 1_000_000);
         args.RejectUnknown();
-        var store = new SqliteProfileStore(new SqliteDatabase(Path.Combine(dataDir, "profiles.db")));
+        var store = new SqliteProfileStore(new SqliteDatabase(Path.Combine(dataDir, "data.db")));
         await store.InitializeAsync(cancellationToken);
         var existing = await store.CountAsync(null, EvaluationContext.At(DateTime.UtcNow), cancellationToken);
         if (existing == 0)

@@ -11,7 +11,7 @@ public static class Stores
         var postgres = args.Text("postgres");
         ProfileStore store = postgres is not null
             ? new PostgresProfileStore(new PostgresDatabase(postgres))
-            : new SqliteProfileStore(new SqliteDatabase(Path.Combine(args.Text("data-dir") ?? "./data", "profiles.db")));
+            : new SqliteProfileStore(new SqliteDatabase(Path.Combine(args.Text("data-dir") ?? "./data", "data.db")));
         await store.InitializeAsync(cancellationToken);
         return store;
     }
