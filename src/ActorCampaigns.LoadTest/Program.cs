@@ -11,6 +11,8 @@ const string Usage = """
       demo [--data-dir ./data] [--profiles 1M]             sample profiles in ./data, audiences counted
       bench store [--profiles 1M,10M] [--out docs/benchmarks.md]
                                                            import and streaming figures, SQLite and PostgreSQL
+      bench canvas [--profiles 1M,10M] [--canvas ../shared/bench/bench-canvas.json]
+                                                           the benchmark canvas end to end on one node
     """;
 
 using var cancel = new CancellationTokenSource();
@@ -30,6 +32,7 @@ try
         "count" => await CountCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "demo" => await DemoCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "store" => await BenchStoreCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "bench" when arguments.Positional.FirstOrDefault() == "canvas" => await BenchCanvasCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "help" or "--help" or "-h" => Help(Console.Out),
         null => Help(Console.Error, 2),
         var unknown => throw new UsageException($"unknown command '{unknown}'"),

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.Data;
+using ActorCampaigns.Data.Audiences;
+using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Data.Populations;
+using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
+using ActorCampaigns.Engine.Hosting;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
+
+namespace ActorCampaigns.LoadTest.Commands;
+
+/// <summary>
+/// <c>bench canvas [--profiles 1M,10M] [--canvas ../shared/bench/bench-canvas.json]</c>: the benchmark canvas end to
+/// end on one in-process node (the node's own hosting extensions, SQLite, outbox provider), from publish to completed.
+/// </summary>
+public static class BenchCanvasCommand
+{
+    private sealed record Row(long Profiles, double Seconds, long Messages, double PeakGiB, string Activities);
+
+    public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var sizes = (args.Text("profiles") ?? "1M,10M").Split(',').Select(s => new Arguments(["--n", s]).Count("n", 1)).ToList();
+        var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
+        var target = args.Text("out") ?? "docs/benchmarks.md";
+        args.RejectUnknown();
+        if (!File.Exists(canvasPath))
+            throw new UsageException($"no benchmark canvas at {canvasPath}; give its path with --canvas");
+        var canvas = await File.ReadAllTextAsync(canvasPath, cancellationToken);
+        var rows = new List<Row>();
+        foreach (var size in sizes)
+            rows.Add(await MeasureAsync(canvas, size, output, cancellationToken));
+
+        var table = string.Join("\n", new[]
+        {
+            "| profiles | publish → completed s | profiles/s | messages sent | peak RSS GiB |",
+            "|---:|---:|---:|---:|---:|",
+        }.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"| {r.Profiles:N0} | {r.Seconds:F1} | {r.Profiles / r.Seconds:N0} | {r.Messages:N0} | {r.PeakGiB:F2} |"))));
+        var details = string.Join("\n\n", rows.Select(r => $"{r.Profiles:N0} profiles, per activity (in → out per port):\n\n{r.Activities}"));
+        output.WriteLine(table);
+        BenchmarkDocument.WriteSection(target, "canvas", $"""
+            ## Benchmark canvas on one node
+
+            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}`
+
+            {BenchmarkDocument.Machine()}
+
+            `../shared/bench/bench-canvas.json` (three audiences, union, exclusion, deduplicate by email, split, email, SMS and
+            push through the outbox provider) over generated profiles (seed 1) in a fresh SQLite data dir, on a one-node
+            cluster in the benchmark's process built with the node's hosting extensions. Time runs from publish to the
+            campaign's completed state; the profile import before it is not counted. Peak RSS is the process's, import included.
+            Targets: 1M in ≤ 5 s; 10M in ≤ 60 s with peak RSS ≤ 2 GB.
+
+            {table}
+
+            {details}
+            """);
+        output.WriteLine($"written to {target}");
+        return 0;
+    }
+
+    private static async Task<Row> MeasureAsync(string canvas, long size, TextWriter output, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("actorcampaigns-canvas-").FullName;
+        try
+        {
+            var csv = Path.Combine(folder, "profiles.csv");
+            await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken);
+            var database = new SqliteDatabase(Path.Combine(folder, "data.db"));
+            var profiles = new SqliteProfileStore(database);
+            var worktables = new Worktables(database);
+            var ledger = new Ledger(database);
+            var audiences = new AudienceStore(database);
+            foreach (var init in new Func<Task>[] { () => profiles.InitializeAsync(cancellationToken), () => worktables.InitializeAsync(cancellationToken),
+                         () => ledger.InitializeAsync(cancellationToken), () => audiences.InitializeAsync(cancellationToken) })
+                await init();
+            await ImportCommand.ImportAsync(profiles, csv, output, cancellationToken);
+            File.Delete(csv);
+            var services = new EngineServices(profiles, worktables, ledger, audiences, new OutboxProvider(Path.Combine(folder, "outbox")), TimeProvider.System);
+
+            using var host = Host.CreateDefaultBuilder()
+                .ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning))
+                .ConfigureServices(s => s.AddAkka("bench", (akka, _) => akka
+                    .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
+                    .AddOneNodeCluster()
+                    .AddCampaignJournalOnSqlite(Path.Combine(folder, "journal.db"))
+                    .AddCampaignEngine(new CampaignEngineOptions { TickInterval = TimeSpan.FromMilliseconds(50) }, services)))
+                .Build();
+            await host.StartAsync(cancellationToken);
+            var region = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<CampaignRegion>(cancellationToken);
+            var document = CampaignValidator.Validate(canvas, await profiles.GetSchemaAsync(cancellationToken)).Document
+                ?? throw new UsageException("the benchmark canvas does not validate");
+            var id = new CampaignId("bench");
+            var timeout = TimeSpan.FromMinutes(5);
+            await region.Ask<CampaignReplies.Accepted>(new Create(id, document), timeout, cancellationToken);
+
+            var clock = Stopwatch.StartNew();
+            await region.Ask<CampaignReplies.Accepted>(new Publish(id), timeout, cancellationToken);
+            CampaignState state;
+            while ((state = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), timeout, cancellationToken)).Status != CampaignStatus.Completed)
+            {
+                if (state.Status == CampaignStatus.Failed)
+                    throw new InvalidOperationException("the benchmark campaign failed: " + string.Join("; ", state.Executions[0].Activities.Values.Select(a => a.Failure).OfType<string>()));
+                await Task.Delay(20, cancellationToken);
+            }
+            var seconds = clock.Elapsed.TotalSeconds;
+            await host.StopAsync(cancellationToken);
+
+            var execution = state.Executions[0];
+            var messages = document.Activities.OfType<ChannelActivity>().Sum(a => execution.Activities[a.Id].Counts.Out.GetValueOrDefault("out"));
+            var activities = string.Join("\n", document.Activities.Select(a => execution.Activities[a.Id]).Zip(document.Activities, (view, a) =>
+                $"- {a.Id}: {view.Counts.In:N0} → {string.Join(", ", view.Counts.Out.Select(p => $"{p.Key} {p.Value:N0}"))}" +
+                $" (done at +{((view.CompletedAt ?? execution.StartedAt) - execution.StartedAt).TotalSeconds:F1} s)"));
+            var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024 * 1024);
+            output.WriteLine($"{size:N0} profiles: publish → completed in {seconds:F1} s ({size / seconds:N0} profiles/s), {messages:N0} messages, peak RSS {peak:F2} GiB");
+            output.WriteLine(activities);
+            return new Row(size, seconds, messages, peak, activities);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
