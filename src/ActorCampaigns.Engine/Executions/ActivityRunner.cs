@@ -174,7 +174,12 @@ public sealed class ActivityRunner(EngineServices services)
             _ => ("push", "pushToken", "pushOptIn"),
         };
         var schema = await services.Profiles.GetSchemaAsync(cancellationToken);
-        var columns = schema.Attributes.Select(a => a.Name).ToList();
+        // Only what the message needs: its address, its consent and the attributes its templates name (a Liquid
+        // variable is written by name, so a name absent from every template is never read by one).
+        var text = string.Join("\n", channel.Templates.Select(t => t.Template));
+        var columns = schema.Attributes.Select(a => a.Name)
+            .Where(name => name == address || name == optIn || System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b{name}\b"))
+            .ToList();
         var templates = new MessageTemplates(channel, run.CampaignName, run.Context.Variables);
         var delivery = new Delivery(services.Ledger, services.Outbox);
         long number = 0;
