@@ -1,10 +1,5 @@
-using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data;
-using ActorCampaigns.Data.Audiences;
 using ActorCampaigns.Data.Campaigns;
-using ActorCampaigns.Data.Deliveries;
-using ActorCampaigns.Data.Populations;
-using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
 using ActorCampaigns.Node;
@@ -58,17 +53,8 @@ internal static class NodeStores
     public static async Task<(EngineServices Services, CampaignIndex Index)> OpenAsync(NodeOptions node)
     {
         var database = new SqliteDatabase(Path.Combine(node.DataDir, "data.db"));
-        var profiles = new SqliteProfileStore(database);
-        var worktables = new Worktables(database);
-        var ledger = new Ledger(database);
-        var audiences = new AudienceStore(database);
         var index = new CampaignIndex(database);
-        await audiences.InitializeAsync();
         await index.InitializeAsync();
-        await profiles.InitializeAsync();
-        await worktables.InitializeAsync();
-        await ledger.InitializeAsync();
-        return (new EngineServices(profiles, worktables, ledger, audiences, new OutboxProvider(Path.Combine(node.DataDir, "outbox")), TimeProvider.System, node.BatchSize),
-            index);
+        return (await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), TimeProvider.System, node.BatchSize), index);
     }
 }

@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data;
-using ActorCampaigns.Data.Audiences;
-using ActorCampaigns.Data.Deliveries;
-using ActorCampaigns.Data.Populations;
-using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
@@ -76,17 +71,11 @@ public static class BenchCanvasCommand
         {
             var csv = Path.Combine(folder, "profiles.csv");
             await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken);
-            var database = new SqliteDatabase(Path.Combine(folder, "data.db"));
-            var profiles = new SqliteProfileStore(database);
-            var worktables = new Worktables(database);
-            var ledger = new Ledger(database);
-            var audiences = new AudienceStore(database);
-            foreach (var init in new Func<Task>[] { () => profiles.InitializeAsync(cancellationToken), () => worktables.InitializeAsync(cancellationToken),
-                         () => ledger.InitializeAsync(cancellationToken), () => audiences.InitializeAsync(cancellationToken) })
-                await init();
+            var services = await EngineServices.OpenAsync(new SqliteDatabase(Path.Combine(folder, "data.db")), Path.Combine(folder, "outbox"),
+                TimeProvider.System, cancellationToken: cancellationToken);
+            var profiles = services.Profiles;
             await ImportCommand.ImportAsync(profiles, csv, output, cancellationToken);
             File.Delete(csv);
-            var services = new EngineServices(profiles, worktables, ledger, audiences, new OutboxProvider(Path.Combine(folder, "outbox")), TimeProvider.System);
 
             using var host = Host.CreateDefaultBuilder()
                 .ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning))

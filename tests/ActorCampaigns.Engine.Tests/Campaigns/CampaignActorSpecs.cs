@@ -1,10 +1,5 @@
 using System.Text.Json;
-using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data;
-using ActorCampaigns.Data.Audiences;
-using ActorCampaigns.Data.Deliveries;
-using ActorCampaigns.Data.Populations;
-using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Profiles;
 using ActorCampaigns.Engine.Campaigns;
@@ -30,16 +25,12 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
 
     private EngineServices CreateServices()
     {
-        var database = new SqliteDatabase(Path.Combine(_folder, "data.db"));
-        var profiles = new SqliteProfileStore(database);
-        var worktables = new Worktables(database);
-        var ledger = new Ledger(database);
-        var audiences = new AudienceStore(database);
-        Task.WaitAll(profiles.InitializeAsync(), worktables.InitializeAsync(), ledger.InitializeAsync(), audiences.InitializeAsync());
+        var services = EngineServices.OpenAsync(new SqliteDatabase(Path.Combine(_folder, "data.db")), Path.Combine(_folder, "outbox"), _clock, batchSize: 7)
+            .GetAwaiter().GetResult();
         var csv = "id,email,country,emailOptIn\n" + string.Join("\n", Enumerable.Range(1, 60).Select(i =>
             $"{i},{(i % 5 == 0 ? "" : $"p{i}@example.com")},{(i % 2 == 0 ? "FR" : "DE")},{i % 3 != 0}"));
-        profiles.ImportCsvAsync(new StringReader(csv)).GetAwaiter().GetResult();
-        return new EngineServices(profiles, worktables, ledger, audiences, new OutboxProvider(Path.Combine(_folder, "outbox")), _clock, BatchSize: 7);
+        services.Profiles.ImportCsvAsync(new StringReader(csv)).GetAwaiter().GetResult();
+        return services;
     }
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) => builder

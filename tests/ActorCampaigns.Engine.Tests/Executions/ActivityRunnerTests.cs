@@ -1,10 +1,5 @@
 using System.Text.Json;
-using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data;
-using ActorCampaigns.Data.Audiences;
-using ActorCampaigns.Data.Deliveries;
-using ActorCampaigns.Data.Populations;
-using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Campaigns;
@@ -44,21 +39,14 @@ public sealed class ActivityRunnerTests : IDisposable
 
     private async Task<EngineServices> ServicesAsync()
     {
-        var database = new SqliteDatabase(Path.Combine(_folder, "data.db"));
-        var profiles = new SqliteProfileStore(database);
-        await profiles.InitializeAsync(TestContext.Current.CancellationToken);
+        var services = await EngineServices.OpenAsync(new SqliteDatabase(Path.Combine(_folder, "data.db")), Path.Combine(_folder, "outbox"),
+            TimeProvider.System, batchSize: 16, TestContext.Current.CancellationToken);
         var lines = Enumerable.Range(1, 300).Select(i =>
             $"{i},{(i % 10 == 0 ? "" : $"u{i % 240}@example.com")},{new[] { "FR", "DE", "IT" }[i % 3]},{i % 4 != 0}," +
             $"{new DateOnly(1960, 1, 1).AddDays(i * 47 % 15000):yyyy-MM-dd},{(i % 7 == 0 ? "" : $"Name{i}")}");
-        await profiles.ImportCsvAsync(new StringReader("id,email,country,emailOptIn,birthDate,firstName\n" + string.Join("\n", lines)),
+        await services.Profiles.ImportCsvAsync(new StringReader("id,email,country,emailOptIn,birthDate,firstName\n" + string.Join("\n", lines)),
             cancellationToken: TestContext.Current.CancellationToken);
-        var worktables = new Worktables(database);
-        await worktables.InitializeAsync(TestContext.Current.CancellationToken);
-        var ledger = new Ledger(database);
-        await ledger.InitializeAsync(TestContext.Current.CancellationToken);
-        var audiences = new AudienceStore(database);
-        await audiences.InitializeAsync(TestContext.Current.CancellationToken);
-        return new EngineServices(profiles, worktables, ledger, audiences, new OutboxProvider(Path.Combine(_folder, "outbox")), TimeProvider.System, BatchSize: 16);
+        return services;
     }
 
     private long Sql(string query)
