@@ -13,6 +13,8 @@ public sealed record PortPopulation(string Campaign, string Execution, string Ac
 /// </summary>
 public sealed class Worktables(Database database)
 {
+    private const string ByPort = "campaign = @campaign AND execution = @execution AND activity = @activity AND port = @port";
+
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         var (blob, whole, text) = database.Types;
@@ -54,8 +56,7 @@ public sealed class Worktables(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            "SELECT count, ids FROM worktables WHERE campaign = @campaign AND execution = @execution AND activity = @activity " +
-            "AND port = @port AND batch > @after ORDER BY batch");
+            $"SELECT count, ids FROM worktables WHERE {ByPort} AND batch > @after ORDER BY batch");
         Key(command, population);
         Parameter(command, "@after", after);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -90,7 +91,7 @@ public sealed class Worktables(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            $"SELECT {aggregate} FROM worktables WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND port = @port");
+            $"SELECT {aggregate} FROM worktables WHERE {ByPort}");
         Key(command, population);
         return await command.ExecuteScalarAsync(cancellationToken);
     }

@@ -21,7 +21,6 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         public static readonly Tick Instance = new();
     }
 
-    private readonly TimeProvider _clock;
     private readonly CampaignEngineOptions _options;
     private readonly EngineServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -31,7 +30,6 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
 
     public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
     {
-        _clock = services.Clock;
         _options = options;
         _services = services;
         _state = CampaignState.Empty(new CampaignId(id));
@@ -74,7 +72,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+    private DateTime Now => _services.Clock.GetUtcNow().UtcDateTime;
 
     protected override void PreStart()
     {

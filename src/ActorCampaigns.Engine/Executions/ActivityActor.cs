@@ -21,21 +21,12 @@ public sealed class ActivityActor : ReceiveActor
 
     public ActivityActor(ActivityRun run, EngineServices services)
     {
-        Receive<Finished>(finished =>
-        {
-            Context.Parent.Tell(finished);
-            Context.Stop(Self);
-        });
-        Receive<Waiting>(waiting =>
-        {
-            Context.Parent.Tell(waiting);
-            Context.Stop(Self);
-        });
+        Receive<Finished>(ReportAndStop);
+        Receive<Waiting>(ReportAndStop);
         Receive<Status.Failure>(failure =>
         {
             var reason = failure.Cause is AggregateException { InnerException: { } inner } ? inner.Message : failure.Cause.Message;
-            Context.Parent.Tell(new Failed(run.Execution, run.Activity.Id, reason));
-            Context.Stop(Self);
+            ReportAndStop(new Failed(run.Execution, run.Activity.Id, reason));
         });
         // A thread of its own: an activity reads and writes synchronously for seconds at a time, which on the shared
         // pool delayed the cluster's heartbeats (seen at 10M profiles on two cores).
@@ -48,6 +39,12 @@ public sealed class ActivityActor : ReceiveActor
             ActivityOutcome.Done done => (object)new Finished(run.Execution, run.Activity.Id, done.Counts),
             _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
         });
+    }
+
+    private void ReportAndStop(object report)
+    {
+        Context.Parent.Tell(report);
+        Context.Stop(Self);
     }
 
     public static Props Props(ActivityRun run, EngineServices services) => Akka.Actor.Props.Create(() => new ActivityActor(run, services));

@@ -6,6 +6,7 @@ using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Populations;
+using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.Engine.Activities.Combine;
 using ActorCampaigns.Engine.Activities.Deduplicate;
@@ -109,18 +110,14 @@ public sealed class ActivityRunner(EngineServices services)
 
     private async IAsyncEnumerable<long[]> Merged(IReadOnlyList<IAsyncEnumerable<long[]>> sources, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var batch = new List<long>(services.BatchSize);
+        var batcher = new PortBatcher(services.BatchSize);
         await foreach (var (id, _) in SortedMerge.TagAsync(sources, cancellationToken))
         {
-            batch.Add(id);
-            if (batch.Count == services.BatchSize)
-            {
-                yield return batch.ToArray();
-                batch.Clear();
-            }
+            if (batcher.Add(Out, id) is { } full)
+                yield return full;
         }
-        if (batch.Count > 0)
-            yield return batch.ToArray();
+        foreach (var (_, rest) in batcher.Flush())
+            yield return rest;
     }
 
     private async Task CopyAsync(ActivityRun run, IReadOnlyList<(string Activity, string Port)> from, PortOutput output, string port, CancellationToken cancellationToken)

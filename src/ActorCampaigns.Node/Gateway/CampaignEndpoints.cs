@@ -15,6 +15,16 @@ public static class CampaignEndpoints
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The lifecycle commands that take nothing but the campaign: POST /api/campaigns/{id}/{verb}.</summary>
+    private static readonly (string Verb, Func<CampaignId, ICampaignCommand> Command)[] Lifecycle =
+    [
+        ("test", id => new StartTest(id)),
+        ("publish", id => new Publish(id)),
+        ("pause", id => new Pause(id)),
+        ("resume", id => new Resume(id)),
+        ("stop", id => new Stop(id)),
+    ];
+
     public static void MapCampaignEndpoints(this WebApplication app)
     {
         var campaigns = app.MapGroup("/api/campaigns");
@@ -95,16 +105,11 @@ public static class CampaignEndpoints
             var state = await StateAsync(region, id, cancel);
             return state.Status == CampaignStatus.None ? Problems.NotFound($"no campaign '{id}'") : Results.Json(CampaignStatusView.Of(state));
         });
-        campaigns.MapPost("/{id}/test", (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
-            AskAsync(region, new StartTest(new CampaignId(id)), cancel, Accepted));
-        campaigns.MapPost("/{id}/publish", (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
-            AskAsync(region, new Publish(new CampaignId(id)), cancel, Accepted));
-        campaigns.MapPost("/{id}/pause", (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
-            AskAsync(region, new Pause(new CampaignId(id)), cancel, Accepted));
-        campaigns.MapPost("/{id}/resume", (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
-            AskAsync(region, new Resume(new CampaignId(id)), cancel, Accepted));
-        campaigns.MapPost("/{id}/stop", (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
-            AskAsync(region, new Stop(new CampaignId(id)), cancel, Accepted));
+        foreach (var (verb, command) in Lifecycle)
+        {
+            campaigns.MapPost($"/{{id}}/{verb}", (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+                AskAsync(region, command(new CampaignId(id)), cancel, Accepted));
+        }
     }
 
     private static async IAsyncEnumerable<long[]> Once(long[] ids)
