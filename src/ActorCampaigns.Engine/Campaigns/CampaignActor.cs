@@ -21,11 +21,21 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         public static readonly Tick Instance = new();
     }
 
+    /// <summary>Time to send the changed state to its watchers.</summary>
+    private sealed class Publish : INotInfluenceReceiveTimeout
+    {
+        public static readonly Publish Instance = new();
+    }
+
+    private static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(250);
+
     private readonly CampaignEngineOptions _options;
     private readonly EngineServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<ExecutionId, HashSet<string>> _running = [];
     private readonly Dictionary<(ExecutionId, string), DateTime> _waiting = [];
+    private readonly Dictionary<(ExecutionId Execution, string Activity), ActivityView> _live = [];
+    private readonly HashSet<IActorRef> _watchers = [];
     private CampaignState _state;
 
     public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
@@ -39,16 +49,37 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         Recover<ICampaignEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => Advance());
         Command<ICampaignCommand>(command => Handle(command, Sender));
-        Command<CampaignQueries.GetState>(_ => Sender.Tell(_state));
+        Command<CampaignQueries.GetState>(_ => Sender.Tell(View));
+        Command<CampaignQueries.Watch>(watch =>
+        {
+            if (_watchers.Add(watch.Watcher))
+                Context.Watch(watch.Watcher);
+            watch.Watcher.Tell(View);
+        });
+        Command<Terminated>(terminated => _watchers.Remove(terminated.ActorRef));
+        Command<Publish>(_ =>
+        {
+            var view = View;
+            foreach (var watcher in _watchers)
+                watcher.Tell(view);
+        });
+        Command<ActivityActor.Progress>(progress => Live(progress.Execution, progress.Activity, new ActivityView(ActivityState.Running, progress.Counts)));
         Command<ActivityActor.Finished>(finished =>
         {
-            _running.GetValueOrDefault(finished.Execution)?.Remove(finished.Activity);
+            Ended(finished.Execution, finished.Activity);
             Handle(new CampaignCommands.CompleteActivity(_state.Id, finished.Execution, finished.Activity, finished.Counts), ActorRefs.Nobody);
         });
         Command<ActivityActor.Waiting>(waiting =>
         {
-            _running.GetValueOrDefault(waiting.Execution)?.Remove(waiting.Activity);
+            Ended(waiting.Execution, waiting.Activity);
             _waiting[(waiting.Execution, waiting.Activity)] = waiting.Until;
+            Live(waiting.Execution, waiting.Activity, new ActivityView(ActivityState.Waiting, ActivityCounts.None));
+        });
+        Command<ActivityActor.Held>(held =>
+        {
+            Ended(held.Execution, held.Activity);
+            Live(held.Execution, held.Activity, new ActivityView(ActivityState.Pending, held.Counts));
+            Advance();
         });
         Command<Tick>(_ =>
         {
@@ -58,7 +89,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         });
         Command<ActivityActor.Failed>(failed =>
         {
-            _running.GetValueOrDefault(failed.Execution)?.Remove(failed.Activity);
+            Ended(failed.Execution, failed.Activity);
             _log.Warning("activity {0} of {1} {2} failed: {3}", failed.Activity, PersistenceId, failed.Execution, failed.Reason);
             Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity, failed.Reason), ActorRefs.Nobody);
         });
@@ -73,6 +104,30 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     private DateTime Now => _services.Clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>The state with the live counts of running activities: what status and watchers see.</summary>
+    private CampaignState View => _state.WithLive(_live);
+
+    /// <summary>An activity reported between persisted events; watchers hear of it at the next publication.</summary>
+    private void Live(ExecutionId execution, string activity, ActivityView view)
+    {
+        _live[(execution, activity)] = view;
+        Changed();
+    }
+
+    /// <summary>An activity's run ended (done, failed, waiting or held): it no longer runs, and what it reported is superseded.</summary>
+    private void Ended(ExecutionId execution, string activity)
+    {
+        _running.GetValueOrDefault(execution)?.Remove(activity);
+        _live.Remove((execution, activity));
+        Changed();
+    }
+
+    private void Changed()
+    {
+        if (_watchers.Count > 0 && !Timers.IsTimerActive("publish"))
+            Timers.StartSingleTimer("publish", Publish.Instance, PublishEvery);
+    }
 
     protected override void PreStart()
     {
@@ -96,6 +151,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
                     _state = _state.Apply(e);
                     if (LastSequenceNr % _options.SnapshotEvery == 0)
                         SaveSnapshot(_state);
+                    Changed();
                 });
                 DeferAsync(accepted, _ =>
                 {
@@ -103,6 +159,8 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
                     replyTo.Tell(new CampaignReplies.Accepted(_state.Id, _state.Status, started));
                     if (_state.Status == CampaignStatus.Stopped)
                         StopActivities();
+                    if (_state.Status == CampaignStatus.Paused)
+                        HoldActivities();
                     Advance();
                 });
                 break;
@@ -127,9 +185,9 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
                 running.Add(activity.Id);
                 var inboundCompletedAt = plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt)
                     .DefaultIfEmpty(execution.StartedAt).Max();
-                var run = new ActivityRun(_state.Id, document.Name, execution.Id, execution.Mode, activity, plan.InboundOf(activity.Id),
+                var run = new ActivityRun(_state.Id, document.Name, execution.Id, execution.Mode, activity, plan,
                     new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value)),
-                    execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), plan.ChannelActivities, inboundCompletedAt);
+                    execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt);
                 Context.ActorOf(ActivityActor.Props(run, _services), $"{execution.Id}-{activity.Id}");
             }
         }
@@ -140,5 +198,14 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         foreach (var child in Context.GetChildren())
             Context.Stop(child);
         _running.Clear();
+        _live.Clear();
+    }
+
+    /// <summary>Paused: each running activity ends its stream at its next batch boundary and reports that it holds there.</summary>
+    private void HoldActivities()
+    {
+        var paused = _state.Executions.Where(e => e.State == ExecutionState.Paused).Select(e => $"{e.Id}-").ToList();
+        foreach (var child in Context.GetChildren().Where(c => paused.Any(c.Path.Name.StartsWith)))
+            child.Tell(ActivityActor.Hold.Instance);
     }
 }

@@ -25,7 +25,8 @@ public static class CampaignCommands
     public sealed record Stop(CampaignId Id) : ICampaignCommand;
 
     /// <summary>Starts a live execution of a signal campaign with these variables over the document's.</summary>
-    public sealed record Trigger(CampaignId Id, IReadOnlyDictionary<string, VariableValue> Variables) : ICampaignCommand;
+    /// <param name="Source">The end activity that signals (<c>campaign/execution/activity</c>): a repeated signal starts nothing more.</param>
+    public sealed record Trigger(CampaignId Id, IReadOnlyDictionary<string, VariableValue> Variables, string? Source = null) : ICampaignCommand;
 
     /// <summary>The scheduler's timer: an occurrence of a once or recurring schedule is due.</summary>
     public sealed record StartScheduled(CampaignId Id, DateTime Due) : ICampaignCommand;

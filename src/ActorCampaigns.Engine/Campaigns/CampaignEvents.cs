@@ -17,8 +17,9 @@ public static class CampaignEvents
     public sealed record Published(CampaignId Id, DateTime At) : ICampaignEvent;
 
     /// <param name="Due">The schedule occurrence it runs for (once, recurring), else null.</param>
+    /// <param name="TriggeredBy">The end activity of another campaign that signalled it, else null.</param>
     public sealed record ExecutionStarted(CampaignId Id, ExecutionId Execution, ExecutionMode Mode,
-        IReadOnlyDictionary<string, VariableValue> Variables, DateTime? Due, DateTime At) : ICampaignEvent;
+        IReadOnlyDictionary<string, VariableValue> Variables, DateTime? Due, DateTime At, string? TriggeredBy = null) : ICampaignEvent;
 
     public sealed record ActivityCompleted(CampaignId Id, ExecutionId Execution, string Activity, ActivityState State,
         ActivityCounts Counts, DateTime At) : ICampaignEvent;

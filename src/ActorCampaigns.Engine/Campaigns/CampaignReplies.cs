@@ -12,6 +12,13 @@ public static class CampaignReplies
 /// <summary>Questions to a campaign; they change nothing.</summary>
 public static class CampaignQueries
 {
-    /// <summary>Answered with the <see cref="CampaignState"/>.</summary>
+    /// <summary>Answered with the <see cref="CampaignState"/>, with the live counts of running activities.</summary>
     public sealed record GetState(CampaignId Id) : IWithCampaignId;
+
+    /// <summary>
+    /// <paramref name="Watcher"/> gets the state (as <see cref="GetState"/> answers it) now and whenever it changes,
+    /// at most a few times a second, until it terminates. Watching again is harmless; a watcher re-sends this now
+    /// and then, so it keeps its updates when the campaign moves to another node.
+    /// </summary>
+    public sealed record Watch(CampaignId Id, Akka.Actor.IActorRef Watcher) : IWithCampaignId;
 }

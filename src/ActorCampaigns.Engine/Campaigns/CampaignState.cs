@@ -18,9 +18,33 @@ public sealed record CampaignState(
     CampaignId? DuplicatedFrom,
     DateTime? CreatedAt,
     DateTime? PublishedAt,
-    ImmutableList<ExecutionView> Executions)
+    ImmutableList<ExecutionView> Executions,
+    ImmutableList<LogLine>? Log = null)
 {
-    public static CampaignState Empty(CampaignId id) => new(id, CampaignStatus.None, null, null, null, null, []);
+    /// <summary>A campaign keeps this many of its latest log lines.</summary>
+    public const int LogLines = 1_000;
+
+    public static CampaignState Empty(CampaignId id) => new(id, CampaignStatus.None, null, null, null, null, [], []);
+
+    /// <summary>
+    /// This state as status shows it between persisted events: activities running or waiting with the counts they
+    /// reported so far, and an execution whose only activities left are waiting as <c>waiting</c>.
+    /// </summary>
+    public CampaignState WithLive(IReadOnlyDictionary<(ExecutionId Execution, string Activity), ActivityView> live) => live.Count == 0 ? this : this with
+    {
+        Executions = Executions.Select(execution =>
+        {
+            var activities = execution.Activities;
+            foreach (var ((id, activity), view) in live)
+            {
+                if (id == execution.Id && activities.TryGetValue(activity, out var persisted) && persisted.State == ActivityState.Pending)
+                    activities = activities.SetItem(activity, view);
+            }
+            var waiting = execution.State == ExecutionState.Running && activities.Values.Any(a => a.State == ActivityState.Waiting)
+                && !activities.Values.Any(a => a.State == ActivityState.Running);
+            return execution with { Activities = activities, State = waiting ? ExecutionState.Waiting : execution.State };
+        }).ToImmutableList(),
+    };
 
     /// <summary>The next occurrence of a once or recurring schedule, after the last one that ran (or the publication).</summary>
     [JsonIgnore]
@@ -96,8 +120,10 @@ public sealed record CampaignState(
         var unknown = trigger.Variables.Keys.Where(k => !Document.Variables.ContainsKey(k)).ToList();
         if (unknown.Count > 0)
             return Invalid($"variables not declared by campaign '{Id}': {string.Join(", ", unknown)}");
+        if (trigger.Source is not null && Executions.Any(e => e.TriggeredBy == trigger.Source))
+            return Accept();
         var variables = DocumentVariables.SetItems(trigger.Variables);
-        return Accept(Start(ExecutionMode.Live, variables, null, now));
+        return Accept(Start(ExecutionMode.Live, variables, null, now) with { TriggeredBy = trigger.Source });
     }
 
     private Decision DecideScheduled(StartScheduled scheduled, DateTime now)
@@ -145,7 +171,14 @@ public sealed record CampaignState(
 
     private ImmutableDictionary<string, VariableValue> DocumentVariables => Document!.Variables.ToImmutableDictionary();
 
-    public CampaignState Apply(ICampaignEvent @event) => @event switch
+    public CampaignState Apply(ICampaignEvent @event)
+    {
+        var state = Fold(@event);
+        var log = (state.Log ?? []).Add(CampaignLog.Line(@event, state));
+        return state with { Log = log.Count > LogLines ? log.RemoveRange(0, log.Count - LogLines) : log };
+    }
+
+    private CampaignState Fold(ICampaignEvent @event) => @event switch
     {
         Created created => this with
         {
@@ -157,7 +190,7 @@ public sealed record CampaignState(
         {
             Status = started.Mode == ExecutionMode.Live ? CampaignStatus.Live : Status,
             Executions = Executions.Insert(0, new ExecutionView(started.Execution, started.Mode, ExecutionState.Running, started.Variables,
-                started.Due, started.At, null, Document!.Activities.ToImmutableDictionary(a => a.Id, _ => ActivityView.Pending))),
+                started.Due, started.At, null, Document!.Activities.ToImmutableDictionary(a => a.Id, _ => ActivityView.Pending), started.TriggeredBy)),
         },
         ActivityCompleted completed => WithExecution(completed.Execution, e => e with
         {

@@ -25,7 +25,8 @@ public sealed record ExecutionView(
     DateTime? Due,
     DateTime StartedAt,
     DateTime? FinishedAt,
-    ImmutableDictionary<string, ActivityView> Activities)
+    ImmutableDictionary<string, ActivityView> Activities,
+    string? TriggeredBy = null)
 {
     [JsonIgnore]
     public bool IsActive => State is ExecutionState.Running or ExecutionState.Waiting or ExecutionState.Paused or ExecutionState.Failed;

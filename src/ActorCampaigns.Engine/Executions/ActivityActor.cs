@@ -1,15 +1,23 @@
+using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Hosting;
 using Akka.Actor;
+using Akka.Hosting;
+using Akka.Streams;
 
 namespace ActorCampaigns.Engine.Executions;
 
 /// <summary>
-/// Runs one activity of one execution as a child of its campaign, and tells the campaign how it ended. Stopping it
-/// (stop, passivation, shutdown) cancels the run; a re-run later writes the same batches, kept once.
+/// Runs one activity of one execution as a child of its campaign: prepares its stage, streams it, tells the campaign
+/// its counts after every batch and how it ended. <see cref="Hold"/> (pause) ends the stream at the next batch
+/// boundary; stopping the actor (stop, passivation, shutdown) stops the stream with it. A re-run later writes the
+/// same batches, kept once.
 /// </summary>
 public sealed class ActivityActor : ReceiveActor
 {
     /// <summary>Told to the parent campaign; local to the node, never persisted.</summary>
+    public sealed record Progress(ExecutionId Execution, string Activity, ActivityCounts Counts);
+
     public sealed record Finished(ExecutionId Execution, string Activity, ActivityCounts Counts);
 
     public sealed record Failed(ExecutionId Execution, string Activity, string Reason);
@@ -17,28 +25,81 @@ public sealed class ActivityActor : ReceiveActor
     /// <summary>A wait whose time has not come: the campaign runs it again once the clock passes <paramref name="Until"/>.</summary>
     public sealed record Waiting(ExecutionId Execution, string Activity, DateTime Until);
 
+    /// <summary>The activity stopped at a batch boundary on <see cref="Hold"/>; resuming runs it again from its committed batches.</summary>
+    public sealed record Held(ExecutionId Execution, string Activity, ActivityCounts Counts);
+
+    /// <summary>From the campaign when it pauses.</summary>
+    public sealed class Hold
+    {
+        public static readonly Hold Instance = new();
+    }
+
+    private sealed record Streamed(ActivityCounts Counts);
+
+    private sealed record Signalled(ActivityCounts Counts, object Reply);
+
     private readonly CancellationTokenSource _cancel = new();
+    private readonly ActivityRun _run;
+    private UniqueKillSwitch? _switch;
+    private bool _holding;
 
     public ActivityActor(ActivityRun run, EngineServices services)
     {
-        Receive<Finished>(ReportAndStop);
+        _run = run;
+        var runner = new ActivityRunner(services);
         Receive<Waiting>(ReportAndStop);
+        Receive<ActivityRunner.Prepared>(prepared =>
+        {
+            var parent = Context.Parent;
+            if (_holding)
+            {
+                ReportAndStop(new Held(run.Execution, run.Activity.Id, ActivityCounts.None with { In = prepared.Input }));
+                return;
+            }
+            parent.Tell(new Progress(run.Execution, run.Activity.Id, ActivityCounts.None with { In = prepared.Input }));
+            var (killSwitch, counts) = runner.Materialize(run, prepared, ActivityDispatcher.Materializer(Context, Context.System),
+                progress => parent.Tell(new Progress(run.Execution, run.Activity.Id, progress)), _cancel.Token);
+            _switch = killSwitch;
+            counts.PipeTo(Self, success: c => new Streamed(c));
+        });
+        Receive<Streamed>(streamed =>
+        {
+            if (_holding)
+                ReportAndStop(new Held(run.Execution, run.Activity.Id, streamed.Counts));
+            else if (run.Activity is End { Signal: { } signal } && run.Mode == ExecutionMode.Live)
+                SignalAsync(signal).PipeTo(Self, success: reply => new Signalled(streamed.Counts, reply));
+            else
+                ReportAndStop(new Finished(run.Execution, run.Activity.Id, streamed.Counts));
+        });
+        Receive<Signalled>(signalled => ReportAndStop(signalled.Reply is CampaignReplies.Rejected rejected
+            ? new Failed(run.Execution, run.Activity.Id, $"campaign '{rejected.Id}' refused the signal: {rejected.Reason}")
+            : new Finished(run.Execution, run.Activity.Id, signalled.Counts)));
+        Receive<Hold>(_ =>
+        {
+            _holding = true;
+            _switch?.Shutdown();
+        });
         Receive<Status.Failure>(failure =>
         {
             var reason = failure.Cause is AggregateException { InnerException: { } inner } ? inner.Message : failure.Cause.Message;
             ReportAndStop(new Failed(run.Execution, run.Activity.Id, reason));
         });
-        // A thread of its own: an activity reads and writes synchronously for seconds at a time, which on the shared
-        // pool delayed the cluster's heartbeats (seen at 10M profiles on two cores).
-        var token = _cancel.Token;
-        Task.Factory.StartNew(() => new ActivityRunner(services).RunAsync(run, token).GetAwaiter().GetResult(), token,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default)
-            .PipeTo(Self, success: outcome => outcome switch
-        {
-            ActivityOutcome.Waiting waiting => new Waiting(run.Execution, run.Activity.Id, waiting.Until),
-            ActivityOutcome.Done done => (object)new Finished(run.Execution, run.Activity.Id, done.Counts),
-            _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
-        });
+        if (runner.WaitsUntil(run) is { } until)
+            Self.Tell(new Waiting(run.Execution, run.Activity.Id, until));
+        else
+            runner.PrepareAsync(run, _cancel.Token).PipeTo(Self);
+    }
+
+    /// <summary>
+    /// The end activity's signal: a live execution of another campaign, triggered at least once and started once
+    /// (the trigger names this activity, which the other campaign remembers).
+    /// </summary>
+    private Task<object> SignalAsync(EndSignal signal)
+    {
+        var region = ActorRegistry.For(Context.System).Get<CampaignRegion>();
+        var source = $"{_run.Campaign}/{_run.Execution}/{_run.Activity.Id}";
+        return region.Ask<object>(new CampaignCommands.Trigger(new CampaignId(signal.Campaign), signal.Variables, source), TimeSpan.FromSeconds(30),
+            _cancel.Token);
     }
 
     private void ReportAndStop(object report)
@@ -47,7 +108,8 @@ public sealed class ActivityActor : ReceiveActor
         Context.Stop(Self);
     }
 
-    public static Props Props(ActivityRun run, EngineServices services) => Akka.Actor.Props.Create(() => new ActivityActor(run, services));
+    public static Props Props(ActivityRun run, EngineServices services) =>
+        Akka.Actor.Props.Create(() => new ActivityActor(run, services)).WithDispatcher(ActivityDispatcher.Id);
 
     protected override void PostStop() => _cancel.Cancel();
 }

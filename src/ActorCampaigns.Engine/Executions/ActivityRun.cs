@@ -5,7 +5,7 @@ using ActorCampaigns.Engine.Campaigns;
 namespace ActorCampaigns.Engine.Executions;
 
 /// <summary>Everything one activity needs to run in one execution.</summary>
-/// <param name="Inbound">The ports feeding this activity, as (activity, port) of the transitions into it.</param>
+/// <param name="Plan">The canvas: what feeds this activity and the enrich columns it sees.</param>
 /// <param name="InboundCompletedAt">When the last activity feeding this one completed; a wait counts from there.</param>
 public sealed record ActivityRun(
     CampaignId Campaign,
@@ -13,8 +13,11 @@ public sealed record ActivityRun(
     ExecutionId Execution,
     ExecutionMode Mode,
     Activity Activity,
-    IReadOnlyList<(string Activity, string Port)> Inbound,
+    ExecutionPlan Plan,
     EvaluationContext Context,
     IReadOnlyDictionary<string, ExprType> Variables,
-    IReadOnlySet<string> ChannelActivities,
-    DateTime InboundCompletedAt);
+    DateTime InboundCompletedAt)
+{
+    /// <summary>The ports feeding this activity, as (activity, port) of the transitions into it.</summary>
+    public IReadOnlyList<(string Activity, string Port)> Inbound { get; } = Plan.InboundOf(Activity.Id);
+}

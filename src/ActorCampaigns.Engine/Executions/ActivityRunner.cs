@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Templates;
 using ActorCampaigns.Data.Deliveries;
@@ -6,6 +7,7 @@ using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Populations;
+using ActorCampaigns.Domain.Time;
 using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.Engine.Activities.Combine;
@@ -13,93 +15,130 @@ using ActorCampaigns.Engine.Activities.Deduplicate;
 using ActorCampaigns.Engine.Activities.Split;
 using ActorCampaigns.Engine.Activities.Test;
 using ActorCampaigns.Engine.Campaigns;
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 
 namespace ActorCampaigns.Engine.Executions;
 
 /// <summary>
-/// Runs one activity of one execution: reads its inbound populations from the worktables, applies its operation,
-/// writes each output port back, and returns its counts. Deterministic, so a re-run after a crash writes the same
-/// batches, which the worktables and the ledger keep once.
+/// Runs one activity of one execution as an Akka.Streams graph: the activity's stage (a source of
+/// <see cref="PortBatch"/>es reading its inbound worktables or the profile store) into a kill switch (pause and stop
+/// at a batch boundary), into the worktable writer, into a sink that reports the counts after every batch.
+/// Deterministic, so a re-run after a crash or a pause writes the same batches, which the worktables and the ledger
+/// keep once.
 /// </summary>
 public sealed class ActivityRunner(EngineServices services)
 {
     private const string Out = Transition.DefaultPort;
 
-    /// <returns>The activity's counts, or, for a wait not over yet, when it will be.</returns>
-    public async Task<ActivityOutcome> RunAsync(ActivityRun run, CancellationToken cancellationToken = default)
+    /// <summary>A run ready to stream: how many profiles arrive, and the activity's stage.</summary>
+    public sealed record Prepared(long Input, Source<PortBatch, NotUsed> Stage);
+
+    /// <summary>A wait holds its population until its instant, or for its duration after what feeds it completed; null when it may run now.</summary>
+    public DateTime? WaitsUntil(ActivityRun run)
     {
-        if (run.Activity is Wait wait && WaitsUntil(wait, run) is var until && until > services.Clock.GetUtcNow().UtcDateTime)
-            return new ActivityOutcome.Waiting(until);
-        var output = new PortOutput(services.Worktables, run, services.BatchSize);
+        if (run.Activity is not Wait wait)
+            return null;
+        var until = wait.Until ?? run.InboundCompletedAt + (IsoDuration.TryParse(wait.Duration!, out var duration, out _) ? duration : TimeSpan.Zero);
+        return until > services.Clock.GetUtcNow().UtcDateTime ? until : null;
+    }
+
+    public async Task<Prepared> PrepareAsync(ActivityRun run, CancellationToken cancellationToken)
+    {
         long input = 0;
         foreach (var (activity, port) in run.Inbound)
             input += await services.Worktables.CountAsync(Inbound(run, activity, port), cancellationToken);
-        var excluded = new Dictionary<string, long>();
+        return new Prepared(input, await StageAsync(run, input, cancellationToken));
+    }
+
+    /// <summary>Starts the stream; <paramref name="progress"/> gets the counts after every batch written.</summary>
+    /// <returns>The switch that ends the stream at the next batch boundary, and the activity's counts once it has ended.</returns>
+    public (UniqueKillSwitch Switch, Task<ActivityCounts> Counts) Materialize(ActivityRun run, Prepared prepared, IMaterializer materializer,
+        Action<ActivityCounts> progress, CancellationToken cancellationToken)
+    {
+        var output = new PortOutput(services.Worktables, run, prepared.Input);
+        var (killSwitch, done) = prepared.Stage
+            .ViaMaterialized(KillSwitches.Single<PortBatch>(), Keep.Right)
+            .SelectAsync(1, batch => output.WriteAsync(batch, cancellationToken))
+            .ToMaterialized(Sink.ForEach(progress), Keep.Both)
+            .WithAttributes(Attributes.CreateInputBuffer(1, 2))
+            .Run(materializer);
+        return (killSwitch, CountsWhenDone(done, output));
+    }
+
+    private static async Task<ActivityCounts> CountsWhenDone(Task done, PortOutput output)
+    {
+        await done;
+        return output.Counts;
+    }
+
+    /// <summary>Runs the activity to its end: its counts, or, for a wait not over yet, when it will be.</summary>
+    public async Task<ActivityOutcome> RunAsync(ActivityRun run, IMaterializer materializer, CancellationToken cancellationToken = default)
+    {
+        if (WaitsUntil(run) is { } until)
+            return new ActivityOutcome.Waiting(until);
+        var prepared = await PrepareAsync(run, cancellationToken);
+        return new ActivityOutcome.Done(await Materialize(run, prepared, materializer, _ => { }, cancellationToken).Counts);
+    }
+
+    /// <summary>The stage of the activity's kind.</summary>
+    private async Task<Source<PortBatch, NotUsed>> StageAsync(ActivityRun run, long input, CancellationToken cancellationToken)
+    {
         switch (run.Activity)
         {
             case ReadAudience read:
                 if (!await services.Audiences.ExistsAsync(read.Audience, cancellationToken))
                     throw new InvalidOperationException($"no audience '{read.Audience}': save it with a saveAudience activity first");
-                await foreach (var ids in services.Audiences.ReadAsync(read.Audience, cancellationToken))
-                    await output.WriteAsync(Out, ids, cancellationToken);
-                break;
+                return Source.From(() => services.Audiences.ReadAsync(read.Audience, cancellationToken)).Select(ids => new PortBatch(Out, ids));
             case SaveAudience when run.Mode == ExecutionMode.Test:
-                break;
+                return Source.Empty<PortBatch>();
             case SaveAudience save:
-                await services.Audiences.ReplaceAsync(save.Audience, Union(run, run.Inbound, cancellationToken), cancellationToken);
-                await CopyAsync(run, run.Inbound, output, Out, cancellationToken);
-                break;
+                return Source.Single(save.Audience)
+                    .SelectAsync(1, name => services.Audiences.ReplaceAsync(name, Union(run, run.Inbound, cancellationToken), cancellationToken))
+                    .SelectMany(_ => Array.Empty<PortBatch>())
+                    .Concat(Copy(run, run.Inbound, Out, cancellationToken));
             case BuildAudience build:
                 var filter = await BindAsync(build.Filter, run, cancellationToken);
-                await foreach (var batch in services.Profiles.StreamAsync(new ProfileQuery(filter, run.Context, [], services.BatchSize), cancellationToken))
-                    await output.WriteAsync(Out, batch.Ids, cancellationToken);
-                break;
+                return Source.From(() => services.Profiles.StreamAsync(new ProfileQuery(filter, run.Context, [], services.BatchSize), cancellationToken))
+                    .Select(batch => new PortBatch(Out, batch.Ids));
             case Combine combine:
                 var inbound = run.Inbound.Select(i => new Inbound(i.Activity, services.Worktables.ReadAsync(Inbound(run, i.Activity, i.Port), cancellationToken: cancellationToken))).ToList();
-                await foreach (var (port, ids) in CombineOperation.RunAsync(combine, inbound, services.BatchSize, cancellationToken))
-                    await output.WriteAsync(port, ids, cancellationToken);
-                break;
+                return Source.From(() => CombineOperation.RunAsync(combine, inbound, services.BatchSize, cancellationToken))
+                    .Select(port => new PortBatch(port.Port, port.Ids));
             case Deduplicate dedup:
-                var unique = await LoadAsync(run, dedup.Keys.Append(dedup.By).Distinct().ToList(), cancellationToken);
-                await WritePortsAsync(output, DeduplicateOperation.Run(dedup, unique, run.Execution.Value), cancellationToken);
-                break;
+                return Whole(run, dedup.Keys.Append(dedup.By).Distinct().ToList(), population => DeduplicateOperation.Run(dedup, population, run.Execution.Value),
+                    cancellationToken);
             case Split split:
                 var filters = new List<Bound?>();
                 foreach (var subset in split.Subsets)
                     filters.Add(subset.Filter is null ? null : await BindAsync(subset.Filter, run, cancellationToken));
                 var orderColumns = split.Subsets.Where(s => s.Order is not (null or "random")).Select(s => s.Order!.Split(' ')[0]);
-                var population = await LoadAsync(run, filters.SelectMany(BoundColumns.Of).Concat(orderColumns).Distinct().ToList(), cancellationToken);
-                await WritePortsAsync(output, SplitOperation.Run(split, filters, population, run.Context, run.Execution.Value), cancellationToken);
-                break;
+                return Whole(run, filters.SelectMany(BoundColumns.Of).Concat(orderColumns).Distinct().ToList(),
+                    population => SplitOperation.Run(split, filters, population, run.Context, run.Execution.Value), cancellationToken);
             case Test test:
                 var scope = new BindingScope(new Dictionary<string, ExprType> { ["count"] = ExprType.Int }, run.Variables);
                 var conditions = test.Conditions.Select(c => Expression.CheckFilter(c.When, scope).Bound ?? new BoundLiteral(ExprType.Bool, false)).ToList();
-                await CopyAsync(run, run.Inbound, output, TestOperation.PortFor(test, conditions, input, run.Context), cancellationToken);
-                break;
-            case Fork or Wait:
-                await CopyAsync(run, run.Inbound, output, Out, cancellationToken);
-                break;
+                return Copy(run, run.Inbound, TestOperation.PortFor(test, conditions, input, run.Context), cancellationToken);
+            case Fork or Wait or Enrich:
+                return Copy(run, run.Inbound, Out, cancellationToken);
             case AndJoin join:
-                await CopyAsync(run, run.Inbound.Where(i => i.Activity == join.Primary).ToList(), output, Out, cancellationToken);
-                break;
+                return Copy(run, run.Inbound.Where(i => i.Activity == join.Primary).ToList(), Out, cancellationToken);
             case End:
-                break;
+                return Source.Empty<PortBatch>();
             case ChannelActivity when run.Mode == ExecutionMode.Test:
-                break;
+                return Source.Empty<PortBatch>();
             case ChannelActivity channel:
-                await SendAsync(run, channel, output, excluded, cancellationToken);
-                break;
+                return await ChannelAsync(run, channel, cancellationToken);
             default:
-                throw new NotSupportedException($"activity type {run.Activity.GetType().Name} ('{run.Activity.Id}') does not run yet");
+                throw new NotSupportedException($"activity type {run.Activity.GetType().Name} ('{run.Activity.Id}') does not run");
         }
-        return new ActivityOutcome.Done(new ActivityCounts(input, output.Counts, excluded, 0));
     }
 
-    /// <summary>A wait holds its population until its instant, or for its duration after what feeds it completed.</summary>
-    private static DateTime WaitsUntil(Wait wait, ActivityRun run) =>
-        wait.Until ?? run.InboundCompletedAt + (Domain.Time.IsoDuration.TryParse(wait.Duration!, out var duration, out _) ? duration : TimeSpan.Zero);
-
     private PortPopulation Inbound(ActivityRun run, string activity, string port) => new(run.Campaign.Value, run.Execution.Value, activity, port);
+
+    private Source<PortBatch, NotUsed> Copy(ActivityRun run, IReadOnlyList<(string Activity, string Port)> from, string port, CancellationToken cancellationToken) =>
+        Source.From(() => Union(run, from, cancellationToken)).Select(ids => new PortBatch(port, ids));
 
     /// <summary>All inbound populations as one, in id order (a profile arriving by two transitions counts once).</summary>
     private IAsyncEnumerable<long[]> Union(ActivityRun run, IReadOnlyList<(string Activity, string Port)> ports, CancellationToken cancellationToken)
@@ -120,15 +159,31 @@ public sealed class ActivityRunner(EngineServices services)
             yield return rest;
     }
 
-    private async Task CopyAsync(ActivityRun run, IReadOnlyList<(string Activity, string Port)> from, PortOutput output, string port, CancellationToken cancellationToken)
+    /// <summary>
+    /// An operation over the whole inbound population at once (split and deduplicate compare profiles across all of
+    /// it), loaded with the columns it reads; its ports leave in batches.
+    /// </summary>
+    private Source<PortBatch, NotUsed> Whole(ActivityRun run, IReadOnlyList<string> columns, Func<ProfileBatch, IReadOnlyDictionary<string, long[]>> operation,
+        CancellationToken cancellationToken) =>
+        Source.Single(run.Activity.Id)
+            .SelectAsync(1, _ => LoadAsync(run, columns, cancellationToken))
+            .SelectMany(population => Slices(operation(population)));
+
+    private IEnumerable<PortBatch> Slices(IReadOnlyDictionary<string, long[]> ports)
     {
-        await foreach (var ids in Union(run, from, cancellationToken))
-            await output.WriteAsync(port, ids, cancellationToken);
+        foreach (var (port, ids) in ports)
+        {
+            for (var start = 0; start < ids.Length; start += services.BatchSize)
+                yield return new PortBatch(port, ids[start..Math.Min(ids.Length, start + services.BatchSize)]);
+        }
     }
 
-    /// <summary>The whole inbound population in memory with the columns an operation reads; split and deduplicate need all of it.</summary>
-    private async Task<ProfileBatch> LoadAsync(ActivityRun run, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    /// <summary>The whole inbound population in memory with the columns named, attributes or enrich columns.</summary>
+    private async Task<ProfileBatch> LoadAsync(ActivityRun run, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
+        var enrich = await EnrichColumnsAsync(run, cancellationToken);
+        var computed = names.Where(enrich.ContainsKey).Select(name => KeyValuePair.Create(name, enrich[name])).ToList();
+        var columns = names.Where(n => !enrich.ContainsKey(n)).Concat(computed.SelectMany(c => BoundColumns.Of(c.Value))).Distinct().ToList();
         var ids = new List<long>();
         var values = columns.Select(_ => new List<object?>()).ToArray();
         var types = new ExprType[columns.Count];
@@ -141,28 +196,30 @@ public sealed class ActivityRunner(EngineServices services)
                 types[c] = batch.Columns[c].Type;
             }
         }
-        return new ProfileBatch(ids.ToArray(), columns.Select((name, c) => new PopulationColumn(name, types[c], values[c].ToArray())).ToList());
+        return new ProfileBatch(ids.ToArray(), columns.Select((name, c) => new PopulationColumn(name, types[c], values[c].ToArray())).ToList())
+            .With(computed, run.Context);
     }
 
-    private static async Task WritePortsAsync(PortOutput output, IReadOnlyDictionary<string, long[]> ports, CancellationToken cancellationToken)
-    {
-        foreach (var (port, ids) in ports)
-            await output.WriteAsync(port, ids, cancellationToken);
-    }
+    private async Task<IReadOnlyDictionary<string, Bound>> EnrichColumnsAsync(ActivityRun run, CancellationToken cancellationToken) =>
+        run.Plan.EnrichColumnsOf(run.Activity.Id, await services.Profiles.GetSchemaAsync(cancellationToken), run.Variables);
 
+    /// <summary>A filter over profile attributes, with the enrich columns it names replaced by their expressions.</summary>
     private async Task<Bound?> BindAsync(string filter, ActivityRun run, CancellationToken cancellationToken)
     {
-        var scope = BindingScope.ForProfiles(await services.Profiles.GetSchemaAsync(cancellationToken), run.Variables) with { FeedbackActivities = run.ChannelActivities };
-        var (bound, error) = Expression.CheckFilter(filter, scope);
-        return error is null ? bound : throw new InvalidOperationException($"filter of '{run.Activity.Id}' no longer type-checks: {error}");
+        var enrich = await EnrichColumnsAsync(run, cancellationToken);
+        var (bound, error) = Expression.CheckFilter(filter, run.Plan.Scope(await services.Profiles.GetSchemaAsync(cancellationToken), run.Variables, enrich));
+        if (error is not null)
+            throw new InvalidOperationException($"filter of '{run.Activity.Id}' no longer type-checks: {error}");
+        return bound is null ? null : BoundSubstitution.Replace(bound, column => enrich.GetValueOrDefault(column.Name));
     }
 
     /// <summary>
-    /// A channel's first cut: profiles without an address or, for marketing, without the channel's opt-in leave by
-    /// <c>excluded</c> with their reason; a render error excludes that profile only; the rest are sent through the
-    /// outbox, exactly once per batch, and leave by <c>out</c>.
+    /// A channel's stream: read the columns its messages need, render each profile's message or exclude it with its
+    /// reason (no address; for marketing, no consent; a render error), send the batch through the outbox exactly once,
+    /// and let the sent profiles out by <c>out</c> and the others by <c>excluded</c>. Reading, rendering and sending
+    /// run as three stages, so they overlap.
     /// </summary>
-    private async Task SendAsync(ActivityRun run, ChannelActivity channel, PortOutput output, Dictionary<string, long> excluded, CancellationToken cancellationToken)
+    private async Task<Source<PortBatch, NotUsed>> ChannelAsync(ActivityRun run, ChannelActivity channel, CancellationToken cancellationToken)
     {
         var (name, address, optIn) = channel switch
         {
@@ -171,46 +228,61 @@ public sealed class ActivityRunner(EngineServices services)
             _ => ("push", "pushToken", "pushOptIn"),
         };
         var schema = await services.Profiles.GetSchemaAsync(cancellationToken);
-        // Only what the message needs: its address, its consent and the attributes its templates name (a Liquid
-        // variable is written by name, so a name absent from every template is never read by one).
+        // Only what the message needs: its address, its consent and what its templates name (a Liquid variable is
+        // written by name, so a name absent from every template is never read by one).
         var text = string.Join("\n", channel.Templates.Select(t => t.Template));
+        bool Named(string column) => Regex.IsMatch(text, $@"\b{Regex.Escape(column)}\b");
+        var enrich = (await EnrichColumnsAsync(run, cancellationToken)).Where(c => Named(c.Key)).ToList();
         var columns = schema.Attributes.Select(a => a.Name)
-            .Where(name => name == address || name == optIn || System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b{name}\b"))
+            .Where(column => column == address || column == optIn || Named(column) || enrich.Any(c => BoundColumns.Of(c.Value).Contains(column)))
             .ToList();
         var templates = new MessageTemplates(channel, run.CampaignName, run.Context.Variables);
         var delivery = new Delivery(services.Ledger, services.Outbox);
-        long number = 0;
-        await foreach (var batch in services.Profiles.ReadColumnsAsync(Union(run, run.Inbound, cancellationToken), columns, cancellationToken))
-        {
-            var (sent, left, messages) = (new List<long>(), new List<long>(), new List<OutboundMessage>());
-            for (var row = 0; row < batch.Count; row++)
+        return Source.From(() => services.Profiles.ReadColumnsAsync(Union(run, run.Inbound, cancellationToken), columns, cancellationToken))
+            .Async()
+            .ZipWithIndex()
+            .Select(numbered => Render(run, channel, numbered.Item1.With(enrich, run.Context), address, optIn, templates, numbered.Item2))
+            .Async()
+            .SelectAsync(1, async rendered =>
             {
-                var to = batch.ValuesOf(address)[row] as string;
-                var reason = to is null ? "noAddress"
-                    : channel.Category == MessageCategory.Marketing && batch.ValuesOf(optIn)[row] is not true ? "noConsent"
-                    : null;
-                IReadOnlyList<KeyValuePair<string, string>>? content = null;
-                if (reason is null)
-                {
-                    var profile = columns.Select((c, i) => (c, batch.Columns[i].Values[row])).ToDictionary(p => p.c, p => p.Item2);
-                    (content, var error) = templates.Render(profile);
-                    reason = error is null ? null : "renderError";
-                }
-                if (reason is not null)
-                {
-                    left.Add(batch.Ids[row]);
-                    excluded[reason] = excluded.GetValueOrDefault(reason) + 1;
-                    continue;
-                }
-                sent.Add(batch.Ids[row]);
-                messages.Add(new OutboundMessage(OutboundMessage.IdFor(run.Campaign.Value, run.Execution.Value, channel.Id, batch.Ids[row]),
-                    run.Campaign.Value, run.Execution.Value, channel.Id, batch.Ids[row], to!, content!));
+                if (rendered.Messages.Count > 0)
+                    await delivery.SendAsync(new DeliveryBatch(run.Campaign.Value, run.Execution.Value, channel.Id, rendered.Number), name, rendered.Messages,
+                        cancellationToken);
+                return rendered;
+            })
+            .SelectMany(rendered => new[] { new PortBatch(Out, rendered.Sent), new PortBatch("excluded", rendered.Excluded, rendered.Reasons) });
+    }
+
+    private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages);
+
+    private static Rendered Render(ActivityRun run, ChannelActivity channel, ProfileBatch batch, string address, string optIn, MessageTemplates templates, long number)
+    {
+        var (sent, left, messages, reasons) = (new List<long>(), new List<long>(), new List<OutboundMessage>(), new Dictionary<string, long>());
+        var addresses = batch.ValuesOf(address);
+        var consents = batch.ValuesOf(optIn);
+        for (var row = 0; row < batch.Count; row++)
+        {
+            var to = addresses[row] as string;
+            var reason = to is null ? "noAddress"
+                : channel.Category == MessageCategory.Marketing && consents[row] is not true ? "noConsent"
+                : null;
+            IReadOnlyList<KeyValuePair<string, string>>? content = null;
+            if (reason is null)
+            {
+                var profile = batch.Columns.ToDictionary(c => c.Name, c => c.Values[row]);
+                (content, var error) = templates.Render(profile);
+                reason = error is null ? null : "renderError";
             }
-            if (messages.Count > 0)
-                await delivery.SendAsync(new DeliveryBatch(run.Campaign.Value, run.Execution.Value, channel.Id, number), name, messages, cancellationToken);
-            number++;
-            await output.WriteAsync(Out, sent.ToArray(), cancellationToken);
-            await output.WriteAsync("excluded", left.ToArray(), cancellationToken);
+            if (reason is not null)
+            {
+                left.Add(batch.Ids[row]);
+                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+                continue;
+            }
+            sent.Add(batch.Ids[row]);
+            messages.Add(new OutboundMessage(OutboundMessage.IdFor(run.Campaign.Value, run.Execution.Value, channel.Id, batch.Ids[row]),
+                run.Campaign.Value, run.Execution.Value, channel.Id, batch.Ids[row], to!, content!));
         }
+        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages);
     }
 }

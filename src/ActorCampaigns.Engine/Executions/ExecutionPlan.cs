@@ -1,10 +1,13 @@
 using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Profiles;
 
 namespace ActorCampaigns.Engine.Executions;
 
 /// <summary>
-/// The canvas of a (valid) campaign as an execution walks it: which ports feed each activity, and which activities
-/// can run once others are done. An activity runs when every activity feeding it is done.
+/// The canvas of a (valid) campaign as an execution walks it: which ports feed each activity, which activities
+/// can run once others are done (an activity runs when every activity feeding it is done), and the enrich columns
+/// each activity sees.
 /// </summary>
 public sealed class ExecutionPlan(CampaignDocument document)
 {
@@ -18,4 +21,38 @@ public sealed class ExecutionPlan(CampaignDocument document)
     /// <summary>Activities not done and not running whose inbound activities are all done, in canvas order.</summary>
     public IEnumerable<Activity> Ready(IReadOnlySet<string> done, IReadOnlySet<string> running) =>
         Document.Activities.Where(a => !done.Contains(a.Id) && !running.Contains(a.Id) && InboundOf(a.Id).All(i => done.Contains(i.Activity)));
+
+    /// <summary>
+    /// The enrich columns computed upstream of <paramref name="activity"/>, each as the expression over profile
+    /// attributes that computes it (an enrich column naming an earlier one is expanded). Columns travel as their
+    /// definitions: whoever reads one evaluates it, in SQL or in memory, for the profiles it reads.
+    /// </summary>
+    public IReadOnlyDictionary<string, Bound> EnrichColumnsOf(string activity, ProfileSchema schema, IReadOnlyDictionary<string, ExprType> variables)
+    {
+        var columns = new Dictionary<string, Bound>(StringComparer.Ordinal);
+        foreach (var (from, _) in InboundOf(activity))
+        {
+            foreach (var (name, bound) in EnrichColumnsOf(from, schema, variables))
+                columns[name] = bound;
+            if (Document.Activities.First(a => a.Id == from) is not Enrich enrich)
+                continue;
+            var upstream = new Dictionary<string, Bound>(columns);
+            var scope = Scope(schema, variables, upstream) with { AllowsAggregates = true };
+            foreach (var column in enrich.Columns)
+            {
+                var (bound, error) = Expression.Check(column.Expression, scope);
+                columns[column.Name] = error is null
+                    ? BoundSubstitution.Replace(bound!, c => upstream.GetValueOrDefault(c.Name))
+                    : throw new InvalidOperationException($"enrich column '{column.Name}' of '{from}' no longer type-checks: {error}");
+            }
+        }
+        return columns;
+    }
+
+    /// <summary>What an expression of an activity may name: profile attributes, the enrich columns it sees, variables and this campaign's channel activities.</summary>
+    public BindingScope Scope(ProfileSchema schema, IReadOnlyDictionary<string, ExprType> variables, IReadOnlyDictionary<string, Bound> enrichColumns) =>
+        BindingScope.ForProfiles(schema, variables, enrichColumns.Select(c => KeyValuePair.Create(c.Key, c.Value.Type))) with
+        {
+            FeedbackActivities = ChannelActivities,
+        };
 }

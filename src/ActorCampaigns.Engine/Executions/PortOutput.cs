@@ -1,30 +1,35 @@
 using ActorCampaigns.Data.Populations;
+using ActorCampaigns.Engine.Campaigns;
 
 namespace ActorCampaigns.Engine.Executions;
 
 /// <summary>
-/// Writes an activity's output ports to their worktables as batches (numbered per port, so a re-run writes the same
-/// rows and the worktable keeps the first) and counts each port. Every declared port appears in the counts, with 0
-/// when no profile left by it.
+/// The tail of every activity's stream: appends each batch to its port's worktable (numbered per port, so a re-run
+/// writes the same rows and the worktable keeps the first) and counts it. Every declared port appears in the
+/// counts, with 0 when no profile left by it.
 /// </summary>
-public sealed class PortOutput(Worktables worktables, ActivityRun run, int batchSize)
+public sealed class PortOutput(Worktables worktables, ActivityRun run, long input)
 {
     private readonly Dictionary<string, long> _counts = run.Activity.OutputPorts.ToDictionary(p => p, _ => 0L);
+    private readonly Dictionary<string, long> _excluded = [];
     private readonly Dictionary<string, long> _batches = [];
 
-    public IReadOnlyDictionary<string, long> Counts => _counts;
+    /// <summary>The counts so far; once the stream has completed, the activity's counts.</summary>
+    public ActivityCounts Counts => new(input, new Dictionary<string, long>(_counts), new Dictionary<string, long>(_excluded), 0);
 
-    public async Task WriteAsync(string port, long[] ids, CancellationToken cancellationToken)
+    /// <returns>The counts after this batch.</returns>
+    public async Task<ActivityCounts> WriteAsync(PortBatch batch, CancellationToken cancellationToken)
     {
-        for (var start = 0; start < ids.Length; start += batchSize)
+        foreach (var (reason, count) in batch.Excluded ?? new Dictionary<string, long>())
+            _excluded[reason] = _excluded.GetValueOrDefault(reason) + count;
+        if (batch.Ids.Length > 0)
         {
-            var slice = ids[start..Math.Min(ids.Length, start + batchSize)];
-            var number = _batches.GetValueOrDefault(port);
-            _batches[port] = number + 1;
-            await worktables.AppendAsync(Population(port), number, slice, cancellationToken);
-            _counts[port] = _counts.GetValueOrDefault(port) + slice.Length;
+            var number = _batches.GetValueOrDefault(batch.Port);
+            _batches[batch.Port] = number + 1;
+            await worktables.AppendAsync(new PortPopulation(run.Campaign.Value, run.Execution.Value, run.Activity.Id, batch.Port), number, batch.Ids,
+                cancellationToken);
+            _counts[batch.Port] = _counts.GetValueOrDefault(batch.Port) + batch.Ids.Length;
         }
+        return Counts;
     }
-
-    public PortPopulation Population(string port) => new(run.Campaign.Value, run.Execution.Value, run.Activity.Id, port);
 }

@@ -20,6 +20,7 @@ public static class CampaignEngineHosting
     public static AkkaConfigurationBuilder AddCampaignEngine(this AkkaConfigurationBuilder builder, CampaignEngineOptions options, EngineServices services)
     {
         builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend);
+        builder.AddHocon(ActivityDispatcher.Hocon, HoconAddMode.Append);
         return builder.WithShardRegion<CampaignRegion>(
             "campaign",
             id => CampaignActor.Props(id, options, services),

@@ -46,6 +46,7 @@ public sealed class CampaignMessageSerializer(ExtendedActorSystem system) : Seri
         [typeof(CampaignReplies.Accepted)] = "r.accepted",
         [typeof(CampaignReplies.Rejected)] = "r.rejected",
         [typeof(CampaignQueries.GetState)] = "q.state",
+        [typeof(CampaignQueries.Watch)] = "q.watch",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(p => p.Value, p => p.Key);
@@ -56,9 +57,11 @@ public sealed class CampaignMessageSerializer(ExtendedActorSystem system) : Seri
         ? manifest
         : throw new ArgumentException($"{o.GetType().FullName} has no manifest in {nameof(CampaignMessageSerializer)}");
 
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), CampaignJson.Options);
+    private readonly JsonSerializerOptions _options = new(CampaignJson.Options) { Converters = { new ActorRefConverter(system) } };
+
+    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), _options);
 
     public override object FromBinary(byte[] bytes, string manifest) => Types.TryGetValue(manifest, out var type)
-        ? JsonSerializer.Deserialize(bytes, type, CampaignJson.Options)!
+        ? JsonSerializer.Deserialize(bytes, type, _options)!
         : throw new System.Runtime.Serialization.SerializationException($"unknown campaign message manifest '{manifest}'");
 }

@@ -19,6 +19,7 @@ public static class SerializationConfig
             "{{typeof(Campaigns.CampaignReplies.Accepted).AssemblyQualifiedName}}" = campaign
             "{{typeof(Campaigns.CampaignReplies.Rejected).AssemblyQualifiedName}}" = campaign
             "{{typeof(Campaigns.CampaignQueries.GetState).AssemblyQualifiedName}}" = campaign
+            "{{typeof(Campaigns.CampaignQueries.Watch).AssemblyQualifiedName}}" = campaign
           }
         }
         """);

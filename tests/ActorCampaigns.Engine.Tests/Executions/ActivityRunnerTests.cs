@@ -4,6 +4,7 @@ using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
+using Akka.Actor;
 using Microsoft.Data.Sqlite;
 
 namespace ActorCampaigns.Engine.Tests.Executions;
@@ -15,6 +16,7 @@ namespace ActorCampaigns.Engine.Tests.Executions;
 public sealed class ActivityRunnerTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-run-").FullName;
+    private readonly ActorSystem _system = ActorSystem.Create("runner", ActivityDispatcher.Hocon);
 
     private const string Canvas = """
         {
@@ -66,10 +68,10 @@ public sealed class ActivityRunnerTests : IDisposable
 
     private static readonly long Day1975 = new DateOnly(1975, 1, 1).DayNumber - new DateOnly(1970, 1, 1).DayNumber;
 
-    private static Task<Dictionary<string, ActivityCounts>> RunAsync(EngineServices services, ExecutionMode mode, string execution) =>
+    private Task<Dictionary<string, ActivityCounts>> RunAsync(EngineServices services, ExecutionMode mode, string execution) =>
         RunAsync(services, mode, execution, Canvas);
 
-    private static async Task<Dictionary<string, ActivityCounts>> RunAsync(EngineServices services, ExecutionMode mode, string execution, string canvas)
+    private async Task<Dictionary<string, ActivityCounts>> RunAsync(EngineServices services, ExecutionMode mode, string execution, string canvas)
     {
         var validation = CampaignValidator.Validate(canvas, await services.Profiles.GetSchemaAsync(TestContext.Current.CancellationToken));
         Assert.Empty(validation.Errors);
@@ -79,9 +81,10 @@ public sealed class ActivityRunnerTests : IDisposable
         var counts = new Dictionary<string, ActivityCounts>();
         while (plan.Ready(counts.Keys.ToHashSet(), new HashSet<string>()).FirstOrDefault() is { } activity)
         {
-            var run = new ActivityRun(new CampaignId("c-1"), document.Name, new ExecutionId(execution), mode, activity, plan.InboundOf(activity.Id),
-                EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), plan.ChannelActivities, DateTime.UtcNow);
-            var outcome = Assert.IsType<ActivityOutcome.Done>(await runner.RunAsync(run, TestContext.Current.CancellationToken));
+            var run = new ActivityRun(new CampaignId("c-1"), document.Name, new ExecutionId(execution), mode, activity, plan,
+                EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), DateTime.UtcNow);
+            var outcome = Assert.IsType<ActivityOutcome.Done>(await runner.RunAsync(run, ActivityDispatcher.Materializer(_system, _system),
+                TestContext.Current.CancellationToken));
             counts[activity.Id] = outcome.Counts;
         }
         return counts;
@@ -166,6 +169,7 @@ public sealed class ActivityRunnerTests : IDisposable
 
     public void Dispose()
     {
+        _system.Terminate().Wait(TimeSpan.FromSeconds(10));
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

@@ -67,10 +67,10 @@ public sealed class CampaignMessageSerializerTests : IDisposable
         object[] all =
         [
             new Create(Id, Document, new CampaignId("c-6")), new Replace(Id, Document), new StartTest(Id), new Publish(Id), new Pause(Id),
-            new Resume(Id), new Stop(Id), new Trigger(Id, variables), new StartScheduled(Id, At), new CompleteActivity(Id, E1, "split", Counts),
+            new Resume(Id), new Stop(Id), new Trigger(Id, variables), new Trigger(Id, variables, "c-6/e-2/end"), new StartScheduled(Id, At), new CompleteActivity(Id, E1, "split", Counts),
             new FailActivity(Id, E1, "mail", "smtp down"),
             new Created(Id, Document, null, At), new Replaced(Id, Document, At), new Published(Id, At),
-            new ExecutionStarted(Id, E1, ExecutionMode.Test, variables, null, At), new ActivityCompleted(Id, E1, "mail", ActivityState.Held, Counts, At),
+            new ExecutionStarted(Id, E1, ExecutionMode.Test, variables, null, At), new ExecutionStarted(Id, E1, ExecutionMode.Live, variables, null, At, "c-6/e-2/end"), new ActivityCompleted(Id, E1, "mail", ActivityState.Held, Counts, At),
             new ActivityFailed(Id, E1, "mail", "smtp down", At), new ExecutionCompleted(Id, E1, At), new Paused(Id, At), new Resumed(Id, At),
             new Stopped(Id, At), new CampaignCompleted(Id, At), state,
             new CampaignReplies.Accepted(Id, CampaignStatus.Live, E1), new CampaignReplies.Rejected(Id, RejectionKind.Conflict, "is draft"),
@@ -115,10 +115,22 @@ public sealed class CampaignMessageSerializerTests : IDisposable
     {
         var types = typeof(CampaignState).Assembly.GetTypes()
             .Where(t => !t.IsAbstract && (typeof(ICampaignCommand).IsAssignableFrom(t) || typeof(ICampaignEvent).IsAssignableFrom(t)))
-            .Concat([typeof(CampaignState), typeof(CampaignReplies.Accepted), typeof(CampaignReplies.Rejected), typeof(CampaignQueries.GetState)])
+            .Concat([typeof(CampaignState), typeof(CampaignReplies.Accepted), typeof(CampaignReplies.Rejected), typeof(CampaignQueries.GetState),
+                typeof(CampaignQueries.Watch)])
             .ToHashSet();
         Assert.Equal(types.OrderBy(t => t.FullName), CampaignMessageSerializer.Manifests.Keys.OrderBy(t => t.FullName));
-        Assert.Equal(types.OrderBy(t => t.FullName), Samples().Select(s => s[0].GetType()).Distinct().OrderBy(t => t.FullName));
+        Assert.Equal(types.OrderBy(t => t.FullName), Samples().Select(s => s[0].GetType()).Append(typeof(CampaignQueries.Watch)).Distinct().OrderBy(t => t.FullName));
+    }
+
+    [Fact]
+    public void A_watch_carries_its_watcher_which_resolves_back_to_the_same_actor()
+    {
+        var watcher = _system.ActorOf(Props.Empty, "watcher");
+        var watch = new CampaignQueries.Watch(Id, watcher);
+        var serializer = (CampaignMessageSerializer)_system.Serialization.FindSerializerFor(watch);
+        var back = (CampaignQueries.Watch)serializer.FromBinary(serializer.ToBinary(watch), CampaignMessageSerializer.Manifests[typeof(CampaignQueries.Watch)]);
+        Assert.Equal(watch, back);
+        Assert.Equal(watcher.Path, back.Watcher.Path);
     }
 
     private sealed record NotBound(string Text);

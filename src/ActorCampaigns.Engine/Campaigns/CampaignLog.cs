@@ -1,0 +1,39 @@
+using static ActorCampaigns.Engine.Campaigns.CampaignEvents;
+
+namespace ActorCampaigns.Engine.Campaigns;
+
+/// <summary>The log line of each event of a campaign, written when the event is applied.</summary>
+public static class CampaignLog
+{
+    /// <param name="after">The state with the event applied.</param>
+    public static LogLine Line(ICampaignEvent @event, CampaignState after) => @event switch
+    {
+        Created { DuplicatedFrom: { } from } e => Info(e.At, $"created as a copy of campaign '{from}'"),
+        Created e => Info(e.At, "created"),
+        Replaced e => Info(e.At, "document replaced"),
+        Published e => Info(e.At, "published"),
+        ExecutionStarted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, $"{Name(e.Mode)} execution started"
+            + (e.Due is { } due ? $" for the occurrence due {due:O}" : "")
+            + (e.TriggeredBy is { } by ? $", signalled by {by}" : e.Variables.Count > 0 ? $" with {string.Join(", ", e.Variables.Select(v => $"{v.Key}={v.Value.Value}"))}" : "")),
+        ActivityCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity, Counts(e)),
+        ActivityFailed e => new LogLine(e.At, LogLevel.Error, e.Execution.Value, e.Activity, $"failed: {e.Reason}"),
+        ExecutionCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, "execution completed"),
+        Paused e => Info(e.At, "paused: activities hold at their next batch boundary"),
+        Resumed e => Info(e.At, "resumed"),
+        Stopped e => Info(e.At, "stopped"),
+        CampaignCompleted e => Info(e.At, $"completed after {after.Executions.Count(x => x.Mode == ExecutionMode.Live)} live execution(s)"),
+        _ => Info(@event.At, @event.GetType().Name),
+    };
+
+    private static LogLine Info(DateTime at, string message) => new(at, LogLevel.Info, null, null, message);
+
+    private static string Counts(ActivityCompleted e)
+    {
+        if (e.State == ActivityState.Held)
+            return $"held in test mode: {e.Counts.In} profile(s) would receive it";
+        var text = $"completed: in {e.Counts.In}, out {string.Join(", ", e.Counts.Out.Select(p => $"{p.Key} {p.Value}"))}";
+        return e.Counts.Excluded.Count == 0 ? text : text + $"; excluded {string.Join(", ", e.Counts.Excluded.Select(p => $"{p.Key} {p.Value}"))}";
+    }
+
+    private static string Name(ExecutionMode mode) => mode.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,29 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Streams;
+
+namespace ActorCampaigns.Engine.Executions;
+
+/// <summary>
+/// Activities run on threads of their own: a stage reads and writes the data store synchronously for seconds at a
+/// time, which on the shared pool delayed the cluster's heartbeats (seen at 10M profiles on two cores).
+/// </summary>
+public static class ActivityDispatcher
+{
+    public const string Id = "actorcampaigns.activity-dispatcher";
+
+    public static Config Hocon { get; } = ConfigurationFactory.ParseString($$"""
+        {{Id}} {
+          type = ForkJoinDispatcher
+          throughput = 100
+          dedicated-thread-pool {
+            thread-count = {{Math.Max(4, 2 * Environment.ProcessorCount)}}
+            threadtype = background
+          }
+        }
+        """);
+
+    /// <summary>A materializer whose stream stages run on the activity threads, stopped with <paramref name="context"/>.</summary>
+    public static IMaterializer Materializer(IActorRefFactory context, ActorSystem system) =>
+        context.Materializer(ActorMaterializerSettings.Create(system).WithDispatcher(Id));
+}
