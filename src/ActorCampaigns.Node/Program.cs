@@ -31,6 +31,7 @@ app.MapHealth();
 app.MapProfileEndpoints();
 app.MapAudienceEndpoints();
 app.MapCampaignEndpoints();
+app.MapCampaignFeedEndpoints();
 if (app.Configuration.GetValue<bool>("demo"))
 {
     app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>

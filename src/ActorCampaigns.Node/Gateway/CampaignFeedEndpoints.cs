@@ -1,0 +1,93 @@
+using System.Text.Json;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Hosting;
+using Akka;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+
+namespace ActorCampaigns.Node.Gateway;
+
+/// <summary>What a campaign tells as it runs: its status live as Server-Sent Events, and its log lines.</summary>
+public static class CampaignFeedEndpoints
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The gateway watches the campaign again this often, so the feed survives the campaign moving to another node.</summary>
+    private static readonly TimeSpan RewatchEvery = TimeSpan.FromSeconds(10);
+
+    /// <summary>An idle feed gets a comment this often, so proxies and clients see it is alive.</summary>
+    private static readonly TimeSpan KeepAliveEvery = TimeSpan.FromSeconds(15);
+
+    public static void MapCampaignFeedEndpoints(this WebApplication app)
+    {
+        var campaigns = app.MapGroup("/api/campaigns");
+        campaigns.MapGet("/{id}/events", async (string id, HttpContext http, ActorSystem system, IRequiredActor<CampaignRegion> regionRef, CancellationToken cancel) =>
+        {
+            var region = await regionRef.GetAsync(cancel);
+            var campaign = new CampaignId(id);
+            if ((await region.Ask<CampaignState>(new CampaignQueries.GetState(campaign), AskTimeout, cancel)).Status == CampaignStatus.None)
+                return Problems.NotFound($"no campaign '{id}'");
+            http.Response.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-cache";
+            http.Response.Headers["X-Accel-Buffering"] = "no";
+            await http.Response.Body.FlushAsync(cancel);
+
+            using var materializer = system.Materializer();
+            // The latest state only: a slow client skips intermediate states rather than queueing them.
+            var (watcher, states) = Source.ActorRef<CampaignState>(1, OverflowStrategy.DropHead).PreMaterialize(materializer);
+            var watch = new CampaignQueries.Watch(campaign, watcher);
+            region.Tell(watch);
+            var rewatch = system.Scheduler.ScheduleTellRepeatedlyCancelable(RewatchEvery, RewatchEvery, region, watch, ActorRefs.NoSender);
+            await using var end = cancel.Register(() => watcher.Tell(new Status.Success(NotUsed.Instance)));
+            long number = 0;
+            string? last = null;
+            try
+            {
+                await states
+                    .Select(state => (string?)JsonSerializer.Serialize(CampaignStatusView.Of(state)))
+                    .KeepAlive<string?, string?, NotUsed>(KeepAliveEvery, () => null)
+                    .SelectAsync(1, async json =>
+                    {
+                        if (json is null)
+                            await http.Response.WriteAsync(": keep-alive\n\n", cancel);
+                        else if (json != last)
+                            await http.Response.WriteAsync($"id: {++number}\nevent: status\ndata: {last = json}\n\n", cancel);
+                        await http.Response.Body.FlushAsync(cancel);
+                        return NotUsed.Instance;
+                    })
+                    .RunWith(Sink.Ignore<NotUsed>(), materializer);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                // The client went away.
+            }
+            finally
+            {
+                rewatch.Cancel();
+            }
+            return Results.Empty;
+        });
+        campaigns.MapGet("/{id}/logs", async (string id, string? execution, IRequiredActor<CampaignRegion> regionRef, CancellationToken cancel) =>
+        {
+            var region = await regionRef.GetAsync(cancel);
+            var state = await region.Ask<CampaignState>(new CampaignQueries.GetState(new CampaignId(id)), AskTimeout, cancel);
+            if (state.Status == CampaignStatus.None)
+                return Problems.NotFound($"no campaign '{id}'");
+            var lines = (state.Log ?? []).Where(l => execution is null || l.Execution == execution);
+            return Results.Ok(new
+            {
+                id,
+                lines = lines.Select(l => new
+                {
+                    at = l.At,
+                    level = l.Level.ToString().ToLowerInvariant(),
+                    execution = l.Execution,
+                    activity = l.Activity,
+                    message = l.Message,
+                }),
+            });
+        });
+    }
+}
