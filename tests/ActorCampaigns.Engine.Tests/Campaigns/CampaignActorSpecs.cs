@@ -145,6 +145,68 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         Assert.Equal(before.Executions[0].Activities["mail"].Counts.Out["out"], after.Executions[0].Activities["mail"].Counts.Out["out"]);
     }
 
+    [Fact]
+    public async Task A_watcher_hears_the_state_as_it_changes_and_a_paused_wait_goes_on_only_once_resumed()
+    {
+        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
+        var id = new CampaignId("c-pause");
+        await region.Ask<CampaignReplies.Accepted>(new Create(id, Document("""{ "type": "asap" }""", wait: true)), Timeout, Cancel);
+        var watcher = CreateTestProbe();
+        region.Tell(new CampaignQueries.Watch(id, watcher.Ref));
+        Assert.Equal(CampaignStatus.Draft, (await watcher.ExpectMsgAsync<CampaignState>(Timeout, cancellationToken: Cancel)).Status);
+
+        await region.Ask<CampaignReplies.Accepted>(new Publish(id), Timeout, Cancel);
+        // Told, not asked: the watcher sees the execution reach its wait, which status shows as waiting.
+        var waiting = await watcher.FishForMessageAsync<CampaignState>(s => s.Executions.Count == 1 && s.Executions[0].State == ExecutionState.Waiting,
+            Timeout, cancellationToken: Cancel);
+        Assert.Equal(ActivityState.Waiting, waiting.Executions[0].Activities["hold"].State);
+        Assert.Equal(ActivityState.Completed, waiting.Executions[0].Activities["fr"].State);
+
+        Assert.Equal(CampaignStatus.Paused, (await region.Ask<CampaignReplies.Accepted>(new Pause(id), Timeout, Cancel)).Status);
+        _clock.Advance(TimeSpan.FromMinutes(61));
+        await Task.Delay(500, Cancel);
+        var paused = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
+        Assert.Equal((ExecutionState.Paused, false, 0), (paused.Executions[0].State, paused.Executions[0].Activities["hold"].IsDone, Sent("c-pause")));
+
+        Assert.Equal(CampaignStatus.Live, (await region.Ask<CampaignReplies.Accepted>(new Resume(id), Timeout, Cancel)).Status);
+        var done = await watcher.FishForMessageAsync<CampaignState>(s => s.Status == CampaignStatus.Completed, Timeout, cancellationToken: Cancel);
+        Assert.Equal(16L, done.Executions[0].Activities["mail"].Counts.Out["out"]);
+        Assert.Equal(16, Sent("c-pause"));
+        Assert.Contains(done.Log!, l => l.Message == "paused: activities hold at their next batch boundary");
+    }
+
+    [Fact]
+    public async Task An_end_signal_starts_the_other_campaign_once_with_its_variables()
+    {
+        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
+        var target = new CampaignId("c-target");
+        await region.Ask<CampaignReplies.Accepted>(new Create(target, CampaignValidator.Validate("""
+            { "name": "Target", "schedule": { "type": "signal" }, "variables": { "tier": "none" },
+              "activities": [ { "id": "tiered", "type": "buildAudience", "filter": "country = vars.tier" } ], "transitions": [] }
+            """, ProfileSchema.Core).Document!), Timeout, Cancel);
+        await region.Ask<CampaignReplies.Accepted>(new Publish(target), Timeout, Cancel);
+        var source = new CampaignId("c-source");
+        await region.Ask<CampaignReplies.Accepted>(new Create(source, CampaignValidator.Validate("""
+            { "name": "Source", "activities": [ { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" },
+                { "id": "done", "type": "end", "signal": { "campaign": "c-target", "variables": { "tier": "DE" } } } ],
+              "transitions": [ { "from": "fr", "to": "done" } ] }
+            """, ProfileSchema.Core).Document!), Timeout, Cancel);
+        await region.Ask<CampaignReplies.Accepted>(new StartTest(source), Timeout, Cancel);
+        await AwaitStateAsync(region, source, s => s.Executions[0].State == ExecutionState.Completed);
+        Assert.Empty((await region.Ask<CampaignState>(new CampaignQueries.GetState(target), Timeout, Cancel)).Executions);
+
+        await region.Ask<CampaignReplies.Accepted>(new Publish(source), Timeout, Cancel);
+        await AwaitStateAsync(region, source, s => s.Status == CampaignStatus.Completed);
+        var signalled = await AwaitStateAsync(region, target, s => s.Executions.Count == 1 && s.Executions[0].State == ExecutionState.Completed);
+        Assert.Equal(("c-source/e-2/done", (object)"DE"), (signalled.Executions[0].TriggeredBy, signalled.Executions[0].Variables["tier"].Value));
+        Assert.Equal(30L, signalled.Executions[0].Activities["tiered"].Counts.Out["out"]);
+
+        // A signal repeated after a crash starts nothing more.
+        var again = await region.Ask<CampaignReplies.Accepted>(new Trigger(target, new Dictionary<string, VariableValue>(), "c-source/e-2/done"), Timeout, Cancel);
+        Assert.Null(again.Execution);
+        Assert.Single((await region.Ask<CampaignState>(new CampaignQueries.GetState(target), Timeout, Cancel)).Executions);
+    }
+
     /// <summary>A clock the test moves by hand, so schedules and waits are tested without sleeping for them.</summary>
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {

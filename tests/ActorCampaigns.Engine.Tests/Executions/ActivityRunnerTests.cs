@@ -167,6 +167,50 @@ public sealed class ActivityRunnerTests : IDisposable
         Assert.Equal(Sql($"SELECT COUNT(*) FROM profiles WHERE country = 'FR' AND birthDate > {Day1975}"), read["young"].Out["young"]);
     }
 
+    private const string Enriched = """
+        { "name": "Enriched", "activities": [
+            { "id": "all", "type": "buildAudience", "filter": "emailOptIn" },
+            { "id": "score", "type": "enrich", "columns": { "len": "length(email)", "double": "length(email) * 2" } },
+            { "id": "more", "type": "enrich", "columns": { "quad": "double * 2" } },
+            { "id": "split", "type": "split", "complement": true, "subsets": [
+                { "name": "long", "filter": "quad > 60" }, { "name": "top", "limit": { "count": 5 }, "order": "len desc" } ] },
+            { "id": "mail", "type": "email", "content": { "from": "news@example.com", "subject": "{{ quad }} for {{ firstName }}", "html": "<p>{{ len }}</p>" } } ],
+          "transitions": [ { "from": "all", "to": "score" }, { "from": "score", "to": "more" }, { "from": "more", "to": "split" },
+                           { "from": "split", "port": "long", "to": "mail" } ] }
+        """;
+
+    [Fact]
+    public async Task Enrich_columns_are_seen_by_later_filters_orders_and_templates()
+    {
+        var services = await ServicesAsync();
+        var counts = await RunAsync(services, ExecutionMode.Live, "e-9", Enriched);
+
+        var optedIn = Sql("SELECT COUNT(*) FROM profiles WHERE emailOptIn = 1");
+        var longer = Sql("SELECT COUNT(*) FROM profiles WHERE emailOptIn = 1 AND length(email) * 4 > 60");
+        Assert.True(longer > 10 && optedIn - longer > 10, $"the data must exercise both sides: {longer} of {optedIn}");
+        Assert.Equal((optedIn, optedIn), (counts["score"].Out["out"], counts["more"].Out["out"]));
+        Assert.Equal((longer, 5L, optedIn - longer - 5), (counts["split"].Out["long"], counts["split"].Out["top"], counts["split"].Out["complement"]));
+
+        var top = new List<long>();
+        await foreach (var batch in services.Worktables.ReadAsync(new Data.Populations.PortPopulation("c-1", "e-9", "split", "top"), cancellationToken: TestContext.Current.CancellationToken))
+            top.AddRange(batch);
+        var expected = Enumerable.Range(0, 5).Select(n => Sql($"""
+            SELECT id FROM profiles WHERE emailOptIn = 1 AND NOT (COALESCE(length(email) * 4 > 60, 0))
+            ORDER BY length(email) DESC NULLS LAST, id LIMIT 1 OFFSET {n}
+            """)).Order();
+        Assert.Equal(expected, top);
+
+        var messages = File.ReadAllLines(Path.Combine(_folder, "outbox", "email.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(longer, messages.Count);
+        foreach (var message in messages.Take(20))
+        {
+            var id = message.GetProperty("profileId").GetInt64();
+            var name = id % 7 == 0 ? "" : $"Name{id}";
+            Assert.Equal($"{Sql($"SELECT length(email) * 4 FROM profiles WHERE id = {id}")} for {name}", message.GetProperty("subject").GetString());
+            Assert.Equal($"<p>{Sql($"SELECT length(email) FROM profiles WHERE id = {id}")}</p>", message.GetProperty("html").GetString());
+        }
+    }
+
     public void Dispose()
     {
         _system.Terminate().Wait(TimeSpan.FromSeconds(10));

@@ -1,0 +1,72 @@
+using ActorCampaigns.Data;
+using ActorCampaigns.Data.Populations;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Profiles;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
+using Akka.Hosting;
+
+namespace ActorCampaigns.Engine.Tests.Executions;
+
+/// <summary>An activity actor streaming 5,000 profiles in batches of 10 as the child of the test actor, which stands for its campaign.</summary>
+public sealed class ActivityActorSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(ActivityActorSpecs), output), IDisposable
+{
+    private const int Profiles = 5_000;
+    private const int BatchSize = 10;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-activity-").FullName;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
+        builder.AddHocon(ActivityDispatcher.Hocon, HoconAddMode.Append);
+
+    private async Task<(EngineServices, ActivityRun)> RunOfAllProfilesAsync()
+    {
+        var services = await EngineServices.OpenAsync(new SqliteDatabase(Path.Combine(_folder, "data.db")), Path.Combine(_folder, "outbox"),
+            TimeProvider.System, BatchSize, Cancel);
+        await services.Profiles.ImportCsvAsync(new StringReader("id,country\n" + string.Join("\n", Enumerable.Range(1, Profiles).Select(i => $"{i},FR"))),
+            cancellationToken: Cancel);
+        var document = CampaignValidator.Validate("""
+            { "name": "Held", "activities": [ { "id": "all", "type": "buildAudience" } ], "transitions": [] }
+            """, ProfileSchema.Core).Document!;
+        var run = new ActivityRun(new CampaignId("c-1"), document.Name, new ExecutionId("e-1"), ExecutionMode.Live, document.Activities[0],
+            new ExecutionPlan(document), EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), DateTime.UtcNow);
+        return (services, run);
+    }
+
+    [Fact]
+    public async Task Progress_is_told_after_every_batch_hold_stops_at_a_batch_boundary_and_a_rerun_completes_without_repeating_a_batch()
+    {
+        var (services, run) = await RunOfAllProfilesAsync();
+        var population = new PortPopulation("c-1", "e-1", "all", "out");
+
+        var first = await ChildActorOfAsync(ActivityActor.Props(run, services), cancellationToken: Cancel);
+        var seen = new List<long>();
+        while (seen.Count < 5)
+            seen.Add((await ExpectMsgAsync<ActivityActor.Progress>(Timeout, cancellationToken: Cancel)).Counts.Out.GetValueOrDefault("out"));
+        Assert.Equal([0L, 10, 20, 30], seen.Take(4));
+        first.Tell(ActivityActor.Hold.Instance, TestActor);
+        var held = await FishForMessageAsync<ActivityActor.Held>(m => m is ActivityActor.Held, Timeout, cancellationToken: Cancel);
+        var written = held.Counts.Out["out"];
+        Assert.InRange(written, 40, Profiles - 1);
+        Assert.Equal(0, written % BatchSize);
+        Assert.Equal(written, await services.Worktables.CountAsync(population, Cancel));
+
+        await ChildActorOfAsync(ActivityActor.Props(run, services), cancellationToken: Cancel);
+        var finished = await FishForMessageAsync<ActivityActor.Finished>(m => m is ActivityActor.Finished, Timeout, cancellationToken: Cancel);
+        Assert.Equal(Profiles, finished.Counts.Out["out"]);
+        Assert.Equal(Profiles, await services.Worktables.CountAsync(population, Cancel));
+        var ids = new List<long>();
+        await foreach (var batch in services.Worktables.ReadAsync(population, cancellationToken: Cancel))
+            ids.AddRange(batch);
+        Assert.Equal(Enumerable.Range(1, Profiles).Select(i => (long)i), ids);
+    }
+
+    void IDisposable.Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
