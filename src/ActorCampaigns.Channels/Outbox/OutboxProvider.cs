@@ -32,8 +32,11 @@ public sealed class OutboxProvider(string folder)
             var present = retryFrom is { } offset ? await MessageIdsFromAsync(path, offset, cancellationToken) : [];
             await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
             var buffer = new MemoryStream();
-            foreach (var message in messages.Where(m => !present.Contains(m.MessageId)))
-                Write(buffer, message);
+            using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                foreach (var message in messages.Where(m => !present.Contains(m.MessageId)))
+                    Write(json, buffer, message);
+            }
             buffer.Position = 0;
             await buffer.CopyToAsync(file, cancellationToken);
             await file.FlushAsync(cancellationToken);
@@ -48,21 +51,21 @@ public sealed class OutboxProvider(string folder)
     /// <summary>A file for machines and people, not HTML: markup stays readable (&lt;p&gt;, not \u003Cp\u003E).</summary>
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static void Write(Stream output, OutboundMessage message)
+    /// <summary>One message as one line; the writer is reset after each, so it writes the next object on its own line.</summary>
+    private static void Write(Utf8JsonWriter json, Stream output, OutboundMessage message)
     {
-        using (var json = new Utf8JsonWriter(output, WriterOptions))
-        {
-            json.WriteStartObject();
-            json.WriteString("messageId", message.MessageId);
-            json.WriteString("campaignId", message.CampaignId);
-            json.WriteString("executionId", message.ExecutionId);
-            json.WriteString("activityId", message.ActivityId);
-            json.WriteNumber("profileId", message.ProfileId);
-            json.WriteString("to", message.To);
-            foreach (var (field, value) in message.Content)
-                json.WriteString(field, value);
-            json.WriteEndObject();
-        }
+        json.WriteStartObject();
+        json.WriteString("messageId", message.MessageId);
+        json.WriteString("campaignId", message.CampaignId);
+        json.WriteString("executionId", message.ExecutionId);
+        json.WriteString("activityId", message.ActivityId);
+        json.WriteNumber("profileId", message.ProfileId);
+        json.WriteString("to", message.To);
+        foreach (var (field, value) in message.Content)
+            json.WriteString(field, value);
+        json.WriteEndObject();
+        json.Flush();
+        json.Reset();
         output.WriteByte((byte)'\n');
     }
 

@@ -211,9 +211,12 @@ public abstract class ProfileStore(Database database)
     public async IAsyncEnumerable<ProfileBatch> StreamAsync(ProfileQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var schema = await GetSchemaAsync(cancellationToken);
-        var columns = query.Columns.Select(name => schema.Find(name) ?? throw new ArgumentException($"unknown attribute '{name}'")).ToList();
+        var columns = query.Columns
+            .Select(name => schema.Find(name) ?? throw new ArgumentException($"unknown attribute '{name}'"))
+            .Select(a => (a.Name, Type: ExprTypes.Of(a.Type), Sql: SqlCompiler.QuoteIdentifier(a.Name)))
+            .ToList();
         var filter = query.Filter is null ? null : SqlCompiler.Compile(query.Filter, Dialect, query.Context);
-        var select = string.Join("", columns.Select(c => ", " + SqlCompiler.QuoteIdentifier(c.Name)));
+        var select = string.Join("", columns.Select(c => ", " + c.Sql));
         var where = filter is null ? "" : $"({filter.Text}) AND ";
         var sql = $"SELECT \"id\"{select} FROM profiles WHERE {where}\"id\" > @after ORDER BY \"id\" LIMIT @limit";
 
@@ -237,16 +240,28 @@ public abstract class ProfileStore(Database database)
     }
 
     /// <summary>
-    /// The attribute columns of a population that arrives as batches of ascending ids: each batch comes back with
-    /// the same ids and their values (null for an id no profile has). A dense batch is read as one id range, a
-    /// sparse one by its list of ids.
+    /// The attribute columns of a population that arrives as batches of ascending ids, and columns computed from them
+    /// by the database (a split's filters, enrich columns): each batch comes back with the same ids and their values
+    /// (null for an id no profile has). A dense batch is read as one id range, a sparse one by its list of ids.
     /// </summary>
+    /// <param name="computed">Named expressions over the profile's attributes, evaluated in SQL at <paramref name="context"/>.</param>
     public async IAsyncEnumerable<ProfileBatch> ReadColumnsAsync(IAsyncEnumerable<long[]> population, IReadOnlyList<string> columnNames,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        [EnumeratorCancellation] CancellationToken cancellationToken = default,
+        IReadOnlyList<KeyValuePair<string, Bound>>? computed = null, EvaluationContext? context = null)
     {
         var schema = await GetSchemaAsync(cancellationToken);
-        var columns = columnNames.Select(name => schema.Find(name) ?? throw new ArgumentException($"unknown attribute '{name}'")).ToList();
-        var select = $"SELECT \"id\"{string.Join("", columns.Select(c => ", " + SqlCompiler.QuoteIdentifier(c.Name)))} FROM profiles WHERE ";
+        var columns = columnNames
+            .Select(name => schema.Find(name) ?? throw new ArgumentException($"unknown attribute '{name}'"))
+            .Select(a => (a.Name, Type: ExprTypes.Of(a.Type), Sql: SqlCompiler.QuoteIdentifier(a.Name)))
+            .ToList();
+        var parameters = new List<KeyValuePair<string, object?>>();
+        foreach (var (name, expression) in computed ?? [])
+        {
+            var compiled = SqlCompiler.Compile(expression, Dialect, context ?? throw new ArgumentNullException(nameof(context)), parameterPrefix: $"c{columns.Count}_");
+            columns.Add((name, expression.Type, $"({compiled.Text})"));
+            parameters.AddRange(compiled.Parameters);
+        }
+        var select = $"SELECT \"id\"{string.Join("", columns.Select(c => ", " + c.Sql))} FROM profiles WHERE ";
         var byList = Dialect == SqlDialect.Sqlite ? "\"id\" IN (SELECT value FROM json_each(@ids))" : "\"id\" = ANY(@ids)";
         await using var connection = await OpenAsync(cancellationToken);
         await foreach (var ids in population.WithCancellation(cancellationToken))
@@ -264,6 +279,8 @@ public abstract class ProfileStore(Database database)
             {
                 Parameter(command, "@ids", Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : ids);
             }
+            foreach (var (name, value) in parameters)
+                Parameter(command, name, value);
             var found = await ReadBatchAsync(command, columns, ids.Length, cancellationToken);
             yield return Aligned(ids, found);
         }
@@ -286,7 +303,8 @@ public abstract class ProfileStore(Database database)
         return new ProfileBatch(ids, found.Columns.Select((c, i) => c with { Values = values[i] }).ToList());
     }
 
-    private async Task<ProfileBatch> ReadBatchAsync(DbCommand command, IReadOnlyList<ProfileAttribute> columns, int capacity, CancellationToken cancellationToken)
+    private async Task<ProfileBatch> ReadBatchAsync(DbCommand command, IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity,
+        CancellationToken cancellationToken)
     {
         var ids = new List<long>(capacity);
         var values = columns.Select(_ => new List<object?>(capacity)).ToArray();
@@ -296,10 +314,10 @@ public abstract class ProfileStore(Database database)
             {
                 ids.Add(reader.GetInt64(0));
                 for (var c = 0; c < columns.Count; c++)
-                    values[c].Add(reader.IsDBNull(c + 1) ? null : ReadValue(reader, c + 1, ExprTypes.Of(columns[c].Type)));
+                    values[c].Add(reader.IsDBNull(c + 1) ? null : ReadValue(reader, c + 1, columns[c].Type));
             }
         }
-        return new ProfileBatch(ids.ToArray(), columns.Select((c, i) => new PopulationColumn(c.Name, ExprTypes.Of(c.Type), values[i].ToArray())).ToList());
+        return new ProfileBatch(ids.ToArray(), columns.Select((c, i) => new PopulationColumn(c.Name, c.Type, values[i].ToArray())).ToList());
     }
 
     /// <summary>How many profiles match a filter (null: all).</summary>

@@ -35,22 +35,6 @@ public sealed record ProfileBatch(long[] Ids, IReadOnlyList<PopulationColumn> Co
         return row => evaluate(row) is true;
     }
 
-    /// <summary>This batch with more columns, each computed from the batch's own (enrich columns).</summary>
-    public ProfileBatch With(IEnumerable<KeyValuePair<string, Bound>> computed, EvaluationContext context)
-    {
-        var columns = Columns.ToList();
-        foreach (var (name, expression) in computed)
-        {
-            var evaluate = Evaluator.Compile(expression, context, column =>
-            {
-                var values = ValuesOf(column);
-                return row => values[row];
-            });
-            columns.Add(new PopulationColumn(name, expression.Type, Enumerable.Range(0, Count).Select(evaluate).ToArray()));
-        }
-        return this with { Columns = columns };
-    }
-
     /// <summary>The values of a travelling column; a column the population does not carry is a bug upstream.</summary>
     public object?[] ValuesOf(string name) =>
         (Column(name) ?? throw new InvalidOperationException($"column '{name}' does not travel with this population")).Values;

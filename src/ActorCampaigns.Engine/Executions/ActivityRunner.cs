@@ -107,15 +107,22 @@ public sealed class ActivityRunner(EngineServices services)
                 return Source.From(() => CombineOperation.RunAsync(combine, inbound, services.BatchSize, cancellationToken))
                     .Select(port => new PortBatch(port.Port, port.Ids));
             case Deduplicate dedup:
-                return Whole(run, dedup.Keys.Append(dedup.By).Distinct().ToList(), population => DeduplicateOperation.Run(dedup, population, run.Execution.Value),
-                    cancellationToken);
+                return Whole(run, dedup.Keys.Append(dedup.By).Distinct().ToList(), [],
+                    population => DeduplicateOperation.Run(dedup, population, run.Execution.Value), cancellationToken);
             case Split split:
-                var filters = new List<Bound?>();
+                // Each subset's filter is evaluated by the database as a column of its own; the split reads booleans.
+                var filters = new List<KeyValuePair<string, Bound>>();
+                var predicates = new List<Bound?>();
                 foreach (var subset in split.Subsets)
-                    filters.Add(subset.Filter is null ? null : await BindAsync(subset.Filter, run, cancellationToken));
-                var orderColumns = split.Subsets.Where(s => s.Order is not (null or "random")).Select(s => s.Order!.Split(' ')[0]);
-                return Whole(run, filters.SelectMany(BoundColumns.Of).Concat(orderColumns).Distinct().ToList(),
-                    population => SplitOperation.Run(split, filters, population, run.Context, run.Execution.Value), cancellationToken);
+                {
+                    var bound = subset.Filter is null ? null : await BindAsync(subset.Filter, run, cancellationToken);
+                    if (bound is not null)
+                        filters.Add(KeyValuePair.Create($"${subset.Name}", bound));
+                    predicates.Add(bound is null ? null : new BoundColumn(ExprType.Bool, $"${subset.Name}"));
+                }
+                var orderColumns = split.Subsets.Where(s => s.Order is not (null or "random")).Select(s => s.Order!.Split(' ')[0]).Distinct().ToList();
+                return Whole(run, orderColumns, filters,
+                    population => SplitOperation.Run(split, predicates, population, run.Context, run.Execution.Value), cancellationToken);
             case Test test:
                 var scope = new BindingScope(new Dictionary<string, ExprType> { ["count"] = ExprType.Int }, run.Variables);
                 var conditions = test.Conditions.Select(c => Expression.CheckFilter(c.When, scope).Bound ?? new BoundLiteral(ExprType.Bool, false)).ToList();
@@ -163,10 +170,10 @@ public sealed class ActivityRunner(EngineServices services)
     /// An operation over the whole inbound population at once (split and deduplicate compare profiles across all of
     /// it), loaded with the columns it reads; its ports leave in batches.
     /// </summary>
-    private Source<PortBatch, NotUsed> Whole(ActivityRun run, IReadOnlyList<string> columns, Func<ProfileBatch, IReadOnlyDictionary<string, long[]>> operation,
-        CancellationToken cancellationToken) =>
+    private Source<PortBatch, NotUsed> Whole(ActivityRun run, IReadOnlyList<string> columns, IReadOnlyList<KeyValuePair<string, Bound>> computed,
+        Func<ProfileBatch, IReadOnlyDictionary<string, long[]>> operation, CancellationToken cancellationToken) =>
         Source.Single(run.Activity.Id)
-            .SelectAsync(1, _ => LoadAsync(run, columns, cancellationToken))
+            .SelectAsync(1, _ => LoadAsync(run, columns, computed, cancellationToken))
             .SelectMany(population => Slices(operation(population)));
 
     private IEnumerable<PortBatch> Slices(IReadOnlyDictionary<string, long[]> ports)
@@ -178,26 +185,35 @@ public sealed class ActivityRunner(EngineServices services)
         }
     }
 
-    /// <summary>The whole inbound population in memory with the columns named, attributes or enrich columns.</summary>
-    private async Task<ProfileBatch> LoadAsync(ActivityRun run, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    /// <summary>The whole inbound population in memory with the columns named (attributes or enrich columns) and those computed.</summary>
+    private async Task<ProfileBatch> LoadAsync(ActivityRun run, IReadOnlyList<string> names, IReadOnlyList<KeyValuePair<string, Bound>> computed,
+        CancellationToken cancellationToken)
     {
-        var enrich = await EnrichColumnsAsync(run, cancellationToken);
-        var computed = names.Where(enrich.ContainsKey).Select(name => KeyValuePair.Create(name, enrich[name])).ToList();
-        var columns = names.Where(n => !enrich.ContainsKey(n)).Concat(computed.SelectMany(c => BoundColumns.Of(c.Value))).Distinct().ToList();
         var ids = new List<long>();
-        var values = columns.Select(_ => new List<object?>()).ToArray();
-        var types = new ExprType[columns.Count];
-        await foreach (var batch in services.Profiles.ReadColumnsAsync(Union(run, run.Inbound, cancellationToken), columns, cancellationToken))
+        List<object?>[]? values = null;
+        IReadOnlyList<PopulationColumn> columns = [];
+        await foreach (var batch in await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), names, computed, cancellationToken))
         {
             ids.AddRange(batch.Ids);
+            columns = batch.Columns;
+            values ??= columns.Select(_ => new List<object?>()).ToArray();
             for (var c = 0; c < columns.Count; c++)
-            {
-                values[c].AddRange(batch.Columns[c].Values);
-                types[c] = batch.Columns[c].Type;
-            }
+                values[c].AddRange(columns[c].Values);
         }
-        return new ProfileBatch(ids.ToArray(), columns.Select((name, c) => new PopulationColumn(name, types[c], values[c].ToArray())).ToList())
-            .With(computed, run.Context);
+        return new ProfileBatch(ids.ToArray(), columns.Select((column, c) => column with { Values = values![c].ToArray() }).ToList());
+    }
+
+    /// <summary>
+    /// A population's batches with the columns named, read from the profile store: attributes as they are, enrich
+    /// columns and <paramref name="computed"/> ones evaluated by the database.
+    /// </summary>
+    private async Task<IAsyncEnumerable<ProfileBatch>> ReadColumnsAsync(ActivityRun run, IAsyncEnumerable<long[]> population, IEnumerable<string> names,
+        IReadOnlyList<KeyValuePair<string, Bound>> computed, CancellationToken cancellationToken)
+    {
+        var enrich = await EnrichColumnsAsync(run, cancellationToken);
+        var attributes = names.Where(n => !enrich.ContainsKey(n)).Distinct().ToList();
+        var evaluated = names.Where(enrich.ContainsKey).Distinct().Select(n => KeyValuePair.Create(n, enrich[n])).Concat(computed).ToList();
+        return services.Profiles.ReadColumnsAsync(population, attributes, cancellationToken, evaluated, run.Context);
     }
 
     private async Task<IReadOnlyDictionary<string, Bound>> EnrichColumnsAsync(ActivityRun run, CancellationToken cancellationToken) =>
@@ -232,16 +248,16 @@ public sealed class ActivityRunner(EngineServices services)
         // written by name, so a name absent from every template is never read by one).
         var text = string.Join("\n", channel.Templates.Select(t => t.Template));
         bool Named(string column) => Regex.IsMatch(text, $@"\b{Regex.Escape(column)}\b");
-        var enrich = (await EnrichColumnsAsync(run, cancellationToken)).Where(c => Named(c.Key)).ToList();
-        var columns = schema.Attributes.Select(a => a.Name)
-            .Where(column => column == address || column == optIn || Named(column) || enrich.Any(c => BoundColumns.Of(c.Value).Contains(column)))
+        var columns = schema.Attributes.Select(a => a.Name).Concat((await EnrichColumnsAsync(run, cancellationToken)).Keys)
+            .Where(column => column == address || column == optIn || Named(column))
             .ToList();
+        var batches = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), columns, [], cancellationToken);
         var templates = new MessageTemplates(channel, run.CampaignName, run.Context.Variables);
         var delivery = new Delivery(services.Ledger, services.Outbox);
-        return Source.From(() => services.Profiles.ReadColumnsAsync(Union(run, run.Inbound, cancellationToken), columns, cancellationToken))
+        return Source.From(() => batches)
             .Async()
             .ZipWithIndex()
-            .Select(numbered => Render(run, channel, numbered.Item1.With(enrich, run.Context), address, optIn, templates, numbered.Item2))
+            .Select(numbered => Render(run, channel, numbered.Item1, address, optIn, templates, numbered.Item2))
             .Async()
             .SelectAsync(1, async rendered =>
             {
@@ -269,8 +285,7 @@ public sealed class ActivityRunner(EngineServices services)
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
             if (reason is null)
             {
-                var profile = batch.Columns.ToDictionary(c => c.Name, c => c.Values[row]);
-                (content, var error) = templates.Render(profile);
+                (content, var error) = templates.Render(batch, row);
                 reason = error is null ? null : "renderError";
             }
             if (reason is not null)
