@@ -106,6 +106,12 @@ public sealed class ActivityRunner(EngineServices services)
                 var inbound = run.Inbound.Select(i => new Inbound(i.Activity, services.Worktables.ReadAsync(Inbound(run, i.Activity, i.Port), cancellationToken: cancellationToken))).ToList();
                 return Source.From(() => CombineOperation.RunAsync(combine, inbound, services.BatchSize, cancellationToken))
                     .Select(port => new PortBatch(port.Port, port.Ids));
+            case Deduplicate dedup when LowestIdDeduplication.Applies(dedup):
+                var firsts = new LowestIdDeduplication(dedup);
+                var keyed = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), dedup.Keys, [], cancellationToken);
+                return Source.From(() => keyed)
+                    .Select(firsts.Next)
+                    .SelectMany(ports => new[] { new PortBatch(Out, ports.Kept), new PortBatch(DeduplicateOperation.Duplicates, ports.Duplicates) });
             case Deduplicate dedup:
                 return Whole(run, dedup.Keys.Append(dedup.By).Distinct().ToList(), [],
                     population => DeduplicateOperation.Run(dedup, population, run.Execution.Value), cancellationToken);
