@@ -221,21 +221,17 @@ public abstract class ProfileStore(Database database)
         var sql = $"SELECT \"id\"{select} FROM profiles WHERE {where}\"id\" > @after ORDER BY \"id\" LIMIT @limit";
 
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, sql);
-        foreach (var (name, value) in filter?.Parameters ?? [])
-            Parameter(command, name, value);
-        var after = Parameter(command, "@after", long.MinValue);
-        Parameter(command, "@limit", (long)query.BatchSize);
-        await command.PrepareAsync(cancellationToken);
+        var after = long.MinValue;
         while (true)
         {
-            var batch = await ReadBatchAsync(command, columns, query.BatchSize, cancellationToken);
+            var parameters = (filter?.Parameters ?? []).Append(KeyValuePair.Create("@after", (object?)after)).Append(KeyValuePair.Create("@limit", (object?)(long)query.BatchSize));
+            var batch = await QueryBatchAsync(connection, sql, parameters.ToList(), columns, query.BatchSize, cancellationToken);
             if (batch.Count == 0)
                 yield break;
             yield return batch;
             if (batch.Count < query.BatchSize)
                 yield break;
-            after.Value = batch.Ids[^1];
+            after = batch.Ids[^1];
         }
     }
 
@@ -269,19 +265,11 @@ public abstract class ProfileStore(Database database)
             if (ids.Length == 0)
                 continue;
             var dense = ids[^1] - ids[0] < 4L * ids.Length;
-            await using var command = Command(connection, select + (dense ? "\"id\" BETWEEN @first AND @last" : byList) + " ORDER BY \"id\"");
-            if (dense)
-            {
-                Parameter(command, "@first", ids[0]);
-                Parameter(command, "@last", ids[^1]);
-            }
-            else
-            {
-                Parameter(command, "@ids", Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : ids);
-            }
-            foreach (var (name, value) in parameters)
-                Parameter(command, name, value);
-            var found = await ReadBatchAsync(command, columns, ids.Length, cancellationToken);
+            var bounds = dense
+                ? [KeyValuePair.Create("@first", (object?)ids[0]), KeyValuePair.Create("@last", (object?)ids[^1])]
+                : new[] { KeyValuePair.Create("@ids", Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : (object?)ids) };
+            var sql = select + (dense ? "\"id\" BETWEEN @first AND @last" : byList) + " ORDER BY \"id\"";
+            var found = await QueryBatchAsync(connection, sql, [.. bounds, .. parameters], columns, ids.Length, cancellationToken);
             yield return Aligned(ids, found);
         }
     }
@@ -303,9 +291,16 @@ public abstract class ProfileStore(Database database)
         return new ProfileBatch(ids, found.Columns.Select((c, i) => c with { Values = values[i] }).ToList());
     }
 
-    private async Task<ProfileBatch> ReadBatchAsync(DbCommand command, IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The rows of a query whose first column is the id and the others <paramref name="columns"/>, as one batch. A
+    /// dialect may read them its own way when ADO.NET's per-value overhead shows.
+    /// </summary>
+    protected virtual async Task<ProfileBatch> QueryBatchAsync(DbConnection connection, string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters,
+        IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity, CancellationToken cancellationToken)
     {
+        await using var command = Command(connection, sql);
+        foreach (var (name, value) in parameters)
+            Parameter(command, name, value);
         var ids = new List<long>(capacity);
         var values = columns.Select(_ => new List<object?>(capacity)).ToArray();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Domain.Profiles;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -32,6 +33,65 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
 
     protected override object? ReadValue(DbDataReader reader, int ordinal, ExprType type) =>
         SqlValues.DecodeSqlite(type, reader.GetValue(ordinal));
+
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    /// <summary>
+    /// Reads a query's rows through SQLite's C API: ADO.NET's reader spent more time per value than SQLite did
+    /// (a population's columns are read once per activity, millions of values).
+    /// </summary>
+    protected override Task<ProfileBatch> QueryBatchAsync(DbConnection connection, string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters,
+        IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity, CancellationToken cancellationToken)
+    {
+        var db = ((SqliteConnection)connection).Handle!;
+        Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
+        using (statement)
+        {
+            foreach (var (name, value) in parameters)
+            {
+                var index = raw.sqlite3_bind_parameter_index(statement, name);
+                Check(db, SqlValues.Encode(SqlDialect.Sqlite, value) switch
+                {
+                    null => raw.sqlite3_bind_null(statement, index),
+                    string text => raw.sqlite3_bind_text(statement, index, text),
+                    double number => raw.sqlite3_bind_double(statement, index, number),
+                    bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
+                    var whole => raw.sqlite3_bind_int64(statement, index, Convert.ToInt64(whole)),
+                });
+            }
+            var ids = new List<long>(capacity);
+            var values = columns.Select(_ => new List<object?>(capacity)).ToArray();
+            int step;
+            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ids.Add(raw.sqlite3_column_int64(statement, 0));
+                for (var c = 0; c < columns.Count; c++)
+                    values[c].Add(Value(statement, c + 1, columns[c].Type));
+            }
+            if (step != raw.SQLITE_DONE)
+                Check(db, step);
+            return Task.FromResult(new ProfileBatch(ids.ToArray(),
+                columns.Select((c, i) => new PopulationColumn(c.Name, c.Type, values[i].ToArray())).ToList()));
+        }
+    }
+
+    private static object? Value(sqlite3_stmt statement, int column, ExprType type) =>
+        raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : type switch
+        {
+            ExprType.String => raw.sqlite3_column_text(statement, column).utf8_to_string(),
+            ExprType.Bool => raw.sqlite3_column_int64(statement, column) != 0 ? True : False,
+            ExprType.Int => raw.sqlite3_column_int64(statement, column),
+            ExprType.Number => raw.sqlite3_column_double(statement, column),
+            _ => SqlValues.DecodeSqlite(type, raw.sqlite3_column_int64(statement, column)),
+        };
+
+    private static void Check(sqlite3 db, int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
+            throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(db).utf8_to_string()}", rc);
+    }
 
     protected override async Task RefreshStatisticsAsync(CancellationToken cancellationToken)
     {
