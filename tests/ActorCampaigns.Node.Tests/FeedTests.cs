@@ -10,8 +10,8 @@ public sealed class FeedTests : IAsyncLifetime
     private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-feed-").FullName;
     private NodeProcess _node = null!;
 
-    // Small batches, so each activity streams a few hundred of them and its progress can be seen.
-    public async Task InitializeAsync() => _node = await NodeProcess.StartAsync(_dataDir, ("BatchSize", "10"));
+    // Small batches, so each activity streams hundreds of them, for longer than the 250 ms between publications.
+    public async Task InitializeAsync() => _node = await NodeProcess.StartAsync(_dataDir, ("BatchSize", "5"));
 
     public async Task DisposeAsync()
     {
@@ -31,7 +31,7 @@ public sealed class FeedTests : IAsyncLifetime
     [Fact]
     public async Task Status_streams_as_server_sent_events_while_the_campaign_runs_and_the_log_tells_each_step()
     {
-        var csv = "id,email,country,emailOptIn\n" + string.Join("\n", Enumerable.Range(1, 3000).Select(i => $"{i},p{i}@example.com,{(i % 3 == 0 ? "FR" : "DE")},true"));
+        var csv = "id,email,country,emailOptIn\n" + string.Join("\n", Enumerable.Range(1, 6000).Select(i => $"{i},p{i}@example.com,{(i % 3 == 0 ? "FR" : "DE")},true"));
         Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv, "text/csv")).Status);
         var (_, created) = await _node.SendAsync(HttpMethod.Post, "/api/campaigns", Campaign);
         var id = created.GetProperty("id").GetString()!;
@@ -62,7 +62,7 @@ public sealed class FeedTests : IAsyncLifetime
         var final = events[^1];
         Assert.Equal(await _node.StatusAsync(id) is var now ? now.GetRawText() : null, final.GetRawText());
         var mail = final.GetProperty("executions")[0].GetProperty("activities").GetProperty("mail");
-        Assert.Equal((1000, 1000), (mail.GetProperty("in").GetInt32(), mail.GetProperty("out").GetProperty("out").GetInt32()));
+        Assert.Equal((2000, 2000), (mail.GetProperty("in").GetInt32(), mail.GetProperty("out").GetProperty("out").GetInt32()));
         // While it ran, the feed showed activities running with counts that only grew.
         var running = events.SelectMany(e => e.GetProperty("executions").EnumerateArray())
             .SelectMany(x => x.GetProperty("activities").EnumerateObject()).Where(a => a.Value.GetProperty("state").GetString() == "running").ToList();
@@ -75,8 +75,8 @@ public sealed class FeedTests : IAsyncLifetime
         var lines = log.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("activity").GetString(), l.GetProperty("message").GetString()!)).ToList();
         Assert.Equal("published", lines[1].Item2);
         Assert.Contains((null, "live execution started"), lines);
-        Assert.Contains(("fr", "completed: in 3000, out fr 1000, complement 2000"), lines);
-        Assert.Contains(("mail", "completed: in 1000, out out 1000, excluded 0"), lines);
+        Assert.Contains(("fr", "completed: in 6000, out fr 2000, complement 4000"), lines);
+        Assert.Contains(("mail", "completed: in 2000, out out 2000, excluded 0"), lines);
         Assert.Equal((null, "execution completed"), lines[^2]);
         Assert.Equal(HttpStatusCode.NotFound, (await _node.SendAsync(HttpMethod.Get, "/api/campaigns/c-none/logs")).Status);
     }

@@ -113,7 +113,7 @@ public sealed class ActivityRunner(EngineServices services)
                     .Select(firsts.Next)
                     .SelectMany(ports => new[] { new PortBatch(Out, ports.Kept), new PortBatch(DeduplicateOperation.Duplicates, ports.Duplicates) });
             case Deduplicate dedup:
-                return Whole(run, dedup.Keys.Append(dedup.By).Distinct().ToList(), [],
+                return Whole(run, input, dedup.Keys.Append(dedup.By).Distinct().ToList(), [],
                     population => DeduplicateOperation.Run(dedup, population, run.Execution.Value), cancellationToken);
             case Split split:
                 // Each subset's filter is evaluated by the database as a column of its own; the split reads booleans.
@@ -127,7 +127,7 @@ public sealed class ActivityRunner(EngineServices services)
                     predicates.Add(bound is null ? null : new BoundColumn(ExprType.Bool, $"${subset.Name}"));
                 }
                 var orderColumns = split.Subsets.Where(s => s.Order is not (null or "random")).Select(s => s.Order!.Split(' ')[0]).Distinct().ToList();
-                return Whole(run, orderColumns, filters,
+                return Whole(run, input, orderColumns, filters,
                     population => SplitOperation.Run(split, predicates, population, run.Context, run.Execution.Value), cancellationToken);
             case Test test:
                 var scope = new BindingScope(new Dictionary<string, ExprType> { ["count"] = ExprType.Int }, run.Variables);
@@ -176,11 +176,11 @@ public sealed class ActivityRunner(EngineServices services)
     /// An operation over the whole inbound population at once (split and deduplicate compare profiles across all of
     /// it), loaded with the columns it reads; its ports leave in batches.
     /// </summary>
-    private Source<PortBatch, NotUsed> Whole(ActivityRun run, IReadOnlyList<string> columns, IReadOnlyList<KeyValuePair<string, Bound>> computed,
+    private Source<PortBatch, NotUsed> Whole(ActivityRun run, long input, IReadOnlyList<string> columns, IReadOnlyList<KeyValuePair<string, Bound>> computed,
         Func<ProfileBatch, IReadOnlyDictionary<string, long[]>> operation, CancellationToken cancellationToken) =>
         Source.Single(run.Activity.Id)
-            .SelectAsync(1, _ => LoadAsync(run, columns, computed, cancellationToken))
-            .SelectMany(population => Slices(operation(population)));
+            .SelectAsync(1, _ => LoadAsync(run, input, columns, computed, cancellationToken))
+            .SelectMany(population => population.Count == 0 ? [] : Slices(operation(population)));
 
     private IEnumerable<PortBatch> Slices(IReadOnlyDictionary<string, long[]> ports)
     {
@@ -191,22 +191,37 @@ public sealed class ActivityRunner(EngineServices services)
         }
     }
 
-    /// <summary>The whole inbound population in memory with the columns named (attributes or enrich columns) and those computed.</summary>
-    private async Task<ProfileBatch> LoadAsync(ActivityRun run, IReadOnlyList<string> names, IReadOnlyList<KeyValuePair<string, Bound>> computed,
+    /// <summary>
+    /// The whole inbound population in memory with the columns named (attributes or enrich columns) and those
+    /// computed, in arrays sized once from the <paramref name="input"/> count (a profile arriving twice is one, so
+    /// there may be fewer).
+    /// </summary>
+    private async Task<ProfileBatch> LoadAsync(ActivityRun run, long input, IReadOnlyList<string> names, IReadOnlyList<KeyValuePair<string, Bound>> computed,
         CancellationToken cancellationToken)
     {
-        var ids = new List<long>();
-        List<object?>[]? values = null;
+        var ids = new long[input];
+        object?[][] values = [];
         IReadOnlyList<PopulationColumn> columns = [];
+        var count = 0;
         await foreach (var batch in await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), names, computed, cancellationToken))
         {
-            ids.AddRange(batch.Ids);
-            columns = batch.Columns;
-            values ??= columns.Select(_ => new List<object?>()).ToArray();
+            if (count == 0)
+            {
+                columns = batch.Columns;
+                values = columns.Select(_ => new object?[input]).ToArray();
+            }
+            batch.Ids.CopyTo(ids, count);
             for (var c = 0; c < columns.Count; c++)
-                values[c].AddRange(columns[c].Values);
+                batch.Columns[c].Values.CopyTo(values[c], count);
+            count += batch.Count;
         }
-        return new ProfileBatch(ids.ToArray(), columns.Select((column, c) => column with { Values = values![c].ToArray() }).ToList());
+        if (count < input)
+        {
+            Array.Resize(ref ids, count);
+            for (var c = 0; c < values.Length; c++)
+                Array.Resize(ref values[c], count);
+        }
+        return new ProfileBatch(ids, columns.Select((column, c) => column with { Values = values[c] }).ToList());
     }
 
     /// <summary>

@@ -211,6 +211,22 @@ public sealed class ActivityRunnerTests : IDisposable
         }
     }
 
+    private const string Nobody = """
+        { "name": "Nobody", "activities": [
+            { "id": "none", "type": "buildAudience", "filter": "country = 'ZZ'" },
+            { "id": "dedup", "type": "deduplicate", "keys": ["email"], "method": "random" },
+            { "id": "split", "type": "split", "subsets": [ { "name": "young", "filter": "birthDate > date('1975-01-01')" } ], "complement": true } ],
+          "transitions": [ { "from": "none", "to": "dedup" }, { "from": "dedup", "to": "split" } ] }
+        """;
+
+    [Fact]
+    public async Task An_empty_population_goes_through_whole_population_activities_with_every_port_at_zero()
+    {
+        var counts = await RunAsync(await ServicesAsync(), ExecutionMode.Live, "e-3", Nobody);
+        Assert.Equal((0L, 0L, 0L), (counts["dedup"].In, counts["dedup"].Out["out"], counts["dedup"].Out["duplicates"]));
+        Assert.Equal((0L, 0L), (counts["split"].Out["young"], counts["split"].Out["complement"]));
+    }
+
     public void Dispose()
     {
         _system.Terminate().Wait(TimeSpan.FromSeconds(10));
