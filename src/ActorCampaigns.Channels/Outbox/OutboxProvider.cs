@@ -31,7 +31,7 @@ public sealed class OutboxProvider(string folder)
                 DropUnfinishedLine(path);
             var present = retryFrom is { } offset ? await MessageIdsFromAsync(path, offset, cancellationToken) : [];
             await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
-            var buffer = new MemoryStream();
+            var buffer = new MemoryStream(messages.Sum(m => 200 + m.To.Length + m.Content.Sum(c => c.Key.Length + c.Value.Length)));
             using (var json = new Utf8JsonWriter(buffer, WriterOptions))
             {
                 foreach (var message in messages.Where(m => !present.Contains(m.MessageId)))

@@ -107,7 +107,7 @@ public sealed class ActivityRunner(EngineServices services)
                 return Source.From(() => CombineOperation.RunAsync(combine, inbound, services.BatchSize, cancellationToken))
                     .Select(port => new PortBatch(port.Port, port.Ids));
             case Deduplicate dedup when LowestIdDeduplication.Applies(dedup):
-                var firsts = new LowestIdDeduplication(dedup);
+                var firsts = new LowestIdDeduplication(dedup, input);
                 var keyed = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), dedup.Keys, [], cancellationToken);
                 return Source.From(() => keyed)
                     .Select(firsts.Next)
@@ -273,12 +273,13 @@ public sealed class ActivityRunner(EngineServices services)
             .Where(column => column == address || column == optIn || Named(column))
             .ToList();
         var batches = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), columns, [], cancellationToken);
+        var named = columns.Where(Named).ToHashSet();
         var templates = new MessageTemplates(channel, run.CampaignName, run.Context.Variables);
         var delivery = new Delivery(services.Ledger, services.Outbox);
         return Source.From(() => batches)
             .Async()
             .ZipWithIndex()
-            .Select(numbered => Render(run, channel, numbered.Item1, address, optIn, templates, numbered.Item2))
+            .Select(numbered => Render(run, channel, numbered.Item1, named, address, optIn, templates, numbered.Item2))
             .Async()
             .SelectAsync(1, async rendered =>
             {
@@ -292,8 +293,11 @@ public sealed class ActivityRunner(EngineServices services)
 
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages);
 
-    private static Rendered Render(ActivityRun run, ChannelActivity channel, ProfileBatch batch, string address, string optIn, MessageTemplates templates, long number)
+    /// <param name="named">The columns the templates name: only those are given to them.</param>
+    private static Rendered Render(ActivityRun run, ChannelActivity channel, ProfileBatch batch, IReadOnlySet<string> named, string address, string optIn,
+        MessageTemplates templates, long number)
     {
+        var forTemplates = batch with { Columns = batch.Columns.Where(c => named.Contains(c.Name)).ToList() };
         var (sent, left, messages, reasons) = (new List<long>(), new List<long>(), new List<OutboundMessage>(), new Dictionary<string, long>());
         var addresses = batch.ValuesOf(address);
         var consents = batch.ValuesOf(optIn);
@@ -306,7 +310,7 @@ public sealed class ActivityRunner(EngineServices services)
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
             if (reason is null)
             {
-                (content, var error) = templates.Render(batch, row);
+                (content, var error) = templates.Render(forTemplates, row);
                 reason = error is null ? null : "renderError";
             }
             if (reason is not null)

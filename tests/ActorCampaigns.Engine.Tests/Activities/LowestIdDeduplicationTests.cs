@@ -9,7 +9,7 @@ public class LowestIdDeduplicationTests
     /// <summary>The ten profiles of <see cref="Population.Ten"/> streamed three at a time, as batches arrive.</summary>
     private static (long[] Kept, long[] Duplicates) Stream(string[] keys, int keep = 1)
     {
-        var dedup = new LowestIdDeduplication(new Deduplicate("dedup", keys, keep, DeduplicateMethod.Lowest, "id"));
+        var dedup = new LowestIdDeduplication(new Deduplicate("dedup", keys, keep, DeduplicateMethod.Lowest, "id"), Population.Ten.Count);
         var (kept, duplicates) = (new List<long>(), new List<long>());
         for (var start = 0; start < Population.Ten.Count; start += 3)
         {

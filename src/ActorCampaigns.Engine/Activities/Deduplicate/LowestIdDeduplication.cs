@@ -15,9 +15,10 @@ namespace ActorCampaigns.Engine.Activities.Deduplicate;
 /// collision is about 10^-25), not the keys themselves, so memory is some 32 bytes per distinct key whatever
 /// the keys' length, and the population is never held whole.
 /// </summary>
-public sealed class LowestIdDeduplication(DeduplicateActivity dedup)
+/// <param name="population">How many profiles arrive, so the table of keys is sized once.</param>
+public sealed class LowestIdDeduplication(DeduplicateActivity dedup, long population)
 {
-    private readonly Dictionary<UInt128, int> _kept = [];
+    private readonly Dictionary<UInt128, int> _kept = new((int)Math.Min(population, Array.MaxLength / 2));
     private readonly ArrayBufferWriter<byte> _key = new();
 
     public static bool Applies(DeduplicateActivity dedup) => dedup.Method == Domain.Campaigns.DeduplicateMethod.Lowest && dedup.By == "id";
