@@ -269,7 +269,7 @@ public abstract class ProfileStore(Database database)
                 ? [KeyValuePair.Create("@first", (object?)ids[0]), KeyValuePair.Create("@last", (object?)ids[^1])]
                 : new[] { KeyValuePair.Create("@ids", Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : (object?)ids) };
             var sql = select + (dense ? "\"id\" BETWEEN @first AND @last" : byList) + " ORDER BY \"id\"";
-            var found = await QueryBatchAsync(connection, sql, [.. bounds, .. parameters], columns, ids.Length, cancellationToken);
+            var found = await QueryBatchAsync(connection, sql, [.. bounds, .. parameters], columns, ids.Length, cancellationToken, ids);
             yield return Aligned(ids, found);
         }
     }
@@ -293,10 +293,11 @@ public abstract class ProfileStore(Database database)
 
     /// <summary>
     /// The rows of a query whose first column is the id and the others <paramref name="columns"/>, as one batch. A
-    /// dialect may read them its own way when ADO.NET's per-value overhead shows.
+    /// dialect may read them its own way when ADO.NET's per-value overhead shows, and may leave out the rows of ids
+    /// not <paramref name="wanted"/> (ascending), which a range read also meets.
     /// </summary>
     protected virtual async Task<ProfileBatch> QueryBatchAsync(DbConnection connection, string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters,
-        IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity, CancellationToken cancellationToken)
+        IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity, CancellationToken cancellationToken, long[]? wanted = null)
     {
         await using var command = Command(connection, sql);
         foreach (var (name, value) in parameters)

@@ -42,7 +42,7 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
     /// (a population's columns are read once per activity, millions of values).
     /// </summary>
     protected override Task<ProfileBatch> QueryBatchAsync(DbConnection connection, string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters,
-        IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity, CancellationToken cancellationToken)
+        IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity, CancellationToken cancellationToken, long[]? wanted = null)
     {
         var db = ((SqliteConnection)connection).Handle!;
         Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
@@ -63,10 +63,20 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
             var ids = new List<long>(capacity);
             var values = columns.Select(_ => new List<object?>(capacity)).ToArray();
             int step;
+            var next = 0;
             while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                ids.Add(raw.sqlite3_column_int64(statement, 0));
+                var id = raw.sqlite3_column_int64(statement, 0);
+                if (wanted is not null)
+                {
+                    // Rows come in id order: skip, without reading their values, those between wanted ids.
+                    while (next < wanted.Length && wanted[next] < id)
+                        next++;
+                    if (next == wanted.Length || wanted[next] != id)
+                        continue;
+                }
+                ids.Add(id);
                 for (var c = 0; c < columns.Count; c++)
                     values[c].Add(Value(statement, c + 1, columns[c].Type));
             }
