@@ -58,6 +58,12 @@ public static class BenchCanvasCommand
 
             {table}
 
+            Where the time goes: both cores are busy (150-210 % CPU) from the split on. Deduplicate (lowest by id) streams,
+            remembering key hashes; split holds its population's ids and one boolean per subset, computed by SQLite; the
+            channels read their columns from SQLite, render Liquid and append JSON lines, three stages overlapping. Most
+            CPU goes to SQLite reading rows (the profile table is read once per activity that needs attributes), then to
+            building and writing messages. Runs vary by about ±10 % on this machine.
+
             {details}
             """);
         output.WriteLine($"written to {target}");
