@@ -6,9 +6,9 @@ namespace ActorCampaigns.Engine.Executions;
 
 /// <summary>
 /// Activities run on threads of their own: a stage reads and writes the data store synchronously for seconds at a
-/// time, which on the shared pool delayed the cluster's heartbeats (seen at 10M profiles on two cores). One thread
-/// per core: with twice as many, idle threads spun and switched (the benchmark canvas at 1M took 9.5-10.1 s with
-/// four threads on two cores, 8.6-8.9 s with two).
+/// time, which on the shared pool delayed the cluster's heartbeats (seen at 10M profiles on two cores). Two threads
+/// per core, at least four, so a stage blocked in a query does not hold up the others (one per core measured no
+/// different within the noise of this machine: the canvas at 1M in 8.6-9.4 s with four threads, 9.1-11.2 s with two).
 /// </summary>
 public static class ActivityDispatcher
 {
@@ -19,7 +19,7 @@ public static class ActivityDispatcher
           type = ForkJoinDispatcher
           throughput = 100
           dedicated-thread-pool {
-            thread-count = {{Math.Max(2, Environment.ProcessorCount)}}
+            thread-count = {{Math.Max(4, 2 * Environment.ProcessorCount)}}
             threadtype = background
           }
         }

@@ -163,10 +163,13 @@ public sealed class ActivityRunner(EngineServices services)
     private async IAsyncEnumerable<long[]> Merged(IReadOnlyList<IAsyncEnumerable<long[]>> sources, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var batcher = new PortBatcher(services.BatchSize);
-        await foreach (var (id, _) in SortedMerge.TagAsync(sources, cancellationToken))
+        await foreach (var tagged in SortedMerge.TagAsync(sources, cancellationToken))
         {
-            if (batcher.Add(Out, id) is { } full)
-                yield return full;
+            for (var i = 0; i < tagged.Count; i++)
+            {
+                if (batcher.Add(Out, tagged.Ids[i]) is { } full)
+                    yield return full;
+            }
         }
         foreach (var (_, rest) in batcher.Flush())
             yield return rest;

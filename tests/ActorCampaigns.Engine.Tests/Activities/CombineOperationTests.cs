@@ -41,6 +41,41 @@ public class CombineOperationTests
         Assert.Equal(complement, ports.GetValueOrDefault("complement", []).SelectMany(b => b));
     }
 
+    [Theory]
+    [InlineData(CombineMode.Union)]
+    [InlineData(CombineMode.Intersection)]
+    [InlineData(CombineMode.Exclusion)]
+    public async Task Large_populations_in_batches_of_every_size_combine_as_sets_do(CombineMode mode)
+    {
+        var random = new Random(7);
+        var sets = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, 60_000).Where(_ => random.Next(3) == 0).Select(i => (long)i).ToArray()).ToArray();
+        IEnumerable<long[]> Chunks(long[] ids)
+        {
+            for (var start = 0; start < ids.Length;)
+            {
+                var size = random.Next(0, 5_000);
+                yield return ids[start..Math.Min(ids.Length, start + size)];
+                start += size;
+            }
+        }
+        var inbound = sets.Select((ids, i) => new Inbound($"p{i}", Batches(Chunks(ids).ToArray()))).ToList();
+        var ports = new Dictionary<string, List<long>>();
+        await foreach (var (port, ids) in CombineOperation.RunAsync(new Combine("all", mode, "p0", true), inbound, 1_000, TestContext.Current.CancellationToken))
+            (ports.TryGetValue(port, out var list) ? list : ports[port] = []).AddRange(ids);
+
+        var union = sets.SelectMany(s => s).ToHashSet();
+        var both = sets.Skip(1).Aggregate(sets[0].ToHashSet(), (a, s) => { a.IntersectWith(s); return a; });
+        var others = sets[1].Concat(sets[2]).ToHashSet();
+        var (kept, complement) = mode switch
+        {
+            CombineMode.Union => (union, new HashSet<long>()),
+            CombineMode.Intersection => (both, union.Except(both).ToHashSet()),
+            _ => (sets[0].Where(id => !others.Contains(id)).ToHashSet(), sets[0].Where(others.Contains).ToHashSet()),
+        };
+        Assert.Equal(kept.Order(), ports.GetValueOrDefault("out") ?? []);
+        Assert.Equal(complement.Order(), ports.GetValueOrDefault("complement") ?? []);
+    }
+
     [Fact]
     public async Task Output_comes_in_batches_of_the_given_size()
     {

@@ -23,20 +23,27 @@ public static class CombineOperation
         var all = inbound.Count == 64 ? ulong.MaxValue : (1UL << inbound.Count) - 1;
         var primary = inbound.Select((p, i) => p.From == combine.Primary ? 1UL << i : 0).Aggregate(0UL, (a, b) => a | b);
         var batcher = new PortBatcher(batchSize);
-        await foreach (var (id, inputs) in SortedMerge.TagAsync(inbound.Select(p => p.Batches).ToList(), cancellationToken))
+        await foreach (var tagged in SortedMerge.TagAsync(inbound.Select(p => p.Batches).ToList(), cancellationToken))
         {
-            var port = combine.Mode switch
+            for (var i = 0; i < tagged.Count; i++)
             {
-                CombineMode.Union => Out,
-                CombineMode.Intersection => inputs == all ? Out : Complement,
-                _ => (inputs & primary) == 0 ? null : (inputs & ~primary) == 0 ? Out : Complement,
-            };
-            if (port is null || (port == Complement && !combine.Complement))
-                continue;
-            if (batcher.Add(port, id) is { } full)
-                yield return (port, full);
+                if (Port(combine, tagged.Inputs[i], all, primary) is { } port && batcher.Add(port, tagged.Ids[i]) is { } full)
+                    yield return (port, full);
+            }
         }
         foreach (var rest in batcher.Flush())
             yield return rest;
+    }
+
+    /// <summary>The port an id leaves by, given the inputs that hold it; null when it leaves by none.</summary>
+    private static string? Port(CombineActivity combine, ulong inputs, ulong all, ulong primary)
+    {
+        var port = combine.Mode switch
+        {
+            CombineMode.Union => Out,
+            CombineMode.Intersection => inputs == all ? Out : Complement,
+            _ => (inputs & primary) == 0 ? null : (inputs & ~primary) == 0 ? Out : Complement,
+        };
+        return port == Complement && !combine.Complement ? null : port;
     }
 }
