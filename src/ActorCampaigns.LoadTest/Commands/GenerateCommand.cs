@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorCampaigns.Data.Samples;
+using ActorCampaigns.Data;
 
 namespace ActorCampaigns.LoadTest.Commands;
 
@@ -24,7 +25,7 @@ public static class GenerateCommand
         await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
         {
             await new ProfileGenerator(seed).WriteAsync(file, profiles,
-                new Progress<long>(done => progress.Report($"generating {done:N0} / {profiles:N0} profiles ({clock.Elapsed.TotalSeconds:F1} s)")),
+                new SynchronousProgress<long>(done => progress.Report($"generating {done:N0} / {profiles:N0} profiles ({clock.Elapsed.TotalSeconds:F1} s)")),
                 cancellationToken);
         }
         progress.Done();

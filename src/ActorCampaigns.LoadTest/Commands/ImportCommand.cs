@@ -1,5 +1,6 @@
 using System.Text;
 using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.Data;
 
 namespace ActorCampaigns.LoadTest.Commands;
 
@@ -23,7 +24,7 @@ public static class ImportCommand
         var size = new FileInfo(path).Length;
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         using var reader = new StreamReader(file, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-        var summary = await store.ImportCsvAsync(reader, new Progress<ImportProgress>(p => progress.Report(
+        var summary = await store.ImportCsvAsync(reader, new SynchronousProgress<ImportProgress>(p => progress.Report(
             $"importing {path}: {100.0 * file.Position / Math.Max(1, size):F0} % | {p.Lines:N0} lines | {p.Imported:N0} imported, " +
             $"{p.Updated:N0} updated, {p.Rejected:N0} rejected | {p.Lines / Math.Max(0.001, p.Elapsed.TotalSeconds):N0} rows/s")),
             cancellationToken);

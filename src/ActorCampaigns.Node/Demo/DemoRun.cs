@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Data.Samples;
+using ActorCampaigns.Data;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Campaigns;
@@ -52,7 +53,7 @@ public sealed class DemoRun(EngineServices services, CampaignIndex index, IRequi
             await new ProfileGenerator(seed: 1).WriteAsync(file, node.DemoProfiles, cancellationToken: cancellationToken);
         using (var reader = new StreamReader(csv))
         {
-            var summary = await services.Profiles.ImportCsvAsync(reader, new Progress<ImportProgress>(p =>
+            var summary = await services.Profiles.ImportCsvAsync(reader, new SynchronousProgress<ImportProgress>(p =>
                 output.WriteLine($"demo: importing... {p.Lines:N0} lines, {p.Imported:N0} imported")), cancellationToken);
             output.WriteLine($"demo: imported {summary.Imported:N0}, updated {summary.Updated:N0}, rejected {summary.Rejected:N0} in {summary.Elapsed.TotalSeconds:F1} s");
         }

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace ActorCampaigns.LoadTest.Tests;
+
+/// <summary>The canvas benchmark as a user runs it, at a size a test can afford: a real process writing its section.</summary>
+public sealed class BenchCanvasCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-bench-").FullName;
+
+    /// <summary>The shared benchmark canvas, found from the test's folder up to the checkout beside ../shared.</summary>
+    private static string Canvas()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var path = Path.Combine(folder.FullName, "..", "shared", "bench", "bench-canvas.json");
+            if (File.Exists(path))
+                return Path.GetFullPath(path);
+        }
+        throw new FileNotFoundException("../shared/bench/bench-canvas.json is not beside the checkout");
+    }
+
+    [Fact]
+    public async Task Bench_canvas_runs_the_shared_canvas_and_writes_its_figures_into_its_section()
+    {
+        var document = Path.Combine(_folder, "benchmarks.md");
+        await File.WriteAllTextAsync(document, "# Benchmarks\n\nkept before\n");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { typeof(Commands.Arguments).Assembly.Location, "bench", "canvas", "--profiles", "20000", "--warm-up", "5000",
+                     "--canvas", Canvas(), "--out", document })
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await output + await error);
+
+        var written = await File.ReadAllTextAsync(document);
+        Assert.Contains("kept before", written);
+        Assert.Contains("<!-- bench:canvas -->", written);
+        Assert.Matches(@"\| 5,000 \(first campaign of the process\) \| [\d.]+ \|", written);
+        Assert.Matches(@"\| 20,000 \| [\d.]+ \| [\d,]+ \| [\d,]+ \| [\d.]+ \|", written);
+        // Each channel's messages leave by out: the figure for "messages sent" is their sum, and the end activity's input.
+        var mail = long.Parse(System.Text.RegularExpressions.Regex.Match(written, @"- mail: [\d,]+ → out ([\d,]+)").Groups[1].Value.Replace(",", ""));
+        var sent = long.Parse(System.Text.RegularExpressions.Regex.Match(written, @"\| 20,000 \| [\d.]+ \| [\d,]+ \| ([\d,]+) \|").Groups[1].Value.Replace(",", ""));
+        Assert.InRange(mail, 1, sent);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
