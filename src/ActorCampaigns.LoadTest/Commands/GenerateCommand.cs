@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ActorCampaigns.Data.Samples;
 using ActorCampaigns.Data;
+using ActorCampaigns.Data.Samples;
 
 namespace ActorCampaigns.LoadTest.Commands;
 

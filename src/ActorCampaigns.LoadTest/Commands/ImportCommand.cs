@@ -1,6 +1,6 @@
 using System.Text;
-using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Data;
+using ActorCampaigns.Data.Profiles;
 
 namespace ActorCampaigns.LoadTest.Commands;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using ActorCampaigns.Data;
 using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Data.Samples;
-using ActorCampaigns.Data;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Campaigns;
