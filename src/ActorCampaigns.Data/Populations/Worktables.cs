@@ -54,14 +54,22 @@ public sealed class Worktables(Database database)
     public async IAsyncEnumerable<long[]> ReadAsync(PortPopulation population, long after = long.MinValue,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var (_, ids) in ReadBatchesAsync(population, after, cancellationToken))
+            yield return ids;
+    }
+
+    /// <summary>The population's batches written so far after batch <paramref name="after"/>, with their numbers.</summary>
+    public async IAsyncEnumerable<(long Batch, long[] Ids)> ReadBatchesAsync(PortPopulation population, long after,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            $"SELECT count, ids FROM worktables WHERE {ByPort} AND batch > @after ORDER BY batch");
+            $"SELECT batch, count, ids FROM worktables WHERE {ByPort} AND batch > @after ORDER BY batch");
         Key(command, population);
         Parameter(command, "@after", after);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            yield return IdBlob.Decode((byte[])reader.GetValue(1), (int)reader.GetInt64(0));
+            yield return (reader.GetInt64(0), IdBlob.Decode((byte[])reader.GetValue(2), (int)reader.GetInt64(1)));
     }
 
     /// <summary>The first <paramref name="limit"/> ids of a population, for a transition preview.</summary>

@@ -157,17 +157,22 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
                 {
                     var started = accepted.Events.OfType<CampaignEvents.ExecutionStarted>().LastOrDefault()?.Execution;
                     replyTo.Tell(new CampaignReplies.Accepted(_state.Id, _state.Status, started));
+                    foreach (var completed in accepted.Events.OfType<CampaignEvents.ActivityCompleted>())
+                        TellCompleted(completed.Execution, completed.Activity);
                     if (_state.Status == CampaignStatus.Stopped)
                         StopActivities();
-                    if (_state.Status == CampaignStatus.Paused)
-                        HoldActivities();
+                    HoldActivities();
                     Advance();
                 });
                 break;
         }
     }
 
-    /// <summary>Starts every activity that can run now, in every running execution.</summary>
+    /// <summary>
+    /// Starts every activity that can run now, in every running execution: those whose inbound activities are done,
+    /// and those that stream their inbound populations while the activities writing them run (so a chain of them
+    /// runs at once).
+    /// </summary>
     private void Advance()
     {
         if (_state.Document is not { } document)
@@ -177,20 +182,33 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         {
             var running = _running.TryGetValue(execution.Id, out var set) ? set : _running[execution.Id] = [];
             var done = execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToHashSet();
-            foreach (var activity in plan.Ready(done, running).ToList())
-            {
-                if (_waiting.TryGetValue((execution.Id, activity.Id), out var until) && until > Now)
-                    continue;
-                _waiting.Remove((execution.Id, activity.Id));
-                running.Add(activity.Id);
-                var inboundCompletedAt = plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt)
-                    .DefaultIfEmpty(execution.StartedAt).Max();
-                var run = new ActivityRun(_state.Id, document.Name, execution.Id, execution.Mode, activity, plan,
-                    new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value)),
-                    execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt);
-                Context.ActorOf(ActivityActor.Props(run, _services), $"{execution.Id}-{activity.Id}");
-            }
+            List<Domain.Campaigns.Activity> ready;
+            while ((ready = plan.Ready(done, running, execution.Mode).Where(a => !Waits(execution.Id, a.Id)).ToList()).Count > 0)
+                foreach (var activity in ready)
+                    Start(plan, execution, activity, running, done);
         }
+    }
+
+    /// <summary>A wait that reported it holds its population until an instant still to come.</summary>
+    private bool Waits(ExecutionId execution, string activity) => _waiting.TryGetValue((execution, activity), out var until) && until > Now;
+
+    private void Start(ExecutionPlan plan, ExecutionView execution, Domain.Campaigns.Activity activity, HashSet<string> running, IReadOnlySet<string> done)
+    {
+        _waiting.Remove((execution.Id, activity.Id));
+        running.Add(activity.Id);
+        var inboundCompletedAt = plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt)
+            .DefaultIfEmpty(execution.StartedAt).Max();
+        var run = new ActivityRun(_state.Id, plan.Document.Name, execution.Id, execution.Mode, activity, plan,
+            new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value)),
+            execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundCompletion(done));
+        Context.ActorOf(ActivityActor.Props(run, _services), $"{execution.Id}-{activity.Id}");
+    }
+
+    /// <summary>Tells the running activities of an execution that one of its activities completed, for those that stream what it wrote.</summary>
+    private void TellCompleted(ExecutionId execution, string activity)
+    {
+        foreach (var child in Context.GetChildren().Where(c => c.Path.Name.StartsWith($"{execution}-", StringComparison.Ordinal)))
+            child.Tell(new ActivityActor.InboundCompleted(activity));
     }
 
     private void StopActivities()
@@ -201,11 +219,15 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         _live.Clear();
     }
 
-    /// <summary>Paused: each running activity ends its stream at its next batch boundary and reports that it holds there.</summary>
+    /// <summary>
+    /// In a paused or failed execution each running activity ends its stream at its next batch boundary and reports
+    /// that it holds there (after a failure, those streaming what the failed activity wrote would otherwise wait for
+    /// it); resuming runs them again.
+    /// </summary>
     private void HoldActivities()
     {
-        var paused = _state.Executions.Where(e => e.State == ExecutionState.Paused).Select(e => $"{e.Id}-").ToList();
-        foreach (var child in Context.GetChildren().Where(c => paused.Any(c.Path.Name.StartsWith)))
+        var held = _state.Executions.Where(e => e.State is ExecutionState.Paused or ExecutionState.Failed).Select(e => $"{e.Id}-").ToList();
+        foreach (var child in Context.GetChildren().Where(c => held.Any(prefix => c.Path.Name.StartsWith(prefix, StringComparison.Ordinal))))
             child.Tell(ActivityActor.Hold.Instance);
     }
 }

@@ -28,6 +28,9 @@ public sealed class ActivityActor : ReceiveActor
     /// <summary>The activity stopped at a batch boundary on <see cref="Hold"/>; resuming runs it again from its committed batches.</summary>
     public sealed record Held(ExecutionId Execution, string Activity, ActivityCounts Counts);
 
+    /// <summary>From the campaign: an activity of the execution has completed (one feeding this one, maybe).</summary>
+    public sealed record InboundCompleted(string Activity);
+
     /// <summary>From the campaign when it pauses.</summary>
     public sealed class Hold
     {
@@ -53,10 +56,10 @@ public sealed class ActivityActor : ReceiveActor
             var parent = Context.Parent;
             if (_holding)
             {
-                ReportAndStop(new Held(run.Execution, run.Activity.Id, ActivityCounts.None with { In = prepared.Input }));
+                ReportAndStop(new Held(run.Execution, run.Activity.Id, ActivityCounts.None with { In = prepared.Input() }));
                 return;
             }
-            parent.Tell(new Progress(run.Execution, run.Activity.Id, ActivityCounts.None with { In = prepared.Input }));
+            parent.Tell(new Progress(run.Execution, run.Activity.Id, ActivityCounts.None with { In = prepared.Input() }));
             var (killSwitch, counts) = runner.Materialize(run, prepared, ActivityDispatcher.Materializer(Context, Context.System),
                 progress => parent.Tell(new Progress(run.Execution, run.Activity.Id, progress)), _cancel.Token);
             _switch = killSwitch;
@@ -74,6 +77,7 @@ public sealed class ActivityActor : ReceiveActor
         Receive<Signalled>(signalled => ReportAndStop(signalled.Reply is CampaignReplies.Rejected rejected
             ? new Failed(run.Execution, run.Activity.Id, $"campaign '{rejected.Id}' refused the signal: {rejected.Reason}")
             : new Finished(run.Execution, run.Activity.Id, signalled.Counts)));
+        Receive<InboundCompleted>(completed => run.Completion.Complete(completed.Activity));
         Receive<Hold>(_ =>
         {
             _holding = true;

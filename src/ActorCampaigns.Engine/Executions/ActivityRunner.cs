@@ -15,6 +15,7 @@ using ActorCampaigns.Engine.Activities.Deduplicate;
 using ActorCampaigns.Engine.Activities.Split;
 using ActorCampaigns.Engine.Activities.Test;
 using ActorCampaigns.Engine.Campaigns;
+using System.Runtime.CompilerServices;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -32,8 +33,14 @@ public sealed class ActivityRunner(EngineServices services)
 {
     private const string Out = Transition.DefaultPort;
 
-    /// <summary>A run ready to stream: how many profiles arrive, and the activity's stage.</summary>
-    public sealed record Prepared(long Input, Source<PortBatch, NotUsed> Stage);
+    /// <summary>
+    /// How soon an activity that streams its inbound populations looks again for batches written since it last read:
+    /// at once after finding some, else after a delay that doubles from the first to the last.
+    /// </summary>
+    private static readonly (TimeSpan First, TimeSpan Last) FollowDelay = (TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(500));
+
+    /// <summary>A run ready to stream: how many profiles have arrived so far, and the activity's stage.</summary>
+    public sealed record Prepared(Func<long> Input, Source<PortBatch, NotUsed> Stage);
 
     /// <summary>A wait holds its population until its instant, or for its duration after what feeds it completed; null when it may run now.</summary>
     public DateTime? WaitsUntil(ActivityRun run)
@@ -44,12 +51,21 @@ public sealed class ActivityRunner(EngineServices services)
         return until > services.Clock.GetUtcNow().UtcDateTime ? until : null;
     }
 
+    /// <summary>
+    /// The activity's stage. When every activity feeding it has completed, its input is counted first; otherwise (it
+    /// streams what they still write) its input is counted as it reads.
+    /// </summary>
     public async Task<Prepared> PrepareAsync(ActivityRun run, CancellationToken cancellationToken)
     {
-        long input = 0;
-        foreach (var (activity, port) in run.Inbound)
-            input += await services.Worktables.CountAsync(Inbound(run, activity, port), cancellationToken);
-        return new Prepared(input, await StageAsync(run, input, cancellationToken));
+        if (run.Inbound.All(i => run.Completion.IsCompleted(i.Activity)))
+        {
+            long input = 0;
+            foreach (var (activity, port) in run.Inbound)
+                input += await services.Worktables.CountAsync(Inbound(run, activity, port), cancellationToken);
+            return new Prepared(() => input, await StageAsync(run, input, null, cancellationToken));
+        }
+        var arrived = new StrongBox<long>();
+        return new Prepared(() => Volatile.Read(ref arrived.Value), await StageAsync(run, 0, arrived, cancellationToken));
     }
 
     /// <summary>Starts the stream; <paramref name="progress"/> gets the counts after every batch written.</summary>
@@ -82,9 +98,10 @@ public sealed class ActivityRunner(EngineServices services)
         return new ActivityOutcome.Done(await Materialize(run, prepared, materializer, _ => { }, cancellationToken).Counts);
     }
 
-    /// <summary>The stage of the activity's kind.</summary>
-    private async Task<Source<PortBatch, NotUsed>> StageAsync(ActivityRun run, long input, CancellationToken cancellationToken)
+    /// <summary>The stage of the activity's kind; <paramref name="arrived"/>, when given, counts inbound profiles as they are read.</summary>
+    private async Task<Source<PortBatch, NotUsed>> StageAsync(ActivityRun run, long input, StrongBox<long>? arrived, CancellationToken cancellationToken)
     {
+        _arrived = arrived;
         switch (run.Activity)
         {
             case ReadAudience read:
@@ -103,7 +120,7 @@ public sealed class ActivityRunner(EngineServices services)
                 return Source.From(() => services.Profiles.StreamAsync(new ProfileQuery(filter, run.Context, [], services.BatchSize), cancellationToken))
                     .Select(batch => new PortBatch(Out, batch.Ids));
             case Combine combine:
-                var inbound = run.Inbound.Select(i => new Inbound(i.Activity, services.Worktables.ReadAsync(Inbound(run, i.Activity, i.Port), cancellationToken: cancellationToken))).ToList();
+                var inbound = run.Inbound.Select(i => new Inbound(i.Activity, Follow(run, i.Activity, i.Port, cancellationToken))).ToList();
                 return Source.From(() => CombineOperation.RunAsync(combine, inbound, services.BatchSize, cancellationToken))
                     .Select(port => new PortBatch(port.Port, port.Ids));
             case Deduplicate dedup when LowestIdDeduplication.Applies(dedup):
@@ -150,17 +167,54 @@ public sealed class ActivityRunner(EngineServices services)
 
     private PortPopulation Inbound(ActivityRun run, string activity, string port) => new(run.Campaign.Value, run.Execution.Value, activity, port);
 
+    /// <summary>Counts inbound profiles as they are read, for a run that started before its inbound populations were complete.</summary>
+    private StrongBox<long>? _arrived;
+
+    /// <summary>
+    /// An inbound population, batch by batch: what is written so far, then, until the activity writing it has
+    /// completed, what it writes next. Completion is looked at before each pass, so the pass after it reads the last
+    /// batches.
+    /// </summary>
+    private async IAsyncEnumerable<long[]> Follow(ActivityRun run, string activity, string port, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var population = Inbound(run, activity, port);
+        var arrived = _arrived;
+        var after = long.MinValue;
+        var delay = FollowDelay.First;
+        while (true)
+        {
+            var completed = run.Completion.IsCompleted(activity);
+            var read = false;
+            await foreach (var (batch, ids) in services.Worktables.ReadBatchesAsync(population, after, cancellationToken))
+            {
+                (after, read) = (batch, true);
+                if (arrived is not null)
+                    Interlocked.Add(ref arrived.Value, ids.Length);
+                yield return ids;
+            }
+            if (completed)
+                yield break;
+            if (read)
+            {
+                delay = FollowDelay.First;
+                continue;
+            }
+            await Task.Delay(delay, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, FollowDelay.Last.Ticks));
+        }
+    }
+
     private Source<PortBatch, NotUsed> Copy(ActivityRun run, IReadOnlyList<(string Activity, string Port)> from, string port, CancellationToken cancellationToken) =>
         Source.From(() => Union(run, from, cancellationToken)).Select(ids => new PortBatch(port, ids));
 
     /// <summary>All inbound populations as one, in id order (a profile arriving by two transitions counts once).</summary>
     private IAsyncEnumerable<long[]> Union(ActivityRun run, IReadOnlyList<(string Activity, string Port)> ports, CancellationToken cancellationToken)
     {
-        var sources = ports.Select(i => services.Worktables.ReadAsync(Inbound(run, i.Activity, i.Port), cancellationToken: cancellationToken)).ToList();
+        var sources = ports.Select(i => Follow(run, i.Activity, i.Port, cancellationToken)).ToList();
         return sources.Count == 1 ? sources[0] : Merged(sources, cancellationToken);
     }
 
-    private async IAsyncEnumerable<long[]> Merged(IReadOnlyList<IAsyncEnumerable<long[]>> sources, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<long[]> Merged(IReadOnlyList<IAsyncEnumerable<long[]>> sources, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var batcher = new PortBatcher(services.BatchSize);
         await foreach (var tagged in SortedMerge.TagAsync(sources, cancellationToken))

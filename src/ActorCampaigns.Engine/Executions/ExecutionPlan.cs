@@ -1,6 +1,7 @@
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
+using ActorCampaigns.Engine.Campaigns;
 
 namespace ActorCampaigns.Engine.Executions;
 
@@ -18,9 +19,29 @@ public sealed class ExecutionPlan(CampaignDocument document)
     public IReadOnlyList<(string Activity, string Port)> InboundOf(string activity) =>
         Document.Transitions.Where(t => t.To == activity).Select(t => (t.From, t.Port)).Distinct().ToList();
 
-    /// <summary>Activities not done and not running whose inbound activities are all done, in canvas order.</summary>
-    public IEnumerable<Activity> Ready(IReadOnlySet<string> done, IReadOnlySet<string> running) =>
-        Document.Activities.Where(a => !done.Contains(a.Id) && !running.Contains(a.Id) && InboundOf(a.Id).All(i => done.Contains(i.Activity)));
+    /// <summary>
+    /// Activities not done and not running whose inbound activities are all done, or, for an activity that streams
+    /// its inbound populations, all done or running (a wait does not count as running: it holds its population, it
+    /// does not write it as it goes); in canvas order.
+    /// </summary>
+    public IEnumerable<Activity> Ready(IReadOnlySet<string> done, IReadOnlySet<string> running, ExecutionMode mode) =>
+        Document.Activities.Where(a => !done.Contains(a.Id) && !running.Contains(a.Id)
+            && InboundOf(a.Id).All(i => done.Contains(i.Activity)
+                || (StreamsInbound(a, mode) && running.Contains(i.Activity) && Document.Activities.First(x => x.Id == i.Activity) is not Wait)));
+
+    /// <summary>
+    /// Whether an activity takes its inbound populations batch by batch, in id order, as they are written: combine
+    /// (a sorted merge), fork, enrich, deduplicate by lowest id, and channels when they send. The others need their
+    /// whole inbound population (split, other deduplications, test counts it, wait and andJoin wait for it, save
+    /// replaces an audience with it, a channel held in a test run reports its size).
+    /// </summary>
+    public static bool StreamsInbound(Activity activity, ExecutionMode mode) => activity switch
+    {
+        Combine or Fork or Enrich => true,
+        Deduplicate dedup => Activities.Deduplicate.LowestIdDeduplication.Applies(dedup),
+        ChannelActivity => mode == ExecutionMode.Live,
+        _ => false,
+    };
 
     /// <summary>
     /// The enrich columns computed upstream of <paramref name="activity"/>, each as the expression over profile

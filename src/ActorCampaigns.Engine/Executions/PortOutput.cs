@@ -6,16 +6,16 @@ namespace ActorCampaigns.Engine.Executions;
 /// <summary>
 /// The tail of every activity's stream: appends each batch to its port's worktable (numbered per port, so a re-run
 /// writes the same rows and the worktable keeps the first) and counts it. Every declared port appears in the
-/// counts, with 0 when no profile left by it.
+/// counts, with 0 when no profile left by it. <paramref name="input"/> gives how many profiles have arrived so far.
 /// </summary>
-public sealed class PortOutput(Worktables worktables, ActivityRun run, long input)
+public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long> input)
 {
     private readonly Dictionary<string, long> _counts = run.Activity.OutputPorts.ToDictionary(p => p, _ => 0L);
     private readonly Dictionary<string, long> _excluded = [];
     private readonly Dictionary<string, long> _batches = [];
 
     /// <summary>The counts so far; once the stream has completed, the activity's counts.</summary>
-    public ActivityCounts Counts => new(input, new Dictionary<string, long>(_counts), new Dictionary<string, long>(_excluded), 0);
+    public ActivityCounts Counts => new(input(), new Dictionary<string, long>(_counts), new Dictionary<string, long>(_excluded), 0);
 
     /// <returns>The counts after this batch.</returns>
     public async Task<ActivityCounts> WriteAsync(PortBatch batch, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public sealed class ActivityActorSpecs(ITestOutputHelper output) : Akka.Hosting.
             { "name": "Held", "activities": [ { "id": "all", "type": "buildAudience" } ], "transitions": [] }
             """, ProfileSchema.Core).Document!;
         var run = new ActivityRun(new CampaignId("c-1"), document.Name, new ExecutionId("e-1"), ExecutionMode.Live, document.Activities[0],
-            new ExecutionPlan(document), EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), DateTime.UtcNow);
+            new ExecutionPlan(document), EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), DateTime.UtcNow, new InboundCompletion([]));
         return (services, run);
     }
 
@@ -64,6 +64,39 @@ public sealed class ActivityActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         await foreach (var batch in services.Worktables.ReadAsync(population, cancellationToken: Cancel))
             ids.AddRange(batch);
         Assert.Equal(Enumerable.Range(1, Profiles).Select(i => (long)i), ids);
+    }
+
+    [Fact]
+    public async Task An_activity_streaming_its_inbound_population_reads_batches_as_they_are_written_until_their_writer_completes()
+    {
+        var services = await EngineServices.OpenAsync(new SqliteDatabase(Path.Combine(_folder, "data.db")), Path.Combine(_folder, "outbox"),
+            TimeProvider.System, BatchSize, Cancel);
+        var document = CampaignValidator.Validate("""
+            { "name": "Streamed", "activities": [ { "id": "all", "type": "buildAudience" }, { "id": "both", "type": "fork" } ],
+              "transitions": [ { "from": "all", "to": "both" } ] }
+            """, ProfileSchema.Core).Document!;
+        var completion = new InboundCompletion([]);
+        var run = new ActivityRun(new CampaignId("c-1"), document.Name, new ExecutionId("e-1"), ExecutionMode.Live, document.Activities[1],
+            new ExecutionPlan(document), EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), DateTime.UtcNow, completion);
+        Assert.True(ExecutionPlan.StreamsInbound(run.Activity, ExecutionMode.Live));
+        var upstream = new PortPopulation("c-1", "e-1", "all", "out");
+
+        var fork = await ChildActorOfAsync(ActivityActor.Props(run, services), cancellationToken: Cancel);
+        // The writer has written nothing yet: the fork runs and waits for it.
+        Assert.Equal(0L, (await ExpectMsgAsync<ActivityActor.Progress>(Timeout, cancellationToken: Cancel)).Counts.In);
+        for (var batch = 0; batch < 3; batch++)
+        {
+            await services.Worktables.AppendAsync(upstream, batch, Enumerable.Range(batch * 10 + 1, 10).Select(i => (long)i).ToArray(), Cancel);
+            var progress = await ExpectMsgAsync<ActivityActor.Progress>(Timeout, cancellationToken: Cancel);
+            Assert.Equal(((batch + 1) * 10L, (batch + 1) * 10L), (progress.Counts.In, progress.Counts.Out["out"]));
+        }
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300), Cancel);
+
+        await services.Worktables.AppendAsync(upstream, 3, [31, 32], Cancel);
+        fork.Tell(new ActivityActor.InboundCompleted("all"), TestActor);
+        var finished = await FishForMessageAsync(m => m is ActivityActor.Finished, Timeout, cancellationToken: Cancel);
+        Assert.Equal((32L, 32L), (((ActivityActor.Finished)finished).Counts.In, ((ActivityActor.Finished)finished).Counts.Out["out"]));
+        Assert.Equal(32L, await services.Worktables.CountAsync(new PortPopulation("c-1", "e-1", "both", "out"), Cancel));
     }
 
     void IDisposable.Dispose()
