@@ -126,7 +126,9 @@ public sealed class ActivityRunner(EngineServices services)
             case Deduplicate dedup when LowestIdDeduplication.Applies(dedup):
                 var firsts = new LowestIdDeduplication(dedup, input);
                 var keyed = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), dedup.Keys, [], cancellationToken);
+                // Reading the keys and keeping the first of each run as two stages, so they overlap.
                 return Source.From(() => keyed)
+                    .Async()
                     .Select(firsts.Next)
                     .SelectMany(ports => new[] { new PortBatch(Out, ports.Kept), new PortBatch(DeduplicateOperation.Duplicates, ports.Duplicates) });
             case Deduplicate dedup:
