@@ -1,7 +1,4 @@
-using System.Text.RegularExpressions;
-using ActorCampaigns.Channels;
-using ActorCampaigns.Channels.Templates;
-using ActorCampaigns.Data.Deliveries;
+using System.Runtime.CompilerServices;
 using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
@@ -15,7 +12,6 @@ using ActorCampaigns.Engine.Activities.Deduplicate;
 using ActorCampaigns.Engine.Activities.Split;
 using ActorCampaigns.Engine.Activities.Test;
 using ActorCampaigns.Engine.Campaigns;
-using System.Runtime.CompilerServices;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -161,7 +157,10 @@ public sealed class ActivityRunner(EngineServices services)
             case ChannelActivity when run.Mode == ExecutionMode.Test:
                 return Source.Empty<PortBatch>();
             case ChannelActivity channel:
-                return await ChannelAsync(run, channel, cancellationToken);
+                var stage = new ChannelStage(run, channel,
+                    (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await EnrichColumnsAsync(run, cancellationToken)).Keys));
+                var profiles = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), stage.Columns, [], cancellationToken);
+                return stage.Create(profiles, new Delivery(services.Ledger, services.Outbox), cancellationToken);
             default:
                 throw new NotSupportedException($"activity type {run.Activity.GetType().Name} ('{run.Activity.Id}') does not run");
         }
@@ -307,81 +306,5 @@ public sealed class ActivityRunner(EngineServices services)
         if (error is not null)
             throw new InvalidOperationException($"filter of '{run.Activity.Id}' no longer type-checks: {error}");
         return bound is null ? null : BoundSubstitution.Replace(bound, column => enrich.GetValueOrDefault(column.Name));
-    }
-
-    /// <summary>
-    /// A channel's stream: read the columns its messages need, render each profile's message or exclude it with its
-    /// reason (no address; for marketing, no consent; a render error), send the batch through the outbox exactly once,
-    /// and let the sent profiles out by <c>out</c> and the others by <c>excluded</c>. Reading, rendering and sending
-    /// run as three stages, so they overlap.
-    /// </summary>
-    private async Task<Source<PortBatch, NotUsed>> ChannelAsync(ActivityRun run, ChannelActivity channel, CancellationToken cancellationToken)
-    {
-        var (name, address, optIn) = channel switch
-        {
-            EmailActivity => ("email", "email", "emailOptIn"),
-            SmsActivity => ("sms", "phone", "smsOptIn"),
-            _ => ("push", "pushToken", "pushOptIn"),
-        };
-        var schema = await services.Profiles.GetSchemaAsync(cancellationToken);
-        // Only what the message needs: its address, its consent and what its templates name (a Liquid variable is
-        // written by name, so a name absent from every template is never read by one).
-        var text = string.Join("\n", channel.Templates.Select(t => t.Template));
-        bool Named(string column) => Regex.IsMatch(text, $@"\b{Regex.Escape(column)}\b");
-        var columns = schema.Attributes.Select(a => a.Name).Concat((await EnrichColumnsAsync(run, cancellationToken)).Keys)
-            .Where(column => column == address || column == optIn || Named(column))
-            .ToList();
-        var batches = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), columns, [], cancellationToken);
-        var named = columns.Where(Named).ToHashSet();
-        var templates = new MessageTemplates(channel, run.CampaignName, run.Context.Variables);
-        var delivery = new Delivery(services.Ledger, services.Outbox);
-        return Source.From(() => batches)
-            .Async()
-            .ZipWithIndex()
-            .Select(numbered => Render(run, channel, numbered.Item1, named, address, optIn, templates, numbered.Item2))
-            .Async()
-            .SelectAsync(1, async rendered =>
-            {
-                if (rendered.Messages.Count > 0)
-                    await delivery.SendAsync(new DeliveryBatch(run.Campaign.Value, run.Execution.Value, channel.Id, rendered.Number), name, rendered.Messages,
-                        cancellationToken);
-                return rendered;
-            })
-            .SelectMany(rendered => new[] { new PortBatch(Out, rendered.Sent), new PortBatch("excluded", rendered.Excluded, rendered.Reasons) });
-    }
-
-    private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages);
-
-    /// <param name="named">The columns the templates name: only those are given to them.</param>
-    private static Rendered Render(ActivityRun run, ChannelActivity channel, ProfileBatch batch, IReadOnlySet<string> named, string address, string optIn,
-        MessageTemplates templates, long number)
-    {
-        var forTemplates = batch with { Columns = batch.Columns.Where(c => named.Contains(c.Name)).ToList() };
-        var (sent, left, messages, reasons) = (new List<long>(), new List<long>(), new List<OutboundMessage>(), new Dictionary<string, long>());
-        var addresses = batch.ValuesOf(address);
-        var consents = batch.ValuesOf(optIn);
-        for (var row = 0; row < batch.Count; row++)
-        {
-            var to = addresses[row] as string;
-            var reason = to is null ? "noAddress"
-                : channel.Category == MessageCategory.Marketing && consents[row] is not true ? "noConsent"
-                : null;
-            IReadOnlyList<KeyValuePair<string, string>>? content = null;
-            if (reason is null)
-            {
-                (content, var error) = templates.Render(forTemplates, row);
-                reason = error is null ? null : "renderError";
-            }
-            if (reason is not null)
-            {
-                left.Add(batch.Ids[row]);
-                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
-                continue;
-            }
-            sent.Add(batch.Ids[row]);
-            messages.Add(new OutboundMessage(OutboundMessage.IdFor(run.Campaign.Value, run.Execution.Value, channel.Id, batch.Ids[row]),
-                run.Campaign.Value, run.Execution.Value, channel.Id, batch.Ids[row], to!, content!));
-        }
-        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages);
     }
 }

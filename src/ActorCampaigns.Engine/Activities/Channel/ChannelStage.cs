@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using ActorCampaigns.Channels;
+using ActorCampaigns.Channels.Templates;
+using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Populations;
+using ActorCampaigns.Engine.Executions;
+using Akka;
+using Akka.Streams.Dsl;
+
+namespace ActorCampaigns.Engine.Activities.Channel;
+
+/// <summary>
+/// A channel's stream: render each profile's message or exclude it with its reason (no address; for marketing, no
+/// consent; a render error), send the batch through the outbox exactly once, and let the sent profiles out by
+/// <c>out</c> and the others by <c>excluded</c>. Reading, rendering and sending run as three stages, so they overlap.
+/// </summary>
+public sealed class ChannelStage
+{
+    private const string Excluded = "excluded";
+
+    private readonly ActivityRun _run;
+    private readonly ChannelActivity _channel;
+    private readonly string _name;
+    private readonly string _address;
+    private readonly string _optIn;
+    private readonly HashSet<string> _named;
+
+    /// <param name="columns">Every column a population could carry: profile attributes and the enrich columns this activity sees.</param>
+    public ChannelStage(ActivityRun run, ChannelActivity channel, IEnumerable<string> columns)
+    {
+        (_run, _channel) = (run, channel);
+        (_name, _address, _optIn) = channel switch
+        {
+            EmailActivity => ("email", "email", "emailOptIn"),
+            SmsActivity => ("sms", "phone", "smsOptIn"),
+            _ => ("push", "pushToken", "pushOptIn"),
+        };
+        // A Liquid variable is written by name, so a column no template names is never read by one.
+        var text = string.Join("\n", channel.Templates.Select(t => t.Template));
+        _named = columns.Where(column => Regex.IsMatch(text, $@"\b{Regex.Escape(column)}\b")).ToHashSet();
+        Columns = _named.Append(_address).Append(_optIn).Distinct().ToList();
+    }
+
+    /// <summary>What the messages need of each profile: its address, its consent and what the templates name.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <param name="profiles">The inbound population's batches with <see cref="Columns"/>.</param>
+    public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, Delivery delivery, CancellationToken cancellationToken)
+    {
+        var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables);
+        return Source.From(() => profiles)
+            .Async()
+            .ZipWithIndex()
+            .Select(numbered => Render(numbered.Item1, templates, numbered.Item2))
+            .Async()
+            .SelectAsync(1, async rendered =>
+            {
+                if (rendered.Messages.Count > 0)
+                    await delivery.SendAsync(new DeliveryBatch(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number), _name,
+                        rendered.Messages, cancellationToken);
+                return rendered;
+            })
+            .SelectMany(rendered => new[] { new PortBatch(Transition.DefaultPort, rendered.Sent), new PortBatch(Excluded, rendered.Excluded, rendered.Reasons) });
+    }
+
+    private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages);
+
+    private Rendered Render(ProfileBatch batch, MessageTemplates templates, long number)
+    {
+        // The templates see only the columns they name.
+        var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
+        var (sent, left, messages, reasons) = (new List<long>(), new List<long>(), new List<OutboundMessage>(), new Dictionary<string, long>());
+        var addresses = batch.ValuesOf(_address);
+        var consents = batch.ValuesOf(_optIn);
+        for (var row = 0; row < batch.Count; row++)
+        {
+            var to = addresses[row] as string;
+            var reason = to is null ? "noAddress"
+                : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? "noConsent"
+                : null;
+            IReadOnlyList<KeyValuePair<string, string>>? content = null;
+            if (reason is null)
+            {
+                (content, var error) = templates.Render(forTemplates, row);
+                reason = error is null ? null : "renderError";
+            }
+            if (reason is not null)
+            {
+                left.Add(batch.Ids[row]);
+                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+                continue;
+            }
+            sent.Add(batch.Ids[row]);
+            messages.Add(new OutboundMessage(OutboundMessage.IdFor(_run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row]),
+                _run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row], to!, content!));
+        }
+        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages);
+    }
+}
