@@ -36,6 +36,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<(ExecutionId, string), DateTime> _waiting = [];
     private readonly Dictionary<(ExecutionId Execution, string Activity), ActivityView> _live = [];
     private readonly HashSet<IActorRef> _watchers = [];
+    private readonly Dictionary<IActorRef, (ExecutionId Execution, string Activity)> _activities = [];
     private CampaignState _state;
 
     public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
@@ -56,7 +57,16 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
                 Context.Watch(watch.Watcher);
             watch.Watcher.Tell(View);
         });
-        Command<Terminated>(terminated => _watchers.Remove(terminated.ActorRef));
+        Command<Terminated>(terminated =>
+        {
+            _watchers.Remove(terminated.ActorRef);
+            // An activity actor that stopped without telling how its run ended crashed: its run failed.
+            if (_activities.Remove(terminated.ActorRef, out var stopped) && _running.GetValueOrDefault(stopped.Execution)?.Contains(stopped.Activity) == true)
+                Handle(new CampaignCommands.FailActivity(_state.Id, stopped.Execution, stopped.Activity,
+                    "the activity stopped without reporting how it ended; the node's log tells why"), ActorRefs.Nobody);
+            // An activity whose previous actor was still stopping can start now.
+            Advance();
+        });
         Command<Publish>(_ =>
         {
             var view = View;
@@ -64,19 +74,23 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
                 watcher.Tell(view);
         });
         Command<ActivityActor.Progress>(progress => Live(progress.Execution, progress.Activity, new ActivityView(ActivityState.Running, progress.Counts)));
+        // A finished or failed activity counts as running until its event is applied, so nothing starts it again meanwhile.
         Command<ActivityActor.Finished>(finished =>
         {
-            Ended(finished.Execution, finished.Activity);
+            _activities.Remove(Sender);
+            _live.Remove((finished.Execution, finished.Activity));
             Handle(new CampaignCommands.CompleteActivity(_state.Id, finished.Execution, finished.Activity, finished.Counts), ActorRefs.Nobody);
         });
         Command<ActivityActor.Waiting>(waiting =>
         {
+            _activities.Remove(Sender);
             Ended(waiting.Execution, waiting.Activity);
             _waiting[(waiting.Execution, waiting.Activity)] = waiting.Until;
             Live(waiting.Execution, waiting.Activity, new ActivityView(ActivityState.Waiting, ActivityCounts.None));
         });
         Command<ActivityActor.Held>(held =>
         {
+            _activities.Remove(Sender);
             Ended(held.Execution, held.Activity);
             Live(held.Execution, held.Activity, new ActivityView(ActivityState.Pending, held.Counts));
             Advance();
@@ -89,7 +103,8 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         });
         Command<ActivityActor.Failed>(failed =>
         {
-            Ended(failed.Execution, failed.Activity);
+            _activities.Remove(Sender);
+            _live.Remove((failed.Execution, failed.Activity));
             _log.Warning("activity {0} of {1} {2} failed: {3}", failed.Activity, PersistenceId, failed.Execution, failed.Reason);
             Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity, failed.Reason), ActorRefs.Nobody);
         });
@@ -135,6 +150,9 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         Timers.StartPeriodicTimer("tick", Tick.Instance, _options.TickInterval);
     }
 
+    /// <summary>An activity actor that throws stops; its campaign fails the activity, which resume runs again.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
     public static Props Props(string id, CampaignEngineOptions options, EngineServices services) =>
         Akka.Actor.Props.Create(() => new CampaignActor(id, options, services));
 
@@ -143,6 +161,12 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         switch (_state.Decide(command, Now))
         {
             case Decision.Rejected rejected:
+                if (command is CampaignCommands.CompleteActivity or CampaignCommands.FailActivity)
+                    _log.Warning("{0}: {1}", PersistenceId, rejected.Reason);
+                if (command is CampaignCommands.CompleteActivity complete)
+                    Ended(complete.Execution, complete.Activity);
+                if (command is CampaignCommands.FailActivity fail)
+                    Ended(fail.Execution, fail.Activity);
                 replyTo.Tell(new CampaignReplies.Rejected(_state.Id, rejected.Kind, rejected.Reason));
                 break;
             case Decision.Accepted accepted:
@@ -151,6 +175,10 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
                     _state = _state.Apply(e);
                     if (LastSequenceNr % _options.SnapshotEvery == 0)
                         SaveSnapshot(_state);
+                    if (e is CampaignEvents.ActivityCompleted completed)
+                        Ended(completed.Execution, completed.Activity);
+                    if (e is CampaignEvents.ActivityFailed failed)
+                        Ended(failed.Execution, failed.Activity);
                     Changed();
                 });
                 DeferAsync(accepted, _ =>
@@ -182,18 +210,31 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         {
             var running = _running.TryGetValue(execution.Id, out var set) ? set : _running[execution.Id] = [];
             var done = execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToHashSet();
+            var later = new HashSet<string>();
             List<Domain.Campaigns.Activity> ready;
-            while ((ready = plan.Ready(done, running, execution.Mode).Where(a => !Waits(execution.Id, a.Id)).ToList()).Count > 0)
+            while ((ready = plan.Ready(done, running, execution.Mode).Where(a => !Waits(execution.Id, a.Id) && !later.Contains(a.Id)).ToList()).Count > 0)
+            {
                 foreach (var activity in ready)
-                    Start(plan, execution, activity, running, done);
+                {
+                    if (!Start(plan, execution, activity, running, done))
+                        later.Add(activity.Id);
+                }
+            }
         }
     }
 
     /// <summary>A wait that reported it holds its population until an instant still to come.</summary>
     private bool Waits(ExecutionId execution, string activity) => _waiting.TryGetValue((execution, activity), out var until) && until > Now;
 
-    private void Start(ExecutionPlan plan, ExecutionView execution, Domain.Campaigns.Activity activity, HashSet<string> running, IReadOnlySet<string> done)
+    /// <returns>
+    /// False when the actor of an earlier run of this activity is still stopping (it held on pause, say, and the
+    /// campaign was resumed at once): the activity starts when that actor has stopped.
+    /// </returns>
+    private bool Start(ExecutionPlan plan, ExecutionView execution, Domain.Campaigns.Activity activity, HashSet<string> running, IReadOnlySet<string> done)
     {
+        var name = $"{execution.Id}-{activity.Id}";
+        if (!Context.Child(name).IsNobody())
+            return false;
         _waiting.Remove((execution.Id, activity.Id));
         running.Add(activity.Id);
         var inboundCompletedAt = plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt)
@@ -201,7 +242,10 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         var run = new ActivityRun(_state.Id, plan.Document.Name, execution.Id, execution.Mode, activity, plan,
             new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value)),
             execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundCompletion(done));
-        Context.ActorOf(ActivityActor.Props(run, _services), $"{execution.Id}-{activity.Id}");
+        var child = Context.ActorOf(ActivityActor.Props(run, _services), name);
+        _activities[child] = (execution.Id, activity.Id);
+        Context.Watch(child);
+        return true;
     }
 
     /// <summary>Tells the running activities of an execution that one of its activities completed, for those that stream what it wrote.</summary>
