@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using ActorCampaigns.Data;
-using ActorCampaigns.Data.Profiles;
-using ActorCampaigns.Data.Samples;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
@@ -40,18 +37,6 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
     private static readonly (string Name, string Value) SmallBatches = ("BatchSize", "2000");
 
-    private async Task ImportProfilesAsync()
-    {
-        var csv = Path.Combine(_dataDir, "profiles.csv");
-        await using (var file = File.Create(csv))
-            await new ProfileGenerator(11).WriteAsync(file, 200_000);
-        var store = new SqliteProfileStore(new SqliteDatabase(Path.Combine(_dataDir, "data.db")));
-        await store.InitializeAsync();
-        using var reader = new StreamReader(csv);
-        Assert.Equal(200_000, (await store.ImportCsvAsync(reader)).Imported);
-        SqliteConnection.ClearAllPools();
-    }
-
     private static async Task<string> CreateAndPublishAsync(NodeProcess node)
     {
         var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", Canvas);
@@ -86,7 +71,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_campaign_killed_in_the_middle_completes_after_restart_as_if_never_interrupted()
     {
-        await ImportProfilesAsync();
+        await SampleProfiles.ImportAsync(_dataDir, 200_000, seed: 11);
         string crashed;
         await using (var first = await NodeProcess.StartAsync(_dataDir, SmallBatches))
         {

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using ActorCampaigns.Data;
-using ActorCampaigns.Data.Profiles;
-using ActorCampaigns.Data.Samples;
 using Microsoft.Data.Sqlite;
 
 namespace ActorCampaigns.Node.Tests;
@@ -44,13 +41,7 @@ public sealed class PauseAndWaitTests : IDisposable
     [Fact]
     public async Task Pause_holds_a_running_campaign_at_a_batch_and_resume_sends_the_rest_once()
     {
-        var csv = Path.Combine(_dataDir, "profiles.csv");
-        await using (var file = File.Create(csv))
-            await new ProfileGenerator(5).WriteAsync(file, 30_000);
-        var store = new SqliteProfileStore(new SqliteDatabase(Path.Combine(_dataDir, "data.db")));
-        await store.InitializeAsync();
-        using (var reader = new StreamReader(csv))
-            await store.ImportCsvAsync(reader);
+        await SampleProfiles.ImportAsync(_dataDir, 30_000, seed: 5);
         long withEmail;
         await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "data.db")}"))
         {
