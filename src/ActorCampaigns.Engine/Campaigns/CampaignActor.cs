@@ -73,7 +73,12 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
             foreach (var watcher in _watchers)
                 watcher.Tell(view);
         });
-        Command<ActivityActor.Progress>(progress => Live(progress.Execution, progress.Activity, new ActivityView(ActivityState.Running, progress.Counts)));
+        // Progress comes from the stream, not the activity's actor, so it may arrive after the run ended: then it is stale.
+        Command<ActivityActor.Progress>(progress =>
+        {
+            if (_running.GetValueOrDefault(progress.Execution)?.Contains(progress.Activity) == true)
+                Live(progress.Execution, progress.Activity, new ActivityView(ActivityState.Running, progress.Counts));
+        });
         // A finished or failed activity counts as running until its event is applied, so nothing starts it again meanwhile.
         Command<ActivityActor.Finished>(finished =>
         {
