@@ -206,11 +206,7 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
 
         private void Execute(string sql) => Check(raw.sqlite3_exec(_db, sql));
 
-        private void Check(int rc)
-        {
-            if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
-                throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(_db).utf8_to_string()}", rc);
-        }
+        private void Check(int rc) => SqliteProfileStore.Check(_db, rc);
 
         public async ValueTask DisposeAsync()
         {
