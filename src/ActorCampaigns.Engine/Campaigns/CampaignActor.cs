@@ -246,7 +246,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
             .DefaultIfEmpty(execution.StartedAt).Max();
         var run = new ActivityRun(_state.Id, plan.Document.Name, execution.Id, execution.Mode, activity, plan,
             new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value)),
-            execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundCompletion(done));
+            execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done));
         var child = Context.ActorOf(ActivityActor.Props(run, _services), name);
         _activities[child] = (execution.Id, activity.Id);
         Context.Watch(child);

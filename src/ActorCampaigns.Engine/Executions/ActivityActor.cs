@@ -77,7 +77,7 @@ public sealed class ActivityActor : ReceiveActor
         Receive<Signalled>(signalled => ReportAndStop(signalled.Reply is CampaignReplies.Rejected rejected
             ? new Failed(run.Execution, run.Activity.Id, $"campaign '{rejected.Id}' refused the signal: {rejected.Reason}")
             : new Finished(run.Execution, run.Activity.Id, signalled.Counts)));
-        Receive<InboundCompleted>(completed => run.Completion.Complete(completed.Activity));
+        Receive<InboundCompleted>(completed => run.Upstream.Complete(completed.Activity));
         Receive<Hold>(_ =>
         {
             _holding = true;

@@ -7,7 +7,7 @@ namespace ActorCampaigns.Engine.Executions;
 /// <summary>Everything one activity needs to run in one execution.</summary>
 /// <param name="Plan">The canvas: what feeds this activity and the enrich columns it sees.</param>
 /// <param name="InboundCompletedAt">When the last activity feeding this one completed; a wait counts from there.</param>
-/// <param name="Completion">Which activities feeding this one have completed, as it runs.</param>
+/// <param name="Upstream">Which activities feeding this one have completed and how many profiles it has read from them, as it runs.</param>
 public sealed record ActivityRun(
     CampaignId Campaign,
     string CampaignName,
@@ -18,7 +18,7 @@ public sealed record ActivityRun(
     EvaluationContext Context,
     IReadOnlyDictionary<string, ExprType> Variables,
     DateTime InboundCompletedAt,
-    InboundCompletion Completion)
+    InboundProgress Upstream)
 {
     /// <summary>The ports feeding this activity, as (activity, port) of the transitions into it.</summary>
     public IReadOnlyList<(string Activity, string Port)> Inbound { get; } = Plan.InboundOf(Activity.Id);

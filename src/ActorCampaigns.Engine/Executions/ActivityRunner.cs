@@ -53,15 +53,14 @@ public sealed class ActivityRunner(EngineServices services)
     /// </summary>
     public async Task<Prepared> PrepareAsync(ActivityRun run, CancellationToken cancellationToken)
     {
-        if (run.Inbound.All(i => run.Completion.IsCompleted(i.Activity)))
+        if (run.Inbound.All(i => run.Upstream.IsCompleted(i.Activity)))
         {
             long input = 0;
             foreach (var (activity, port) in run.Inbound)
                 input += await services.Worktables.CountAsync(Inbound(run, activity, port), cancellationToken);
-            return new Prepared(() => input, await StageAsync(run, input, null, cancellationToken));
+            return new Prepared(() => input, await StageAsync(run, input, cancellationToken));
         }
-        var arrived = new StrongBox<long>();
-        return new Prepared(() => Volatile.Read(ref arrived.Value), await StageAsync(run, 0, arrived, cancellationToken));
+        return new Prepared(() => run.Upstream.Arrived, await StageAsync(run, 0, cancellationToken));
     }
 
     /// <summary>Starts the stream; <paramref name="progress"/> gets the counts after every batch written.</summary>
@@ -94,10 +93,9 @@ public sealed class ActivityRunner(EngineServices services)
         return new ActivityOutcome.Done(await Materialize(run, prepared, materializer, _ => { }, cancellationToken).Counts);
     }
 
-    /// <summary>The stage of the activity's kind; <paramref name="arrived"/>, when given, counts inbound profiles as they are read.</summary>
-    private async Task<Source<PortBatch, NotUsed>> StageAsync(ActivityRun run, long input, StrongBox<long>? arrived, CancellationToken cancellationToken)
+    /// <summary>The stage of the activity's kind; <paramref name="input"/> is 0 when its inbound populations were still being written.</summary>
+    private async Task<Source<PortBatch, NotUsed>> StageAsync(ActivityRun run, long input, CancellationToken cancellationToken)
     {
-        _arrived = arrived;
         switch (run.Activity)
         {
             case ReadAudience read:
@@ -168,9 +166,6 @@ public sealed class ActivityRunner(EngineServices services)
 
     private PortPopulation Inbound(ActivityRun run, string activity, string port) => new(run.Campaign.Value, run.Execution.Value, activity, port);
 
-    /// <summary>Counts inbound profiles as they are read, for a run that started before its inbound populations were complete.</summary>
-    private StrongBox<long>? _arrived;
-
     /// <summary>
     /// An inbound population, batch by batch: what is written so far, then, until the activity writing it has
     /// completed, what it writes next. Completion is looked at before each pass, so the pass after it reads the last
@@ -179,18 +174,16 @@ public sealed class ActivityRunner(EngineServices services)
     private async IAsyncEnumerable<long[]> Follow(ActivityRun run, string activity, string port, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var population = Inbound(run, activity, port);
-        var arrived = _arrived;
         var after = long.MinValue;
         var delay = FollowDelay.First;
         while (true)
         {
-            var completed = run.Completion.IsCompleted(activity);
+            var completed = run.Upstream.IsCompleted(activity);
             var read = false;
             await foreach (var (batch, ids) in services.Worktables.ReadBatchesAsync(population, after, cancellationToken))
             {
                 (after, read) = (batch, true);
-                if (arrived is not null)
-                    Interlocked.Add(ref arrived.Value, ids.Length);
+                run.Upstream.Read(ids.Length);
                 yield return ids;
             }
             if (completed)

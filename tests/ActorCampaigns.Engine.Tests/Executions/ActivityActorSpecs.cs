@@ -32,7 +32,7 @@ public sealed class ActivityActorSpecs(ITestOutputHelper output) : Akka.Hosting.
             { "name": "Held", "activities": [ { "id": "all", "type": "buildAudience" } ], "transitions": [] }
             """, ProfileSchema.Core).Document!;
         var run = new ActivityRun(new CampaignId("c-1"), document.Name, new ExecutionId("e-1"), ExecutionMode.Live, document.Activities[0],
-            new ExecutionPlan(document), EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), DateTime.UtcNow, new InboundCompletion([]));
+            new ExecutionPlan(document), EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), DateTime.UtcNow, new InboundProgress([]));
         return (services, run);
     }
 
@@ -75,7 +75,7 @@ public sealed class ActivityActorSpecs(ITestOutputHelper output) : Akka.Hosting.
             { "name": "Streamed", "activities": [ { "id": "all", "type": "buildAudience" }, { "id": "both", "type": "fork" } ],
               "transitions": [ { "from": "all", "to": "both" } ] }
             """, ProfileSchema.Core).Document!;
-        var completion = new InboundCompletion([]);
+        var completion = new InboundProgress([]);
         var run = new ActivityRun(new CampaignId("c-1"), document.Name, new ExecutionId("e-1"), ExecutionMode.Live, document.Activities[1],
             new ExecutionPlan(document), EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), DateTime.UtcNow, completion);
         Assert.True(ExecutionPlan.StreamsInbound(run.Activity, ExecutionMode.Live));

@@ -82,7 +82,7 @@ public sealed class ActivityRunnerTests : IDisposable
         while (plan.Ready(counts.Keys.ToHashSet(), new HashSet<string>(), mode).FirstOrDefault() is { } activity)
         {
             var run = new ActivityRun(new CampaignId("c-1"), document.Name, new ExecutionId(execution), mode, activity, plan,
-                EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), DateTime.UtcNow, new InboundCompletion(counts.Keys));
+                EvaluationContext.At(DateTime.UtcNow), new Dictionary<string, ExprType>(), DateTime.UtcNow, new InboundProgress(counts.Keys));
             var outcome = Assert.IsType<ActivityOutcome.Done>(await runner.RunAsync(run, ActivityDispatcher.Materializer(_system, _system),
                 TestContext.Current.CancellationToken));
             counts[activity.Id] = outcome.Counts;
