@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ActorCampaigns.LoadTest.Tests;
 
 /// <summary>The canvas benchmark as a user runs it, at a size a test can afford: a real process writing its section.</summary>
@@ -24,15 +22,8 @@ public sealed class BenchCanvasCommandTests : IDisposable
     {
         var document = Path.Combine(_folder, "benchmarks.md");
         await File.WriteAllTextAsync(document, "# Benchmarks\n\nkept before\n");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { typeof(Commands.Arguments).Assembly.Location, "bench", "canvas", "--profiles", "20000", "--warm-up", "5000",
-                     "--canvas", Canvas(), "--out", document })
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await output + await error);
+        var (exitCode, output) = await LoadTestProcess.RunAsync("bench", "canvas", "--profiles", "20000", "--warm-up", "5000", "--canvas", Canvas(), "--out", document);
+        Assert.True(exitCode == 0, output);
 
         var written = await File.ReadAllTextAsync(document);
         Assert.Contains("kept before", written);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ActorCampaigns.Data.Samples;
 
 namespace ActorCampaigns.LoadTest.Tests;
@@ -8,42 +7,29 @@ public sealed class ImportCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-import-").FullName;
 
-    private async Task<(int ExitCode, string Output)> Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(ActorCampaigns.LoadTest.Commands.Arguments).Assembly.Location);
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
-    }
-
     [Fact]
     public async Task Import_reports_rejected_lines_keeps_the_good_ones_and_a_reimport_updates()
     {
         var csv = Path.Combine(_folder, "profiles.csv");
         var data = Path.Combine(_folder, "data");
-        var (generated, _) = await Run("generate", "--profiles", "40000", "--seed", "3", "--out", csv);
+        var (generated, _) = await LoadTestProcess.RunAsync("generate", "--profiles", "40000", "--seed", "3", "--out", csv);
         Assert.Equal(0, generated);
         var lines = (await File.ReadAllLinesAsync(csv)).ToList();
         lines.Insert(101, "100,dup@example.com,,,,,,,,,,,,,,");
         lines.Insert(5, "oops,x,,,,,,,,,,,,,,");
         await File.WriteAllLinesAsync(csv, lines);
 
-        var (first, output) = await Run("import", csv, "--data-dir", data);
+        var (first, output) = await LoadTestProcess.RunAsync("import", csv, "--data-dir", data);
         Assert.Equal(3, first);
         Assert.Contains("imported 40,000, updated 0, rejected 2", output);
         Assert.Contains("line 6: id: 'oops' is not a valid int", output);
         Assert.Contains("line 103: duplicate id 100: already on an earlier line of this file", output);
 
-        var (second, again) = await Run("import", csv, "--data-dir", data);
+        var (second, again) = await LoadTestProcess.RunAsync("import", csv, "--data-dir", data);
         Assert.Equal(3, second);
         Assert.Contains("imported 0, updated 40,000, rejected 2", again);
 
-        var (counted, count) = await Run("count", "--data-dir", data, "--filter", "id <= 1000 and country is not null");
+        var (counted, count) = await LoadTestProcess.RunAsync("count", "--data-dir", data, "--filter", "id <= 1000 and country is not null");
         Assert.Equal(0, counted);
         Assert.Contains("1,000 profiles match", count);
     }
@@ -55,7 +41,7 @@ public sealed class ImportCommandTests : IDisposable
     [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
     public async Task Bad_command_lines_give_one_clear_error(string[] arguments, string message)
     {
-        var (code, output) = await Run(arguments.Select(a => a.Replace("DATA", Path.Combine(_folder, "data"))).ToArray());
+        var (code, output) = await LoadTestProcess.RunAsync(arguments.Select(a => a.Replace("DATA", Path.Combine(_folder, "data"))).ToArray());
         Assert.Equal(2, code);
         Assert.Contains($"error: {message}", output);
         Assert.DoesNotContain("   at ", output);

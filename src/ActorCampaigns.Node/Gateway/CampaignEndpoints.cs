@@ -157,7 +157,8 @@ public static class CampaignEndpoints
         return result.IsValid ? (result.Document, null) : (null, Problems.Validation(result.Errors));
     }
 
-    private static async Task<CampaignState> StateAsync(IRequiredActor<CampaignRegion> region, string id, CancellationToken cancel) =>
+    /// <summary>A campaign's state, with the live counts of its running activities.</summary>
+    internal static async Task<CampaignState> StateAsync(IRequiredActor<CampaignRegion> region, string id, CancellationToken cancel) =>
         await (await region.GetAsync(cancel)).Ask<CampaignState>(new CampaignQueries.GetState(new CampaignId(id)), AskTimeout, cancel);
 
     private static async Task<IResult> AskAsync(IRequiredActor<CampaignRegion> region, ICampaignCommand command, CancellationToken cancel,

@@ -12,8 +12,6 @@ namespace ActorCampaigns.Node.Gateway;
 /// <summary>What a campaign tells as it runs: its status live as Server-Sent Events, and its log lines.</summary>
 public static class CampaignFeedEndpoints
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>The gateway watches the campaign again this often, so the feed survives the campaign moving to another node.</summary>
     private static readonly TimeSpan RewatchEvery = TimeSpan.FromSeconds(10);
 
@@ -25,10 +23,9 @@ public static class CampaignFeedEndpoints
         var campaigns = app.MapGroup("/api/campaigns");
         campaigns.MapGet("/{id}/events", async (string id, HttpContext http, ActorSystem system, IRequiredActor<CampaignRegion> regionRef, CancellationToken cancel) =>
         {
-            var region = await regionRef.GetAsync(cancel);
-            var campaign = new CampaignId(id);
-            if ((await region.Ask<CampaignState>(new CampaignQueries.GetState(campaign), AskTimeout, cancel)).Status == CampaignStatus.None)
+            if ((await CampaignEndpoints.StateAsync(regionRef, id, cancel)).Status == CampaignStatus.None)
                 return Problems.NotFound($"no campaign '{id}'");
+            var region = await regionRef.GetAsync(cancel);
             http.Response.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
             http.Response.Headers["X-Accel-Buffering"] = "no";
@@ -37,7 +34,7 @@ public static class CampaignFeedEndpoints
             using var materializer = system.Materializer();
             // The latest state only: a slow client skips intermediate states rather than queueing them.
             var (watcher, states) = Source.ActorRef<CampaignState>(1, OverflowStrategy.DropHead).PreMaterialize(materializer);
-            var watch = new CampaignQueries.Watch(campaign, watcher);
+            var watch = new CampaignQueries.Watch(new CampaignId(id), watcher);
             region.Tell(watch);
             var rewatch = system.Scheduler.ScheduleTellRepeatedlyCancelable(RewatchEvery, RewatchEvery, region, watch, ActorRefs.NoSender);
             await using var end = cancel.Register(() => watcher.Tell(new Status.Success(NotUsed.Instance)));
@@ -71,8 +68,7 @@ public static class CampaignFeedEndpoints
         });
         campaigns.MapGet("/{id}/logs", async (string id, string? execution, IRequiredActor<CampaignRegion> regionRef, CancellationToken cancel) =>
         {
-            var region = await regionRef.GetAsync(cancel);
-            var state = await region.Ask<CampaignState>(new CampaignQueries.GetState(new CampaignId(id)), AskTimeout, cancel);
+            var state = await CampaignEndpoints.StateAsync(regionRef, id, cancel);
             if (state.Status == CampaignStatus.None)
                 return Problems.NotFound($"no campaign '{id}'");
             var lines = (state.Log ?? []).Where(l => execution is null || l.Execution == execution);
