@@ -7,6 +7,7 @@ public class ArgumentsTests
     [Theory]
     [InlineData("10M", 10_000_000)]
     [InlineData("250k", 250_000)]
+    [InlineData("100K", 100_000)]
     [InlineData("1_000", 1_000)]
     public void Counts_accept_suffixes(string text, long expected) =>
         Assert.Equal(expected, new Arguments(["--profiles", text]).Count("profiles", 1));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -11,8 +12,15 @@ namespace ActorCampaigns.Channels.Outbox;
 /// </summary>
 public sealed class OutboxProvider(string folder)
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
-    private readonly ConcurrentDictionary<string, bool> _repaired = new();
+    private readonly ConcurrentDictionary<string, ChannelFile> _files = new();
+
+    /// <summary>One channel's file: appends take turns, and reuse one buffer (a batch's lines are megabytes).</summary>
+    private sealed class ChannelFile
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public ArrayBufferWriter<byte> Lines { get; } = new();
+        public bool Repaired { get; set; }
+    }
 
     public string PathOf(string channel) => Path.Combine(folder, $"{channel}.jsonl");
 
@@ -21,30 +29,32 @@ public sealed class OutboxProvider(string folder)
 
     public async Task AppendAsync(string channel, IReadOnlyList<OutboundMessage> messages, long? retryFrom, CancellationToken cancellationToken = default)
     {
-        var gate = _locks.GetOrAdd(channel, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
+        var channelFile = _files.GetOrAdd(channel, _ => new ChannelFile());
+        await channelFile.Gate.WaitAsync(cancellationToken);
         try
         {
             Directory.CreateDirectory(folder);
             var path = PathOf(channel);
-            if (_repaired.TryAdd(channel, true))
+            if (!channelFile.Repaired)
+            {
                 DropUnfinishedLine(path);
+                channelFile.Repaired = true;
+            }
             var present = retryFrom is { } offset ? await MessageIdsFromAsync(path, offset, cancellationToken) : [];
-            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
-            var buffer = new MemoryStream(messages.Sum(m => 200 + m.To.Length + m.Content.Sum(c => c.Key.Length + c.Value.Length)));
-            using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+            var lines = channelFile.Lines;
+            lines.ResetWrittenCount();
+            using (var json = new Utf8JsonWriter(lines, WriterOptions))
             {
                 foreach (var message in messages.Where(m => !present.Contains(m.MessageId)))
-                    Write(json, buffer, message);
+                    Write(json, lines, message);
             }
-            buffer.Position = 0;
-            await buffer.CopyToAsync(file, cancellationToken);
-            await file.FlushAsync(cancellationToken);
+            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            await file.WriteAsync(lines.WrittenMemory, cancellationToken);
             file.Flush(flushToDisk: true);
         }
         finally
         {
-            gate.Release();
+            channelFile.Gate.Release();
         }
     }
 
@@ -52,7 +62,7 @@ public sealed class OutboxProvider(string folder)
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>One message as one line; the writer is reset after each, so it writes the next object on its own line.</summary>
-    private static void Write(Utf8JsonWriter json, Stream output, OutboundMessage message)
+    private static void Write(Utf8JsonWriter json, ArrayBufferWriter<byte> output, OutboundMessage message)
     {
         json.WriteStartObject();
         json.WriteString("messageId", message.MessageId);
@@ -61,12 +71,12 @@ public sealed class OutboxProvider(string folder)
         json.WriteString("activityId", message.ActivityId);
         json.WriteNumber("profileId", message.ProfileId);
         json.WriteString("to", message.To);
-        foreach (var (field, value) in message.Content)
-            json.WriteString(field, value);
+        for (var i = 0; i < message.Content.Count; i++)
+            json.WriteString(message.Content[i].Key, message.Content[i].Value);
         json.WriteEndObject();
         json.Flush();
         json.Reset();
-        output.WriteByte((byte)'\n');
+        output.Write("\n"u8);
     }
 
     /// <summary>A crash in the middle of a write can leave a last line without its end; it is dropped, its batch is retried.</summary>

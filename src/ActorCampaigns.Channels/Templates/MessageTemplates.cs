@@ -7,14 +7,18 @@ namespace ActorCampaigns.Channels.Templates;
 /// <summary>
 /// The Liquid templates of one channel activity, parsed once and rendered per profile over its attributes,
 /// <c>vars.*</c> and <c>campaign.name</c>. A template that fails for one profile fails only that message.
-/// One instance renders for one stream, a profile at a time: it reuses one template context, giving each profile a
-/// scope of its own, so nothing a template assigns for one profile is seen by the next.
+/// One instance renders for one stream, a profile at a time: it reuses one template context and one writer. Templates
+/// with tags (<c>{% assign %}</c>, loops…) give each profile a scope of its own, so nothing a template assigns for one
+/// profile is seen by the next; templates of output only (<c>{{ … }}</c>) cannot assign, and set every column again
+/// for each profile in one scope.
 /// </summary>
 public sealed class MessageTemplates
 {
     private static readonly FluidParser Parser = new();
     private readonly IReadOnlyList<(string Field, IFluidTemplate Template)> _templates;
     private readonly TemplateContext _context = new();
+    private readonly StringWriter _writer = new();
+    private readonly bool _scoped;
 
     public MessageTemplates(ChannelActivity activity, string campaignName, IReadOnlyDictionary<string, object?> variables)
     {
@@ -23,6 +27,7 @@ public sealed class MessageTemplates
                 ? parsed
                 : throw new InvalidOperationException($"template {t.Field} of '{activity.Id}' does not parse: {error}")))
             .ToList();
+        _scoped = activity.Templates.Any(t => t.Template.Contains("{%", StringComparison.Ordinal));
         _context.SetValue("vars", variables.ToDictionary(v => v.Key, v => v.Value));
         _context.SetValue("campaign", new Dictionary<string, object?> { ["name"] = campaignName });
     }
@@ -30,14 +35,20 @@ public sealed class MessageTemplates
     /// <summary>The rendered fields for the profile at <paramref name="row"/> of <paramref name="batch"/>, or the reason rendering failed.</summary>
     public (IReadOnlyList<KeyValuePair<string, string>>? Content, string? Error) Render(ProfileBatch batch, int row)
     {
-        _context.EnterChildScope();
+        if (_scoped)
+            _context.EnterChildScope();
         try
         {
-            foreach (var column in batch.Columns)
-                _context.SetValue(column.Name, column.Values[row]);
+            for (var c = 0; c < batch.Columns.Count; c++)
+                _context.SetValue(batch.Columns[c].Name, batch.Columns[c].Values[row]);
             var content = new KeyValuePair<string, string>[_templates.Count];
             for (var i = 0; i < content.Length; i++)
-                content[i] = new KeyValuePair<string, string>(_templates[i].Field, _templates[i].Template.Render(_context));
+            {
+                var text = _writer.GetStringBuilder().Clear();
+                // Templates call no asynchronous filter, so rendering completes synchronously.
+                _templates[i].Template.RenderAsync(_writer, NullEncoder.Default, _context).GetAwaiter().GetResult();
+                content[i] = new KeyValuePair<string, string>(_templates[i].Field, text.ToString());
+            }
             return (content, null);
         }
         catch (Exception e) when (e is FluidException or InvalidOperationException or ArgumentException)
@@ -46,7 +57,8 @@ public sealed class MessageTemplates
         }
         finally
         {
-            _context.ReleaseScope();
+            if (_scoped)
+                _context.ReleaseScope();
         }
     }
 }

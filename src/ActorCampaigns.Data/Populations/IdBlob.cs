@@ -8,7 +8,20 @@ public static class IdBlob
 {
     public static byte[] Encode(ReadOnlySpan<long> ids)
     {
-        var buffer = new byte[ids.Length * 10];
+        // At most 10 bytes an id; a batch's worth is a large object, so it is borrowed, not allocated.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ids.Length * 10);
+        try
+        {
+            return buffer.AsSpan(0, Write(ids, buffer)).ToArray();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int Write(ReadOnlySpan<long> ids, byte[] buffer)
+    {
         var length = 0;
         for (var i = 0; i < ids.Length; i++)
         {
@@ -22,7 +35,7 @@ public static class IdBlob
             }
             buffer[length++] = (byte)value;
         }
-        return buffer[..length];
+        return length;
     }
 
     public static long[] Decode(ReadOnlySpan<byte> blob, int count)

@@ -44,7 +44,7 @@ public sealed class Arguments
         var text = Text(name);
         if (text is null)
             return fallback;
-        var factor = text.EndsWith('M') ? 1_000_000 : text.EndsWith('k') ? 1_000 : 1;
+        var factor = text.EndsWith('M') ? 1_000_000 : text.EndsWith('k') || text.EndsWith('K') ? 1_000 : 1;
         var digits = factor == 1 ? text : text[..^1];
         return long.TryParse(digits.Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value * factor

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using ActorCampaigns.Data;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
@@ -15,43 +16,55 @@ using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
 namespace ActorCampaigns.LoadTest.Commands;
 
 /// <summary>
-/// <c>bench canvas [--profiles 1M,10M] [--canvas ../shared/bench/bench-canvas.json]</c>: the benchmark canvas end to
-/// end on one in-process node (the node's own hosting extensions, SQLite, outbox provider), from publish to completed.
+/// <c>bench canvas [--profiles 1M,10M] [--warm-up 100K,1M] [--canvas ../shared/bench/bench-canvas.json]</c>: the
+/// benchmark canvas end to end on one in-process node (the node's own hosting extensions, SQLite, outbox provider),
+/// from publish to completed, after warm-up campaigns that let the runtime compile the engine's code.
 /// </summary>
 public static class BenchCanvasCommand
 {
-    private sealed record Row(long Profiles, double Seconds, long Messages, double PeakGiB, string Activities, bool First = false);
+    private sealed record Row(long Profiles, double Seconds, long Messages, double PeakGiB, Work Work, string Activities, int WarmUp = 0);
+
+    /// <summary>What the process spent while one campaign ran.</summary>
+    private sealed record Work(double CpuSeconds, double JitSeconds, long JitMethods, double GcPauseSeconds)
+    {
+        public static Work Now() => new(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, JitInfo.GetCompilationTime().TotalSeconds,
+            JitInfo.GetCompiledMethodCount(), GC.GetTotalPauseDuration().TotalSeconds);
+
+        public static Work operator -(Work after, Work before) => new(after.CpuSeconds - before.CpuSeconds, after.JitSeconds - before.JitSeconds,
+            after.JitMethods - before.JitMethods, after.GcPauseSeconds - before.GcPauseSeconds);
+    }
 
     public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
     {
-        var sizes = (args.Text("profiles") ?? "1M,10M").Split(',').Select(s => new Arguments(["--n", s]).Count("n", 1)).ToList();
+        var sizes = Sizes(args.Text("profiles") ?? "1M,10M", "profiles");
+        var warmUpText = args.Text("warm-up") ?? "100K,1M";
+        var warmUps = warmUpText == "0" ? [] : Sizes(warmUpText, "warm-up");
         var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
         var target = args.Text("out") ?? "docs/benchmarks.md";
-        var warmUp = args.Count("warm-up", 100_000);
         args.RejectUnknown();
         if (!File.Exists(canvasPath))
             throw new UsageException($"no benchmark canvas at {canvasPath}; give its path with --canvas");
         var canvas = await File.ReadAllTextAsync(canvasPath, cancellationToken);
         var rows = new List<Row>();
-        // The first campaign of a process pays for compiling the engine's code; a node pays it once, so the measured
-        // runs come after a small one, shown apart.
-        if (warmUp > 0)
-            rows.Add(await MeasureAsync(canvas, warmUp, output, cancellationToken) with { First = true });
+        // The first campaigns of a process pay for compiling the engine's code (tiered JIT); a node pays it once, so
+        // the measured runs come after warm-up campaigns, shown apart with what the JIT cost them.
+        foreach (var (size, index) in warmUps.Select((size, index) => (size, index + 1)))
+            rows.Add(await MeasureAsync(canvas, size, output, cancellationToken) with { WarmUp = index });
         foreach (var size in sizes)
             rows.Add(await MeasureAsync(canvas, size, output, cancellationToken));
 
         var table = string.Join("\n", new[]
         {
-            "| profiles | publish → completed s | profiles/s | messages sent | peak RSS GiB |",
-            "|---:|---:|---:|---:|---:|",
+            "| profiles | publish → completed s | profiles/s | messages sent | peak RSS GiB | CPU s | JIT s (methods) | GC pauses s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
         }.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Profiles:N0}{(r.First ? " (first campaign of the process)" : "")} | {r.Seconds:F1} | {r.Profiles / r.Seconds:N0} | {r.Messages:N0} | {r.PeakGiB:F2} |"))));
-        var details = string.Join("\n\n", rows.Where(r => !r.First).Select(r => $"{r.Profiles:N0} profiles, per activity (in → out per port):\n\n{r.Activities}"));
+            $"| {r.Profiles:N0}{(r.WarmUp > 0 ? $" (warm-up campaign {r.WarmUp})" : "")} | {r.Seconds:F1} | {r.Profiles / r.Seconds:N0} | {r.Messages:N0} | {r.PeakGiB:F2} | {r.Work.CpuSeconds:F1} | {r.Work.JitSeconds:F2} ({r.Work.JitMethods:N0}) | {r.Work.GcPauseSeconds:F2} |"))));
+        var details = string.Join("\n\n", rows.Where(r => r.WarmUp == 0).Select(r => $"{r.Profiles:N0} profiles, per activity (in → out per port):\n\n{r.Activities}"));
         output.WriteLine(table);
         BenchmarkDocument.WriteSection(target, "canvas", $"""
             ## Benchmark canvas on one node
 
-            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(warmUp == 100_000 ? "" : $" --warm-up {warmUp}")}`
+            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(warmUpText == "100K,1M" ? "" : $" --warm-up {warmUpText}")}`
 
             {BenchmarkDocument.Machine()}
 
@@ -59,24 +72,29 @@ public static class BenchCanvasCommand
             push through the outbox provider) over generated profiles (seed 1) in a fresh SQLite data dir, on a one-node
             cluster in the benchmark's process built with the node's hosting extensions. Time runs from publish to the
             campaign's completed state; the profile import before it is not counted. Peak RSS is the process's, import included.
-            The first campaign of a process also compiles the engine's code (JIT, some 0.5 s of CPU per second while it
-            runs), which a node pays once: the sizes measured come after a first campaign over {warmUp:N0} profiles, shown
-            in the first row (`--warm-up 0` measures the first campaign instead).
+            CPU, JIT and GC figures are the process's while the campaign ran (two cores: CPU s can reach twice the wall time).
+            The first campaigns of a process also compile the engine's code: .NET compiles each method quickly first, then
+            again optimized for what it saw once it has run a while (tiered compilation), which costs seconds of CPU on this
+            machine; a node pays it once. The sizes measured come after warm-up campaigns, shown first with their JIT time
+            (`--warm-up 0` measures the first campaign of the process instead).
             Targets: 1M in ≤ 5 s; 10M in ≤ 60 s with peak RSS ≤ 2 GB.
 
             {table}
 
-            Where the time goes: both cores are busy (150-210 % CPU) from the split on. Deduplicate (lowest by id) streams,
-            remembering key hashes; split holds its population's ids and one boolean per subset, computed by SQLite; the
-            channels read their columns from SQLite, render Liquid and append JSON lines, three stages overlapping. Most
-            CPU goes to SQLite reading rows (the profile table is read once per activity that needs attributes), then to
-            building and writing messages. Runs vary by about ±10 % on this machine.
+            Where the time goes: both cores are busy from the split on. Deduplicate (lowest by id) streams, remembering key
+            hashes; split holds its population's ids and one boolean per subset, computed by SQLite; the channels read their
+            columns from SQLite, render Liquid and append JSON lines, three stages overlapping. Most CPU goes to SQLite
+            reading rows (the profile table is read once per activity that needs attributes), then to building and writing
+            messages. Runs vary by about ±10 % on this machine.
 
             {details}
             """);
         output.WriteLine($"written to {target}");
         return 0;
     }
+
+    private static List<long> Sizes(string text, string option) =>
+        text.Split(',').Select(s => new Arguments([$"--{option}", s]).Count(option, 1)).ToList();
 
     private static async Task<Row> MeasureAsync(string canvas, long size, TextWriter output, CancellationToken cancellationToken)
     {
@@ -107,6 +125,7 @@ public static class BenchCanvasCommand
             var timeout = TimeSpan.FromMinutes(5);
             await region.Ask<CampaignReplies.Accepted>(new Create(id, document), timeout, cancellationToken);
 
+            var before = Work.Now();
             var clock = Stopwatch.StartNew();
             await region.Ask<CampaignReplies.Accepted>(new Publish(id), timeout, cancellationToken);
             CampaignState state;
@@ -117,6 +136,7 @@ public static class BenchCanvasCommand
                 await Task.Delay(20, cancellationToken);
             }
             var seconds = clock.Elapsed.TotalSeconds;
+            var work = Work.Now() - before;
             await host.StopAsync(cancellationToken);
 
             var execution = state.Executions[0];
@@ -125,9 +145,9 @@ public static class BenchCanvasCommand
                 $"- {a.Id}: {view.Counts.In:N0} → {string.Join(", ", view.Counts.Out.Select(p => $"{p.Key} {p.Value:N0}"))}" +
                 $" (done at +{((view.CompletedAt ?? execution.StartedAt) - execution.StartedAt).TotalSeconds:F1} s)"));
             var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024 * 1024);
-            output.WriteLine($"{size:N0} profiles: publish → completed in {seconds:F1} s ({size / seconds:N0} profiles/s), {messages:N0} messages, peak RSS {peak:F2} GiB");
+            output.WriteLine($"{size:N0} profiles: publish → completed in {seconds:F1} s ({size / seconds:N0} profiles/s), {messages:N0} messages, peak RSS {peak:F2} GiB, CPU {work.CpuSeconds:F1} s, JIT {work.JitSeconds:F2} s");
             output.WriteLine(activities);
-            return new Row(size, seconds, messages, peak, activities);
+            return new Row(size, seconds, messages, peak, work, activities);
         }
         finally
         {

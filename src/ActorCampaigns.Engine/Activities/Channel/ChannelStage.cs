@@ -70,7 +70,7 @@ public sealed class ChannelStage
     {
         // The templates see only the columns they name.
         var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
-        var (sent, left, messages, reasons) = (new List<long>(), new List<long>(), new List<OutboundMessage>(), new Dictionary<string, long>());
+        var (sent, left, messages, reasons) = (new List<long>(batch.Count), new List<long>(), new List<OutboundMessage>(batch.Count), new Dictionary<string, long>());
         var addresses = batch.ValuesOf(_address);
         var consents = batch.ValuesOf(_optIn);
         for (var row = 0; row < batch.Count; row++)
