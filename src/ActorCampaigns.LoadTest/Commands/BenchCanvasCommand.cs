@@ -85,7 +85,9 @@ public static class BenchCanvasCommand
             hashes; split holds its population's ids and one boolean per subset, computed by SQLite; the channels read their
             columns from SQLite, render Liquid and append JSON lines, three stages overlapping. Most CPU goes to SQLite
             reading rows (the profile table is read once per activity that needs attributes), then to building and writing
-            messages. Runs vary by about ±10 % on this machine.
+            messages. Each size runs on a host of its own (a fresh ActorSystem and journal), so its campaign still compiles
+            some code (Akka.Persistence.Sql's LINQ queries, methods reaching their optimized tier), which a node running
+            for a while does not: see the JIT column. Runs vary by about ±10 % on this machine.
 
             {details}
             """);
