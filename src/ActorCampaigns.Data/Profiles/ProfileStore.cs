@@ -259,24 +259,76 @@ public abstract class ProfileStore(Database database)
         }
         var select = $"SELECT \"id\"{string.Join("", columns.Select(c => ", " + c.Sql))} FROM profiles WHERE ";
         var byList = Dialect == SqlDialect.Sqlite ? "\"id\" IN (SELECT value FROM json_each(@ids))" : "\"id\" = ANY(@ids)";
-        await using var connection = await OpenAsync(cancellationToken);
-        await foreach (var ids in population.WithCancellation(cancellationToken))
+        await using var readers = new Readers(this);
+        var pending = new Queue<Task<ProfileBatch>>();
+        try
         {
-            if (ids.Length == 0)
-                continue;
+            await foreach (var ids in population.WithCancellation(cancellationToken))
+            {
+                if (ids.Length == 0)
+                    continue;
+                if (pending.Count == ReadersPerPopulation)
+                    yield return await pending.Dequeue();
+                pending.Enqueue(readers.ReadAsync(connection => ReadAsync(connection, ids), cancellationToken));
+            }
+            while (pending.Count > 0)
+                yield return await pending.Dequeue();
+        }
+        finally
+        {
+            // A consumer that stops early leaves reads running: they end before their connections close.
+            await Task.WhenAll(pending.Select(read => read.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+
+        async Task<ProfileBatch> ReadAsync(DbConnection connection, long[] ids)
+        {
             var dense = ids[^1] - ids[0] < 4L * ids.Length;
             var bounds = dense
                 ? [KeyValuePair.Create("@first", (object?)ids[0]), KeyValuePair.Create("@last", (object?)ids[^1])]
                 : new[] { KeyValuePair.Create("@ids", Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : (object?)ids) };
             var sql = select + (dense ? "\"id\" BETWEEN @first AND @last" : byList) + " ORDER BY \"id\"";
-            var found = await QueryBatchAsync(connection, sql, [.. bounds, .. parameters], columns, ids.Length, cancellationToken, ids);
-            yield return Aligned(ids, found);
+            return Aligned(ids, await QueryBatchAsync(connection, sql, [.. bounds, .. parameters], columns, ids.Length, cancellationToken, ids));
+        }
+    }
+
+    /// <summary>
+    /// How many batches of one population are read at once, each on a connection of its own, handed on in order:
+    /// reading values is most of an activity's work, and the next batch is read while the stage works on this one.
+    /// </summary>
+    private const int ReadersPerPopulation = 2;
+
+    /// <summary>Connections for the reads of one population, each used by one read at a time, closed together.</summary>
+    private sealed class Readers(ProfileStore store) : IAsyncDisposable
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<DbConnection> _idle = [];
+        private readonly System.Collections.Concurrent.ConcurrentBag<DbConnection> _opened = [];
+
+        public Task<ProfileBatch> ReadAsync(Func<DbConnection, Task<ProfileBatch>> read, CancellationToken cancellationToken) => Task.Run(async () =>
+        {
+            if (!_idle.TryTake(out var connection))
+                _opened.Add(connection = await store.OpenAsync(cancellationToken));
+            try
+            {
+                return await read(connection);
+            }
+            finally
+            {
+                _idle.Add(connection);
+            }
+        }, cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var connection in _opened)
+                await connection.DisposeAsync();
         }
     }
 
     /// <summary>The rows of <paramref name="found"/> (ascending ids, maybe more than asked) for exactly <paramref name="ids"/>.</summary>
     private static ProfileBatch Aligned(long[] ids, ProfileBatch found)
     {
+        if (ReferenceEquals(found.Ids, ids))
+            return found;
         var values = found.Columns.Select(_ => new object?[ids.Length]).ToArray();
         var row = 0;
         for (var i = 0; i < ids.Length; i++)
@@ -293,8 +345,8 @@ public abstract class ProfileStore(Database database)
 
     /// <summary>
     /// The rows of a query whose first column is the id and the others <paramref name="columns"/>, as one batch. A
-    /// dialect may read them its own way when ADO.NET's per-value overhead shows, and may leave out the rows of ids
-    /// not <paramref name="wanted"/> (ascending), which a range read also meets.
+    /// dialect may read them its own way when ADO.NET's per-value overhead shows, and may give, for <paramref name="wanted"/>
+    /// ids (ascending; a range read also meets others), a batch of exactly those ids (that very array).
     /// </summary>
     protected virtual async Task<ProfileBatch> QueryBatchAsync(DbConnection connection, string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters,
         IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity, CancellationToken cancellationToken, long[]? wanted = null)

@@ -60,31 +60,54 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
                     var whole => raw.sqlite3_bind_int64(statement, index, Convert.ToInt64(whole)),
                 });
             }
-            var ids = new List<long>(capacity);
-            var values = columns.Select(_ => new List<object?>(capacity)).ToArray();
-            int step;
-            var next = 0;
-            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var id = raw.sqlite3_column_int64(statement, 0);
-                if (wanted is not null)
-                {
-                    // Rows come in id order: skip, without reading their values, those between wanted ids.
-                    while (next < wanted.Length && wanted[next] < id)
-                        next++;
-                    if (next == wanted.Length || wanted[next] != id)
-                        continue;
-                }
-                ids.Add(id);
-                for (var c = 0; c < columns.Count; c++)
-                    values[c].Add(Value(statement, c + 1, columns[c].Type));
-            }
-            if (step != raw.SQLITE_DONE)
-                Check(db, step);
-            return Task.FromResult(new ProfileBatch(ids.ToArray(),
-                columns.Select((c, i) => new PopulationColumn(c.Name, c.Type, values[i].ToArray())).ToList()));
+            return Task.FromResult(wanted is null ? ReadRows(db, statement, columns, capacity, cancellationToken) : ReadWanted(db, statement, columns, wanted, cancellationToken));
         }
+    }
+
+    private static ProfileBatch ReadRows(sqlite3 db, sqlite3_stmt statement, IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity,
+        CancellationToken cancellationToken)
+    {
+        var ids = new List<long>(capacity);
+        var values = columns.Select(_ => new List<object?>(capacity)).ToArray();
+        int step;
+        while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ids.Add(raw.sqlite3_column_int64(statement, 0));
+            for (var c = 0; c < columns.Count; c++)
+                values[c].Add(Value(statement, c + 1, columns[c].Type));
+        }
+        if (step != raw.SQLITE_DONE)
+            Check(db, step);
+        return new ProfileBatch(ids.ToArray(), columns.Select((c, i) => new PopulationColumn(c.Name, c.Type, values[i].ToArray())).ToList());
+    }
+
+    /// <summary>
+    /// The values of exactly the <paramref name="wanted"/> ids (ascending), in their order; an id with no row keeps
+    /// nulls. Rows come in id order: those between wanted ids are skipped without reading their values.
+    /// </summary>
+    private static ProfileBatch ReadWanted(sqlite3 db, sqlite3_stmt statement, IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, long[] wanted,
+        CancellationToken cancellationToken)
+    {
+        var values = columns.Select(_ => new object?[wanted.Length]).ToArray();
+        int step;
+        var next = 0;
+        while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = raw.sqlite3_column_int64(statement, 0);
+            while (next < wanted.Length && wanted[next] < id)
+                next++;
+            if (next == wanted.Length)
+                break;
+            if (wanted[next] != id)
+                continue;
+            for (var c = 0; c < columns.Count; c++)
+                values[c][next] = Value(statement, c + 1, columns[c].Type);
+        }
+        if (step is not (raw.SQLITE_DONE or raw.SQLITE_ROW))
+            Check(db, step);
+        return new ProfileBatch(wanted, columns.Select((c, i) => new PopulationColumn(c.Name, c.Type, values[i])).ToList());
     }
 
     private static object? Value(sqlite3_stmt statement, int column, ExprType type) =>

@@ -16,13 +16,13 @@ using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
 namespace ActorCampaigns.LoadTest.Commands;
 
 /// <summary>
-/// <c>bench canvas [--profiles 1M,10M] [--warm-up 100K,1M] [--canvas ../shared/bench/bench-canvas.json]</c>: the
-/// benchmark canvas end to end on one in-process node (the node's own hosting extensions, SQLite, outbox provider),
-/// from publish to completed, after warm-up campaigns that let the runtime compile the engine's code.
+/// <c>bench canvas [--profiles 1M,10M] [--campaigns 2] [--canvas ../shared/bench/bench-canvas.json]</c>: the
+/// benchmark canvas end to end on one in-process node per size (the node's own hosting extensions, SQLite, outbox
+/// provider), from publish to completed, as the node's first campaign and as the ones after it.
 /// </summary>
 public static class BenchCanvasCommand
 {
-    private sealed record Row(long Profiles, double Seconds, long Messages, double PeakGiB, Work Work, string Activities, int WarmUp = 0);
+    private sealed record Row(long Profiles, int Campaign, double Seconds, long Messages, double PeakGiB, Work Work, string Activities);
 
     /// <summary>What the process spent while one campaign ran.</summary>
     private sealed record Work(double CpuSeconds, double JitSeconds, long JitMethods, double GcPauseSeconds)
@@ -36,9 +36,8 @@ public static class BenchCanvasCommand
 
     public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
     {
-        var sizes = Sizes(args.Text("profiles") ?? "1M,10M", "profiles");
-        var warmUpText = args.Text("warm-up") ?? "100K,1M";
-        var warmUps = warmUpText == "0" ? [] : Sizes(warmUpText, "warm-up");
+        var sizes = (args.Text("profiles") ?? "1M,10M").Split(',').Select(s => new Arguments(["--n", s]).Count("n", 1)).ToList();
+        var campaigns = (int)Math.Min(args.Count("campaigns", 2), 10);
         var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
         var target = args.Text("out") ?? "docs/benchmarks.md";
         args.RejectUnknown();
@@ -46,37 +45,33 @@ public static class BenchCanvasCommand
             throw new UsageException($"no benchmark canvas at {canvasPath}; give its path with --canvas");
         var canvas = await File.ReadAllTextAsync(canvasPath, cancellationToken);
         var rows = new List<Row>();
-        // The first campaigns of a process pay for compiling the engine's code (tiered JIT); a node pays it once, so
-        // the measured runs come after warm-up campaigns, shown apart with what the JIT cost them.
-        foreach (var (size, index) in warmUps.Select((size, index) => (size, index + 1)))
-            rows.Add(await MeasureAsync(canvas, size, output, cancellationToken) with { WarmUp = index });
         foreach (var size in sizes)
-            rows.Add(await MeasureAsync(canvas, size, output, cancellationToken));
+            rows.AddRange(await MeasureAsync(canvas, size, campaigns, output, cancellationToken));
 
         var table = string.Join("\n", new[]
         {
-            "| profiles | publish → completed s | profiles/s | messages sent | peak RSS GiB | CPU s | JIT s (methods) | GC pauses s |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| profiles | campaign of the node | publish → completed s | profiles/s | messages sent | peak RSS GiB | CPU s | JIT s (methods) | GC pauses s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         }.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Profiles:N0}{(r.WarmUp > 0 ? $" (warm-up campaign {r.WarmUp})" : "")} | {r.Seconds:F1} | {r.Profiles / r.Seconds:N0} | {r.Messages:N0} | {r.PeakGiB:F2} | {r.Work.CpuSeconds:F1} | {r.Work.JitSeconds:F2} ({r.Work.JitMethods:N0}) | {r.Work.GcPauseSeconds:F2} |"))));
-        var details = string.Join("\n\n", rows.Where(r => r.WarmUp == 0).Select(r => $"{r.Profiles:N0} profiles, per activity (in → out per port):\n\n{r.Activities}"));
+            $"| {r.Profiles:N0} | {Ordinal(r.Campaign)} | {r.Seconds:F1} | {r.Profiles / r.Seconds:N0} | {r.Messages:N0} | {r.PeakGiB:F2} | {r.Work.CpuSeconds:F1} | {r.Work.JitSeconds:F2} ({r.Work.JitMethods:N0}) | {r.Work.GcPauseSeconds:F2} |"))));
+        var details = string.Join("\n\n", rows.Where(r => r.Campaign == campaigns).Select(r => $"{r.Profiles:N0} profiles, {Ordinal(r.Campaign)} campaign, per activity (in → out per port):\n\n{r.Activities}"));
         output.WriteLine(table);
         BenchmarkDocument.WriteSection(target, "canvas", $"""
             ## Benchmark canvas on one node
 
-            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(warmUpText == "100K,1M" ? "" : $" --warm-up {warmUpText}")}`
+            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(campaigns == 2 ? "" : $" --campaigns {campaigns}")}`
 
             {BenchmarkDocument.Machine()}
 
             `../shared/bench/bench-canvas.json` (three audiences, union, exclusion, deduplicate by email, split, email, SMS and
             push through the outbox provider) over generated profiles (seed 1) in a fresh SQLite data dir, on a one-node
-            cluster in the benchmark's process built with the node's hosting extensions. Time runs from publish to the
+            cluster in the benchmark's process built with the node's hosting extensions, a node per size. The node runs the
+            canvas as {campaigns} campaigns one after the other, each over the whole base. Time runs from publish to the
             campaign's completed state; the profile import before it is not counted. Peak RSS is the process's, import included.
             CPU, JIT and GC figures are the process's while the campaign ran (two cores: CPU s can reach twice the wall time).
-            The first campaigns of a process also compile the engine's code: .NET compiles each method quickly first, then
-            again optimized for what it saw once it has run a while (tiered compilation), which costs seconds of CPU on this
-            machine; a node pays it once. The sizes measured come after warm-up campaigns, shown first with their JIT time
-            (`--warm-up 0` measures the first campaign of the process instead).
+            A node's first campaign also compiles the engine's code: .NET compiles each method quickly first, then again
+            optimized for what it saw once it has run a while (tiered compilation), which costs seconds of CPU on this
+            machine; a node pays it once, and its next campaigns show what it does from then on.
             Targets: 1M in ≤ 5 s; 10M in ≤ 60 s with peak RSS ≤ 2 GB.
 
             {table}
@@ -85,9 +80,7 @@ public static class BenchCanvasCommand
             hashes; split holds its population's ids and one boolean per subset, computed by SQLite; the channels read their
             columns from SQLite, render Liquid and append JSON lines, three stages overlapping. Most CPU goes to SQLite
             reading rows (the profile table is read once per activity that needs attributes), then to building and writing
-            messages. Each size runs on a host of its own (a fresh ActorSystem and journal), so its campaign still compiles
-            some code (Akka.Persistence.Sql's LINQ queries, methods reaching their optimized tier), which a node running
-            for a while does not: see the JIT column. Runs vary by about ±10 % on this machine.
+            messages. Runs vary by about ±10 % on this machine.
 
             {details}
             """);
@@ -95,10 +88,9 @@ public static class BenchCanvasCommand
         return 0;
     }
 
-    private static List<long> Sizes(string text, string option) =>
-        text.Split(',').Select(s => new Arguments([$"--{option}", s]).Count(option, 1)).ToList();
+    private static string Ordinal(int n) => n switch { 1 => "1st", 2 => "2nd", 3 => "3rd", _ => $"{n}th" };
 
-    private static async Task<Row> MeasureAsync(string canvas, long size, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<List<Row>> MeasureAsync(string canvas, long size, int campaigns, TextWriter output, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("actorcampaigns-canvas-").FullName;
         try
@@ -123,38 +115,46 @@ public static class BenchCanvasCommand
             var region = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<CampaignRegion>(cancellationToken);
             var document = CampaignValidator.Validate(canvas, await profiles.GetSchemaAsync(cancellationToken)).Document
                 ?? throw new UsageException("the benchmark canvas does not validate");
-            var id = new CampaignId("bench");
-            var timeout = TimeSpan.FromMinutes(5);
-            await region.Ask<CampaignReplies.Accepted>(new Create(id, document), timeout, cancellationToken);
-
-            var before = Work.Now();
-            var clock = Stopwatch.StartNew();
-            await region.Ask<CampaignReplies.Accepted>(new Publish(id), timeout, cancellationToken);
-            CampaignState state;
-            while ((state = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), timeout, cancellationToken)).Status != CampaignStatus.Completed)
-            {
-                if (state.Status == CampaignStatus.Failed)
-                    throw new InvalidOperationException("the benchmark campaign failed: " + string.Join("; ", state.Executions[0].Activities.Values.Select(a => a.Failure).OfType<string>()));
-                await Task.Delay(20, cancellationToken);
-            }
-            var seconds = clock.Elapsed.TotalSeconds;
-            var work = Work.Now() - before;
+            var rows = new List<Row>();
+            for (var campaign = 1; campaign <= campaigns; campaign++)
+                rows.Add(await RunCampaignAsync(region, new CampaignId($"bench-{campaign}"), document, size, campaign, output, cancellationToken));
             await host.StopAsync(cancellationToken);
-
-            var execution = state.Executions[0];
-            var messages = document.Activities.OfType<ChannelActivity>().Sum(a => execution.Activities[a.Id].Counts.Out.GetValueOrDefault("out"));
-            var activities = string.Join("\n", document.Activities.Select(a => execution.Activities[a.Id]).Zip(document.Activities, (view, a) =>
-                $"- {a.Id}: {view.Counts.In:N0} → {string.Join(", ", view.Counts.Out.Select(p => $"{p.Key} {p.Value:N0}"))}" +
-                $" (done at +{((view.CompletedAt ?? execution.StartedAt) - execution.StartedAt).TotalSeconds:F1} s)"));
-            var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024 * 1024);
-            output.WriteLine($"{size:N0} profiles: publish → completed in {seconds:F1} s ({size / seconds:N0} profiles/s), {messages:N0} messages, peak RSS {peak:F2} GiB, CPU {work.CpuSeconds:F1} s, JIT {work.JitSeconds:F2} s");
-            output.WriteLine(activities);
-            return new Row(size, seconds, messages, peak, work, activities);
+            return rows;
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static async Task<Row> RunCampaignAsync(IActorRef region, CampaignId id, CampaignDocument document, long size, int campaign, TextWriter output,
+        CancellationToken cancellationToken)
+    {
+        var timeout = TimeSpan.FromMinutes(5);
+        await region.Ask<CampaignReplies.Accepted>(new Create(id, document), timeout, cancellationToken);
+        var before = Work.Now();
+        var clock = Stopwatch.StartNew();
+        await region.Ask<CampaignReplies.Accepted>(new Publish(id), timeout, cancellationToken);
+        CampaignState state;
+        while ((state = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), timeout, cancellationToken)).Status != CampaignStatus.Completed)
+        {
+            if (state.Status == CampaignStatus.Failed)
+                throw new InvalidOperationException("the benchmark campaign failed: " + string.Join("; ", state.Executions[0].Activities.Values.Select(a => a.Failure).OfType<string>()));
+            await Task.Delay(20, cancellationToken);
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        var work = Work.Now() - before;
+
+        var execution = state.Executions[0];
+        var messages = document.Activities.OfType<ChannelActivity>().Sum(a => execution.Activities[a.Id].Counts.Out.GetValueOrDefault("out"));
+        var activities = string.Join("\n", document.Activities.Select(a => execution.Activities[a.Id]).Zip(document.Activities, (view, a) =>
+            $"- {a.Id}: {view.Counts.In:N0} → {string.Join(", ", view.Counts.Out.Select(p => $"{p.Key} {p.Value:N0}"))}" +
+            $" (done at +{((view.CompletedAt ?? execution.StartedAt) - execution.StartedAt).TotalSeconds:F1} s)"));
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024 * 1024);
+        output.WriteLine($"{size:N0} profiles, {Ordinal(campaign)} campaign of the node: publish → completed in {seconds:F1} s ({size / seconds:N0} profiles/s), " +
+            $"{messages:N0} messages, peak RSS {peak:F2} GiB, CPU {work.CpuSeconds:F1} s, JIT {work.JitSeconds:F2} s");
+        output.WriteLine(activities);
+        return new Row(size, campaign, seconds, messages, peak, work, activities);
     }
 }
