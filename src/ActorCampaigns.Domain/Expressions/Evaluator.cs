@@ -68,7 +68,7 @@ public static class Evaluator
                 case BoundCall call:
                     return Call(call);
                 default:
-                    throw new NotSupportedException($"{node.GetType().Name} is evaluated against feedback events by the engine (issue #4)");
+                    throw new NotSupportedException($"{node.GetType().Name} is read from feedback events by the database, not evaluated in memory");
             }
         }
 

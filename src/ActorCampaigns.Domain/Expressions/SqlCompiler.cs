@@ -109,10 +109,43 @@ public sealed class SqlCompiler
             case BoundCall call:
                 EmitCall(call);
                 break;
-            case BoundFeedback or BoundFeedbackCount:
-                throw new NotSupportedException("feedback predicates are evaluated against feedback events by the engine (issue #4), not compiled over profiles");
+            case BoundFeedback feedback:
+                _sql.Append("EXISTS (SELECT 1");
+                EmitFeedbackEvents(feedback);
+                _sql.Append(')');
+                break;
+            case BoundFeedbackCount count:
+                _sql.Append("(SELECT COUNT(*)");
+                EmitFeedbackEvents(count.Feedback);
+                _sql.Append(')');
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(node));
+        }
+    }
+
+    /// <summary>The feedback events of the profile being read (a row of <c>profiles</c>) that match the predicate.</summary>
+    private void EmitFeedbackEvents(BoundFeedback feedback)
+    {
+        if (feedback.Kind == FeedbackKind.Sent)
+            throw new NotSupportedException("sent(...) is not evaluated yet: messages sent are not recorded per profile");
+        _sql.Append($" FROM {FeedbackEvents.Table} fe WHERE fe.profile = profiles.\"id\" AND fe.kind = ");
+        Value(ExprType.String, FeedbackEvents.Name(feedback.Kind));
+        if (feedback.Activity is { } activity && activity != "*")
+        {
+            var execution = _context.Execution
+                ?? throw new InvalidOperationException($"feedback of activity '{activity}' is read within an execution, and none is given");
+            _sql.Append(" AND fe.campaign = ");
+            Value(ExprType.String, execution.Campaign);
+            _sql.Append(" AND fe.execution = ");
+            Value(ExprType.String, execution.Execution);
+            _sql.Append(" AND fe.activity = ");
+            Value(ExprType.String, activity);
+        }
+        if (feedback.Window is { } window)
+        {
+            _sql.Append(" AND fe.at >= ");
+            Value(ExprType.Int, new DateTimeOffset(DateTime.SpecifyKind(_context.Now, DateTimeKind.Utc) - window).ToUnixTimeMilliseconds());
         }
     }
 

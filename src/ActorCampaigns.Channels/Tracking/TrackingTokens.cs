@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ActorCampaigns.Channels.Tracking;
+
+/// <summary>What a tracking URL is for: the open pixel and unsubscribe of a message, or one of its links.</summary>
+public enum TrackingPurpose : byte { Message = 1, Link = 2 }
+
+/// <summary>
+/// What a tracking token names: one message (campaign, execution, activity, profile) and, for a click, the link that
+/// was in it. Tokens carry their end of validity.
+/// </summary>
+public sealed record TrackingClaim(string Campaign, string Execution, string Activity, long Profile, TrackingPurpose Purpose, string? Link,
+    DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Compact signed tokens for tracking URLs: the claim in a few bytes (varints and short strings), then an
+/// HMAC-SHA256 of it truncated to 128 bits, base64url. The key id travels in the token, so keys rotate: new
+/// tokens are signed with the current key, older ones verify as long as their key is still configured.
+/// A token that does not parse, names an unknown key, fails its signature or has expired is refused (null);
+/// nothing in it is trusted before its signature is.
+/// </summary>
+public sealed class TrackingTokens
+{
+    private const byte Version = 1;
+    private const int MacLength = 16;
+
+    /// <summary>Longer tokens are refused before decoding: a link and the ids fit in far less.</summary>
+    public const int MaxLength = 4096;
+
+    private readonly IReadOnlyDictionary<string, byte[]> _keys;
+    private readonly string _current;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _lifetime;
+
+    /// <param name="keys">Signing keys by id (1-16 ASCII letters or digits), each at least 32 bytes.</param>
+    /// <param name="current">The id of the key new tokens are signed with.</param>
+    /// <param name="lifetime">How long a token stays valid after the message was rendered.</param>
+    public TrackingTokens(IReadOnlyDictionary<string, byte[]> keys, string current, TimeSpan lifetime, TimeProvider clock)
+    {
+        foreach (var (id, key) in keys)
+        {
+            if (id.Length is 0 or > 16 || !id.All(char.IsAsciiLetterOrDigit))
+                throw new ArgumentException($"tracking key id '{id}' must be 1-16 ASCII letters or digits", nameof(keys));
+            if (key.Length < 32)
+                throw new ArgumentException($"tracking key '{id}' has {key.Length} bytes; at least 32 are needed", nameof(keys));
+        }
+        if (!keys.ContainsKey(current))
+            throw new ArgumentException($"the current tracking key '{current}' is not among the keys", nameof(current));
+        (_keys, _current, _lifetime, _clock) = (keys, current, lifetime, clock);
+    }
+
+    public string Issue(string campaign, string execution, string activity, long profile, TrackingPurpose purpose, string? link = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(profile);
+        if ((purpose == TrackingPurpose.Link) != (link is not null))
+            throw new ArgumentException("a link token names its link, a message token none", nameof(link));
+        var buffer = new ArrayBufferWriter<byte>(128);
+        buffer.Write([Version]);
+        WriteText(buffer, _current);
+        buffer.Write([(byte)purpose]);
+        WriteNumber(buffer, (ulong)(_clock.GetUtcNow() + _lifetime).ToUnixTimeSeconds());
+        WriteText(buffer, campaign);
+        WriteText(buffer, execution);
+        WriteText(buffer, activity);
+        WriteNumber(buffer, (ulong)profile);
+        if (link is not null)
+            WriteText(buffer, link);
+        var mac = HMACSHA256.HashData(_keys[_current], buffer.WrittenSpan);
+        buffer.Write(mac.AsSpan(0, MacLength));
+        return Base64Url.EncodeToString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The claim of a valid token issued for <paramref name="purpose"/>, or null.</summary>
+    public TrackingClaim? Verify(string token, TrackingPurpose purpose)
+    {
+        if (token.Length is 0 or > MaxLength || !Base64Url.IsValid(token))
+            return null;
+        var bytes = Base64Url.DecodeFromChars(token);
+        if (bytes.Length <= MacLength + 1 || bytes[0] != Version)
+            return null;
+        var payload = bytes.AsSpan(0, bytes.Length - MacLength);
+        var reader = new Reader(payload[1..]);
+        if (!reader.Text(out var keyId) || !_keys.TryGetValue(keyId, out var key))
+            return null;
+        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, payload).AsSpan(0, MacLength), bytes.AsSpan(bytes.Length - MacLength)))
+            return null;
+        if (!reader.Byte(out var kind) || (TrackingPurpose)kind != purpose
+            || !reader.Number(out var expires) || !reader.Text(out var campaign) || !reader.Text(out var execution)
+            || !reader.Text(out var activity) || !reader.Number(out var profile) || profile > long.MaxValue)
+            return null;
+        string? link = null;
+        if (purpose == TrackingPurpose.Link && !reader.Text(out link))
+            return null;
+        if (!reader.AtEnd || expires > (ulong)DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+            return null;
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds((long)expires);
+        return expiresAt < _clock.GetUtcNow() ? null : new TrackingClaim(campaign, execution, activity, (long)profile, purpose, link, expiresAt);
+    }
+
+    private static void WriteNumber(ArrayBufferWriter<byte> buffer, ulong value)
+    {
+        while (value >= 0x80)
+        {
+            buffer.Write([(byte)(value | 0x80)]);
+            value >>= 7;
+        }
+        buffer.Write([(byte)value]);
+    }
+
+    private static void WriteText(ArrayBufferWriter<byte> buffer, string text)
+    {
+        var length = Encoding.UTF8.GetByteCount(text);
+        WriteNumber(buffer, (ulong)length);
+        Encoding.UTF8.GetBytes(text, buffer.GetSpan(length));
+        buffer.Advance(length);
+    }
+
+    /// <summary>Reads what <see cref="Issue"/> wrote, refusing anything that runs past the end.</summary>
+    private ref struct Reader(ReadOnlySpan<byte> data)
+    {
+        private ReadOnlySpan<byte> _data = data;
+
+        public readonly bool AtEnd => _data.IsEmpty;
+
+        public bool Byte(out byte value)
+        {
+            value = 0;
+            if (_data.IsEmpty)
+                return false;
+            value = _data[0];
+            _data = _data[1..];
+            return true;
+        }
+
+        public bool Number(out ulong value)
+        {
+            value = 0;
+            for (var shift = 0; shift < 64; shift += 7)
+            {
+                if (!Byte(out var b))
+                    return false;
+                value |= (ulong)(b & 0x7F) << shift;
+                if (b < 0x80)
+                    return true;
+            }
+            return false;
+        }
+
+        public bool Text(out string text)
+        {
+            text = "";
+            if (!Number(out var length) || length > (ulong)_data.Length)
+                return false;
+            try
+            {
+                text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(_data[..(int)length]);
+            }
+            catch (DecoderFallbackException)
+            {
+                return false;
+            }
+            _data = _data[(int)length..];
+            return true;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using ActorCampaigns.Channels.Tracking;
+
+namespace ActorCampaigns.Channels.Tests;
+
+public class TrackingTests
+{
+    private readonly Tracking.Tracking _tracking = new(new Uri("https://news.example.com/"),
+        new TrackingTokens(new Dictionary<string, byte[]> { ["k1"] = RandomNumberGenerator.GetBytes(32) }, "k1", TimeSpan.FromDays(30), TimeProvider.System));
+
+    private static readonly OutboundMessage Message = new("c-1.e-1.mail.7", "c-1", "e-1", "mail", 7, "ada@example.com", []);
+
+    [Fact]
+    public void Links_become_click_urls_naming_them_and_an_open_pixel_ends_the_body()
+    {
+        const string html = """<html><body><p>Hi</p><a class="x" href="https://shop.example/offer?a=1&amp;b=2">Offer</a> <a href='http://b.example/'>B</a> <a href="mailto:help@example.com">Help</a></body></html>""";
+        var token = _tracking.MessageToken(Message);
+        var tracked = _tracking.Track(html, Message, token);
+
+        var clicks = Regex.Matches(tracked, "href=[\"']https://news\\.example\\.com/t/c/([A-Za-z0-9_-]+)[\"']").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, clicks.Count);
+        Assert.Equal(["https://shop.example/offer?a=1&b=2", "http://b.example/"],
+            clicks.Select(c => _tracking.Tokens.Verify(c, TrackingPurpose.Link)!.Link));
+        Assert.Contains("href=\"mailto:help@example.com\"", tracked);
+        Assert.EndsWith($"<img src=\"https://news.example.com/t/o/{token}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\"></body></html>", tracked);
+        Assert.Equal(("c-1", "e-1", "mail", 7L), _tracking.Tokens.Verify(token, TrackingPurpose.Message) is { } claim
+            ? (claim.Campaign, claim.Execution, claim.Activity, claim.Profile) : default);
+        Assert.Equal($"https://news.example.com/t/u/{token}", _tracking.UnsubscribeUrl(token));
+    }
+
+    [Fact]
+    public void Html_without_a_body_gets_the_pixel_at_its_end() =>
+        Assert.Matches("^<p>Hi</p><img src=\"https://news.example.com/t/o/[^\"]+\"[^>]*>$", _tracking.Track("<p>Hi</p>", Message, _tracking.MessageToken(Message)));
+}

@@ -1,0 +1,103 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using ActorCampaigns.Channels.Tracking;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ActorCampaigns.Channels.Tests;
+
+public class TrackingTokensTests
+{
+    private static readonly byte[] Key1 = RandomNumberGenerator.GetBytes(32);
+    private static readonly byte[] Key2 = RandomNumberGenerator.GetBytes(32);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+
+    private TrackingTokens Tokens(string current = "k1", params (string Id, byte[] Key)[] keys) =>
+        new(keys.Length == 0 ? new Dictionary<string, byte[]> { ["k1"] = Key1 } : keys.ToDictionary(k => k.Id, k => k.Key), current, TimeSpan.FromDays(30), _clock);
+
+    [Fact]
+    public void A_token_names_its_message_and_link()
+    {
+        var tokens = Tokens();
+        var message = tokens.Verify(tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message), TrackingPurpose.Message);
+        Assert.Equal(new TrackingClaim("c-1", "e-2", "mail", 42, TrackingPurpose.Message, null, _clock.GetUtcNow().AddDays(30)), message);
+        var link = tokens.Verify(tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Link, "https://example.com/offer?a=1&b=é"), TrackingPurpose.Link);
+        Assert.Equal("https://example.com/offer?a=1&b=é", link!.Link);
+    }
+
+    [Fact]
+    public void A_token_is_compact()
+    {
+        var token = Tokens().Issue("c-17", "e-1", "mail", 9_999_999, TrackingPurpose.Message);
+        Assert.InRange(token.Length, 1, 64);
+    }
+
+    [Fact]
+    public void Any_altered_byte_makes_the_token_invalid()
+    {
+        var tokens = Tokens();
+        var bytes = Base64Url.DecodeFromChars(tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Link, "https://example.com/offer"));
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var altered = (byte[])bytes.Clone();
+            altered[i] ^= 0x01;
+            Assert.Null(tokens.Verify(Base64Url.EncodeToString(altered), TrackingPurpose.Link));
+        }
+        Assert.Null(tokens.Verify(Base64Url.EncodeToString(bytes[..^1]), TrackingPurpose.Link));
+        Assert.Null(tokens.Verify(Base64Url.EncodeToString([.. bytes, 0]), TrackingPurpose.Link));
+    }
+
+    [Fact]
+    public void A_token_signed_with_another_key_of_the_same_id_is_refused()
+    {
+        var forged = Tokens("k1", ("k1", Key2)).Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Link, "https://evil.example");
+        Assert.Null(Tokens().Verify(forged, TrackingPurpose.Link));
+    }
+
+    [Fact]
+    public void A_token_serves_only_its_purpose()
+    {
+        var tokens = Tokens();
+        Assert.Null(tokens.Verify(tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message), TrackingPurpose.Link));
+        Assert.Null(tokens.Verify(tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Link, "https://example.com"), TrackingPurpose.Message));
+    }
+
+    [Fact]
+    public void A_token_expires()
+    {
+        var tokens = Tokens();
+        var token = tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message);
+        _clock.Advance(TimeSpan.FromDays(30));
+        Assert.NotNull(tokens.Verify(token, TrackingPurpose.Message));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(tokens.Verify(token, TrackingPurpose.Message));
+    }
+
+    [Fact]
+    public void Keys_rotate_old_tokens_verify_while_their_key_is_kept()
+    {
+        var old = Tokens("k1", ("k1", Key1)).Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message);
+        var rotated = Tokens("k2", ("k1", Key1), ("k2", Key2));
+        Assert.NotNull(rotated.Verify(old, TrackingPurpose.Message));
+        var fresh = rotated.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message);
+        Assert.NotNull(Tokens("k2", ("k2", Key2)).Verify(fresh, TrackingPurpose.Message));
+        Assert.Null(Tokens("k2", ("k2", Key2)).Verify(old, TrackingPurpose.Message));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a token")]
+    [InlineData("AQ")]
+    [InlineData("AQJrMQEAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public void Garbage_is_refused_without_an_error(string token) => Assert.Null(Tokens().Verify(token, TrackingPurpose.Message));
+
+    [Fact]
+    public void Oversized_tokens_are_refused_before_decoding() =>
+        Assert.Null(Tokens().Verify(new string('A', TrackingTokens.MaxLength + 1), TrackingPurpose.Message));
+
+    [Fact]
+    public void Keys_must_be_long_enough_and_the_current_one_known()
+    {
+        Assert.Throws<ArgumentException>(() => new TrackingTokens(new Dictionary<string, byte[]> { ["k1"] = new byte[16] }, "k1", TimeSpan.FromDays(1), _clock));
+        Assert.Throws<ArgumentException>(() => new TrackingTokens(new Dictionary<string, byte[]> { ["k1"] = Key1 }, "k2", TimeSpan.FromDays(1), _clock));
+    }
+}
