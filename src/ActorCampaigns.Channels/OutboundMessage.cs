@@ -8,6 +8,23 @@ public sealed record OutboundMessage(
     string MessageId, string CampaignId, string ExecutionId, string ActivityId, long ProfileId, string To,
     IReadOnlyList<KeyValuePair<string, string>> Content)
 {
+    /// <summary>The content field of an email's one-click unsubscribe URL (RFC 8058 headers for SMTP).</summary>
+    public const string UnsubscribeUrl = "unsubscribeUrl";
+
     public static string IdFor(string campaign, string execution, string activity, long profile) =>
         $"{campaign}.{execution}.{activity}.{profile}";
+}
+
+/// <summary>What a message id names, read back from its text.</summary>
+public sealed record MessageId(string Campaign, string Execution, string Activity, long Profile)
+{
+    /// <summary>The parts of an id made by <see cref="OutboundMessage.IdFor"/> (no part but the last holds a dot), or null.</summary>
+    public static MessageId? Parse(string text)
+    {
+        var parts = text.Split('.');
+        return parts.Length == 4 && parts.Take(3).All(p => p.Length is > 0 and <= 64)
+            && long.TryParse(parts[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var profile)
+            ? new MessageId(parts[0], parts[1], parts[2], profile)
+            : null;
+    }
 }

@@ -22,4 +22,26 @@ public sealed class NodeOptions
 
     /// <summary>Akka.Remote port of this node; 0 takes a free one.</summary>
     public int RemotingPort { get; set; }
+
+    /// <summary>Tracking of opens, clicks and unsubscribes in emails.</summary>
+    public TrackingOptions Tracking { get; set; } = new();
+}
+
+/// <summary>Settings of tracking (section <c>ActorCampaigns:Tracking</c>).</summary>
+public sealed class TrackingOptions
+{
+    /// <summary>Where people's mail clients reach this node's <c>/t/*</c> endpoints; by default the first of its URLs.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>
+    /// Signing keys by id, base64, 32 bytes or more. Rotate by adding a key and making it current; remove the old one
+    /// once its tokens may expire. None: the node generates one, kept in its database (shared by a cluster).
+    /// </summary>
+    public Dictionary<string, string> Keys { get; set; } = [];
+
+    /// <summary>The key new tokens are signed with (required when several keys are given).</summary>
+    public string? CurrentKey { get; set; }
+
+    /// <summary>How long after sending a tracking URL still works.</summary>
+    public int TokenLifetimeDays { get; set; } = 365;
 }

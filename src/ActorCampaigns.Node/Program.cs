@@ -1,5 +1,7 @@
 using ActorCampaigns.Data;
+using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Campaigns;
+using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
 using ActorCampaigns.Node;
@@ -16,10 +18,13 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 if (builder.Configuration["urls"] is null)
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
-var (services, index) = await NodeStores.OpenAsync(node);
+var publicBaseUrl = new Uri(node.Tracking.PublicBaseUrl ?? (builder.Configuration["urls"] ?? "http://127.0.0.1:5080").Split(';')[0]);
+var (services, index) = await NodeStores.OpenAsync(node, publicBaseUrl);
 builder.Services.AddSingleton(node);
 builder.Services.AddSingleton(services);
 builder.Services.AddSingleton(index);
+builder.Services.AddSingleton(services.Tracking!);
+builder.Services.AddSingleton(new FeedbackWriter(services.Feedback));
 builder.Services.AddAkka("actorcampaigns", (akka, _) => akka
     .AddOneNodeCluster(node.RemotingPort)
     .AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"))
@@ -32,6 +37,8 @@ app.MapProfileEndpoints();
 app.MapAudienceEndpoints();
 app.MapCampaignEndpoints();
 app.MapCampaignFeedEndpoints();
+app.MapTrackingEndpoints();
+app.MapFeedbackEndpoints();
 if (app.Configuration.GetValue<bool>("demo"))
 {
     app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
@@ -51,11 +58,36 @@ await app.RunAsync();
 /// <summary>Opens the node's stores under its data dir, creating what is missing.</summary>
 internal static class NodeStores
 {
-    public static async Task<(EngineServices Services, CampaignIndex Index)> OpenAsync(NodeOptions node)
+    public static async Task<(EngineServices Services, CampaignIndex Index)> OpenAsync(NodeOptions node, Uri publicBaseUrl)
     {
         var database = new SqliteDatabase(Path.Combine(node.DataDir, "data.db"));
         var index = new CampaignIndex(database);
         await index.InitializeAsync();
-        return (await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), TimeProvider.System, node.BatchSize), index);
+        var tracking = new LinkTracking(publicBaseUrl, await TrackingTokensAsync(node.Tracking, database));
+        return (await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), TimeProvider.System, node.BatchSize, tracking: tracking), index);
+    }
+
+    private static async Task<TrackingTokens> TrackingTokensAsync(TrackingOptions options, Database database)
+    {
+        var lifetime = TimeSpan.FromDays(options.TokenLifetimeDays);
+        if (options.Keys.Count == 0)
+            return new TrackingTokens(new Dictionary<string, byte[]> { ["node"] = await new NodeSecrets(database).GetOrCreateAsync("tracking-key", 32) },
+                "node", lifetime, TimeProvider.System);
+        var keys = options.Keys.ToDictionary(k => k.Key, k => Base64Key(k.Key, k.Value));
+        var current = options.CurrentKey ?? (keys.Count == 1 ? keys.Keys.Single()
+            : throw new InvalidOperationException("several tracking keys are configured: name the one to sign with in ActorCampaigns:Tracking:CurrentKey"));
+        return new TrackingTokens(keys, current, lifetime, TimeProvider.System);
+    }
+
+    private static byte[] Base64Key(string id, string value)
+    {
+        try
+        {
+            return Convert.FromBase64String(value);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"tracking key '{id}' (ActorCampaigns:Tracking:Keys:{id}) is not base64");
+        }
     }
 }

@@ -393,4 +393,17 @@ public abstract class ProfileStore(Database database)
         return schema.Attributes.Select((a, i) => (a.Name, Value: reader.IsDBNull(i) ? null : ReadValue(reader, i, ExprTypes.Of(a.Type))))
             .ToDictionary(p => p.Name, p => p.Value);
     }
+
+    /// <summary>Withdraws a profile's consent to a channel (its opt-in attribute, such as <c>emailOptIn</c>); false when no such profile.</summary>
+    public async Task<bool> WithdrawConsentAsync(long id, string optIn, CancellationToken cancellationToken = default)
+    {
+        var schema = await GetSchemaAsync(cancellationToken);
+        if (schema.Find(optIn) is not { Type: AttributeType.Bool })
+            throw new ArgumentException($"'{optIn}' is not a consent attribute of the profiles", nameof(optIn));
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"UPDATE profiles SET {SqlCompiler.QuoteIdentifier(optIn)} = @no WHERE \"id\" = @id");
+        Parameter(command, "@no", SqlValues.Encode(Dialect, false));
+        Parameter(command, "@id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
 }

@@ -38,13 +38,15 @@ public enum Function { Lower, Upper, Length, Contains, StartsWith, DaysAgo }
 
 public sealed record BoundCall(ExprType Type, Function Function, IReadOnlyList<Bound> Arguments) : Bound(Type);
 
-public enum FeedbackKind { Sent, Delivered, Opened, Clicked, Bounced, Unsubscribed }
+/// <summary>What happened to a message; <c>complained</c> (a spam report) has no predicate of its own.</summary>
+public enum FeedbackKind { Sent, Delivered, Opened, Clicked, Bounced, Unsubscribed, Complained }
 
 /// <summary>
 /// A feedback predicate such as <c>opened('mail', 'P7D')</c>: <see cref="Activity"/> is an activity id of this
-/// campaign or <c>*</c> for any campaign (null for <c>unsubscribed()</c>).
+/// campaign or <c>*</c> for any campaign (null for <c>unsubscribed()</c>). <see cref="Detail"/>, when given, is what the
+/// event's detail must be (the channel an unsubscribe was from).
 /// </summary>
-public sealed record BoundFeedback(FeedbackKind Kind, string? Activity, TimeSpan? Window) : Bound(ExprType.Bool);
+public sealed record BoundFeedback(FeedbackKind Kind, string? Activity, TimeSpan? Window, string? Detail = null) : Bound(ExprType.Bool);
 
 /// <summary><c>count(feedback)</c>: how many such events the profile has; allowed in enrich columns only.</summary>
 public sealed record BoundFeedbackCount(BoundFeedback Feedback) : Bound(ExprType.Int);

@@ -245,7 +245,8 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         var inboundCompletedAt = plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt)
             .DefaultIfEmpty(execution.StartedAt).Max();
         var run = new ActivityRun(_state.Id, plan.Document.Name, execution.Id, execution.Mode, activity, plan,
-            new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value)),
+            new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value),
+                new ExecutionScope(_state.Id.Value, execution.Id.Value)),
             execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done));
         var child = Context.ActorOf(ActivityActor.Props(run, _services), name);
         _activities[child] = (execution.Id, activity.Id);

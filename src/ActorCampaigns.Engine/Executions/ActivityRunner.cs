@@ -157,8 +157,8 @@ public sealed class ActivityRunner(EngineServices services)
             case ChannelActivity channel:
                 var stage = new ChannelStage(run, channel,
                     (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await EnrichColumnsAsync(run, cancellationToken)).Keys));
-                var profiles = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), stage.Columns, [], cancellationToken);
-                return stage.Create(profiles, new Delivery(services.Ledger, services.Outbox), cancellationToken);
+                var profiles = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), stage.Columns, stage.Computed, cancellationToken);
+                return stage.Create(profiles, new Delivery(services.Ledger, services.Outbox), services.Tracking, cancellationToken);
             default:
                 throw new NotSupportedException($"activity type {run.Activity.GetType().Name} ('{run.Activity.Id}') does not run");
         }

@@ -1,4 +1,6 @@
 using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.Channels.Tracking;
+using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Audiences;
 using ActorCampaigns.Data.Deliveries;
@@ -7,19 +9,24 @@ using ActorCampaigns.Data.Profiles;
 
 namespace ActorCampaigns.Engine.Executions;
 
-/// <summary>What activities run against on this node: the stores, the outbox, the clock and the batch size.</summary>
+/// <summary>
+/// What activities run against on this node: the stores, the outbox, the clock, the batch size, and the tracking
+/// emails get (none: their links stay as written, without an open pixel).
+/// </summary>
 public sealed record EngineServices(
     ProfileStore Profiles,
     Worktables Worktables,
     Ledger Ledger,
     AudienceStore Audiences,
+    FeedbackStore Feedback,
     OutboxProvider Outbox,
     TimeProvider Clock,
-    int BatchSize = 10_000)
+    int BatchSize = 10_000,
+    LinkTracking? Tracking = null)
 {
     /// <summary>Opens every store on <paramref name="database"/>, creating the tables that are missing.</summary>
     public static async Task<EngineServices> OpenAsync(Database database, string outboxFolder, TimeProvider clock, int batchSize = 10_000,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, LinkTracking? tracking = null)
     {
         ProfileStore profiles = database switch
         {
@@ -28,11 +35,12 @@ public sealed record EngineServices(
             _ => throw new ArgumentException($"no profile store for {database.GetType().Name}", nameof(database)),
         };
         var services = new EngineServices(profiles, new Worktables(database), new Ledger(database), new AudienceStore(database),
-            new OutboxProvider(outboxFolder), clock, batchSize);
+            new FeedbackStore(database), new OutboxProvider(outboxFolder), clock, batchSize, tracking);
         await services.Profiles.InitializeAsync(cancellationToken);
         await services.Worktables.InitializeAsync(cancellationToken);
         await services.Ledger.InitializeAsync(cancellationToken);
         await services.Audiences.InitializeAsync(cancellationToken);
+        await services.Feedback.InitializeAsync(cancellationToken);
         return services;
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Templates;
+using ActorCampaigns.Channels.Tracking;
+using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Populations;
@@ -12,12 +14,17 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 
 /// <summary>
 /// A channel's stream: render each profile's message or exclude it with its reason (no address; for marketing, no
-/// consent; a render error), send the batch through the outbox exactly once, and let the sent profiles out by
-/// <c>out</c> and the others by <c>excluded</c>. Reading, rendering and sending run as three stages, so they overlap.
+/// consent, named <c>unsubscribed</c> when the profile withdrew it through an unsubscribe of this channel; a render
+/// error), send the batch through the outbox exactly once, and let the sent profiles out by <c>out</c> and the others
+/// by <c>excluded</c>. Emails get their links tracked, an open pixel and a one-click unsubscribe URL when the node
+/// tracks. Reading, rendering and sending run as three stages, so they overlap.
 /// </summary>
 public sealed class ChannelStage
 {
     private const string Excluded = "excluded";
+
+    /// <summary>The computed column saying a profile unsubscribed from this channel.</summary>
+    private const string Unsubscribed = "_unsubscribed";
 
     private readonly ActivityRun _run;
     private readonly ChannelActivity _channel;
@@ -45,14 +52,19 @@ public sealed class ChannelStage
     /// <summary>What the messages need of each profile: its address, its consent and what the templates name.</summary>
     public IReadOnlyList<string> Columns { get; }
 
+    /// <summary>What the database computes for each profile: whether it unsubscribed from this channel.</summary>
+    public IReadOnlyList<KeyValuePair<string, Bound>> Computed =>
+        [KeyValuePair.Create<string, Bound>(Unsubscribed, new BoundFeedback(FeedbackKind.Unsubscribed, null, null, _name))];
+
     /// <param name="profiles">The inbound population's batches with <see cref="Columns"/>.</param>
-    public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, Delivery delivery, CancellationToken cancellationToken)
+    public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, Delivery delivery, LinkTracking? tracking, CancellationToken cancellationToken)
     {
+        var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables);
         return Source.From(() => profiles)
             .Async()
             .ZipWithIndex()
-            .Select(numbered => Render(numbered.Item1, templates, numbered.Item2))
+            .Select(numbered => Render(numbered.Item1, templates, tracked, numbered.Item2))
             .Async()
             .SelectAsync(1, async rendered =>
             {
@@ -66,18 +78,19 @@ public sealed class ChannelStage
 
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages);
 
-    private Rendered Render(ProfileBatch batch, MessageTemplates templates, long number)
+    private Rendered Render(ProfileBatch batch, MessageTemplates templates, LinkTracking? tracking, long number)
     {
         // The templates see only the columns they name.
         var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
         var (sent, left, messages, reasons) = (new List<long>(batch.Count), new List<long>(), new List<OutboundMessage>(batch.Count), new Dictionary<string, long>());
         var addresses = batch.ValuesOf(_address);
         var consents = batch.ValuesOf(_optIn);
+        var unsubscribed = batch.ValuesOf(Unsubscribed);
         for (var row = 0; row < batch.Count; row++)
         {
             var to = addresses[row] as string;
             var reason = to is null ? "noAddress"
-                : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? "noConsent"
+                : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? unsubscribed[row] is true ? "unsubscribed" : "noConsent"
                 : null;
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
             if (reason is null)
@@ -92,9 +105,21 @@ public sealed class ChannelStage
                 continue;
             }
             sent.Add(batch.Ids[row]);
-            messages.Add(new OutboundMessage(OutboundMessage.IdFor(_run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row]),
-                _run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row], to!, content!));
+            var message = new OutboundMessage(OutboundMessage.IdFor(_run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row]),
+                _run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row], to!, content!);
+            messages.Add(tracking is null ? message : Track(message, tracking));
         }
         return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages);
+    }
+
+    /// <summary>The email with its html tracked and its one-click unsubscribe URL.</summary>
+    private static OutboundMessage Track(OutboundMessage message, LinkTracking tracking)
+    {
+        var token = tracking.MessageToken(message);
+        var content = message.Content
+            .Select(field => field.Key == "html" ? KeyValuePair.Create(field.Key, tracking.Track(field.Value, message, token)) : field)
+            .Append(KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, tracking.UnsubscribeUrl(token)))
+            .ToArray();
+        return message with { Content = content };
     }
 }

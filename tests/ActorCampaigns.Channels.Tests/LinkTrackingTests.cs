@@ -4,9 +4,9 @@ using ActorCampaigns.Channels.Tracking;
 
 namespace ActorCampaigns.Channels.Tests;
 
-public class TrackingTests
+public class LinkTrackingTests
 {
-    private readonly Tracking.Tracking _tracking = new(new Uri("https://news.example.com/"),
+    private readonly LinkTracking _tracking = new(new Uri("https://news.example.com/"),
         new TrackingTokens(new Dictionary<string, byte[]> { ["k1"] = RandomNumberGenerator.GetBytes(32) }, "k1", TimeSpan.FromDays(30), TimeProvider.System));
 
     private static readonly OutboundMessage Message = new("c-1.e-1.mail.7", "c-1", "e-1", "mail", 7, "ada@example.com", []);

@@ -9,7 +9,7 @@ namespace ActorCampaigns.Channels.Tracking;
 /// rewritten to <c>/t/c/{token}</c>, the token naming the link, so a click can only lead to a link that was in the
 /// message; each message also gets its one-click unsubscribe URL <c>/t/u/{token}</c>.
 /// </summary>
-public sealed partial class Tracking(Uri publicBaseUrl, TrackingTokens tokens)
+public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens tokens)
 {
     private readonly string _base = publicBaseUrl.AbsoluteUri.TrimEnd('/');
 

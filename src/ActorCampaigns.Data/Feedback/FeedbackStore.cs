@@ -1,0 +1,114 @@
+using ActorCampaigns.Domain.Expressions;
+using static ActorCampaigns.Data.Database;
+
+namespace ActorCampaigns.Data.Feedback;
+
+/// <summary>
+/// One thing that happened to one message: <paramref name="Detail"/> is the link of a click, the reason of a bounce.
+/// </summary>
+public sealed record FeedbackEvent(string Campaign, string Execution, string Activity, long Profile, FeedbackKind Kind, DateTimeOffset At,
+    string? Detail = null);
+
+/// <summary>How many events of a kind an activity's messages had in an execution, and from how many profiles.</summary>
+public sealed record FeedbackCount(string Execution, string Activity, FeedbackKind Kind, long Events, long Profiles);
+
+/// <summary>Events of a kind in one hour (UTC) for one activity.</summary>
+public sealed record FeedbackHour(string Execution, string Activity, FeedbackKind Kind, DateTimeOffset Hour, long Events);
+
+/// <summary>Bounces of an activity by their reason.</summary>
+public sealed record BounceReason(string Execution, string Activity, string Reason, long Profiles);
+
+/// <summary>
+/// Feedback events, the only per-profile rows that grow with traffic: a row per event in <c>feedback_events</c>, which
+/// feedback predicates (<c>opened('mail')</c>) read beside the profiles, so the table lives in the profiles' database.
+/// Events are appended in batches, a transaction each. The same event recorded twice stays two rows: unique
+/// metrics count profiles, not rows.
+/// </summary>
+public sealed class FeedbackStore(Database database)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        var (_, whole, text) = database.Types;
+        await database.CreateTablesAsync($"""
+            CREATE TABLE IF NOT EXISTS {FeedbackEvents.Table} (
+                campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, profile {whole} NOT NULL,
+                kind {text} NOT NULL, at {whole} NOT NULL, detail {text});
+            CREATE INDEX IF NOT EXISTS feedback_events_by_profile ON {FeedbackEvents.Table} (profile, kind, at);
+            CREATE INDEX IF NOT EXISTS feedback_events_by_message ON {FeedbackEvents.Table} (campaign, execution, activity, kind, profile);
+            """, cancellationToken);
+    }
+
+    public async Task AppendAsync(IReadOnlyList<FeedbackEvent> events, CancellationToken cancellationToken = default)
+    {
+        if (events.Count == 0)
+            return;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var insert = Command(connection,
+            $"INSERT INTO {FeedbackEvents.Table} (campaign, execution, activity, profile, kind, at, detail) " +
+            "VALUES (@campaign, @execution, @activity, @profile, @kind, @at, @detail)", transaction);
+        var parameters = new[] { "@campaign", "@execution", "@activity", "@profile", "@kind", "@at", "@detail" }
+            .Select(name => Parameter(insert, name, null)).ToArray();
+        await insert.PrepareAsync(cancellationToken);
+        foreach (var e in events)
+        {
+            object?[] values = [e.Campaign, e.Execution, e.Activity, e.Profile, FeedbackEvents.Name(e.Kind), e.At.ToUnixTimeMilliseconds(), e.Detail];
+            for (var i = 0; i < values.Length; i++)
+                parameters[i].Value = values[i] ?? DBNull.Value;
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Per execution, activity and kind: events and distinct profiles, for one campaign.</summary>
+    public async Task<IReadOnlyList<FeedbackCount>> CountAsync(string campaign, CancellationToken cancellationToken = default)
+    {
+        var counts = new List<FeedbackCount>();
+        await foreach (var row in QueryAsync(
+            $"SELECT execution, activity, kind, COUNT(*), COUNT(DISTINCT profile) FROM {FeedbackEvents.Table} " +
+            "WHERE campaign = @campaign GROUP BY execution, activity, kind", campaign, cancellationToken))
+            counts.Add(new FeedbackCount((string)row[0], (string)row[1], Kind((string)row[2]), (long)row[3], (long)row[4]));
+        return counts;
+    }
+
+    /// <summary>Opens and clicks per hour, for one campaign.</summary>
+    public async Task<IReadOnlyList<FeedbackHour>> HoursAsync(string campaign, CancellationToken cancellationToken = default)
+    {
+        var hours = new List<FeedbackHour>();
+        await foreach (var row in QueryAsync(
+            $"SELECT execution, activity, kind, at / 3600000, COUNT(*) FROM {FeedbackEvents.Table} " +
+            "WHERE campaign = @campaign AND kind IN ('opened', 'clicked') GROUP BY execution, activity, kind, at / 3600000 ORDER BY 4",
+            campaign, cancellationToken))
+            hours.Add(new FeedbackHour((string)row[0], (string)row[1], Kind((string)row[2]), DateTimeOffset.FromUnixTimeSeconds((long)row[3] * 3600), (long)row[4]));
+        return hours;
+    }
+
+    /// <summary>Bounced profiles by the first reason given for them, for one campaign.</summary>
+    public async Task<IReadOnlyList<BounceReason>> BounceReasonsAsync(string campaign, CancellationToken cancellationToken = default)
+    {
+        var reasons = new List<BounceReason>();
+        await foreach (var row in QueryAsync(
+            $"SELECT execution, activity, COALESCE(detail, 'unknown'), COUNT(DISTINCT profile) FROM {FeedbackEvents.Table} " +
+            "WHERE campaign = @campaign AND kind = 'bounced' GROUP BY execution, activity, COALESCE(detail, 'unknown')", campaign, cancellationToken))
+            reasons.Add(new BounceReason((string)row[0], (string)row[1], (string)row[2], (long)row[3]));
+        return reasons;
+    }
+
+    private async IAsyncEnumerable<object[]> QueryAsync(string sql, string campaign,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, sql);
+        Parameter(command, "@campaign", campaign);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+                row[i] = reader.GetValue(i) is var value && value is int small ? (long)small : value;
+            yield return row;
+        }
+    }
+
+    private static FeedbackKind Kind(string name) => Enum.Parse<FeedbackKind>(name, ignoreCase: true);
+}

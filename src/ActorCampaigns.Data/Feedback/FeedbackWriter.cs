@@ -1,0 +1,63 @@
+using System.Threading.Channels;
+
+namespace ActorCampaigns.Data.Feedback;
+
+/// <summary>
+/// Records feedback events durably in batches (group commit): events that arrive while a batch is being written wait
+/// for the next one, a transaction each, and every caller returns once its events are committed. Many small requests
+/// (opens, clicks) thus cost a transaction per batch, not per event.
+/// </summary>
+public sealed class FeedbackWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 10_000;
+
+    private readonly FeedbackStore _store;
+    private readonly Channel<(IReadOnlyList<FeedbackEvent> Events, TaskCompletionSource Committed)> _queue =
+        Channel.CreateBounded<(IReadOnlyList<FeedbackEvent>, TaskCompletionSource)>(new BoundedChannelOptions(MaxBatch) { SingleReader = true });
+    private readonly Task _writing;
+
+    public FeedbackWriter(FeedbackStore store)
+    {
+        _store = store;
+        _writing = Task.Run(WriteAsync);
+    }
+
+    /// <summary>Completes when <paramref name="events"/> are committed; fails when their batch could not be.</summary>
+    public async Task RecordAsync(IReadOnlyList<FeedbackEvent> events, CancellationToken cancellationToken = default)
+    {
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync((events, committed), cancellationToken);
+        await committed.Task;
+    }
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<(IReadOnlyList<FeedbackEvent> Events, TaskCompletionSource Committed)>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var count = 0;
+            while (count < MaxBatch && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                count += item.Events.Count;
+            }
+            try
+            {
+                await _store.AppendAsync(batch.SelectMany(b => b.Events).ToList());
+                batch.ForEach(b => b.Committed.SetResult());
+            }
+            catch (Exception e)
+            {
+                batch.ForEach(b => b.Committed.SetException(e));
+            }
+        }
+    }
+
+    /// <summary>Takes no more events and waits for those queued to be written.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writing;
+    }
+}

@@ -1,0 +1,58 @@
+using ActorCampaigns.Channels.Tracking;
+using ActorCampaigns.Data.Feedback;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Engine.Executions;
+
+namespace ActorCampaigns.Node.Gateway;
+
+/// <summary>
+/// What people's mail clients reach: the open pixel, clicks and one-click unsubscribe (RFC 8058). A token that does
+/// not verify gets 404 and records nothing; a click leads only to the link its signed token names.
+/// </summary>
+public static class TrackingEndpoints
+{
+    /// <summary>A transparent 1×1 GIF.</summary>
+    private static readonly byte[] Pixel = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+
+    public static void MapTrackingEndpoints(this WebApplication app)
+    {
+        app.MapGet("/t/o/{token}", async (string token, HttpResponse response, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
+        {
+            if (tracking.Tokens.Verify(token, TrackingPurpose.Message) is not { } claim)
+                return Results.NotFound();
+            await feedback.RecordAsync([Event(claim, FeedbackKind.Opened, services.Clock)]);
+            response.Headers.CacheControl = "no-store";
+            return Results.Bytes(Pixel, "image/gif");
+        });
+        app.MapGet("/t/c/{token}", async (string token, HttpResponse response, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
+        {
+            if (tracking.Tokens.Verify(token, TrackingPurpose.Link) is not { Link: { } link } claim
+                || !Uri.TryCreate(link, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
+                return Results.NotFound();
+            await feedback.RecordAsync([Event(claim, FeedbackKind.Clicked, services.Clock, link)]);
+            response.Headers.CacheControl = "no-store";
+            return Results.Redirect(target.AbsoluteUri);
+        });
+        // A GET (a person, or a mail scanner following links) only asks; the POST, from the page or from the mail
+        // client's one-click (List-Unsubscribe-Post), unsubscribes.
+        app.MapGet("/t/u/{token}", (string token, LinkTracking tracking) =>
+            tracking.Tokens.Verify(token, TrackingPurpose.Message) is null
+                ? Results.NotFound()
+                : Page("Unsubscribe", "<p>Stop receiving these emails?</p><form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>"));
+        app.MapPost("/t/u/{token}", async (string token, LinkTracking tracking, FeedbackWriter feedback, EngineServices services, CancellationToken cancel) =>
+        {
+            if (tracking.Tokens.Verify(token, TrackingPurpose.Message) is not { } claim)
+                return Results.NotFound();
+            await services.Profiles.WithdrawConsentAsync(claim.Profile, "emailOptIn", cancel);
+            await feedback.RecordAsync([Event(claim, FeedbackKind.Unsubscribed, services.Clock, "email")]);
+            return Page("Unsubscribed", "<p>You will not receive these emails any more.</p>");
+        }).DisableAntiforgery();
+    }
+
+    private static FeedbackEvent Event(TrackingClaim claim, FeedbackKind kind, TimeProvider clock, string? detail = null) =>
+        new(claim.Campaign, claim.Execution, claim.Activity, claim.Profile, kind, clock.GetUtcNow(), detail);
+
+    private static IResult Page(string title, string body) => Results.Content(
+        $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>",
+        "text/html; charset=utf-8");
+}
