@@ -11,7 +11,7 @@ const string Usage = """
       demo [--data-dir ./data] [--profiles 1M]             sample profiles in ./data, audiences counted
       bench store [--profiles 1M,10M] [--out docs/benchmarks.md]
                                                            import and streaming figures, SQLite and PostgreSQL
-      bench canvas [--profiles 1M,10M] [--campaigns 2] [--canvas ../shared/bench/bench-canvas.json]
+      bench canvas [--profiles 1M,10M] [--campaigns 2] [--tracking] [--canvas ../shared/bench/bench-canvas.json]
                                                            the benchmark canvas end to end on one node
     """;
 

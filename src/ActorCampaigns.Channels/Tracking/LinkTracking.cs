@@ -15,11 +15,13 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
 
     public TrackingTokens Tokens => tokens;
 
-    [GeneratedRegex("""(<a\b[^>]*?\bhref\s*=\s*)(["'])(https?://[^"'<>\s]+)\2""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex Link();
+    /// <summary>The URL of an http(s) link of an <c>a</c> element.</summary>
+    [GeneratedRegex("""(?<=<a\b[^>]*?\bhref\s*=\s*["'])https?://[^"'<>\s]+""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex LinkUrl();
 
-    [GeneratedRegex("</body>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex BodyEnd();
+    /// <summary>One builder per thread: a channel renders a message at a time, hundreds of thousands of them.</summary>
+    [ThreadStatic]
+    private static StringBuilder? t_html;
 
     /// <summary>The message's token for its open pixel and its unsubscribe URL.</summary>
     public string MessageToken(OutboundMessage message) =>
@@ -30,14 +32,35 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
     /// <summary>The html with its links rewritten to click URLs and an open pixel before the end of its body.</summary>
     public string Track(string html, OutboundMessage message, string messageToken)
     {
-        var tracked = Link().Replace(html, match =>
+        var tracked = (t_html ??= new StringBuilder(1024)).Clear();
+        var bodyEnd = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
+        var copied = 0;
+        void CopyUntil(int end)
         {
-            var link = WebUtility.HtmlDecode(match.Groups[3].Value);
-            var token = tokens.Issue(message.CampaignId, message.ExecutionId, message.ActivityId, message.ProfileId, TrackingPurpose.Link, link);
-            return $"{match.Groups[1].Value}{match.Groups[2].Value}{_base}/t/c/{token}{match.Groups[2].Value}";
-        });
-        var pixel = $"<img src=\"{_base}/t/o/{messageToken}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
-        var end = BodyEnd().Match(tracked);
-        return end.Success ? new StringBuilder(tracked).Insert(end.Index, pixel).ToString() : tracked + pixel;
+            if (bodyEnd >= copied && bodyEnd < end)
+            {
+                tracked.Append(html, copied, bodyEnd - copied);
+                AppendPixel(tracked, messageToken);
+                copied = bodyEnd;
+            }
+            tracked.Append(html, copied, end - copied);
+            copied = end;
+        }
+        foreach (var link in LinkUrl().EnumerateMatches(html))
+        {
+            CopyUntil(link.Index);
+            var url = html.AsSpan(link.Index, link.Length);
+            var target = url.Contains('&') ? WebUtility.HtmlDecode(url.ToString()) : url.ToString();
+            tracked.Append(_base).Append("/t/c/")
+                .Append(tokens.Issue(message.CampaignId, message.ExecutionId, message.ActivityId, message.ProfileId, TrackingPurpose.Link, target));
+            copied += link.Length;
+        }
+        CopyUntil(html.Length);
+        if (bodyEnd < 0)
+            AppendPixel(tracked, messageToken);
+        return tracked.ToString();
     }
+
+    private void AppendPixel(StringBuilder html, string messageToken) =>
+        html.Append("<img src=\"").Append(_base).Append("/t/o/").Append(messageToken).Append("\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">");
 }

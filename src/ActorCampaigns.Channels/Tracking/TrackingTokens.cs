@@ -35,6 +35,9 @@ public sealed class TrackingTokens
     private readonly TimeProvider _clock;
     private readonly TimeSpan _lifetime;
 
+    /// <summary>An HMAC with the current key per thread: a message is signed twice or more, the key is set up once.</summary>
+    private readonly ThreadLocal<IncrementalHash> _signer;
+
     /// <param name="keys">Signing keys by id (1-16 ASCII letters or digits), each at least 32 bytes.</param>
     /// <param name="current">The id of the key new tokens are signed with.</param>
     /// <param name="lifetime">How long a token stays valid after the message was rendered.</param>
@@ -50,6 +53,7 @@ public sealed class TrackingTokens
         if (!keys.ContainsKey(current))
             throw new ArgumentException($"the current tracking key '{current}' is not among the keys", nameof(current));
         (_keys, _current, _lifetime, _clock) = (keys, current, lifetime, clock);
+        _signer = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _keys[_current]));
     }
 
     public string Issue(string campaign, string execution, string activity, long profile, TrackingPurpose purpose, string? link = null)
@@ -57,20 +61,34 @@ public sealed class TrackingTokens
         ArgumentOutOfRangeException.ThrowIfNegative(profile);
         if ((purpose == TrackingPurpose.Link) != (link is not null))
             throw new ArgumentException("a link token names its link, a message token none", nameof(link));
-        var buffer = new ArrayBufferWriter<byte>(128);
-        buffer.Write([Version]);
-        WriteText(buffer, _current);
-        buffer.Write([(byte)purpose]);
-        WriteNumber(buffer, (ulong)(_clock.GetUtcNow() + _lifetime).ToUnixTimeSeconds());
-        WriteText(buffer, campaign);
-        WriteText(buffer, execution);
-        WriteText(buffer, activity);
-        WriteNumber(buffer, (ulong)profile);
-        if (link is not null)
-            WriteText(buffer, link);
-        var mac = HMACSHA256.HashData(_keys[_current], buffer.WrittenSpan);
-        buffer.Write(mac.AsSpan(0, MacLength));
-        return Base64Url.EncodeToString(buffer.WrittenSpan);
+        // Fixed bytes and varints take under 64; a UTF-16 char takes at most 3 bytes of UTF-8.
+        var most = 64 + 3 * (_current.Length + campaign.Length + execution.Length + activity.Length + (link?.Length ?? 0)) + MacLength;
+        var rented = most > 1024 ? ArrayPool<byte>.Shared.Rent(most) : null;
+        try
+        {
+            var token = new Writer(rented ?? stackalloc byte[1024]);
+            token.Byte(Version);
+            token.Text(_current);
+            token.Byte((byte)purpose);
+            token.Number((ulong)(_clock.GetUtcNow() + _lifetime).ToUnixTimeSeconds());
+            token.Text(campaign);
+            token.Text(execution);
+            token.Text(activity);
+            token.Number((ulong)profile);
+            if (link is not null)
+                token.Text(link);
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            var signer = _signer.Value!;
+            signer.AppendData(token.Written);
+            signer.GetHashAndReset(mac);
+            token.Bytes(mac[..MacLength]);
+            return Base64Url.EncodeToString(token.Written);
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>The claim of a valid token issued for <paramref name="purpose"/>, or null.</summary>
@@ -100,22 +118,37 @@ public sealed class TrackingTokens
         return expiresAt < _clock.GetUtcNow() ? null : new TrackingClaim(campaign, execution, activity, (long)profile, purpose, link, expiresAt);
     }
 
-    private static void WriteNumber(ArrayBufferWriter<byte> buffer, ulong value)
+    /// <summary>Writes a token into a buffer large enough for it.</summary>
+    private ref struct Writer(Span<byte> buffer)
     {
-        while (value >= 0x80)
-        {
-            buffer.Write([(byte)(value | 0x80)]);
-            value >>= 7;
-        }
-        buffer.Write([(byte)value]);
-    }
+        private readonly Span<byte> _buffer = buffer;
+        private int _length;
 
-    private static void WriteText(ArrayBufferWriter<byte> buffer, string text)
-    {
-        var length = Encoding.UTF8.GetByteCount(text);
-        WriteNumber(buffer, (ulong)length);
-        Encoding.UTF8.GetBytes(text, buffer.GetSpan(length));
-        buffer.Advance(length);
+        public readonly ReadOnlySpan<byte> Written => _buffer[.._length];
+
+        public void Byte(byte value) => _buffer[_length++] = value;
+
+        public void Bytes(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(_buffer[_length..]);
+            _length += bytes.Length;
+        }
+
+        public void Number(ulong value)
+        {
+            while (value >= 0x80)
+            {
+                Byte((byte)(value | 0x80));
+                value >>= 7;
+            }
+            Byte((byte)value);
+        }
+
+        public void Text(string text)
+        {
+            Number((ulong)Encoding.UTF8.GetByteCount(text));
+            _length += Encoding.UTF8.GetBytes(text, _buffer[_length..]);
+        }
     }
 
     /// <summary>Reads what <see cref="Issue"/> wrote, refusing anything that runs past the end.</summary>

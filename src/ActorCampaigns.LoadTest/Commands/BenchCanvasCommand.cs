@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using ActorCampaigns.Channels.Tracking;
 using System.Runtime;
 using ActorCampaigns.Data;
 using ActorCampaigns.Domain.Campaigns;
@@ -16,7 +18,7 @@ using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
 namespace ActorCampaigns.LoadTest.Commands;
 
 /// <summary>
-/// <c>bench canvas [--profiles 1M,10M] [--campaigns 2] [--canvas ../shared/bench/bench-canvas.json]</c>: the
+/// <c>bench canvas [--profiles 1M,10M] [--campaigns 2] [--tracking] [--canvas ../shared/bench/bench-canvas.json]</c>: the
 /// benchmark canvas end to end on one in-process node per size (the node's own hosting extensions, SQLite, outbox
 /// provider), from publish to completed, as the node's first campaign and as the ones after it.
 /// </summary>
@@ -38,6 +40,7 @@ public static class BenchCanvasCommand
     {
         var sizes = (args.Text("profiles") ?? "1M,10M").Split(',').Select(s => new Arguments(["--n", s]).Count("n", 1)).ToList();
         var campaigns = (int)Math.Min(args.Count("campaigns", 2), 10);
+        var tracked = args.Flag("tracking");
         var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
         var target = args.Text("out") ?? "docs/benchmarks.md";
         args.RejectUnknown();
@@ -46,7 +49,7 @@ public static class BenchCanvasCommand
         var canvas = await File.ReadAllTextAsync(canvasPath, cancellationToken);
         var rows = new List<Row>();
         foreach (var size in sizes)
-            rows.AddRange(await MeasureAsync(canvas, size, campaigns, output, cancellationToken));
+            rows.AddRange(await MeasureAsync(canvas, size, campaigns, tracked, output, cancellationToken));
 
         var table = string.Join("\n", new[]
         {
@@ -56,15 +59,15 @@ public static class BenchCanvasCommand
             $"| {r.Profiles:N0} | {Ordinal(r.Campaign)} | {r.Seconds:F1} | {r.Profiles / r.Seconds:N0} | {r.Messages:N0} | {r.PeakGiB:F2} | {r.Work.CpuSeconds:F1} | {r.Work.JitSeconds:F2} ({r.Work.JitMethods:N0}) | {r.Work.GcPauseSeconds:F2} |"))));
         var details = string.Join("\n\n", rows.Where(r => r.Campaign == campaigns).Select(r => $"{r.Profiles:N0} profiles, {Ordinal(r.Campaign)} campaign, per activity (in → out per port):\n\n{r.Activities}"));
         output.WriteLine(table);
-        BenchmarkDocument.WriteSection(target, "canvas", $"""
-            ## Benchmark canvas on one node
+        BenchmarkDocument.WriteSection(target, tracked ? "canvas-tracking" : "canvas", $"""
+            ## Benchmark canvas on one node{(tracked ? ", emails tracked" : "")}
 
-            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(campaigns == 2 ? "" : $" --campaigns {campaigns}")}`
+            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(campaigns == 2 ? "" : $" --campaigns {campaigns}")}{(tracked ? " --tracking" : "")}`
 
             {BenchmarkDocument.Machine()}
 
             `../shared/bench/bench-canvas.json` (three audiences, union, exclusion, deduplicate by email, split, email, SMS and
-            push through the outbox provider) over generated profiles (seed 1) in a fresh SQLite data dir, on a one-node
+            push through the outbox provider{(tracked ? "; emails tracked as a node tracks them: each link rewritten to a signed click URL, an open pixel, a one-click unsubscribe URL" : ", emails untracked (`--tracking` measures them tracked, in a section of its own)")}) over generated profiles (seed 1) in a fresh SQLite data dir, on a one-node
             cluster in the benchmark's process built with the node's hosting extensions, a node per size. The node runs the
             canvas as {campaigns} campaigns one after the other, each over the whole base. Time runs from publish to the
             campaign's completed state; the profile import before it is not counted. Peak RSS is the process's, import included.
@@ -90,15 +93,17 @@ public static class BenchCanvasCommand
 
     private static string Ordinal(int n) => n switch { 1 => "1st", 2 => "2nd", 3 => "3rd", _ => $"{n}th" };
 
-    private static async Task<List<Row>> MeasureAsync(string canvas, long size, int campaigns, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<List<Row>> MeasureAsync(string canvas, long size, int campaigns, bool tracked, TextWriter output, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("actorcampaigns-canvas-").FullName;
         try
         {
             var csv = Path.Combine(folder, "profiles.csv");
             await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken);
+            var tracking = !tracked ? null : new LinkTracking(new Uri("http://127.0.0.1:5080"), new TrackingTokens(
+                new Dictionary<string, byte[]> { ["bench"] = RandomNumberGenerator.GetBytes(32) }, "bench", TimeSpan.FromDays(365), TimeProvider.System));
             var services = await EngineServices.OpenAsync(new SqliteDatabase(Path.Combine(folder, "data.db")), Path.Combine(folder, "outbox"),
-                TimeProvider.System, cancellationToken: cancellationToken);
+                TimeProvider.System, cancellationToken: cancellationToken, tracking: tracking);
             var profiles = services.Profiles;
             await ImportCommand.ImportAsync(profiles, csv, output, cancellationToken);
             File.Delete(csv);

@@ -116,10 +116,10 @@ public sealed class ChannelStage
     private static OutboundMessage Track(OutboundMessage message, LinkTracking tracking)
     {
         var token = tracking.MessageToken(message);
-        var content = message.Content
-            .Select(field => field.Key == "html" ? KeyValuePair.Create(field.Key, tracking.Track(field.Value, message, token)) : field)
-            .Append(KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, tracking.UnsubscribeUrl(token)))
-            .ToArray();
+        var content = new KeyValuePair<string, string>[message.Content.Count + 1];
+        for (var i = 0; i < message.Content.Count; i++)
+            content[i] = message.Content[i] is { Key: "html" } html ? KeyValuePair.Create(html.Key, tracking.Track(html.Value, message, token)) : message.Content[i];
+        content[^1] = KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, tracking.UnsubscribeUrl(token));
         return message with { Content = content };
     }
 }
