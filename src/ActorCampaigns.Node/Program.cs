@@ -39,6 +39,7 @@ app.MapCampaignEndpoints();
 app.MapCampaignFeedEndpoints();
 app.MapTrackingEndpoints();
 app.MapFeedbackEndpoints();
+app.MapReportEndpoints();
 if (app.Configuration.GetValue<bool>("demo"))
 {
     app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>

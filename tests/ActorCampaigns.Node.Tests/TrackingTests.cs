@@ -65,7 +65,7 @@ public sealed partial class TrackingTests : IDisposable
         await SampleProfiles.ImportAsync(_dataDir, 300, seed: 11);
         await using var node = await NodeProcess.StartAsync(_dataDir);
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = node.Http.BaseAddress };
-        await RunAsync(node, Mailing);
+        var sale = await RunAsync(node, Mailing);
         var messages = Outbox();
         Assert.True(messages.Count > 10, $"only {messages.Count} messages");
         var (a, b, c) = (messages[0], messages[1], messages[2]);
@@ -109,6 +109,26 @@ public sealed partial class TrackingTests : IDisposable
         Assert.Equal((HttpStatusCode.OK, 2), (accepted, recorded.GetProperty("recorded").GetInt32()));
 
         Assert.Equal(new Dictionary<string, long> { ["opened"] = 2, ["clicked"] = 1, ["unsubscribed"] = 1, ["bounced"] = 1, ["delivered"] = 1 }, await EventsAsync());
+
+        var report = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{sale}/report");
+        var metrics = report.GetProperty("channels")[0].GetProperty("total");
+        var targeted = Activity(await node.StatusAsync(sale), "mail").GetProperty("in").GetInt64();
+        Assert.True(targeted > messages.Count, "some profiles with an address have no consent");
+        Assert.Equal(new long[] { targeted, messages.Count, messages.Count - 1, 1, 2, 1, 1, 1, 1 },
+            new[] { "targeted", "sent", "delivered", "bounced", "opened", "uniqueOpened", "clicked", "uniqueClicked", "unsubscribed" }
+                .Select(name => metrics.GetProperty(name).GetInt64()));
+        Assert.Equal(1.0, metrics.GetProperty("clickToOpenRate").GetDouble());
+        Assert.Equal(1, report.GetProperty("channels")[0].GetProperty("bounceReasons").GetProperty("mailbox full").GetInt64());
+        Assert.Equal((2L, 1L), report.GetProperty("hourly").EnumerateArray().Aggregate((0L, 0L), (sum, h) => (sum.Item1 + h.GetProperty("opened").GetInt64(), sum.Item2 + h.GetProperty("clicked").GetInt64())));
+        using (var csv = await node.Http.GetAsync($"/api/campaigns/{sale}/report?format=csv"))
+        {
+            Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+            var lines = (await csv.Content.ReadAsStringAsync()).TrimEnd().Split('\n');
+            Assert.StartsWith("activity,channel,execution,targeted,excluded,sent,delivered,bounced,opened,uniqueOpened,clicked,uniqueClicked", lines[0]);
+            Assert.Equal($"mail,email,total,{targeted},noConsent={targeted - messages.Count},{messages.Count},{messages.Count - 1},1,2,1,1,1,1,0",
+                string.Join(',', lines[^1].Split(',').Take(14)));
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await node.SendAsync(HttpMethod.Get, "/api/campaigns/nope/report")).Status);
 
         // Retargeting reads them: who opened or bounced, who clicked, and the unsubscribed profile is excluded by name.
         var retarget = await RunAsync(node, """

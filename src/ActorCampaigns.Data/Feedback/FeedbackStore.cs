@@ -35,6 +35,7 @@ public sealed class FeedbackStore(Database database)
                 kind {text} NOT NULL, at {whole} NOT NULL, detail {text});
             CREATE INDEX IF NOT EXISTS feedback_events_by_profile ON {FeedbackEvents.Table} (profile, kind, at);
             CREATE INDEX IF NOT EXISTS feedback_events_by_message ON {FeedbackEvents.Table} (campaign, execution, activity, kind, profile);
+            CREATE INDEX IF NOT EXISTS feedback_events_by_kind ON {FeedbackEvents.Table} (kind, detail, profile);
             """, cancellationToken);
     }
 
@@ -58,6 +59,21 @@ public sealed class FeedbackStore(Database database)
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The profiles (ascending ids) with an event of <paramref name="kind"/> whose detail is <paramref name="detail"/>.</summary>
+    public async Task<long[]> ProfilesAsync(FeedbackKind kind, string detail, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            $"SELECT DISTINCT profile FROM {FeedbackEvents.Table} WHERE kind = @kind AND detail = @detail ORDER BY profile");
+        Parameter(command, "@kind", FeedbackEvents.Name(kind));
+        Parameter(command, "@detail", detail);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var profiles = new List<long>();
+        while (await reader.ReadAsync(cancellationToken))
+            profiles.Add(reader.GetInt64(0));
+        return profiles.ToArray();
     }
 
     /// <summary>Per execution, activity and kind: events and distinct profiles, for one campaign.</summary>

@@ -43,10 +43,9 @@ public enum FeedbackKind { Sent, Delivered, Opened, Clicked, Bounced, Unsubscrib
 
 /// <summary>
 /// A feedback predicate such as <c>opened('mail', 'P7D')</c>: <see cref="Activity"/> is an activity id of this
-/// campaign or <c>*</c> for any campaign (null for <c>unsubscribed()</c>). <see cref="Detail"/>, when given, is what the
-/// event's detail must be (the channel an unsubscribe was from).
+/// campaign or <c>*</c> for any campaign (null for <c>unsubscribed()</c>).
 /// </summary>
-public sealed record BoundFeedback(FeedbackKind Kind, string? Activity, TimeSpan? Window, string? Detail = null) : Bound(ExprType.Bool);
+public sealed record BoundFeedback(FeedbackKind Kind, string? Activity, TimeSpan? Window) : Bound(ExprType.Bool);
 
 /// <summary><c>count(feedback)</c>: how many such events the profile has; allowed in enrich columns only.</summary>
 public sealed record BoundFeedbackCount(BoundFeedback Feedback) : Bound(ExprType.Int);

@@ -142,11 +142,6 @@ public sealed class SqlCompiler
             _sql.Append(" AND fe.activity = ");
             Value(ExprType.String, activity);
         }
-        if (feedback.Detail is { } detail)
-        {
-            _sql.Append(" AND fe.detail = ");
-            Value(ExprType.String, detail);
-        }
         if (feedback.Window is { } window)
         {
             _sql.Append(" AND fe.at >= ");

@@ -157,8 +157,9 @@ public sealed class ActivityRunner(EngineServices services)
             case ChannelActivity channel:
                 var stage = new ChannelStage(run, channel,
                     (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await EnrichColumnsAsync(run, cancellationToken)).Keys));
-                var profiles = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), stage.Columns, stage.Computed, cancellationToken);
-                return stage.Create(profiles, new Delivery(services.Ledger, services.Outbox), services.Tracking, cancellationToken);
+                var profiles = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), stage.Columns, [], cancellationToken);
+                var unsubscribed = await services.Feedback.ProfilesAsync(FeedbackKind.Unsubscribed, stage.Name, cancellationToken);
+                return stage.Create(profiles, unsubscribed, new Delivery(services.Ledger, services.Outbox), services.Tracking, cancellationToken);
             default:
                 throw new NotSupportedException($"activity type {run.Activity.GetType().Name} ('{run.Activity.Id}') does not run");
         }

@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Templates;
 using ActorCampaigns.Channels.Tracking;
-using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Populations;
@@ -23,8 +22,6 @@ public sealed class ChannelStage
 {
     private const string Excluded = "excluded";
 
-    /// <summary>The computed column saying a profile unsubscribed from this channel.</summary>
-    private const string Unsubscribed = "_unsubscribed";
 
     private readonly ActivityRun _run;
     private readonly ChannelActivity _channel;
@@ -52,19 +49,20 @@ public sealed class ChannelStage
     /// <summary>What the messages need of each profile: its address, its consent and what the templates name.</summary>
     public IReadOnlyList<string> Columns { get; }
 
-    /// <summary>What the database computes for each profile: whether it unsubscribed from this channel.</summary>
-    public IReadOnlyList<KeyValuePair<string, Bound>> Computed =>
-        [KeyValuePair.Create<string, Bound>(Unsubscribed, new BoundFeedback(FeedbackKind.Unsubscribed, null, null, _name))];
+    /// <summary>The channel's name in feedback events (an unsubscribe names the channel it was from).</summary>
+    public string Name => _name;
 
     /// <param name="profiles">The inbound population's batches with <see cref="Columns"/>.</param>
-    public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, Delivery delivery, LinkTracking? tracking, CancellationToken cancellationToken)
+    /// <param name="unsubscribed">The profiles (ascending ids) that unsubscribed from this channel.</param>
+    public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, long[] unsubscribed, Delivery delivery, LinkTracking? tracking,
+        CancellationToken cancellationToken)
     {
         var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables);
         return Source.From(() => profiles)
             .Async()
             .ZipWithIndex()
-            .Select(numbered => Render(numbered.Item1, templates, tracked, numbered.Item2))
+            .Select(numbered => Render(numbered.Item1, unsubscribed, templates, tracked, numbered.Item2))
             .Async()
             .SelectAsync(1, async rendered =>
             {
@@ -78,19 +76,18 @@ public sealed class ChannelStage
 
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages);
 
-    private Rendered Render(ProfileBatch batch, MessageTemplates templates, LinkTracking? tracking, long number)
+    private Rendered Render(ProfileBatch batch, long[] unsubscribed, MessageTemplates templates, LinkTracking? tracking, long number)
     {
         // The templates see only the columns they name.
         var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
         var (sent, left, messages, reasons) = (new List<long>(batch.Count), new List<long>(), new List<OutboundMessage>(batch.Count), new Dictionary<string, long>());
         var addresses = batch.ValuesOf(_address);
         var consents = batch.ValuesOf(_optIn);
-        var unsubscribed = batch.ValuesOf(Unsubscribed);
         for (var row = 0; row < batch.Count; row++)
         {
             var to = addresses[row] as string;
             var reason = to is null ? "noAddress"
-                : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? unsubscribed[row] is true ? "unsubscribed" : "noConsent"
+                : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? Array.BinarySearch(unsubscribed, batch.Ids[row]) >= 0 ? "unsubscribed" : "noConsent"
                 : null;
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
             if (reason is null)

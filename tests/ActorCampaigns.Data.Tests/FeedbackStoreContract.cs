@@ -1,0 +1,115 @@
+using ActorCampaigns.Data.Feedback;
+using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Profiles;
+
+namespace ActorCampaigns.Data.Tests;
+
+/// <summary>Feedback events and the predicates that read them, on SQLite and PostgreSQL alike.</summary>
+public abstract class FeedbackStoreContract
+{
+    protected abstract Task<(ProfileStore Profiles, FeedbackStore Feedback)> CreateAsync();
+
+    private static readonly DateTimeOffset Now = new(2026, 12, 10, 12, 0, 0, TimeSpan.Zero);
+
+    private static FeedbackEvent Event(long profile, FeedbackKind kind, double daysAgo, string execution = "e-1", string activity = "mail", string? detail = null) =>
+        new("c-1", execution, activity, profile, kind, Now.AddDays(-daysAgo), detail);
+
+    private static async Task<long> CountAsync(ProfileStore profiles, string filter)
+    {
+        var scope = BindingScope.ForProfiles(await profiles.GetSchemaAsync(), new Dictionary<string, ExprType>(), null)
+            with { FeedbackActivities = new HashSet<string> { "mail", "text" }, AllowsAggregates = true };
+        var (bound, error) = Expression.CheckFilter(filter, scope);
+        Assert.Null(error);
+        return await profiles.CountAsync(bound, new EvaluationContext(Now.UtcDateTime, new Dictionary<string, object?>(), new ExecutionScope("c-1", "e-1")));
+    }
+
+    [Fact]
+    public async Task Predicates_read_events_by_activity_of_the_execution_any_campaign_and_window()
+    {
+        var (profiles, feedback) = await CreateAsync();
+        await profiles.ImportCsvAsync(new StringReader("id,email,emailOptIn\n1,a@x.io,true\n2,b@x.io,true\n3,c@x.io,true\n4,d@x.io,true\n"));
+        await feedback.AppendAsync([
+            Event(1, FeedbackKind.Opened, 1), Event(1, FeedbackKind.Opened, 2), Event(1, FeedbackKind.Clicked, 1, detail: "https://a.example"),
+            Event(2, FeedbackKind.Opened, 10),
+            Event(3, FeedbackKind.Opened, 1, execution: "e-2"),
+            Event(4, FeedbackKind.Bounced, 1, activity: "text", detail: "full"),
+            Event(4, FeedbackKind.Unsubscribed, 1, detail: "email"),
+        ]);
+
+        Assert.Equal(2, await CountAsync(profiles, "opened('mail')"));
+        Assert.Equal(1, await CountAsync(profiles, "opened('mail', 'P7D')"));
+        Assert.Equal(3, await CountAsync(profiles, "opened('*')"));
+        Assert.Equal(2, await CountAsync(profiles, "opened('*', 'P3D')"));
+        Assert.Equal(2, await CountAsync(profiles, "not opened('mail')"));
+        Assert.Equal(1, await CountAsync(profiles, "clicked('mail') and opened('mail')"));
+        Assert.Equal(1, await CountAsync(profiles, "bounced('text')"));
+        Assert.Equal(1, await CountAsync(profiles, "unsubscribed()"));
+        Assert.Equal(new long[] { 4 }, await feedback.ProfilesAsync(FeedbackKind.Unsubscribed, "email"));
+        Assert.Empty(await feedback.ProfilesAsync(FeedbackKind.Unsubscribed, "sms"));
+    }
+
+    [Fact]
+    public async Task Counts_give_events_and_distinct_profiles_per_execution_and_activity()
+    {
+        var (_, feedback) = await CreateAsync();
+        await feedback.AppendAsync([Event(1, FeedbackKind.Opened, 0.5), Event(1, FeedbackKind.Opened, 0.5), Event(2, FeedbackKind.Opened, 0.01),
+            Event(2, FeedbackKind.Bounced, 0, detail: "full"), Event(3, FeedbackKind.Bounced, 0, detail: "full"), Event(3, FeedbackKind.Bounced, 0),
+            Event(5, FeedbackKind.Opened, 1, execution: "e-2")]);
+        var counts = await feedback.CountAsync("c-1");
+        Assert.Equal(new FeedbackCount("e-1", "mail", FeedbackKind.Opened, 3, 2), counts.Single(c => c.Execution == "e-1" && c.Kind == FeedbackKind.Opened));
+        Assert.Equal(new FeedbackCount("e-1", "mail", FeedbackKind.Bounced, 3, 2), counts.Single(c => c.Kind == FeedbackKind.Bounced));
+        Assert.Empty(await feedback.CountAsync("c-2"));
+        var hours = await feedback.HoursAsync("c-1");
+        Assert.Equal(3, hours.Where(h => h.Execution == "e-1").Sum(h => h.Events));
+        Assert.All(hours, h => Assert.Equal(0, h.Hour.ToUnixTimeSeconds() % 3600));
+        Assert.Equal(2, hours.Count(h => h.Execution == "e-1"));
+        var reasons = await feedback.BounceReasonsAsync("c-1");
+        Assert.Equal([("full", 2L), ("unknown", 1L)], reasons.OrderBy(r => r.Reason).Select(r => (r.Reason, r.Profiles)));
+    }
+
+    [Fact]
+    public async Task Consent_is_withdrawn_from_one_channel()
+    {
+        var (profiles, _) = await CreateAsync();
+        await profiles.ImportCsvAsync(new StringReader("id,email,emailOptIn,smsOptIn\n1,a@x.io,true,true\n"));
+        Assert.True(await profiles.WithdrawConsentAsync(1, "emailOptIn"));
+        Assert.False(await profiles.WithdrawConsentAsync(2, "emailOptIn"));
+        var profile = await profiles.GetProfileAsync(1);
+        Assert.Equal((false, true), ((bool)profile!["emailOptIn"]!, (bool)profile["smsOptIn"]!));
+        await Assert.ThrowsAsync<ArgumentException>(() => profiles.WithdrawConsentAsync(1, "email"));
+    }
+}
+
+public sealed class SqliteFeedbackStoreTests : FeedbackStoreContract, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-feedback-").FullName;
+
+    protected override async Task<(ProfileStore, FeedbackStore)> CreateAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(_folder, "data.db"));
+        var (profiles, feedback) = (new SqliteProfileStore(database), new FeedbackStore(database));
+        await profiles.InitializeAsync();
+        await feedback.InitializeAsync();
+        return (profiles, feedback);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresFeedbackStoreTests(PostgresFixture postgres) : FeedbackStoreContract
+{
+    protected override async Task<(ProfileStore, FeedbackStore)> CreateAsync()
+    {
+        var database = new PostgresDatabase(await postgres.CreateDatabaseAsync());
+        var (profiles, feedback) = (new PostgresProfileStore(database), new FeedbackStore(database));
+        await profiles.InitializeAsync();
+        await feedback.InitializeAsync();
+        return (profiles, feedback);
+    }
+}
