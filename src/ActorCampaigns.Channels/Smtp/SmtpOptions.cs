@@ -1,0 +1,23 @@
+namespace ActorCampaigns.Channels.Smtp;
+
+/// <summary>How a node reaches its SMTP relay (section <c>ActorCampaigns:Smtp</c>).</summary>
+public sealed class SmtpOptions
+{
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 25;
+
+    /// <summary><c>None</c>, <c>StartTls</c> (required), <c>StartTlsWhenAvailable</c>, <c>SslOnConnect</c> or <c>Auto</c>.</summary>
+    public string Security { get; set; } = "StartTlsWhenAvailable";
+
+    /// <summary>Authenticates when given.</summary>
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>Connections kept open and used in parallel.</summary>
+    public int Connections { get; set; } = 4;
+
+    /// <summary>The domain of Message-ID headers (<c>&lt;messageId@domain&gt;</c>).</summary>
+    public string MessageIdDomain { get; set; } = "actorcampaigns.local";
+}
