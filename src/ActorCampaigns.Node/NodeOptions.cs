@@ -23,6 +23,11 @@ public sealed class NodeOptions
     /// <summary>Akka.Remote port of this node; 0 takes a free one.</summary>
     public int RemotingPort { get; set; }
 
+    /// <summary>Where emails go: <c>outbox</c> (a JSON line each under the data dir) or <c>smtp</c> (the relay of <see cref="Smtp"/>).</summary>
+    public string EmailProvider { get; set; } = "outbox";
+
+    public ActorCampaigns.Channels.Smtp.SmtpOptions Smtp { get; set; } = new();
+
     /// <summary>Tracking of opens, clicks and unsubscribes in emails.</summary>
     public TrackingOptions Tracking { get; set; } = new();
 }

@@ -1,4 +1,5 @@
 using ActorCampaigns.Data;
+using ActorCampaigns.Channels.Smtp;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Data.Feedback;
@@ -65,7 +66,14 @@ internal static class NodeStores
         var index = new CampaignIndex(database);
         await index.InitializeAsync();
         var tracking = new LinkTracking(publicBaseUrl, await TrackingTokensAsync(node.Tracking, database));
-        return (await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), TimeProvider.System, node.BatchSize, tracking: tracking), index);
+        var smtp = node.EmailProvider switch
+        {
+            "outbox" => null,
+            "smtp" => new SmtpProvider(node.Smtp),
+            var other => throw new InvalidOperationException($"ActorCampaigns:EmailProvider is '{other}'; it must be outbox or smtp"),
+        };
+        return (await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), TimeProvider.System, node.BatchSize, tracking: tracking, smtp: smtp),
+            index);
     }
 
     private static async Task<TrackingTokens> TrackingTokensAsync(TrackingOptions options, Database database)

@@ -1,4 +1,5 @@
 using ActorCampaigns.Channels.Smtp;
+using ActorCampaigns.TestSupport;
 
 namespace ActorCampaigns.Channels.Tests;
 

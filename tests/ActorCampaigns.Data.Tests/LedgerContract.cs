@@ -29,6 +29,22 @@ public abstract class LedgerContract
         Assert.Equal(140, await ledger.SentAsync("c-1", "e-1", "mail"));
         Assert.Equal(0, await ledger.SentAsync("c-1", "e-2", "mail"));
     }
+
+    [Fact]
+    public async Task Messages_are_claimed_one_by_one_and_those_settled_come_back_with_their_outcome()
+    {
+        var ledger = new Ledger(await CreateDatabaseAsync());
+        await ledger.InitializeAsync();
+        Assert.Empty(await ledger.ClaimMessagesAsync(First, [1, 2, 3]));
+        await ledger.SettleMessagesAsync(First, [(1, null), (2, "550 no such user")]);
+
+        var settled = await ledger.ClaimMessagesAsync(First, [1, 2, 3, 4]);
+        Assert.Equal(new Dictionary<long, string?> { [1] = null, [2] = "550 no such user" }, settled);
+        Assert.Empty(await ledger.ClaimMessagesAsync(First with { Activity = "other" }, [1, 2]));
+        await ledger.SettleMessagesAsync(First, [(3, "550 no such user"), (4, "connection: refused")]);
+        Assert.Equal([("e-1", "mail", "550 no such user", 2L), ("e-1", "mail", "connection: refused", 1L)],
+            (await ledger.FailuresAsync("c-1")).OrderByDescending(f => f.Messages));
+    }
 }
 
 public sealed class SqliteLedgerTests : LedgerContract, IDisposable

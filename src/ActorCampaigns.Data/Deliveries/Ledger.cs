@@ -27,8 +27,88 @@ public sealed class Ledger(Database database)
             CREATE TABLE IF NOT EXISTS delivery_batches (
                 campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, batch {whole} NOT NULL,
                 state {text} NOT NULL, count {whole} NOT NULL, provider_state {text}, claimed_at {text} NOT NULL, sent_at {text},
-                PRIMARY KEY (campaign, execution, activity, batch))
+                PRIMARY KEY (campaign, execution, activity, batch));
+            CREATE TABLE IF NOT EXISTS delivery_messages (
+                campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, profile {whole} NOT NULL,
+                state {text} NOT NULL, reason {text},
+                PRIMARY KEY (campaign, execution, activity, profile));
             """, cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims each message of a batch for a provider that is not idempotent (SMTP), and returns those settled before
+    /// (by a run that crashed after sending them): profile → null when sent, the reason when it failed. Those are
+    /// not sent again; a message claimed but never settled is sent again with the same message id.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, string?>> ClaimMessagesAsync(DeliveryBatch batch, IReadOnlyList<long> profiles,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var settled = new Dictionary<long, string?>();
+        await using (var select = Command(connection,
+            "SELECT profile, state, reason FROM delivery_messages WHERE campaign = @campaign AND execution = @execution AND activity = @activity " +
+            "AND profile BETWEEN @first AND @last AND state <> 'claimed'", transaction))
+        {
+            ActivityKey(select, batch);
+            Parameter(select, "@first", profiles.Count == 0 ? 0 : profiles.Min());
+            Parameter(select, "@last", profiles.Count == 0 ? -1 : profiles.Max());
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            var wanted = profiles.ToHashSet();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (wanted.Contains(reader.GetInt64(0)))
+                    settled[reader.GetInt64(0)] = reader.GetString(1) == "sent" ? null : reader.IsDBNull(2) ? "failed" : reader.GetString(2);
+            }
+        }
+        await using (var insert = Command(connection,
+            "INSERT INTO delivery_messages (campaign, execution, activity, profile, state) VALUES (@campaign, @execution, @activity, @profile, 'claimed') " +
+            "ON CONFLICT DO NOTHING", transaction))
+        {
+            ActivityKey(insert, batch);
+            var profile = Parameter(insert, "@profile", 0L);
+            foreach (var id in profiles.Where(p => !settled.ContainsKey(p)))
+            {
+                profile.Value = id;
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return settled;
+    }
+
+    /// <summary>Records what became of each message: sent (no failure) or failed with its reason.</summary>
+    public async Task SettleMessagesAsync(DeliveryBatch batch, IReadOnlyList<(long Profile, string? Failure)> results, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var update = Command(connection,
+            "UPDATE delivery_messages SET state = @state, reason = @reason " +
+            "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND profile = @profile", transaction);
+        ActivityKey(update, batch);
+        var (state, reason, profile) = (Parameter(update, "@state", ""), Parameter(update, "@reason", null), Parameter(update, "@profile", 0L));
+        foreach (var (id, failure) in results)
+        {
+            (state.Value, reason.Value, profile.Value) = (failure is null ? "sent" : "failed", (object?)failure ?? DBNull.Value, id);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Messages a provider refused, per execution, activity and reason, for one campaign.</summary>
+    public async Task<IReadOnlyList<(string Execution, string Activity, string Reason, long Messages)>> FailuresAsync(string campaign,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "SELECT execution, activity, COALESCE(reason, 'failed'), COUNT(*) FROM delivery_messages WHERE campaign = @campaign AND state = 'failed' " +
+            "GROUP BY execution, activity, COALESCE(reason, 'failed')");
+        Parameter(command, "@campaign", campaign);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var failures = new List<(string, string, string, long)>();
+        while (await reader.ReadAsync(cancellationToken))
+            failures.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+        return failures;
     }
 
     /// <summary>
@@ -89,5 +169,12 @@ public sealed class Ledger(Database database)
         Parameter(command, "@execution", batch.Execution);
         Parameter(command, "@activity", batch.Activity);
         Parameter(command, "@batch", batch.Batch);
+    }
+
+    private static void ActivityKey(System.Data.Common.DbCommand command, DeliveryBatch batch)
+    {
+        Parameter(command, "@campaign", batch.Campaign);
+        Parameter(command, "@execution", batch.Execution);
+        Parameter(command, "@activity", batch.Activity);
     }
 }

@@ -13,13 +13,15 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
     private readonly Dictionary<string, long> _counts = run.Activity.OutputPorts.ToDictionary(p => p, _ => 0L);
     private readonly Dictionary<string, long> _excluded = [];
     private readonly Dictionary<string, long> _batches = [];
+    private long _errors;
 
     /// <summary>The counts so far; once the stream has completed, the activity's counts.</summary>
-    public ActivityCounts Counts => new(input(), new Dictionary<string, long>(_counts), new Dictionary<string, long>(_excluded), 0);
+    public ActivityCounts Counts => new(input(), new Dictionary<string, long>(_counts), new Dictionary<string, long>(_excluded), _errors);
 
     /// <returns>The counts after this batch.</returns>
     public async Task<ActivityCounts> WriteAsync(PortBatch batch, CancellationToken cancellationToken)
     {
+        _errors += batch.Errors;
         foreach (var (reason, count) in batch.Excluded ?? new Dictionary<string, long>())
             _excluded[reason] = _excluded.GetValueOrDefault(reason) + count;
         if (batch.Ids.Length > 0)

@@ -34,7 +34,7 @@ public sealed record ChannelMetrics(long Targeted, IReadOnlyDictionary<string, l
 public sealed record ExecutionMetrics(string Execution, ChannelMetrics Metrics);
 
 public sealed record ChannelReport(string Activity, string Channel, IReadOnlyList<ExecutionMetrics> Executions, ChannelMetrics Total,
-    IReadOnlyDictionary<string, long> BounceReasons);
+    IReadOnlyDictionary<string, long> BounceReasons, IReadOnlyDictionary<string, long> ErrorReasons);
 
 public sealed record HourlyFeedback(DateTimeOffset Hour, string Activity, long Opened, long Clicked);
 
@@ -42,7 +42,7 @@ public sealed record HourlyFeedback(DateTimeOffset Hour, string Activity, long O
 public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<ChannelReport> Channels, ChannelMetrics Total, IReadOnlyList<HourlyFeedback> Hourly)
 {
     public static CampaignReport Build(CampaignState state, IReadOnlyList<FeedbackCount> feedback, IReadOnlyList<FeedbackHour> hours,
-        IReadOnlyList<BounceReason> bounces)
+        IReadOnlyList<BounceReason> bounces, IReadOnlyList<(string Execution, string Activity, string Reason, long Messages)> failures)
     {
         var live = state.Executions.Where(e => e.Mode == ExecutionMode.Live).OrderBy(e => e.StartedAt).ToList();
         var channels = (state.Document?.Activities ?? []).OfType<ChannelActivity>().Select(activity =>
@@ -58,7 +58,10 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
                     Events(FeedbackKind.Clicked, false), Events(FeedbackKind.Clicked, true), Events(FeedbackKind.Unsubscribed, true), counts.Errors));
             }).ToList();
             var reasons = bounces.Where(b => b.Activity == activity.Id).GroupBy(b => b.Reason).ToDictionary(g => g.Key, g => g.Sum(b => b.Profiles));
-            return new ChannelReport(activity.Id, Channel(activity), executions, executions.Aggregate(ChannelMetrics.None, (sum, e) => sum + e.Metrics), reasons);
+            var errors = failures.Where(f => f.Activity == activity.Id && live.Any(e => e.Id.Value == f.Execution))
+                .GroupBy(f => f.Reason).ToDictionary(g => g.Key, g => g.Sum(f => f.Messages));
+            return new ChannelReport(activity.Id, Channel(activity), executions, executions.Aggregate(ChannelMetrics.None, (sum, e) => sum + e.Metrics),
+                reasons, errors);
         }).ToList();
         var hourly = hours
             .Where(h => live.Any(e => e.Id.Value == h.Execution))
@@ -89,6 +92,7 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
             channel = c.Channel,
             total = Json(c.Total),
             bounceReasons = c.BounceReasons,
+            errorReasons = c.ErrorReasons,
             executions = c.Executions.Select(e => new { execution = e.Execution, metrics = Json(e.Metrics) }),
         }),
         hourly = Hourly.Select(h => new { hour = h.Hour, activity = h.Activity, opened = h.Opened, clicked = h.Clicked }),

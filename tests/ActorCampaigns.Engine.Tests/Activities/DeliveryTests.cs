@@ -31,8 +31,8 @@ public sealed class DeliveryTests : IDisposable
     public async Task A_sent_batch_is_not_sent_again()
     {
         var (_, _, delivery) = await Create();
-        Assert.Equal(10, await delivery.SendAsync(Batch, "email", Messages(10), TestContext.Current.CancellationToken));
-        Assert.Equal(0, await delivery.SendAsync(Batch, "email", Messages(10), TestContext.Current.CancellationToken));
+        Assert.Equal(10, (await delivery.SendAsync(Batch, "email", Messages(10), TestContext.Current.CancellationToken)).Sent);
+        Assert.Equal(0, (await delivery.SendAsync(Batch, "email", Messages(10), TestContext.Current.CancellationToken)).Sent);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
     }
 
@@ -57,7 +57,7 @@ public sealed class DeliveryTests : IDisposable
         await outbox.AppendAsync("email", Messages(4), retryFrom: null, cancel);
         await File.AppendAllTextAsync(Path.Combine(_folder, "outbox", "email.jsonl"), "{\"messageId\":\"c-1.e-1.mail.5\",\"pro", cancel);
         var (_, _, restarted) = await Create();
-        Assert.Equal(10, await restarted.SendAsync(Batch, "email", Messages(10), cancel));
+        Assert.Equal(10, (await restarted.SendAsync(Batch, "email", Messages(10), cancel)).Sent);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
     }
 

@@ -66,15 +66,23 @@ public sealed class ChannelStage
             .Async()
             .SelectAsync(1, async rendered =>
             {
-                if (rendered.Messages.Count > 0)
-                    await delivery.SendAsync(new DeliveryBatch(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number), _name,
-                        rendered.Messages, cancellationToken);
-                return rendered;
+                if (rendered.Messages.Count == 0)
+                    return rendered;
+                var outcome = await delivery.SendAsync(new DeliveryBatch(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number), _name,
+                    rendered.Messages, cancellationToken);
+                // A message the provider refused leaves by no port: it counts as an error, its reason kept in the ledger.
+                return outcome.Failed.Count == 0
+                    ? rendered
+                    : rendered with { Sent = rendered.Sent.Where(id => !outcome.Failed.ContainsKey(id)).ToArray(), Errors = outcome.Failed.Count };
             })
-            .SelectMany(rendered => new[] { new PortBatch(Transition.DefaultPort, rendered.Sent), new PortBatch(Excluded, rendered.Excluded, rendered.Reasons) });
+            .SelectMany(rendered => new[]
+            {
+                new PortBatch(Transition.DefaultPort, rendered.Sent, Errors: rendered.Errors), new PortBatch(Excluded, rendered.Excluded, rendered.Reasons),
+            });
     }
 
-    private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages);
+    private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages,
+        int Errors = 0);
 
     private Rendered Render(ProfileBatch batch, long[] unsubscribed, MessageTemplates templates, LinkTracking? tracking, long number)
     {

@@ -1,26 +1,56 @@
 using System.Globalization;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.Channels.Smtp;
 using ActorCampaigns.Data.Deliveries;
 
 namespace ActorCampaigns.Engine.Activities.Channel;
 
-/// <summary>
-/// Sends one batch of a channel activity exactly once: claim it in the ledger (noting where the outbox ends), append
-/// the messages, mark it sent. A batch found claimed but not sent, after a crash, appends only what is missing.
-/// </summary>
-public sealed class Delivery(Ledger ledger, OutboxProvider outbox)
+/// <summary>What sending a batch did: how many messages left now, and the profiles whose message the provider refused, with why.</summary>
+public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string> Failed)
 {
-    /// <returns>How many messages the batch holds, or 0 when it had been sent already.</returns>
-    public async Task<int> SendAsync(DeliveryBatch batch, string channel, IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+    public static DeliveryOutcome None { get; } = new(0, new Dictionary<long, string>());
+}
+
+/// <summary>
+/// Sends one batch of a channel activity exactly once. Through the outbox (idempotent on the message id): claim the
+/// batch in the ledger, noting where the outbox ends, append, mark it sent; a batch found claimed but not sent, after
+/// a crash, appends only what is missing. Through SMTP (not idempotent), emails are also claimed one by one: a
+/// message settled before a crash is not sent again, one claimed but unsettled is, with the same Message-ID.
+/// </summary>
+public sealed class Delivery(Ledger ledger, OutboxProvider outbox, SmtpProvider? smtp = null)
+{
+    public async Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, string channel, IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default) =>
+        channel == "email" && smtp is not null
+            ? await SendBySmtpAsync(smtp, batch, messages, cancellationToken)
+            : await AppendToOutboxAsync(batch, channel, messages, cancellationToken);
+
+    private async Task<DeliveryOutcome> AppendToOutboxAsync(DeliveryBatch batch, string channel, IReadOnlyList<OutboundMessage> messages,
+        CancellationToken cancellationToken)
     {
         var before = outbox.Length(channel);
         var claim = await ledger.ClaimAsync(batch, messages.Count, before.ToString(CultureInfo.InvariantCulture), cancellationToken);
         if (claim.State == ClaimState.Sent)
-            return 0;
+            return DeliveryOutcome.None;
         long? retryFrom = claim.IsRetry ? long.Parse(claim.ProviderState!, CultureInfo.InvariantCulture) : null;
         await outbox.AppendAsync(channel, messages, retryFrom, cancellationToken);
         await ledger.MarkSentAsync(batch, cancellationToken);
-        return messages.Count;
+        return new DeliveryOutcome(messages.Count, new Dictionary<long, string>());
+    }
+
+    private async Task<DeliveryOutcome> SendBySmtpAsync(SmtpProvider smtp, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
+        CancellationToken cancellationToken)
+    {
+        var claim = await ledger.ClaimAsync(batch, messages.Count, null, cancellationToken);
+        var settled = await ledger.ClaimMessagesAsync(batch, messages.Select(m => m.ProfileId).ToList(), cancellationToken);
+        var failed = settled.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!);
+        if (claim.State == ClaimState.Sent)
+            return new DeliveryOutcome(0, failed);
+        var results = await smtp.SendAsync(messages.Where(m => !settled.ContainsKey(m.ProfileId)).ToList(), cancellationToken);
+        await ledger.SettleMessagesAsync(batch, results.Select(r => (r.Message.ProfileId, r.Failure)).ToList(), cancellationToken);
+        await ledger.MarkSentAsync(batch, cancellationToken);
+        foreach (var result in results.Where(r => !r.Sent))
+            failed[result.Message.ProfileId] = result.Failure!;
+        return new DeliveryOutcome(results.Count(r => r.Sent), failed);
     }
 }

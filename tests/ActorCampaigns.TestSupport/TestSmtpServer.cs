@@ -9,7 +9,7 @@ using SmtpServer.Mail;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace ActorCampaigns.Channels.Tests;
+namespace ActorCampaigns.TestSupport;
 
 /// <summary>A real SMTP server on a loopback port, keeping every message it accepts parsed as MIME; it refuses recipients at <c>refused.example</c>.</summary>
 public sealed class TestSmtpServer : IAsyncDisposable
