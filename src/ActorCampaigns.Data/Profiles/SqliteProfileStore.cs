@@ -153,6 +153,8 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
         {
             _connection = connection;
             _db = connection.Handle!;
+            // Pooled connections read with a page cache of 8 MB (each one keeps its cache); an import writes through 64 MB.
+            Execute("PRAGMA cache_size = -65536");
             var names = header.Columns.Select(c => SqlCompiler.QuoteIdentifier(c.Name)).ToList();
             var parameters = names.Select((_, i) => $"?{i + 1}").ToList();
             var assignments = names.Select((n, i) => (n, p: parameters[i])).Where(x => x.n != "\"id\"").Select(x => $"{x.n} = {x.p}");

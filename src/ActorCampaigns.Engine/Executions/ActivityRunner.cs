@@ -118,7 +118,10 @@ public sealed class ActivityRunner(EngineServices services)
                 return Source.From(() => CombineOperation.RunAsync(combine, inbound, services.BatchSize, cancellationToken))
                     .Select(port => new PortBatch(port.Port, port.Ids));
             case Deduplicate dedup when LowestIdDeduplication.Applies(dedup):
-                var firsts = new LowestIdDeduplication(dedup, input);
+                // Started while its input still streams, it sizes its table of keys for the whole profile base, which
+                // bounds any population: fresh memory is only touched as keys arrive, and the table never grows (a 10M
+                // table that doubles holds both sizes at once).
+                var firsts = new LowestIdDeduplication(dedup, input > 0 ? input : await services.Profiles.CountAsync(null, run.Context, cancellationToken));
                 var keyed = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), dedup.Keys, [], cancellationToken);
                 // Reading the keys and keeping the first of each run as two stages, so they overlap.
                 return Source.From(() => keyed)
