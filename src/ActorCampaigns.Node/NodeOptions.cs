@@ -20,6 +20,9 @@ public sealed class NodeOptions
     /// <summary>With <c>--demo</c> on an empty data dir, how many sample profiles are generated.</summary>
     public long DemoProfiles { get; set; } = 200_000;
 
+    /// <summary>Lets <c>POST /testing/clock/advance</c> move this node's time forward (end-to-end tests; never in production).</summary>
+    public bool ClockControl { get; set; }
+
     /// <summary>Akka.Remote port of this node; 0 takes a free one.</summary>
     public int RemotingPort { get; set; }
 
@@ -27,6 +30,16 @@ public sealed class NodeOptions
     public string EmailProvider { get; set; } = "outbox";
 
     public ActorCampaigns.Channels.Smtp.SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>Where SMS go: <c>outbox</c>, or <c>webhook</c> (posted to <see cref="SmsWebhook"/>).</summary>
+    public string SmsProvider { get; set; } = "outbox";
+
+    public ActorCampaigns.Channels.Webhook.WebhookOptions SmsWebhook { get; set; } = new();
+
+    /// <summary>Where push notifications go: <c>outbox</c>, or <c>webhook</c> (posted to <see cref="PushWebhook"/>).</summary>
+    public string PushProvider { get; set; } = "outbox";
+
+    public ActorCampaigns.Channels.Webhook.WebhookOptions PushWebhook { get; set; } = new();
 
     /// <summary>Tracking of opens, clicks and unsubscribes in emails.</summary>
     public TrackingOptions Tracking { get; set; } = new();

@@ -1,5 +1,7 @@
 using ActorCampaigns.Data;
+using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Smtp;
+using ActorCampaigns.Channels.Webhook;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Data.Feedback;
@@ -8,6 +10,7 @@ using ActorCampaigns.Engine.Hosting;
 using ActorCampaigns.Node;
 using ActorCampaigns.Node.Demo;
 using ActorCampaigns.Node.Gateway;
+using ActorCampaigns.Node.Testing;
 using Akka.Hosting;
 
 var builder = WebApplication.CreateBuilder(NodeCommandLine.Normalize(args));
@@ -20,7 +23,8 @@ if (builder.Configuration["urls"] is null)
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
 var publicBaseUrl = new Uri(node.Tracking.PublicBaseUrl ?? (builder.Configuration["urls"] ?? "http://127.0.0.1:5080").Split(';')[0]);
-var (services, index) = await NodeStores.OpenAsync(node, publicBaseUrl);
+var clock = node.ClockControl ? new AdjustableClock() : null;
+var (services, index) = await NodeStores.OpenAsync(node, publicBaseUrl, clock ?? TimeProvider.System);
 builder.Services.AddSingleton(node);
 builder.Services.AddSingleton(services);
 builder.Services.AddSingleton(index);
@@ -41,6 +45,8 @@ app.MapCampaignFeedEndpoints();
 app.MapTrackingEndpoints();
 app.MapFeedbackEndpoints();
 app.MapReportEndpoints();
+if (clock is not null)
+    app.MapClockControl(clock);
 if (app.Configuration.GetValue<bool>("demo"))
 {
     app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
@@ -60,32 +66,46 @@ await app.RunAsync();
 /// <summary>Opens the node's stores under its data dir, creating what is missing.</summary>
 internal static class NodeStores
 {
-    public static async Task<(EngineServices Services, CampaignIndex Index)> OpenAsync(NodeOptions node, Uri publicBaseUrl)
+    public static async Task<(EngineServices Services, CampaignIndex Index)> OpenAsync(NodeOptions node, Uri publicBaseUrl, TimeProvider clock)
     {
         var database = new SqliteDatabase(Path.Combine(node.DataDir, "data.db"));
         var index = new CampaignIndex(database);
         await index.InitializeAsync();
-        var tracking = new LinkTracking(publicBaseUrl, await TrackingTokensAsync(node.Tracking, database));
-        var smtp = node.EmailProvider switch
-        {
-            "outbox" => null,
-            "smtp" => new SmtpProvider(node.Smtp),
-            var other => throw new InvalidOperationException($"ActorCampaigns:EmailProvider is '{other}'; it must be outbox or smtp"),
-        };
-        return (await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), TimeProvider.System, node.BatchSize, tracking: tracking, smtp: smtp),
-            index);
+        var tracking = new LinkTracking(publicBaseUrl, await TrackingTokensAsync(node.Tracking, database, clock));
+        return (await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), clock, node.BatchSize, tracking: tracking,
+            senders: Senders(node)), index);
     }
 
-    private static async Task<TrackingTokens> TrackingTokensAsync(TrackingOptions options, Database database)
+    /// <summary>The providers that send one by one, by channel, from the node's settings; the others use the outbox.</summary>
+    private static Dictionary<string, IMessageSender> Senders(NodeOptions node)
+    {
+        var senders = new Dictionary<string, IMessageSender>();
+        if (Chosen("EmailProvider", node.EmailProvider, "smtp"))
+            senders["email"] = new SmtpProvider(node.Smtp);
+        if (Chosen("SmsProvider", node.SmsProvider, "webhook"))
+            senders["sms"] = new WebhookProvider(node.SmsWebhook);
+        if (Chosen("PushProvider", node.PushProvider, "webhook"))
+            senders["push"] = new WebhookProvider(node.PushWebhook);
+        return senders;
+    }
+
+    private static bool Chosen(string setting, string value, string provider) => value switch
+    {
+        "outbox" => false,
+        _ when value == provider => true,
+        _ => throw new InvalidOperationException($"ActorCampaigns:{setting} is '{value}'; it must be outbox or {provider}"),
+    };
+
+    private static async Task<TrackingTokens> TrackingTokensAsync(TrackingOptions options, Database database, TimeProvider clock)
     {
         var lifetime = TimeSpan.FromDays(options.TokenLifetimeDays);
         if (options.Keys.Count == 0)
             return new TrackingTokens(new Dictionary<string, byte[]> { ["node"] = await new NodeSecrets(database).GetOrCreateAsync("tracking-key", 32) },
-                "node", lifetime, TimeProvider.System);
+                "node", lifetime, clock);
         var keys = options.Keys.ToDictionary(k => k.Key, k => Base64Key(k.Key, k.Value));
         var current = options.CurrentKey ?? (keys.Count == 1 ? keys.Keys.Single()
             : throw new InvalidOperationException("several tracking keys are configured: name the one to sign with in ActorCampaigns:Tracking:CurrentKey"));
-        return new TrackingTokens(keys, current, lifetime, TimeProvider.System);
+        return new TrackingTokens(keys, current, lifetime, clock);
     }
 
     private static byte[] Base64Key(string id, string value)

@@ -1,19 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ActorCampaigns.TestSupport;
 
 namespace ActorCampaigns.Node.Tests;
 
 /// <summary>A node sending its emails through a real SMTP server, the received MIME followed back to the node.</summary>
-public sealed partial class SmtpDeliveryTests : IAsyncDisposable
+public sealed class SmtpDeliveryTests : IAsyncDisposable
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-smtp-").FullName;
     private readonly TestSmtpServer _smtp = new();
-
-    [GeneratedRegex("https?://[^\"]+/t/c/[A-Za-z0-9_-]+")]
-    private static partial Regex ClickUrl();
 
     [Fact]
     public async Task Emails_go_through_SMTP_once_each_refusals_count_as_errors_and_their_links_lead_back()
@@ -49,7 +45,7 @@ public sealed partial class SmtpDeliveryTests : IAsyncDisposable
         Assert.StartsWith($"<{node.Http.BaseAddress}t/u/", received[0].Headers["List-Unsubscribe"]);
 
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var click = await browser.GetAsync(ClickUrl().Match(received[0].HtmlBody ?? "").Value);
+        using var click = await browser.GetAsync(TrackedUrls.Click().Match(received[0].HtmlBody ?? "").Value);
         Assert.Equal((HttpStatusCode.Redirect, "https://shop.example/new"), (click.StatusCode, click.Headers.Location?.ToString()));
         var channel = (await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/report")).GetProperty("channels")[0];
         var total = channel.GetProperty("total");

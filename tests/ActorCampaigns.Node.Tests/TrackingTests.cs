@@ -1,13 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 
 namespace ActorCampaigns.Node.Tests;
 
 /// <summary>Opens, clicks, unsubscribes and provider feedback against a real Node process, and campaigns that read them back.</summary>
-public sealed partial class TrackingTests : IDisposable
+public sealed class TrackingTests : IDisposable
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-tracking-").FullName;
 
@@ -18,12 +17,6 @@ public sealed partial class TrackingTests : IDisposable
               "html": "<html><body><p>Hi</p><a href=\"https://shop.example/sale?x=1&amp;y=2\">Sale</a></body></html>" } } ],
           "transitions": [ { "from": "all", "to": "mail" } ] }
         """;
-
-    [GeneratedRegex("/t/o/([A-Za-z0-9_-]+)")]
-    private static partial Regex Pixel();
-
-    [GeneratedRegex("/t/c/([A-Za-z0-9_-]+)")]
-    private static partial Regex Click();
 
     private static async Task<string> RunAsync(NodeProcess node, string canvas, string command = "publish")
     {
@@ -70,8 +63,8 @@ public sealed partial class TrackingTests : IDisposable
         Assert.True(messages.Count > 10, $"only {messages.Count} messages");
         var (a, b, c) = (messages[0], messages[1], messages[2]);
         var html = a.GetProperty("html").GetString()!;
-        var open = Pixel().Match(html).Groups[1].Value;
-        var click = Click().Match(html).Groups[1].Value;
+        var open = TrackedUrls.Open().Match(html).Groups["token"].Value;
+        var click = TrackedUrls.Click().Match(html).Groups["token"].Value;
         Assert.StartsWith(node.Http.BaseAddress!.ToString(), a.GetProperty("unsubscribeUrl").GetString());
         Assert.DoesNotContain("shop.example", html);
 

@@ -6,19 +6,13 @@ using MimeKit;
 
 namespace ActorCampaigns.Channels.Smtp;
 
-/// <summary>What became of one message handed to a provider: sent, or failed with the provider's reason.</summary>
-public sealed record SendResult(OutboundMessage Message, string? Failure)
-{
-    public bool Sent => Failure is null;
-}
-
 /// <summary>
 /// Sends emails through an SMTP relay with MailKit over a pool of open connections, each message on one of them.
 /// A message the relay refuses (a 5xx for the sender or recipient, a bad address) fails with the relay's reason;
 /// a connection that breaks is opened again and its message retried once, then failed. Each message carries its
 /// message id as its Message-ID header and, when tracked, RFC 8058 one-click unsubscribe headers.
 /// </summary>
-public sealed class SmtpProvider : IAsyncDisposable
+public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
 {
     private readonly SmtpOptions _options;
     private readonly SecureSocketOptions _security;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ActorCampaigns.Channels;
 using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
@@ -162,7 +163,7 @@ public sealed class ActivityRunner(EngineServices services)
                     (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await EnrichColumnsAsync(run, cancellationToken)).Keys));
                 var profiles = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), stage.Columns, [], cancellationToken);
                 var unsubscribed = await services.Feedback.ProfilesAsync(FeedbackKind.Unsubscribed, stage.Name, cancellationToken);
-                return stage.Create(profiles, unsubscribed, new Delivery(services.Ledger, services.Outbox, services.Smtp), services.Tracking, cancellationToken);
+                return stage.Create(profiles, unsubscribed, new Delivery(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>()), services.Tracking, cancellationToken);
             default:
                 throw new NotSupportedException($"activity type {run.Activity.GetType().Name} ('{run.Activity.Id}') does not run");
         }

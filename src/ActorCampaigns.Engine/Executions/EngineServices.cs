@@ -1,5 +1,5 @@
 using ActorCampaigns.Channels.Outbox;
-using ActorCampaigns.Channels.Smtp;
+using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Data;
@@ -12,8 +12,8 @@ namespace ActorCampaigns.Engine.Executions;
 
 /// <summary>
 /// What activities run against on this node: the stores, the outbox, the clock, the batch size, and the tracking
-/// emails get (none: their links stay as written, without an open pixel) and the SMTP relay they go through (none:
-/// the outbox).
+/// emails get (none: their links stay as written, without an open pixel) and the providers that send one by one, by
+/// channel (SMTP for email, webhooks for SMS and push; a channel without one goes to the outbox).
 /// </summary>
 public sealed record EngineServices(
     ProfileStore Profiles,
@@ -25,11 +25,12 @@ public sealed record EngineServices(
     TimeProvider Clock,
     int BatchSize = 10_000,
     LinkTracking? Tracking = null,
-    SmtpProvider? Smtp = null)
+    IReadOnlyDictionary<string, IMessageSender>? Senders = null)
 {
     /// <summary>Opens every store on <paramref name="database"/>, creating the tables that are missing.</summary>
     public static async Task<EngineServices> OpenAsync(Database database, string outboxFolder, TimeProvider clock, int batchSize = 10_000,
-        CancellationToken cancellationToken = default, LinkTracking? tracking = null, SmtpProvider? smtp = null)
+        CancellationToken cancellationToken = default, LinkTracking? tracking = null,
+        IReadOnlyDictionary<string, IMessageSender>? senders = null)
     {
         ProfileStore profiles = database switch
         {
@@ -38,7 +39,7 @@ public sealed record EngineServices(
             _ => throw new ArgumentException($"no profile store for {database.GetType().Name}", nameof(database)),
         };
         var services = new EngineServices(profiles, new Worktables(database), new Ledger(database), new AudienceStore(database),
-            new FeedbackStore(database), new OutboxProvider(outboxFolder), clock, batchSize, tracking, smtp);
+            new FeedbackStore(database), new OutboxProvider(outboxFolder), clock, batchSize, tracking, senders);
         await services.Profiles.InitializeAsync(cancellationToken);
         await services.Worktables.InitializeAsync(cancellationToken);
         await services.Ledger.InitializeAsync(cancellationToken);

@@ -21,7 +21,7 @@ public sealed class DeliveryTests : IDisposable
         var ledger = new Ledger(new SqliteDatabase(Path.Combine(_folder, "data.db")));
         await ledger.InitializeAsync(TestContext.Current.CancellationToken);
         var outbox = new OutboxProvider(Path.Combine(_folder, "outbox"));
-        return (ledger, outbox, new Delivery(ledger, outbox));
+        return (ledger, outbox, new Delivery(ledger, outbox, new Dictionary<string, IMessageSender>()));
     }
 
     private List<long> Profiles() => File.ReadAllLines(Path.Combine(_folder, "outbox", "email.jsonl"))

@@ -1,7 +1,6 @@
 using System.Globalization;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Outbox;
-using ActorCampaigns.Channels.Smtp;
 using ActorCampaigns.Data.Deliveries;
 
 namespace ActorCampaigns.Engine.Activities.Channel;
@@ -15,14 +14,16 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 /// <summary>
 /// Sends one batch of a channel activity exactly once. Through the outbox (idempotent on the message id): claim the
 /// batch in the ledger, noting where the outbox ends, append, mark it sent; a batch found claimed but not sent, after
-/// a crash, appends only what is missing. Through SMTP (not idempotent), emails are also claimed one by one: a
-/// message settled before a crash is not sent again, one claimed but unsettled is, with the same Message-ID.
+/// a crash, appends only what is missing. Through a provider that sends one by one (SMTP, webhooks), messages are
+/// also claimed one by one and settled with their result: a message settled before a crash is not sent again, one
+/// claimed but unsettled is, with the same message id (Message-ID, Idempotency-Key), and each refusal keeps its reason.
 /// </summary>
-public sealed class Delivery(Ledger ledger, OutboxProvider outbox, SmtpProvider? smtp = null)
+/// <param name="senders">The providers that send one by one, by channel; a channel without one goes to the outbox.</param>
+public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDictionary<string, IMessageSender> senders)
 {
     public async Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, string channel, IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default) =>
-        channel == "email" && smtp is not null
-            ? await SendBySmtpAsync(smtp, batch, messages, cancellationToken)
+        senders.TryGetValue(channel, out var sender)
+            ? await SendOneByOneAsync(sender, batch, messages, cancellationToken)
             : await AppendToOutboxAsync(batch, channel, messages, cancellationToken);
 
     private async Task<DeliveryOutcome> AppendToOutboxAsync(DeliveryBatch batch, string channel, IReadOnlyList<OutboundMessage> messages,
@@ -38,7 +39,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, SmtpProvider?
         return new DeliveryOutcome(messages.Count, new Dictionary<long, string>());
     }
 
-    private async Task<DeliveryOutcome> SendBySmtpAsync(SmtpProvider smtp, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
+    private async Task<DeliveryOutcome> SendOneByOneAsync(IMessageSender sender, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
         CancellationToken cancellationToken)
     {
         var claim = await ledger.ClaimAsync(batch, messages.Count, null, cancellationToken);
@@ -46,7 +47,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, SmtpProvider?
         var failed = settled.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!);
         if (claim.State == ClaimState.Sent)
             return new DeliveryOutcome(0, failed);
-        var results = await smtp.SendAsync(messages.Where(m => !settled.ContainsKey(m.ProfileId)).ToList(), cancellationToken);
+        var results = await sender.SendAsync(messages.Where(m => !settled.ContainsKey(m.ProfileId)).ToList(), cancellationToken);
         await ledger.SettleMessagesAsync(batch, results.Select(r => (r.Message.ProfileId, r.Failure)).ToList(), cancellationToken);
         await ledger.MarkSentAsync(batch, cancellationToken);
         foreach (var result in results.Where(r => !r.Sent))

@@ -1,0 +1,59 @@
+using System.Net;
+using ActorCampaigns.Channels.Webhook;
+using ActorCampaigns.TestSupport;
+
+namespace ActorCampaigns.Channels.Tests;
+
+public sealed class WebhookProviderTests : IDisposable
+{
+    private readonly TestWebhookServer _server = new();
+
+    private static OutboundMessage Sms(long profile, string to = "+33600000000") =>
+        new($"c-1.e-1.text.{profile}", "c-1", "e-1", "text", profile, to, [KeyValuePair.Create("text", $"Hello {profile}")]);
+
+    private WebhookProvider Provider(int attempts = 4) =>
+        new(new WebhookOptions { Url = _server.Url, Attempts = attempts, RetryDelayMilliseconds = 10, Concurrency = 8, Authorization = "Bearer k" });
+
+    [Fact]
+    public async Task Each_message_is_posted_once_with_its_id_as_idempotency_key()
+    {
+        using var provider = Provider();
+        var results = await provider.SendAsync(Enumerable.Range(1, 40).Select(i => Sms(i)).ToList());
+        Assert.All(results, r => Assert.True(r.Sent, r.Failure));
+        Assert.Equal(40, _server.Received.Count);
+        var seventh = _server.Received.Single(r => r.IdempotencyKey == "c-1.e-1.text.7").Body;
+        Assert.Equal(("c-1.e-1.text.7", 7L, "+33600000000", "Hello 7"),
+            (seventh.GetProperty("messageId").GetString(), seventh.GetProperty("profileId").GetInt64(), seventh.GetProperty("to").GetString(), seventh.GetProperty("text").GetString()));
+    }
+
+    [Fact]
+    public async Task Transient_failures_are_retried_and_final_refusals_are_not()
+    {
+        _server.Answer = (request, earlier) => request.Body.GetProperty("to").GetString() == "bad" ? HttpStatusCode.BadRequest
+            : earlier < 2 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.Accepted;
+        using var provider = Provider();
+        var results = await provider.SendAsync([Sms(1), Sms(2, "bad"), Sms(3)]);
+        Assert.Equal([true, false, true], results.Select(r => r.Sent));
+        Assert.Equal("HTTP 400 Bad Request", results[1].Failure);
+        Assert.Equal(3, _server.Received.Count(r => r.IdempotencyKey == "c-1.e-1.text.1"));
+        Assert.Single(_server.Received, r => r.IdempotencyKey == "c-1.e-1.text.2");
+    }
+
+    [Fact]
+    public async Task A_provider_that_keeps_failing_opens_the_circuit_and_messages_fail_with_the_reason()
+    {
+        _server.Answer = (_, _) => HttpStatusCode.InternalServerError;
+        using var provider = Provider(attempts: 2);
+        var results = await provider.SendAsync(Enumerable.Range(1, 60).Select(i => Sms(i)).ToList());
+        Assert.All(results, r => Assert.False(r.Sent));
+        Assert.Contains(results, r => r.Failure!.StartsWith("circuit open", StringComparison.Ordinal));
+        Assert.Contains(results, r => r.Failure == "HTTP 500 Internal Server Error");
+        Assert.True(_server.Received.Count < 120, $"{_server.Received.Count} requests: the open circuit should have spared some");
+    }
+
+    [Fact]
+    public void A_bad_url_is_refused() =>
+        Assert.Contains("not an absolute http(s) URL", Assert.Throws<ArgumentException>(() => new WebhookProvider(new WebhookOptions { Url = "ftp://x" })).Message);
+
+    public void Dispose() => _server.Dispose();
+}
