@@ -35,10 +35,13 @@ public class MessageTemplatesTests
     }
 
     [Fact]
-    public void Values_are_written_as_they_are()
+    public void Values_are_HTML_encoded_in_an_email_html_and_written_as_they_are_elsewhere()
     {
-        var batch = new ProfileBatch([1], [new PopulationColumn("firstName", ExprType.String, ["<b>Zoë</b> & co"])]);
-        var templates = new MessageTemplates(new SmsActivity("text", new SmsContent("{{ firstName }}"), MessageCategory.Marketing, null), "c", new Dictionary<string, object?>());
-        Assert.Equal("<b>Zoë</b> & co", templates.Render(batch, 0).Content!.Single().Value);
+        var batch = new ProfileBatch([1], [new PopulationColumn("firstName", ExprType.String, ["<b>Zoë</b> & \"co\""])]);
+        var email = new EmailActivity("mail", new EmailContent("shop@example.com", "Hi {{ firstName }}", "<p>Hi {{ firstName }}</p>", "Hi {{ firstName }}"),
+            MessageCategory.Marketing, null);
+        var content = new MessageTemplates(email, "c", new Dictionary<string, object?>()).Render(batch, 0).Content!.ToDictionary(f => f.Key, f => f.Value);
+        Assert.Equal("<p>Hi &lt;b&gt;Zoë&lt;/b&gt; &amp; &quot;co&quot;</p>", content["html"]);
+        Assert.Equal(("Hi <b>Zoë</b> & \"co\"", "Hi <b>Zoë</b> & \"co\""), (content["subject"], content["text"]));
     }
 }

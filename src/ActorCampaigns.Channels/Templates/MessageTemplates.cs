@@ -1,5 +1,7 @@
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Populations;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Fluid;
 
 namespace ActorCampaigns.Channels.Templates;
@@ -10,11 +12,13 @@ namespace ActorCampaigns.Channels.Templates;
 /// One instance renders for one stream, a profile at a time: it reuses one template context and one writer. Templates
 /// with tags (<c>{% assign %}</c>, loops…) give each profile a scope of its own, so nothing a template assigns for one
 /// profile is seen by the next; templates of output only (<c>{{ … }}</c>) cannot assign, and set every column again
-/// for each profile in one scope.
+/// for each profile in one scope. Values written into an email's html are HTML-encoded (a profile attribute cannot
+/// inject markup); other fields (subject, text, SMS, push) get them as they are.
 /// </summary>
 public sealed class MessageTemplates
 {
     private static readonly FluidParser Parser = new();
+    private static readonly TextEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
     private readonly IReadOnlyList<(string Field, IFluidTemplate Template)> _templates;
     private readonly TemplateContext _context = new();
     private readonly StringWriter _writer = new();
@@ -46,7 +50,7 @@ public sealed class MessageTemplates
             {
                 var text = _writer.GetStringBuilder().Clear();
                 // Templates call no asynchronous filter, so rendering completes synchronously.
-                _templates[i].Template.RenderAsync(_writer, NullEncoder.Default, _context).GetAwaiter().GetResult();
+                _templates[i].Template.RenderAsync(_writer, _templates[i].Field == "html" ? Html : NullEncoder.Default, _context).GetAwaiter().GetResult();
                 content[i] = new KeyValuePair<string, string>(_templates[i].Field, text.ToString());
             }
             return (content, null);
