@@ -227,6 +227,24 @@ public sealed class ActivityRunnerTests : IDisposable
         Assert.Equal((0L, 0L), (counts["split"].Out["young"], counts["split"].Out["complement"]));
     }
 
+    [Fact]
+    public async Task A_throttled_channel_sends_no_faster_than_its_rate()
+    {
+        var services = await ServicesAsync();
+        var eligible = Sql("SELECT COUNT(*) FROM profiles WHERE emailOptIn = 1 AND email IS NOT NULL");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var counts = await RunAsync(services, ExecutionMode.Live, "e-4", """
+            { "name": "Throttled", "activities": [
+                { "id": "all", "type": "buildAudience" },
+                { "id": "mail", "type": "email", "throttle": 50, "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } } ],
+              "transitions": [ { "from": "all", "to": "mail" } ] }
+            """);
+        Assert.Equal(eligible, counts["mail"].Out["out"]);
+        // The first 50 messages may go at once, and a batch (16) goes whole; the rest at 50 a second: some 2.7 s.
+        Assert.InRange(eligible, 150, 300);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds((eligible - 50 - 16) / 50.0 * 0.9), $"{eligible} messages in {clock.Elapsed}");
+    }
+
     public void Dispose()
     {
         _system.Terminate().Wait(TimeSpan.FromSeconds(10));

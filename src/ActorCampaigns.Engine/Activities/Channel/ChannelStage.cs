@@ -7,6 +7,7 @@ using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Engine.Executions;
 using Akka;
+using Akka.Streams;
 using Akka.Streams.Dsl;
 
 namespace ActorCampaigns.Engine.Activities.Channel;
@@ -64,6 +65,7 @@ public sealed class ChannelStage
             .ZipWithIndex()
             .Select(numbered => Render(numbered.Item1, unsubscribed, templates, tracked, numbered.Item2))
             .Async()
+            .Via(Throttled())
             .SelectAsync(1, async rendered =>
             {
                 if (rendered.Messages.Count == 0)
@@ -79,6 +81,19 @@ public sealed class ChannelStage
             {
                 new PortBatch(Transition.DefaultPort, rendered.Sent, Errors: rendered.Errors), new PortBatch(Excluded, rendered.Excluded, rendered.Reasons),
             });
+    }
+
+    /// <summary>
+    /// The activity's <c>throttle</c>: batches wait so that messages leave at that rate on average (a batch goes whole,
+    /// its messages counting as its cost; the first batch goes at once).
+    /// </summary>
+    private Flow<Rendered, Rendered, NotUsed> Throttled()
+    {
+        var flow = Flow.Create<Rendered>();
+        if (_channel.Throttle is not { } perSecond)
+            return flow;
+        var rate = (int)Math.Max(1, Math.Round(perSecond));
+        return flow.Throttle(rate, TimeSpan.FromSeconds(1), rate, rendered => Math.Max(1, rendered.Messages.Count), ThrottleMode.Shaping);
     }
 
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages,
