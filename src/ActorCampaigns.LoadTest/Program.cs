@@ -13,6 +13,7 @@ const string Usage = """
                                                            import and streaming figures, SQLite and PostgreSQL
       bench canvas [--profiles 1M,10M] [--campaigns 2] [--tracking] [--canvas ../shared/bench/bench-canvas.json]
                                                            the benchmark canvas end to end on one node
+      bench delivery [--messages 20000] [--events 100000]  SMTP delivery rate, tracking ingestion on a node process
     """;
 
 using var cancel = new CancellationTokenSource();
@@ -33,6 +34,7 @@ try
         "demo" => await DemoCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "store" => await BenchStoreCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "canvas" => await BenchCanvasCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "bench" when arguments.Positional.FirstOrDefault() == "delivery" => await BenchDeliveryCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "help" or "--help" or "-h" => Help(Console.Out),
         null => Help(Console.Error, 2),
         var unknown => throw new UsageException($"unknown command '{unknown}'"),

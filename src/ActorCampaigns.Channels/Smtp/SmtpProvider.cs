@@ -87,7 +87,20 @@ public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
     {
         if (client.IsConnected)
             return;
-        await client.ConnectAsync(_options.Host, _options.Port, _security, cancellationToken);
+        // Commands and replies are small writes: without TCP_NODELAY each waits for the peer's delayed ACK (some 40 ms).
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(_options.Host, _options.Port, cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        await client.ConnectAsync(socket, _options.Host, _options.Port, _security, cancellationToken);
+        if (!_options.Pipelining)
+            client.Capabilities &= ~SmtpCapabilities.Pipelining;
         if (_options.Username is { } user)
             await client.AuthenticateAsync(user, _options.Password ?? "", cancellationToken);
     }

@@ -4,10 +4,11 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using ActorCampaigns.Node;
 
-namespace ActorCampaigns.Node.Tests;
+namespace ActorCampaigns.LoadTest;
 
-/// <summary>A real Node process on a loopback port over a data dir, as a user runs it.</summary>
+/// <summary>A real Node process on a loopback port over a data dir, as a user runs it: for load runs, benchmarks and tests.</summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using ActorCampaigns.Channels;
+using ActorCampaigns.Channels.Smtp;
+using ActorCampaigns.Channels.Tracking;
+using ActorCampaigns.Data;
+using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Engine.Activities.Channel;
+using Microsoft.Data.Sqlite;
+
+namespace ActorCampaigns.LoadTest.Commands;
+
+/// <summary>
+/// <c>bench delivery [--messages 20000] [--events 100000]</c>: emails through SMTP as a campaign sends them (claimed
+/// and settled one by one in the ledger, tracked html) to a local SMTP server; then opens and clicks posted to a real
+/// node process on loopback, every event looked for in its store afterwards.
+/// </summary>
+public static class BenchDeliveryCommand
+{
+    public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var messages = (int)Math.Min(args.Count("messages", 20_000), 1_000_000);
+        var events = (int)Math.Min(args.Count("events", 100_000), 10_000_000);
+        var target = args.Text("out") ?? "docs/benchmarks.md";
+        args.RejectUnknown();
+        var key = RandomNumberGenerator.GetBytes(32);
+        var tokens = new TrackingTokens(new Dictionary<string, byte[]> { ["bench"] = key }, "bench", TimeSpan.FromDays(30), TimeProvider.System);
+        var (smtpSeconds, smtpReceived) = await SmtpAsync(messages, tokens, output, cancellationToken);
+        var (trackingSeconds, stored) = await TrackingAsync(events, key, tokens, output, cancellationToken);
+
+        var table = string.Create(CultureInfo.InvariantCulture, $"""
+            | benchmark | count | seconds | per second | checked |
+            |---|---:|---:|---:|---|
+            | SMTP delivery (8 connections, ledger claims, tracked html) | {messages:N0} messages | {smtpSeconds:F1} | {messages / smtpSeconds:N0} | {smtpReceived:N0} received by the server |
+            | tracking ingestion (opens 80 %, clicks 20 %, 64 concurrent requests) | {events:N0} events | {trackingSeconds:F1} | {events / trackingSeconds:N0} | {stored:N0} found in feedback_events |
+            """);
+        output.WriteLine(table);
+        BenchmarkDocument.WriteSection(target, "delivery", $"""
+            ## Delivery and tracking
+
+            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench delivery{(messages == 20_000 ? "" : $" --messages {messages}")}{(events == 100_000 ? "" : $" --events {events}")}`
+
+            {BenchmarkDocument.Machine()}
+
+            SMTP: emails rendered with tracked html (links, pixel, unsubscribe headers) go through the engine's `Delivery` as a
+            campaign sends them, batches of 1,000: each message claimed in the SQLite ledger, sent by MailKit over 8 pooled
+            connections to a local SMTP server (the SmtpServer package, in the benchmark's process, taking each message
+            whole), then settled. Tracking: a node process on loopback (its tracking key given to the benchmark) gets opens
+            and clicks with real signed tokens; afterwards the benchmark counts the rows of `feedback_events` in its data dir.
+            Targets: SMTP ≥ 2,000 messages/s; tracking ≥ 20,000 events/s, every event stored.
+
+            {table}
+
+            SMTP runs without ESMTP pipelining (the default, `Smtp:Pipelining`): the local server writes its pipelined
+            replies apart without TCP_NODELAY, and each message then waited some 40 ms for a delayed ACK (180 messages/s).
+            Tracking: the load generator (64 concurrent HttpClient requests) shares the two cores with the node, which
+            verifies each token (HMAC), records the event in a group-committed SQLite batch and answers; the node's share
+            of the CPU bounds the figure here.
+            """);
+        output.WriteLine($"written to {target}");
+        return smtpReceived == messages && stored == events ? 0 : 1;
+    }
+
+    private static async Task<(double Seconds, long Received)> SmtpAsync(int count, TrackingTokens tokens, TextWriter output, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("actorcampaigns-smtp-").FullName;
+        try
+        {
+            await using var sink = new SmtpSink();
+            await using var smtp = new SmtpProvider(new SmtpOptions { Port = sink.Port, Security = "None", Connections = 8 });
+            var ledger = new Ledger(new SqliteDatabase(Path.Combine(folder, "data.db")));
+            await ledger.InitializeAsync(cancellationToken);
+            var delivery = new Delivery(ledger, new Channels.Outbox.OutboxProvider(Path.Combine(folder, "outbox")),
+                new Dictionary<string, IMessageSender> { ["email"] = smtp });
+            var tracking = new LinkTracking(new Uri("http://127.0.0.1:5080"), tokens);
+            var clock = Stopwatch.StartNew();
+            for (var batch = 0; batch * 1000 < count; batch++)
+            {
+                var messages = Enumerable.Range(batch * 1000 + 1, Math.Min(1000, count - batch * 1000)).Select(profile =>
+                {
+                    var message = new OutboundMessage(OutboundMessage.IdFor("bench", "e-1", "mail", profile), "bench", "e-1", "mail", profile, $"p{profile}@example.com", []);
+                    var token = tracking.MessageToken(message);
+                    return message with
+                    {
+                        Content =
+                        [
+                            KeyValuePair.Create("from", "news@example.com"), KeyValuePair.Create("subject", $"Hello P{profile}"),
+                            KeyValuePair.Create("html", tracking.Track($"<html><body><p>Hi P{profile}</p><a href=\"https://example.com/offer\">Offer</a></body></html>", message, token)),
+                            KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, tracking.UnsubscribeUrl(token)),
+                        ],
+                    };
+                }).ToList();
+                var outcome = await delivery.SendAsync(new DeliveryBatch("bench", "e-1", "mail", batch), "email", messages, cancellationToken);
+                if (outcome.Failed.Count > 0)
+                    throw new InvalidOperationException($"the SMTP server refused {outcome.Failed.Count} messages: {outcome.Failed.Values.First()}");
+                output.Write($"\rSMTP: {sink.Received:N0} of {count:N0} messages received ({sink.Received / clock.Elapsed.TotalSeconds:N0}/s)   ");
+            }
+            var seconds = clock.Elapsed.TotalSeconds;
+            output.WriteLine();
+            return (seconds, sink.Received);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<(double Seconds, long Stored)> TrackingAsync(int count, byte[] key, TrackingTokens tokens, TextWriter output,
+        CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("actorcampaigns-tracking-").FullName;
+        try
+        {
+            long stored;
+            double seconds;
+            await using (var node = await NodeProcess.StartAsync(folder, ("Tracking__Keys__bench", Convert.ToBase64String(key))))
+            {
+                using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, AllowAutoRedirect = false }) { BaseAddress = node.Http.BaseAddress };
+                var urls = Enumerable.Range(1, count).Select(i => i % 5 == 0
+                    ? $"/t/c/{tokens.Issue("bench", "e-1", "mail", i, TrackingPurpose.Link, "https://example.com/offer")}"
+                    : $"/t/o/{tokens.Issue("bench", "e-1", "mail", i, TrackingPurpose.Message)}").ToArray();
+                var (next, failed) = (0, 0);
+                var clock = Stopwatch.StartNew();
+                await Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+                {
+                    int i;
+                    while ((i = Interlocked.Increment(ref next) - 1) < urls.Length)
+                    {
+                        using var response = await http.GetAsync(urls[i], cancellationToken);
+                        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Redirect))
+                            Interlocked.Increment(ref failed);
+                        if (i % 10_000 == 0)
+                            output.Write($"\rtracking: {i:N0} of {count:N0} events ({i / clock.Elapsed.TotalSeconds:N0}/s)   ");
+                    }
+                }));
+                seconds = clock.Elapsed.TotalSeconds;
+                output.WriteLine();
+                if (failed > 0)
+                    throw new InvalidOperationException($"{failed} tracking requests failed");
+            }
+            await using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "data.db")};Pooling=false"))
+            {
+                connection.Open();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT COUNT(*) FROM feedback_events WHERE kind IN ('opened', 'clicked')";
+                stored = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            }
+            return (seconds, stored);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
