@@ -41,6 +41,11 @@ public sealed class NodeOptions
 
     public ActorCampaigns.Channels.Webhook.WebhookOptions PushWebhook { get; set; } = new();
 
+    /// <summary>At most this many marketing messages per profile per channel within <see cref="FrequencyCapDays"/>; none: no cap.</summary>
+    public int? FrequencyCapMessages { get; set; }
+
+    public int FrequencyCapDays { get; set; } = 7;
+
     /// <summary>Tracking of opens, clicks and unsubscribes in emails.</summary>
     public TrackingOptions Tracking { get; set; } = new();
 }

@@ -5,6 +5,7 @@ using ActorCampaigns.Channels.Webhook;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Data.Feedback;
+using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
 using ActorCampaigns.Node;
@@ -72,8 +73,11 @@ internal static class NodeStores
         var index = new CampaignIndex(database);
         await index.InitializeAsync();
         var tracking = new LinkTracking(publicBaseUrl, await TrackingTokensAsync(node.Tracking, database, clock));
-        return (await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), clock, node.BatchSize, tracking: tracking,
-            senders: Senders(node)), index);
+        var services = await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), clock, node.BatchSize, tracking: tracking,
+            senders: Senders(node));
+        return (node.FrequencyCapMessages is { } messages
+            ? services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) }
+            : services, index);
     }
 
     /// <summary>The providers that send one by one, by channel, from the node's settings; the others use the outbox.</summary>

@@ -127,8 +127,6 @@ public sealed class SqlCompiler
     /// <summary>The feedback events of the profile being read (a row of <c>profiles</c>) that match the predicate.</summary>
     private void EmitFeedbackEvents(BoundFeedback feedback)
     {
-        if (feedback.Kind == FeedbackKind.Sent)
-            throw new NotSupportedException("sent(...) is not evaluated yet: messages sent are not recorded per profile");
         _sql.Append($" FROM {FeedbackEvents.Table} fe WHERE fe.profile = profiles.\"id\" AND fe.kind = ");
         Value(ExprType.String, FeedbackEvents.Name(feedback.Kind));
         if (feedback.Activity is { } activity && activity != "*")

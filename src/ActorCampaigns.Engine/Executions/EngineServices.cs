@@ -1,5 +1,6 @@
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Channels;
+using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Data;
@@ -25,7 +26,8 @@ public sealed record EngineServices(
     TimeProvider Clock,
     int BatchSize = 10_000,
     LinkTracking? Tracking = null,
-    IReadOnlyDictionary<string, IMessageSender>? Senders = null)
+    IReadOnlyDictionary<string, IMessageSender>? Senders = null,
+    FrequencyCap? Cap = null)
 {
     /// <summary>Opens every store on <paramref name="database"/>, creating the tables that are missing.</summary>
     public static async Task<EngineServices> OpenAsync(Database database, string outboxFolder, TimeProvider clock, int batchSize = 10_000,

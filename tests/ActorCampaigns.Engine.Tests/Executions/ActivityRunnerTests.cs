@@ -245,6 +245,28 @@ public sealed class ActivityRunnerTests : IDisposable
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds((eligible - 50 - 16) / 50.0 * 0.9), $"{eligible} messages in {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task The_frequency_cap_excludes_marketing_messages_past_it_and_not_transactional_ones()
+    {
+        var services = await ServicesAsync() with { Cap = new ActorCampaigns.Engine.Activities.Channel.FrequencyCap(2, TimeSpan.FromDays(7)) };
+        var eligible = Sql("SELECT COUNT(*) FROM profiles WHERE emailOptIn = 1 AND email IS NOT NULL");
+        string Canvas(string category) => $$"""
+            { "name": "Capped", "activities": [
+                { "id": "all", "type": "buildAudience" },
+                { "id": "mail", "type": "email", "category": "{{category}}", "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } } ],
+              "transitions": [ { "from": "all", "to": "mail" } ] }
+            """;
+        foreach (var execution in new[] { "e-5", "e-6" })
+            Assert.Equal(eligible, (await RunAsync(services, ExecutionMode.Live, execution, Canvas("marketing")))["mail"].Out["out"]);
+
+        var third = (await RunAsync(services, ExecutionMode.Live, "e-7", Canvas("marketing")))["mail"];
+        Assert.Equal((0L, eligible), (third.Out["out"], third.Excluded["capped"]));
+        var transactional = (await RunAsync(services, ExecutionMode.Live, "e-8", Canvas("transactional")))["mail"];
+        Assert.False(transactional.Excluded.ContainsKey("capped"));
+        Assert.Equal(Sql("SELECT COUNT(*) FROM profiles WHERE email IS NOT NULL"), transactional.Out["out"]);
+        Assert.Equal(2 * eligible, Sql("SELECT COUNT(*) FROM feedback_events WHERE kind = 'sent' AND detail = 'email'"));
+    }
+
     public void Dispose()
     {
         _system.Terminate().Wait(TimeSpan.FromSeconds(10));

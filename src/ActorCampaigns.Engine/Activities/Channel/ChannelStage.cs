@@ -14,8 +14,8 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 
 /// <summary>
 /// A channel's stream: render each profile's message or exclude it with its reason (no address; for marketing, no
-/// consent, named <c>unsubscribed</c> when the profile withdrew it through an unsubscribe of this channel; a render
-/// error), send the batch through the outbox exactly once, and let the sent profiles out by <c>out</c> and the others
+/// consent, named <c>unsubscribed</c> when the profile withdrew it through an unsubscribe of this channel; for
+/// marketing, the node's frequency cap reached: <c>capped</c>; a render error), send the batch through the outbox exactly once, and let the sent profiles out by <c>out</c> and the others
 /// by <c>excluded</c>. Emails get their links tracked, an open pixel and a one-click unsubscribe URL when the node
 /// tracks. Reading, rendering and sending run as three stages, so they overlap.
 /// </summary>
@@ -55,15 +55,20 @@ public sealed class ChannelStage
 
     /// <param name="profiles">The inbound population's batches with <see cref="Columns"/>.</param>
     /// <param name="unsubscribed">The profiles (ascending ids) that unsubscribed from this channel.</param>
+    /// <param name="capping">The node's frequency cap, if it has one; it applies to marketing messages.</param>
     public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, long[] unsubscribed, Delivery delivery, LinkTracking? tracking,
-        CancellationToken cancellationToken)
+        FrequencyCapping? capping, CancellationToken cancellationToken)
     {
+        capping = _channel.Category == MessageCategory.Marketing ? capping : null;
+        IReadOnlySet<long> none = new HashSet<long>();
         var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables);
         return Source.From(() => profiles)
             .Async()
             .ZipWithIndex()
-            .Select(numbered => Render(numbered.Item1, unsubscribed, templates, tracked, numbered.Item2))
+            .SelectAsync(1, async numbered => (Batch: numbered.Item1, Number: numbered.Item2,
+                Capped: capping is null ? none : await capping.CappedAsync(numbered.Item1.Ids, cancellationToken)))
+            .Select(next => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, next.Number))
             .Async()
             .Via(Throttled())
             .SelectAsync(1, async rendered =>
@@ -73,9 +78,12 @@ public sealed class ChannelStage
                 var outcome = await delivery.SendAsync(new DeliveryBatch(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number), _name,
                     rendered.Messages, cancellationToken);
                 // A message the provider refused leaves by no port: it counts as an error, its reason kept in the ledger.
-                return outcome.Failed.Count == 0
+                var delivered = outcome.Failed.Count == 0
                     ? rendered
                     : rendered with { Sent = rendered.Sent.Where(id => !outcome.Failed.ContainsKey(id)).ToArray(), Errors = outcome.Failed.Count };
+                if (capping is not null && outcome.Sent > 0)
+                    await capping.RecordAsync(_run.Campaign.Value, _run.Execution.Value, _channel.Id, delivered.Sent, cancellationToken);
+                return delivered;
             })
             .SelectMany(rendered => new[]
             {
@@ -99,7 +107,7 @@ public sealed class ChannelStage
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages,
         int Errors = 0);
 
-    private Rendered Render(ProfileBatch batch, long[] unsubscribed, MessageTemplates templates, LinkTracking? tracking, long number)
+    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, MessageTemplates templates, LinkTracking? tracking, long number)
     {
         // The templates see only the columns they name.
         var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
@@ -111,6 +119,7 @@ public sealed class ChannelStage
             var to = addresses[row] as string;
             var reason = to is null ? "noAddress"
                 : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? Array.BinarySearch(unsubscribed, batch.Ids[row]) >= 0 ? "unsubscribed" : "noConsent"
+                : capped.Contains(batch.Ids[row]) ? "capped"
                 : null;
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
             if (reason is null)
