@@ -16,13 +16,12 @@ public static class TrackingEndpoints
 
     public static void MapTrackingEndpoints(this WebApplication app)
     {
-        app.MapGet("/t/o/{token}", async (string token, HttpResponse response, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
+        app.MapGet("/t/o/{token}", async (string token, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
         {
             if (tracking.Tokens.Verify(token, TrackingPurpose.Message) is not { } claim)
                 return Results.NotFound();
             await feedback.RecordAsync([Event(claim, FeedbackKind.Opened, services.Clock)]);
-            response.Headers.CacheControl = "no-store";
-            return Results.Bytes(Pixel, "image/gif");
+            return new PixelResult();
         });
         app.MapGet("/t/c/{token}", async (string token, HttpResponse response, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
         {
@@ -47,6 +46,18 @@ public static class TrackingEndpoints
             await feedback.RecordAsync([Event(claim, FeedbackKind.Unsubscribed, services.Clock, "email")]);
             return Page("Unsubscribed", "<p>You will not receive these emails any more.</p>");
         }).DisableAntiforgery();
+    }
+
+    /// <summary>The pixel, headers and body written at once: one send per open (a file result wrote them in two).</summary>
+    private sealed class PixelResult : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.ContentType = "image/gif";
+            context.Response.ContentLength = Pixel.Length;
+            context.Response.Headers.CacheControl = "no-store";
+            return context.Response.Body.WriteAsync(Pixel).AsTask();
+        }
     }
 
     private static FeedbackEvent Event(TrackingClaim claim, FeedbackKind kind, TimeProvider clock, string? detail = null) =>
