@@ -30,7 +30,8 @@ builder.Services.AddSingleton(node);
 builder.Services.AddSingleton(services);
 builder.Services.AddSingleton(index);
 builder.Services.AddSingleton(services.Tracking!);
-builder.Services.AddSingleton(new FeedbackWriter(services.Feedback));
+var feedback = new FeedbackWriter(services.Feedback);
+builder.Services.AddSingleton(feedback);
 builder.Services.AddAkka("actorcampaigns", (akka, _) => akka
     .AddOneNodeCluster(node.RemotingPort)
     .AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"))
@@ -63,6 +64,15 @@ if (app.Configuration.GetValue<bool>("demo"))
     }));
 }
 await app.RunAsync();
+// The host has stopped taking requests: write the feedback still queued, then close the providers' connections.
+await feedback.DisposeAsync();
+foreach (var sender in services.Senders?.Values ?? [])
+{
+    if (sender is IAsyncDisposable asynchronous)
+        await asynchronous.DisposeAsync();
+    else if (sender is IDisposable disposable)
+        disposable.Dispose();
+}
 
 /// <summary>Opens the node's stores under its data dir, creating what is missing.</summary>
 internal static class NodeStores
