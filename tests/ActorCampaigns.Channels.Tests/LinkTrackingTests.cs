@@ -30,6 +30,18 @@ public class LinkTrackingTests
     }
 
     [Fact]
+    public void An_email_gets_its_html_tracked_and_an_unsubscribe_url_and_keeps_its_other_fields()
+    {
+        var email = Message with { Content = [KeyValuePair.Create("subject", "Hi https://a.example"), KeyValuePair.Create("html", "<a href=\"https://a.example\">A</a>")] };
+        var tracked = _tracking.TrackEmail(email).Content.ToDictionary(f => f.Key, f => f.Value);
+        Assert.Equal(["subject", "html", OutboundMessage.UnsubscribeUrl], tracked.Keys);
+        Assert.Equal("Hi https://a.example", tracked["subject"]);
+        Assert.StartsWith("<a href=\"https://news.example.com/t/c/", tracked["html"]);
+        var token = tracked[OutboundMessage.UnsubscribeUrl]["https://news.example.com/t/u/".Length..];
+        Assert.Contains($"/t/o/{token}", tracked["html"]);
+    }
+
+    [Fact]
     public void Html_without_a_body_gets_the_pixel_at_its_end() =>
         Assert.Matches("^<p>Hi</p><img src=\"https://news.example.com/t/o/[^\"]+\"[^>]*>$", _tracking.Track("<p>Hi</p>", Message, _tracking.MessageToken(Message)));
 }

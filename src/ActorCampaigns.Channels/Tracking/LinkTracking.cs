@@ -29,6 +29,17 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
 
     public string UnsubscribeUrl(string messageToken) => $"{_base}/t/u/{messageToken}";
 
+    /// <summary>An email with its html tracked (<see cref="Track"/>) and its one-click unsubscribe URL added.</summary>
+    public OutboundMessage TrackEmail(OutboundMessage message)
+    {
+        var token = MessageToken(message);
+        var content = new KeyValuePair<string, string>[message.Content.Count + 1];
+        for (var i = 0; i < message.Content.Count; i++)
+            content[i] = message.Content[i] is { Key: "html" } html ? KeyValuePair.Create(html.Key, Track(html.Value, message, token)) : message.Content[i];
+        content[^1] = KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, UnsubscribeUrl(token));
+        return message with { Content = content };
+    }
+
     /// <summary>The html with its links rewritten to click URLs and an open pixel before the end of its body.</summary>
     public string Track(string html, OutboundMessage message, string messageToken)
     {

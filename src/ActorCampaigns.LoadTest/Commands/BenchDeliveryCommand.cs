@@ -80,20 +80,12 @@ public static class BenchDeliveryCommand
             var clock = Stopwatch.StartNew();
             for (var batch = 0; batch * 1000 < count; batch++)
             {
-                var messages = Enumerable.Range(batch * 1000 + 1, Math.Min(1000, count - batch * 1000)).Select(profile =>
-                {
-                    var message = new OutboundMessage(OutboundMessage.IdFor("bench", "e-1", "mail", profile), "bench", "e-1", "mail", profile, $"p{profile}@example.com", []);
-                    var token = tracking.MessageToken(message);
-                    return message with
-                    {
-                        Content =
-                        [
-                            KeyValuePair.Create("from", "news@example.com"), KeyValuePair.Create("subject", $"Hello P{profile}"),
-                            KeyValuePair.Create("html", tracking.Track($"<html><body><p>Hi P{profile}</p><a href=\"https://example.com/offer\">Offer</a></body></html>", message, token)),
-                            KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, tracking.UnsubscribeUrl(token)),
-                        ],
-                    };
-                }).ToList();
+                var messages = Enumerable.Range(batch * 1000 + 1, Math.Min(1000, count - batch * 1000)).Select(profile => tracking.TrackEmail(
+                    new OutboundMessage(OutboundMessage.IdFor("bench", "e-1", "mail", profile), "bench", "e-1", "mail", profile, $"p{profile}@example.com",
+                    [
+                        KeyValuePair.Create("from", "news@example.com"), KeyValuePair.Create("subject", $"Hello P{profile}"),
+                        KeyValuePair.Create("html", $"<html><body><p>Hi P{profile}</p><a href=\"https://example.com/offer\">Offer</a></body></html>"),
+                    ]))).ToList();
                 var outcome = await delivery.SendAsync(new DeliveryBatch("bench", "e-1", "mail", batch), "email", messages, cancellationToken);
                 if (outcome.Failed.Count > 0)
                     throw new InvalidOperationException($"the SMTP server refused {outcome.Failed.Count} messages: {outcome.Failed.Values.First()}");

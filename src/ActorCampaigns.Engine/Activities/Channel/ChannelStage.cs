@@ -15,14 +15,13 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 /// <summary>
 /// A channel's stream: render each profile's message or exclude it with its reason (no address; for marketing, no
 /// consent, named <c>unsubscribed</c> when the profile withdrew it through an unsubscribe of this channel; for
-/// marketing, the node's frequency cap reached: <c>capped</c>; a render error), send the batch through the outbox exactly once, and let the sent profiles out by <c>out</c> and the others
-/// by <c>excluded</c>. Emails get their links tracked, an open pixel and a one-click unsubscribe URL when the node
+/// marketing, the node's frequency cap reached: <c>capped</c>; a render error), send the batch exactly once, and let
+/// the sent profiles out by <c>out</c> and the others by <c>excluded</c>. Emails get their links tracked, an open pixel and a one-click unsubscribe URL when the node
 /// tracks. Reading, rendering and sending run as three stages, so they overlap.
 /// </summary>
 public sealed class ChannelStage
 {
     private const string Excluded = "excluded";
-
 
     private readonly ActivityRun _run;
     private readonly ChannelActivity _channel;
@@ -60,14 +59,14 @@ public sealed class ChannelStage
         FrequencyCapping? capping, CancellationToken cancellationToken)
     {
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
-        IReadOnlySet<long> none = new HashSet<long>();
         var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables);
-        return Source.From(() => profiles)
-            .Async()
-            .ZipWithIndex()
-            .SelectAsync(1, async numbered => (Batch: numbered.Item1, Number: numbered.Item2,
-                Capped: capping is null ? none : await capping.CappedAsync(numbered.Item1.Ids, cancellationToken)))
+        var numbered = Source.From(() => profiles).Async().ZipWithIndex();
+        // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
+        var checkedForCap = capping is null
+            ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
+            : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
+        return checkedForCap
             .Select(next => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, next.Number))
             .Async()
             .Via(Throttled())
@@ -104,6 +103,8 @@ public sealed class ChannelStage
         return flow.Throttle(rate, TimeSpan.FromSeconds(1), rate, rendered => Math.Max(1, rendered.Messages.Count), ThrottleMode.Shaping);
     }
 
+    private static readonly IReadOnlySet<long> NoneCapped = new HashSet<long>();
+
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages,
         int Errors = 0);
 
@@ -136,19 +137,8 @@ public sealed class ChannelStage
             sent.Add(batch.Ids[row]);
             var message = new OutboundMessage(OutboundMessage.IdFor(_run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row]),
                 _run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row], to!, content!);
-            messages.Add(tracking is null ? message : Track(message, tracking));
+            messages.Add(tracking?.TrackEmail(message) ?? message);
         }
         return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages);
-    }
-
-    /// <summary>The email with its html tracked and its one-click unsubscribe URL.</summary>
-    private static OutboundMessage Track(OutboundMessage message, LinkTracking tracking)
-    {
-        var token = tracking.MessageToken(message);
-        var content = new KeyValuePair<string, string>[message.Content.Count + 1];
-        for (var i = 0; i < message.Content.Count; i++)
-            content[i] = message.Content[i] is { Key: "html" } html ? KeyValuePair.Create(html.Key, tracking.Track(html.Value, message, token)) : message.Content[i];
-        content[^1] = KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, tracking.UnsubscribeUrl(token));
-        return message with { Content = content };
     }
 }
