@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
+using ActorCampaigns.Domain.Templates;
 using ActorCampaigns.Domain.Time;
 using Cronos;
-using Fluid;
 
 namespace ActorCampaigns.Domain.Campaigns;
 
@@ -20,8 +20,6 @@ public sealed record ValidationResult(CampaignDocument? Document, IReadOnlyList<
 /// </summary>
 public static partial class CampaignValidator
 {
-    private static readonly FluidParser Liquid = new();
-
     public static ValidationResult Validate(string json, ProfileSchema schema)
     {
         var errors = new List<ValidationError>();
@@ -286,11 +284,31 @@ public static partial class CampaignValidator
                     break;
                 case ChannelActivity channel:
                     foreach (var (field, template) in channel.Templates)
-                    {
-                        if (!Liquid.TryParse(template, out _, out var error))
-                            Error($"{path}.content.{field}", $"Liquid template does not parse: {error}");
-                    }
+                        CheckTemplate(template, $"{path}.content.{field}", scope);
                     break;
+            }
+        }
+
+        private void CheckTemplate(string template, string path, BindingScope scope)
+        {
+            if (!TemplateNames.TryParse(template, out var parsed, out var error))
+            {
+                Error(path, $"Liquid template does not parse: {error}");
+                return;
+            }
+            foreach (var name in TemplateNames.Free(parsed))
+            {
+                var why = name switch
+                {
+                    { Root: "vars", Member: null } => "'vars' needs a variable name, as in vars.code",
+                    { Root: "vars", Member: { } variable } when !scope.Variables.ContainsKey(variable) => $"unknown variable 'vars.{variable}'",
+                    { Root: "campaign", Member: not "name" } => $"'{name}' is not a campaign field; a template can use campaign.name",
+                    { Root: not ("vars" or "campaign") } when !scope.Columns.ContainsKey(name.Root) =>
+                        $"unknown attribute '{name.Root}' (not a profile attribute nor an enrich column upstream of this activity)",
+                    _ => null,
+                };
+                if (why is not null)
+                    Error(path, $"Liquid template: {why}");
             }
         }
 

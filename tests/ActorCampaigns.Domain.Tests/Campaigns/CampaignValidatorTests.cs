@@ -176,6 +176,35 @@ public class CampaignValidatorTests
             "$.activities[5].content.subject", "Liquid template does not parse");
     }
 
+    [Theory]
+    [InlineData("Hi {{ age }}", "unknown attribute 'age'")]
+    [InlineData("{{ vars.coupon }} off", "unknown variable 'vars.coupon'")]
+    [InlineData("{{ vars }}", "'vars' needs a variable name")]
+    [InlineData("{{ campaign.owner }}", "'campaign.owner' is not a campaign field")]
+    [InlineData("{% if country == 'FR' %}{{ nickname | default: 'you' }}{% endif %}", "unknown attribute 'nickname'")]
+    public void Liquid_template_that_reads_an_unknown_name(string subject, string message)
+    {
+        AssertSingleError(Documents.WinterSaleWith(d => d.Activity("mail")["content"]!["subject"] = subject),
+            "$.activities[5].content.subject", message);
+    }
+
+    [Fact]
+    public void Liquid_template_may_read_what_it_defines_itself_and_enrich_columns_upstream()
+    {
+        const string subject = "{% assign greeting = 'Hi' %}{% capture who %}{{ firstName }}{% endcapture %}"
+            + "{% for n in (1..2) %}{{ forloop.index }}{{ n }}{% endfor %}{{ greeting }} {{ who }} {{ lastOrder }} {{ campaign.name }} {{ vars.discount }}";
+        var json = Documents.WinterSaleWith(d =>
+        {
+            d.Activity("mail")["content"]!["subject"] = subject;
+            d.Activities().Add(JsonNode.Parse("""{ "id": "orders", "type": "enrich", "columns": { "lastOrder": "daysAgo(3)" } }"""));
+            var transitions = d.Transitions();
+            var young = transitions.Single(t => (string?)t!["port"] == "young")!.AsObject();
+            young["to"] = "orders";
+            transitions.Add(JsonNode.Parse("""{ "from": "orders", "to": "mail" }"""));
+        });
+        Assert.Empty(ErrorsOf(json));
+    }
+
     [Fact]
     public void Expression_that_does_not_type_check_gives_path_and_column()
     {

@@ -1,10 +1,10 @@
-using System.Text.RegularExpressions;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Templates;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Populations;
+using ActorCampaigns.Domain.Templates;
 using ActorCampaigns.Engine.Executions;
 using Akka;
 using Akka.Streams;
@@ -40,9 +40,8 @@ public sealed class ChannelStage
             SmsActivity => ("sms", "phone", "smsOptIn"),
             _ => ("push", "pushToken", "pushOptIn"),
         };
-        // A Liquid variable is written by name, so a column no template names is never read by one.
-        var text = string.Join("\n", channel.Templates.Select(t => t.Template));
-        _named = columns.Where(column => Regex.IsMatch(text, $@"\b{Regex.Escape(column)}\b")).ToHashSet();
+        var named = TemplateNames.Roots(channel.Templates.Select(t => t.Template));
+        _named = columns.Where(named.Contains).ToHashSet();
         Columns = _named.Append(_address).Append(_optIn).Distinct().ToList();
     }
 
