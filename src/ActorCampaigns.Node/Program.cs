@@ -6,12 +6,14 @@ using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Engine.Activities.Channel;
+using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
 using ActorCampaigns.Node;
 using ActorCampaigns.Node.Demo;
 using ActorCampaigns.Node.Gateway;
 using ActorCampaigns.Node.Testing;
+using Akka.Actor;
 using Akka.Hosting;
 
 var builder = WebApplication.CreateBuilder(NodeCommandLine.Normalize(args));
@@ -30,8 +32,14 @@ builder.Services.AddSingleton(node);
 builder.Services.AddSingleton(services);
 builder.Services.AddSingleton(index);
 builder.Services.AddSingleton(services.Tracking!);
-var feedback = new FeedbackWriter(services.Feedback);
-builder.Services.AddSingleton(feedback);
+// Each committed batch of feedback tells its campaigns, whose live counters then read it (the region is up by the
+// time the first request records anything).
+builder.Services.AddSingleton(provider => new FeedbackWriter(services.Feedback, campaigns =>
+{
+    var region = provider.GetRequiredService<IRequiredActor<CampaignRegion>>().ActorRef;
+    foreach (var campaign in campaigns)
+        region.Tell(new CampaignQueries.FeedbackArrived(new CampaignId(campaign)));
+}));
 builder.Services.AddAkka("actorcampaigns", (akka, _) => akka
     .AddOneNodeCluster(node.RemotingPort)
     .AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"))
@@ -65,7 +73,7 @@ if (app.Configuration.GetValue<bool>("demo"))
 }
 await app.RunAsync();
 // The host has stopped taking requests: write the feedback still queued, then close the providers' connections.
-await feedback.DisposeAsync();
+await app.Services.GetRequiredService<FeedbackWriter>().DisposeAsync();
 foreach (var sender in services.Senders?.Values ?? [])
 {
     if (sender is IAsyncDisposable asynchronous)

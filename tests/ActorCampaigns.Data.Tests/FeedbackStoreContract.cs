@@ -1,5 +1,7 @@
+using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
 
@@ -8,7 +10,7 @@ namespace ActorCampaigns.Data.Tests;
 /// <summary>Feedback events and the predicates that read them, on SQLite and PostgreSQL alike.</summary>
 public abstract class FeedbackStoreContract
 {
-    protected abstract Task<(ProfileStore Profiles, FeedbackStore Feedback)> CreateAsync();
+    protected abstract Task<(ProfileStore Profiles, FeedbackStore Feedback, Ledger Ledger)> CreateAsync();
 
     private static readonly DateTimeOffset Now = new(2026, 12, 10, 12, 0, 0, TimeSpan.Zero);
 
@@ -27,7 +29,7 @@ public abstract class FeedbackStoreContract
     [Fact]
     public async Task Predicates_read_events_by_activity_of_the_execution_any_campaign_and_window()
     {
-        var (profiles, feedback) = await CreateAsync();
+        var (profiles, feedback, _) = await CreateAsync();
         await profiles.ImportCsvAsync(new StringReader("id,email,emailOptIn\n1,a@x.io,true\n2,b@x.io,true\n3,c@x.io,true\n4,d@x.io,true\n"));
         await feedback.AppendAsync([
             Event(1, FeedbackKind.Opened, 1), Event(1, FeedbackKind.Opened, 2), Event(1, FeedbackKind.Clicked, 1, detail: "https://a.example"),
@@ -50,9 +52,33 @@ public abstract class FeedbackStoreContract
     }
 
     [Fact]
+    public async Task Sent_reads_what_the_ledger_recorded_as_each_batch_was_marked_sent()
+    {
+        var (profiles, feedback, ledger) = await CreateAsync();
+        await profiles.ImportCsvAsync(new StringReader("id,email,emailOptIn\n1,a@x.io,true\n2,b@x.io,true\n3,c@x.io,true\n4,d@x.io,true\n"));
+        var (mail, email) = (new DeliveryBatch("c-1", "e-1", "mail", 0), new Sending("email", MessageCategory.Marketing));
+        await ledger.ClaimAsync(mail, 2, null);
+        await ledger.MarkSentAsync(mail, email, Now.AddDays(-1), [1, 2]);
+        await ledger.MarkSentAsync(mail, email, Now, [1, 2]); // marked again after a crash: nothing counts twice
+        await ledger.MarkSentAsync(new DeliveryBatch("c-2", "e-9", "mail", 0), email, Now.AddDays(-10), [3]);
+        await ledger.MarkSentAsync(new DeliveryBatch("c-2", "e-9", "receipt", 0), new Sending("email", MessageCategory.Transactional), Now.AddDays(-1), [4]);
+        await ledger.MarkSentAsync(new DeliveryBatch("c-2", "e-9", "text", 0), new Sending("sms", MessageCategory.Marketing), Now.AddDays(-1), [1, 4]);
+        await feedback.AppendAsync([Event(1, FeedbackKind.Opened, 0.5)]);
+
+        Assert.Equal(2, await CountAsync(profiles, "sent('mail')"));
+        Assert.Equal(1, await CountAsync(profiles, "sent('mail') and not opened('mail')"));
+        Assert.Equal(4, await CountAsync(profiles, "sent('*')"));
+        Assert.Equal(3, await CountAsync(profiles, "sent('*', 'P7D')"));
+        Assert.Equal(2, await CountAsync(profiles, "count(sent('*')) = 2"));
+        Assert.Equal(new HashSet<long> { 1, 2, 3 }, await ledger.SentAtLeastAsync("email", Now.AddDays(-30), 1, [1, 2, 3, 4]));
+        Assert.Equal(new HashSet<long> { 1, 2 }, await ledger.SentAtLeastAsync("email", Now.AddDays(-7), 1, [1, 2, 3, 4]));
+        Assert.Empty(await ledger.SentAtLeastAsync("email", Now.AddDays(-30), 2, [1, 2, 3, 4]));
+    }
+
+    [Fact]
     public async Task Counts_give_events_and_distinct_profiles_per_execution_and_activity()
     {
-        var (_, feedback) = await CreateAsync();
+        var (_, feedback, _) = await CreateAsync();
         await feedback.AppendAsync([Event(1, FeedbackKind.Opened, 0.5), Event(1, FeedbackKind.Opened, 0.5), Event(2, FeedbackKind.Opened, 0.01),
             Event(2, FeedbackKind.Bounced, 0, detail: "full"), Event(3, FeedbackKind.Bounced, 0, detail: "full"), Event(3, FeedbackKind.Bounced, 0),
             Event(5, FeedbackKind.Opened, 1, execution: "e-2")]);
@@ -71,7 +97,7 @@ public abstract class FeedbackStoreContract
     [Fact]
     public async Task Consent_is_withdrawn_from_one_channel()
     {
-        var (profiles, _) = await CreateAsync();
+        var (profiles, _, _) = await CreateAsync();
         await profiles.ImportCsvAsync(new StringReader("id,email,emailOptIn,smsOptIn\n1,a@x.io,true,true\n"));
         Assert.True(await profiles.WithdrawConsentAsync(1, "emailOptIn"));
         Assert.False(await profiles.WithdrawConsentAsync(2, "emailOptIn"));
@@ -85,13 +111,14 @@ public sealed class SqliteFeedbackStoreTests : FeedbackStoreContract, IDisposabl
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-feedback-").FullName;
 
-    protected override async Task<(ProfileStore, FeedbackStore)> CreateAsync()
+    protected override async Task<(ProfileStore, FeedbackStore, Ledger)> CreateAsync()
     {
         var database = new SqliteDatabase(Path.Combine(_folder, "data.db"));
-        var (profiles, feedback) = (new SqliteProfileStore(database), new FeedbackStore(database));
+        var (profiles, feedback, ledger) = (new SqliteProfileStore(database), new FeedbackStore(database), new Ledger(database));
         await profiles.InitializeAsync();
         await feedback.InitializeAsync();
-        return (profiles, feedback);
+        await ledger.InitializeAsync();
+        return (profiles, feedback, ledger);
     }
 
     public void Dispose()
@@ -104,12 +131,13 @@ public sealed class SqliteFeedbackStoreTests : FeedbackStoreContract, IDisposabl
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresFeedbackStoreTests(PostgresFixture postgres) : FeedbackStoreContract
 {
-    protected override async Task<(ProfileStore, FeedbackStore)> CreateAsync()
+    protected override async Task<(ProfileStore, FeedbackStore, Ledger)> CreateAsync()
     {
         var database = new PostgresDatabase(await postgres.CreateDatabaseAsync());
-        var (profiles, feedback) = (new PostgresProfileStore(database), new FeedbackStore(database));
+        var (profiles, feedback, ledger) = (new PostgresProfileStore(database), new FeedbackStore(database), new Ledger(database));
         await profiles.InitializeAsync();
         await feedback.InitializeAsync();
-        return (profiles, feedback);
+        await ledger.InitializeAsync();
+        return (profiles, feedback, ledger);
     }
 }

@@ -1,4 +1,5 @@
 using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Domain.Campaigns;
 
 namespace ActorCampaigns.Data.Tests;
 
@@ -8,6 +9,8 @@ public abstract class LedgerContract
     protected abstract Task<Database> CreateDatabaseAsync();
 
     private static readonly DeliveryBatch First = new("c-1", "e-1", "mail", 0);
+
+    private static readonly Sending Email = new("email", MessageCategory.Marketing);
 
     [Fact]
     public async Task A_batch_is_claimed_once_retried_with_its_provider_state_and_then_sent()
@@ -21,10 +24,10 @@ public abstract class LedgerContract
         Assert.Equal((ClaimState.Claimed, true, "4096"), (retry.State, retry.IsRetry, retry.ProviderState));
         Assert.Equal(0, await ledger.SentAsync("c-1", "e-1", "mail"));
 
-        await ledger.MarkSentAsync(First);
+        await ledger.MarkSentAsync(First, Email, DateTimeOffset.UtcNow, [1, 2]);
         Assert.Equal(ClaimState.Sent, (await ledger.ClaimAsync(First, 100, null)).State);
         await ledger.ClaimAsync(First with { Batch = 1 }, 40, null);
-        await ledger.MarkSentAsync(First with { Batch = 1 });
+        await ledger.MarkSentAsync(First with { Batch = 1 }, Email, DateTimeOffset.UtcNow, [3]);
         await ledger.ClaimAsync(First with { Batch = 2 }, 7, null);
         Assert.Equal(140, await ledger.SentAsync("c-1", "e-1", "mail"));
         Assert.Equal(0, await ledger.SentAsync("c-1", "e-2", "mail"));

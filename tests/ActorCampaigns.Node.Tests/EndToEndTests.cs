@@ -33,6 +33,9 @@ public sealed class EndToEndTests : IAsyncDisposable
     private static string State(JsonElement status, string activity) =>
         status.GetProperty("executions")[0].GetProperty("activities").GetProperty(activity).GetProperty("state").GetString()!;
 
+    private static JsonElement Feedback(JsonElement status, string activity) =>
+        status.GetProperty("executions")[0].GetProperty("activities").GetProperty(activity).GetProperty("feedback");
+
     [Fact]
     public async Task Email_opens_clicks_bounces_a_wait_and_an_SMS_to_the_non_openers_with_a_report_of_exactly_those()
     {
@@ -68,6 +71,9 @@ public sealed class EndToEndTests : IAsyncDisposable
         var bounces = messages.Skip(980).Select(m => new { messageId = m.MessageId!.Split('@')[0], @event = "bounced", reason = "mailbox unknown" });
         Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, "/api/feedback", JsonSerializer.Serialize(bounces))).Status);
         Assert.Empty(_sms.Received);
+        // The campaign's live counters follow the feedback as it is recorded: status is the campaign actor's own view.
+        var live = await AwaitAsync(node, id, s => Feedback(s, "mail").TryGetProperty("bounced", out var bounced) && bounced.GetInt64() == 20);
+        Assert.Equal((300L, 100L), (Feedback(live, "mail").GetProperty("opened").GetInt64(), Feedback(live, "mail").GetProperty("clicked").GetInt64()));
 
         Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, "/testing/clock/advance?by=P3DT1M")).Status);
         await AwaitAsync(node, id, s => s.GetProperty("executions")[0].GetProperty("state").GetString() == "completed");

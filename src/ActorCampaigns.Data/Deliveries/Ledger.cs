@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Expressions;
 using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Deliveries;
@@ -13,17 +16,37 @@ public enum ClaimState { Claimed, Sent }
 /// </summary>
 public sealed record Claim(DeliveryBatch Batch, ClaimState State, long Count, string? ProviderState, bool IsRetry);
 
+/// <summary>What a channel activity's messages are: their channel (email, sms, push) and category (marketing, transactional).</summary>
+public sealed record Sending(string Channel, MessageCategory Category)
+{
+    /// <summary>How a category is written in <c>sendings.category</c>.</summary>
+    public static string Name(MessageCategory category) => category.ToString().ToLowerInvariant();
+}
+
 /// <summary>
 /// The delivery ledger: a batch is claimed before any of its messages is sent and marked sent after, so exactly one
 /// message per profile per channel activity per execution leaves, across crashes and restarts. Claims are per
 /// batch for providers that are idempotent on the message id (outbox, webhook).
+/// A batch marked sent records, in the same transaction, a row per message sent in <c>sends</c> (profile, sending,
+/// time): what <c>sent(...)</c> predicates and the frequency cap read. Its <c>sendings</c> name the campaign,
+/// execution, activity, channel and category once, so a send is three numbers.
 /// </summary>
 public sealed class Ledger(Database database)
 {
+    private readonly ConcurrentDictionary<(string, string, string), long> _sendings = new();
+
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         var (_, whole, text) = database.Types;
+        var (identity, withoutRowId) = database.Dialect == SqlDialect.Sqlite
+            ? ("INTEGER PRIMARY KEY", "WITHOUT ROWID")
+            : ("bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "");
         await database.CreateTablesAsync($"""
+            CREATE TABLE IF NOT EXISTS {Sends.Sendings} (
+                id {identity}, campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL,
+                channel {text} NOT NULL, category {text} NOT NULL, UNIQUE (campaign, execution, activity));
+            CREATE TABLE IF NOT EXISTS {Sends.Table} (
+                profile {whole} NOT NULL, sending {whole} NOT NULL, at {whole} NOT NULL, PRIMARY KEY (profile, sending)) {withoutRowId};
             CREATE TABLE IF NOT EXISTS delivery_batches (
                 campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, batch {whole} NOT NULL,
                 state {text} NOT NULL, count {whole} NOT NULL, provider_state {text}, claimed_at {text} NOT NULL, sent_at {text},
@@ -139,15 +162,82 @@ public sealed class Ledger(Database database)
         return new Claim(batch, state, reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2), IsRetry: true);
     }
 
-    public async Task MarkSentAsync(DeliveryBatch batch, CancellationToken cancellationToken = default)
+    /// <summary>Marks a batch sent and records, in the same transaction, the messages of it that left at <paramref name="at"/>.</summary>
+    public async Task MarkSentAsync(DeliveryBatch batch, Sending sending, DateTimeOffset at, IReadOnlyList<long> sent,
+        CancellationToken cancellationToken = default)
     {
+        var sendingId = await SendingIdAsync(batch, sending, cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection,
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = Command(connection,
             "UPDATE delivery_batches SET state = 'sent', sent_at = @at " +
-            "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch");
-        Key(command, batch);
-        Parameter(command, "@at", DateTime.UtcNow.ToString("O"));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch", transaction))
+        {
+            Key(command, batch);
+            Parameter(command, "@at", at.UtcDateTime.ToString("O"));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (sent.Count > 0)
+        {
+            // One statement per batch: the ids travel as one JSON text (SQLite) or one array (PostgreSQL).
+            await using var insert = Command(connection, database.Dialect == SqlDialect.Sqlite
+                ? $"INSERT OR IGNORE INTO {Sends.Table} (profile, sending, at) SELECT value, @sending, @at FROM json_each(@profiles)"
+                : $"INSERT INTO {Sends.Table} (profile, sending, at) SELECT unnest(@profiles), @sending, @at ON CONFLICT DO NOTHING", transaction);
+            Parameter(insert, "@sending", sendingId);
+            Parameter(insert, "@at", at.ToUnixTimeMilliseconds());
+            Parameter(insert, "@profiles", Ids(sent));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Of <paramref name="profiles"/>, those sent at least <paramref name="limit"/> marketing messages of a channel since a time.</summary>
+    public async Task<IReadOnlySet<long>> SentAtLeastAsync(string channel, DateTimeOffset since, int limit, IReadOnlyList<long> profiles,
+        CancellationToken cancellationToken = default)
+    {
+        var reached = new HashSet<long>();
+        if (profiles.Count == 0)
+            return reached;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var among = database.Dialect == SqlDialect.Sqlite ? "s.profile IN (SELECT value FROM json_each(@profiles))" : "s.profile = ANY(@profiles)";
+        await using var command = Command(connection,
+            $"SELECT s.profile FROM {Sends.Table} s JOIN {Sends.Sendings} g ON g.id = s.sending " +
+            $"WHERE g.channel = @channel AND g.category = @marketing AND s.at >= @since AND {among} " +
+            "GROUP BY s.profile HAVING COUNT(*) >= @limit");
+        Parameter(command, "@channel", channel);
+        Parameter(command, "@marketing", Sending.Name(MessageCategory.Marketing));
+        Parameter(command, "@since", since.ToUnixTimeMilliseconds());
+        Parameter(command, "@limit", (long)limit);
+        Parameter(command, "@profiles", Ids(profiles));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            reached.Add(reader.GetInt64(0));
+        return reached;
+    }
+
+    private object Ids(IReadOnlyList<long> ids) => database.Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : ids.ToArray();
+
+    /// <summary>The id of the activity's sending, registered once (by whichever node gets there first) and then kept.</summary>
+    private async Task<long> SendingIdAsync(DeliveryBatch batch, Sending sending, CancellationToken cancellationToken)
+    {
+        var key = (batch.Campaign, batch.Execution, batch.Activity);
+        if (_sendings.TryGetValue(key, out var known))
+            return known;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using (var insert = Command(connection,
+            $"INSERT INTO {Sends.Sendings} (campaign, execution, activity, channel, category) " +
+            "VALUES (@campaign, @execution, @activity, @channel, @category) ON CONFLICT DO NOTHING"))
+        {
+            ActivityKey(insert, batch);
+            Parameter(insert, "@channel", sending.Channel);
+            Parameter(insert, "@category", Sending.Name(sending.Category));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var select = Command(connection,
+            $"SELECT id FROM {Sends.Sendings} WHERE campaign = @campaign AND execution = @execution AND activity = @activity");
+        ActivityKey(select, batch);
+        var id = Convert.ToInt64(await select.ExecuteScalarAsync(cancellationToken));
+        return _sendings.GetOrAdd(key, id);
     }
 
     /// <summary>How many messages of an activity in an execution are marked sent.</summary>

@@ -76,28 +76,6 @@ public sealed class FeedbackStore(Database database)
         return profiles.ToArray();
     }
 
-    /// <summary>Of <paramref name="profiles"/> (ascending), those sent at least <paramref name="limit"/> messages of a channel since a time.</summary>
-    public async Task<IReadOnlySet<long>> SentAtLeastAsync(string channel, DateTimeOffset since, int limit, long[] profiles,
-        CancellationToken cancellationToken = default)
-    {
-        var reached = new HashSet<long>();
-        if (profiles.Length == 0)
-            return reached;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var among = database.Dialect == SqlDialect.Sqlite ? "profile IN (SELECT value FROM json_each(@profiles))" : "profile = ANY(@profiles)";
-        await using var command = Command(connection,
-            $"SELECT profile FROM {FeedbackEvents.Table} WHERE kind = 'sent' AND detail = @channel AND at >= @since AND {among} " +
-            "GROUP BY profile HAVING COUNT(*) >= @limit");
-        Parameter(command, "@channel", channel);
-        Parameter(command, "@since", since.ToUnixTimeMilliseconds());
-        Parameter(command, "@limit", (long)limit);
-        Parameter(command, "@profiles", database.Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', profiles)}]" : profiles);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            reached.Add(reader.GetInt64(0));
-        return reached;
-    }
-
     /// <summary>Per execution, activity and kind: events and distinct profiles, for one campaign.</summary>
     public async Task<IReadOnlyList<FeedbackCount>> CountAsync(string campaign, CancellationToken cancellationToken = default)
     {

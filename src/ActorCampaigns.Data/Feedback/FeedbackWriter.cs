@@ -5,20 +5,23 @@ namespace ActorCampaigns.Data.Feedback;
 /// <summary>
 /// Records feedback events durably in batches (group commit): events that arrive while a batch is being written wait
 /// for the next one, a transaction each, and every caller returns once its events are committed. Many small requests
-/// (opens, clicks) thus cost a transaction per batch, not per event.
+/// (opens, clicks) thus cost a transaction per batch, not per event. After each batch commits, the campaigns it
+/// concerned are told to <c>committed</c> (once each), so their live counters follow.
 /// </summary>
 public sealed class FeedbackWriter : IAsyncDisposable
 {
     private const int MaxBatch = 10_000;
 
     private readonly FeedbackStore _store;
+    private readonly Action<IReadOnlySet<string>> _committed;
     private readonly Channel<(IReadOnlyList<FeedbackEvent> Events, TaskCompletionSource Committed)> _queue =
         Channel.CreateBounded<(IReadOnlyList<FeedbackEvent>, TaskCompletionSource)>(new BoundedChannelOptions(MaxBatch) { SingleReader = true });
     private readonly Task _writing;
 
-    public FeedbackWriter(FeedbackStore store)
+    public FeedbackWriter(FeedbackStore store, Action<IReadOnlySet<string>>? committed = null)
     {
         _store = store;
+        _committed = committed ?? (_ => { });
         _writing = Task.Run(WriteAsync);
     }
 
@@ -48,12 +51,14 @@ public sealed class FeedbackWriter : IAsyncDisposable
             }
             try
             {
-                await _store.AppendAsync(batch.SelectMany(b => b.Events).ToList());
+                var events = batch.SelectMany(b => b.Events).ToList();
+                await _store.AppendAsync(events);
                 batch.ForEach(b => b.Committed.SetResult());
+                _committed(events.Select(e => e.Campaign).ToHashSet(StringComparer.Ordinal));
             }
             catch (Exception e)
             {
-                batch.ForEach(b => b.Committed.SetException(e));
+                batch.ForEach(b => b.Committed.TrySetException(e));
             }
         }
     }

@@ -202,8 +202,6 @@ public sealed class Binder
     {
         if (_scope.FeedbackActivities is null)
             throw Error(call, $"feedback predicate {call.Name}(...) is not allowed here");
-        if (kind == FeedbackKind.Sent)
-            throw Error(call, "sent(...) is not available yet: messages sent are not recorded per profile; use delivered(...), opened(...) or a saved audience");
         if (kind == FeedbackKind.Unsubscribed)
         {
             Arity(call, 0);

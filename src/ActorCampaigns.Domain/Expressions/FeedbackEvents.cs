@@ -1,7 +1,7 @@
 namespace ActorCampaigns.Domain.Expressions;
 
 /// <summary>
-/// The table feedback predicates read: one row per event (delivered, opened, clicked, bounced, unsubscribed,
+/// The table feedback predicates but <c>sent(...)</c> read: one row per event (delivered, opened, clicked, bounced, unsubscribed,
 /// complained) of one message, named by campaign, execution, activity and profile, at a time in Unix milliseconds.
 /// </summary>
 public static class FeedbackEvents
@@ -10,4 +10,16 @@ public static class FeedbackEvents
 
     /// <summary>How a kind is written in the table's <c>kind</c> column.</summary>
     public static string Name(FeedbackKind kind) => kind.ToString().ToLowerInvariant();
+}
+
+/// <summary>
+/// The tables <c>sent(...)</c> reads: a row per message sent in <see cref="Table"/> (profile, sending, time in Unix
+/// milliseconds), and per channel activity of an execution a row in <see cref="Sendings"/> (id, campaign, execution,
+/// activity, channel, category) that the sends name by its id.
+/// </summary>
+public static class Sends
+{
+    public const string Table = "sends";
+
+    public const string Sendings = "sendings";
 }

@@ -124,25 +124,36 @@ public sealed class SqlCompiler
         }
     }
 
-    /// <summary>The feedback events of the profile being read (a row of <c>profiles</c>) that match the predicate.</summary>
+    /// <summary>
+    /// The feedback events of the profile being read (a row of <c>profiles</c>) that match the predicate; for
+    /// <c>sent(...)</c>, its sends.
+    /// </summary>
     private void EmitFeedbackEvents(BoundFeedback feedback)
     {
-        _sql.Append($" FROM {FeedbackEvents.Table} fe WHERE fe.profile = profiles.\"id\" AND fe.kind = ");
-        Value(ExprType.String, FeedbackEvents.Name(feedback.Kind));
+        var (at, named) = feedback.Kind == FeedbackKind.Sent ? ("se.at", "sg") : ("fe.at", "fe");
+        if (feedback.Kind == FeedbackKind.Sent)
+        {
+            _sql.Append($" FROM {Sends.Table} se JOIN {Sends.Sendings} sg ON sg.id = se.sending WHERE se.profile = profiles.\"id\"");
+        }
+        else
+        {
+            _sql.Append($" FROM {FeedbackEvents.Table} fe WHERE fe.profile = profiles.\"id\" AND fe.kind = ");
+            Value(ExprType.String, FeedbackEvents.Name(feedback.Kind));
+        }
         if (feedback.Activity is { } activity && activity != "*")
         {
             var execution = _context.Execution
                 ?? throw new InvalidOperationException($"feedback of activity '{activity}' is read within an execution, and none is given");
-            _sql.Append(" AND fe.campaign = ");
+            _sql.Append($" AND {named}.campaign = ");
             Value(ExprType.String, execution.Campaign);
-            _sql.Append(" AND fe.execution = ");
+            _sql.Append($" AND {named}.execution = ");
             Value(ExprType.String, execution.Execution);
-            _sql.Append(" AND fe.activity = ");
+            _sql.Append($" AND {named}.activity = ");
             Value(ExprType.String, activity);
         }
         if (feedback.Window is { } window)
         {
-            _sql.Append(" AND fe.at >= ");
+            _sql.Append($" AND {at} >= ");
             Value(ExprType.Int, new DateTimeOffset(DateTime.SpecifyKind(_context.Now, DateTimeKind.Utc) - window).ToUnixTimeMilliseconds());
         }
     }

@@ -1,3 +1,4 @@
+using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
@@ -27,7 +28,18 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         public static readonly Publish Instance = new();
     }
 
+    /// <summary>Time to read the campaign's feedback counts again.</summary>
+    private sealed class ReadFeedback : INotInfluenceReceiveTimeout
+    {
+        public static readonly ReadFeedback Instance = new();
+    }
+
+    private sealed record FeedbackRead(IReadOnlyList<FeedbackCount> Counts) : INotInfluenceReceiveTimeout;
+
     private static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Feedback arrives by the thousand a second at peak: the campaign reads its counts at most this often.</summary>
+    private static readonly TimeSpan ReadFeedbackEvery = TimeSpan.FromSeconds(1);
 
     private readonly CampaignEngineOptions _options;
     private readonly EngineServices _services;
@@ -38,6 +50,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     private readonly HashSet<IActorRef> _watchers = [];
     private readonly Dictionary<IActorRef, (ExecutionId Execution, string Activity)> _activities = [];
     private CampaignState _state;
+    private IReadOnlyList<FeedbackCount> _feedback = [];
 
     public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
     {
@@ -48,7 +61,12 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
 
         Recover<SnapshotOffer>(offer => _state = (CampaignState)offer.Snapshot);
         Recover<ICampaignEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ => Advance());
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (_state.Executions.Any(e => e.Mode == ExecutionMode.Live))
+                Self.Tell(ReadFeedback.Instance);
+            Advance();
+        });
         Command<ICampaignCommand>(command => Handle(command, Sender));
         Command<CampaignQueries.GetState>(_ => Sender.Tell(View));
         Command<CampaignQueries.Watch>(watch =>
@@ -113,6 +131,19 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
             _log.Warning("activity {0} of {1} {2} failed: {3}", failed.Activity, PersistenceId, failed.Execution, failed.Reason);
             Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity, failed.Reason), ActorRefs.Nobody);
         });
+        Command<CampaignQueries.FeedbackArrived>(_ =>
+        {
+            if (!Timers.IsTimerActive("feedback"))
+                Timers.StartSingleTimer("feedback", ReadFeedback.Instance, ReadFeedbackEvery);
+        });
+        Command<ReadFeedback>(_ => _services.Feedback.CountAsync(_state.Id.Value)
+            .PipeTo(Self, success: counts => new FeedbackRead(counts), failure: e => new Status.Failure(e)));
+        Command<FeedbackRead>(read =>
+        {
+            _feedback = read.Counts;
+            Changed();
+        });
+        Command<Status.Failure>(failed => _log.Warning(failed.Cause, "reading the feedback counts of {0} failed", PersistenceId));
         Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "snapshot of {0} failed", PersistenceId));
         Command<DeleteMessagesSuccess>(_ => { });
@@ -125,8 +156,8 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
 
     private DateTime Now => _services.Clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>The state with the live counts of running activities: what status and watchers see.</summary>
-    private CampaignState View => _state.WithLive(_live);
+    /// <summary>The state with the live counts of running activities and the feedback counts: what status and watchers see.</summary>
+    private CampaignState View => _state.WithLive(_live).WithFeedback(_feedback);
 
     /// <summary>An activity reported between persisted events; watchers hear of it at the next publication.</summary>
     private void Live(ExecutionId execution, string activity, ActivityView view)

@@ -21,4 +21,10 @@ public static class CampaignQueries
     /// and then, so it keeps its updates when the campaign moves to another node.
     /// </summary>
     public sealed record Watch(CampaignId Id, Akka.Actor.IActorRef Watcher) : IWithCampaignId;
+
+    /// <summary>
+    /// Feedback on the campaign's messages (opens, clicks, bounces…) was recorded: the campaign reads its counts again
+    /// within a second, for its watchers and status. Told once per campaign per committed batch of events.
+    /// </summary>
+    public sealed record FeedbackArrived(CampaignId Id) : IWithCampaignId;
 }

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Time;
 using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
 using static ActorCampaigns.Engine.Campaigns.CampaignEvents;
@@ -30,6 +32,24 @@ public sealed record CampaignState(
     /// This state as status shows it between persisted events: activities running or waiting with the counts they
     /// reported so far, and an execution whose only activities left are waiting as <c>waiting</c>.
     /// </summary>
+    /// <summary>This state with the feedback counts of its executions' channel activities (unique profiles per kind).</summary>
+    public CampaignState WithFeedback(IReadOnlyList<FeedbackCount> counts) => counts.Count == 0 ? this : this with
+    {
+        Executions = Executions.Select(execution =>
+        {
+            var activities = execution.Activities;
+            foreach (var activity in counts.Where(c => c.Execution == execution.Id.Value).GroupBy(c => c.Activity))
+            {
+                if (activities.TryGetValue(activity.Key, out var view))
+                    activities = activities.SetItem(activity.Key, view with
+                    {
+                        Feedback = activity.ToImmutableSortedDictionary(c => FeedbackEvents.Name(c.Kind), c => c.Profiles, StringComparer.Ordinal),
+                    });
+            }
+            return execution with { Activities = activities };
+        }).ToImmutableList(),
+    };
+
     public CampaignState WithLive(IReadOnlyDictionary<(ExecutionId Execution, string Activity), ActivityView> live) => live.Count == 0 ? this : this with
     {
         Executions = Executions.Select(execution =>

@@ -8,7 +8,12 @@ namespace ActorCampaigns.Engine.Campaigns;
 public enum ActivityState { Pending, Running, Waiting, Completed, Held, Skipped, Failed }
 
 /// <param name="CompletedAt">When the activity completed: a wait downstream counts its duration from there.</param>
-public sealed record ActivityView(ActivityState State, ActivityCounts Counts, string? Failure = null, DateTime? CompletedAt = null)
+/// <param name="Feedback">
+/// For a channel activity, the profiles with each kind of feedback on its messages so far (opened, clicked, bounced…),
+/// as the campaign last read them; never persisted, the feedback store holds them.
+/// </param>
+public sealed record ActivityView(ActivityState State, ActivityCounts Counts, string? Failure = null, DateTime? CompletedAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableSortedDictionary<string, long>? Feedback = null)
 {
     public static readonly ActivityView Pending = new(ActivityState.Pending, ActivityCounts.None);
 

@@ -47,6 +47,7 @@ public sealed class CampaignMessageSerializer(ExtendedActorSystem system) : Seri
         [typeof(CampaignReplies.Rejected)] = "r.rejected",
         [typeof(CampaignQueries.GetState)] = "q.state",
         [typeof(CampaignQueries.Watch)] = "q.watch",
+        [typeof(CampaignQueries.FeedbackArrived)] = "q.feedback-arrived",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(p => p.Value, p => p.Key);

@@ -20,6 +20,7 @@ public static class SerializationConfig
             "{{typeof(Campaigns.CampaignReplies.Rejected).AssemblyQualifiedName}}" = campaign
             "{{typeof(Campaigns.CampaignQueries.GetState).AssemblyQualifiedName}}" = campaign
             "{{typeof(Campaigns.CampaignQueries.Watch).AssemblyQualifiedName}}" = campaign
+            "{{typeof(Campaigns.CampaignQueries.FeedbackArrived).AssemblyQualifiedName}}" = campaign
           }
         }
         """);

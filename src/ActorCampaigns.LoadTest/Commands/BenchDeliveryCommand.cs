@@ -6,6 +6,7 @@ using ActorCampaigns.Channels.Smtp;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Activities.Channel;
 using Microsoft.Data.Sqlite;
 
@@ -75,7 +76,7 @@ public static class BenchDeliveryCommand
             var ledger = new Ledger(new SqliteDatabase(Path.Combine(folder, "data.db")));
             await ledger.InitializeAsync(cancellationToken);
             var delivery = new Delivery(ledger, new Channels.Outbox.OutboxProvider(Path.Combine(folder, "outbox")),
-                new Dictionary<string, IMessageSender> { ["email"] = smtp });
+                new Dictionary<string, IMessageSender> { ["email"] = smtp }, TimeProvider.System);
             var tracking = new LinkTracking(new Uri("http://127.0.0.1:5080"), tokens);
             var clock = Stopwatch.StartNew();
             for (var batch = 0; batch * 1000 < count; batch++)
@@ -86,7 +87,7 @@ public static class BenchDeliveryCommand
                         KeyValuePair.Create("from", "news@example.com"), KeyValuePair.Create("subject", $"Hello P{profile}"),
                         KeyValuePair.Create("html", $"<html><body><p>Hi P{profile}</p><a href=\"https://example.com/offer\">Offer</a></body></html>"),
                     ]))).ToList();
-                var outcome = await delivery.SendAsync(new DeliveryBatch("bench", "e-1", "mail", batch), "email", messages, cancellationToken);
+                var outcome = await delivery.SendAsync(new DeliveryBatch("bench", "e-1", "mail", batch), new Sending("email", MessageCategory.Marketing), messages, cancellationToken);
                 if (outcome.Failed.Count > 0)
                     throw new InvalidOperationException($"the SMTP server refused {outcome.Failed.Count} messages: {outcome.Failed.Values.First()}");
                 output.Write($"\rSMTP: {sink.Received:N0} of {count:N0} messages received ({sink.Received / clock.Elapsed.TotalSeconds:N0}/s)   ");

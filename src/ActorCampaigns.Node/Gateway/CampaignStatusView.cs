@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
 
 namespace ActorCampaigns.Node.Gateway;
@@ -28,6 +30,7 @@ public static class CampaignStatusView
                     excluded = view.Counts.Excluded,
                     errors = view.Counts.Errors,
                     failure = view.Failure,
+                    feedback = a is ChannelActivity ? view.Feedback ?? ImmutableSortedDictionary<string, long>.Empty : null,
                 };
             }),
         }),

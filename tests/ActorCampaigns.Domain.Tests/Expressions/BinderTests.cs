@@ -65,7 +65,7 @@ public class BinderTests
         Assert.IsType<BoundFeedback>(Expression.CheckFilter("clicked('*')", scope).Bound);
         Assert.Contains("not a channel activity", Expression.CheckFilter("opened('nudge')", scope).Error!.Message);
         Assert.Contains("ISO 8601 duration", Expression.CheckFilter("opened('mail', '7 days')", scope).Error!.Message);
-        Assert.Contains("sent(...) is not available yet", Expression.CheckFilter("sent('mail')", scope).Error!.Message);
+        Assert.Equal(FeedbackKind.Sent, Assert.IsType<BoundFeedback>(Expression.CheckFilter("sent('mail')", scope).Bound).Kind);
         var count = Expression.Check("count(opened('*', 'P30D'))", scope with { AllowsAggregates = true }).Bound;
         Assert.Equal(ExprType.Int, count!.Type);
     }

@@ -3,6 +3,7 @@ using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Activities.Channel;
 
 namespace ActorCampaigns.Engine.Tests.Activities;
@@ -13,6 +14,8 @@ public sealed class DeliveryTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-delivery-").FullName;
     private static readonly DeliveryBatch Batch = new("c-1", "e-1", "mail", 0);
 
+    private static readonly Sending Email = new("email", MessageCategory.Marketing);
+
     private static List<OutboundMessage> Messages(int count) => Enumerable.Range(1, count).Select(p => new OutboundMessage(
         OutboundMessage.IdFor("c-1", "e-1", "mail", p), "c-1", "e-1", "mail", p, $"p{p}@example.com", [new("subject", "Hi")])).ToList();
 
@@ -21,7 +24,7 @@ public sealed class DeliveryTests : IDisposable
         var ledger = new Ledger(new SqliteDatabase(Path.Combine(_folder, "data.db")));
         await ledger.InitializeAsync(TestContext.Current.CancellationToken);
         var outbox = new OutboxProvider(Path.Combine(_folder, "outbox"));
-        return (ledger, outbox, new Delivery(ledger, outbox, new Dictionary<string, IMessageSender>()));
+        return (ledger, outbox, new Delivery(ledger, outbox, new Dictionary<string, IMessageSender>(), TimeProvider.System));
     }
 
     private List<long> Profiles() => File.ReadAllLines(Path.Combine(_folder, "outbox", "email.jsonl"))
@@ -31,8 +34,8 @@ public sealed class DeliveryTests : IDisposable
     public async Task A_sent_batch_is_not_sent_again()
     {
         var (_, _, delivery) = await Create();
-        Assert.Equal(10, (await delivery.SendAsync(Batch, "email", Messages(10), TestContext.Current.CancellationToken)).Sent);
-        Assert.Equal(0, (await delivery.SendAsync(Batch, "email", Messages(10), TestContext.Current.CancellationToken)).Sent);
+        Assert.Equal(10, (await delivery.SendAsync(Batch, Email, Messages(10), TestContext.Current.CancellationToken)).Sent);
+        Assert.Equal(0, (await delivery.SendAsync(Batch, Email, Messages(10), TestContext.Current.CancellationToken)).Sent);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
     }
 
@@ -43,7 +46,7 @@ public sealed class DeliveryTests : IDisposable
         var cancel = TestContext.Current.CancellationToken;
         await ledger.ClaimAsync(Batch, 10, outbox.Length("email").ToString(), cancel);
         await outbox.AppendAsync("email", Messages(10), retryFrom: null, cancel);
-        await delivery.SendAsync(Batch, "email", Messages(10), cancel);
+        await delivery.SendAsync(Batch, Email, Messages(10), cancel);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
         Assert.Equal(10, await ledger.SentAsync("c-1", "e-1", "mail", cancel));
     }
@@ -57,7 +60,7 @@ public sealed class DeliveryTests : IDisposable
         await outbox.AppendAsync("email", Messages(4), retryFrom: null, cancel);
         await File.AppendAllTextAsync(Path.Combine(_folder, "outbox", "email.jsonl"), "{\"messageId\":\"c-1.e-1.mail.5\",\"pro", cancel);
         var (_, _, restarted) = await Create();
-        Assert.Equal(10, (await restarted.SendAsync(Batch, "email", Messages(10), cancel)).Sent);
+        Assert.Equal(10, (await restarted.SendAsync(Batch, Email, Messages(10), cancel)).Sent);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
     }
 

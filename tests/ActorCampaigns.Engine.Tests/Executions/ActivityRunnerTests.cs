@@ -264,7 +264,8 @@ public sealed class ActivityRunnerTests : IDisposable
         var transactional = (await RunAsync(services, ExecutionMode.Live, "e-8", Canvas("transactional")))["mail"];
         Assert.False(transactional.Excluded.ContainsKey("capped"));
         Assert.Equal(Sql("SELECT COUNT(*) FROM profiles WHERE email IS NOT NULL"), transactional.Out["out"]);
-        Assert.Equal(2 * eligible, Sql("SELECT COUNT(*) FROM feedback_events WHERE kind = 'sent' AND detail = 'email'"));
+        long Sends(string category) => Sql($"SELECT COUNT(*) FROM sends s JOIN sendings g ON g.id = s.sending WHERE g.channel = 'email' AND g.category = '{category}'");
+        Assert.Equal((2 * eligible, transactional.Out["out"]), (Sends("marketing"), Sends("transactional")));
     }
 
     public void Dispose()

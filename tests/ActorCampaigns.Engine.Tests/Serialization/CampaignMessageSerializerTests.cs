@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Serialization;
@@ -74,7 +76,8 @@ public sealed class CampaignMessageSerializerTests : IDisposable
             new ActivityFailed(Id, E1, "mail", "smtp down", At), new ExecutionCompleted(Id, E1, At), new Paused(Id, At), new Resumed(Id, At),
             new Stopped(Id, At), new CampaignCompleted(Id, At), state,
             new CampaignReplies.Accepted(Id, CampaignStatus.Live, E1), new CampaignReplies.Rejected(Id, RejectionKind.Conflict, "is draft"),
-            new CampaignQueries.GetState(Id),
+            new CampaignQueries.GetState(Id), new CampaignQueries.FeedbackArrived(Id),
+            state.WithFeedback([new FeedbackCount(E1.Value, "mail", FeedbackKind.Opened, 12, 9), new FeedbackCount(E1.Value, "mail", FeedbackKind.Bounced, 1, 1)]),
         ];
         return all.Select(o => new[] { o });
     }
@@ -98,7 +101,7 @@ public sealed class CampaignMessageSerializerTests : IDisposable
     [Fact]
     public void The_snapshot_keeps_what_the_state_needs()
     {
-        var state = Samples().Select(s => s[0]).OfType<CampaignState>().Single();
+        var state = Samples().Select(s => s[0]).OfType<CampaignState>().First();
         var serializer = (CampaignMessageSerializer)_system.Serialization.FindSerializerFor(state);
         var back = (CampaignState)serializer.FromBinary(serializer.ToBinary(state), serializer.Manifest(state));
         Assert.Equal((CampaignStatus.Failed, new CampaignId("c-6"), 16), (back.Status, back.DuplicatedFrom, back.Document!.Activities.Count));
@@ -111,12 +114,23 @@ public sealed class CampaignMessageSerializerTests : IDisposable
     }
 
     [Fact]
+    public void A_state_seen_by_watchers_carries_the_feedback_counts_and_a_snapshot_none()
+    {
+        var states = Samples().Select(s => s[0]).OfType<CampaignState>().ToList();
+        var (snapshot, view) = (states[0], states[1]);
+        var serializer = (CampaignMessageSerializer)_system.Serialization.FindSerializerFor(view);
+        var back = (CampaignState)serializer.FromBinary(serializer.ToBinary(view), serializer.Manifest(view));
+        Assert.Equal(new Dictionary<string, long> { ["bounced"] = 1, ["opened"] = 9 }, back.Executions[0].Activities["mail"].Feedback);
+        Assert.DoesNotContain("feedback", System.Text.Encoding.UTF8.GetString(serializer.ToBinary(snapshot)), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Every_command_and_event_type_has_a_manifest_and_a_sample()
     {
         var types = typeof(CampaignState).Assembly.GetTypes()
             .Where(t => !t.IsAbstract && (typeof(ICampaignCommand).IsAssignableFrom(t) || typeof(ICampaignEvent).IsAssignableFrom(t)))
             .Concat([typeof(CampaignState), typeof(CampaignReplies.Accepted), typeof(CampaignReplies.Rejected), typeof(CampaignQueries.GetState),
-                typeof(CampaignQueries.Watch)])
+                typeof(CampaignQueries.Watch), typeof(CampaignQueries.FeedbackArrived)])
             .ToHashSet();
         Assert.Equal(types.OrderBy(t => t.FullName), CampaignMessageSerializer.Manifests.Keys.OrderBy(t => t.FullName));
         Assert.Equal(types.OrderBy(t => t.FullName), Samples().Select(s => s[0].GetType()).Append(typeof(CampaignQueries.Watch)).Distinct().OrderBy(t => t.FullName));

@@ -60,6 +60,7 @@ public sealed class ChannelStage
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
         var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables);
+        var sending = new Sending(_name, _channel.Category);
         var numbered = Source.From(() => profiles).Async().ZipWithIndex();
         // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
         var checkedForCap = capping is null
@@ -73,14 +74,12 @@ public sealed class ChannelStage
             {
                 if (rendered.Messages.Count == 0)
                     return rendered;
-                var outcome = await delivery.SendAsync(new DeliveryBatch(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number), _name,
+                var outcome = await delivery.SendAsync(new DeliveryBatch(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number), sending,
                     rendered.Messages, cancellationToken);
                 // A message the provider refused leaves by no port: it counts as an error, its reason kept in the ledger.
                 var delivered = outcome.Failed.Count == 0
                     ? rendered
                     : rendered with { Sent = rendered.Sent.Where(id => !outcome.Failed.ContainsKey(id)).ToArray(), Errors = outcome.Failed.Count };
-                if (capping is not null && outcome.Sent > 0)
-                    await capping.RecordAsync(_run.Campaign.Value, _run.Execution.Value, _channel.Id, delivered.Sent, cancellationToken);
                 return delivered;
             })
             .SelectMany(rendered => new[]

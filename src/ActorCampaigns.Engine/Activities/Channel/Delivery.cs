@@ -17,29 +17,32 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 /// a crash, appends only what is missing. Through a provider that sends one by one (SMTP, webhooks), messages are
 /// also claimed one by one and settled with their result: a message settled before a crash is not sent again, one
 /// claimed but unsettled is, with the same message id (Message-ID, Idempotency-Key), and each refusal keeps its reason.
+/// Marking a batch sent records each message that left, at the engine clock's time (what <c>sent(...)</c> reads).
 /// </summary>
 /// <param name="senders">The providers that send one by one, by channel; a channel without one goes to the outbox.</param>
-public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDictionary<string, IMessageSender> senders)
+public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDictionary<string, IMessageSender> senders, TimeProvider clock)
 {
-    public async Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, string channel, IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default) =>
-        senders.TryGetValue(channel, out var sender)
-            ? await SendOneByOneAsync(sender, batch, messages, cancellationToken)
-            : await AppendToOutboxAsync(batch, channel, messages, cancellationToken);
+    public async Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
+        CancellationToken cancellationToken = default) =>
+        senders.TryGetValue(sending.Channel, out var sender)
+            ? await SendOneByOneAsync(sender, batch, sending, messages, cancellationToken)
+            : await AppendToOutboxAsync(batch, sending, messages, cancellationToken);
 
-    private async Task<DeliveryOutcome> AppendToOutboxAsync(DeliveryBatch batch, string channel, IReadOnlyList<OutboundMessage> messages,
+    private async Task<DeliveryOutcome> AppendToOutboxAsync(DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
         CancellationToken cancellationToken)
     {
+        var channel = sending.Channel;
         var before = outbox.Length(channel);
         var claim = await ledger.ClaimAsync(batch, messages.Count, before.ToString(CultureInfo.InvariantCulture), cancellationToken);
         if (claim.State == ClaimState.Sent)
             return DeliveryOutcome.None;
         long? retryFrom = claim.IsRetry ? long.Parse(claim.ProviderState!, CultureInfo.InvariantCulture) : null;
         await outbox.AppendAsync(channel, messages, retryFrom, cancellationToken);
-        await ledger.MarkSentAsync(batch, cancellationToken);
+        await ledger.MarkSentAsync(batch, sending, clock.GetUtcNow(), messages.Select(m => m.ProfileId).ToList(), cancellationToken);
         return new DeliveryOutcome(messages.Count, new Dictionary<long, string>());
     }
 
-    private async Task<DeliveryOutcome> SendOneByOneAsync(IMessageSender sender, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
+    private async Task<DeliveryOutcome> SendOneByOneAsync(IMessageSender sender, DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
         CancellationToken cancellationToken)
     {
         var claim = await ledger.ClaimAsync(batch, messages.Count, null, cancellationToken);
@@ -49,7 +52,8 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             return new DeliveryOutcome(0, failed);
         var results = await sender.SendAsync(messages.Where(m => !settled.ContainsKey(m.ProfileId)).ToList(), cancellationToken);
         await ledger.SettleMessagesAsync(batch, results.Select(r => (r.Message.ProfileId, r.Failure)).ToList(), cancellationToken);
-        await ledger.MarkSentAsync(batch, cancellationToken);
+        var sent = settled.Where(s => s.Value is null).Select(s => s.Key).Concat(results.Where(r => r.Sent).Select(r => r.Message.ProfileId)).ToList();
+        await ledger.MarkSentAsync(batch, sending, clock.GetUtcNow(), sent, cancellationToken);
         foreach (var result in results.Where(r => !r.Sent))
             failed[result.Message.ProfileId] = result.Failure!;
         return new DeliveryOutcome(results.Count(r => r.Sent), failed);

@@ -1,5 +1,4 @@
-using ActorCampaigns.Data.Feedback;
-using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Data.Deliveries;
 
 namespace ActorCampaigns.Engine.Activities.Channel;
 
@@ -7,19 +6,12 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 public sealed record FrequencyCap(int Messages, TimeSpan Period);
 
 /// <summary>
-/// The frequency cap as one channel activity applies it: a marketing message counts as a <c>sent</c> feedback event
-/// naming the channel, recorded once its batch is sent; a profile that had the cap's number of them within the period
-/// is excluded as <c>capped</c>. A crash between sending a batch and recording it leaves that batch uncounted.
+/// The frequency cap as one channel activity applies it: the marketing messages of its channel that the ledger
+/// recorded as sent within the period, by any campaign; a profile that had the cap's number of them is excluded as
+/// <c>capped</c>.
 /// </summary>
-public sealed class FrequencyCapping(FeedbackStore feedback, FrequencyCap cap, string channel, TimeProvider clock)
+public sealed class FrequencyCapping(Ledger ledger, FrequencyCap cap, string channel, TimeProvider clock)
 {
     public Task<IReadOnlySet<long>> CappedAsync(long[] profiles, CancellationToken cancellationToken) =>
-        feedback.SentAtLeastAsync(channel, clock.GetUtcNow() - cap.Period, cap.Messages, profiles, cancellationToken);
-
-    public Task RecordAsync(string campaign, string execution, string activity, IEnumerable<long> sent, CancellationToken cancellationToken)
-    {
-        var at = clock.GetUtcNow();
-        return feedback.AppendAsync(sent.Select(profile => new FeedbackEvent(campaign, execution, activity, profile, FeedbackKind.Sent, at, channel)).ToList(),
-            cancellationToken);
-    }
+        ledger.SentAtLeastAsync(channel, clock.GetUtcNow() - cap.Period, cap.Messages, profiles, cancellationToken);
 }
