@@ -87,7 +87,9 @@ public static class BenchDeliveryCommand
                         KeyValuePair.Create("from", "news@example.com"), KeyValuePair.Create("subject", $"Hello P{profile}"),
                         KeyValuePair.Create("html", $"<html><body><p>Hi P{profile}</p><a href=\"https://example.com/offer\">Offer</a></body></html>"),
                     ]))).ToList();
-                var outcome = await delivery.SendAsync(new DeliveryBatch("bench", "e-1", "mail", batch), new Sending("email", MessageCategory.Marketing), messages, cancellationToken);
+                var (sent, email) = (new DeliveryBatch("bench", "e-1", "mail", batch), new Sending("email", MessageCategory.Marketing));
+                var outcome = await delivery.SendAsync(sent, email, messages, cancellationToken);
+                await delivery.MarkSentAsync(sent, email, outcome, cancellationToken);
                 if (outcome.Failed.Count > 0)
                     throw new InvalidOperationException($"the SMTP server refused {outcome.Failed.Count} messages: {outcome.Failed.Values.First()}");
                 output.Write($"\rSMTP: {sink.Received:N0} of {count:N0} messages received ({sink.Received / clock.Elapsed.TotalSeconds:N0}/s)   ");

@@ -27,6 +27,13 @@ public sealed class DeliveryTests : IDisposable
         return (ledger, outbox, new Delivery(ledger, outbox, new Dictionary<string, IMessageSender>(), TimeProvider.System));
     }
 
+    private static async Task<DeliveryOutcome> SendAndMarkAsync(Delivery delivery)
+    {
+        var outcome = await delivery.SendAsync(Batch, Email, Messages(10), TestContext.Current.CancellationToken);
+        await delivery.MarkSentAsync(Batch, Email, outcome, TestContext.Current.CancellationToken);
+        return outcome;
+    }
+
     private List<long> Profiles() => File.ReadAllLines(Path.Combine(_folder, "outbox", "email.jsonl"))
         .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("profileId").GetInt64()).ToList();
 
@@ -34,8 +41,8 @@ public sealed class DeliveryTests : IDisposable
     public async Task A_sent_batch_is_not_sent_again()
     {
         var (_, _, delivery) = await Create();
-        Assert.Equal(10, (await delivery.SendAsync(Batch, Email, Messages(10), TestContext.Current.CancellationToken)).Sent);
-        Assert.Equal(0, (await delivery.SendAsync(Batch, Email, Messages(10), TestContext.Current.CancellationToken)).Sent);
+        Assert.Equal(10, (await SendAndMarkAsync(delivery)).Sent);
+        Assert.Equal(0, (await SendAndMarkAsync(delivery)).Sent);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
     }
 
@@ -46,7 +53,7 @@ public sealed class DeliveryTests : IDisposable
         var cancel = TestContext.Current.CancellationToken;
         await ledger.ClaimAsync(Batch, 10, outbox.Length("email").ToString(), cancel);
         await outbox.AppendAsync("email", Messages(10), retryFrom: null, cancel);
-        await delivery.SendAsync(Batch, Email, Messages(10), cancel);
+        await SendAndMarkAsync(delivery);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
         Assert.Equal(10, await ledger.SentAsync("c-1", "e-1", "mail", cancel));
     }
@@ -60,7 +67,7 @@ public sealed class DeliveryTests : IDisposable
         await outbox.AppendAsync("email", Messages(4), retryFrom: null, cancel);
         await File.AppendAllTextAsync(Path.Combine(_folder, "outbox", "email.jsonl"), "{\"messageId\":\"c-1.e-1.mail.5\",\"pro", cancel);
         var (_, _, restarted) = await Create();
-        Assert.Equal(10, (await restarted.SendAsync(Batch, Email, Messages(10), cancel)).Sent);
+        Assert.Equal(10, (await SendAndMarkAsync(restarted)).Sent);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
     }
 

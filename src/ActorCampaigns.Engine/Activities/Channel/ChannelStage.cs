@@ -70,17 +70,18 @@ public sealed class ChannelStage
             .Select(next => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, next.Number))
             .Async()
             .Via(Throttled())
-            .SelectAsync(1, async rendered =>
+            .SelectAsync(1, async rendered => (Rendered: rendered, Outcome: rendered.Messages.Count == 0
+                ? DeliveryOutcome.None
+                : await delivery.SendAsync(BatchOf(rendered), sending, rendered.Messages, cancellationToken)))
+            // Marking a batch sent (and recording its sends) overlaps sending the next one.
+            .SelectAsync(1, async sent =>
             {
-                if (rendered.Messages.Count == 0)
-                    return rendered;
-                var outcome = await delivery.SendAsync(new DeliveryBatch(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number), sending,
-                    rendered.Messages, cancellationToken);
+                var (rendered, outcome) = sent;
+                await delivery.MarkSentAsync(BatchOf(rendered), sending, outcome, cancellationToken);
                 // A message the provider refused leaves by no port: it counts as an error, its reason kept in the ledger.
-                var delivered = outcome.Failed.Count == 0
+                return outcome.Failed.Count == 0
                     ? rendered
                     : rendered with { Sent = rendered.Sent.Where(id => !outcome.Failed.ContainsKey(id)).ToArray(), Errors = outcome.Failed.Count };
-                return delivered;
             })
             .SelectMany(rendered => new[]
             {
@@ -102,6 +103,8 @@ public sealed class ChannelStage
     }
 
     private static readonly IReadOnlySet<long> NoneCapped = new HashSet<long>();
+
+    private DeliveryBatch BatchOf(Rendered rendered) => new(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number);
 
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages,
         int Errors = 0);

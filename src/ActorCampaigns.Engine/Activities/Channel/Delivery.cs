@@ -5,10 +5,13 @@ using ActorCampaigns.Data.Deliveries;
 
 namespace ActorCampaigns.Engine.Activities.Channel;
 
-/// <summary>What sending a batch did: how many messages left now, and the profiles whose message the provider refused, with why.</summary>
-public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string> Failed)
+/// <summary>
+/// What sending a batch did: how many messages left now, the profiles whose message the provider refused, with why,
+/// and the profiles whose message left, to record when the batch is marked sent (null: it was marked before).
+/// </summary>
+public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string> Failed, IReadOnlyList<long>? ToMark)
 {
-    public static DeliveryOutcome None { get; } = new(0, new Dictionary<long, string>());
+    public static DeliveryOutcome None { get; } = new(0, new Dictionary<long, string>(), null);
 }
 
 /// <summary>
@@ -17,7 +20,9 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 /// a crash, appends only what is missing. Through a provider that sends one by one (SMTP, webhooks), messages are
 /// also claimed one by one and settled with their result: a message settled before a crash is not sent again, one
 /// claimed but unsettled is, with the same message id (Message-ID, Idempotency-Key), and each refusal keeps its reason.
-/// Marking a batch sent records each message that left, at the engine clock's time (what <c>sent(...)</c> reads).
+/// A batch is sent in two steps, so that marking one (which records each message that left, at the engine clock's
+/// time: what <c>sent(...)</c> reads) overlaps sending the next: <see cref="SendAsync"/>, then
+/// <see cref="MarkSentAsync"/>. A crash between the two leaves the batch claimed, and its retry sends nothing twice.
 /// </summary>
 /// <param name="senders">The providers that send one by one, by channel; a channel without one goes to the outbox.</param>
 public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDictionary<string, IMessageSender> senders, TimeProvider clock)
@@ -38,8 +43,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             return DeliveryOutcome.None;
         long? retryFrom = claim.IsRetry ? long.Parse(claim.ProviderState!, CultureInfo.InvariantCulture) : null;
         await outbox.AppendAsync(channel, messages, retryFrom, cancellationToken);
-        await ledger.MarkSentAsync(batch, sending, clock.GetUtcNow(), messages.Select(m => m.ProfileId).ToList(), cancellationToken);
-        return new DeliveryOutcome(messages.Count, new Dictionary<long, string>());
+        return new DeliveryOutcome(messages.Count, new Dictionary<long, string>(), messages.Select(m => m.ProfileId).ToList());
     }
 
     private async Task<DeliveryOutcome> SendOneByOneAsync(IMessageSender sender, DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
@@ -49,13 +53,16 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         var settled = await ledger.ClaimMessagesAsync(batch, messages.Select(m => m.ProfileId).ToList(), cancellationToken);
         var failed = settled.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!);
         if (claim.State == ClaimState.Sent)
-            return new DeliveryOutcome(0, failed);
+            return new DeliveryOutcome(0, failed, null);
         var results = await sender.SendAsync(messages.Where(m => !settled.ContainsKey(m.ProfileId)).ToList(), cancellationToken);
         await ledger.SettleMessagesAsync(batch, results.Select(r => (r.Message.ProfileId, r.Failure)).ToList(), cancellationToken);
-        var sent = settled.Where(s => s.Value is null).Select(s => s.Key).Concat(results.Where(r => r.Sent).Select(r => r.Message.ProfileId)).ToList();
-        await ledger.MarkSentAsync(batch, sending, clock.GetUtcNow(), sent, cancellationToken);
         foreach (var result in results.Where(r => !r.Sent))
             failed[result.Message.ProfileId] = result.Failure!;
-        return new DeliveryOutcome(results.Count(r => r.Sent), failed);
+        var left = settled.Where(s => s.Value is null).Select(s => s.Key).Concat(results.Where(r => r.Sent).Select(r => r.Message.ProfileId)).ToList();
+        return new DeliveryOutcome(results.Count(r => r.Sent), failed, left);
     }
+
+    /// <summary>Marks the batch sent and records the messages that left, unless it was marked before.</summary>
+    public Task MarkSentAsync(DeliveryBatch batch, Sending sending, DeliveryOutcome outcome, CancellationToken cancellationToken = default) =>
+        outcome.ToMark is { } left ? ledger.MarkSentAsync(batch, sending, clock.GetUtcNow(), left, cancellationToken) : Task.CompletedTask;
 }
