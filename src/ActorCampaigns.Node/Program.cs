@@ -39,7 +39,7 @@ builder.Services.AddSingleton(provider => new FeedbackWriter(services.Feedback, 
     var region = provider.GetRequiredService<IRequiredActor<CampaignRegion>>().ActorRef;
     foreach (var campaign in campaigns)
         region.Tell(new CampaignQueries.FeedbackArrived(new CampaignId(campaign)));
-}));
+}, failed => provider.GetRequiredService<ILogger<FeedbackWriter>>().LogError(failed, "writing a batch of feedback events failed; it is tried again")));
 builder.Services.AddAkka("actorcampaigns", (akka, _) => akka
     .AddOneNodeCluster(node.RemotingPort)
     .AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"))

@@ -33,6 +33,8 @@ public sealed record Sending(string Channel, MessageCategory Category)
 /// </summary>
 public sealed class Ledger(Database database)
 {
+    private const int SendsPerStatement = 2_000;
+
     private readonly ConcurrentDictionary<(string, string, string), long> _sendings = new();
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -177,15 +179,17 @@ public sealed class Ledger(Database database)
             Parameter(command, "@at", at.UtcDateTime.ToString("O"));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        if (sent.Count > 0)
+        // A statement per few thousand ids, which travel as one JSON text (SQLite) or one array (PostgreSQL), each
+        // small enough to stay off the large object heap (a 10,000-id text there made the heap grow at 10M profiles).
+        await using var insert = Command(connection, database.Dialect == SqlDialect.Sqlite
+            ? $"INSERT OR IGNORE INTO {Sends.Table} (profile, sending, at) SELECT value, @sending, @at FROM json_each(@profiles)"
+            : $"INSERT INTO {Sends.Table} (profile, sending, at) SELECT unnest(@profiles), @sending, @at ON CONFLICT DO NOTHING", transaction);
+        Parameter(insert, "@sending", sendingId);
+        Parameter(insert, "@at", at.ToUnixTimeMilliseconds());
+        var profiles = Parameter(insert, "@profiles", null);
+        for (var start = 0; start < sent.Count; start += SendsPerStatement)
         {
-            // One statement per batch: the ids travel as one JSON text (SQLite) or one array (PostgreSQL).
-            await using var insert = Command(connection, database.Dialect == SqlDialect.Sqlite
-                ? $"INSERT OR IGNORE INTO {Sends.Table} (profile, sending, at) SELECT value, @sending, @at FROM json_each(@profiles)"
-                : $"INSERT INTO {Sends.Table} (profile, sending, at) SELECT unnest(@profiles), @sending, @at ON CONFLICT DO NOTHING", transaction);
-            Parameter(insert, "@sending", sendingId);
-            Parameter(insert, "@at", at.ToUnixTimeMilliseconds());
-            Parameter(insert, "@profiles", Ids(sent));
+            profiles.Value = Ids(sent.Skip(start).Take(SendsPerStatement).ToList());
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

@@ -51,8 +51,8 @@ public static class BenchDeliveryCommand
             campaign sends them, batches of 1,000: each message claimed in the SQLite ledger, sent by MailKit over 8 pooled
             connections to a local SMTP server (the SmtpServer package, in the benchmark's process, taking each message
             whole), then settled. Tracking: a node process on loopback (its tracking key given to the benchmark) gets opens
-            and clicks with real signed tokens; afterwards the benchmark counts the rows of `feedback_events` in its data dir.
-            Targets: SMTP ≥ 2,000 messages/s; tracking ≥ 20,000 events/s, every event stored.
+            and clicks with real signed tokens. The node answers a hit once it is queued for the next group commit, so the
+            time runs until the rows of `feedback_events` in its data dir hold every event. Targets: SMTP ≥ 2,000 messages/s; tracking ≥ 20,000 events/s, every event stored.
 
             {table}
 
@@ -105,6 +105,15 @@ public static class BenchDeliveryCommand
         }
     }
 
+    private static async Task<long> StoredAsync(string folder, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "data.db")};Pooling=false");
+        connection.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM feedback_events WHERE kind IN ('opened', 'clicked')";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
     private static async Task<(double Seconds, long Stored)> TrackingAsync(int count, byte[] key, TrackingTokens tokens, TextWriter output,
         CancellationToken cancellationToken)
     {
@@ -132,19 +141,16 @@ public static class BenchDeliveryCommand
                             output.Write($"\rtracking: {i:N0} of {count:N0} events ({i / clock.Elapsed.TotalSeconds:N0}/s)   ");
                     }
                 }));
-                seconds = clock.Elapsed.TotalSeconds;
                 output.WriteLine();
                 if (failed > 0)
                     throw new InvalidOperationException($"{failed} tracking requests failed");
+                // The node answers a hit once it is queued: the time runs until every event is committed.
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while ((stored = await StoredAsync(folder, cancellationToken)) < count && DateTime.UtcNow < deadline)
+                    await Task.Delay(10, cancellationToken);
+                seconds = clock.Elapsed.TotalSeconds;
             }
-            await using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "data.db")};Pooling=false"))
-            {
-                connection.Open();
-                await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT COUNT(*) FROM feedback_events WHERE kind IN ('opened', 'clicked')";
-                stored = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            }
-            return (seconds, stored);
+            return (seconds, await StoredAsync(folder, cancellationToken));
         }
         finally
         {

@@ -7,7 +7,9 @@ namespace ActorCampaigns.Node.Gateway;
 
 /// <summary>
 /// What people's mail clients reach: the open pixel, clicks and one-click unsubscribe (RFC 8058). A token that does
-/// not verify gets 404 and records nothing; a click leads only to the link its signed token names.
+/// not verify gets 404 and records nothing; a click leads only to the link its signed token names. Opens and clicks
+/// are answered once queued for the next batch of feedback, not once committed: a mail client neither waits for the
+/// answer nor retries without one. An unsubscribe is answered once done.
 /// </summary>
 public static class TrackingEndpoints
 {
@@ -20,7 +22,7 @@ public static class TrackingEndpoints
         {
             if (tracking.Tokens.Verify(token, TrackingPurpose.Message) is not { } claim)
                 return Results.NotFound();
-            await feedback.RecordAsync([Event(claim, FeedbackKind.Opened, services.Clock)]);
+            await feedback.EnqueueAsync([Event(claim, FeedbackKind.Opened, services.Clock)]);
             return new PixelResult();
         });
         app.MapGet("/t/c/{token}", async (string token, HttpResponse response, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
@@ -28,7 +30,7 @@ public static class TrackingEndpoints
             if (tracking.Tokens.Verify(token, TrackingPurpose.Link) is not { Link: { } link } claim
                 || !Uri.TryCreate(link, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
                 return Results.NotFound();
-            await feedback.RecordAsync([Event(claim, FeedbackKind.Clicked, services.Clock, link)]);
+            await feedback.EnqueueAsync([Event(claim, FeedbackKind.Clicked, services.Clock, link)]);
             response.Headers.CacheControl = "no-store";
             return Results.Redirect(target.AbsoluteUri);
         });
