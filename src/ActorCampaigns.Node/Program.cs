@@ -21,7 +21,11 @@ if (builder.Configuration["config"] is { } configFile)
     builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
 var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
 builder.Configuration[$"{NodeOptions.Section}:DataDir"] ??= node.DataDir;
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = node.MaxRequestBytes);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = node.MaxRequestBytes;
+    kestrel.AddServerHeader = false;
+});
 if (builder.Configuration["urls"] is null)
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 

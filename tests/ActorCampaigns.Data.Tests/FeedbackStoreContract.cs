@@ -47,8 +47,8 @@ public abstract class FeedbackStoreContract
         Assert.Equal(1, await CountAsync(profiles, "clicked('mail') and opened('mail')"));
         Assert.Equal(1, await CountAsync(profiles, "bounced('text')"));
         Assert.Equal(1, await CountAsync(profiles, "unsubscribed()"));
-        Assert.Equal(new long[] { 4 }, await feedback.ProfilesAsync(FeedbackKind.Unsubscribed, "email"));
-        Assert.Empty(await feedback.ProfilesAsync(FeedbackKind.Unsubscribed, "sms"));
+        Assert.Equal(new long[] { 4 }, await feedback.UnsubscribedAsync("email"));
+        Assert.Empty(await feedback.UnsubscribedAsync("sms"));
     }
 
     [Fact]
@@ -81,17 +81,18 @@ public abstract class FeedbackStoreContract
         var (_, feedback, _) = await CreateAsync();
         await feedback.AppendAsync([Event(1, FeedbackKind.Opened, 0.5), Event(1, FeedbackKind.Opened, 0.5), Event(2, FeedbackKind.Opened, 0.01),
             Event(2, FeedbackKind.Bounced, 0, detail: "full"), Event(3, FeedbackKind.Bounced, 0, detail: "full"), Event(3, FeedbackKind.Bounced, 0),
-            Event(5, FeedbackKind.Opened, 1, execution: "e-2")]);
+            Event(5, FeedbackKind.Opened, 1, execution: "e-2"), Event(6, FeedbackKind.Bounced, 0, detail: "550 \"mailbox\" isn't here\n— é")]);
         var counts = await feedback.CountAsync("c-1");
         Assert.Equal(new FeedbackCount("e-1", "mail", FeedbackKind.Opened, 3, 2), counts.Single(c => c.Execution == "e-1" && c.Kind == FeedbackKind.Opened));
-        Assert.Equal(new FeedbackCount("e-1", "mail", FeedbackKind.Bounced, 3, 2), counts.Single(c => c.Kind == FeedbackKind.Bounced));
+        Assert.Equal(new FeedbackCount("e-1", "mail", FeedbackKind.Bounced, 4, 3), counts.Single(c => c.Kind == FeedbackKind.Bounced));
         Assert.Empty(await feedback.CountAsync("c-2"));
         var hours = await feedback.HoursAsync("c-1");
         Assert.Equal(3, hours.Where(h => h.Execution == "e-1").Sum(h => h.Events));
         Assert.All(hours, h => Assert.Equal(0, h.Hour.ToUnixTimeSeconds() % 3600));
         Assert.Equal(2, hours.Count(h => h.Execution == "e-1"));
         var reasons = await feedback.BounceReasonsAsync("c-1");
-        Assert.Equal([("full", 2L), ("unknown", 1L)], reasons.OrderBy(r => r.Reason).Select(r => (r.Reason, r.Profiles)));
+        Assert.Equal([("550 \"mailbox\" isn't here\n— é", 1L), ("full", 2L), ("unknown", 1L)],
+            reasons.OrderBy(r => r.Reason, StringComparer.Ordinal).Select(r => (r.Reason, r.Profiles)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ActorCampaigns.Domain.Expressions;
 using static ActorCampaigns.Data.Database;
 
@@ -26,6 +27,9 @@ public sealed record BounceReason(string Execution, string Activity, string Reas
 /// </summary>
 public sealed class FeedbackStore(Database database)
 {
+    /// <summary>Events per insert statement: a few hundred keep the JSON text off the large object heap.</summary>
+    private const int EventsPerStatement = 256;
+
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         var (_, whole, text) = database.Types;
@@ -35,40 +39,59 @@ public sealed class FeedbackStore(Database database)
                 kind {text} NOT NULL, at {whole} NOT NULL, detail {text});
             CREATE INDEX IF NOT EXISTS feedback_events_by_profile ON {FeedbackEvents.Table} (profile, kind, at);
             CREATE INDEX IF NOT EXISTS feedback_events_by_message ON {FeedbackEvents.Table} (campaign, execution, activity, kind, profile);
-            CREATE INDEX IF NOT EXISTS feedback_events_by_kind ON {FeedbackEvents.Table} (kind, detail, profile);
+            DROP INDEX IF EXISTS feedback_events_by_kind;
+            CREATE INDEX IF NOT EXISTS feedback_events_unsubscribed ON {FeedbackEvents.Table} (detail, profile) WHERE kind = 'unsubscribed';
             """, cancellationToken);
     }
 
+    /// <summary>
+    /// Appends events in one transaction, a statement per few hundred: on SQLite they travel as one JSON text
+    /// (<c>json_each</c>), on PostgreSQL as one array per column (<c>unnest</c>), so binding costs per statement, not per row.
+    /// </summary>
     public async Task AppendAsync(IReadOnlyList<FeedbackEvent> events, CancellationToken cancellationToken = default)
     {
         if (events.Count == 0)
             return;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var insert = Command(connection,
-            $"INSERT INTO {FeedbackEvents.Table} (campaign, execution, activity, profile, kind, at, detail) " +
-            "VALUES (@campaign, @execution, @activity, @profile, @kind, @at, @detail)", transaction);
-        var parameters = new[] { "@campaign", "@execution", "@activity", "@profile", "@kind", "@at", "@detail" }
+        const string columns = "campaign, execution, activity, profile, kind, at, detail";
+        await using var insert = Command(connection, database.Dialect == SqlDialect.Sqlite
+            ? $"INSERT INTO {FeedbackEvents.Table} ({columns}) SELECT e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6 " +
+              "FROM (SELECT value AS e FROM json_each(@events))"
+            : $"INSERT INTO {FeedbackEvents.Table} ({columns}) SELECT * FROM unnest(@campaign, @execution, @activity, @profile, @kind, @at, @detail)",
+            transaction);
+        var parameters = (database.Dialect == SqlDialect.Sqlite ? ["@events"] : new[] { "@campaign", "@execution", "@activity", "@profile", "@kind", "@at", "@detail" })
             .Select(name => Parameter(insert, name, null)).ToArray();
-        await insert.PrepareAsync(cancellationToken);
-        foreach (var e in events)
+        foreach (var chunk in events.Chunk(EventsPerStatement))
         {
-            object?[] values = [e.Campaign, e.Execution, e.Activity, e.Profile, FeedbackEvents.Name(e.Kind), e.At.ToUnixTimeMilliseconds(), e.Detail];
-            for (var i = 0; i < values.Length; i++)
-                parameters[i].Value = values[i] ?? DBNull.Value;
+            if (database.Dialect == SqlDialect.Sqlite)
+            {
+                parameters[0].Value = JsonSerializer.Serialize(chunk.Select(e => new object?[]
+                    { e.Campaign, e.Execution, e.Activity, e.Profile, FeedbackEvents.Name(e.Kind), e.At.ToUnixTimeMilliseconds(), e.Detail }));
+            }
+            else
+            {
+                object[] values =
+                [
+                    chunk.Select(e => e.Campaign).ToArray(), chunk.Select(e => e.Execution).ToArray(), chunk.Select(e => e.Activity).ToArray(),
+                    chunk.Select(e => e.Profile).ToArray(), chunk.Select(e => FeedbackEvents.Name(e.Kind)).ToArray(),
+                    chunk.Select(e => e.At.ToUnixTimeMilliseconds()).ToArray(), chunk.Select(e => e.Detail).ToArray(),
+                ];
+                for (var i = 0; i < values.Length; i++)
+                    parameters[i].Value = values[i];
+            }
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The profiles (ascending ids) with an event of <paramref name="kind"/> whose detail is <paramref name="detail"/>.</summary>
-    public async Task<long[]> ProfilesAsync(FeedbackKind kind, string detail, CancellationToken cancellationToken = default)
+    /// <summary>The profiles (ascending ids) that unsubscribed from <paramref name="channel"/>.</summary>
+    public async Task<long[]> UnsubscribedAsync(string channel, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            $"SELECT DISTINCT profile FROM {FeedbackEvents.Table} WHERE kind = @kind AND detail = @detail ORDER BY profile");
-        Parameter(command, "@kind", FeedbackEvents.Name(kind));
-        Parameter(command, "@detail", detail);
+            $"SELECT DISTINCT profile FROM {FeedbackEvents.Table} WHERE kind = 'unsubscribed' AND detail = @channel ORDER BY profile");
+        Parameter(command, "@channel", channel);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var profiles = new List<long>();
         while (await reader.ReadAsync(cancellationToken))

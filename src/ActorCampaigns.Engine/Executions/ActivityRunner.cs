@@ -162,7 +162,7 @@ public sealed class ActivityRunner(EngineServices services)
                 var stage = new ChannelStage(run, channel,
                     (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await EnrichColumnsAsync(run, cancellationToken)).Keys));
                 var profiles = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), stage.Columns, [], cancellationToken);
-                var unsubscribed = await services.Feedback.ProfilesAsync(FeedbackKind.Unsubscribed, stage.Name, cancellationToken);
+                var unsubscribed = await services.Feedback.UnsubscribedAsync(stage.Name, cancellationToken);
                 var capping = services.Cap is { } cap ? new FrequencyCapping(services.Ledger, cap, stage.Name, services.Clock) : null;
                 return stage.Create(profiles, unsubscribed, new Delivery(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock),
                     services.Tracking, capping, cancellationToken);
