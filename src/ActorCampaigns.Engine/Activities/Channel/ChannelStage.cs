@@ -70,7 +70,8 @@ public sealed class ChannelStage
             .Select(next => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, next.Number))
             .Async()
             .Via(Throttled())
-            .SelectAsync(1, async rendered => (Rendered: rendered, Outcome: rendered.Messages.Count == 0
+            // The rendered messages are let go once sent: marking needs only the ids.
+            .SelectAsync(1, async rendered => (Rendered: rendered with { Messages = [] }, Outcome: rendered.Messages.Count == 0
                 ? DeliveryOutcome.None
                 : await delivery.SendAsync(BatchOf(rendered), sending, rendered.Messages, cancellationToken)))
             // Marking a batch sent (and recording its sends) overlaps sending the next one.
