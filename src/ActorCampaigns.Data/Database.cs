@@ -93,9 +93,35 @@ public sealed class PostgresDatabase(string connectionString) : Database
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
+    /// <summary>Key of the advisory lock a node holds while its journal creates its tables.</summary>
+    private const long JournalSchemaLock = 0x4163_4A6F_7572;
+
     public override async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, $"SELECT pg_advisory_xact_lock({SchemaLock})", transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits for, then holds until disposed, the lock under which a node's journal creates its tables: PostgreSQL's
+    /// <c>CREATE TABLE IF NOT EXISTS</c> is not safe against another session creating the same table at once.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockJournalSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT pg_advisory_lock({JournalSchemaLock})");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return new SessionLock(connection, JournalSchemaLock);
+    }
+
+    /// <summary>A session-level advisory lock, unlocked before its (pooled) connection goes back to the pool.</summary>
+    private sealed class SessionLock(DbConnection connection, long key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using (var command = Command(connection, $"SELECT pg_advisory_unlock({key})"))
+                await command.ExecuteNonQueryAsync();
+            await connection.DisposeAsync();
+        }
     }
 }

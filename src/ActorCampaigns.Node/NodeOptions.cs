@@ -8,6 +8,15 @@ public sealed class NodeOptions
     /// <summary>SQLite files, outbox and logs of a one-node cluster.</summary>
     public string DataDir { get; set; } = "./data";
 
+    /// <summary>
+    /// A PostgreSQL connection string: journal, snapshots, profiles, worktables, ledger, feedback and the outbox go
+    /// there, shared by the nodes of a cluster. None: SQLite files under <see cref="DataDir"/> (one node).
+    /// </summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>How this node finds and joins its cluster.</summary>
+    public ClusterSettings Cluster { get; set; } = new();
+
     /// <summary>Profiles per batch as populations flow between activities.</summary>
     public int BatchSize { get; set; } = 10_000;
 
@@ -23,7 +32,7 @@ public sealed class NodeOptions
     /// <summary>Lets <c>POST /testing/clock/advance</c> move this node's time forward (end-to-end tests; never in production).</summary>
     public bool ClockControl { get; set; }
 
-    /// <summary>Akka.Remote port of this node; 0 takes a free one.</summary>
+    /// <summary>Akka.Remote port of this node; 0 takes a free one (a one-node cluster only: seeds need a known port).</summary>
     public int RemotingPort { get; set; }
 
     /// <summary>Where emails go: <c>outbox</c> (a JSON line each under the data dir) or <c>smtp</c> (the relay of <see cref="Smtp"/>).</summary>
@@ -67,4 +76,23 @@ public sealed class TrackingOptions
 
     /// <summary>How long after sending a tracking URL still works.</summary>
     public int TokenLifetimeDays { get; set; } = 365;
+}
+
+/// <summary>Settings of cluster membership (section <c>ActorCampaigns:Cluster</c>).</summary>
+public sealed class ClusterSettings
+{
+    /// <summary>The address other nodes reach this one at (Akka.Remote), with <see cref="NodeOptions.RemotingPort"/>.</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Seed nodes, as <c>akka.tcp://actorcampaigns@host:port</c>; the first seed starts the cluster, the others join
+    /// the first they reach. None: a one-node cluster that joins itself.
+    /// </summary>
+    public List<string> Seeds { get; set; } = [];
+
+    /// <summary>
+    /// This node's roles: <c>campaign</c> hosts campaign shards, <c>gateway</c> serves HTTP through a region proxy.
+    /// A node with both does both.
+    /// </summary>
+    public List<string> Roles { get; set; } = ["campaign", "gateway"];
 }

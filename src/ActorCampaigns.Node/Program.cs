@@ -31,7 +31,12 @@ if (builder.Configuration["urls"] is null)
 
 var publicBaseUrl = new Uri(node.Tracking.PublicBaseUrl ?? (builder.Configuration["urls"] ?? "http://127.0.0.1:5080").Split(';')[0]);
 var clock = node.ClockControl ? new AdjustableClock() : null;
-var (services, index) = await NodeStores.OpenAsync(node, publicBaseUrl, clock ?? TimeProvider.System);
+Database database = node.Postgres is { } connectionString
+    ? new PostgresDatabase(connectionString)
+    : new SqliteDatabase(Path.Combine(node.DataDir, "data.db"));
+var (services, index) = await NodeStores.OpenAsync(node, database, publicBaseUrl, clock ?? TimeProvider.System);
+// Nodes starting at once against an empty PostgreSQL take turns to let their journal create its tables.
+var journalSchemaLock = database is PostgresDatabase postgres ? await postgres.LockJournalSchemaAsync() : null;
 builder.Services.AddSingleton(node);
 builder.Services.AddSingleton(services);
 builder.Services.AddSingleton(index);
@@ -44,10 +49,20 @@ builder.Services.AddSingleton(provider => new FeedbackWriter(services.Feedback, 
     foreach (var campaign in campaigns)
         region.Tell(new CampaignQueries.FeedbackArrived(new CampaignId(campaign)));
 }, failed => provider.GetRequiredService<ILogger<FeedbackWriter>>().LogError(failed, "writing a batch of feedback events failed; it is tried again")));
-builder.Services.AddAkka("actorcampaigns", (akka, _) => akka
-    .AddOneNodeCluster(node.RemotingPort)
-    .AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"))
-    .AddCampaignEngine(new CampaignEngineOptions(), services));
+builder.Services.AddAkka("actorcampaigns", (akka, _) =>
+{
+    if (node.Cluster.Seeds.Count == 0)
+        akka.AddOneNodeCluster(node.RemotingPort);
+    else
+        akka.AddClusterMember(node.Cluster.Hostname, node.RemotingPort, node.Cluster.Seeds, node.Cluster.Roles);
+    if (node.Postgres is { } connectionString)
+        akka.AddCampaignJournalOnPostgres(connectionString).WhenJournalReady(async () => await journalSchemaLock!.DisposeAsync());
+    else
+        akka.AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"));
+    var inCluster = node.Cluster.Seeds.Count > 0;
+    akka.AddCampaignEngine(new CampaignEngineOptions { Role = inCluster ? "campaign" : null }, services,
+        hostsCampaigns: !inCluster || node.Cluster.Roles.Contains("campaign"));
+});
 
 var app = builder.Build();
 app.UseApiKeys(node);
@@ -89,21 +104,24 @@ foreach (var sender in services.Senders?.Values ?? [])
 /// <summary>Opens the node's stores under its data dir, creating what is missing.</summary>
 internal static class NodeStores
 {
-    public static async Task<(EngineServices Services, CampaignIndex Index)> OpenAsync(NodeOptions node, Uri publicBaseUrl, TimeProvider clock)
+    public static async Task<(EngineServices Services, CampaignIndex Index)> OpenAsync(NodeOptions node, Database database, Uri publicBaseUrl,
+        TimeProvider clock)
     {
-        var database = new SqliteDatabase(Path.Combine(node.DataDir, "data.db"));
         var index = new CampaignIndex(database);
         await index.InitializeAsync();
         var tracking = new LinkTracking(publicBaseUrl, await TrackingTokensAsync(node.Tracking, database, clock));
         var services = await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), clock, node.BatchSize, tracking: tracking,
-            senders: Senders(node));
+            senders: await SendersAsync(node, database));
         return (node.FrequencyCapMessages is { } messages
             ? services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) }
             : services, index);
     }
 
-    /// <summary>The providers that send one by one, by channel, from the node's settings; the others use the outbox.</summary>
-    private static Dictionary<string, IMessageSender> Senders(NodeOptions node)
+    /// <summary>
+    /// The providers that send one by one, by channel, from the node's settings. The others use the outbox: files under
+    /// the data dir for one node, the <c>outbox_messages</c> table of a cluster's PostgreSQL.
+    /// </summary>
+    private static async Task<Dictionary<string, IMessageSender>> SendersAsync(NodeOptions node, Database database)
     {
         var senders = new Dictionary<string, IMessageSender>();
         if (Chosen("EmailProvider", node.EmailProvider, "smtp"))
@@ -112,6 +130,12 @@ internal static class NodeStores
             senders["sms"] = new WebhookProvider(node.SmsWebhook);
         if (Chosen("PushProvider", node.PushProvider, "webhook"))
             senders["push"] = new WebhookProvider(node.PushWebhook);
+        if (database is PostgresDatabase postgres)
+        {
+            await OutboxTable.InitializeAsync(postgres);
+            foreach (var channel in new[] { "email", "sms", "push" }.Where(c => !senders.ContainsKey(c)))
+                senders[channel] = new OutboxTable(postgres, channel);
+        }
         return senders;
     }
 

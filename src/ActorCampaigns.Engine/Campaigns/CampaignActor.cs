@@ -51,6 +51,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<IActorRef, (ExecutionId Execution, string Activity)> _activities = [];
     private CampaignState _state;
     private IReadOnlyList<FeedbackCount> _feedback = [];
+    private readonly string _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
 
     public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
     {
@@ -157,7 +158,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     private DateTime Now => _services.Clock.GetUtcNow().UtcDateTime;
 
     /// <summary>The state with the live counts of running activities and the feedback counts: what status and watchers see.</summary>
-    private CampaignState View => _state.WithLive(_live).WithFeedback(_feedback);
+    private CampaignState View => _state.WithLive(_live).WithFeedback(_feedback) with { Node = _node };
 
     /// <summary>An activity reported between persisted events; watchers hear of it at the next publication.</summary>
     private void Live(ExecutionId execution, string activity, ActivityView view)

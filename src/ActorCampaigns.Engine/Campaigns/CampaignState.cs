@@ -23,6 +23,10 @@ public sealed record CampaignState(
     ImmutableList<ExecutionView> Executions,
     ImmutableList<LogLine>? Log = null)
 {
+    /// <summary>The cluster member whose campaign actor answered (status and watchers see it); never persisted.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Node { get; init; }
+
     /// <summary>A campaign keeps this many of its latest log lines.</summary>
     public const int LogLines = 1_000;
 

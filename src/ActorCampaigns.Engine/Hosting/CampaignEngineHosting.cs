@@ -1,7 +1,9 @@
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Serialization;
+using Akka.Actor;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
@@ -16,11 +18,17 @@ public sealed class CampaignRegion;
 /// <summary>The Akka.Hosting extensions of the engine, composed by the Node's Program.cs.</summary>
 public static class CampaignEngineHosting
 {
-    /// <summary>The campaign shard region (DData state store, remembered entities) and the engine's serializers.</summary>
-    public static AkkaConfigurationBuilder AddCampaignEngine(this AkkaConfigurationBuilder builder, CampaignEngineOptions options, EngineServices services)
+    /// <summary>
+    /// The campaign shard region (DData state store, remembered entities) and the engine's serializers. A node that
+    /// does not host campaigns (<paramref name="hostsCampaigns"/> false: a gateway) gets a proxy to the region instead.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddCampaignEngine(this AkkaConfigurationBuilder builder, CampaignEngineOptions options, EngineServices services,
+        bool hostsCampaigns = true)
     {
         builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend);
         builder.AddHocon(ActivityDispatcher.Hocon, HoconAddMode.Append);
+        if (!hostsCampaigns)
+            return builder.WithShardRegionProxy<CampaignRegion>("campaign", options.Role ?? "", new CampaignMessageExtractor(options.Shards));
         return builder.WithShardRegion<CampaignRegion>(
             "campaign",
             id => CampaignActor.Props(id, options, services),
@@ -42,6 +50,41 @@ public static class CampaignEngineHosting
         .WithRemoting("127.0.0.1", port)
         .WithClustering(new ClusterOptions())
         .AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
+
+    /// <summary>
+    /// A member of a cluster: reachable at <paramref name="hostname"/>:<paramref name="port"/>, joining through
+    /// <paramref name="seeds"/>, with <paramref name="roles"/>; the split-brain resolver keeps the majority side of a
+    /// partition and downs the rest (a node cut off alone stops rather than running as a second cluster).
+    /// </summary>
+    public static AkkaConfigurationBuilder AddClusterMember(this AkkaConfigurationBuilder builder, string hostname, int port,
+        IReadOnlyList<string> seeds, IReadOnlyList<string> roles) => builder
+        .WithRemoting(hostname, port)
+        .WithClustering(new ClusterOptions
+        {
+            SeedNodes = seeds.ToArray(),
+            Roles = roles.ToArray(),
+            SplitBrainResolver = new KeepMajorityOption(),
+        });
+
+    /// <summary>Journal and snapshots in the cluster's PostgreSQL, beside the data.</summary>
+    public static AkkaConfigurationBuilder AddCampaignJournalOnPostgres(this AkkaConfigurationBuilder builder, string connectionString) =>
+        builder.WithSqlPersistence(connectionString, ProviderName.PostgreSQL15, autoInitialize: true);
+
+    /// <summary>
+    /// Once the actor system has started, asks the journal and the snapshot store for nothing in particular, which they
+    /// answer only once their tables exist, then runs <paramref name="ready"/> (a node releases the schema lock there).
+    /// </summary>
+    public static AkkaConfigurationBuilder WhenJournalReady(this AkkaConfigurationBuilder builder, Func<Task> ready) =>
+        builder.AddStartup(new StartupTask(async (system, _) =>
+        {
+            var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
+            var timeout = TimeSpan.FromSeconds(60);
+            Func<IActorRef, object> replay = replyTo => new Akka.Persistence.ReplayMessages(0, 0, 0, "schema-probe", replyTo);
+            await persistence.JournalFor(null).Ask<object>(replay, timeout, CancellationToken.None);
+            await persistence.SnapshotStoreFor(null).Ask<object>(
+                new Akka.Persistence.LoadSnapshot("schema-probe", Akka.Persistence.SnapshotSelectionCriteria.None, long.MaxValue), timeout);
+            await ready();
+        }));
 
     /// <summary>Journal and snapshots in a SQLite file of their own, apart from the data.</summary>
     public static AkkaConfigurationBuilder AddCampaignJournalOnSqlite(this AkkaConfigurationBuilder builder, string journalPath)

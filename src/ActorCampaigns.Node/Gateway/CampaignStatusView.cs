@@ -12,6 +12,7 @@ public static class CampaignStatusView
         id = state.Id.Value,
         name = state.Document?.Name,
         status = CampaignState.Name(state.Status),
+        node = state.Node,
         executions = state.Executions.Select(e => new
         {
             id = e.Id.Value,

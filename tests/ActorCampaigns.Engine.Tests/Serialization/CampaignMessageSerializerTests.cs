@@ -77,7 +77,8 @@ public sealed class CampaignMessageSerializerTests : IDisposable
             new Stopped(Id, At), new CampaignCompleted(Id, At), state,
             new CampaignReplies.Accepted(Id, CampaignStatus.Live, E1), new CampaignReplies.Rejected(Id, RejectionKind.Conflict, "is draft"),
             new CampaignQueries.GetState(Id), new CampaignQueries.FeedbackArrived(Id),
-            state.WithFeedback([new FeedbackCount(E1.Value, "mail", FeedbackKind.Opened, 12, 9), new FeedbackCount(E1.Value, "mail", FeedbackKind.Bounced, 1, 1)]),
+            state.WithFeedback([new FeedbackCount(E1.Value, "mail", FeedbackKind.Opened, 12, 9), new FeedbackCount(E1.Value, "mail", FeedbackKind.Bounced, 1, 1)])
+                with { Node = "akka.tcp://actorcampaigns@10.0.0.7:4053" },
         ];
         return all.Select(o => new[] { o });
     }
@@ -114,14 +115,17 @@ public sealed class CampaignMessageSerializerTests : IDisposable
     }
 
     [Fact]
-    public void A_state_seen_by_watchers_carries_the_feedback_counts_and_a_snapshot_none()
+    public void A_state_seen_by_watchers_carries_the_feedback_counts_and_its_node_and_a_snapshot_neither()
     {
         var states = Samples().Select(s => s[0]).OfType<CampaignState>().ToList();
         var (snapshot, view) = (states[0], states[1]);
         var serializer = (CampaignMessageSerializer)_system.Serialization.FindSerializerFor(view);
         var back = (CampaignState)serializer.FromBinary(serializer.ToBinary(view), serializer.Manifest(view));
         Assert.Equal(new Dictionary<string, long> { ["bounced"] = 1, ["opened"] = 9 }, back.Executions[0].Activities["mail"].Feedback);
-        Assert.DoesNotContain("feedback", System.Text.Encoding.UTF8.GetString(serializer.ToBinary(snapshot)), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("akka.tcp://actorcampaigns@10.0.0.7:4053", back.Node);
+        var stored = System.Text.Encoding.UTF8.GetString(serializer.ToBinary(snapshot));
+        Assert.DoesNotContain("feedback", stored, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("\"node\"", stored, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorCampaigns.LoadTest.Postgres;
+using Npgsql;
+
+namespace ActorCampaigns.Cluster.Tests;
+
+/// <summary>
+/// A throwaway PostgreSQL server and three Node processes on loopback forming one cluster over it, started at once (as
+/// a platform starts replicas): the first is the seed, every node hosts campaigns and serves the gateway.
+/// </summary>
+public sealed class ThreeNodeCluster : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-cluster-").FullName;
+    private TemporaryPostgres? _postgres;
+
+    public IReadOnlyList<NodeProcess> Nodes { get; private set; } = [];
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await TemporaryPostgres.StartAsync();
+        ConnectionString = _postgres.ConnectionString;
+        var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{ports[0]}";
+        Nodes = await Task.WhenAll(ports.Select((port, i) => NodeProcess.StartAsync(Path.Combine(_folder, $"node-{i + 1}"),
+            ("Postgres", ConnectionString), ("RemotingPort", port.ToString()), ("Cluster__Seeds__0", seed))));
+    }
+
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in Nodes)
+            await node.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        if (_postgres is not null)
+            await _postgres.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
