@@ -87,6 +87,16 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public async Task<JsonElement> StatusAsync(string campaign) => (await Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/status"));
 
+    /// <summary>Sends a signal to the process (<c>STOP</c>, <c>CONT</c>, <c>TERM</c>...), as an operator's <c>kill</c> would.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString()]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Whether the process has ended, by itself or killed.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>SIGKILL: no shutdown hook runs, as when a machine dies.</summary>
     public void Kill()
     {

@@ -95,4 +95,10 @@ public sealed class ClusterSettings
     /// A node with both does both.
     /// </summary>
     public List<string> Roles { get; set; } = ["campaign", "gateway"];
+
+    /// <summary>
+    /// How long the cluster's view must stay unchanged, with a member unreachable, before the split-brain resolver
+    /// downs the minority side (keep-majority) and its campaigns move to the others.
+    /// </summary>
+    public int DownUnreachableAfterSeconds { get; set; } = 20;
 }

@@ -54,7 +54,8 @@ builder.Services.AddAkka("actorcampaigns", (akka, _) =>
     if (node.Cluster.Seeds.Count == 0)
         akka.AddOneNodeCluster(node.RemotingPort);
     else
-        akka.AddClusterMember(node.Cluster.Hostname, node.RemotingPort, node.Cluster.Seeds, node.Cluster.Roles);
+        akka.AddClusterMember(node.Cluster.Hostname, node.RemotingPort, node.Cluster.Seeds, node.Cluster.Roles,
+            TimeSpan.FromSeconds(node.Cluster.DownUnreachableAfterSeconds));
     if (node.Postgres is { } connectionString)
         akka.AddCampaignJournalOnPostgres(connectionString).WhenJournalReady(async () => await journalSchemaLock!.DisposeAsync());
     else

@@ -7,7 +7,9 @@ namespace ActorCampaigns.Cluster.Tests;
 
 /// <summary>
 /// A throwaway PostgreSQL server and three Node processes on loopback forming one cluster over it, started at once (as
-/// a platform starts replicas): the first is the seed, every node hosts campaigns and serves the gateway.
+/// a platform starts replicas): the first is the seed, every node hosts campaigns and serves the gateway. Batches are
+/// small (100 profiles), so a campaign's run spans many, and an unreachable member is downed after 3 s.
+/// Each test class gets a cluster of its own.
 /// </summary>
 public sealed class ThreeNodeCluster : IAsyncLifetime
 {
@@ -16,17 +18,24 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
 
     public IReadOnlyList<NodeProcess> Nodes { get; private set; } = [];
 
+    /// <summary>Each node's Akka.Remote port, as its address in status (<c>node</c>) ends.</summary>
+    public IReadOnlyList<int> Ports { get; private set; } = [];
+
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         _postgres = await TemporaryPostgres.StartAsync();
         ConnectionString = _postgres.ConnectionString;
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-        var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{ports[0]}";
-        Nodes = await Task.WhenAll(ports.Select((port, i) => NodeProcess.StartAsync(Path.Combine(_folder, $"node-{i + 1}"),
-            ("Postgres", ConnectionString), ("RemotingPort", port.ToString()), ("Cluster__Seeds__0", seed))));
+        Ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{Ports[0]}";
+        Nodes = await Task.WhenAll(Ports.Select((port, i) => NodeProcess.StartAsync(Path.Combine(_folder, $"node-{i + 1}"),
+            ("Postgres", ConnectionString), ("RemotingPort", port.ToString()), ("Cluster__Seeds__0", seed), ("BatchSize", "100"),
+            ("Cluster__DownUnreachableAfterSeconds", "3"))));
     }
+
+    /// <summary>The node whose address status gives as a campaign's <c>node</c>.</summary>
+    public NodeProcess NodeAt(string address) => Nodes[Ports.ToList().FindIndex(port => address.EndsWith($":{port}", StringComparison.Ordinal))];
 
     public async Task<long> ScalarAsync(string sql)
     {

@@ -54,10 +54,12 @@ public static class CampaignEngineHosting
     /// <summary>
     /// A member of a cluster: reachable at <paramref name="hostname"/>:<paramref name="port"/>, joining through
     /// <paramref name="seeds"/>, with <paramref name="roles"/>; the split-brain resolver keeps the majority side of a
-    /// partition and downs the rest (a node cut off alone stops rather than running as a second cluster).
+    /// partition and downs the rest once the view has been stable for <paramref name="downUnreachableAfter"/> (a node
+    /// cut off alone stops rather than running as a second cluster).
     /// </summary>
     public static AkkaConfigurationBuilder AddClusterMember(this AkkaConfigurationBuilder builder, string hostname, int port,
-        IReadOnlyList<string> seeds, IReadOnlyList<string> roles) => builder
+        IReadOnlyList<string> seeds, IReadOnlyList<string> roles, TimeSpan downUnreachableAfter) => builder
+        .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(int)downUnreachableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
         .WithRemoting(hostname, port)
         .WithClustering(new ClusterOptions
         {

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace ActorCampaigns.Cluster.Tests;
+
+/// <summary>What the cluster tests submit and how they follow it, through a node's gateway.</summary>
+internal static class Campaigns
+{
+    public const int Profiles = 2_000;
+
+    /// <summary>Profiles whose emailOptIn is true: all but every fourth.</summary>
+    public const int OptedIn = Profiles - Profiles / 4;
+
+    public static async Task ImportProfilesAsync(NodeProcess node)
+    {
+        var csv = new StringBuilder("id,email,firstName,emailOptIn\n");
+        for (var i = 1; i <= Profiles; i++)
+            csv.Append($"{i},p{i}@example.com,P{i},{(i % 4 != 0 ? "true" : "false")}\n");
+        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
+    }
+
+    /// <summary>An email to every opted-in profile, at <paramref name="throttle"/> messages a second when given.</summary>
+    public static async Task<string> PublishAsync(NodeProcess node, int number, int? throttle = null)
+    {
+        var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", $$$"""
+            { "name": "Cluster sale {{{number}}}", "activities": [
+                { "id": "all", "type": "buildAudience", "filter": "emailOptIn" },
+                { "id": "mail", "type": "email", {{{(throttle is { } t ? $"\"throttle\": {t}," : "")}}}
+                  "content": { "from": "shop@example.com", "subject": "Sale {{{number}}}, {{ firstName }}", "html": "<p>Hi</p>" } } ],
+              "transitions": [ { "from": "all", "to": "mail" } ] }
+            """);
+        Assert.Equal(HttpStatusCode.Created, created);
+        var id = body.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        return id;
+    }
+
+    /// <summary>The campaign's status once <paramref name="condition"/> holds, asked of <paramref name="node"/> (a campaign that is moving does not answer for a while).</summary>
+    public static async Task<JsonElement> AwaitAsync(NodeProcess node, string id, Func<JsonElement, bool> condition, int seconds = 120)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var status = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/status");
+                if (condition(status))
+                    return status;
+                last = status.GetRawText();
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+            catch (TaskCanceledException e)
+            {
+                last = e.Message;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"campaign {id}: condition not met in {seconds} s; last answer: {last}");
+    }
+
+    public static bool Completed(JsonElement status) =>
+        status.GetProperty("executions").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } execution
+        && execution.GetProperty("state").GetString() == "completed";
+
+    public static JsonElement Mail(JsonElement status) => status.GetProperty("executions")[0].GetProperty("activities").GetProperty("mail");
+}
