@@ -92,9 +92,12 @@ public sealed class ClusterSettings
 
     /// <summary>
     /// This node's roles: <c>campaign</c> hosts campaign shards, <c>gateway</c> serves HTTP through a region proxy.
-    /// A node with both does both.
+    /// A node with both does both; none given means both. (Empty by default: configuration binding adds to a list.)
     /// </summary>
-    public List<string> Roles { get; set; } = ["campaign", "gateway"];
+    public List<string> Roles { get; set; } = [];
+
+    /// <summary>The roles this node takes: those given, or both.</summary>
+    public IReadOnlyList<string> RolesTaken => Roles.Count > 0 ? Roles : ["campaign", "gateway"];
 
     /// <summary>
     /// How long the cluster's view must stay unchanged, with a member unreachable, before the split-brain resolver

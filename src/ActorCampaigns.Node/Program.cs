@@ -18,7 +18,13 @@ using Akka.Hosting;
 
 var builder = WebApplication.CreateBuilder(NodeCommandLine.Normalize(args));
 if (builder.Configuration["config"] is { } configFile)
+{
+    // A settings file (cluster-config/*.json) gives a node its part; the environment and the command line still
+    // override any of its settings (a container sets its host name and connection string there).
     builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+    builder.Configuration.AddEnvironmentVariables();
+    builder.Configuration.AddCommandLine(NodeCommandLine.Normalize(args));
+}
 var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
 builder.Configuration[$"{NodeOptions.Section}:DataDir"] ??= node.DataDir;
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -54,7 +60,7 @@ builder.Services.AddAkka("actorcampaigns", (akka, _) =>
     if (node.Cluster.Seeds.Count == 0)
         akka.AddOneNodeCluster(node.RemotingPort);
     else
-        akka.AddClusterMember(node.Cluster.Hostname, node.RemotingPort, node.Cluster.Seeds, node.Cluster.Roles,
+        akka.AddClusterMember(node.Cluster.Hostname, node.RemotingPort, node.Cluster.Seeds, node.Cluster.RolesTaken,
             TimeSpan.FromSeconds(node.Cluster.DownUnreachableAfterSeconds));
     if (node.Postgres is { } connectionString)
         akka.AddCampaignJournalOnPostgres(connectionString).WhenJournalReady(async () => await journalSchemaLock!.DisposeAsync());
@@ -62,7 +68,7 @@ builder.Services.AddAkka("actorcampaigns", (akka, _) =>
         akka.AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"));
     var inCluster = node.Cluster.Seeds.Count > 0;
     akka.AddCampaignEngine(new CampaignEngineOptions { Role = inCluster ? "campaign" : null }, services,
-        hostsCampaigns: !inCluster || node.Cluster.Roles.Contains("campaign"));
+        hostsCampaigns: !inCluster || node.Cluster.RolesTaken.Contains("campaign"));
 });
 
 var app = builder.Build();

@@ -7,7 +7,8 @@ namespace ActorCampaigns.Cluster.Tests;
 
 /// <summary>
 /// A throwaway PostgreSQL server and three Node processes on loopback forming one cluster over it, started at once (as
-/// a platform starts replicas): the first is the seed, every node hosts campaigns and serves the gateway. Batches are
+/// a platform starts replicas): the first is the seed; the first two host campaigns and serve HTTP, the third is a
+/// gateway only, reaching campaigns through a shard region proxy. Batches are
 /// small (100 profiles), so a campaign's run spans many, and an unreachable member is downed after 3 s.
 /// Each test class gets a cluster of its own.
 /// </summary>
@@ -31,9 +32,13 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
         ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 60 }.ToString();
         Ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
         var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{Ports[0]}";
-        Nodes = await Task.WhenAll(Ports.Select((port, i) => NodeProcess.StartAsync(Path.Combine(_folder, $"node-{i + 1}"),
-            ("Postgres", ConnectionString), ("RemotingPort", port.ToString()), ("Cluster__Seeds__0", seed), ("BatchSize", "100"),
-            ("Cluster__DownUnreachableAfterSeconds", "3"))));
+        (string, string)[] Settings(int i) =>
+        [
+            ("Postgres", ConnectionString), ("RemotingPort", Ports[i].ToString()), ("Cluster__Seeds__0", seed), ("BatchSize", "100"),
+            ("Cluster__DownUnreachableAfterSeconds", "3"),
+            .. i < 2 ? new[] { ("Cluster__Roles__0", "campaign"), ("Cluster__Roles__1", "gateway") } : [("Cluster__Roles__0", "gateway")],
+        ];
+        Nodes = await Task.WhenAll(Ports.Select((_, i) => NodeProcess.StartAsync(Path.Combine(_folder, $"node-{i + 1}"), Settings(i))));
     }
 
     /// <summary>The node whose address status gives as a campaign's <c>node</c>.</summary>

@@ -1,0 +1,92 @@
+using ActorCampaigns.Node;
+using Microsoft.Extensions.Configuration;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ActorCampaigns.Cluster.Tests;
+
+/// <summary>
+/// No Docker engine runs here: the files of <c>cluster-config/</c> and <c>docker/</c> are checked by reading them as
+/// the node and compose would, against what the cluster tests run.
+/// </summary>
+public sealed class DeploymentFilesTests
+{
+    private static readonly string Root = FindRoot();
+
+    private static string FindRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ActorCampaigns.sln")))
+            folder = folder.Parent;
+        return folder?.FullName ?? throw new InvalidOperationException("ActorCampaigns.sln not found above the test's folder");
+    }
+
+    private static NodeOptions Settings(string file) => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(Root, "cluster-config", file), optional: false).Build()
+        .GetSection(NodeOptions.Section).Get<NodeOptions>()!;
+
+    private static YamlMappingNode Compose()
+    {
+        using var reader = File.OpenText(Path.Combine(Root, "docker", "compose.yaml"));
+        var yaml = new YamlStream();
+        yaml.Load(new MergingParser(new Parser(reader)));
+        return (YamlMappingNode)yaml.Documents.Single().RootNode;
+    }
+
+    private static YamlMappingNode Map(YamlNode node, string key) => (YamlMappingNode)((YamlMappingNode)node)[key];
+
+    private static string Text(YamlNode node, string key) => ((YamlScalarNode)((YamlMappingNode)node)[key]).Value!;
+
+    private static List<string> List(YamlNode node, string key) =>
+        ((YamlSequenceNode)((YamlMappingNode)node)[key]).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+
+    [Theory]
+    [InlineData("seed.json", "node1", new[] { "campaign", "gateway" })]
+    [InlineData("worker.json", "node2", new[] { "campaign" })]
+    [InlineData("gateway.json", "node3", new[] { "gateway" })]
+    public void Each_cluster_file_gives_a_node_its_roles_the_shared_seed_and_postgres(string file, string host, string[] roles)
+    {
+        var node = Settings(file);
+        Assert.Equal((host, 4053), (node.Cluster.Hostname, node.RemotingPort));
+        Assert.Equal(roles, node.Cluster.RolesTaken);
+        Assert.Equal(["akka.tcp://actorcampaigns@node1:4053"], node.Cluster.Seeds);
+        Assert.Contains("Host=postgres", node.Postgres);
+        Assert.Empty(Settings("single-node.json").Cluster.Seeds);
+        Assert.Null(Settings("single-node.json").Postgres);
+    }
+
+    [Fact]
+    public void The_compose_file_runs_three_nodes_of_those_files_on_postgres_with_an_smtp_sink_and_health_checks()
+    {
+        var services = Map(Compose(), "services");
+        Assert.Equal(["postgres", "smtp", "node1", "node2", "node3"], services.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+        Assert.Equal(["CMD", "pg_isready"], List(Map(Map(services, "postgres"), "healthcheck"), "test").Take(2));
+        foreach (var (name, file) in new[] { ("node1", "seed.json"), ("node2", "worker.json"), ("node3", "gateway.json") })
+        {
+            var service = Map(services, name);
+            var command = List(service, "command");
+            Assert.Equal(["--config", $"/cluster-config/{file}"], command.Take(2));
+            Assert.Equal(Settings(file).Cluster.Hostname, Text(Map(service, "environment"), "ActorCampaigns__Cluster__Hostname"));
+            Assert.Equal(name, Text(Map(service, "environment"), "ActorCampaigns__Cluster__Hostname"));
+            Assert.Contains("Host=postgres", Text(Map(service, "environment"), "ActorCampaigns__Postgres"));
+            Assert.Equal("smtp", Text(Map(service, "environment"), "ActorCampaigns__Smtp__Host"));
+            Assert.Contains("http://localhost:5080/health/ready", List(Map(service, "healthcheck"), "test"));
+            Assert.Equal("service_healthy", Text(Map(Map(service, "depends_on"), "postgres"), "condition"));
+            Assert.Equal("docker/Dockerfile", Text(Map(service, "build"), "dockerfile"));
+        }
+    }
+
+    [Fact]
+    public void The_image_runs_the_node_as_the_tests_do_and_ships_the_cluster_files()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Root, "docker", "Dockerfile"));
+        var entrypoint = lines.Single(l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal));
+        // NodeProcess, which every node test and the cluster tests use, runs: dotnet <the node's assembly> ...
+        Assert.Equal($"ENTRYPOINT [\"dotnet\", \"{Path.GetFileName(typeof(NodeOptions).Assembly.Location)}\"]", entrypoint);
+        var publish = lines.Single(l => l.Contains("dotnet publish", StringComparison.Ordinal)).Split(' ').Single(w => w.EndsWith(".csproj", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(Root, publish)), publish);
+        Assert.Contains("COPY cluster-config /cluster-config", lines);
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:", lines.First(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
+    }
+}
