@@ -86,15 +86,17 @@ public sealed class Ledger(Database database)
                     settled[reader.GetInt64(0)] = reader.GetString(1) == "sent" ? null : reader.IsDBNull(2) ? "failed" : reader.GetString(2);
             }
         }
-        await using (var insert = Command(connection,
-            "INSERT INTO delivery_messages (campaign, execution, activity, profile, state) VALUES (@campaign, @execution, @activity, @profile, 'claimed') " +
-            "ON CONFLICT DO NOTHING", transaction))
+        await using (var insert = Command(connection, database.Dialect == SqlDialect.Sqlite
+            ? "INSERT INTO delivery_messages (campaign, execution, activity, profile, state) " +
+              "SELECT @campaign, @execution, @activity, value, 'claimed' FROM json_each(@profiles) WHERE true ON CONFLICT DO NOTHING"
+            : "INSERT INTO delivery_messages (campaign, execution, activity, profile, state) " +
+              "SELECT @campaign, @execution, @activity, unnest(@profiles), 'claimed' ON CONFLICT DO NOTHING", transaction))
         {
             ActivityKey(insert, batch);
-            var profile = Parameter(insert, "@profile", 0L);
-            foreach (var id in profiles.Where(p => !settled.ContainsKey(p)))
+            var ids = Parameter(insert, "@profiles", null);
+            foreach (var chunk in profiles.Where(p => !settled.ContainsKey(p)).Chunk(SendsPerStatement))
             {
-                profile.Value = id;
+                ids.Value = Ids(chunk);
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -102,20 +104,35 @@ public sealed class Ledger(Database database)
         return settled;
     }
 
-    /// <summary>Records what became of each message: sent (no failure) or failed with its reason.</summary>
+    /// <summary>
+    /// Records what became of each message: sent (no failure), in a statement per few thousand, or failed with its
+    /// reason, one by one (refusals are few).
+    /// </summary>
     public async Task SettleMessagesAsync(DeliveryBatch batch, IReadOnlyList<(long Profile, string? Failure)> results, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var update = Command(connection,
-            "UPDATE delivery_messages SET state = @state, reason = @reason " +
-            "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND profile = @profile", transaction);
-        ActivityKey(update, batch);
-        var (state, reason, profile) = (Parameter(update, "@state", ""), Parameter(update, "@reason", null), Parameter(update, "@profile", 0L));
-        foreach (var (id, failure) in results)
+        const string message = "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND ";
+        await using (var sent = Command(connection, "UPDATE delivery_messages SET state = 'sent', reason = NULL " + message +
+            (database.Dialect == SqlDialect.Sqlite ? "profile IN (SELECT value FROM json_each(@profiles))" : "profile = ANY(@profiles)"), transaction))
         {
-            (state.Value, reason.Value, profile.Value) = (failure is null ? "sent" : "failed", (object?)failure ?? DBNull.Value, id);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            ActivityKey(sent, batch);
+            var ids = Parameter(sent, "@profiles", null);
+            foreach (var chunk in results.Where(r => r.Failure is null).Select(r => r.Profile).Chunk(SendsPerStatement))
+            {
+                ids.Value = Ids(chunk);
+                await sent.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        await using (var failed = Command(connection, "UPDATE delivery_messages SET state = 'failed', reason = @reason " + message + "profile = @profile", transaction))
+        {
+            ActivityKey(failed, batch);
+            var (reason, profile) = (Parameter(failed, "@reason", null), Parameter(failed, "@profile", 0L));
+            foreach (var (id, failure) in results.Where(r => r.Failure is not null))
+            {
+                (reason.Value, profile.Value) = (failure!, id);
+                await failed.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
         await transaction.CommitAsync(cancellationToken);
     }
@@ -189,7 +206,7 @@ public sealed class Ledger(Database database)
         var profiles = Parameter(insert, "@profiles", null);
         for (var start = 0; start < sent.Count; start += SendsPerStatement)
         {
-            profiles.Value = Ids(sent.Skip(start).Take(SendsPerStatement).ToList());
+            profiles.Value = Ids(sent.Skip(start).Take(SendsPerStatement).ToArray());
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -219,7 +236,7 @@ public sealed class Ledger(Database database)
         return reached;
     }
 
-    private object Ids(IReadOnlyList<long> ids) => database.Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : ids.ToArray();
+    private object Ids(IReadOnlyCollection<long> ids) => database.Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : ids.ToArray();
 
     /// <summary>The id of the activity's sending, registered once (by whichever node gets there first) and then kept.</summary>
     private async Task<long> SendingIdAsync(DeliveryBatch batch, Sending sending, CancellationToken cancellationToken)
