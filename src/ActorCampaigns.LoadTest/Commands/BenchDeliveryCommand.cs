@@ -64,7 +64,8 @@ public static class BenchDeliveryCommand
             each token (HMAC) and queues the event for a group-committed SQLite batch (a multi-row insert per few hundred).
             The warm-up matters: a node's first tens of thousands of requests run while tiered PGO instruments and
             recompiles its code. Measured from the first request (warm-up of 10,000), runs gave 17,600-22,400 events/s;
-            with the PGO off (`DOTNET_TieredPGO=0`) 24,000-27,000 from the start; after 50,000, 20,500-25,000.
+            with the PGO off (`DOTNET_TieredPGO=0`) 24,000-27,000 from the start; after 50,000, ten runs gave
+            19,600-25,800 (median about 23,000): the two cores are shared with the load generator, and runs vary.
             """);
         output.WriteLine($"written to {target}");
         return smtpReceived == messages && stored == events ? 0 : 1;
