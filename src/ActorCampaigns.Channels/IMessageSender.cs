@@ -12,5 +12,11 @@ public sealed record SendResult(OutboundMessage Message, string? Failure)
 /// </summary>
 public interface IMessageSender
 {
+    /// <summary>
+    /// Whether sending the same message again (same message id) is harmless: such a provider is claimed per batch and
+    /// a batch interrupted by a crash is sent again whole; any other per message, so only unsettled messages go again.
+    /// </summary>
+    bool Idempotent => false;
+
     Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default);
 }

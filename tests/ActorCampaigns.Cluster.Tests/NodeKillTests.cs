@@ -24,6 +24,7 @@ public sealed class NodeKillTests(ThreeNodeCluster cluster) : IClassFixture<Thre
         Assert.Equal(OptedIn, Mail(completed).GetProperty("out").GetProperty("out").GetInt64());
         Assert.Equal(OptedIn, await cluster.ScalarAsync($"SELECT COUNT(*) FROM outbox_messages WHERE campaign = '{id}'"));
         Assert.Equal(OptedIn, await cluster.ScalarAsync($"SELECT COUNT(DISTINCT profile) FROM outbox_messages WHERE campaign = '{id}'"));
-        Assert.Equal(0, await cluster.ScalarAsync($"SELECT COUNT(*) FROM delivery_messages WHERE campaign = '{id}' AND state <> 'sent'"));
+        Assert.Equal(0, await cluster.ScalarAsync($"SELECT COUNT(*) FROM delivery_batches WHERE campaign = '{id}' AND state <> 'sent'"));
+        Assert.Equal(OptedIn, await cluster.ScalarAsync($"SELECT SUM(count) FROM delivery_batches WHERE campaign = '{id}'"));
     }
 }

@@ -23,6 +23,7 @@ public sealed class NodeLeaveTests(ThreeNodeCluster cluster) : IClassFixture<Thr
         var completed = await AwaitAsync(survivor, id, s => Completed(s) && s.GetProperty("node").GetString() != host);
         Assert.Equal(OptedIn, Mail(completed).GetProperty("out").GetProperty("out").GetInt64());
         Assert.Equal(OptedIn, await cluster.ScalarAsync($"SELECT COUNT(*) FROM outbox_messages WHERE campaign = '{id}'"));
-        Assert.Equal(0, await cluster.ScalarAsync($"SELECT COUNT(*) FROM delivery_messages WHERE campaign = '{id}' AND state <> 'sent'"));
+        Assert.Equal(0, await cluster.ScalarAsync($"SELECT COUNT(*) FROM delivery_batches WHERE campaign = '{id}' AND state <> 'sent'"));
+        Assert.Equal(OptedIn, await cluster.ScalarAsync($"SELECT SUM(count) FROM delivery_batches WHERE campaign = '{id}'"));
     }
 }

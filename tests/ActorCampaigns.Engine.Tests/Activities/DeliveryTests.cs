@@ -71,6 +71,40 @@ public sealed class DeliveryTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
     }
 
+    /// <summary>A provider idempotent on the message id, as a cluster's outbox table is: it records what it was given.</summary>
+    private sealed class IdempotentRecorder : IMessageSender
+    {
+        public List<string> Received { get; } = [];
+
+        public bool Idempotent => true;
+
+        public Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        {
+            Received.AddRange(messages.Select(m => m.MessageId));
+            return Task.FromResult<IReadOnlyList<SendResult>>(messages.Select(m => new SendResult(m, null)).ToList());
+        }
+    }
+
+    [Fact]
+    public async Task An_idempotent_provider_is_claimed_per_batch_sent_again_whole_after_a_crash_and_never_after_the_batch_is_marked()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var ledger = new Ledger(new SqliteDatabase(Path.Combine(_folder, "data.db")));
+        await ledger.InitializeAsync(cancel);
+        var recorder = new IdempotentRecorder();
+        var delivery = new Delivery(ledger, new OutboxProvider(Path.Combine(_folder, "outbox")),
+            new Dictionary<string, IMessageSender> { ["email"] = recorder }, TimeProvider.System);
+
+        await delivery.SendAsync(Batch, Email, Messages(10), cancel); // then a crash, before the batch is marked sent
+        var retried = await SendAndMarkAsync(delivery);
+        Assert.Equal(10, retried.Sent);
+        Assert.Equal(0, (await SendAndMarkAsync(delivery)).Sent);
+        Assert.Equal(2, recorder.Received.Count(id => id == Messages(1)[0].MessageId));
+        Assert.Equal(20, recorder.Received.Count);
+        Assert.Equal(10, await ledger.SentAsync("c-1", "e-1", "mail", cancel));
+        Assert.False(File.Exists(Path.Combine(_folder, "outbox", "email.jsonl")));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

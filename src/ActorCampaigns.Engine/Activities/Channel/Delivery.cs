@@ -17,7 +17,8 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 /// <summary>
 /// Sends one batch of a channel activity exactly once. Through the outbox (idempotent on the message id): claim the
 /// batch in the ledger, noting where the outbox ends, append, mark it sent; a batch found claimed but not sent, after
-/// a crash, appends only what is missing. Through a provider that sends one by one (SMTP, webhooks), messages are
+/// a crash, appends only what is missing. Through a provider idempotent on the message id (a cluster's outbox table),
+/// the batch is claimed and, after a crash, sent again whole. Through a provider that sends one by one (SMTP, webhooks), messages are
 /// also claimed one by one and settled with their result: a message settled before a crash is not sent again, one
 /// claimed but unsettled is, with the same message id (Message-ID, Idempotency-Key), and each refusal keeps its reason.
 /// A batch is sent in two steps, so that marking one (which records each message that left, at the engine clock's
@@ -29,9 +30,20 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
 {
     public async Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
         CancellationToken cancellationToken = default) =>
-        senders.TryGetValue(sending.Channel, out var sender)
-            ? await SendOneByOneAsync(sender, batch, sending, messages, cancellationToken)
-            : await AppendToOutboxAsync(batch, sending, messages, cancellationToken);
+        !senders.TryGetValue(sending.Channel, out var sender) ? await AppendToOutboxAsync(batch, sending, messages, cancellationToken)
+        : sender.Idempotent ? await SendBatchAsync(sender, batch, messages, cancellationToken)
+        : await SendOneByOneAsync(sender, batch, sending, messages, cancellationToken);
+
+    /// <summary>A provider idempotent on the message id: the batch is claimed, and sent again whole after a crash.</summary>
+    private async Task<DeliveryOutcome> SendBatchAsync(IMessageSender sender, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
+        CancellationToken cancellationToken)
+    {
+        if ((await ledger.ClaimAsync(batch, messages.Count, null, cancellationToken)).State == ClaimState.Sent)
+            return DeliveryOutcome.None;
+        var results = await sender.SendAsync(messages, cancellationToken);
+        var failed = results.Where(r => !r.Sent).ToDictionary(r => r.Message.ProfileId, r => r.Failure!);
+        return new DeliveryOutcome(results.Count - failed.Count, failed, results.Where(r => r.Sent).Select(r => r.Message.ProfileId).ToList());
+    }
 
     private async Task<DeliveryOutcome> AppendToOutboxAsync(DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
         CancellationToken cancellationToken)

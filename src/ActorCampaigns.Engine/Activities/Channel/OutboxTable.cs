@@ -9,11 +9,13 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 /// The outbox of a cluster: each message a row of <c>outbox_messages</c> in the shared PostgreSQL, keyed by its message
 /// id. A campaign may move to another node between claiming a batch and sending it, so the outbox cannot be a file of
 /// one node: rows keyed by message id make a repeated message a no-op wherever it is sent from. It sends a batch in
-/// one statement (an array per column) and is claimed per message, as a provider that sends one by one.
+/// one statement (an array per column); being idempotent, it is claimed per batch.
 /// </summary>
 public sealed class OutboxTable(PostgresDatabase database, string channel) : IMessageSender
 {
     public const string Table = "outbox_messages";
+
+    public bool Idempotent => true;
 
     public static Task InitializeAsync(PostgresDatabase database, CancellationToken cancellationToken = default) => database.CreateTablesAsync($"""
         CREATE TABLE IF NOT EXISTS {Table} (
