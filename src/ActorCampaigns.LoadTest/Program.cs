@@ -14,6 +14,8 @@ const string Usage = """
       bench canvas [--profiles 1M,10M] [--campaigns 2] [--tracking] [--canvas ../shared/bench/bench-canvas.json]
                                                            the benchmark canvas end to end on one node
       bench delivery [--messages 20000] [--events 100000]  SMTP delivery rate, tracking ingestion on a node process
+      bench cluster [--profiles 1M] [--campaigns 10] [--nodes 1,3]
+                                                           the benchmark canvas as campaigns at once on node processes over PostgreSQL
     """;
 
 using var cancel = new CancellationTokenSource();
@@ -35,6 +37,7 @@ try
         "bench" when arguments.Positional.FirstOrDefault() == "store" => await BenchStoreCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "canvas" => await BenchCanvasCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "delivery" => await BenchDeliveryCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "bench" when arguments.Positional.FirstOrDefault() == "cluster" => await BenchClusterCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "help" or "--help" or "-h" => Help(Console.Out),
         null => Help(Console.Error, 2),
         var unknown => throw new UsageException($"unknown command '{unknown}'"),

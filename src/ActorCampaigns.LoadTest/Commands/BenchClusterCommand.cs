@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using ActorCampaigns.Data;
+using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.LoadTest.Postgres;
+using Npgsql;
+
+namespace ActorCampaigns.LoadTest.Commands;
+
+/// <summary>
+/// <c>bench cluster [--profiles 1M] [--campaigns 10] [--nodes 1,3]</c>: the benchmark canvas as several campaigns at
+/// once over one profile base, on node processes sharing a fresh PostgreSQL (durable settings), once per cluster size.
+/// </summary>
+public static class BenchClusterCommand
+{
+    private sealed record Row(int Nodes, int Campaigns, long Profiles, double ImportSeconds, double Seconds, long Messages, int Hosts);
+
+    public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var profiles = args.Count("profiles", 1_000_000);
+        var campaigns = (int)Math.Clamp(args.Count("campaigns", 10), 1, 50);
+        var sizes = (args.Text("nodes") ?? "1,3").Split(',').Select(n => int.TryParse(n, out var v) && v is >= 1 and <= 5
+            ? v : throw new UsageException($"--nodes takes node counts from 1 to 5, comma-separated; '{n}' is not one")).ToList();
+        var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
+        var target = args.Text("out") ?? "docs/benchmarks.md";
+        args.RejectUnknown();
+        if (!File.Exists(canvasPath))
+            throw new UsageException($"no benchmark canvas at {canvasPath}; give its path with --canvas");
+        var canvas = await File.ReadAllTextAsync(canvasPath, cancellationToken);
+        var folder = Directory.CreateTempSubdirectory("actorcampaigns-cluster-bench-").FullName;
+        try
+        {
+            var csv = Path.Combine(folder, "profiles.csv");
+            await GenerateCommand.GenerateAsync(csv, profiles, seed: 1, output, cancellationToken);
+            var rows = new List<Row>();
+            foreach (var nodes in sizes)
+                rows.Add(await MeasureAsync(canvas, csv, profiles, campaigns, nodes, Path.Combine(folder, $"nodes-{nodes}"), output, cancellationToken));
+
+            var single = rows.FirstOrDefault(r => r.Nodes == 1);
+            var table = string.Join("\n", new[]
+            {
+                "| nodes | campaigns at once | profiles each | import s | publish → all completed s | profiles/s | messages | nodes that ran campaigns | vs one node |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            }.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Nodes} | {r.Campaigns} | {r.Profiles:N0} | {r.ImportSeconds:F1} | {r.Seconds:F1} | {r.Campaigns * r.Profiles / r.Seconds:N0} | {r.Messages:N0} | {r.Hosts} | {(single is null ? "" : $"{single.Seconds / r.Seconds:F2}×")} |"))));
+            output.WriteLine(table);
+            BenchmarkDocument.WriteSection(target, "cluster", $"""
+                ## Benchmark canvas on a cluster (PostgreSQL)
+
+                Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench cluster --profiles {profiles} --campaigns {campaigns} --nodes {string.Join(',', sizes)}`
+
+                {BenchmarkDocument.Machine()}
+
+                `../shared/bench/bench-canvas.json` published as {campaigns} campaigns at once, each over the same {profiles:N0} generated
+                profiles (seed 1), so {campaigns * profiles:N0} profiles go through the canvas in all. For each cluster size: a fresh
+                PostgreSQL server with its default, durable settings, the profiles imported (binary COPY), then that many Node
+                processes on loopback (the first the seed, every node running campaigns and serving HTTP), campaigns submitted
+                and published through the nodes' gateways in turn; the time runs from the first publish until every campaign
+                reports completed. Messages go to the cluster's outbox table.
+
+                {table}
+
+                All the nodes and PostgreSQL share this machine's two cores, so more nodes cannot add computing power here: they
+                add processes competing for the same cores (and connections for the same server). What the cluster shows on one
+                machine is that the campaigns spread over the members and complete with the same counts. On three machines each
+                node would have two cores of its own and the PostgreSQL server a machine of its own: the engine's work per
+                campaign (rendering, streaming, Akka) would divide over the nodes, and the limit would move to the database
+                server's writes (outbox rows, worktables, ledger), which this benchmark shares with the nodes.
+                """);
+            output.WriteLine($"written to {target}");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<Row> MeasureAsync(string canvas, string csv, long profiles, int campaigns, int nodes, string folder, TextWriter output,
+        CancellationToken cancellationToken)
+    {
+        await using var postgres = await TemporaryPostgres.StartAsync(durable: true);
+        // The server takes 200 connections: shared between the nodes' pools.
+        var connectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { MaxPoolSize = 180 / nodes }.ToString();
+        var import = Stopwatch.StartNew();
+        var store = new PostgresProfileStore(new PostgresDatabase(connectionString));
+        await store.InitializeAsync(cancellationToken);
+        await ImportCommand.ImportAsync(store, csv, output, cancellationToken);
+        var importSeconds = import.Elapsed.TotalSeconds;
+        NpgsqlConnection.ClearAllPools();
+
+        var ports = Enumerable.Range(0, nodes).Select(_ => FreePort()).ToArray();
+        var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{ports[0]}";
+        var started = await Task.WhenAll(ports.Select((port, i) => NodeProcess.StartAsync(Path.Combine(folder, $"node-{i + 1}"),
+            ("Postgres", connectionString), ("RemotingPort", port.ToString(CultureInfo.InvariantCulture)), ("Cluster__Seeds__0", seed))));
+        try
+        {
+            output.WriteLine($"{nodes} node(s) up; submitting {campaigns} campaigns");
+            var ids = new List<string>();
+            for (var i = 0; i < campaigns; i++)
+            {
+                var (created, body) = await started[i % nodes].SendAsync(HttpMethod.Post, "/api/campaigns", canvas);
+                if (created != HttpStatusCode.Created)
+                    throw new InvalidOperationException($"the campaign was refused: {body}");
+                ids.Add(body.GetProperty("id").GetString()!);
+            }
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(ids.Select((id, i) => started[i % nodes].SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")));
+            var done = new Dictionary<string, JsonElement>();
+            while (done.Count < ids.Count)
+            {
+                await Task.Delay(1000, cancellationToken);
+                foreach (var id in ids.Where(id => !done.ContainsKey(id)))
+                {
+                    var status = await started[0].Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/status", cancellationToken);
+                    var state = status.GetProperty("executions").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } e
+                        ? e.GetProperty("state").GetString() : null;
+                    if (state is "failed" or "stopped")
+                        throw new InvalidOperationException($"campaign {id} {state}: {status}");
+                    if (state == "completed")
+                        done[id] = status;
+                }
+                output.Write($"\r{nodes} node(s): {done.Count} of {ids.Count} campaigns completed after {clock.Elapsed.TotalSeconds:F0} s   ");
+                if (clock.Elapsed > TimeSpan.FromMinutes(30))
+                    throw new TimeoutException($"{ids.Count - done.Count} campaigns still running after 30 minutes");
+            }
+            var seconds = clock.Elapsed.TotalSeconds;
+            output.WriteLine();
+            var ends = done.Values.Select(s => s.GetProperty("executions")[0].GetProperty("activities").GetProperty("end").GetProperty("in").GetInt64()).ToList();
+            if (ends.Distinct().Count() != 1)
+                throw new InvalidOperationException($"the campaigns disagree on their counts: {string.Join(", ", ends)}");
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM outbox_messages", connection);
+            var messages = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            if (messages != ends.Sum())
+                throw new InvalidOperationException($"the outbox holds {messages:N0} messages; the campaigns counted {ends.Sum():N0}");
+            var hosts = done.Values.Select(s => s.GetProperty("node").GetString()).Distinct().Count();
+            output.WriteLine($"{nodes} node(s): {campaigns} campaigns of {profiles:N0} in {seconds:F1} s, {messages:N0} messages, run on {hosts} node(s)");
+            return new Row(nodes, campaigns, profiles, importSeconds, seconds, messages, hosts);
+        }
+        finally
+        {
+            foreach (var node in started)
+                await node.DisposeAsync();
+            NpgsqlConnection.ClearAllPools();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
