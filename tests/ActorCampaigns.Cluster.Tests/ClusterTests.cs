@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using static ActorCampaigns.Cluster.Tests.Campaigns;
 
 namespace ActorCampaigns.Cluster.Tests;
@@ -21,6 +23,18 @@ public sealed class ClusterTests(ThreeNodeCluster cluster) : IClassFixture<Three
             Assert.Equal((await first.StatusAsync(id)).GetRawText(), (await third.StatusAsync(id)).GetRawText());
         }
         Assert.Equal(50L * OptedIn, await cluster.ScalarAsync("SELECT COUNT(DISTINCT message_id) FROM outbox_messages"));
+        // The gateway-only node also answers reports and the live feed of a campaign that runs elsewhere.
+        var report = await third.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{ids[0]}/report");
+        Assert.Equal(OptedIn, report.GetProperty("channels")[0].GetProperty("total").GetProperty("sent").GetInt64());
+        using (var events = await third.Http.GetAsync($"/api/campaigns/{ids[0]}/events", HttpCompletionOption.ResponseHeadersRead))
+        {
+            using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
+            string? line;
+            while ((line = await reader.ReadLineAsync()) is not null && !line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+            }
+            Assert.Contains("\"state\":\"completed\"", line);
+        }
         // Shards are spread over the members with the campaign role: both ran some of the fifty, the gateway none.
         var hosts = new HashSet<string>();
         foreach (var id in ids)
