@@ -64,6 +64,29 @@ internal static class Campaigns
         throw new TimeoutException($"campaign {id}: condition not met in {seconds} s; last answer: {last}");
     }
 
+    /// <summary>
+    /// Imports the profiles and publishes, through the first node, an email to the 1,500 opted in at 150 a second in
+    /// batches of 100 (some ten seconds of sending to disturb); returns once 200 have left, with the node running it.
+    /// </summary>
+    public static async Task<(string Id, string Host, NodeProcess Node)> SendingAsync(ThreeNodeCluster cluster)
+    {
+        await ImportProfilesAsync(cluster.Nodes[0]);
+        var id = await PublishAsync(cluster.Nodes[0], 1, throttle: 150);
+        var sending = await AwaitAsync(cluster.Nodes[0], id, s => Mail(s).GetProperty("out").GetProperty("out").GetInt64() >= 200, seconds: 60);
+        var host = sending.GetProperty("node").GetString()!;
+        return (id, host, cluster.NodeAt(host));
+    }
+
+    /// <summary>What an undisturbed run gives: every opted-in profile counted and sent one message, every batch marked sent.</summary>
+    public static async Task AssertEachSentOnceAsync(ThreeNodeCluster cluster, string id, JsonElement completed)
+    {
+        Assert.Equal(OptedIn, Mail(completed).GetProperty("out").GetProperty("out").GetInt64());
+        Assert.Equal(OptedIn, await cluster.ScalarAsync($"SELECT COUNT(*) FROM outbox_messages WHERE campaign = '{id}'"));
+        Assert.Equal(OptedIn, await cluster.ScalarAsync($"SELECT COUNT(DISTINCT profile) FROM outbox_messages WHERE campaign = '{id}'"));
+        Assert.Equal(0, await cluster.ScalarAsync($"SELECT COUNT(*) FROM delivery_batches WHERE campaign = '{id}' AND state <> 'sent'"));
+        Assert.Equal(OptedIn, await cluster.ScalarAsync($"SELECT SUM(count) FROM delivery_batches WHERE campaign = '{id}'"));
+    }
+
     public static bool Completed(JsonElement status) =>
         status.GetProperty("executions").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } execution
         && execution.GetProperty("state").GetString() == "completed";

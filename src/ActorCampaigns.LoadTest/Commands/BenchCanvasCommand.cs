@@ -44,9 +44,7 @@ public static class BenchCanvasCommand
         var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
         var target = args.Text("out") ?? "docs/benchmarks.md";
         args.RejectUnknown();
-        if (!File.Exists(canvasPath))
-            throw new UsageException($"no benchmark canvas at {canvasPath}; give its path with --canvas");
-        var canvas = await File.ReadAllTextAsync(canvasPath, cancellationToken);
+        var canvas = await BenchmarkDocument.ReadCanvasAsync(canvasPath, cancellationToken);
         var rows = new List<Row>();
         foreach (var size in sizes)
             rows.AddRange(await MeasureAsync(canvas, size, campaigns, tracked, output, cancellationToken));

@@ -28,9 +28,7 @@ public static class BenchClusterCommand
         var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
         var target = args.Text("out") ?? "docs/benchmarks.md";
         args.RejectUnknown();
-        if (!File.Exists(canvasPath))
-            throw new UsageException($"no benchmark canvas at {canvasPath}; give its path with --canvas");
-        var canvas = await File.ReadAllTextAsync(canvasPath, cancellationToken);
+        var canvas = await BenchmarkDocument.ReadCanvasAsync(canvasPath, cancellationToken);
         var folder = Directory.CreateTempSubdirectory("actorcampaigns-cluster-bench-").FullName;
         try
         {

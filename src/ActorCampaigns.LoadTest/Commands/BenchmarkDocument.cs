@@ -18,6 +18,11 @@ public static class BenchmarkDocument
         File.WriteAllText(path, text);
     }
 
+    /// <summary>The benchmark canvas (a campaign document), or a usage error naming where it was looked for.</summary>
+    public static Task<string> ReadCanvasAsync(string path, CancellationToken cancellationToken) => File.Exists(path)
+        ? File.ReadAllTextAsync(path, cancellationToken)
+        : throw new UsageException($"no benchmark canvas at {path}; give its path with --canvas");
+
     public static string Machine()
     {
         var cpu = File.Exists("/proc/cpuinfo")
