@@ -77,9 +77,18 @@ internal static class Campaigns
         return (id, host, cluster.NodeAt(host));
     }
 
-    /// <summary>What an undisturbed run gives: every opted-in profile counted and sent one message, every batch marked sent.</summary>
+    /// <summary>
+    /// What an undisturbed run gives: every opted-in profile counted and sent one message, the very message an
+    /// undisturbed run renders (its id, address and subject), every batch marked sent.
+    /// </summary>
     public static async Task AssertEachSentOnceAsync(ThreeNodeCluster cluster, string id, JsonElement completed)
     {
+        var execution = completed.GetProperty("executions")[0].GetProperty("id").GetString();
+        var expected = Enumerable.Range(1, Profiles).Where(i => i % 4 != 0)
+            .Select(i => $"{id}.{execution}.mail.{i}|p{i}@example.com|Sale 1, P{i}").ToList();
+        var outbox = await cluster.RowsAsync(
+            $"SELECT message_id, recipient, content->>'subject' FROM outbox_messages WHERE campaign = '{id}' ORDER BY profile");
+        Assert.Equal(expected, outbox.Select(row => string.Join('|', row)));
         Assert.Equal(OptedIn, Mail(completed).GetProperty("out").GetProperty("out").GetInt64());
         Assert.Equal(OptedIn, await cluster.ScalarAsync($"SELECT COUNT(*) FROM outbox_messages WHERE campaign = '{id}'"));
         Assert.Equal(OptedIn, await cluster.ScalarAsync($"SELECT COUNT(DISTINCT profile) FROM outbox_messages WHERE campaign = '{id}'"));

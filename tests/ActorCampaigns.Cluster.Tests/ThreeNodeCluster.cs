@@ -44,6 +44,19 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
     /// <summary>The node whose address status gives as a campaign's <c>node</c>.</summary>
     public NodeProcess NodeAt(string address) => Nodes[Ports.ToList().FindIndex(port => address.EndsWith($":{port}", StringComparison.Ordinal))];
 
+    /// <summary>The rows <paramref name="sql"/> selects, each as its columns' text.</summary>
+    public async Task<List<string[]>> RowsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string[]>();
+        while (await reader.ReadAsync())
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!).ToArray());
+        return rows;
+    }
+
     public async Task<long> ScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
