@@ -17,6 +17,12 @@ public sealed class NodeOptions
     /// <summary>How this node finds and joins its cluster.</summary>
     public ClusterSettings Cluster { get; set; } = new();
 
+    /// <summary>
+    /// Executions this node runs at once; more wait their turn. Each holds database connections while its activities
+    /// stream (PostgreSQL: keep the connection pool above a few per execution).
+    /// </summary>
+    public int MaxRunningExecutions { get; set; } = 8;
+
     /// <summary>Profiles per batch as populations flow between activities.</summary>
     public int BatchSize { get; set; } = 10_000;
 

@@ -52,6 +52,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     private CampaignState _state;
     private IReadOnlyList<FeedbackCount> _feedback = [];
     private readonly string _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+    private readonly HashSet<ExecutionId> _slotted = [];
 
     public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
     {
@@ -145,6 +146,11 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
             Changed();
         });
         Command<Status.Failure>(failed => _log.Warning(failed.Cause, "reading the feedback counts of {0} failed", PersistenceId));
+        Command<ExecutionSlots.Granted>(granted =>
+        {
+            _slotted.Add(granted.Execution);
+            Advance();
+        });
         Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "snapshot of {0} failed", PersistenceId));
         Command<DeleteMessagesSuccess>(_ => { });
@@ -179,6 +185,12 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     {
         if (_watchers.Count > 0 && !Timers.IsTimerActive("publish"))
             Timers.StartSingleTimer("publish", Publish.Instance, PublishEvery);
+    }
+
+    protected override void PostStop()
+    {
+        _services.Slots?.Forget(Self);
+        base.PostStop();
     }
 
     protected override void PreStart()
@@ -251,12 +263,24 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
             List<Domain.Campaigns.Activity> ready;
             while ((ready = plan.Ready(done, running, execution.Mode).Where(a => !Waits(execution.Id, a.Id) && !later.Contains(a.Id)).ToList()).Count > 0)
             {
+                // An execution with work to do runs once the node gives it a slot (Granted calls Advance again).
+                if (_services.Slots is { } slots && !_slotted.Contains(execution.Id))
+                {
+                    slots.Request(Self, execution.Id);
+                    break;
+                }
                 foreach (var activity in ready)
                 {
                     if (!Start(plan, execution, activity, running, done))
                         later.Add(activity.Id);
                 }
             }
+        }
+        // An execution with nothing running gives its slot back (it takes one again when it has work).
+        foreach (var execution in _slotted.Where(e => _running.GetValueOrDefault(e) is not { Count: > 0 }).ToList())
+        {
+            _slotted.Remove(execution);
+            _services.Slots?.Release(Self, execution);
         }
     }
 

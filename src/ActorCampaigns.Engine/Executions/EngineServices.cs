@@ -9,6 +9,8 @@ using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Data.Profiles;
 
+using ActorCampaigns.Engine.Campaigns;
+
 namespace ActorCampaigns.Engine.Executions;
 
 /// <summary>
@@ -27,7 +29,8 @@ public sealed record EngineServices(
     int BatchSize = 10_000,
     LinkTracking? Tracking = null,
     IReadOnlyDictionary<string, IMessageSender>? Senders = null,
-    FrequencyCap? Cap = null)
+    FrequencyCap? Cap = null,
+    ExecutionSlots? Slots = null)
 {
     /// <summary>Opens every store on <paramref name="database"/>, creating the tables that are missing.</summary>
     public static async Task<EngineServices> OpenAsync(Database database, string outboxFolder, TimeProvider clock, int batchSize = 10_000,

@@ -21,6 +21,9 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>One execution at a time: every spec here also runs its campaigns through the node's slots.</summary>
+    private readonly ExecutionSlots _slots = new(1);
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private EngineServices CreateServices()
@@ -30,7 +33,7 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         var csv = "id,email,country,emailOptIn\n" + string.Join("\n", Enumerable.Range(1, 60).Select(i =>
             $"{i},{(i % 5 == 0 ? "" : $"p{i}@example.com")},{(i % 2 == 0 ? "FR" : "DE")},{i % 3 != 0}"));
         services.Profiles.ImportCsvAsync(new StringReader(csv)).GetAwaiter().GetResult();
-        return services;
+        return services with { Slots = _slots };
     }
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) => builder
@@ -58,6 +61,37 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
     private int Sent(string campaign) => File.Exists(Path.Combine(_folder, "outbox", "email.jsonl"))
         ? File.ReadLines(Path.Combine(_folder, "outbox", "email.jsonl")).Count(l => l.Contains($"\"campaignId\":\"{campaign}\""))
         : 0;
+
+    [Fact]
+    public async Task A_node_runs_as_many_executions_at_once_as_it_has_slots_and_the_others_in_turn()
+    {
+        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
+        // 16 emails (24 French addresses, 16 with consent) at 12 a second in batches of 7: over a second of sending each.
+        var slow = CampaignValidator.Validate("""
+            { "name": "Slow", "activities": [
+                { "id": "fr", "type": "buildAudience", "filter": "country = 'FR' and email is not null" },
+                { "id": "mail", "type": "email", "throttle": 12, "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } } ],
+              "transitions": [ { "from": "fr", "to": "mail" } ] }
+            """, ProfileSchema.Core).Document!;
+        var (first, second) = (new CampaignId("c-slot-1"), new CampaignId("c-slot-2"));
+        foreach (var id in new[] { first, second })
+            await region.Ask<CampaignReplies.Accepted>(new Create(id, slow), Timeout, Cancel);
+        await Task.WhenAll(region.Ask<CampaignReplies.Accepted>(new Publish(first), Timeout, Cancel),
+            region.Ask<CampaignReplies.Accepted>(new Publish(second), Timeout, Cancel));
+
+        var (mostRunning, everWaited) = (0, false);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Sent("c-slot-1") + Sent("c-slot-2") < 2 * 16 && DateTime.UtcNow < deadline)
+        {
+            var (running, waiting) = _slots.Load;
+            (mostRunning, everWaited) = (Math.Max(mostRunning, running), everWaited || waiting > 0);
+            await Task.Delay(20, Cancel);
+        }
+        Assert.Equal((16, 16), (Sent("c-slot-1"), Sent("c-slot-2")));
+        Assert.Equal((1, true), (mostRunning, everWaited));
+        await AwaitStateAsync(region, second, s => s.Executions is [{ State: ExecutionState.Completed }]);
+        Assert.Equal((0, 0), _slots.Load);
+    }
 
     [Fact]
     public async Task A_once_campaign_starts_when_the_clock_reaches_it_and_a_wait_holds_until_its_hour_has_passed()
