@@ -23,6 +23,19 @@ public sealed class NodeOptions
     /// </summary>
     public int MaxRunningExecutions { get; set; } = 8;
 
+    /// <summary>Why <see cref="Postgres"/>'s pool cannot serve <see cref="MaxRunningExecutions"/> executions at once, or null.</summary>
+    public string? WhyPoolTooSmall()
+    {
+        if (Postgres is null || !Cluster.RolesTaken.Contains("campaign"))
+            return null;
+        var pool = new Npgsql.NpgsqlConnectionStringBuilder(Postgres).MaxPoolSize;
+        // A running execution holds up to about four connections (two per streaming channel); the node needs a few more.
+        var needed = 5 * MaxRunningExecutions + 5;
+        return pool >= needed ? null
+            : $"ActorCampaigns:Postgres allows {pool} connections (Maximum Pool Size), and a node running {MaxRunningExecutions} executions at once " +
+              $"(ActorCampaigns:MaxRunningExecutions) needs {needed}: raise the pool or lower MaxRunningExecutions";
+    }
+
     /// <summary>Profiles per batch as populations flow between activities.</summary>
     public int BatchSize { get; set; } = 10_000;
 

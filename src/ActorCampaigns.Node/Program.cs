@@ -37,6 +37,11 @@ if (builder.Configuration["urls"] is null)
 
 var publicBaseUrl = new Uri(node.Tracking.PublicBaseUrl ?? (builder.Configuration["urls"] ?? "http://127.0.0.1:5080").Split(';')[0]);
 var clock = node.ClockControl ? new AdjustableClock() : null;
+if (node.WhyPoolTooSmall() is { } tooSmall)
+{
+    Console.Error.WriteLine($"error: {tooSmall}");
+    return 2;
+}
 Database database = node.Postgres is { } connectionString
     ? new PostgresDatabase(connectionString)
     : new SqliteDatabase(Path.Combine(node.DataDir, "data.db"));
@@ -107,6 +112,7 @@ foreach (var sender in services.Senders?.Values ?? [])
     else if (sender is IDisposable disposable)
         disposable.Dispose();
 }
+return 0;
 
 /// <summary>Opens the node's stores under its data dir, creating what is missing.</summary>
 internal static class NodeStores

@@ -56,6 +56,27 @@ public sealed class DeploymentFilesTests
     }
 
     [Fact]
+    public async Task A_node_refuses_a_connection_pool_too_small_for_the_executions_it_runs_at_once()
+    {
+        foreach (var file in new[] { "seed.json", "worker.json", "gateway.json", "single-node.json" })
+            Assert.Null(Settings(file).WhyPoolTooSmall()); // a gateway runs no executions: its small pool is enough
+        Assert.Null(new NodeOptions { Postgres = "Host=db", MaxRunningExecutions = 8 }.WhyPoolTooSmall()); // Npgsql's default pool: 100
+        var folder = Directory.CreateTempSubdirectory("actorcampaigns-pool-").FullName;
+        try
+        {
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                NodeProcess.StartAsync(folder, ("Postgres", "Host=127.0.0.1;Maximum Pool Size=20"), ("MaxRunningExecutions", "8")));
+            Assert.Contains("error: ActorCampaigns:Postgres allows 20 connections (Maximum Pool Size), and a node running 8 executions at once " +
+                "(ActorCampaigns:MaxRunningExecutions) needs 45: raise the pool or lower MaxRunningExecutions", refused.Message);
+            Assert.Contains("exited with 2", refused.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_compose_file_runs_three_nodes_of_those_files_on_postgres_with_an_smtp_sink_and_health_checks()
     {
         var services = Map(Compose(), "services");

@@ -29,7 +29,7 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
         _postgres = await TemporaryPostgres.StartAsync();
         // Each node runs some seventeen campaigns at once in the busiest test, two connections held by each channel's
         // readers: three pools of 60 within the server's 200 connections.
-        ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 60 }.ToString();
+        ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 45 }.ToString();
         Ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
         var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{Ports[0]}";
         (string, string)[] Settings(int i) =>
