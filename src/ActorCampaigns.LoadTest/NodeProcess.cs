@@ -94,8 +94,20 @@ public sealed class NodeProcess : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
-    /// <summary>Whether the process has ended, by itself or killed.</summary>
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether the process ends within <paramref name="timeout"/>.</summary>
+    public async Task<bool> ExitsWithinAsync(TimeSpan timeout)
+    {
+        using var waiting = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(waiting.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>SIGKILL: no shutdown hook runs, as when a machine dies.</summary>
     public void Kill()

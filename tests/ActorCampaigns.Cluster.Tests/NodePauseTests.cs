@@ -17,10 +17,7 @@ public sealed class NodePauseTests(ThreeNodeCluster cluster) : IClassFixture<Thr
         var survivor = cluster.Nodes.First(n => n != frozen);
         await AwaitAsync(survivor, id, s => Completed(s) && s.GetProperty("node").GetString() != host);
         await frozen.SignalAsync("CONT");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!frozen.HasExited && DateTime.UtcNow < deadline)
-            await Task.Delay(200);
-        Assert.True(frozen.HasExited, $"the downed node kept running after SIGCONT:\n{frozen.Log}");
+        Assert.True(await frozen.ExitsWithinAsync(TimeSpan.FromSeconds(60)), $"the downed node kept running after SIGCONT:\n{frozen.Log}");
 
         // Whatever the woken node still tried did not add to or change what the survivors finished.
         await AssertEachSentOnceAsync(cluster, id, await AwaitAsync(survivor, id, Completed));
