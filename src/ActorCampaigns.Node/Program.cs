@@ -62,16 +62,16 @@ builder.Services.AddSingleton(provider => new FeedbackWriter(services.Feedback, 
 }, failed => provider.GetRequiredService<ILogger<FeedbackWriter>>().LogError(failed, "writing a batch of feedback events failed; it is tried again")));
 builder.Services.AddAkka("actorcampaigns", (akka, _) =>
 {
-    if (node.Cluster.Seeds.Count == 0)
-        akka.AddOneNodeCluster(node.RemotingPort);
-    else
+    var inCluster = node.Cluster.Seeds.Count > 0;
+    if (inCluster)
         akka.AddClusterMember(node.Cluster.Hostname, node.RemotingPort, node.Cluster.Seeds, node.Cluster.RolesTaken,
             TimeSpan.FromSeconds(node.Cluster.DownUnreachableAfterSeconds));
+    else
+        akka.AddOneNodeCluster(node.RemotingPort);
     if (node.Postgres is { } connectionString)
         akka.AddCampaignJournalOnPostgres(connectionString).WhenJournalReady(async () => await journalSchemaLock!.DisposeAsync());
     else
         akka.AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"));
-    var inCluster = node.Cluster.Seeds.Count > 0;
     akka.AddCampaignEngine(new CampaignEngineOptions { Role = inCluster ? "campaign" : null }, services,
         hostsCampaigns: !inCluster || node.Cluster.RolesTaken.Contains("campaign"));
 });

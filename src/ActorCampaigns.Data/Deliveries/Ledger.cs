@@ -204,9 +204,9 @@ public sealed class Ledger(Database database)
         Parameter(insert, "@sending", sendingId);
         Parameter(insert, "@at", at.ToUnixTimeMilliseconds());
         var profiles = Parameter(insert, "@profiles", null);
-        for (var start = 0; start < sent.Count; start += SendsPerStatement)
+        foreach (var chunk in sent.Chunk(SendsPerStatement))
         {
-            profiles.Value = Ids(sent.Skip(start).Take(SendsPerStatement).ToArray());
+            profiles.Value = Ids(chunk);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -276,9 +276,7 @@ public sealed class Ledger(Database database)
 
     private static void Key(System.Data.Common.DbCommand command, DeliveryBatch batch)
     {
-        Parameter(command, "@campaign", batch.Campaign);
-        Parameter(command, "@execution", batch.Execution);
-        Parameter(command, "@activity", batch.Activity);
+        ActivityKey(command, batch);
         Parameter(command, "@batch", batch.Batch);
     }
 

@@ -32,7 +32,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         CancellationToken cancellationToken = default) =>
         !senders.TryGetValue(sending.Channel, out var sender) ? await AppendToOutboxAsync(batch, sending, messages, cancellationToken)
         : sender.Idempotent ? await SendBatchAsync(sender, batch, messages, cancellationToken)
-        : await SendOneByOneAsync(sender, batch, sending, messages, cancellationToken);
+        : await SendOneByOneAsync(sender, batch, messages, cancellationToken);
 
     /// <summary>A provider idempotent on the message id: the batch is claimed, and sent again whole after a crash.</summary>
     private async Task<DeliveryOutcome> SendBatchAsync(IMessageSender sender, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
@@ -58,7 +58,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         return new DeliveryOutcome(messages.Count, new Dictionary<long, string>(), messages.Select(m => m.ProfileId).ToList());
     }
 
-    private async Task<DeliveryOutcome> SendOneByOneAsync(IMessageSender sender, DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
+    private async Task<DeliveryOutcome> SendOneByOneAsync(IMessageSender sender, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
         CancellationToken cancellationToken)
     {
         var claim = await ledger.ClaimAsync(batch, messages.Count, null, cancellationToken);
