@@ -94,18 +94,18 @@ public sealed class NodeProcess : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
-    /// <summary>Whether the process ends within <paramref name="timeout"/>.</summary>
-    public async Task<bool> ExitsWithinAsync(TimeSpan timeout)
+    /// <summary>The process's exit code if it ends within <paramref name="timeout"/>, or null if it is still running.</summary>
+    public async Task<int?> ExitCodeWithinAsync(TimeSpan timeout)
     {
         using var waiting = new CancellationTokenSource(timeout);
         try
         {
             await _process.WaitForExitAsync(waiting.Token);
-            return true;
+            return _process.ExitCode;
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return null;
         }
     }
 

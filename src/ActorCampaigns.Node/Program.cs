@@ -102,9 +102,12 @@ if (app.Configuration.GetValue<bool>("demo"))
         }
     }));
 }
+// Taken before running: the host disposes its services as it stops (on SIGTERM, or once the actor system has
+// terminated, e.g. downed by the split-brain resolver).
+var feedback = app.Services.GetRequiredService<FeedbackWriter>();
 await app.RunAsync();
 // The host has stopped taking requests: write the feedback still queued, then close the providers' connections.
-await app.Services.GetRequiredService<FeedbackWriter>().DisposeAsync();
+await feedback.DisposeAsync();
 foreach (var sender in services.Senders?.Values ?? [])
 {
     if (sender is IAsyncDisposable asynchronous)

@@ -10,7 +10,7 @@ public sealed class NodeLeaveTests(ThreeNodeCluster cluster) : IClassFixture<Thr
     {
         var (id, host, leaving) = await SendingAsync(cluster);
         await leaving.SignalAsync("TERM");
-        Assert.True(await leaving.ExitsWithinAsync(TimeSpan.FromSeconds(60)), $"the node did not stop within 60 s of SIGTERM:\n{leaving.Log}");
+        Assert.True(await leaving.ExitCodeWithinAsync(TimeSpan.FromSeconds(60)) == 0, $"the node did not stop cleanly within 60 s of SIGTERM:\n{leaving.Log}");
 
         var survivor = cluster.Nodes.First(n => n != leaving);
         await AssertEachSentOnceAsync(cluster, id, await AwaitAsync(survivor, id, s => Completed(s) && s.GetProperty("node").GetString() != host));
