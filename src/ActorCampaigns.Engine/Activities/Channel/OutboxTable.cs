@@ -1,19 +1,23 @@
 using System.Text.Json;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Data;
-using static ActorCampaigns.Data.Database;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace ActorCampaigns.Engine.Activities.Channel;
 
 /// <summary>
 /// The outbox of a cluster: each message a row of <c>outbox_messages</c> in the shared PostgreSQL, keyed by its message
 /// id. A campaign may move to another node between claiming a batch and sending it, so the outbox cannot be a file of
-/// one node: rows keyed by message id make a repeated message a no-op wherever it is sent from. It sends a batch in
-/// one statement (an array per column); being idempotent, it is claimed per batch.
+/// one node: rows keyed by message id make a repeated message a no-op wherever it is sent from. A batch is written by
+/// binary COPY; a batch sent before (its node died after writing it) makes the COPY fail on the key, and is then
+/// written again skipping the messages already there. Being idempotent, it is claimed per batch.
 /// </summary>
 public sealed class OutboxTable(PostgresDatabase database, string channel) : IMessageSender
 {
     public const string Table = "outbox_messages";
+
+    private const string Columns = "message_id, channel, campaign, execution, activity, profile, recipient, content";
 
     public bool Idempotent => true;
 
@@ -28,20 +32,46 @@ public sealed class OutboxTable(PostgresDatabase database, string channel) : IMe
     {
         if (messages.Count == 0)
             return [];
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var insert = Command(connection,
-            $"INSERT INTO {Table} (message_id, channel, campaign, execution, activity, profile, recipient, content) " +
-            "SELECT m, @channel, c, e, a, p, r, j::jsonb FROM unnest(@ids, @campaigns, @executions, @activities, @profiles, @recipients, @contents) " +
-            "AS t(m, c, e, a, p, r, j) ON CONFLICT (message_id) DO NOTHING");
-        Parameter(insert, "@channel", channel);
-        Parameter(insert, "@ids", messages.Select(m => m.MessageId).ToArray());
-        Parameter(insert, "@campaigns", messages.Select(m => m.CampaignId).ToArray());
-        Parameter(insert, "@executions", messages.Select(m => m.ExecutionId).ToArray());
-        Parameter(insert, "@activities", messages.Select(m => m.ActivityId).ToArray());
-        Parameter(insert, "@profiles", messages.Select(m => m.ProfileId).ToArray());
-        Parameter(insert, "@recipients", messages.Select(m => m.To).ToArray());
-        Parameter(insert, "@contents", messages.Select(m => JsonSerializer.Serialize(m.Content.ToDictionary(c => c.Key, c => c.Value))).ToArray());
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = (NpgsqlConnection)await database.OpenAsync(cancellationToken);
+        try
+        {
+            await CopyAsync(connection, Table, messages, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await WriteMissingAsync(connection, messages, cancellationToken);
+        }
         return messages.Select(m => new SendResult(m, null)).ToList();
+    }
+
+    private async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var message in messages)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(message.MessageId, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(channel, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(message.CampaignId, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(message.ExecutionId, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(message.ActivityId, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(message.ProfileId, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(message.To, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(JsonSerializer.Serialize(message.Content.ToDictionary(c => c.Key, c => c.Value)), NpgsqlDbType.Jsonb, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>A batch partly or wholly written before: copied to a staging table, then inserted skipping the ids already there.</summary>
+    private async Task WriteMissingAsync(NpgsqlConnection connection, IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var staging = new NpgsqlCommand($"CREATE TEMP TABLE outbox_batch (LIKE {Table} INCLUDING DEFAULTS) ON COMMIT DROP", connection, transaction))
+            await staging.ExecuteNonQueryAsync(cancellationToken);
+        await CopyAsync(connection, "outbox_batch", messages, cancellationToken);
+        await using (var insert = new NpgsqlCommand(
+            $"INSERT INTO {Table} ({Columns}) SELECT {Columns} FROM outbox_batch ON CONFLICT (message_id) DO NOTHING", connection, transaction))
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 }
