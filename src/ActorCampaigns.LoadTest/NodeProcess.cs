@@ -33,7 +33,11 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public static Task<NodeProcess> StartAsync(string dataDir, params (string Name, string Value)[] settings) => StartAsync(dataDir, [], settings);
 
-    public static async Task<NodeProcess> StartAsync(string dataDir, string[] flags, params (string Name, string Value)[] settings)
+    public static Task<NodeProcess> StartAsync(string dataDir, string[] flags, params (string Name, string Value)[] settings) =>
+        StartAsync(dataDir, flags, "/health/ready", settings);
+
+    /// <summary>Starts a node and returns once <paramref name="readyPath"/> answers (<c>/health/live</c>: before it has joined a cluster).</summary>
+    public static async Task<NodeProcess> StartAsync(string dataDir, string[] flags, string readyPath, params (string Name, string Value)[] settings)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -54,7 +58,7 @@ public sealed class NodeProcess : IAsyncDisposable
                 throw new InvalidOperationException($"the node exited with {node._process.ExitCode}:\n{node.Log}");
             try
             {
-                if ((await node.Http.GetAsync("/health/ready")).IsSuccessStatusCode)
+                if ((await node.Http.GetAsync(readyPath)).IsSuccessStatusCode)
                     return node;
             }
             catch (HttpRequestException)

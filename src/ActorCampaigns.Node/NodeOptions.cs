@@ -45,6 +45,12 @@ public sealed class NodeOptions
     /// <summary>Bearer keys accepted on /api/*; none configured means the API is open (one machine, loopback).</summary>
     public List<string> ApiKeys { get; set; } = [];
 
+    /// <summary>
+    /// Bearer keys accepted on /operator/* (acctl) and on /api/*. None configured: the operator endpoint answers
+    /// requests from this machine only (loopback).
+    /// </summary>
+    public List<string> OperatorKeys { get; set; } = [];
+
     /// <summary>With <c>--demo</c> on an empty data dir, how many sample profiles are generated.</summary>
     public long DemoProfiles { get; set; } = 200_000;
 

@@ -12,11 +12,14 @@ using ActorCampaigns.Engine.Hosting;
 using ActorCampaigns.Node;
 using ActorCampaigns.Node.Demo;
 using ActorCampaigns.Node.Gateway;
+using ActorCampaigns.Node.Operator;
 using ActorCampaigns.Node.Testing;
 using Akka.Actor;
 using Akka.Hosting;
+using Akka.Streams;
 
-var builder = WebApplication.CreateBuilder(NodeCommandLine.Normalize(args));
+// The node's appsettings.json is read from beside its binaries, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = NodeCommandLine.Normalize(args), ContentRootPath = AppContext.BaseDirectory });
 if (builder.Configuration["config"] is { } configFile)
 {
     // A settings file (cluster-config/*.json) gives a node its part; the environment and the command line still
@@ -48,7 +51,10 @@ Database database = node.Postgres is { } connectionString
 var (services, index) = await NodeStores.OpenAsync(node, database, publicBaseUrl, clock ?? TimeProvider.System);
 // Nodes starting at once against an empty PostgreSQL take turns to let their journal create its tables.
 var journalSchemaLock = database is PostgresDatabase postgres ? await postgres.LockJournalSchemaAsync() : null;
+builder.AddOperatorEndpoint();
 builder.Services.AddSingleton(node);
+// One materializer for the node's live feeds (a materializer per request, disposed after it, broke the next feed).
+builder.Services.AddSingleton<IMaterializer>(provider => provider.GetRequiredService<ActorSystem>().Materializer(namePrefix: "feeds"));
 builder.Services.AddSingleton(services);
 builder.Services.AddSingleton(index);
 builder.Services.AddSingleton(services.Tracking!);
@@ -62,6 +68,12 @@ builder.Services.AddSingleton(provider => new FeedbackWriter(services.Feedback, 
 }, failed => provider.GetRequiredService<ILogger<FeedbackWriter>>().LogError(failed, "writing a batch of feedback events failed; it is tried again")));
 builder.Services.AddAkka("actorcampaigns", (akka, _) =>
 {
+    // Akka's log lines go through .NET logging: on the console as before, and kept for the operator's log peek.
+    akka.ConfigureLoggers(loggers =>
+    {
+        loggers.ClearLoggers();
+        loggers.AddLoggerFactory();
+    });
     var inCluster = node.Cluster.Seeds.Count > 0;
     if (inCluster)
         akka.AddClusterMember(node.Cluster.Hostname, node.RemotingPort, node.Cluster.Seeds, node.Cluster.RolesTaken,
@@ -78,6 +90,7 @@ builder.Services.AddAkka("actorcampaigns", (akka, _) =>
 
 var app = builder.Build();
 app.UseApiKeys(node);
+app.MapLiveness();
 app.MapHealth();
 app.MapProfileEndpoints();
 app.MapAudienceEndpoints();
@@ -86,6 +99,7 @@ app.MapCampaignFeedEndpoints();
 app.MapTrackingEndpoints();
 app.MapFeedbackEndpoints();
 app.MapReportEndpoints();
+app.MapOperatorEndpoint(node);
 if (clock is not null)
     app.MapClockControl(clock);
 if (app.Configuration.GetValue<bool>("demo"))

@@ -79,5 +79,17 @@ public sealed class FeedTests : IAsyncLifetime
         Assert.Contains(("mail", "completed: in 2000, out out 2000, excluded 0"), lines);
         Assert.Equal((null, "execution completed"), lines[^2]);
         Assert.Equal(HttpStatusCode.NotFound, (await _node.SendAsync(HttpMethod.Get, "/api/campaigns/c-none/logs")).Status);
+
+        // A second feed after the first has ended works as the first did (each feed once shut the node's feeds down).
+        reader.Dispose();
+        feed.Dispose();
+        await Task.Delay(5000); // HttpClient drains an unfinished response for a while before it closes the connection
+        using var again = await _node.Http.GetAsync($"/api/campaigns/{id}/events", HttpCompletionOption.ResponseHeadersRead, CancellationToken.None);
+        using var againReader = new StreamReader(await again.Content.ReadAsStreamAsync(CancellationToken.None));
+        string? first;
+        while ((first = await againReader.ReadLineAsync(deadline.Token)) is not null && !first.StartsWith("data: ", StringComparison.Ordinal))
+        {
+        }
+        Assert.Equal(final.GetRawText(), first?["data: ".Length..]);
     }
 }

@@ -33,6 +33,12 @@ public static class CampaignEndpoints
             var (document, problem) = await ReadDocumentAsync(request, services, cancel);
             return problem ?? await CreateAsync(region, index, document!, null, cancel);
         });
+        // Checks a document as creating it would, without creating anything (acctl campaign validate).
+        campaigns.MapPost("/validate", async (HttpRequest request, EngineServices services, CancellationToken cancel) =>
+        {
+            var (document, problem) = await ReadDocumentAsync(request, services, cancel);
+            return problem ?? Results.Ok(new { valid = true, name = document!.Name, activities = document.Activities.Count });
+        });
         campaigns.MapGet("/", async (CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var listed = await index.ListAsync(500, cancel);

@@ -21,7 +21,7 @@ public static class CampaignFeedEndpoints
     public static void MapCampaignFeedEndpoints(this WebApplication app)
     {
         var campaigns = app.MapGroup("/api/campaigns");
-        campaigns.MapGet("/{id}/events", async (string id, HttpContext http, ActorSystem system, IRequiredActor<CampaignRegion> regionRef, CancellationToken cancel) =>
+        campaigns.MapGet("/{id}/events", async (string id, HttpContext http, ActorSystem system, IMaterializer materializer, IRequiredActor<CampaignRegion> regionRef, CancellationToken cancel) =>
         {
             if ((await CampaignEndpoints.StateAsync(regionRef, id, cancel)).Status == CampaignStatus.None)
                 return Problems.NotFound($"no campaign '{id}'");
@@ -31,7 +31,6 @@ public static class CampaignFeedEndpoints
             http.Response.Headers["X-Accel-Buffering"] = "no";
             await http.Response.Body.FlushAsync(cancel);
 
-            using var materializer = system.Materializer();
             // The latest state only: a slow client skips intermediate states rather than queueing them.
             var (watcher, states) = Source.ActorRef<CampaignState>(1, OverflowStrategy.DropHead).PreMaterialize(materializer);
             var watch = new CampaignQueries.Watch(new CampaignId(id), watcher);

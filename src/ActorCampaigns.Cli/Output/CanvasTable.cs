@@ -1,0 +1,46 @@
+using System.Text.Json;
+using ActorCampaigns.Cli.Palettes;
+
+namespace ActorCampaigns.Cli.Output;
+
+/// <summary>
+/// A campaign's latest execution as a table of its canvas: each activity's state, profiles in, out per port, excluded
+/// and errors (<c>campaign status</c>, and each frame of <c>campaign tail</c>).
+/// </summary>
+public static class CanvasTable
+{
+    public static JsonElement? Latest(JsonElement status) => status.Items("executions").Cast<JsonElement?>().FirstOrDefault();
+
+    /// <summary>Whether the execution has ended: nothing in it will change any more.</summary>
+    public static bool Ended(JsonElement execution) => execution.Text("state") is "completed" or "stopped" or "failed";
+
+    public static string Render(JsonElement status)
+    {
+        using var text = new StringWriter();
+        text.Write($"{status.Text("id")} {status.Text("name")}: {status.Text("status")}");
+        if (status.Text("node") is { } node)
+            text.Write($" on {node}");
+        text.WriteLine();
+        if (Latest(status) is not { } execution)
+        {
+            text.WriteLine("no execution yet");
+            return text.ToString();
+        }
+        text.WriteLine($"execution {execution.Text("id")} ({execution.Text("mode")}): {execution.Text("state")}, started {execution.Text("startedAt")}" +
+                       (execution.Text("finishedAt") is { } finished ? $", finished {finished}" : ""));
+        var table = new Table("ACTIVITY", "STATE", "IN", "OUT", "EXCLUDED", "ERRORS");
+        foreach (var activity in execution.GetProperty("activities").EnumerateObject())
+        {
+            var view = activity.Value;
+            var ports = view.GetProperty("out").EnumerateObject().Select(p => $"{p.Name} {p.Value.GetInt64():N0}");
+            var excluded = view.TryGetProperty("excluded", out var reasons) && reasons.ValueKind == JsonValueKind.Object
+                ? reasons.EnumerateObject().Sum(r => r.Value.GetInt64())
+                : 0;
+            table.Add(activity.Name, view.Text("state"), view.Number("in"), string.Join(", ", ports), excluded, view.Number("errors"));
+        }
+        table.WriteTo(text);
+        foreach (var failed in execution.GetProperty("activities").EnumerateObject().Where(a => a.Value.Text("failure") is not null))
+            text.WriteLine($"{failed.Name} failed: {failed.Value.Text("failure")}");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text;
+using ActorCampaigns.Cli.Output;
+
+namespace ActorCampaigns.Cli.Palettes;
+
+/// <summary><c>campaign</c>: campaigns through their lifecycle, live progress and reports.</summary>
+public static class CampaignPalette
+{
+    public static readonly Command[] Commands =
+    [
+        new("campaign list", "", "campaigns with where they run and how far their latest execution is", ListAsync, "--status S"),
+        new("campaign show", "<id>", "a campaign's document: schedule, activities and transitions", ShowAsync),
+        new("campaign status", "<id>", "the latest execution's canvas: state, in, out per port, excluded, errors", StatusAsync),
+        new("campaign tail", "<id>", "the canvas live, redrawn as counts change, until the execution ends", CampaignTail.RunAsync),
+        new("campaign create", "", "creates a draft from a campaign document (JSON)", CreateAsync, "-f FILE"),
+        new("campaign validate", "", "checks a campaign document without creating it", ValidateAsync, "-f FILE"),
+        new("campaign test", "<id>", "runs the canvas in test mode: counts only, nothing sent", i => LifecycleAsync(i, "test")),
+        new("campaign publish", "<id>", "freezes the campaign and hands it to its schedule", i => LifecycleAsync(i, "publish")),
+        new("campaign pause", "<id>", "holds every activity at a batch boundary", i => LifecycleAsync(i, "pause")),
+        new("campaign resume", "<id>", "goes on from where it was paused or failed", i => LifecycleAsync(i, "resume")),
+        new("campaign stop", "<id>", "ends every execution (final)", i => LifecycleAsync(i, "stop")),
+        new("campaign report", "<id>", "sent, delivered, opened, clicked, bounced and unsubscribed per channel activity", ReportAsync),
+    ];
+
+    private static async Task ListAsync(Invocation call)
+    {
+        var status = call.Option("--status");
+        var answer = await call.Node.GetAsync("/operator/campaigns" + (status is null ? "" : $"?status={Uri.EscapeDataString(status)}"), call.Cancel);
+        if (call.Json)
+        {
+            Json.Write(call.Out, answer);
+            return;
+        }
+        var table = new Table("ID", "NAME", "STATUS", "NODE", "EXECUTION", "STATE", "ACTIVITIES", "RUNNING", "PROFILES", "SENT");
+        foreach (var campaign in answer.Items("campaigns"))
+        {
+            var latest = campaign.TryGetProperty("latest", out var l) && l.ValueKind == System.Text.Json.JsonValueKind.Object ? l : (System.Text.Json.JsonElement?)null;
+            table.Add(campaign.Text("id"), campaign.Text("name"), campaign.Text("status"), Host(campaign.Text("node")),
+                latest is { } e ? $"{e.Text("id")} ({e.Text("mode")})" : null, latest?.Text("state"),
+                latest is { } d ? $"{d.Number("done")}/{d.Number("activities")}" : null,
+                latest is { } r ? string.Join(',', r.Items("running").Select(a => a.GetString())) : null,
+                latest?.Number("entered"), latest?.Number("sent"));
+        }
+        if (table.Count == 0)
+            call.Out.WriteLine(status is null ? "no campaigns" : $"no campaigns {status}");
+        else
+            table.WriteTo(call.Out);
+    }
+
+    /// <summary>host:port of an Akka address, shorter in a table.</summary>
+    private static string? Host(string? address) => address is null ? null : address[(address.IndexOf('@') + 1)..];
+
+    private static async Task ShowAsync(Invocation call)
+    {
+        var answer = await call.Node.GetAsync($"/api/campaigns/{call.CampaignId(0)}", call.Cancel);
+        if (call.Json)
+        {
+            Json.Write(call.Out, answer);
+            return;
+        }
+        var document = answer.GetProperty("document");
+        call.Out.WriteLine($"{answer.Text("id")} {document.Text("name")}: {answer.Text("status")}");
+        if (document.TryGetProperty("schedule", out var schedule))
+            call.Out.WriteLine($"schedule: {string.Join(", ", schedule.EnumerateObject().Select(p => $"{p.Name} {p.Value}"))}");
+        var activities = new Table("ACTIVITY", "TYPE", "TO");
+        var transitions = document.Items("transitions").ToList();
+        foreach (var activity in document.Items("activities"))
+        {
+            var id = activity.Text("id");
+            var next = transitions.Where(t => t.Text("from") == id)
+                .Select(t => t.Text("port") is { } port && port != "out" ? $"{port} → {t.Text("to")}" : t.Text("to"));
+            activities.Add(id, activity.Text("type"), string.Join(", ", next));
+        }
+        activities.WriteTo(call.Out);
+    }
+
+    private static async Task StatusAsync(Invocation call)
+    {
+        var status = await call.Node.GetAsync($"/api/campaigns/{call.CampaignId(0)}/status", call.Cancel);
+        if (call.Json)
+            Json.Write(call.Out, status);
+        else
+            call.Out.Write(CanvasTable.Render(status));
+    }
+
+    private static async Task CreateAsync(Invocation call)
+    {
+        var answer = await call.Node.PostAsync("/api/campaigns", call.Cancel, await DocumentAsync(call));
+        if (call.Json)
+            Json.Write(call.Out, answer);
+        else
+            call.Out.WriteLine($"created {answer.Text("id")} ({answer.Text("status")})");
+    }
+
+    private static async Task ValidateAsync(Invocation call)
+    {
+        var answer = await call.Node.PostAsync("/api/campaigns/validate", call.Cancel, await DocumentAsync(call));
+        if (call.Json)
+            Json.Write(call.Out, answer);
+        else
+            call.Out.WriteLine($"valid: {answer.Text("name")}, {answer.Number("activities")} activities");
+    }
+
+    private static async Task<HttpContent> DocumentAsync(Invocation call)
+    {
+        var path = call.Option("-f") ?? throw CommandFailure.Usage($"'{call.Command.Words}' needs -f FILE, the campaign document");
+        if (!File.Exists(path))
+            throw CommandFailure.Usage($"no file '{path}'");
+        return new StringContent(await File.ReadAllTextAsync(path, call.Cancel), Encoding.UTF8, "application/json");
+    }
+
+    private static async Task LifecycleAsync(Invocation call, string verb)
+    {
+        var id = call.CampaignId(0);
+        var answer = await call.Node.PostAsync($"/api/campaigns/{id}/{verb}", call.Cancel);
+        if (call.Json)
+            Json.Write(call.Out, answer);
+        else
+            call.Out.WriteLine($"{id}: {verb} accepted" + (answer.Text("status") is { } status ? $", now {status}" : ""));
+    }
+
+    private static async Task ReportAsync(Invocation call)
+    {
+        var report = await call.Node.GetAsync($"/api/campaigns/{call.CampaignId(0)}/report", call.Cancel);
+        if (call.Json)
+        {
+            Json.Write(call.Out, report);
+            return;
+        }
+        var table = new Table("ACTIVITY", "CHANNEL", "TARGETED", "SENT", "DELIVERED", "BOUNCED", "OPENED", "CLICKED", "UNSUBSCRIBED", "ERRORS", "OPEN RATE", "CLICK RATE");
+        foreach (var channel in report.Items("channels"))
+            Row(table, channel.Text("activity"), channel.Text("channel"), channel.GetProperty("total"));
+        Row(table, "total", "", report.GetProperty("total"));
+        call.Out.WriteLine($"{report.Text("id")} {report.Text("name")}");
+        table.WriteTo(call.Out);
+    }
+
+    private static void Row(Table table, string? activity, string? channel, System.Text.Json.JsonElement m) =>
+        table.Add(activity, channel, m.Number("targeted"), m.Number("sent"), m.Number("delivered"), m.Number("bounced"), m.Number("uniqueOpened"),
+            m.Number("uniqueClicked"), m.Number("unsubscribed"), m.Number("errors"), Percent(m, "openRate"), Percent(m, "clickRate"));
+
+    private static string Percent(System.Text.Json.JsonElement metrics, string name) =>
+        metrics.TryGetProperty(name, out var rate) ? $"{rate.GetDouble() * 100:0.#} %" : "-";
+}

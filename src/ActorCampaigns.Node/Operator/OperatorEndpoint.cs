@@ -1,0 +1,60 @@
+using ActorCampaigns.Node.Gateway;
+
+namespace ActorCampaigns.Node.Operator;
+
+/// <summary>
+/// The operator endpoint of each node (/operator/*), served to <c>acctl</c>: cluster membership, sharding, the actor
+/// hierarchy, campaigns in progress and recent log lines.
+/// </summary>
+public static class OperatorEndpoint
+{
+    /// <summary>Keeps the node's recent log lines for <c>log peek</c>.</summary>
+    public static WebApplicationBuilder AddOperatorEndpoint(this WebApplicationBuilder builder)
+    {
+        var logs = new RecentLogs(capacity: 2_000);
+        builder.Services.AddSingleton(logs);
+        builder.Logging.AddProvider(logs);
+        return builder;
+    }
+
+    public static WebApplication MapOperatorEndpoint(this WebApplication app, NodeOptions node)
+    {
+        app.UseOperatorAccess(node);
+        var group = app.MapGroup("/operator");
+        group.MapClusterEndpoints();
+        group.MapShardingEndpoints();
+        group.MapActorHierarchyEndpoint();
+        group.MapCampaignProgressEndpoint();
+        group.MapLogEndpoint();
+        return app;
+    }
+
+    /// <summary>
+    /// With operator keys, /operator/* needs one of them; without, it answers loopback requests only, so a node
+    /// listening on a public address does not hand cluster control to anyone who reaches it.
+    /// </summary>
+    private static void UseOperatorAccess(this WebApplication app, NodeOptions node)
+    {
+        var keys = BearerKeys.Of(node.OperatorKeys);
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/operator"))
+            {
+                var remote = context.Connection.RemoteIpAddress;
+                if (node.OperatorKeys.Count > 0 && !keys.Admit(context.Request))
+                {
+                    await Results.Problem(title: "a valid operator key is required (acctl --key, or ACCTL_KEY)",
+                        statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+                    return;
+                }
+                if (node.OperatorKeys.Count == 0 && remote is not null && !System.Net.IPAddress.IsLoopback(remote))
+                {
+                    await Results.Problem(title: "the operator endpoint answers this machine only; set ActorCampaigns:OperatorKeys to reach it from elsewhere",
+                        statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
+                    return;
+                }
+            }
+            await next(context);
+        });
+    }
+}

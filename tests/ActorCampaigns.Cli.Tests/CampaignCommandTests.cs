@@ -1,0 +1,97 @@
+using System.Text.Json;
+
+namespace ActorCampaigns.Cli.Tests;
+
+/// <summary>A campaign's whole life through acctl against a real node: import, validate, create, test, publish, follow, report.</summary>
+public sealed class CampaignCommandTests(OneNode node) : IClassFixture<OneNode>
+{
+    private static AcctlResult Succeeded(AcctlResult result)
+    {
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.Error);
+        return result;
+    }
+
+    private static string CampaignId(AcctlResult created) =>
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(created.Out, @"^created (\S+) \(draft\)$", System.Text.RegularExpressions.RegexOptions.Multiline)).Groups[1].Value;
+
+    [Fact]
+    public async Task A_campaign_goes_from_a_file_to_its_report_with_every_step_shown()
+    {
+        Assert.Equal($"imported {OneNode.Profiles}, updated 0, rejected 0\n", Succeeded(node.FirstImport).Out);
+        // The same file again changes nothing but says it has seen them all.
+        Assert.Equal($"imported 0, updated {OneNode.Profiles}, rejected 0\n", Succeeded(await node.AcctlAsync("profiles", "import", node.ProfilesCsv())).Out);
+
+        var file = node.Campaign("Winter sale");
+        Assert.Equal("valid: Winter sale, 3 activities\n", Succeeded(await node.AcctlAsync("campaign", "validate", "-f", file)).Out);
+        var id = CampaignId(Succeeded(await node.AcctlAsync("campaign", "create", "-f", file)));
+
+        var shown = Succeeded(await node.AcctlAsync("campaign", "show", id)).Out;
+        Assert.Contains($"{id} Winter sale: draft", shown);
+        Assert.Matches(@"optin\s+buildAudience\s+mail, keep", shown);
+        Assert.Matches(@"mail\s+email", shown);
+
+        // Test mode: the channel is held with the number it would send; tail ends with the execution.
+        Assert.Contains($"{id}: test accepted", Succeeded(await node.AcctlAsync("campaign", "test", id)).Out);
+        var tested = Succeeded(await node.AcctlAsync("campaign", "tail", id)).Out;
+        Assert.Matches(@"\(test\): completed", tested);
+        Assert.Matches(@"mail\s+held\s+150\s+out 0", tested);
+
+        Assert.Contains($"{id}: publish accepted", Succeeded(await node.AcctlAsync("campaign", "publish", id)).Out);
+        var tail = Succeeded(await node.AcctlAsync("campaign", "tail", id)).Out;
+        var lastFrame = tail[tail.LastIndexOf($"{id} Winter sale", StringComparison.Ordinal)..];
+        Assert.Matches(@"\(live\): completed", lastFrame);
+        Assert.Matches(@"optin\s+completed\s+0\s+out 150", lastFrame);
+        Assert.Matches(@"mail\s+completed\s+150\s+out 150, excluded 0\s+0\s+0", lastFrame);
+
+        var status = Succeeded(await node.AcctlAsync("campaign", "status", id)).Out;
+        Assert.Matches(@"keep\s+completed\s+150", status);
+        var json = JsonDocument.Parse(Succeeded(await node.AcctlAsync("campaign", "status", id, "--json")).Out).RootElement;
+        Assert.Equal(150, json.GetProperty("executions")[0].GetProperty("activities").GetProperty("mail").GetProperty("out").GetProperty("out").GetInt64());
+
+        Assert.Matches($@"{id}\s+Winter sale\s+completed\s+127\.0\.0\.1:\d+\s+e-\S+ \(live\)\s+completed\s+3/3\s+-?\s*150\s+150",
+            Succeeded(await node.AcctlAsync("campaign", "list")).Out);
+        Assert.Matches(@"mail\s+email\s+150\s+150\s+150\s+0", Succeeded(await node.AcctlAsync("campaign", "report", id)).Out);
+        Assert.Matches(@"winter-sale\s+150", Succeeded(await node.AcctlAsync("audiences", "list")).Out);
+    }
+
+    [Fact]
+    public async Task A_running_campaign_is_paused_resumed_and_stopped_and_list_filters_by_status()
+    {
+        var id = CampaignId(Succeeded(await node.AcctlAsync("campaign", "create", "-f", node.Campaign("Slow sale", throttle: 5))));
+        Succeeded(await node.AcctlAsync("campaign", "publish", id));
+
+        Assert.Contains($"{id}: pause accepted", Succeeded(await node.AcctlAsync("campaign", "pause", id)).Out);
+        Assert.Matches($@"{id}\s+Slow sale\s+paused", Succeeded(await node.AcctlAsync("campaign", "list", "--status", "paused")).Out);
+        Assert.Contains($"{id}: resume accepted", Succeeded(await node.AcctlAsync("campaign", "resume", id)).Out);
+        Assert.Contains($"{id}: stop accepted", Succeeded(await node.AcctlAsync("campaign", "stop", id)).Out);
+        var stopped = Succeeded(await node.AcctlAsync("campaign", "list", "--status", "stopped")).Out;
+        Assert.Contains(id, stopped);
+        Assert.DoesNotContain("Winter sale", stopped);
+    }
+
+    [Fact]
+    public async Task An_import_names_each_line_it_rejected_and_why()
+    {
+        // Not opted in, so the other tests' campaigns still reach 150.
+        var file = node.File("some-bad.csv", "id,email,firstName,emailOptIn\n9001,a@example.com,A,false\nnot-a-number,b@example.com,B,false\n");
+        var result = Succeeded(await node.AcctlAsync("profiles", "import", file));
+        Assert.Matches(@"^imported 1, updated 0, rejected 1\n  line 3: .*id.*\n$", result.Out);
+    }
+
+    [Fact]
+    public async Task An_invalid_document_is_refused_with_each_problem_and_its_path()
+    {
+        var file = node.File("broken.json", """
+            { "name": "Broken", "activities": [ { "id": "all", "type": "buildAudience", "filter": "age > 3" },
+                                                { "id": "x", "type": "nosuch" } ], "transitions": [] }
+            """);
+        var result = await node.AcctlAsync("campaign", "validate", "-f", file);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.StartsWith("error: the campaign document has ", result.Error);
+        Assert.Contains("  $.activities[0].filter: ", result.Error);
+        Assert.Contains("  $.activities[1]", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+}
