@@ -104,8 +104,12 @@ public sealed class DeploymentFilesTests
         var entrypoint = lines.Single(l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal));
         // NodeProcess, which every node test and the cluster tests use, runs: dotnet <the node's assembly> ...
         Assert.Equal($"ENTRYPOINT [\"dotnet\", \"{Path.GetFileName(typeof(NodeOptions).Assembly.Location)}\"]", entrypoint);
-        var publish = lines.Single(l => l.Contains("dotnet publish", StringComparison.Ordinal)).Split(' ').Single(w => w.EndsWith(".csproj", StringComparison.Ordinal));
-        Assert.True(File.Exists(Path.Combine(Root, publish)), publish);
+        var published = lines.Where(l => l.Contains("dotnet publish", StringComparison.Ordinal))
+            .Select(l => l.Split(' ').Single(w => w.EndsWith(".csproj", StringComparison.Ordinal))).ToList();
+        Assert.Equal(["src/ActorCampaigns.Node/ActorCampaigns.Node.csproj", "src/ActorCampaigns.Cli/ActorCampaigns.Cli.csproj"], published);
+        Assert.All(published, project => Assert.True(File.Exists(Path.Combine(Root, project)), project));
+        // acctl in the image runs the assembly the Cli project builds.
+        Assert.Contains(lines, l => l.Contains($"exec dotnet /acctl/{Path.GetFileName(typeof(ActorCampaigns.Cli.Acctl).Assembly.Location)}", StringComparison.Ordinal));
         Assert.Contains("COPY cluster-config /cluster-config", lines);
         Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:", lines.First(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
         Assert.Equal(2, lines.Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
