@@ -116,4 +116,34 @@ public sealed class GatewayTests : IAsyncLifetime
         var (status, _) = await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv, "text/csv");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
     }
+
+    [Fact]
+    public async Task Without_operator_keys_the_operator_endpoint_answers_this_machine_but_not_what_a_proxy_relays()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _node.Http.GetAsync("/operator/cluster")).StatusCode);
+
+        using var relayed = new HttpRequestMessage(HttpMethod.Get, "/operator/cluster");
+        relayed.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        using var refused = await _node.Http.SendAsync(relayed);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("set ActorCampaigns:OperatorKeys", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_audience_estimate_counts_what_a_filter_picks_or_says_where_it_is_wrong()
+    {
+        var csv = "id,email,country,emailOptIn\n" + string.Join("\n", Enumerable.Range(1, 40).Select(i => $"{i},p{i}@example.com,{(i % 4 == 0 ? "FR" : "DE")},true"));
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv, "text/csv")).Status);
+
+        var (ok, estimate) = await _node.SendAsync(HttpMethod.Post, "/api/audiences/estimate", """{ "filter": "country = 'FR' and emailOptIn" }""");
+        Assert.Equal(HttpStatusCode.OK, ok);
+        Assert.Equal(10, estimate.GetProperty("count").GetInt64());
+        Assert.Equal(40, (await _node.SendAsync(HttpMethod.Post, "/api/audiences/estimate", """{ "filter": "" }""")).Body.GetProperty("count").GetInt64());
+
+        var (bad, problem) = await _node.SendAsync(HttpMethod.Post, "/api/audiences/estimate", """{ "filter": "country = 'FR' and age > 3" }""");
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        var error = problem.GetProperty("errors")[0];
+        Assert.Equal(20, error.GetProperty("column").GetInt32()); // where "age" starts
+        Assert.Contains("age", error.GetProperty("message").GetString());
+    }
 }

@@ -14,6 +14,8 @@ public static class OperatorEndpoint
         var logs = new RecentLogs(capacity: 2_000);
         builder.Services.AddSingleton(logs);
         builder.Logging.AddProvider(logs);
+        // One line per entry on the console too, Akka's included, as operators grep them.
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         return builder;
     }
 
@@ -47,7 +49,10 @@ public static class OperatorEndpoint
                         statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
                     return;
                 }
-                if (node.OperatorKeys.Count == 0 && remote is not null && !System.Net.IPAddress.IsLoopback(remote))
+                // A request relayed by a proxy on this machine comes from loopback too: a forwarding header gives it away.
+                var local = remote is null || (System.Net.IPAddress.IsLoopback(remote) && !context.Request.Headers.ContainsKey("X-Forwarded-For")
+                                                                                       && !context.Request.Headers.ContainsKey("Forwarded"));
+                if (node.OperatorKeys.Count == 0 && !local)
                 {
                     await Results.Problem(title: "the operator endpoint answers this machine only; set ActorCampaigns:OperatorKeys to reach it from elsewhere",
                         statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
