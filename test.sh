@@ -4,13 +4,17 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# The PostgreSQL tests start their own throwaway server (initdb + pg_ctl); they need the server binaries.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
-  echo "PostgreSQL server binaries not found: installing Debian's postgresql package"
+# What the tests need from Debian: the PostgreSQL server binaries (the PostgreSQL tests start their own throwaway
+# server) and Chromium (the web console's browser tests drive it headless through Playwright).
+missing=()
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then missing+=(postgresql); fi
+if [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages the tests need: ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then
-    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql || { echo "could not install postgresql"; exit 1; }
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" || { echo "could not install ${missing[*]}"; exit 1; }
   else
-    echo "run as root, or first: sudo apt-get update && sudo apt-get install -y postgresql"; exit 1
+    echo "run as root, or first: sudo apt-get update && sudo apt-get install -y ${missing[*]}"; exit 1
   fi
 fi
 

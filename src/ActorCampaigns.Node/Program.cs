@@ -90,6 +90,9 @@ builder.Services.AddAkka("actorcampaigns", (akka, _) =>
 
 var app = builder.Build();
 app.UseApiKeys(node);
+// The web console (wwwroot): static files, no CDN, working offline.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.MapLiveness();
 app.MapHealth();
 app.MapProfileEndpoints();

@@ -49,8 +49,12 @@ public static class CampaignEndpoints
                 name = state.Document?.Name,
                 status = CampaignState.Name(state.Status),
                 schedule = state.Document?.Schedule.GetType().Name.Replace("Schedule", "").ToLowerInvariant(),
-                lastExecution = state.Executions.FirstOrDefault() is { } last
-                    ? new { id = last.Id.Value, mode = last.Mode.ToString().ToLowerInvariant(), state = last.State.ToString().ToLowerInvariant(), startedAt = last.StartedAt }
+                lastExecution = state.Executions.FirstOrDefault() is { } last && ExecutionFigures.Of(state.Document, last) is var figures
+                    ? new
+                    {
+                        id = last.Id.Value, mode = last.Mode.ToString().ToLowerInvariant(), state = last.State.ToString().ToLowerInvariant(), startedAt = last.StartedAt,
+                        profiles = figures.Profiles, sent = figures.Sent,
+                    }
                     : null,
             }));
         });

@@ -1,5 +1,4 @@
 using ActorCampaigns.Data.Campaigns;
-using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Hosting;
 using ActorCampaigns.Node.Gateway;
@@ -29,8 +28,7 @@ public static class CampaignProgressEndpoint
     private static object Progress(CampaignState state)
     {
         var latest = state.Executions.FirstOrDefault();
-        var activities = state.Document?.Activities ?? [];
-        var views = activities.Select(a => (Activity: a, View: latest?.Activities.GetValueOrDefault(a.Id))).ToList();
+        var figures = latest is null ? null : ExecutionFigures.Of(state.Document, latest);
         return new
         {
             id = state.Id.Value,
@@ -45,12 +43,12 @@ public static class CampaignProgressEndpoint
                 state = latest.State.ToString().ToLowerInvariant(),
                 startedAt = latest.StartedAt,
                 finishedAt = latest.FinishedAt,
-                activities = activities.Count,
-                done = views.Count(v => v.View?.State is ActivityState.Completed or ActivityState.Skipped or ActivityState.Held),
-                running = views.Where(v => v.View?.State is ActivityState.Running or ActivityState.Waiting).Select(v => v.Activity.Id),
-                failed = views.Where(v => v.View?.State is ActivityState.Failed).Select(v => v.Activity.Id),
-                entered = views.Where(v => v.Activity is BuildAudience or ReadAudience).Sum(v => v.View?.Counts.Out.Values.Sum() ?? 0),
-                sent = views.Where(v => v.Activity is ChannelActivity).Sum(v => v.View?.Counts.Out.GetValueOrDefault("out") ?? 0),
+                activities = figures!.Activities,
+                done = figures.Done,
+                running = figures.Running,
+                failed = figures.Failed,
+                entered = figures.Profiles,
+                sent = figures.Sent,
             },
         };
     }
