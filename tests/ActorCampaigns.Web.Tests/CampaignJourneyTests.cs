@@ -107,6 +107,20 @@ public sealed class CampaignJourneyTests(ConsoleNode console) : IClassFixture<Co
         await Expect(page.Locator("#problems")).ToContainTextAsync("$.activities[0].filter");
         await Expect(page.Locator(".panel ul.problems")).ToContainTextAsync("age");
 
+        // An activity moves by keyboard (arrows) as by mouse (drag), and stays where it was put.
+        var node = page.Locator("svg .activity[data-id='buildaudience1']");
+        var before = await node.GetAttributeAsync("transform");
+        await node.FocusAsync();
+        for (var i = 0; i < 3; i++)
+            await page.Keyboard.PressAsync("ArrowRight");
+        await Expect(node).Not.ToHaveAttributeAsync("transform", before!);
+        var box = await node.BoundingBoxAsync();
+        await page.Mouse.MoveAsync(box!.X + 20, box.Y + 20);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + 20, box.Y + 120, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+        Assert.True((await node.BoundingBoxAsync())!.Y > box.Y + 60, "the activity did not follow the mouse");
+
         // Editing the JSON document redraws the canvas: a second activity appears.
         var json = await page.InputValueAsync("#document-json");
         var edited = json.Replace("\"transitions\": []", "\"transitions\": []").Replace("\"activities\": [", "\"activities\": [ { \"id\": \"vip\", \"type\": \"readAudience\", \"audience\": \"vip\" },");

@@ -122,8 +122,17 @@ export function drawCanvas(svg, document, options = {}) {
   return { update, select(id) { options.selected = id; }, boxes };
 }
 
-// Dragging an activity moves it (the editor); where it was dropped is kept per campaign.
+// Dragging an activity moves it (the editor), as do the arrow keys when it has the focus; where it went is kept
+// per campaign.
 function dragToMove(svg, group, id, placed, moved) {
+  group.addEventListener('keydown', e => {
+    const step = { ArrowLeft: [-10, 0], ArrowRight: [10, 0], ArrowUp: [0, -10], ArrowDown: [0, 10] }[e.key];
+    if (!step) return;
+    e.preventDefault();
+    const at = placed.position[id];
+    placed.position[id] = { x: Math.max(0, at.x + step[0]), y: Math.max(0, at.y + step[1]) };
+    moved(id, placed.position[id]);
+  });
   let start = null;
   group.addEventListener('pointerdown', e => {
     const scale = svg.viewBox.baseVal.width / svg.getBoundingClientRect().width || 1;
