@@ -1,5 +1,6 @@
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.LoadTest.Commands;
+using ActorCampaigns.LoadTest.Commands.Load;
 
 const string Usage = """
     ActorCampaigns.LoadTest <command> [options]
@@ -16,6 +17,8 @@ const string Usage = """
       bench delivery [--messages 20000] [--events 100000]  SMTP delivery rate, tracking ingestion on a node process
       bench cluster [--profiles 1M] [--campaigns 10] [--nodes 1,3]
                                                            the benchmark canvas as campaigns at once on node processes over PostgreSQL
+      load campaigns [--campaigns 20] [--profiles 5M] [--gateway URL --data-dir DIR | --postgres CONN] [--key K] [--minutes 60]
+                                                           import, test, publish and follow campaigns through a gateway; counts checked by SQL
     """;
 
 using var cancel = new CancellationTokenSource();
@@ -38,6 +41,7 @@ try
         "bench" when arguments.Positional.FirstOrDefault() == "canvas" => await BenchCanvasCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "delivery" => await BenchDeliveryCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "cluster" => await BenchClusterCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "load" when arguments.Positional.FirstOrDefault() == "campaigns" => await LoadCampaignsCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "help" or "--help" or "-h" => Help(Console.Out),
         null => Help(Console.Error, 2),
         var unknown => throw new UsageException($"unknown command '{unknown}'"),
