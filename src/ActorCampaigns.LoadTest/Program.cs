@@ -19,6 +19,8 @@ const string Usage = """
                                                            the benchmark canvas as campaigns at once on node processes over PostgreSQL
       load campaigns [--campaigns 20] [--profiles 5M] [--gateway URL --data-dir DIR | --postgres CONN] [--key K] [--minutes 60]
                                                            import, test, publish and follow campaigns through a gateway; counts checked by SQL
+      load tracking [--rate 2000] [--seconds 30] [--connections 16] [--gateway URL --data-dir DIR | --postgres CONN]
+                                                           opens and clicks at a steady rate with the outbox's tracked URLs; every event checked
     """;
 
 using var cancel = new CancellationTokenSource();
@@ -42,6 +44,7 @@ try
         "bench" when arguments.Positional.FirstOrDefault() == "delivery" => await BenchDeliveryCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "cluster" => await BenchClusterCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "load" when arguments.Positional.FirstOrDefault() == "campaigns" => await LoadCampaignsCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "load" when arguments.Positional.FirstOrDefault() == "tracking" => await LoadTrackingCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "help" or "--help" or "-h" => Help(Console.Out),
         null => Help(Console.Error, 2),
         var unknown => throw new UsageException($"unknown command '{unknown}'"),

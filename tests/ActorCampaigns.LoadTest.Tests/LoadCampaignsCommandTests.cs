@@ -28,6 +28,20 @@ public sealed class LoadCampaignsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Load_tracking_hits_the_outbox_urls_at_the_rate_asked_and_finds_every_event_recorded()
+    {
+        var document = Path.Combine(_folder, "benchmarks.md");
+        var json = Path.Combine(_folder, "tracking.json");
+        var (exitCode, output) = await LoadTestProcess.RunAsync("load", "tracking", "--rate", "500", "--seconds", "4", "--out", document, "--json", json);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("every event was recorded (2,000 rows in feedback_events)", output);
+        Assert.Matches(@"\| 500 \| 4 \| 16 \| 2,000 \| [\d,]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| 0 \| 2,000 of 2,000 \|", await File.ReadAllTextAsync(document));
+        var result = JsonDocument.Parse(await File.ReadAllTextAsync(json)).RootElement;
+        // A steady rate: 2,000 events due over 4 s take about 4 s, not as fast as the node can go.
+        Assert.InRange(result.GetProperty("achieved").GetDouble(), 400, 520);
+    }
+
+    [Fact]
     public async Task Load_runs_stay_on_this_machine_and_within_their_bounds()
     {
         var (remote, said) = await LoadTestProcess.RunAsync("load", "campaigns", "--gateway", "http://203.0.113.7:5080", "--data-dir", _folder);
@@ -36,6 +50,9 @@ public sealed class LoadCampaignsCommandTests : IDisposable
         var (huge, told) = await LoadTestProcess.RunAsync("load", "campaigns", "--profiles", "100M");
         Assert.Equal(2, huge);
         Assert.Contains("a load run is bounded", told);
+        var (long_, said2) = await LoadTestProcess.RunAsync("load", "tracking", "--seconds", "3600");
+        Assert.Equal(2, long_);
+        Assert.Contains("a load run is bounded", said2);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

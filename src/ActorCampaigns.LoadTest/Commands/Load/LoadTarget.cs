@@ -13,10 +13,11 @@ public sealed class LoadTarget : IAsyncDisposable
     private readonly NodeProcess? _started;
     private readonly string? _folder;
 
-    private LoadTarget(Uri gateway, Database database, NodeProcess? started, string? folder)
+    private LoadTarget(Uri gateway, Database database, string? dataDir, NodeProcess? started, string? folder)
     {
         Gateway = gateway;
         Database = database;
+        DataDir = dataDir;
         _started = started;
         _folder = folder;
     }
@@ -25,6 +26,12 @@ public sealed class LoadTarget : IAsyncDisposable
 
     public Database Database { get; }
 
+    /// <summary>The node's data dir when it runs on SQLite (its outbox files are there).</summary>
+    public string? DataDir { get; }
+
+    /// <summary>Whether the run started the node itself (an empty one, which the run fills).</summary>
+    public bool Started => _started is not null;
+
     public static async Task<LoadTarget> OpenAsync(Arguments args, TextWriter output)
     {
         if (args.Text("gateway") is not { } given)
@@ -32,16 +39,17 @@ public sealed class LoadTarget : IAsyncDisposable
             var folder = Directory.CreateTempSubdirectory("actorcampaigns-load-").FullName;
             output.WriteLine($"starting a node on a fresh data dir ({folder})");
             var node = await NodeProcess.StartAsync(folder);
-            return new LoadTarget(node.Http.BaseAddress!, new SqliteDatabase(Path.Combine(folder, "data.db")), node, folder);
+            return new LoadTarget(node.Http.BaseAddress!, new SqliteDatabase(Path.Combine(folder, "data.db")), folder, node, folder);
         }
         if (!Uri.TryCreate(given, UriKind.Absolute, out var gateway) || gateway.Scheme is not ("http" or "https"))
             throw new UsageException($"--gateway must be a URL such as http://127.0.0.1:5080, not '{given}'");
         if (!(gateway.IsLoopback || (IPAddress.TryParse(gateway.Host, out var ip) && IPAddress.IsLoopback(ip))))
             throw new UsageException($"--gateway must be on this machine (loopback): a load run does not drive {gateway.Host}");
+        var dataDir = args.Text("data-dir");
         Database database = args.Text("postgres") is { } postgres ? new PostgresDatabase(postgres)
-            : args.Text("data-dir") is { } dataDir ? new SqliteDatabase(Path.Combine(dataDir, "data.db"))
+            : dataDir is not null ? new SqliteDatabase(Path.Combine(dataDir, "data.db"))
             : throw new UsageException("with --gateway, give the node's store for the checks: --data-dir DIR (SQLite) or --postgres CONN");
-        return new LoadTarget(gateway, database, null, null);
+        return new LoadTarget(gateway, database, dataDir, null, null);
     }
 
     public async ValueTask DisposeAsync()
