@@ -1,5 +1,6 @@
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.LoadTest.Commands;
+using ActorCampaigns.LoadTest.Commands.Classic;
 using ActorCampaigns.LoadTest.Commands.Load;
 
 const string Usage = """
@@ -17,6 +18,7 @@ const string Usage = """
       bench delivery [--messages 20000] [--events 100000]  SMTP delivery rate, tracking ingestion on a node process
       bench cluster [--profiles 1M] [--campaigns 10] [--nodes 1,3]
                                                            the benchmark canvas as campaigns at once on node processes over PostgreSQL
+      bench classic [--profiles 1M,10M]                    the benchmark canvas by the engine and by one SQL statement per activity in PostgreSQL
       load campaigns [--campaigns 20] [--profiles 5M] [--gateway URL --data-dir DIR | --postgres CONN] [--key K] [--minutes 60]
                                                            import, test, publish and follow campaigns through a gateway; counts checked by SQL
       load tracking [--rate 2000] [--seconds 30] [--connections 16] [--gateway URL --data-dir DIR | --postgres CONN]
@@ -43,6 +45,7 @@ try
         "bench" when arguments.Positional.FirstOrDefault() == "canvas" => await BenchCanvasCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "delivery" => await BenchDeliveryCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "cluster" => await BenchClusterCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "bench" when arguments.Positional.FirstOrDefault() == "classic" => await BenchClassicCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "load" when arguments.Positional.FirstOrDefault() == "campaigns" => await LoadCampaignsCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "load" when arguments.Positional.FirstOrDefault() == "tracking" => await LoadTrackingCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "help" or "--help" or "-h" => Help(Console.Out),

@@ -14,6 +14,16 @@ public static class Seeds
         return (int)(hash ^ (hash >> 32));
     }
 
+    /// <summary>
+    /// A profile's place in a random order: a multiplicative hash of its id (Knuth's 2654435761, a bijection on 32
+    /// bits) mixed with the seed, ties by id. Integer arithmetic any SQL engine does the same way
+    /// (<see cref="RandomKeySql"/>), so a database-side execution of the same campaign draws the same sample.
+    /// </summary>
+    public static long RandomKey(long id, int seed) => ((id * 2654435761L) ^ (uint)seed) & 0xFFFFFFFFL;
+
+    /// <summary><see cref="RandomKey"/> in PostgreSQL, over an id column (bigint).</summary>
+    public static string RandomKeySql(string id, int seed) => $"((({id} * 2654435761) # {(uint)seed}) & 4294967295)";
+
     /// <summary>A seeded Fisher-Yates shuffle of row indexes.</summary>
     public static int[] Shuffled(IEnumerable<int> rows, int seed)
     {

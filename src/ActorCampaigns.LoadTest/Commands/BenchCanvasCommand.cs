@@ -24,10 +24,10 @@ namespace ActorCampaigns.LoadTest.Commands;
 /// </summary>
 public static class BenchCanvasCommand
 {
-    private sealed record Row(long Profiles, int Campaign, double Seconds, long Messages, double PeakGiB, Work Work, string Activities);
+    public sealed record Row(long Profiles, int Campaign, double Seconds, long Messages, double PeakGiB, Work Work, string Activities, CampaignState Final);
 
     /// <summary>What the process spent while one campaign ran.</summary>
-    private sealed record Work(double CpuSeconds, double JitSeconds, long JitMethods, double GcPauseSeconds)
+    public sealed record Work(double CpuSeconds, double JitSeconds, long JitMethods, double GcPauseSeconds)
     {
         public static Work Now() => new(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, JitInfo.GetCompilationTime().TotalSeconds,
             JitInfo.GetCompiledMethodCount(), GC.GetTotalPauseDuration().TotalSeconds);
@@ -91,20 +91,25 @@ public static class BenchCanvasCommand
 
     private static string Ordinal(int n) => n switch { 1 => "1st", 2 => "2nd", 3 => "3rd", _ => $"{n}th" };
 
-    private static async Task<List<Row>> MeasureAsync(string canvas, long size, int campaigns, bool tracked, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="given">Generated profiles to import (kept); none: generated here, then deleted.</param>
+    /// <param name="inspect">Called with the data dir and the last campaign's row before the data dir is deleted.</param>
+    public static async Task<List<Row>> MeasureAsync(string canvas, long size, int campaigns, bool tracked, TextWriter output, CancellationToken cancellationToken,
+        string? given = null, Func<string, Row, Task>? inspect = null)
     {
         var folder = Directory.CreateTempSubdirectory("actorcampaigns-canvas-").FullName;
         try
         {
-            var csv = Path.Combine(folder, "profiles.csv");
-            await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken);
+            var csv = given ?? Path.Combine(folder, "profiles.csv");
+            if (given is null)
+                await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken);
             var tracking = !tracked ? null : new LinkTracking(new Uri("http://127.0.0.1:5080"), new TrackingTokens(
                 new Dictionary<string, byte[]> { ["bench"] = RandomNumberGenerator.GetBytes(32) }, "bench", TimeSpan.FromDays(365), TimeProvider.System));
             var services = await EngineServices.OpenAsync(new SqliteDatabase(Path.Combine(folder, "data.db")), Path.Combine(folder, "outbox"),
                 TimeProvider.System, cancellationToken: cancellationToken, tracking: tracking);
             var profiles = services.Profiles;
             await ImportCommand.ImportAsync(profiles, csv, output, cancellationToken);
-            File.Delete(csv);
+            if (given is null)
+                File.Delete(csv);
 
             using var host = Host.CreateDefaultBuilder()
                 .ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning))
@@ -121,6 +126,8 @@ public static class BenchCanvasCommand
             var rows = new List<Row>();
             for (var campaign = 1; campaign <= campaigns; campaign++)
                 rows.Add(await RunCampaignAsync(region, new CampaignId($"bench-{campaign}"), document, size, campaign, output, cancellationToken));
+            if (inspect is not null)
+                await inspect(folder, rows[^1]);
             await host.StopAsync(cancellationToken);
             return rows;
         }
@@ -158,6 +165,6 @@ public static class BenchCanvasCommand
         output.WriteLine($"{size:N0} profiles, {Ordinal(campaign)} campaign of the node: publish → completed in {seconds:F1} s ({size / seconds:N0} profiles/s), " +
             $"{messages:N0} messages, peak RSS {peak:F2} GiB, CPU {work.CpuSeconds:F1} s, JIT {work.JitSeconds:F2} s");
         output.WriteLine(activities);
-        return new Row(size, campaign, seconds, messages, peak, work, activities);
+        return new Row(size, campaign, seconds, messages, peak, work, activities, state);
     }
 }

@@ -54,7 +54,7 @@ public static class SplitOperation
         if (order is null)
             return rows;
         if (order == "random")
-            return Seeds.Shuffled(rows, seed);
+            return rows.OrderBy(row => Seeds.RandomKey(population.Ids[row], seed)).ThenBy(row => population.Ids[row]);
         var parts = order.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return RowOrder.By(population, rows, parts[0], descending: parts[1] == "desc");
     }
