@@ -5,24 +5,12 @@ public sealed class BenchCanvasCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-bench-").FullName;
 
-    /// <summary>The shared benchmark canvas, found from the test's folder up to the checkout beside ../shared.</summary>
-    private static string Canvas()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var path = Path.Combine(folder.FullName, "..", "shared", "bench", "bench-canvas.json");
-            if (File.Exists(path))
-                return Path.GetFullPath(path);
-        }
-        throw new FileNotFoundException("../shared/bench/bench-canvas.json is not beside the checkout");
-    }
-
     [Fact]
     public async Task Bench_canvas_runs_the_shared_canvas_and_writes_its_figures_into_its_section()
     {
         var document = Path.Combine(_folder, "benchmarks.md");
         await File.WriteAllTextAsync(document, "# Benchmarks\n\nkept before\n");
-        var (exitCode, output) = await LoadTestProcess.RunAsync("bench", "canvas", "--profiles", "5k,20000", "--campaigns", "2", "--canvas", Canvas(), "--out", document);
+        var (exitCode, output) = await LoadTestProcess.RunAsync("bench", "canvas", "--profiles", "5k,20000", "--campaigns", "2", "--canvas", SharedCanvas.Path(), "--out", document);
         Assert.True(exitCode == 0, output);
 
         var written = await File.ReadAllTextAsync(document);

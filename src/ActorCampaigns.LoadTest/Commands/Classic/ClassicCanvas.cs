@@ -54,6 +54,8 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
         foreach (var activity in document.Activities)
         foreach (var port in activity.OutputPorts)
             sql.Append($"DROP TABLE IF EXISTS {Table(activity.Id, port)}; CREATE UNLOGGED TABLE {Table(activity.Id, port)} (id bigint PRIMARY KEY);");
+        foreach (var dedup in document.Activities.OfType<Deduplicate>())
+            sql.Append($"DROP TABLE IF EXISTS {Table(dedup.Id, "ranked")}; CREATE UNLOGGED TABLE {Table(dedup.Id, "ranked")} (id bigint PRIMARY KEY, kept boolean NOT NULL);");
         return sql.ToString();
     }
 
@@ -70,6 +72,9 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
         }
     }
 
+    /// <summary>The population arriving at an activity, joined to the profiles (<c>p</c>) as the derived table <c>i</c>.</summary>
+    private string Joined(string activity) => $"profiles p JOIN ({Inbound(activity)}) i ON i.id = p.id";
+
     /// <summary>The population arriving at an activity: the union of its inbound transitions' work tables.</summary>
     private string Inbound(string activity, string? from = null) => string.Join(" UNION ",
         document.Transitions.Where(t => t.To == activity && (from is null || t.From == from)).Select(t => $"SELECT id FROM {Table(t.From, t.Port)}"));
@@ -83,7 +88,7 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
         {
             case BuildAudience build:
                 var filter = Filter(build.Filter, context, "b");
-                yield return ("out", into("out") + $"SELECT id FROM profiles WHERE {filter.Text}", filter.Parameters);
+                yield return ("out", into("out") + $"SELECT p.id FROM profiles p WHERE {filter.Text}", filter.Parameters);
                 break;
             case Combine { Mode: CombineMode.Union } combine:
                 yield return ("out", into("out") + Inbound(combine.Id), none);
@@ -98,9 +103,12 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
                 var direction = dedup.Method == DeduplicateMethod.Highest ? "DESC" : "ASC";
                 var ranked = $"SELECT p.id, ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY p.{SqlCompiler.QuoteIdentifier(dedup.By)} {direction} NULLS LAST, p.id) AS n, " +
                              $"({string.Join(" OR ", dedup.Keys.Select(k => $"p.{SqlCompiler.QuoteIdentifier(k)} IS NULL"))}) AS has_null " +
-                             $"FROM profiles p WHERE p.id IN ({Inbound(dedup.Id)})";
-                yield return ("out", into("out") + $"SELECT id FROM ({ranked}) r WHERE n <= {dedup.Keep} OR has_null", none);
-                yield return ("duplicates", into("duplicates") + $"SELECT id FROM ({ranked}) r WHERE n > {dedup.Keep} AND NOT has_null", none);
+                             $"FROM {Joined(dedup.Id)}";
+                // The window is computed once, into a work table of its own; each port then reads it.
+                var kept = Table(dedup.Id, "ranked");
+                yield return ("ranked", $"INSERT INTO {kept} SELECT id, n <= {dedup.Keep} OR has_null FROM ({ranked}) r", none);
+                yield return ("out", into("out") + $"SELECT id FROM {kept} WHERE kept", none);
+                yield return ("duplicates", into("duplicates") + $"SELECT id FROM {kept} WHERE NOT kept", none);
                 break;
             case Split split:
                 foreach (var statement in SplitStatements(split, context))
@@ -108,11 +116,11 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
                 break;
             case ChannelActivity channel:
                 var (kind, address, consent, content) = Channel(channel);
-                var eligible = $"p.id IN ({Inbound(channel.Id)}) AND p.{SqlCompiler.QuoteIdentifier(address)} IS NOT NULL" +
+                var eligible = $"p.{SqlCompiler.QuoteIdentifier(address)} IS NOT NULL" +
                                (channel.Category == MessageCategory.Marketing ? $" AND p.{SqlCompiler.QuoteIdentifier(consent)}" : "");
                 yield return ("messages", $"INSERT INTO {Messages} (message_id, channel, activity, profile, recipient, content) " +
                     $"SELECT '{campaign}.{execution}.{channel.Id}.' || p.id, '{kind}', '{channel.Id}', p.id, p.{SqlCompiler.QuoteIdentifier(address)}, " +
-                    $"jsonb_build_object({string.Join(", ", content.Select(c => $"'{c.Key}', {Render(c.Value)}"))}) FROM profiles p WHERE {eligible}", none);
+                    $"jsonb_build_object({string.Join(", ", content.Select(c => $"'{c.Key}', {Render(c.Value)}"))}) FROM {Joined(channel.Id)} WHERE {eligible}", none);
                 yield return ("out", into("out") + $"SELECT profile FROM {Messages} WHERE activity = '{channel.Id}'", none);
                 yield return ("excluded", into("excluded") + $"SELECT id FROM ({Inbound(channel.Id)}) i EXCEPT SELECT profile FROM {Messages} WHERE activity = '{channel.Id}'", none);
                 break;
@@ -133,7 +141,7 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
         {
             var subset = split.Subsets[s];
             var filter = Filter(subset.Filter ?? "", context, $"s{s}");
-            var left = string.Concat(taken.Select(t => $" AND p.id NOT IN (SELECT id FROM {t})"));
+            var left = string.Concat(taken.Select(t => $" AND NOT EXISTS (SELECT 1 FROM {t} t WHERE t.id = p.id)"));
             var order = subset.Order switch
             {
                 null => "id",
@@ -146,7 +154,7 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
                 { Percent: { } percent } => $"FLOOR((SELECT COUNT(*) FROM eligible) * {percent.ToString(System.Globalization.CultureInfo.InvariantCulture)} / 100)",
                 _ => "NULL",
             };
-            yield return (subset.Name, $"INSERT INTO {Table(split.Id, subset.Name)} WITH eligible AS (SELECT p.* FROM profiles p WHERE p.id IN ({Inbound(split.Id)}){left} AND ({filter.Text})) " +
+            yield return (subset.Name, $"INSERT INTO {Table(split.Id, subset.Name)} WITH eligible AS (SELECT p.* FROM {Joined(split.Id)} WHERE TRUE{left} AND ({filter.Text})) " +
                 $"SELECT id FROM eligible ORDER BY {order} LIMIT {limit}", filter.Parameters);
             taken.Add(Table(split.Id, subset.Name));
         }
@@ -160,7 +168,8 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
         var (bound, error) = Expression.CheckFilter(text, BindingScope.ForProfiles(schema));
         if (error is not null)
             throw new InvalidOperationException($"filter '{text}': {error}");
-        return bound is null ? new CompiledSql("TRUE", []) : SqlCompiler.Compile(bound, SqlDialect.PostgreSql, context, parameterPrefix: prefix);
+        return bound is null ? new CompiledSql("TRUE", [])
+            : SqlCompiler.Compile(bound, SqlDialect.PostgreSql, context, column: name => $"p.{SqlCompiler.QuoteIdentifier(name)}", parameterPrefix: prefix);
     }
 
     private static (string Kind, string Address, string Consent, IReadOnlyList<KeyValuePair<string, string>> Content) Channel(ChannelActivity channel) => channel switch

@@ -1,0 +1,22 @@
+namespace ActorCampaigns.LoadTest.Tests;
+
+/// <summary>The engine against the classic SQL execution, at a size a test can afford: both must give the same outputs.</summary>
+public sealed class BenchClassicCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-classic-test-").FullName;
+
+    [Fact]
+    public async Task The_classic_sql_execution_gives_the_engines_outputs_and_both_times_are_written_with_their_ratio()
+    {
+        var document = Path.Combine(_folder, "benchmarks.md");
+        var (exitCode, output) = await LoadTestProcess.RunAsync("bench", "classic", "--profiles", "30k", "--canvas", SharedCanvas.Path(), "--out", document);
+        Assert.True(exitCode == 0, output);
+        Assert.DoesNotContain("DIFFERENT", output);
+        var written = await File.ReadAllTextAsync(document);
+        Assert.Matches(@"\| 30,000 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+× \| [\d.]+× \| same \|", written);
+        Assert.Contains("- `split.control`: ", written);
+        Assert.Contains("- `mail.messages`: ", written);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
