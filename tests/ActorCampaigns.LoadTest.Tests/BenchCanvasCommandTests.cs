@@ -23,6 +23,9 @@ public sealed class BenchCanvasCommandTests : IDisposable
         var mail = long.Parse(System.Text.RegularExpressions.Regex.Match(written, @"20,000 profiles, 2nd campaign[^|]*?- mail: [\d,]+ → out ([\d,]+)").Groups[1].Value.Replace(",", ""));
         var sent = long.Parse(System.Text.RegularExpressions.Regex.Match(written, @"\| 20,000 \| 2nd \| [\d.]+ \| [\d,]+ \| ([\d,]+) \|").Groups[1].Value.Replace(",", ""));
         Assert.InRange(mail, 1, sent);
+        var results = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, "results", "canvas.json"))).RootElement;
+        Assert.Equal(4, results.GetProperty("figures").GetArrayLength()); // two sizes, two campaigns each
+        Assert.Equal(sent, results.GetProperty("figures")[3].GetProperty("messages").GetInt64());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

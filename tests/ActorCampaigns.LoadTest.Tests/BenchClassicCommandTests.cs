@@ -16,6 +16,10 @@ public sealed class BenchClassicCommandTests : IDisposable
         Assert.Matches(@"\| 30,000 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+× \| [\d.]+× \| same \|", written);
         Assert.Contains("- `split.control`: ", written);
         Assert.Contains("- `mail.messages`: ", written);
+        var results = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, "results", "classic.json"))).RootElement;
+        var figures = Assert.Single(results.GetProperty("figures").EnumerateArray());
+        Assert.True(figures.GetProperty("sameOutputs").GetBoolean());
+        Assert.Equal(30_000, figures.GetProperty("profiles").GetInt64());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

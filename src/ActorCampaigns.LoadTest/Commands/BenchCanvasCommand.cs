@@ -85,7 +85,12 @@ public static class BenchCanvasCommand
 
             {details}
             """);
-        output.WriteLine($"written to {target}");
+        var results = BenchmarkDocument.WriteResults(target, tracked ? "canvas-tracking" : "canvas", rows.Select(r => new
+        {
+            profiles = r.Profiles, campaign = r.Campaign, seconds = r.Seconds, messages = r.Messages, peakGiB = r.PeakGiB,
+            cpuSeconds = r.Work.CpuSeconds, jitSeconds = r.Work.JitSeconds, gcPauseSeconds = r.Work.GcPauseSeconds,
+        }));
+        output.WriteLine($"written to {target} and {results}");
         return 0;
     }
 

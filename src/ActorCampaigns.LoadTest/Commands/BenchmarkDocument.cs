@@ -18,6 +18,16 @@ public static class BenchmarkDocument
         File.WriteAllText(path, text);
     }
 
+    /// <summary>A benchmark's figures as JSON beside the document (docs/results/NAME.json), for scripts and comparisons.</summary>
+    public static string WriteResults(string documentPath, string name, object figures)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(documentPath))!, "results", $"{name}.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(new { ranAt = DateTime.UtcNow, machine = Machine(), figures },
+            new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        return path;
+    }
+
     /// <summary>The benchmark canvas (a campaign document), or a usage error naming where it was looked for.</summary>
     public static Task<string> ReadCanvasAsync(string path, CancellationToken cancellationToken) => File.Exists(path)
         ? File.ReadAllTextAsync(path, cancellationToken)

@@ -28,6 +28,7 @@ public static class BenchClassicCommand
         args.RejectUnknown();
         var canvas = await BenchmarkDocument.ReadCanvasAsync(canvasPath, cancellationToken);
         var rows = new List<string>();
+        var figures = new List<object>();
         var steps = "";
         var same = true;
         foreach (var size in sizes)
@@ -49,6 +50,11 @@ public static class BenchClassicCommand
                 var best = engine.Min(r => r.Seconds);
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
                     $"| {size:N0} | {engine[0].Seconds:F1} | {engine[1].Seconds:F1} | {classicSeconds:F1} | {classicSeconds / engine[0].Seconds:F1}× | {classicSeconds / best:F1}× | {(differences.Count == 0 ? "same" : $"{differences.Count} differ")} |"));
+                figures.Add(new
+                {
+                    profiles = size, engineFirstSeconds = engine[0].Seconds, engineSecondSeconds = engine[1].Seconds, classicSeconds,
+                    sameOutputs = differences.Count == 0, differences, statements = classicSteps.Select(s => new { statement = s.Statement, seconds = s.Seconds }),
+                });
                 steps = $"{size:N0} profiles, classic SQL, per statement:\n\n" + string.Join("\n", classicSteps.Select(s => string.Create(CultureInfo.InvariantCulture, $"- `{s.Statement}`: {s.Seconds:F2} s")));
             }
             finally
@@ -79,7 +85,7 @@ public static class BenchClassicCommand
 
             {steps}
             """);
-        output.WriteLine($"written to {target}");
+        output.WriteLine($"written to {target} and {BenchmarkDocument.WriteResults(target, "classic", figures)}");
         return same ? 0 : 1;
     }
 
