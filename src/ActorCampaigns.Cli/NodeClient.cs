@@ -124,7 +124,7 @@ public sealed class NodeClient : IDisposable
         if (response.IsSuccessStatusCode && (json is not null || text.Length == 0))
             return json ?? default;
         if (json is not { ValueKind: JsonValueKind.Object } problem)
-            throw new CommandFailure($"the service at {Address} is not an ActorCampaigns node (it answered {(int)response.StatusCode} {media})".Replace(" )", ")"));
+            throw new CommandFailure($"the service at {Address} is not an ActorCampaigns node (it answered {(int)response.StatusCode}{(media.Length > 0 ? $" {media}" : "")})");
         var title = problem.TryGetProperty("title", out var t) ? t.GetString() : response.ReasonPhrase;
         var details = problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
             ? errors.EnumerateArray().Select(Detail).Where(d => d != title).ToList()

@@ -27,6 +27,26 @@ public sealed class ErrorTests(OneNode node) : IClassFixture<OneNode>
         OneLine(await AcctlProcess.RunAsync($"127.0.0.1:{FreePort()}", "cluster", "show"), 3, "cannot reach a node at 127.0.0.1:");
 
     [Fact]
+    public async Task A_web_server_that_is_not_a_node_is_named_as_such()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var serving = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            await using var stream = client.GetStream();
+            var request = new byte[4096];
+            var read = 0;
+            while (!System.Text.Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+                read += await stream.ReadAsync(request.AsMemory(read));
+            await stream.WriteAsync("HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 9\r\nConnection: close\r\n\r\nNot here."u8.ToArray());
+        });
+        OneLine(await AcctlProcess.RunAsync($"127.0.0.1:{port}", "cluster", "show"), 1, $"the service at 127.0.0.1:{port} is not an ActorCampaigns node (it answered 404 text/html)");
+        await serving;
+    }
+
+    [Fact]
     public async Task Something_that_is_not_an_address_is_a_usage_error() =>
         OneLine(await AcctlProcess.RunAsync("not an address", "cluster", "show"), 2, "'not an address' is not a node address");
 

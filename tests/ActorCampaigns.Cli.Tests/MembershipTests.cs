@@ -71,6 +71,10 @@ public sealed class MembershipTests : IAsyncLifetime
         var (leaving, leavingPort) = await StartAsync("leaving", seedPort.ToString());
         await AwaitMembersAsync(seed, seedPort, leavingPort);
         using var tail = AcctlProcess.Start(Address(seed), "cluster", "tail");
+        // The tail has subscribed once it shows the current members (both up); what happens next, it sees.
+        var seen = new System.Text.StringBuilder();
+        while (System.Text.RegularExpressions.Regex.Matches(seen.ToString(), @"\bup\b").Count < 2)
+            seen.AppendLine(await tail.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
 
         // leave without an address: the node asked leaves, hands over and stops.
         var left = await AcctlProcess.RunAsync(Address(leaving), "cluster", "leave");
@@ -96,11 +100,11 @@ public sealed class MembershipTests : IAsyncLifetime
         using (var interrupt = Process.Start("kill", ["-INT", tail.Id.ToString()]))
             await interrupt.WaitForExitAsync();
         Assert.True(tail.WaitForExit(10_000));
-        var seen = await tail.StandardOutput.ReadToEndAsync();
-        Assert.Matches($@"left\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{leavingPort}\s+Leaving", seen);
-        Assert.Matches($@"removed\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{leavingPort}", seen);
-        Assert.Matches($@"up\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{latePort}\s+Up", seen);
-        Assert.Matches($@"removed\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{latePort}", seen);
+        seen.Append(await tail.StandardOutput.ReadToEndAsync());
+        Assert.Matches($@"left\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{leavingPort}\s+Leaving", seen.ToString());
+        Assert.Matches($@"removed\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{leavingPort}", seen.ToString());
+        Assert.Matches($@"up\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{latePort}\s+Up", seen.ToString());
+        Assert.Matches($@"removed\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{latePort}", seen.ToString());
     }
 
     private static int FreePort()

@@ -83,22 +83,20 @@ public static class CampaignPalette
             call.Out.Write(CanvasTable.Render(status));
     }
 
-    private static async Task CreateAsync(Invocation call)
-    {
-        var answer = await call.Node.PostAsync("/api/campaigns", call.Cancel, await DocumentAsync(call));
-        if (call.Json)
-            Json.Write(call.Out, answer);
-        else
-            call.Out.WriteLine($"created {answer.Text("id")} ({answer.Text("status")})");
-    }
+    private static Task CreateAsync(Invocation call) =>
+        SubmitAsync(call, "/api/campaigns", answer => $"created {answer.Text("id")} ({answer.Text("status")})");
 
-    private static async Task ValidateAsync(Invocation call)
+    private static Task ValidateAsync(Invocation call) =>
+        SubmitAsync(call, "/api/campaigns/validate", answer => $"valid: {answer.Text("name")}, {answer.Number("activities")} activities");
+
+    /// <summary>Posts the document of <c>-f FILE</c> to <paramref name="path"/>; the answer as JSON or described in a line.</summary>
+    private static async Task SubmitAsync(Invocation call, string path, Func<System.Text.Json.JsonElement, string> describe)
     {
-        var answer = await call.Node.PostAsync("/api/campaigns/validate", call.Cancel, await DocumentAsync(call));
+        var answer = await call.Node.PostAsync(path, call.Cancel, await DocumentAsync(call));
         if (call.Json)
             Json.Write(call.Out, answer);
         else
-            call.Out.WriteLine($"valid: {answer.Text("name")}, {answer.Number("activities")} activities");
+            call.Out.WriteLine(describe(answer));
     }
 
     private static async Task<HttpContent> DocumentAsync(Invocation call)
