@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using ActorCampaigns.Node;
@@ -39,7 +38,7 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>Starts a node and returns once <paramref name="readyPath"/> answers (<c>/health/live</c>: before it has joined a cluster).</summary>
     public static async Task<NodeProcess> StartAsync(string dataDir, string[] flags, string readyPath, params (string Name, string Value)[] settings)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { typeof(NodeOptions).Assembly.Location, "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{port}" }.Concat(flags))
             start.ArgumentList.Add(argument);
@@ -127,12 +126,5 @@ public sealed class NodeProcess : IAsyncDisposable
         _process.Dispose();
         Http.Dispose();
         await Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -15,16 +15,9 @@ public sealed class ErrorTests(OneNode node) : IClassFixture<OneNode>
         Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task A_wrong_address_says_no_node_answers_there() =>
-        OneLine(await AcctlProcess.RunAsync($"127.0.0.1:{FreePort()}", "cluster", "show"), 3, "cannot reach a node at 127.0.0.1:");
+        OneLine(await AcctlProcess.RunAsync($"127.0.0.1:{LoopbackPorts.Free()}", "cluster", "show"), 3, "cannot reach a node at 127.0.0.1:");
 
     [Fact]
     public async Task A_web_server_that_is_not_a_node_is_named_as_such()

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using ActorCampaigns.LoadTest.Postgres;
 using Npgsql;
 
@@ -27,7 +25,7 @@ public sealed class MembershipTests : IAsyncLifetime
 
     private async Task<(NodeProcess Node, int Port)> StartAsync(string name, string seed, int? port = null, string readyPath = "/health/ready")
     {
-        var remoting = port ?? FreePort();
+        var remoting = port ?? LoopbackPorts.Free();
         var node = await NodeProcess.StartAsync(Path.Combine(_folder, name), [], readyPath,
             ("Postgres", new NpgsqlConnectionStringBuilder(_postgres!.ConnectionString) { MaxPoolSize = 45 }.ToString()),
             ("RemotingPort", remoting.ToString()), ("Cluster__Seeds__0", $"akka.tcp://actorcampaigns@127.0.0.1:{seed}"),
@@ -66,7 +64,7 @@ public sealed class MembershipTests : IAsyncLifetime
     [Fact]
     public async Task A_member_leaves_another_joins_and_is_downed_each_through_acctl()
     {
-        var seedPort = FreePort();
+        var seedPort = LoopbackPorts.Free();
         var (seed, _) = await StartAsync("seed", seedPort.ToString(), seedPort);
         var (leaving, leavingPort) = await StartAsync("leaving", seedPort.ToString());
         await AwaitMembersAsync(seed, seedPort, leavingPort);
@@ -83,7 +81,7 @@ public sealed class MembershipTests : IAsyncLifetime
         await AwaitMembersAsync(seed, seedPort);
 
         // A node whose seed does not answer is alive but in no cluster, until it is told to join one.
-        var (late, latePort) = await StartAsync("late", FreePort().ToString(), readyPath: "/health/live");
+        var (late, latePort) = await StartAsync("late", LoopbackPorts.Free().ToString(), readyPath: "/health/live");
         var joined = await AcctlProcess.RunAsync(Address(late), "cluster", "join", $"127.0.0.1:{seedPort}");
         Assert.True(joined.ExitCode == 0, joined.ToString());
         Assert.Equal($"akka.tcp://actorcampaigns@127.0.0.1:{seedPort}: joining\n", joined.Out);
@@ -105,12 +103,5 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.Matches($@"removed\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{leavingPort}", seen.ToString());
         Assert.Matches($@"up\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{latePort}\s+Up", seen.ToString());
         Assert.Matches($@"removed\s+akka\.tcp://actorcampaigns@127\.0\.0\.1:{latePort}", seen.ToString());
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using ActorCampaigns.LoadTest.Postgres;
 using Npgsql;
 
@@ -30,7 +28,7 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
         // Each node runs some seventeen campaigns at once in the busiest test, two connections held by each channel's
         // readers: three pools of 60 within the server's 200 connections.
         ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 45 }.ToString();
-        Ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        Ports = Enumerable.Range(0, 3).Select(_ => LoopbackPorts.Free()).ToArray();
         var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{Ports[0]}";
         (string, string)[] Settings(int i) =>
         [
@@ -73,12 +71,5 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
         if (_postgres is not null)
             await _postgres.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Profiles;
@@ -91,7 +90,7 @@ public static class BenchClusterCommand
         var importSeconds = import.Elapsed.TotalSeconds;
         NpgsqlConnection.ClearAllPools();
 
-        var ports = Enumerable.Range(0, nodes).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, nodes).Select(_ => LoopbackPorts.Free()).ToArray();
         var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{ports[0]}";
         var started = await Task.WhenAll(ports.Select((port, i) => NodeProcess.StartAsync(Path.Combine(folder, $"node-{i + 1}"),
             ("Postgres", connectionString), ("RemotingPort", port.ToString(CultureInfo.InvariantCulture)), ("Cluster__Seeds__0", seed))));
@@ -147,12 +146,5 @@ public static class BenchClusterCommand
                 await node.DisposeAsync();
             NpgsqlConnection.ClearAllPools();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

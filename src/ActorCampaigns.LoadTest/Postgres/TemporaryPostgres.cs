@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ActorCampaigns.LoadTest.Postgres;
 
@@ -39,7 +37,7 @@ public sealed class TemporaryPostgres : IAsyncDisposable
         var asPostgresUser = Environment.UserName == "root";
         if (asPostgresUser)
             await RunAsync("chown", ["-R", "postgres:postgres", folder], asUser: null);
-        var server = new TemporaryPostgres(folder, binaries, FreePort(), asPostgresUser);
+        var server = new TemporaryPostgres(folder, binaries, LoopbackPorts.Free(), asPostgresUser);
         await server.RunAsync("initdb", ["-D", server.DataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]);
         var options = $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {folder} -c max_connections=200 -c shared_buffers=256MB";
         if (!durable)
@@ -96,12 +94,5 @@ public sealed class TemporaryPostgres : IAsyncDisposable
         var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':');
         return versions.Select(v => Path.Combine(v, "bin")).Concat(onPath)
             .FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
