@@ -108,6 +108,7 @@ public static class BenchClusterCommand
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(ids.Select((id, i) => started[i % nodes].SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")));
             var done = new Dictionary<string, JsonElement>();
+            var progress = new ProgressLine(output);
             while (done.Count < ids.Count)
             {
                 await Task.Delay(1000, cancellationToken);
@@ -121,12 +122,12 @@ public static class BenchClusterCommand
                     if (state == "completed")
                         done[id] = status;
                 }
-                output.Write($"\r{nodes} node(s): {done.Count} of {ids.Count} campaigns completed after {clock.Elapsed.TotalSeconds:F0} s   ");
+                progress.Report($"{nodes} node(s): {done.Count} of {ids.Count} campaigns completed after {clock.Elapsed.TotalSeconds:F0} s");
                 if (clock.Elapsed > TimeSpan.FromMinutes(30))
                     throw new TimeoutException($"{ids.Count - done.Count} campaigns still running after 30 minutes");
             }
             var seconds = clock.Elapsed.TotalSeconds;
-            output.WriteLine();
+            progress.Done();
             var ends = done.Values.Select(s => s.GetProperty("executions")[0].GetProperty("activities").GetProperty("end").GetProperty("in").GetInt64()).ToList();
             if (ends.Distinct().Count() != 1)
                 throw new InvalidOperationException($"the campaigns disagree on their counts: {string.Join(", ", ends)}");

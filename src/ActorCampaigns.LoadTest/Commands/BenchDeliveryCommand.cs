@@ -84,6 +84,7 @@ public static class BenchDeliveryCommand
                 new Dictionary<string, IMessageSender> { ["email"] = smtp }, TimeProvider.System);
             var tracking = new LinkTracking(new Uri("http://127.0.0.1:5080"), tokens);
             var clock = Stopwatch.StartNew();
+            var progress = new ProgressLine(output);
             for (var batch = 0; batch * 1000 < count; batch++)
             {
                 var messages = Enumerable.Range(batch * 1000 + 1, Math.Min(1000, count - batch * 1000)).Select(profile => tracking.TrackEmail(
@@ -97,10 +98,10 @@ public static class BenchDeliveryCommand
                 await delivery.MarkSentAsync(sent, email, outcome, cancellationToken);
                 if (outcome.Failed.Count > 0)
                     throw new InvalidOperationException($"the SMTP server refused {outcome.Failed.Count} messages: {outcome.Failed.Values.First()}");
-                output.Write($"\rSMTP: {sink.Received:N0} of {count:N0} messages received ({sink.Received / clock.Elapsed.TotalSeconds:N0}/s)   ");
+                progress.Report($"SMTP: {sink.Received:N0} of {count:N0} messages received ({sink.Received / clock.Elapsed.TotalSeconds:N0}/s)");
             }
             var seconds = clock.Elapsed.TotalSeconds;
-            output.WriteLine();
+            progress.Done();
             return (seconds, sink.Received);
         }
         finally
@@ -138,6 +139,7 @@ public static class BenchDeliveryCommand
                 {
                     var (next, failed) = (0, 0);
                     var clock = Stopwatch.StartNew();
+                    var progress = new ProgressLine(output);
                     await Task.WhenAll(Enumerable.Range(0, Connections).Select(async _ =>
                     {
                         using var http = await KeepAliveGetClient.ConnectAsync(node.Http.BaseAddress!, cancellationToken);
@@ -147,10 +149,10 @@ public static class BenchDeliveryCommand
                             if (await http.GetAsync(urls[i], cancellationToken) is not (200 or 302))
                                 Interlocked.Increment(ref failed);
                             if (i % 10_000 == 0)
-                                output.Write($"\r{what}: {i:N0} of {urls.Length:N0} events ({i / clock.Elapsed.TotalSeconds:N0}/s)   ");
+                                progress.Report($"{what}: {i:N0} of {urls.Length:N0} events ({i / clock.Elapsed.TotalSeconds:N0}/s)");
                         }
                     }));
-                    output.WriteLine();
+                    progress.Done();
                     if (failed > 0)
                         throw new InvalidOperationException($"{failed} tracking requests failed");
                 }
