@@ -8,6 +8,7 @@ using ActorCampaigns.Data;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Activities.Channel;
+using ActorCampaigns.LoadTest.Commands.Load;
 using Microsoft.Data.Sqlite;
 
 namespace ActorCampaigns.LoadTest.Commands;
@@ -113,15 +114,6 @@ public static class BenchDeliveryCommand
 
     private const int WarmUpEvents = 50_000;
 
-    private static async Task<long> StoredAsync(string folder, CancellationToken cancellationToken)
-    {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "data.db")};Pooling=false");
-        connection.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM feedback_events WHERE kind IN ('opened', 'clicked')";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-    }
-
     private static async Task<(double Seconds, long Stored)> TrackingAsync(int count, byte[] key, TrackingTokens tokens, TextWriter output,
         CancellationToken cancellationToken)
     {
@@ -160,7 +152,7 @@ public static class BenchDeliveryCommand
                 {
                     var deadline = DateTime.UtcNow.AddSeconds(60);
                     long found;
-                    while ((found = await StoredAsync(folder, cancellationToken)) < expected && DateTime.UtcNow < deadline)
+                    while ((found = await TrackedUrls.RecordedAsync(new SqliteDatabase(Path.Combine(folder, "data.db")), cancellationToken)) < expected && DateTime.UtcNow < deadline)
                         await Task.Delay(10, cancellationToken);
                     return found;
                 }

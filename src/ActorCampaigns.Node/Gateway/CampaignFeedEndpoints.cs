@@ -15,9 +15,6 @@ public static class CampaignFeedEndpoints
     /// <summary>The gateway watches the campaign again this often, so the feed survives the campaign moving to another node.</summary>
     private static readonly TimeSpan RewatchEvery = TimeSpan.FromSeconds(10);
 
-    /// <summary>An idle feed gets a comment this often, so proxies and clients see it is alive.</summary>
-    private static readonly TimeSpan KeepAliveEvery = TimeSpan.FromSeconds(15);
-
     public static void MapCampaignFeedEndpoints(this WebApplication app)
     {
         var campaigns = app.MapGroup("/api/campaigns");
@@ -26,10 +23,7 @@ public static class CampaignFeedEndpoints
             if ((await CampaignEndpoints.StateAsync(regionRef, id, cancel)).Status == CampaignStatus.None)
                 return Problems.NotFound($"no campaign '{id}'");
             var region = await regionRef.GetAsync(cancel);
-            http.Response.ContentType = "text/event-stream";
-            http.Response.Headers.CacheControl = "no-cache";
-            http.Response.Headers["X-Accel-Buffering"] = "no";
-            await http.Response.Body.FlushAsync(cancel);
+            await ServerSentEvents.BeginAsync(http.Response, cancel);
 
             // The latest state only: a slow client skips intermediate states rather than queueing them.
             var (watcher, states) = Source.ActorRef<CampaignState>(1, OverflowStrategy.DropHead).PreMaterialize(materializer);
@@ -41,23 +35,12 @@ public static class CampaignFeedEndpoints
             string? last = null;
             try
             {
-                await states
-                    .Select(state => (string?)JsonSerializer.Serialize(CampaignStatusView.Of(state)))
-                    .KeepAlive<string?, string?, NotUsed>(KeepAliveEvery, () => null)
-                    .SelectAsync(1, async json =>
-                    {
-                        if (json is null)
-                            await http.Response.WriteAsync(": keep-alive\n\n", cancel);
-                        else if (json != last)
-                            await http.Response.WriteAsync($"id: {++number}\nevent: status\ndata: {last = json}\n\n", cancel);
-                        await http.Response.Body.FlushAsync(cancel);
-                        return NotUsed.Instance;
-                    })
-                    .RunWith(Sink.Ignore<NotUsed>(), materializer);
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                // The client went away.
+                // A state that reads as the last one sent (a rewatch answers with it again) is not sent again.
+                var events = states
+                    .Select(state => JsonSerializer.Serialize(CampaignStatusView.Of(state)))
+                    .Where(json => json != last)
+                    .Select(json => $"id: {++number}\nevent: status\ndata: {last = json}\n\n");
+                await ServerSentEvents.StreamAsync(http.Response, events, materializer, cancel);
             }
             finally
             {

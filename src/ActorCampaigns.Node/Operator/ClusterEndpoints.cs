@@ -87,9 +87,7 @@ public static class ClusterEndpoints
     /// <summary>Server-Sent Events of membership changes as this node sees them (the current members first), until the client leaves.</summary>
     private static async Task MembershipEventsAsync(HttpContext http, ActorSystem system, IMaterializer materializer, CancellationToken cancel)
     {
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        await http.Response.Body.FlushAsync(cancel);
+        await ServerSentEvents.BeginAsync(http.Response, cancel);
         var (subscriber, events) = Source.ActorRef<ClusterEvent.IClusterDomainEvent>(256, OverflowStrategy.DropHead).PreMaterialize(materializer);
         var cluster = Akka.Cluster.Cluster.Get(system);
         cluster.Subscribe(subscriber, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
@@ -97,21 +95,11 @@ public static class ClusterEndpoints
         await using var end = cancel.Register(() => subscriber.Tell(new Status.Success(NotUsed.Instance)));
         try
         {
-            await events
+            var changes = events
                 .Select(Describe)
                 .Where(change => change is not null)
-                .KeepAlive<object?, object?, NotUsed>(TimeSpan.FromSeconds(15), () => null)
-                .SelectAsync(1, async change =>
-                {
-                    await http.Response.WriteAsync(change is null ? ": keep-alive\n\n" : $"event: member\ndata: {JsonSerializer.Serialize(change)}\n\n", cancel);
-                    await http.Response.Body.FlushAsync(cancel);
-                    return NotUsed.Instance;
-                })
-                .RunWith(Sink.Ignore<NotUsed>(), materializer);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            // The operator pressed Ctrl+C.
+                .Select(change => $"event: member\ndata: {JsonSerializer.Serialize(change)}\n\n");
+            await ServerSentEvents.StreamAsync(http.Response, changes, materializer, cancel);
         }
         finally
         {
