@@ -82,6 +82,9 @@ public sealed class NodeOptions
 
     /// <summary>Tracking of opens, clicks and unsubscribes in emails.</summary>
     public TrackingOptions Tracking { get; set; } = new();
+
+    /// <summary>What rendering one message may cost (section <c>ActorCampaigns:Rendering</c>).</summary>
+    public ActorCampaigns.Channels.Templates.RenderLimits Rendering { get; set; } = new();
 }
 
 /// <summary>Settings of tracking (section <c>ActorCampaigns:Tracking</c>).</summary>

@@ -44,4 +44,48 @@ public class MessageTemplatesTests
         Assert.Equal("<p>Hi &lt;b&gt;Zoë&lt;/b&gt; &amp; &quot;co&quot;</p>", content["html"]);
         Assert.Equal(("Hi <b>Zoë</b> & \"co\"", "Hi <b>Zoë</b> & \"co\""), (content["subject"], content["text"]));
     }
+
+    private static (IReadOnlyList<KeyValuePair<string, string>>? Content, string? Error) RenderOnce(string text, RenderLimits? limits = null,
+        CancellationToken cancellationToken = default) =>
+        new MessageTemplates(new SmsActivity("text", new SmsContent(text), MessageCategory.Marketing, null), "c", new Dictionary<string, object?>(), limits)
+            .Render(Profiles, 0, cancellationToken);
+
+    [Theory]
+    [InlineData("{% for i in (1..100000000) %}x{% endfor %}", "the range (1..100000000) has more than 10,000 items")]
+    [InlineData("{% for a in (1..10000) %}{% for b in (1..10000) %}{% for c in (1..10000) %}{% endfor %}{% endfor %}{% endfor %}", "more than 100,000 steps")]
+    [InlineData("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}{{ s }}", "longer than 1,000,000 characters")]
+    [InlineData("{% for i in (1..10000) %}{{ 'x' | append: 'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy' }}{% endfor %}",
+        "longer than 1,000,000 characters")]
+    [InlineData("{% capture c %}{% for i in (1..10000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endcapture %}",
+        "longer than 1,000,000 characters")]
+    [InlineData("{% for i in (1..firstName.size) %}{% for j in (1..100000000) %}x{% endfor %}{% endfor %}", "has more than 10,000 items")]
+    public void A_template_past_a_limit_fails_its_message_quickly_and_within_bounded_memory(string text, string reason)
+    {
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var (content, error) = RenderOnce(text);
+        Assert.Null(content);
+        Assert.Contains(reason, error);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 200_000_000, "rendering allocated more than 200 MB");
+    }
+
+    [Fact]
+    public void The_steps_of_one_message_do_not_count_against_the_next()
+    {
+        var templates = new MessageTemplates(new SmsActivity("text", new SmsContent("{% for i in (1..600) %}{% endfor %}ok"), MessageCategory.Marketing, null), "c",
+            new Dictionary<string, object?>(), new RenderLimits { MaxSteps = 1_000 });
+        Assert.All(Enumerable.Range(0, 10), _ => Assert.Equal("ok", templates.Render(Profiles, 0).Content!.Single().Value));
+    }
+
+    [Fact]
+    public void Rendering_past_its_time_fails_the_message()
+    {
+        var (_, error) = RenderOnce("{% for i in (1..10000) %}{{ 'abc' | upcase | downcase | upcase }}{% endfor %}", new RenderLimits { MaxTime = TimeSpan.Zero });
+        Assert.Contains("rendering took longer than 0 ms", error);
+    }
+
+    [Fact]
+    public void A_stopped_activity_stops_rendering_by_throwing_not_by_failing_the_message()
+    {
+        Assert.Throws<OperationCanceledException>(() => RenderOnce("{{ firstName }}", cancellationToken: new CancellationToken(canceled: true)));
+    }
 }

@@ -8,8 +8,6 @@ namespace ActorCampaigns.Domain.Campaigns;
 /// </summary>
 internal static class CampaignDocumentReader
 {
-    public const int MaxDocumentBytes = 1 << 20;
-
     private static readonly string KnownTypes =
         "buildAudience, readAudience, combine, deduplicate, enrich, split, saveAudience, wait, fork, andJoin, test, end, email, sms, push";
 
@@ -21,9 +19,9 @@ internal static class CampaignDocumentReader
 
     public static Result? Read(string json, List<ValidationError> errors)
     {
-        if (json.Length > MaxDocumentBytes)
+        if (json.Length > CampaignLimits.MaxDocumentCharacters)
         {
-            errors.Add(new ValidationError("$", $"document is larger than {MaxDocumentBytes} characters"));
+            errors.Add(new ValidationError("$", $"document is larger than {CampaignLimits.MaxDocumentCharacters:N0} characters"));
             return null;
         }
         JsonDocument parsed;
@@ -39,6 +37,10 @@ internal static class CampaignDocumentReader
         }
         using (parsed)
         {
+            var found = errors.Count;
+            JsonWellFormed.Check(parsed.RootElement, errors);
+            if (errors.Count > found)
+                return null;
             var root = new JsonFields(parsed.RootElement, "$", errors);
             if (!root.IsObject)
                 return null;

@@ -58,6 +58,13 @@ public static partial class CampaignValidator
 
         public void Run()
         {
+            // A canvas past the limits is refused before its graph is walked: that walk is what the limits protect.
+            if (_document.Activities.Count > CampaignLimits.MaxActivities)
+                Error("$.activities", $"a campaign has at most {CampaignLimits.MaxActivities:N0} activities, this one has {_document.Activities.Count:N0}");
+            if (_document.Transitions.Count > CampaignLimits.MaxTransitions)
+                Error("$.transitions", $"a campaign has at most {CampaignLimits.MaxTransitions:N0} transitions, this one has {_document.Transitions.Count:N0}");
+            if (errors.Count > 0 && (_document.Activities.Count > CampaignLimits.MaxActivities || _document.Transitions.Count > CampaignLimits.MaxTransitions))
+                return;
             CheckIds();
             CheckTransitions();
             var acyclic = CheckCycles();
@@ -291,11 +298,18 @@ public static partial class CampaignValidator
 
         private void CheckTemplate(string template, string path, BindingScope scope)
         {
+            if (template.Length > TemplateLimits.MaxTemplateCharacters)
+            {
+                Error(path, $"Liquid template has {template.Length:N0} characters, more than the {TemplateLimits.MaxTemplateCharacters:N0} allowed");
+                return;
+            }
             if (!TemplateNames.TryParse(template, out var parsed, out var error))
             {
                 Error(path, $"Liquid template does not parse: {error}");
                 return;
             }
+            foreach (var broken in TemplateRules.Broken(parsed))
+                Error(path, $"Liquid template: {broken}");
             foreach (var name in TemplateNames.Free(parsed))
             {
                 var why = name switch

@@ -15,6 +15,8 @@ public static class CampaignLog
         ExecutionStarted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, $"{Name(e.Mode)} execution started"
             + (e.Due is { } due ? $" for the occurrence due {due:O}" : "")
             + (e.TriggeredBy is { } by ? $", signalled by {by}" : e.Variables.Count > 0 ? $" with {string.Join(", ", e.Variables.Select(v => $"{v.Key}={v.Value.Value}"))}" : "")),
+        ActivityCompleted { Counts.RenderErrors: [_, ..] reasons } e => new LogLine(e.At, LogLevel.Warning, e.Execution.Value, e.Activity,
+            $"{Counts(e)}; not rendered: {string.Join("; ", reasons)}"),
         ActivityCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity, Counts(e)),
         ActivityFailed e => new LogLine(e.At, LogLevel.Error, e.Execution.Value, e.Activity, $"failed: {e.Reason}"),
         ExecutionCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, "execution completed"),

@@ -1,3 +1,4 @@
+using ActorCampaigns.Channels.Templates;
 using System.Runtime.CompilerServices;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Data.Populations;
@@ -165,7 +166,7 @@ public sealed class ActivityRunner(EngineServices services)
                 var unsubscribed = await services.Feedback.UnsubscribedAsync(stage.Name, cancellationToken);
                 var capping = services.Cap is { } cap ? new FrequencyCapping(services.Ledger, cap, stage.Name, services.Clock) : null;
                 return stage.Create(profiles, unsubscribed, new Delivery(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock),
-                    services.Tracking, capping, cancellationToken);
+                    services.Tracking, capping, services.Rendering ?? RenderLimits.Default, cancellationToken);
             default:
                 throw new NotSupportedException($"activity type {run.Activity.GetType().Name} ('{run.Activity.Id}') does not run");
         }

@@ -1,5 +1,6 @@
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Channels;
+using ActorCampaigns.Channels.Templates;
 using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Feedback;
@@ -30,7 +31,8 @@ public sealed record EngineServices(
     LinkTracking? Tracking = null,
     IReadOnlyDictionary<string, IMessageSender>? Senders = null,
     FrequencyCap? Cap = null,
-    ExecutionSlots? Slots = null)
+    ExecutionSlots? Slots = null,
+    RenderLimits? Rendering = null)
 {
     /// <summary>Opens every store on <paramref name="database"/>, creating the tables that are missing.</summary>
     public static async Task<EngineServices> OpenAsync(Database database, string outboxFolder, TimeProvider clock, int batchSize = 10_000,

@@ -13,10 +13,12 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
     private readonly Dictionary<string, long> _counts = run.Activity.OutputPorts.ToDictionary(p => p, _ => 0L);
     private readonly Dictionary<string, long> _excluded = [];
     private readonly Dictionary<string, long> _batches = [];
+    private readonly List<string> _renderErrors = [];
     private long _errors;
 
     /// <summary>The counts so far; once the stream has completed, the activity's counts.</summary>
-    public ActivityCounts Counts => new(input(), new Dictionary<string, long>(_counts), new Dictionary<string, long>(_excluded), _errors);
+    public ActivityCounts Counts => new(input(), new Dictionary<string, long>(_counts), new Dictionary<string, long>(_excluded), _errors,
+        _renderErrors.Count == 0 ? null : _renderErrors.ToList());
 
     /// <returns>The counts after this batch.</returns>
     public async Task<ActivityCounts> WriteAsync(PortBatch batch, CancellationToken cancellationToken)
@@ -24,6 +26,11 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
         _errors += batch.Errors;
         foreach (var (reason, count) in batch.Excluded ?? new Dictionary<string, long>())
             _excluded[reason] = _excluded.GetValueOrDefault(reason) + count;
+        foreach (var reason in batch.RenderErrors ?? [])
+        {
+            if (_renderErrors.Count < ActivityCounts.RenderErrorsKept && !_renderErrors.Contains(reason))
+                _renderErrors.Add(reason);
+        }
         if (batch.Ids.Length > 0)
         {
             var number = _batches.GetValueOrDefault(batch.Port);

@@ -5,6 +5,7 @@ using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Domain.Templates;
+using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
 using Akka;
 using Akka.Streams;
@@ -55,11 +56,11 @@ public sealed class ChannelStage
     /// <param name="unsubscribed">The profiles (ascending ids) that unsubscribed from this channel.</param>
     /// <param name="capping">The node's frequency cap, if it has one; it applies to marketing messages.</param>
     public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, long[] unsubscribed, Delivery delivery, LinkTracking? tracking,
-        FrequencyCapping? capping, CancellationToken cancellationToken)
+        FrequencyCapping? capping, RenderLimits rendering, CancellationToken cancellationToken)
     {
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
         var tracked = _channel is EmailActivity ? tracking : null;
-        var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables);
+        var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables, rendering);
         var sending = new Sending(_name, _channel.Category);
         var numbered = Source.From(() => profiles).Async().ZipWithIndex();
         // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
@@ -67,7 +68,7 @@ public sealed class ChannelStage
             ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
             : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
         return checkedForCap
-            .Select(next => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, next.Number))
+            .Select(next => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, next.Number, cancellationToken))
             .Async()
             .Via(Throttled())
             // The rendered messages are let go once sent: marking needs only the ids.
@@ -86,7 +87,8 @@ public sealed class ChannelStage
             })
             .SelectMany(rendered => new[]
             {
-                new PortBatch(Transition.DefaultPort, rendered.Sent, Errors: rendered.Errors), new PortBatch(Excluded, rendered.Excluded, rendered.Reasons),
+                new PortBatch(Transition.DefaultPort, rendered.Sent, Errors: rendered.Errors),
+                new PortBatch(Excluded, rendered.Excluded, rendered.Reasons, RenderErrors: rendered.RenderErrors),
             });
     }
 
@@ -108,13 +110,16 @@ public sealed class ChannelStage
     private DeliveryBatch BatchOf(Rendered rendered) => new(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number);
 
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages,
-        int Errors = 0);
+        IReadOnlyCollection<string> RenderErrors, int Errors = 0);
 
-    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, MessageTemplates templates, LinkTracking? tracking, long number)
+    /// <exception cref="OperationCanceledException">The activity stopped (stop, pause, the node shutting down): the batch is dropped unsent.</exception>
+    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, MessageTemplates templates, LinkTracking? tracking, long number,
+        CancellationToken cancellationToken)
     {
         // The templates see only the columns they name.
         var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
         var (sent, left, messages, reasons) = (new List<long>(batch.Count), new List<long>(), new List<OutboundMessage>(batch.Count), new Dictionary<string, long>());
+        var renderErrors = new HashSet<string>();
         var addresses = batch.ValuesOf(_address);
         var consents = batch.ValuesOf(_optIn);
         for (var row = 0; row < batch.Count; row++)
@@ -127,7 +132,9 @@ public sealed class ChannelStage
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
             if (reason is null)
             {
-                (content, var error) = templates.Render(forTemplates, row);
+                (content, var error) = templates.Render(forTemplates, row, cancellationToken);
+                if (error is not null && renderErrors.Count < ActivityCounts.RenderErrorsKept)
+                    renderErrors.Add(error);
                 reason = error is null ? null : "renderError";
             }
             if (reason is not null)
@@ -141,6 +148,6 @@ public sealed class ChannelStage
                 _run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row], to!, content!);
             messages.Add(tracking?.TrackEmail(message) ?? message);
         }
-        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages);
+        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages, renderErrors);
     }
 }
