@@ -36,7 +36,18 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
 
     private sealed record FeedbackRead(IReadOnlyList<FeedbackCount> Counts) : INotInfluenceReceiveTimeout;
 
+    /// <summary>Time to write the campaign's summary to the campaign index.</summary>
+    private sealed class WriteSummary : INotInfluenceReceiveTimeout
+    {
+        public static readonly WriteSummary Instance = new();
+    }
+
+    private sealed record SummaryWritten(Exception? Failure = null) : INotInfluenceReceiveTimeout;
+
     private static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Progress reaches the campaign index at most this often; decisions (published, stopped...) at once.</summary>
+    private static readonly TimeSpan SummaryEvery = TimeSpan.FromSeconds(1);
 
     /// <summary>Feedback arrives by the thousand a second at peak: the campaign reads its counts at most this often.</summary>
     private static readonly TimeSpan ReadFeedbackEvery = TimeSpan.FromSeconds(1);
@@ -53,6 +64,11 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     private IReadOnlyList<FeedbackCount> _feedback = [];
     private readonly string _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
     private readonly HashSet<ExecutionId> _slotted = [];
+    private bool _summaryWriting;
+    private bool _summaryChanged;
+    // Replies to commands wait for the summary that shows their effect, so a list read after a reply sees it.
+    private List<(IActorRef To, object Reply)> _repliesAfterNextSummary = [];
+    private List<(IActorRef To, object Reply)> _repliesAfterThisSummary = [];
 
     public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
     {
@@ -67,6 +83,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         {
             if (_state.Executions.Any(e => e.Mode == ExecutionMode.Live))
                 Self.Tell(ReadFeedback.Instance);
+            SaveSummary();
             Advance();
         });
         Command<ICampaignCommand>(command => Handle(command, Sender));
@@ -145,6 +162,18 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
             _feedback = read.Counts;
             Changed();
         });
+        Command<WriteSummary>(_ => SaveSummary());
+        Command<SummaryWritten>(written =>
+        {
+            _summaryWriting = false;
+            if (written.Failure is not null)
+                _log.Warning(written.Failure, "writing the summary of {0} to the campaign index failed", PersistenceId);
+            foreach (var (to, reply) in _repliesAfterThisSummary)
+                to.Tell(reply);
+            _repliesAfterThisSummary = [];
+            if (_summaryChanged)
+                SaveSummary();
+        });
         Command<Status.Failure>(failed => _log.Warning(failed.Cause, "reading the feedback counts of {0} failed", PersistenceId));
         Command<ExecutionSlots.Granted>(granted =>
         {
@@ -185,6 +214,29 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     {
         if (_watchers.Count > 0 && !Timers.IsTimerActive("publish"))
             Timers.StartSingleTimer("publish", Publish.Instance, PublishEvery);
+        if (_services.Index is not null && !Timers.IsTimerActive("summary"))
+            Timers.StartSingleTimer("summary", WriteSummary.Instance, SummaryEvery);
+    }
+
+    /// <summary>Writes the campaign's summary to the index, one write at a time (a change meanwhile is written after it).</summary>
+    private void SaveSummary()
+    {
+        if (_services.Index is not { } index || _state.Status == CampaignStatus.None)
+        {
+            foreach (var (to, reply) in _repliesAfterNextSummary)
+                to.Tell(reply);
+            _repliesAfterNextSummary = [];
+            return;
+        }
+        if (_summaryWriting)
+        {
+            _summaryChanged = true;
+            return;
+        }
+        (_summaryWriting, _summaryChanged) = (true, false);
+        (_repliesAfterThisSummary, _repliesAfterNextSummary) = (_repliesAfterNextSummary, []);
+        index.SaveSummaryAsync(_state.Id.Value, CampaignSummary.Of(View).ToJson())
+            .PipeTo(Self, success: () => new SummaryWritten(), failure: e => new SummaryWritten(e));
     }
 
     protected override void PostStop()
@@ -233,7 +285,8 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
                 DeferAsync(accepted, _ =>
                 {
                     var started = accepted.Events.OfType<CampaignEvents.ExecutionStarted>().LastOrDefault()?.Execution;
-                    replyTo.Tell(new CampaignReplies.Accepted(_state.Id, _state.Status, started));
+                    _repliesAfterNextSummary.Add((replyTo, new CampaignReplies.Accepted(_state.Id, _state.Status, started)));
+                    SaveSummary();
                     foreach (var completed in accepted.Events.OfType<CampaignEvents.ActivityCompleted>())
                         TellCompleted(completed.Execution, completed.Activity);
                     if (_state.Status == CampaignStatus.Stopped)

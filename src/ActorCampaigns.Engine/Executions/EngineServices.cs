@@ -6,6 +6,7 @@ using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Audiences;
+using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Data.Profiles;
@@ -32,7 +33,8 @@ public sealed record EngineServices(
     IReadOnlyDictionary<string, IMessageSender>? Senders = null,
     FrequencyCap? Cap = null,
     ExecutionSlots? Slots = null,
-    RenderLimits? Rendering = null)
+    RenderLimits? Rendering = null,
+    CampaignIndex? Index = null)
 {
     /// <summary>Opens every store on <paramref name="database"/>, creating the tables that are missing.</summary>
     public static async Task<EngineServices> OpenAsync(Database database, string outboxFolder, TimeProvider clock, int batchSize = 10_000,

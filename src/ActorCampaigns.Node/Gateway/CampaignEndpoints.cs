@@ -40,32 +40,27 @@ public static class CampaignEndpoints
             return problem ?? Results.Ok(new { valid = true, name = document!.Name, activities = document.Activities.Count });
         });
         campaigns.MapGet("/", async (CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
-        {
-            var listed = await index.ListAsync(500, cancel);
-            var states = await Task.WhenAll(listed.Select(c => StateAsync(region, c.Id, cancel)));
-            return Results.Ok(states.Select(state => new
+            Results.Ok((await CampaignSummaries.ListAsync(index, region, cancel)).Select(summary => new
             {
-                id = state.Id.Value,
-                name = state.Document?.Name,
-                status = CampaignState.Name(state.Status),
-                schedule = state.Document?.Schedule.GetType().Name.Replace("Schedule", "").ToLowerInvariant(),
-                lastExecution = state.Executions.FirstOrDefault() is { } last && ExecutionFigures.Of(state.Document, last) is var figures
-                    ? new
-                    {
-                        id = last.Id.Value, mode = last.Mode.ToString().ToLowerInvariant(), state = last.State.ToString().ToLowerInvariant(), startedAt = last.StartedAt,
-                        profiles = figures.Profiles, sent = figures.Sent,
-                    }
+                id = summary.Id,
+                name = summary.Name,
+                status = summary.Status,
+                schedule = summary.Schedule,
+                lastExecution = summary.Latest is { } last
+                    ? new { id = last.Id, mode = last.Mode, state = last.State, startedAt = last.StartedAt, profiles = last.Figures.Profiles, sent = last.Figures.Sent }
                     : null,
-            }));
-        });
+            })));
         campaigns.MapPut("/{id}", async (string id, HttpRequest request, EngineServices services, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var (document, problem) = await ReadDocumentAsync(request, services, cancel);
             if (problem is not null)
                 return problem;
-            var result = await AskAsync(region, new Replace(new CampaignId(id), document!), cancel, Accepted);
-            await index.AddAsync(id, document!.Name, cancel);
-            return result;
+            // Only a draft that was replaced changes its name in the index: a refused replace (no such campaign) leaves nothing behind.
+            return await AskAsync(region, new Replace(new CampaignId(id), document!), cancel, async accepted =>
+            {
+                await index.AddAsync(id, document!.Name, cancel);
+                return Accepted(accepted);
+            });
         });
         campaigns.MapPost("/{id}/duplicate", async (string id, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
@@ -132,9 +127,11 @@ public static class CampaignEndpoints
         CampaignId? duplicatedFrom, CancellationToken cancel)
     {
         var id = new CampaignId($"c-{Guid.NewGuid():N}"[..14]);
-        await index.AddAsync(id.Value, document.Name, cancel);
-        return await AskAsync(region, new Create(id, document, duplicatedFrom), cancel, accepted =>
-            Results.Created($"/api/campaigns/{id}", new { id = id.Value, status = CampaignState.Name(accepted.Status) }));
+        return await AskAsync(region, new Create(id, document, duplicatedFrom), cancel, async accepted =>
+        {
+            await index.AddAsync(id.Value, document.Name, cancel);
+            return Results.Created($"/api/campaigns/{id}", new { id = id.Value, status = CampaignState.Name(accepted.Status) });
+        });
     }
 
     private static async Task<(IReadOnlyDictionary<string, VariableValue>? Variables, IResult? Problem)> ReadVariablesAsync(HttpRequest request, CancellationToken cancel)
@@ -171,13 +168,17 @@ public static class CampaignEndpoints
     internal static async Task<CampaignState> StateAsync(IRequiredActor<CampaignRegion> region, string id, CancellationToken cancel) =>
         await (await region.GetAsync(cancel)).Ask<CampaignState>(new CampaignQueries.GetState(new CampaignId(id)), AskTimeout, cancel);
 
+    private static Task<IResult> AskAsync(IRequiredActor<CampaignRegion> region, ICampaignCommand command, CancellationToken cancel,
+        Func<CampaignReplies.Accepted, IResult> onAccepted) =>
+        AskAsync(region, command, cancel, accepted => Task.FromResult(onAccepted(accepted)));
+
     private static async Task<IResult> AskAsync(IRequiredActor<CampaignRegion> region, ICampaignCommand command, CancellationToken cancel,
-        Func<CampaignReplies.Accepted, IResult> onAccepted)
+        Func<CampaignReplies.Accepted, Task<IResult>> onAccepted)
     {
         var reply = await (await region.GetAsync(cancel)).Ask<object>(command, AskTimeout, cancel);
         return reply switch
         {
-            CampaignReplies.Accepted accepted => onAccepted(accepted),
+            CampaignReplies.Accepted accepted => await onAccepted(accepted),
             CampaignReplies.Rejected rejected => Problems.Rejected(rejected),
             _ => Results.Problem($"unexpected reply {reply.GetType().Name}", statusCode: 500),
         };

@@ -14,42 +14,33 @@ public static class CampaignProgressEndpoint
 {
     public static void MapCampaignProgressEndpoint(this RouteGroupBuilder group) =>
         group.MapGet("/campaigns", async (string? status, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
-        {
-            var listed = await index.ListAsync(500, cancel);
-            var states = await Task.WhenAll(listed.Select(c => CampaignEndpoints.StateAsync(region, c.Id, cancel)));
-            return Results.Ok(new
+            Results.Ok(new
             {
-                campaigns = states
-                    .Where(s => status is null || CampaignState.Name(s.Status) == status)
+                campaigns = (await CampaignSummaries.ListAsync(index, region, cancel))
+                    .Where(s => status is null || s.Status == status)
                     .Select(Progress),
-            });
-        });
+            }));
 
-    private static object Progress(CampaignState state)
+    private static object Progress(CampaignSummary summary) => new
     {
-        var latest = state.Executions.FirstOrDefault();
-        var figures = latest is null ? null : ExecutionFigures.Of(state.Document, latest);
-        return new
+        id = summary.Id,
+        name = summary.Name,
+        status = summary.Status,
+        node = summary.Node,
+        executions = summary.Executions,
+        latest = summary.Latest is not { } latest ? null : new
         {
-            id = state.Id.Value,
-            name = state.Document?.Name,
-            status = CampaignState.Name(state.Status),
-            node = state.Node,
-            executions = state.Executions.Count,
-            latest = latest is null ? null : new
-            {
-                id = latest.Id.Value,
-                mode = latest.Mode.ToString().ToLowerInvariant(),
-                state = latest.State.ToString().ToLowerInvariant(),
-                startedAt = latest.StartedAt,
-                finishedAt = latest.FinishedAt,
-                activities = figures!.Activities,
-                done = figures.Done,
-                running = figures.Running,
-                failed = figures.Failed,
-                entered = figures.Profiles,
-                sent = figures.Sent,
-            },
-        };
-    }
+            id = latest.Id,
+            mode = latest.Mode,
+            state = latest.State,
+            startedAt = latest.StartedAt,
+            finishedAt = latest.FinishedAt,
+            activities = latest.Figures.Activities,
+            done = latest.Figures.Done,
+            running = latest.Figures.Running,
+            failed = latest.Figures.Failed,
+            entered = latest.Figures.Profiles,
+            sent = latest.Figures.Sent,
+        },
+    };
 }

@@ -1,7 +1,6 @@
 using ActorCampaigns.Domain.Campaigns;
-using ActorCampaigns.Engine.Campaigns;
 
-namespace ActorCampaigns.Node.Gateway;
+namespace ActorCampaigns.Engine.Campaigns;
 
 /// <summary>How far an execution has got, in a few figures: activities done, running and failed, profiles that entered, messages sent.</summary>
 public sealed record ExecutionFigures(int Activities, int Done, IReadOnlyList<string> Running, IReadOnlyList<string> Failed, long Profiles, long Sent)
