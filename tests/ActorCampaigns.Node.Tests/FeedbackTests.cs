@@ -21,22 +21,12 @@ public sealed class FeedbackTests : IAsyncLifetime
         // Profiles 1-4 get the email; 5 has no address, so the campaign never targets it.
         Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import",
             "id,email,emailOptIn\n1,a@x.io,true\n2,b@x.io,true\n3,c@x.io,true\n4,d@x.io,true\n5,,true\n", "text/csv")).Status);
-        var (created, body) = await _node.SendAsync(HttpMethod.Post, "/api/campaigns", """
+        _sale = await CampaignRuns.RunAsync(_node, """
             { "name": "Sale", "activities": [
                 { "id": "all", "type": "buildAudience", "filter": "email is not null" },
                 { "id": "mail", "type": "email", "content": { "from": "shop@example.com", "subject": "Sale", "html": "<p>Sale</p>" } } ],
               "transitions": [ { "from": "all", "to": "mail" } ] }
             """);
-        Assert.Equal(HttpStatusCode.Created, created);
-        _sale = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{_sale}/publish")).Status);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await _node.StatusAsync(_sale)).GetProperty("executions") is var executions
-            && (executions.GetArrayLength() == 0 || executions[0].GetProperty("state").GetString() != "completed"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"campaign {_sale} did not complete: {await _node.StatusAsync(_sale)}");
-            await Task.Delay(50);
-        }
         _execution = (await _node.StatusAsync(_sale)).GetProperty("executions")[0].GetProperty("id").GetString()!;
     }
 
