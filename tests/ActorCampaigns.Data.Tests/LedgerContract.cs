@@ -48,6 +48,23 @@ public abstract class LedgerContract
         Assert.Equal([("e-1", "mail", "550 no such user", 2L), ("e-1", "mail", "connection: refused", 1L)],
             (await ledger.FailuresAsync("c-1")).OrderByDescending(f => f.Messages));
     }
+
+    [Fact]
+    public async Task Of_the_messages_asked_about_only_those_recorded_as_sent_come_back_across_several_queries()
+    {
+        var ledger = new Ledger(await CreateDatabaseAsync());
+        await ledger.InitializeAsync();
+        await ledger.ClaimAsync(First, 500, null);
+        var odd = Enumerable.Range(0, 500).Select(i => 2L * i + 1).ToList();
+        await ledger.MarkSentAsync(First, Email, DateTimeOffset.UtcNow, odd);
+        Assert.Empty(await ledger.SentAmongAsync([]));
+
+        var asked = Enumerable.Range(1, 1200).Select(p => new MessageKey("c-1", "e-1", "mail", p)).Concat([
+            new MessageKey("c-1", "e-1", "mail", 1), new MessageKey("c-1", "e-2", "mail", 1), new MessageKey("c-2", "e-1", "mail", 1),
+            new MessageKey("c-1", "e-1", "text", 1), new MessageKey("c-1", "e-1.mail", "1", 1)]).ToList();
+        var sent = await ledger.SentAmongAsync(asked);
+        Assert.Equal(odd.Select(p => new MessageKey("c-1", "e-1", "mail", p)), sent.OrderBy(m => m.Profile));
+    }
 }
 
 public sealed class SqliteLedgerTests : LedgerContract, IDisposable

@@ -18,22 +18,6 @@ public sealed class TrackingTests : IDisposable
           "transitions": [ { "from": "all", "to": "mail" } ] }
         """;
 
-    private static async Task<string> RunAsync(NodeProcess node, string canvas, string command = "publish")
-    {
-        var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", canvas);
-        Assert.Equal(HttpStatusCode.Created, created);
-        var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/{command}")).Status);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await node.StatusAsync(id)).GetProperty("executions") is var executions
-            && (executions.GetArrayLength() == 0 || executions[0].GetProperty("state").GetString() != "completed"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"campaign {id} did not complete: {await node.StatusAsync(id)}");
-            await Task.Delay(50);
-        }
-        return id;
-    }
-
     private static JsonElement Activity(JsonElement status, string activity) => status.GetProperty("executions")[0].GetProperty("activities").GetProperty(activity);
 
     private List<JsonElement> Outbox() =>
@@ -58,7 +42,7 @@ public sealed class TrackingTests : IDisposable
         await SampleProfiles.ImportAsync(_dataDir, 300, seed: 11);
         await using var node = await NodeProcess.StartAsync(_dataDir);
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = node.Http.BaseAddress };
-        var sale = await RunAsync(node, Mailing);
+        var sale = await CampaignRuns.RunAsync(node, Mailing);
         var messages = Outbox();
         Assert.True(messages.Count > 10, $"only {messages.Count} messages");
         var (a, b, c) = (messages[0], messages[1], messages[2]);
@@ -124,7 +108,7 @@ public sealed class TrackingTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await node.SendAsync(HttpMethod.Get, "/api/campaigns/nope/report")).Status);
 
         // Retargeting reads them: who opened or bounced, who clicked, and the unsubscribed profile is excluded by name.
-        var retarget = await RunAsync(node, """
+        var retarget = await CampaignRuns.RunAsync(node, """
             { "name": "Follow-up", "activities": [
                 { "id": "reacted", "type": "buildAudience", "filter": "opened('*') or bounced('*', 'P3650D')" },
                 { "id": "score", "type": "enrich", "columns": { "opens": "count(opened('*'))" } },
@@ -136,7 +120,7 @@ public sealed class TrackingTests : IDisposable
         var split = Activity(status, "split").GetProperty("out");
         Assert.Equal((1L, 1L, 1L), (split.GetProperty("clickers").GetInt64(), split.GetProperty("twice").GetInt64(), split.GetProperty("complement").GetInt64()));
 
-        var again = await node.StatusAsync(await RunAsync(node, Mailing));
+        var again = await node.StatusAsync(await CampaignRuns.RunAsync(node, Mailing));
         var mail = Activity(again, "mail");
         Assert.Equal(1, mail.GetProperty("excluded").GetProperty("unsubscribed").GetInt64());
         Assert.Equal(messages.Count - 1, mail.GetProperty("out").GetProperty("out").GetInt64());

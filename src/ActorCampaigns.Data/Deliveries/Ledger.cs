@@ -16,6 +16,9 @@ public enum ClaimState { Claimed, Sent }
 /// </summary>
 public sealed record Claim(DeliveryBatch Batch, ClaimState State, long Count, string? ProviderState, bool IsRetry);
 
+/// <summary>One message as the ledger names it: an activity's message to a profile in an execution of a campaign.</summary>
+public sealed record MessageKey(string Campaign, string Execution, string Activity, long Profile);
+
 /// <summary>What a channel activity's messages are: their channel (email, sms, push) and category (marketing, transactional).</summary>
 public sealed record Sending(string Channel, MessageCategory Category)
 {
@@ -34,6 +37,9 @@ public sealed record Sending(string Channel, MessageCategory Category)
 public sealed class Ledger(Database database)
 {
     private const int SendsPerStatement = 2_000;
+
+    /// <summary>Messages asked about per query: a few hundred keep their names' JSON text off the large object heap.</summary>
+    private const int MessagesPerQuery = 256;
 
     private readonly ConcurrentDictionary<(string, string, string), long> _sendings = new();
 
@@ -234,6 +240,44 @@ public sealed class Ledger(Database database)
         while (await reader.ReadAsync(cancellationToken))
             reached.Add(reader.GetInt64(0));
         return reached;
+    }
+
+    /// <summary>
+    /// Of <paramref name="messages"/>, those recorded in <c>sends</c>: what feedback may be about. A query per few
+    /// hundred messages, which travel as one JSON text (SQLite) or one array per part (PostgreSQL).
+    /// </summary>
+    public async Task<IReadOnlySet<MessageKey>> SentAmongAsync(IReadOnlyCollection<MessageKey> messages, CancellationToken cancellationToken = default)
+    {
+        var sent = new HashSet<MessageKey>();
+        if (messages.Count == 0)
+            return sent;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var sqlite = database.Dialect == SqlDialect.Sqlite;
+        await using var command = Command(connection, "SELECT g.campaign, g.execution, g.activity, s.profile FROM " + (sqlite
+            ? "(SELECT value->>0 AS campaign, value->>1 AS execution, value->>2 AS activity, value->>3 AS profile FROM json_each(@messages)) m "
+            : "unnest(@campaign, @execution, @activity, @profile) AS m(campaign, execution, activity, profile) ") +
+            $"JOIN {Sends.Sendings} g ON g.campaign = m.campaign AND g.execution = m.execution AND g.activity = m.activity " +
+            $"JOIN {Sends.Table} s ON s.sending = g.id AND s.profile = m.profile");
+        var parameters = (sqlite ? ["@messages"] : new[] { "@campaign", "@execution", "@activity", "@profile" })
+            .Select(name => Parameter(command, name, null)).ToArray();
+        foreach (var chunk in messages.Chunk(MessagesPerQuery))
+        {
+            if (sqlite)
+            {
+                parameters[0].Value = System.Text.Json.JsonSerializer.Serialize(chunk.Select(m => new object[] { m.Campaign, m.Execution, m.Activity, m.Profile }));
+            }
+            else
+            {
+                object[] values = [chunk.Select(m => m.Campaign).ToArray(), chunk.Select(m => m.Execution).ToArray(),
+                    chunk.Select(m => m.Activity).ToArray(), chunk.Select(m => m.Profile).ToArray()];
+                for (var i = 0; i < values.Length; i++)
+                    parameters[i].Value = values[i];
+            }
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                sent.Add(new MessageKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+        }
+        return sent;
     }
 
     private object Ids(IReadOnlyCollection<long> ids) => database.Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : ids.ToArray();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ActorCampaigns.Channels;
+using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Executions;
@@ -10,10 +11,18 @@ namespace ActorCampaigns.Node.Gateway;
 /// <summary>
 /// <c>POST /api/feedback</c>: what providers tell of messages, <c>[{ messageId, event, at?, reason? }]</c> with event
 /// <c>delivered</c>, <c>bounced</c> (reason) or <c>complaint</c> (a spam report: it also unsubscribes the profile from
-/// email). A body with any bad item is refused whole, listing every problem, and records nothing.
+/// email). A body with any bad item is refused whole, listing every problem, and records nothing. An event about a
+/// message the ledger never sent is counted as <c>unknown</c> and dropped: anyone could otherwise withdraw a
+/// profile's consent or skew a report by naming a message that does not exist.
 /// </summary>
 public static class FeedbackEndpoints
 {
+    /// <summary>Items in one request: a provider sends more in several, and a request's check of the ledger stays bounded.</summary>
+    private const int MaxItems = 10_000;
+
+    /// <summary>How far ahead of the node's clock <c>at</c> may be: providers' clocks differ, but not by days.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromHours(1);
+
     public static void MapFeedbackEndpoints(this WebApplication app) =>
         app.MapPost("/api/feedback", async (HttpRequest request, FeedbackWriter feedback, EngineServices services, CancellationToken cancel) =>
         {
@@ -28,16 +37,22 @@ public static class FeedbackEndpoints
             }
             using (body)
             {
+                if (body.RootElement is { ValueKind: JsonValueKind.Array } items && items.GetArrayLength() > MaxItems)
+                    return Problems.Invalid($"a feedback request holds at most {MaxItems} items; nothing was recorded",
+                        [new { path = "$", message = $"holds {items.GetArrayLength()} items; send them in requests of at most {MaxItems}" }]);
                 var (events, errors) = Read(body.RootElement, services.Clock);
                 if (errors.Count > 0)
                     return Problems.Invalid($"{errors.Count} feedback item{(errors.Count == 1 ? " is" : "s are")} invalid; nothing was recorded", errors);
-                foreach (var complaint in events.Where(e => e.Kind == FeedbackKind.Complained).ToList())
+                var sent = await services.Ledger.SentAmongAsync(events.Select(Message).ToList(), cancel);
+                var known = events.Where(e => sent.Contains(Message(e))).ToList();
+                var unknown = events.Count - known.Count;
+                foreach (var complaint in known.Where(e => e.Kind == FeedbackKind.Complained).ToList())
                 {
                     await services.Profiles.WithdrawConsentAsync(complaint.Profile, "emailOptIn", cancel);
-                    events.Add(complaint with { Kind = FeedbackKind.Unsubscribed, Detail = "email" });
+                    known.Add(complaint with { Kind = FeedbackKind.Unsubscribed, Detail = "email" });
                 }
-                await feedback.RecordAsync(events, CancellationToken.None);
-                return Results.Ok(new { recorded = events.Count });
+                await feedback.RecordAsync(known, CancellationToken.None);
+                return Results.Ok(new { recorded = known.Count, unknown });
             }
         });
 
@@ -75,6 +90,8 @@ public static class FeedbackEndpoints
             if (item.TryGetProperty("at", out var given) && !(given.ValueKind == JsonValueKind.String
                 && DateTimeOffset.TryParse(given.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at)))
                 Error("at", "must be an ISO 8601 timestamp");
+            else if (at > clock.GetUtcNow() + ClockSkew)
+                Error("at", "must not be in the future (by the node's clock, give or take an hour)");
             var reason = Text(item, "reason");
             if (item.TryGetProperty("reason", out var reasonValue) && (reasonValue.ValueKind != JsonValueKind.String || reason!.Length > 500))
                 Error("reason", "must be text of at most 500 characters");
@@ -84,6 +101,8 @@ public static class FeedbackEndpoints
         }
         return (events, errors);
     }
+
+    private static MessageKey Message(FeedbackEvent e) => new(e.Campaign, e.Execution, e.Activity, e.Profile);
 
     private static string? Text(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
