@@ -90,6 +90,15 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public async Task<JsonElement> StatusAsync(string campaign) => (await Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/status"));
 
+    /// <summary>Seconds of processor time the process has used so far (user and system), from <c>/proc</c>.</summary>
+    public double CpuSeconds()
+    {
+        // Fields after the command name (which may hold spaces, so read after its closing parenthesis): utime is 14th, stime 15th.
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+    }
+
     /// <summary>Sends a signal to the process (<c>STOP</c>, <c>CONT</c>, <c>TERM</c>...), as an operator's <c>kill</c> would.</summary>
     public async Task SignalAsync(string signal)
     {

@@ -68,7 +68,9 @@ public sealed class ChannelStage
             ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
             : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
         return checkedForCap
-            .Select(next => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, next.Number, cancellationToken))
+            // Rendered off the stage's thread: a stage busy rendering could not stop, and its activity, campaign and node
+            // wait for it to stop before they cancel what it renders.
+            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, next.Number, cancellationToken), cancellationToken))
             .Async()
             .Via(Throttled())
             // The rendered messages are let go once sent: marking needs only the ids.
