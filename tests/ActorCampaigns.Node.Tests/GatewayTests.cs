@@ -146,4 +146,49 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(20, error.GetProperty("column").GetInt32()); // where "age" starts
         Assert.Contains("age", error.GetProperty("message").GetString());
     }
+
+    [Fact]
+    public async Task An_audience_estimate_answers_400_for_whatever_is_wrong_with_the_filter_never_500()
+    {
+        var longTier = new string('%', 60_000);
+        var csv = $"id,email,tier:string\n1,a@x.io,gold\n2,b@x.io,{longTier}\n";
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv, "text/csv")).Status);
+
+        var (tooLong, problem) = await _node.SendAsync(HttpMethod.Post, "/api/audiences/estimate",
+            $$"""{ "filter": "email like '{{new string('%', 50_001)}}'" }""");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong);
+        var error = problem.GetProperty("errors")[0];
+        Assert.Equal(("$.filter", 12), (error.GetProperty("path").GetString(), error.GetProperty("column").GetInt32()));
+        Assert.Contains("longer than 1000 characters", error.GetProperty("message").GetString());
+
+        // A pattern read from the profiles is checked as it runs: SQLite would refuse profile 2's tier.
+        var (ok, estimate) = await _node.SendAsync(HttpMethod.Post, "/api/audiences/estimate", """{ "filter": "email like tier or tier = 'gold'" }""");
+        Assert.Equal((HttpStatusCode.OK, 1), (ok, estimate.GetProperty("count").GetInt32()));
+
+        foreach (var (body, path) in new[] { ("""{ "filter": 5 }""", "$.filter"), ("""[ "country = 'FR'" ]""", "$"), ("""{ "filter": """, "$") })
+        {
+            var (status, unreadable) = await _node.SendAsync(HttpMethod.Post, "/api/audiences/estimate", body);
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Equal(path, unreadable.GetProperty("errors")[0].GetProperty("path").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task An_audience_estimate_that_fails_in_the_database_answers_500_without_a_stack_trace()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", "id,email\n1,a@x.io\n", "text/csv")).Status);
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "data.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE profiles RENAME TO profiles_gone";
+            await command.ExecuteNonQueryAsync();
+        }
+        using var response = await _node.Http.PostAsync("/api/audiences/estimate", new StringContent("""{ "filter": "email is null" }""", System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain(" at ", text);
+        Assert.DoesNotContain("profiles", text);
+    }
 }

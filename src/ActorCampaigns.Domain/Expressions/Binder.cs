@@ -46,10 +46,7 @@ public sealed class Binder
         BinarySyntax binary => BindBinary(binary),
         InSyntax @in => BindIn(@in),
         BetweenSyntax between => BindBetween(between),
-        LikeSyntax like => new BoundLike(
-            Expect(like.Operand, ExprType.String, "the left side of 'like'"),
-            Expect(like.Pattern, ExprType.String, "the pattern of 'like'"),
-            like.Negated),
+        LikeSyntax like => BindLike(like),
         IsNullSyntax isNull => new BoundIsNull(BindNode(isNull.Operand), isNull.Negated),
         CallSyntax call => BindCall(call),
         _ => throw new ArgumentOutOfRangeException(nameof(syntax)),
@@ -150,6 +147,14 @@ public sealed class Binder
         if (common == ExprType.Bool)
             throw Error(between, "'between' does not order bool values");
         return new BoundBetween(Coerce(operand, common), Coerce(low, common), Coerce(high, common), between.Negated);
+    }
+
+    private BoundLike BindLike(LikeSyntax like)
+    {
+        var operand = Expect(like.Operand, ExprType.String, "the left side of 'like'");
+        if (like.Pattern is LiteralSyntax { Value: string pattern } && !BoundLike.PatternFits(pattern))
+            throw Error(like.Pattern, $"a 'like' pattern is longer than {Parser.MaxLikePattern} characters");
+        return new BoundLike(operand, Expect(like.Pattern, ExprType.String, "the pattern of 'like'"), like.Negated);
     }
 
     private Bound BindCall(CallSyntax call)

@@ -29,8 +29,16 @@ public sealed record BoundIn(Bound Operand, IReadOnlyList<Bound> Items, bool Neg
 
 public sealed record BoundBetween(Bound Operand, Bound Low, Bound High, bool Negated) : Bound(ExprType.Bool);
 
-/// <summary>SQL <c>like</c> with <c>%</c> and <c>_</c>, no escape character, case-insensitive for ASCII letters.</summary>
-public sealed record BoundLike(Bound Operand, Bound Pattern, bool Negated) : Bound(ExprType.Bool);
+/// <summary>
+/// SQL <c>like</c> with <c>%</c> and <c>_</c>, no escape character, case-insensitive for ASCII letters; null when the
+/// pattern is longer than <see cref="Parser.MaxLikePattern"/> characters (only a pattern read at run time can be).
+/// </summary>
+public sealed record BoundLike(Bound Operand, Bound Pattern, bool Negated) : Bound(ExprType.Bool)
+{
+    /// <summary>Whether a pattern is short enough to run: counted in code points, as SQL's <c>length()</c> counts.</summary>
+    public static bool PatternFits(string pattern) =>
+        pattern.Length <= Parser.MaxLikePattern || pattern.EnumerateRunes().Take(Parser.MaxLikePattern + 1).Count() <= Parser.MaxLikePattern;
+}
 
 public sealed record BoundIsNull(Bound Operand, bool Negated) : Bound(ExprType.Bool);
 

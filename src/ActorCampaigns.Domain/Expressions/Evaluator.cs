@@ -61,7 +61,7 @@ public static class Evaluator
                     };
                 case BoundLike like:
                     var (text, pattern) = (Build(like.Operand), Build(like.Pattern));
-                    return row => text(row) is string t && pattern(row) is string p ? Like(t, p) != like.Negated : null;
+                    return row => text(row) is string t && pattern(row) is string p && BoundLike.PatternFits(p) ? Like(t, p) != like.Negated : null;
                 case BoundIsNull isNull:
                     var tested = Build(isNull.Operand);
                     return row => (tested(row) is null) != isNull.Negated;
@@ -92,14 +92,27 @@ public static class Evaluator
             return row => AsDouble(left(row)) is { } a && AsDouble(right(row)) is { } b ? Apply(op, a, b) : null;
         }
 
-        /// <summary>Whole numbers stay whole (7 / 2 = 3, as in SQL); division by zero is null, as SQLite gives.</summary>
-        private static object? Apply<T>(BinaryOperator op, T a, T b) where T : INumber<T> => op switch
+        /// <summary>
+        /// Whole numbers stay whole (7 / 2 = 3, as in SQL); division by zero is null, as SQLite gives. A whole result
+        /// beyond 64 bits is null too (SQLite would give a float, PostgreSQL an error).
+        /// </summary>
+        private static object? Apply<T>(BinaryOperator op, T a, T b) where T : INumber<T>
         {
-            BinaryOperator.Add => a + b,
-            BinaryOperator.Subtract => a - b,
-            BinaryOperator.Multiply => a * b,
-            _ => T.IsZero(b) ? null : a / b,
-        };
+            try
+            {
+                return op switch
+                {
+                    BinaryOperator.Add => checked(a + b),
+                    BinaryOperator.Subtract => checked(a - b),
+                    BinaryOperator.Multiply => checked(a * b),
+                    _ => T.IsZero(b) ? null : checked(a / b),
+                };
+            }
+            catch (OverflowException)
+            {
+                return null;
+            }
+        }
 
         private Func<int, object?> Comparison(BoundBinary comparison)
         {
@@ -160,7 +173,8 @@ public static class Evaluator
                     return row => args[0](row) is string s && args[1](row) is string p ? s.StartsWith(p, StringComparison.Ordinal) : null;
                 default:
                     var now = context.Now;
-                    return row => args[0](row) is long days ? now.AddTicks(-days * TimeSpan.TicksPerDay) : null;
+                    var (fewest, most) = context.DaysAgoRange;
+                    return row => args[0](row) is long days && days >= fewest && days <= most ? now.AddTicks(-days * TimeSpan.TicksPerDay) : null;
             }
         }
     }

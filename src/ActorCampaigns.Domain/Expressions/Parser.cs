@@ -13,9 +13,19 @@ public sealed class Parser
     public const int MaxLength = 65_536;
     public const int MaxListItems = 1_000;
 
+    /// <summary>Literals per expression: each is a SQL parameter, and SQLite takes at most 32,766 per statement.</summary>
+    public const int MaxValues = 10_000;
+
+    /// <summary>
+    /// Characters of a <c>like</c> pattern (SQLite refuses patterns over 50,000 bytes at run time). A literal pattern
+    /// over it is a validation error; a pattern read at run time over it matches nothing (null).
+    /// </summary>
+    public const int MaxLikePattern = 1_000;
+
     private readonly List<Token> _tokens;
     private int _position;
     private int _nesting;
+    private int _values;
 
     private Parser(List<Token> tokens) => _tokens = tokens;
 
@@ -165,6 +175,9 @@ public sealed class Parser
     private Syntax ParsePrimary()
     {
         var token = Advance();
+        var isValue = token.Kind is TokenKind.String or TokenKind.Integer or TokenKind.Decimal || token.IsKeyword("true") || token.IsKeyword("false");
+        if (isValue && ++_values > MaxValues)
+            throw new ExpressionException(token.Column, $"expression has more than {MaxValues} values");
         switch (token.Kind)
         {
             case TokenKind.String:
@@ -174,7 +187,10 @@ public sealed class Parser
                     throw new ExpressionException(token.Column, $"integer {token.Text} is too large");
                 return new LiteralSyntax(token.Column, LiteralKind.Integer, integer);
             case TokenKind.Decimal:
-                return new LiteralSyntax(token.Column, LiteralKind.Decimal, double.Parse(token.Text, CultureInfo.InvariantCulture));
+                var number = double.Parse(token.Text, CultureInfo.InvariantCulture);
+                return double.IsFinite(number)
+                    ? new LiteralSyntax(token.Column, LiteralKind.Decimal, number)
+                    : throw new ExpressionException(token.Column, $"number {token.Text[..Math.Min(token.Text.Length, 20)]}... is too large");
             case TokenKind.Keyword when token.IsKeyword("true") || token.IsKeyword("false"):
                 return new LiteralSyntax(token.Column, LiteralKind.Bool, token.IsKeyword("true"));
             case TokenKind.Keyword when token.IsKeyword("null"):

@@ -97,11 +97,7 @@ public sealed class SqlCompiler
                 _sql.Append(')');
                 break;
             case BoundLike like:
-                _sql.Append('(');
-                EmitAsciiLower(like.Operand);
-                _sql.Append(like.Negated ? " NOT LIKE " : " LIKE ");
-                EmitAsciiLower(like.Pattern);
-                _sql.Append(_dialect == SqlDialect.PostgreSql ? " ESCAPE '')" : ")");
+                EmitLike(like);
                 break;
             case BoundIsNull isNull:
                 Wrap("(", isNull.Operand, isNull.Negated ? " IS NOT NULL)" : " IS NULL)");
@@ -156,6 +152,29 @@ public sealed class SqlCompiler
             _sql.Append($" AND {at} >= ");
             Value(ExprType.Int, new DateTimeOffset(DateTime.SpecifyKind(_context.Now, DateTimeKind.Utc) - window).ToUnixTimeMilliseconds());
         }
+    }
+
+    /// <summary>
+    /// A pattern read at run time may be longer than SQLite's LIKE takes (an error): over <see cref="Parser.MaxLikePattern"/>
+    /// characters the answer is null, as the evaluator gives. SQLite's length() stops at a NUL, so its bytes are bounded too.
+    /// </summary>
+    private void EmitLike(BoundLike like)
+    {
+        var guarded = like.Pattern is not BoundLiteral;
+        if (guarded)
+        {
+            Wrap("(CASE WHEN length(", like.Pattern, $") <= {Parser.MaxLikePattern}");
+            if (_dialect == SqlDialect.Sqlite)
+                Wrap(" AND length(CAST(", like.Pattern, $" AS BLOB)) <= {Parser.MaxLikePattern * 4}");
+            _sql.Append(" THEN ");
+        }
+        _sql.Append('(');
+        EmitAsciiLower(like.Operand);
+        _sql.Append(like.Negated ? " NOT LIKE " : " LIKE ");
+        EmitAsciiLower(like.Pattern);
+        _sql.Append(_dialect == SqlDialect.PostgreSql ? " ESCAPE '')" : ")");
+        if (guarded)
+            _sql.Append(" END)");
     }
 
     private void EmitBinary(BoundBinary binary)
@@ -227,12 +246,19 @@ public sealed class SqlCompiler
                 }
                 break;
             case Function.DaysAgo:
-                _sql.Append('(');
+                // Null beyond the calendar, as in memory; PostgreSQL would raise "timestamp out of range".
+                var (fewest, most) = _context.DaysAgoRange;
+                Wrap("(CASE WHEN ", args[0], " BETWEEN ");
+                Value(ExprType.Int, fewest);
+                _sql.Append(" AND ");
+                Value(ExprType.Int, most);
+                _sql.Append(" THEN (");
                 Value(ExprType.Timestamp, _context.Now);
                 if (pg)
                     Wrap(" - INTERVAL '1 second' * (", args[0], " * 86400))");
                 else
                     Wrap(" - (", args[0], $") * {SqlValues.MicrosecondsPerDay})");
+                _sql.Append(" END)");
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(call));

@@ -1,4 +1,3 @@
-using ActorCampaigns.Domain.Expressions;
 using System.Text;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Engine.Executions;
@@ -11,19 +10,8 @@ public static class ProfileEndpoints
     {
         app.MapGet("/api/audiences", async (EngineServices services, CancellationToken cancel) =>
             Results.Ok((await services.Audiences.ListAsync(cancel)).Select(a => new { name = a.Name, size = a.Size, savedAt = a.SavedAt })));
-        // How many profiles a buildAudience filter picks now (the console's estimate while a filter is typed).
-        app.MapPost("/api/audiences/estimate", async (AudienceEstimate request, EngineServices services, CancellationToken cancel) =>
-        {
-            var schema = await services.Profiles.GetSchemaAsync(cancel);
-            var (filter, error) = Expression.CheckFilter(request.Filter ?? "", BindingScope.ForProfiles(schema));
-            if (error is not null)
-                return Problems.Invalid($"the filter does not hold: {error}", [new { path = "$.filter", message = error.ToString(), column = error.Column }]);
-            var count = await services.Profiles.CountAsync(filter, EvaluationContext.At(services.Clock.GetUtcNow().UtcDateTime), cancel);
-            return Results.Ok(new { filter = request.Filter, count });
-        });
+        app.MapPost("/api/audiences/estimate", AudienceEstimates.EstimateAsync);
     }
-
-    public sealed record AudienceEstimate(string? Filter);
 
     public static void MapProfileEndpoints(this WebApplication app)
     {
