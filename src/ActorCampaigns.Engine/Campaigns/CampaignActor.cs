@@ -64,6 +64,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     private IReadOnlyList<FeedbackCount> _feedback = [];
     private readonly string _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
     private readonly HashSet<ExecutionId> _slotted = [];
+    private ExecutionPlan? _plan;
     private bool _summaryWriting;
     private bool _summaryChanged;
     // Replies to commands wait for the summary that shows their effect, so a list read after a reply sees it.
@@ -307,7 +308,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     {
         if (_state.Document is not { } document)
             return;
-        var plan = new ExecutionPlan(document);
+        var plan = _plan is { } known && ReferenceEquals(known.Document, document) ? known : _plan = new ExecutionPlan(document);
         foreach (var execution in _state.Executions.Where(e => e.State == ExecutionState.Running))
         {
             var running = _running.TryGetValue(execution.Id, out var set) ? set : _running[execution.Id] = [];

@@ -186,6 +186,8 @@ public sealed class ActivityRunner(EngineServices services)
         var delay = FollowDelay.First;
         while (true)
         {
+            // Taken before looking, so a completion right after the look still wakes the wait below.
+            var nextCompletion = run.Upstream.NextCompletion;
             var completed = run.Upstream.IsCompleted(activity);
             var read = false;
             await foreach (var (batch, ids) in services.Worktables.ReadBatchesAsync(population, after, cancellationToken))
@@ -201,7 +203,8 @@ public sealed class ActivityRunner(EngineServices services)
                 delay = FollowDelay.First;
                 continue;
             }
-            await Task.Delay(delay, cancellationToken);
+            await Task.WhenAny(Task.Delay(delay, cancellationToken), nextCompletion);
+            cancellationToken.ThrowIfCancellationRequested();
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, FollowDelay.Last.Ticks));
         }
     }

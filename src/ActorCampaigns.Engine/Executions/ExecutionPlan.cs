@@ -12,12 +12,17 @@ namespace ActorCampaigns.Engine.Executions;
 /// </summary>
 public sealed class ExecutionPlan(CampaignDocument document)
 {
+    // Looked up on every step of a campaign: indexed once, so a step costs the size of the canvas, not its square.
+    private readonly ILookup<string, (string Activity, string Port)> _inbound =
+        document.Transitions.Select(t => (t.To, Inbound: (t.From, t.Port))).Distinct().ToLookup(t => t.To, t => t.Inbound, StringComparer.Ordinal);
+
+    private readonly Dictionary<string, Activity> _activities = document.Activities.DistinctBy(a => a.Id).ToDictionary(a => a.Id, StringComparer.Ordinal);
+
     public CampaignDocument Document { get; } = document;
 
     public IReadOnlySet<string> ChannelActivities { get; } = document.Activities.OfType<ChannelActivity>().Select(a => a.Id).ToHashSet();
 
-    public IReadOnlyList<(string Activity, string Port)> InboundOf(string activity) =>
-        Document.Transitions.Where(t => t.To == activity).Select(t => (t.From, t.Port)).Distinct().ToList();
+    public IReadOnlyList<(string Activity, string Port)> InboundOf(string activity) => _inbound[activity].ToList();
 
     /// <summary>
     /// Activities not done and not running whose inbound activities are all done, or, for an activity that streams
@@ -26,8 +31,8 @@ public sealed class ExecutionPlan(CampaignDocument document)
     /// </summary>
     public IEnumerable<Activity> Ready(IReadOnlySet<string> done, IReadOnlySet<string> running, ExecutionMode mode) =>
         Document.Activities.Where(a => !done.Contains(a.Id) && !running.Contains(a.Id)
-            && InboundOf(a.Id).All(i => done.Contains(i.Activity)
-                || (StreamsInbound(a, mode) && running.Contains(i.Activity) && Document.Activities.First(x => x.Id == i.Activity) is not Wait)));
+            && _inbound[a.Id].All(i => done.Contains(i.Activity)
+                || (StreamsInbound(a, mode) && running.Contains(i.Activity) && _activities[i.Activity] is not Wait)));
 
     /// <summary>
     /// Whether an activity takes its inbound populations batch by batch, in id order, as they are written: combine
@@ -55,7 +60,7 @@ public sealed class ExecutionPlan(CampaignDocument document)
         {
             foreach (var (name, bound) in EnrichColumnsOf(from, schema, variables))
                 columns[name] = bound;
-            if (Document.Activities.First(a => a.Id == from) is not Enrich enrich)
+            if (_activities[from] is not Enrich enrich)
                 continue;
             var upstream = new Dictionary<string, Bound>(columns);
             var scope = Scope(schema, variables, upstream) with { AllowsAggregates = true };
