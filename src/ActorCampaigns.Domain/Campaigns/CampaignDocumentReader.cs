@@ -35,6 +35,12 @@ internal static class CampaignDocumentReader
             errors.Add(new ValidationError("$", $"not valid JSON: {where}{e.Message.Split(" Path:")[0]}"));
             return null;
         }
+        catch (ArgumentException)
+        {
+            // Text handed over as a string may hold a lone surrogate, which no UTF-8 (so no JSON) can carry.
+            errors.Add(new ValidationError("$", "not valid JSON: the text is not valid Unicode (a lone surrogate)"));
+            return null;
+        }
         using (parsed)
         {
             var found = errors.Count;
