@@ -79,46 +79,50 @@ public sealed class HostileInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Item_1_stop_ends_rendering_within_5_s_and_SIGTERM_ends_the_node_within_15_s()
+    public async Task Item_1_stop_and_pause_end_rendering_within_5_s_and_SIGTERM_ends_the_node_within_15_s()
     {
-        // A node whose limits let a render run for an hour: only stop and shutdown can end it.
+        // A node whose limits let a render run for an hour: only stop, pause and shutdown can end it.
         var dataDir = Directory.CreateTempSubdirectory("actorcampaigns-hostile-stop-").FullName;
         await using var node = await NodeProcess.StartAsync(dataDir,
             ("Rendering__MaxSteps", "2000000000"), ("Rendering__MaxCharacters", "2000000000"), ("Rendering__MaxTime", "01:00:00"));
         await ImportAsync(node);
         var html = "{% for a in (1..10000) %}{% for b in (1..10000) %}{% for c in (1..10000) %}{% endfor %}{% endfor %}{% endfor %}";
-        var looping = await StartRenderingAsync(node, html);
-        var (_, other) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", Mailing(html));
-        await StartRenderingAsync(node, html, other.GetProperty("id").GetString()!);
+        var stopped = await StartRenderingAsync(node, html);
+        var paused = await StartRenderingAsync(node, html);
+        await StartRenderingAsync(node, html);
 
-        var watch = Stopwatch.StartNew();
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{looping}/stop")).Status);
-        while ((await node.StatusAsync(looping)).GetProperty("executions")[0].GetProperty("state").GetString() != "stopped")
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), "the execution did not stop within 5 s");
-            await Task.Delay(50);
-        }
-        // The other campaign still renders on one core: the node uses about one core, not two.
+        await EndsWithinAsync(node, stopped, "stop", "stopped");
+        await EndsWithinAsync(node, paused, "pause", "paused");
+        // One campaign still renders, on one of the two cores: the node uses about one core, not two.
         await Task.Delay(1_000);
         var cpu = node.CpuSeconds();
         await Task.Delay(3_000);
-        Assert.True(node.CpuSeconds() - cpu < 4.5, $"the node used {node.CpuSeconds() - cpu:F1} s of CPU in 3 s after the stop: rendering went on");
+        Assert.True(node.CpuSeconds() - cpu < 4.5, $"the node used {node.CpuSeconds() - cpu:F1} s of CPU in 3 s after stop and pause: rendering went on");
 
-        watch.Restart();
         await node.SignalAsync("TERM");
         Assert.True(await node.ExitCodeWithinAsync(TimeSpan.FromSeconds(15)) is not null, $"the node did not exit within 15 s of SIGTERM:\n{node.Log}");
         Directory.Delete(dataDir, recursive: true);
     }
 
-    /// <summary>Creates (unless given) and publishes the campaign, and returns once its email activity renders.</summary>
-    private static async Task<string> StartRenderingAsync(NodeProcess node, string html, string? campaign = null)
+    private static async Task EndsWithinAsync(NodeProcess node, string campaign, string command, string state)
     {
-        if (campaign is null)
+        var watch = Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/{command}")).Status);
+        while ((await node.StatusAsync(campaign)).GetProperty("executions")[0] is var execution
+               && (execution.GetProperty("state").GetString() != state
+                   || execution.GetProperty("activities").GetProperty("mail").GetProperty("state").GetString() == "running"))
         {
-            var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", Mailing(html));
-            Assert.Equal(HttpStatusCode.Created, created);
-            campaign = body.GetProperty("id").GetString()!;
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"{command}: the execution did not end rendering within 5 s: {execution}");
+            await Task.Delay(50);
         }
+    }
+
+    /// <summary>Creates and publishes the campaign, and returns once its email activity renders.</summary>
+    private static async Task<string> StartRenderingAsync(NodeProcess node, string html)
+    {
+        var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", Mailing(html));
+        Assert.Equal(HttpStatusCode.Created, created);
+        var campaign = body.GetProperty("id").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/publish")).Status);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!((await node.StatusAsync(campaign)).GetProperty("executions") is { } executions && executions.GetArrayLength() > 0
