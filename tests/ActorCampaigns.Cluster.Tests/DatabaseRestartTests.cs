@@ -19,8 +19,9 @@ public sealed class DatabaseRestartTests(ThreeNodeCluster cluster) : IClassFixtu
 
         var failed = await AwaitAsync(host, id, s => s.GetProperty("status").GetString() == "failed", seconds: 60);
         var reason = Mail(failed).GetProperty("failure").GetString()!;
-        Assert.StartsWith("the database was unavailable (57P01: terminating connection due to administrator command)", reason);
-        Assert.DoesNotContain("   at ", reason);
+        // The server's own words in the middle (57P01 "terminating connection due to administrator command" for a run
+        // caught in a query, a refused connection for one that asked while the server was down), no stack trace.
+        Assert.Matches(@"^the database was unavailable \([^\n]+\); it answers again: resume the campaign to go on$", reason);
         var logs = await host.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/logs");
         Assert.Contains(logs.GetProperty("lines").EnumerateArray(), line => line.GetProperty("message").GetString() == $"failed: {reason}");
         var sentBefore = await cluster.ScalarAsync($"SELECT COUNT(*) FROM outbox_messages WHERE campaign = '{id}'");
