@@ -29,6 +29,12 @@ public abstract class Database
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Returns true once the database answers again after an outage (<see cref="DatabaseOutage"/>), false if it does
+    /// not within <paramref name="limit"/>. A file on this machine has no outage to wait for.
+    /// </summary>
+    public virtual Task<bool> AnswersAgainAsync(TimeSpan limit, CancellationToken cancellationToken) => Task.FromResult(true);
+
     /// <summary>The column type of a blob, a whole number and text in this dialect.</summary>
     public (string Blob, string Whole, string Text) Types => Dialect == SqlDialect.Sqlite
         ? ("BLOB", "INTEGER", "TEXT")
@@ -92,6 +98,37 @@ public sealed class PostgresDatabase(string connectionString) : Database
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// After a restart of the server every pooled connection is broken, and Npgsql drops one only when it is next used
+    /// and fails: the stores and the journal (Akka.Persistence.Sql, pooled by its connection string) would each fail
+    /// once per connection, a campaign stopping each time its journal write fails. So every pool of the process is
+    /// emptied before each try, and the probe that answers has a connection of its own.
+    /// </summary>
+    public override async Task<bool> AnswersAgainAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            _dataSource.Clear();
+            NpgsqlConnection.ClearAllPools();
+            try
+            {
+                await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
+                await using (var command = Command(connection, "SELECT 1"))
+                    await command.ExecuteScalarAsync(cancellationToken);
+                return true;
+            }
+            catch (Exception e) when (DatabaseOutage.Is(e) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            }
+            catch (Exception e) when (DatabaseOutage.Is(e))
+            {
+                return false;
+            }
+        }
+    }
 
     /// <summary>Key of the advisory lock a node holds while its journal creates its tables.</summary>
     private const long JournalSchemaLock = 0x4163_4A6F_7572;

@@ -42,6 +42,9 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
     /// <summary>The node whose address status gives as a campaign's <c>node</c>.</summary>
     public NodeProcess NodeAt(string address) => Nodes[Ports.ToList().FindIndex(port => address.EndsWith($":{port}", StringComparison.Ordinal))];
 
+    /// <summary>Restarts the cluster's PostgreSQL (<c>pg_ctl restart -m fast</c>): every node's connections are ended under it.</summary>
+    public Task RestartDatabaseAsync() => _postgres!.RestartAsync();
+
     /// <summary>The rows <paramref name="sql"/> selects, each as its columns' text.</summary>
     public async Task<List<string[]>> RowsAsync(string sql)
     {

@@ -1,3 +1,4 @@
+using ActorCampaigns.Data;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Hosting;
@@ -40,6 +41,9 @@ public sealed class ActivityActor : ReceiveActor
     private sealed record Streamed(ActivityCounts Counts);
 
     private sealed record Signalled(ActivityCounts Counts, object Reply);
+
+    /// <summary>How long a run that lost its database waits for it to answer before failing anyway.</summary>
+    private static readonly TimeSpan OutageWait = TimeSpan.FromSeconds(60);
 
     private readonly CancellationTokenSource _cancel = new();
     private readonly ActivityRun _run;
@@ -85,9 +89,20 @@ public sealed class ActivityActor : ReceiveActor
         });
         Receive<Status.Failure>(failure =>
         {
-            var reason = failure.Cause is AggregateException { InnerException: { } inner } ? inner.Message : failure.Cause.Message;
-            ReportAndStop(new Failed(run.Execution, run.Activity.Id, reason));
+            var cause = failure.Cause is AggregateException { InnerException: { } inner } ? inner : failure.Cause;
+            if (!DatabaseOutage.Is(cause))
+            {
+                ReportAndStop(new Failed(run.Execution, run.Activity.Id, cause.Message));
+                return;
+            }
+            // Reported once the database answers, so the campaign's journal can record the failure (a write that fails
+            // stops the campaign, and the failure would be lost).
+            services.Profiles.Database.AnswersAgainAsync(OutageWait, _cancel.Token).PipeTo(Self, success: back => new Failed(run.Execution, run.Activity.Id,
+                back
+                    ? $"the database was unavailable ({cause.Message}); it answers again: resume the campaign to go on"
+                    : $"the database is unavailable ({cause.Message}); resume the campaign once it answers again"));
         });
+        Receive<Failed>(ReportAndStop);
         if (runner.WaitsUntil(run) is { } until)
             Self.Tell(new Waiting(run.Execution, run.Activity.Id, until));
         else

@@ -42,11 +42,19 @@ public sealed class TemporaryPostgres : IAsyncDisposable
         var options = $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {folder} -c max_connections=200 -c shared_buffers=256MB";
         if (!durable)
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-        await server.RunAsync("pg_ctl", ["-D", server.DataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", options, "start"]);
+        await server.RunAsync("pg_ctl", ["-D", server.DataFolder, "-l", server.LogFile, "-w", "-t", "60", "-o", options, "start"]);
         return server;
     }
 
     private string DataFolder => Path.Combine(_folder, "data");
+
+    private string LogFile => Path.Combine(_folder, "server.log");
+
+    /// <summary>
+    /// Restarts the server as an operator would for an upgrade or a setting (<c>pg_ctl restart -m fast</c>): every
+    /// session is ended, the server is down for a moment, then listens again on the same port with the same options.
+    /// </summary>
+    public Task RestartAsync() => RunAsync("pg_ctl", ["-D", DataFolder, "-l", LogFile, "-m", "fast", "-w", "-t", "60", "restart"]);
 
     public async ValueTask DisposeAsync()
     {
