@@ -1,3 +1,4 @@
+using ActorCampaigns.Data;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Hosting;
@@ -86,6 +87,8 @@ public sealed class ActivityActor : ReceiveActor
         Receive<Status.Failure>(failure =>
         {
             var reason = failure.Cause is AggregateException { InnerException: { } inner } ? inner.Message : failure.Cause.Message;
+            if (DiskFull.Is(failure.Cause))
+                reason = $"{DiskFull.Reason} ({reason}); resume the campaign once there is space";
             ReportAndStop(new Failed(run.Execution, run.Activity.Id, reason));
         });
         if (runner.WaitsUntil(run) is { } until)
