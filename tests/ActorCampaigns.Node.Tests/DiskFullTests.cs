@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ActorCampaigns.Data.Samples;
 using Microsoft.Data.Sqlite;
+using ActorCampaigns.TestSupport;
 using Xunit.Abstractions;
 
 namespace ActorCampaigns.Node.Tests;

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace ActorCampaigns.Node.Tests;
+namespace ActorCampaigns.TestSupport;
 
 /// <summary>
 /// A small tmpfs mounted as a node's data dir (the tests run as root), which a test fills with a filler file and gives
 /// back by deleting it. Disposing unmounts it lazily, so a node process still holding files open never keeps it mounted.
 /// </summary>
-internal sealed class SmallDisk : IDisposable
+public sealed class SmallDisk : IDisposable
 {
     private readonly string _filler;
 
