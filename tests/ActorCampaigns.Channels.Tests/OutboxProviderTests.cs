@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.TestSupport;
 
 namespace ActorCampaigns.Channels.Tests;
 
@@ -50,6 +51,24 @@ public sealed class OutboxProviderTests : IDisposable
         var outbox = new OutboxProvider(_folder);
         await outbox.AppendAsync("email", Messages(2), retryFrom: 0);
         Assert.Equal([1L, 2], Lines("email").Select(l => l.GetProperty("profileId").GetInt64()));
+    }
+
+    [Fact]
+    public async Task An_append_refused_by_a_full_disk_leaves_no_part_of_its_batch_and_its_retry_appends_it_once()
+    {
+        using var disk = new SmallDisk(megabytes: 1);
+        var outbox = new OutboxProvider(disk.Path);
+        await outbox.AppendAsync("email", Messages(2, first: 100), retryFrom: null);
+        var offset = outbox.Length("email");
+        disk.Fill(leaveBytes: 64 << 10);
+
+        await Assert.ThrowsAsync<IOException>(() => outbox.AppendAsync("email", Messages(2_000), retryFrom: null));
+        Assert.Equal(offset, outbox.Length("email"));
+
+        disk.GiveBack();
+        await outbox.AppendAsync("email", Messages(2_000), retryFrom: offset);
+        var lines = File.ReadAllLines(outbox.PathOf("email")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("profileId").GetInt64());
+        Assert.Equal(new long[] { 100, 101 }.Concat(Enumerable.Range(1, 2_000).Select(p => (long)p)), lines);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

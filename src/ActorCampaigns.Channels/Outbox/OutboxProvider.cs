@@ -49,8 +49,20 @@ public sealed class OutboxProvider(string folder)
                     Write(json, lines, message);
             }
             await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
-            await file.WriteAsync(lines.WrittenMemory, cancellationToken);
-            file.Flush(flushToDisk: true);
+            var end = file.Length;
+            try
+            {
+                await file.WriteAsync(lines.WrittenMemory, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            catch
+            {
+                // A write refused part-way (a full disk) leaves some of the batch, maybe half a line: the file goes back to
+                // where it ended, so the retry appends the whole batch and no reader meets a torn line.
+                channelFile.Repaired = false;
+                file.SetLength(end);
+                throw;
+            }
         }
         finally
         {

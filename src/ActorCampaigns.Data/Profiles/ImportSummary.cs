@@ -17,3 +17,13 @@ public sealed record ImportProgress(long Lines, long Imported, long Updated, lon
 
 /// <summary>The whole file was refused before any row was written, e.g. for a bad header.</summary>
 public sealed class ImportRefusedException(string message) : Exception(message);
+
+/// <summary>
+/// A write failed part-way (the disk filled up, say): the batches in <see cref="Committed"/> are stored, the one being
+/// written and those after it are not. Importing the file again completes it, updating what was committed.
+/// </summary>
+public sealed class ImportInterruptedException(ImportSummary committed, Exception cause)
+    : Exception($"the import stopped after {committed.Accepted} profiles: {cause.Message}", cause)
+{
+    public ImportSummary Committed { get; } = committed;
+}

@@ -100,7 +100,15 @@ public abstract class ProfileStore(Database database)
                 lines += batch.Lines;
                 foreach (var line in batch.Rejected)
                     Reject(line);
-                var outcomes = await writer.WriteAsync(batch.Rows, cancellationToken);
+                ImportOutcome[] outcomes;
+                try
+                {
+                    outcomes = await writer.WriteAsync(batch.Rows, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw new ImportInterruptedException(new ImportSummary(imported, updated, rejected, errors, clock.Elapsed), e);
+                }
                 for (var i = 0; i < batch.Rows.Count; i++)
                 {
                     switch (outcomes[i])

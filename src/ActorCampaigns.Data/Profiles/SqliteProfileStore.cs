@@ -182,7 +182,9 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
             }
             catch
             {
-                Execute("ROLLBACK");
+                // SQLite rolls back by itself on some errors (SQLITE_FULL among them); a second rollback would hide the cause.
+                if (raw.sqlite3_get_autocommit(_db) == 0)
+                    Execute("ROLLBACK");
                 throw;
             }
             return Task.FromResult(outcomes);

@@ -193,8 +193,27 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
 
     private DateTime Now => _services.Clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>The state with the live counts of running activities and the feedback counts: what status and watchers see.</summary>
-    private CampaignState View => _state.WithLive(_live).WithFeedback(_feedback) with { Node = _node };
+    /// <summary>
+    /// The state with the failures the journal could not record, the live counts of running activities and the feedback
+    /// counts: what status and watchers see.
+    /// </summary>
+    private CampaignState View => Unrecorded().Aggregate(_state, (state, failed) => state.Apply(failed)).WithLive(_live).WithFeedback(_feedback)
+        with { Node = _node };
+
+    /// <summary>The failures the journal could not record whose activity is still to run in a running execution.</summary>
+    private IEnumerable<CampaignEvents.ActivityFailed> Unrecorded() => _services.Unrecorded.Of(_state.Id).Where(failed =>
+        _state.Executions.Any(e => e.Id == failed.Execution && e.State == ExecutionState.Running && !e.Activities[failed.Activity].IsDone));
+
+    /// <summary>
+    /// A failed write to the journal stops this actor. A failure it could not record is kept by the node, so the actor
+    /// started next shows it and holds its execution instead of running the activity again at once, on a disk still full.
+    /// </summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        if (@event is CampaignEvents.ActivityFailed failed)
+            _services.Unrecorded.Add(failed with { Reason = $"{failed.Reason} (the campaign's journal could not record this failure: {cause.Message})" });
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
 
     /// <summary>An activity reported between persisted events; watchers hear of it at the next publication.</summary>
     private void Live(ExecutionId execution, string activity, ActivityView view)
@@ -260,6 +279,11 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
 
     private void Handle(ICampaignCommand command, IActorRef replyTo)
     {
+        if (command is CampaignCommands.Resume && Unrecorded().Any())
+        {
+            ResumeUnrecorded(replyTo);
+            return;
+        }
         switch (_state.Decide(command, Now))
         {
             case Decision.Rejected rejected:
@@ -299,6 +323,16 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         }
     }
 
+    /// <summary>The journal never knew its executions failed: resuming forgets the failures and runs their activities again.</summary>
+    private void ResumeUnrecorded(IActorRef replyTo)
+    {
+        _services.Unrecorded.Forget(_state.Id);
+        _repliesAfterNextSummary.Add((replyTo, new CampaignReplies.Accepted(_state.Id, _state.Status, null)));
+        Changed();
+        SaveSummary();
+        Advance();
+    }
+
     /// <summary>
     /// Starts every activity that can run now, in every running execution: those whose inbound activities are done,
     /// and those that stream their inbound populations while the activities writing them run (so a chain of them
@@ -309,7 +343,8 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         if (_state.Document is not { } document)
             return;
         var plan = _plan is { } known && ReferenceEquals(known.Document, document) ? known : _plan = new ExecutionPlan(document);
-        foreach (var execution in _state.Executions.Where(e => e.State == ExecutionState.Running))
+        var held = Unrecorded().Select(f => f.Execution).ToHashSet();
+        foreach (var execution in _state.Executions.Where(e => e.State == ExecutionState.Running && !held.Contains(e.Id)))
         {
             var running = _running.TryGetValue(execution.Id, out var set) ? set : _running[execution.Id] = [];
             var done = execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToHashSet();

@@ -90,6 +90,11 @@ public sealed class ActivityActor : ReceiveActor
         Receive<Status.Failure>(failure =>
         {
             var cause = failure.Cause is AggregateException { InnerException: { } inner } ? inner : failure.Cause;
+            if (DiskFull.Is(cause))
+            {
+                ReportAndStop(new Failed(run.Execution, run.Activity.Id, $"{DiskFull.Reason} ({cause.Message}); resume the campaign once there is space"));
+                return;
+            }
             if (!DatabaseOutage.Is(cause))
             {
                 ReportAndStop(new Failed(run.Execution, run.Activity.Id, cause.Message));

@@ -36,6 +36,8 @@ public sealed record EngineServices(
     RenderLimits? Rendering = null,
     CampaignIndex? Index = null)
 {
+    public UnrecordedFailures Unrecorded { get; init; } = new();
+
     /// <summary>Opens every store on <paramref name="database"/>, creating the tables that are missing.</summary>
     public static async Task<EngineServices> OpenAsync(Database database, string outboxFolder, TimeProvider clock, int batchSize = 10_000,
         CancellationToken cancellationToken = default, LinkTracking? tracking = null,

@@ -23,6 +23,13 @@ public static class Problems
         },
         extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = rejected.Reason } } });
 
+    /// <summary>507 Insufficient Storage: the node's disk is full; the same request succeeds once there is space.</summary>
+    public static IResult DiskFull(string what, Dictionary<string, object?> extensions)
+    {
+        extensions["errors"] = new[] { new { message = what } };
+        return Results.Problem(title: what, statusCode: StatusCodes.Status507InsufficientStorage, extensions: extensions);
+    }
+
     public static IResult NotFound(string what) => Results.Problem(title: what, statusCode: StatusCodes.Status404NotFound,
         extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = what } } });
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using ActorCampaigns.Data;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Engine.Executions;
 
@@ -36,6 +37,13 @@ public static class ProfileEndpoints
             catch (ImportRefusedException refused)
             {
                 return Problems.Invalid("the CSV file was refused", [new { message = refused.Message }]);
+            }
+            catch (Exception e) when (DiskFull.Is(e))
+            {
+                var committed = (e as ImportInterruptedException)?.Committed;
+                return Problems.DiskFull($"{DiskFull.Reason}: the import stopped after {committed?.Accepted ?? 0} profiles; " +
+                    "import the file again once there is space (profiles already imported are updated, not added twice)",
+                    new() { ["imported"] = committed?.Imported ?? 0, ["updated"] = committed?.Updated ?? 0 });
             }
             finally
             {
