@@ -66,7 +66,7 @@ public abstract class ProfileStoreContract
             new RejectedLine(6, "id is missing"),
             new RejectedLine(7, "has 4 fields, the header has 5"),
             new RejectedLine(11, "score: '5.5' is not a valid int"),
-            new RejectedLine(13, "a quoted field is never closed before the end of the file"),
+            new RejectedLine(13, "the quote opening field 2 on line 13 is never closed before the end of the file"),
             new RejectedLine(10, "duplicate id 1: already on an earlier line of this file"),
         ], summary.Errors.OrderBy(e => e.Reason.StartsWith("duplicate")).ToList());
         Assert.Equal(8, summary.Rejected);

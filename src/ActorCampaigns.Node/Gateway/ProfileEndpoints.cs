@@ -1,5 +1,4 @@
 using ActorCampaigns.Domain.Expressions;
-using System.Text;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Engine.Executions;
 
@@ -35,8 +34,8 @@ public static class ProfileEndpoints
             {
                 await using (var file = File.Create(spool))
                     await request.Body.CopyToAsync(file, cancel);
-                using var reader = new StreamReader(spool, new UTF8Encoding(false, throwOnInvalidBytes: true));
-                var summary = await services.Profiles.ImportCsvAsync(reader, cancellationToken: cancel);
+                await using var csv = File.OpenRead(spool);
+                var summary = await services.Profiles.ImportCsvAsync(csv, cancellationToken: cancel);
                 return Results.Ok(new
                 {
                     imported = summary.Imported,
