@@ -76,6 +76,34 @@ public abstract class ProfileStoreContract
     }
 
     [Fact]
+    public async Task Bytes_that_are_not_utf8_a_nul_and_an_overlong_line_reject_their_lines_only()
+    {
+        var store = await CreateStoreAsync();
+        var overlong = string.Join(",", Enumerable.Repeat(new string('x', 60_000), 20));
+        var csv = System.Text.Encoding.Latin1.GetBytes(
+            $"id,email,note\n1,a@x.io,ok\n2,\u00C3(@x.io,x\n3,c@x.io,a\0b\n4,d@x.io,{overlong}\n5,\"=cmd|' /C calc'!A0\",\n");
+        var summary = await store.ImportCsvAsync(new MemoryStream(csv));
+        Assert.Equal((2L, 3L), (summary.Imported, summary.Rejected));
+        Assert.Equal([3L, 4L, 5L], summary.Errors.Select(e => e.Line));
+        Assert.Equal("not valid UTF-8 (byte 0xC3 at byte offset 2 of the line)", summary.Errors[0].Reason);
+        Assert.Contains("NUL", summary.Errors[1].Reason);
+        Assert.Contains("the line is longer than", summary.Errors[2].Reason);
+        Assert.Equal("=cmd|' /C calc'!A0", (await store.GetProfileAsync(5))!["email"]);
+    }
+
+    [Fact]
+    public async Task A_header_of_random_bytes_or_an_overlong_name_refuses_the_file_and_writes_nothing()
+    {
+        var store = await CreateStoreAsync();
+        var random = new byte[10_000];
+        new Random(4).NextBytes(random);
+        Assert.StartsWith("bad CSV header", (await Assert.ThrowsAsync<ImportRefusedException>(() => store.ImportCsvAsync(new MemoryStream(random)))).Message);
+        var overlong = await Assert.ThrowsAsync<ImportRefusedException>(() => Import(store, $"id,{new string('a', 64)}\n1,x\n"));
+        Assert.Contains($"an attribute name has at most {ImportHeader.MaxNameLength} characters", overlong.Message);
+        Assert.Equal(0, await store.CountAsync(null, Context));
+    }
+
+    [Fact]
     public async Task Reimport_updates_the_columns_it_names_and_leaves_the_others()
     {
         var store = await CreateStoreAsync();
