@@ -43,6 +43,9 @@ public sealed class CsvReader
     /// <summary>How many characters or bytes of the input have been dropped so far (not UTF-8, NUL, over a limit).</summary>
     private long _dropped;
 
+    /// <summary>Whether the end of the file has been read again once already (see <see cref="Reread"/>): never twice, so hostile quoting costs no more.</summary>
+    private bool _reread;
+
     /// <summary>Reads UTF-8 bytes; a byte that is not valid UTF-8 is an error for its record only.</summary>
     public CsvReader(Stream utf8) => _input = new Utf8Input(utf8);
 
@@ -129,7 +132,7 @@ public sealed class CsvReader
             if (c == EndOfInput)
             {
                 error ??= $"the quote opening field {number} on line {opened} is never closed before the end of the file";
-                if (rereadFrom >= 0 && _dropped == droppedBefore)
+                if (rereadFrom >= 0 && _dropped == droppedBefore && !_reread)
                     Reread(rereadFrom, rereadLine);
                 return false;
             }
@@ -169,7 +172,7 @@ public sealed class CsvReader
         if (swallowed.Length > _buffer.Length)
             _buffer = new char[swallowed.Length];
         swallowed.CopyTo(_buffer);
-        (_position, _length, _line) = (0, swallowed.Length, line);
+        (_position, _length, _line, _reread) = (0, swallowed.Length, line, true);
         _recordLength = from;
     }
 
