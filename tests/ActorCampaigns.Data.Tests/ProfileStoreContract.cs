@@ -1,6 +1,8 @@
+using ActorCampaigns.Data.Csv;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
+using CsCheck;
 
 namespace ActorCampaigns.Data.Tests;
 
@@ -101,6 +103,32 @@ public abstract class ProfileStoreContract
         var overlong = await Assert.ThrowsAsync<ImportRefusedException>(() => Import(store, $"id,{new string('a', 64)}\n1,x\n"));
         Assert.Contains($"an attribute name has at most {ImportHeader.MaxNameLength} characters", overlong.Message);
         Assert.Equal(0, await store.CountAsync(null, Context));
+    }
+
+    /// <summary>Field values good and hostile: typed values and junk, quoting gone wrong, bytes that are not UTF-8, NUL.</summary>
+    private static readonly byte[][] Values =
+    [
+        .. new[] { "1", "-7", "42", "x", "", "2024-02-29", "2024-02-30", "true", "maybe", "1e308", "1e999", "99999999999999999999",
+            "\"q,\"\"\"", "\"open", "\"a\nb\"", "a\"b", "é😀", "=cmd|' /C calc'!A0", "\r" }.Select(v => System.Text.Encoding.UTF8.GetBytes(v)),
+        [0xFF], [0xC3, (byte)'('], [0], [0xED, 0xA0, 0x80],
+    ];
+
+    [Fact]
+    public async Task Hostile_lines_never_fail_an_import_and_each_line_is_imported_updated_or_rejected()
+    {
+        var store = await CreateStoreAsync();
+        Gen.Select(Gen.Int[0, Values.Length - 1].Array[1, 7].Array[0, 25], Gen.Bool).Sample((rows, crlf) =>
+        {
+            var csv = new List<byte>(System.Text.Encoding.UTF8.GetBytes("id,email,score:int,born:date,flag:bool,value:number"));
+            foreach (var row in rows)
+            {
+                csv.AddRange(crlf ? "\r\n"u8 : "\n"u8);
+                csv.AddRange(row.SelectMany((value, i) => i == 0 ? Values[value] : [(byte)',', .. Values[value]]));
+            }
+            var records = new CsvReader(new MemoryStream(csv.ToArray())).ReadAll().Count() - 1;
+            var summary = store.ImportCsvAsync(new MemoryStream(csv.ToArray())).GetAwaiter().GetResult();
+            Assert.Equal(records, summary.Imported + summary.Updated + summary.Rejected);
+        }, iter: 60, threads: 1);
     }
 
     [Fact]
