@@ -42,6 +42,8 @@ public class CsvReaderTests
     [Theory]
     [InlineData("1,ab\"c\n", "a quote inside an unquoted field")]
     [InlineData("1,\"ab\"c\n", "unexpected character 'c' after a closing quote")]
+    [InlineData("1,\"ab\"😀\n", "unexpected character '\\uD83D' after a closing quote")]
+    [InlineData("1,\"ab\"\0\n", "unexpected character '\\u0000' after a closing quote")]
     [InlineData("1,\"never closed\n2,x\n", "never closed")]
     public void Malformed_quoting_is_reported(string line, string message)
     {

@@ -159,7 +159,7 @@ public sealed class CsvReader
         if (after is ',' or '\r' or '\n' or EndOfInput)
             return true;
         if (after >= 0)
-            error ??= $"unexpected character '{(char)after}' after a closing quote (field {number})";
+            error ??= $"unexpected character '{CsvText.Excerpt([(char)after])}' after a closing quote (field {number})";
         while (Peek() is not (',' or '\n' or EndOfInput))
             Next();
         return true;
