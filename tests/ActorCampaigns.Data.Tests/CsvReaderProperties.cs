@@ -7,15 +7,15 @@ namespace ActorCampaigns.Data.Tests;
 /// <summary>The CSV reader against generated input: random bytes, and generated rows some of which are corrupted.</summary>
 public class CsvReaderProperties
 {
-    /// <summary>Byte runs that are never valid UTF-8, whatever valid text follows them.</summary>
-    private static readonly byte[][] NotUtf8 = [[0xFF], [0xC3], [0x80], [0xE2, 0x82], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]];
+    /// <summary>Byte runs that are never text: never valid UTF-8 whatever valid text follows them, or a NUL.</summary>
+    private static readonly byte[][] NotText = [[0xFF], [0xC3], [0x80], [0xE2, 0x82], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0]];
 
-    /// <summary>Stands for a byte run of <see cref="NotUtf8"/> in generated field text (a private-use character).</summary>
+    /// <summary>Stands for a byte run of <see cref="NotText"/> in generated field text (a private-use character).</summary>
     private const char Corrupt = '\uE000';
 
     private static readonly Gen<string> Field = Gen.OneOf("a", "b", ",", "\"", "\r", "\n", " ", "é", "😀").Array[0, 12].Select(string.Concat);
 
-    private static readonly Gen<Row> Rows = Gen.Select(Field.Array[2, 5], Gen.Bool.Array[5], Gen.Bool, Gen.Int[0, 30], Gen.Int[0, NotUtf8.Length - 1])
+    private static readonly Gen<Row> Rows = Gen.Select(Field.Array[2, 5], Gen.Bool.Array[5], Gen.Bool, Gen.Int[0, 30], Gen.Int[0, NotText.Length - 1])
         .Select((fields, quote, crlf, corrupt, bad) => new Row(fields, quote, crlf, corrupt < fields.Length ? (corrupt, bad) : null));
 
     [Fact]
@@ -80,9 +80,11 @@ public class CsvReaderProperties
                 {
                     if (c.Value == Corrupt)
                     {
-                        var bad = NotUtf8[row.Corrupted!.Value.Bytes];
+                        var bad = NotText[row.Corrupted!.Value.Bytes];
                         var where = _lines == line ? "the line" : $"line {_lines}";
-                        error = $"not valid UTF-8 (byte 0x{bad[0]:X2} at byte offset {Bytes.Count - _lineStart} of {where})";
+                        error = bad is [0]
+                            ? $"a NUL character (U+0000) in {where}: a CSV file is text"
+                            : $"not valid UTF-8 (byte 0x{bad[0]:X2} at byte offset {Bytes.Count - _lineStart} of {where})";
                         Bytes.AddRange(bad);
                         continue;
                     }

@@ -43,7 +43,7 @@ public class CsvReaderTests
     [InlineData("1,ab\"c\n", "a quote inside an unquoted field")]
     [InlineData("1,\"ab\"c\n", "unexpected character 'c' after a closing quote")]
     [InlineData("1,\"ab\"😀\n", "unexpected character '\\uD83D' after a closing quote")]
-    [InlineData("1,\"ab\"\0\n", "unexpected character '\\u0000' after a closing quote")]
+    [InlineData("1,\"ab\"\0\n", "a NUL character (U+0000) in the line")]
     [InlineData("1,\"never closed\n2,x\n", "never closed")]
     public void Malformed_quoting_is_reported(string line, string message)
     {
@@ -96,9 +96,11 @@ public class CsvReaderTests
     public void A_nul_character_is_an_error_for_its_line()
     {
         var records = Read("id,x\n1,a\0b\n2,\"x\0\"\n3,ok\n");
-        Assert.Contains("a NUL character (U+0000) in field 2", records[1].Error);
-        Assert.Contains("a NUL character (U+0000) in field 2", records[2].Error);
+        Assert.Contains("a NUL character (U+0000) in the line", records[1].Error);
+        Assert.Contains("a NUL character (U+0000) in the line", records[2].Error);
         Assert.Equal((4L, null), (records[3].Line, records[3].Error));
+        var text = new CsvReader(new StringReader("id\n1\0\n2\n")).ReadAll().ToList();
+        Assert.Equal([null, "a NUL character (U+0000) in the line: a CSV file is text", null], text.Select(r => r.Error));
     }
 
     [Fact]

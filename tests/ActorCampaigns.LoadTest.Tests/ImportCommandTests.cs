@@ -48,7 +48,7 @@ public sealed class ImportCommandTests : IDisposable
         await File.WriteAllBytesAsync(csv, new byte[1_000]);
         var (refused, why) = await LoadTestProcess.RunAsync("import", csv, "--data-dir", data);
         Assert.Equal(3, refused);
-        Assert.Contains("bad CSV header: a NUL character (U+0000) in field 1", why);
+        Assert.Contains("bad CSV header: a NUL character (U+0000) in the line: a CSV file is text", why);
     }
 
     [Theory]

@@ -161,7 +161,7 @@ public sealed class GatewayTests : IAsyncLifetime
     {
         { "random binary", RandomBytes(), "bad CSV header" },
         { "a header that is not UTF-8", Raw("id,em\u00FFail\n1,a@x.com\n"), "bad CSV header: not valid UTF-8 (byte 0xFF at byte offset 5 of the line)" },
-        { "a body of NUL bytes", new byte[4_096], "bad CSV header: a NUL character (U+0000) in field 1" },
+        { "a body of NUL bytes", new byte[4_096], "bad CSV header: a NUL character (U+0000) in the line: a CSV file is text" },
         { "a UTF-16 file", Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("id,email\n1,a@x.com\n")).ToArray(), "bad CSV header" },
     };
 

@@ -9,7 +9,7 @@ public sealed record CsvRecord(long Line, IReadOnlyList<string?> Fields, string?
 /// A streaming RFC 4180 reader: quoted fields with doubled quotes, commas and line breaks inside quotes,
 /// CRLF or LF. <see cref="Read"/> moves to the next record, whose fields are read as spans without
 /// allocating (an import of millions of rows makes no string for a number or a date). Hostile input is
-/// bounded and confined to its record: bytes that are not UTF-8, a NUL character, a field longer than
+/// bounded and confined to its record: bytes that are not UTF-8, a NUL character (both found by the input), a field longer than
 /// <see cref="MaxFieldLength"/>, a record longer than <see cref="MaxRecordLength"/> or with more than
 /// <see cref="MaxFields"/> fields are an error for that record, which is then skipped.
 /// </summary>
@@ -21,10 +21,10 @@ public sealed class CsvReader
 
     private const int EndOfInput = -1;
 
-    /// <summary>What <see cref="Peek"/> gives when the next byte is not valid UTF-8.</summary>
-    private const int NotUtf8 = -2;
+    /// <summary>What <see cref="Peek"/> gives when the next byte is not text: not valid UTF-8, or a NUL.</summary>
+    private const int NotText = -2;
 
-    private static readonly SearchValues<char> Delimiters = SearchValues.Create(",\r\n\"\0");
+    private static readonly SearchValues<char> Delimiters = SearchValues.Create(",\r\n\"");
 
     private readonly ICsvInput _input;
     private char[] _buffer = new char[1 << 16];
@@ -37,8 +37,8 @@ public sealed class CsvReader
     private int _fieldStart;
     private readonly List<(int Start, int Length, bool Quoted)> _fields = [];
 
-    /// <summary>The first byte of the current record that is not UTF-8, described.</summary>
-    private string? _notUtf8;
+    /// <summary>The first byte of the current record that is not text, described.</summary>
+    private string? _notText;
 
     /// <summary>How many characters or bytes of the input have been dropped so far (not UTF-8, NUL, over a limit).</summary>
     private long _dropped;
@@ -75,9 +75,9 @@ public sealed class CsvReader
             Line = _line;
             _fields.Clear();
             _recordLength = 0;
-            _notUtf8 = null;
+            _notText = null;
             var error = ReadRecord();
-            Error = _notUtf8 ?? error;
+            Error = _notText ?? error;
             if (_fields.Count == 1 && IsNull(0) && Error is null)
                 continue;
             return true;
@@ -136,18 +136,13 @@ public sealed class CsvReader
                     Reread(rereadFrom, rereadLine);
                 return false;
             }
-            if (c == NotUtf8)
+            if (c == NotText)
                 continue;
             if (c == '"')
             {
                 if (Peek() != '"')
                     break;
                 Next();
-            }
-            if (c == '\0')
-            {
-                DropNul(number, ref error);
-                continue;
             }
             if (c == '\n')
                 _line++;
@@ -185,7 +180,7 @@ public sealed class CsvReader
             var next = Peek();
             if (next == EndOfInput)
                 return true;
-            if (next == NotUtf8)
+            if (next == NotText)
             {
                 Next();
                 continue;
@@ -201,26 +196,11 @@ public sealed class CsvReader
             _position += run.Length;
             if (stop < 0)
                 continue;
-            switch (rest[stop])
-            {
-                case '"':
-                    error ??= $"a quote inside an unquoted field (field {number}); quote the whole field and double the quote";
-                    Append((char)Next(), ref error);
-                    break;
-                case '\0':
-                    DropNul(number, ref error);
-                    Next();
-                    break;
-                default:
-                    return false;
-            }
+            if (rest[stop] != '"')
+                return false;
+            error ??= $"a quote inside an unquoted field (field {number}); quote the whole field and double the quote";
+            Append((char)Next(), ref error);
         }
-    }
-
-    private void DropNul(int field, ref string? error)
-    {
-        _dropped++;
-        error ??= $"a NUL character (U+0000) in field {field}: a CSV file is text";
     }
 
     private void Append(char c, ref string? error)
@@ -259,7 +239,7 @@ public sealed class CsvReader
             if (_length > 0)
                 return _buffer[0];
         }
-        return _input.Invalid is null ? EndOfInput : NotUtf8;
+        return _input.Invalid is null ? EndOfInput : NotText;
     }
 
     private int Next()
@@ -267,16 +247,18 @@ public sealed class CsvReader
         var c = Peek();
         if (c >= 0)
             _position++;
-        else if (c == NotUtf8)
-            SkipNotUtf8();
+        else if (c == NotText)
+            SkipNotText();
         return c;
     }
 
-    private void SkipNotUtf8()
+    private void SkipNotText()
     {
         var (value, offset) = _input.Invalid!.Value;
         var where = _line == Line ? "the line" : $"line {_line}";
-        _notUtf8 ??= $"not valid UTF-8 (byte 0x{value:X2} at byte offset {offset} of {where})";
+        _notText ??= value == 0
+            ? $"a NUL character (U+0000) in {where}: a CSV file is text"
+            : $"not valid UTF-8 (byte 0x{value:X2} at byte offset {offset} of {where})";
         _dropped++;
         _input.SkipInvalid();
     }
