@@ -78,11 +78,13 @@ public sealed class NodeProcess : IAsyncDisposable
             _log.AppendLine(line);
     }
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null, string contentType = "application/json")
+    public Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null, string contentType = "application/json") =>
+        SendAsync(method, path, body is null ? null : new StringContent(body, Encoding.UTF8, contentType));
+
+    /// <summary>Sends <paramref name="content"/> as it is, bytes that are not UTF-8 included.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, HttpContent? content)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-            request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        using var request = new HttpRequestMessage(method, path) { Content = content };
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());

@@ -1,6 +1,8 @@
+using ActorCampaigns.Data.Csv;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
+using CsCheck;
 
 namespace ActorCampaigns.Data.Tests;
 
@@ -66,13 +68,67 @@ public abstract class ProfileStoreContract
             new RejectedLine(6, "id is missing"),
             new RejectedLine(7, "has 4 fields, the header has 5"),
             new RejectedLine(11, "score: '5.5' is not a valid int"),
-            new RejectedLine(13, "a quoted field is never closed before the end of the file"),
+            new RejectedLine(13, "the quote opening field 2 on line 13 is never closed before the end of the file"),
             new RejectedLine(10, "duplicate id 1: already on an earlier line of this file"),
         ], summary.Errors.OrderBy(e => e.Reason.StartsWith("duplicate")).ToList());
         Assert.Equal(8, summary.Rejected);
         Assert.Equal("g@x.io\non two lines", (await store.GetProfileAsync(7))!["email"]);
         Assert.Equal("a@x.io", (await store.GetProfileAsync(1))!["email"]);
         Assert.Equal("=cmd|' /C calc'!A0", (await store.GetProfileAsync(9))!["email"]);
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_utf8_a_nul_and_an_overlong_line_reject_their_lines_only()
+    {
+        var store = await CreateStoreAsync();
+        var overlong = string.Join(",", Enumerable.Repeat(new string('x', 60_000), 20));
+        var csv = System.Text.Encoding.Latin1.GetBytes(
+            $"id,email,note\n1,a@x.io,ok\n2,\u00C3(@x.io,x\n3,c@x.io,a\0b\n4,d@x.io,{overlong}\n5,\"=cmd|' /C calc'!A0\",\n");
+        var summary = await store.ImportCsvAsync(new MemoryStream(csv));
+        Assert.Equal((2L, 3L), (summary.Imported, summary.Rejected));
+        Assert.Equal([3L, 4L, 5L], summary.Errors.Select(e => e.Line));
+        Assert.Equal("not valid UTF-8 (byte 0xC3 at byte offset 2 of the line)", summary.Errors[0].Reason);
+        Assert.Contains("NUL", summary.Errors[1].Reason);
+        Assert.Contains("the line is longer than", summary.Errors[2].Reason);
+        Assert.Equal("=cmd|' /C calc'!A0", (await store.GetProfileAsync(5))!["email"]);
+    }
+
+    [Fact]
+    public async Task A_header_of_random_bytes_or_an_overlong_name_refuses_the_file_and_writes_nothing()
+    {
+        var store = await CreateStoreAsync();
+        var random = new byte[10_000];
+        new Random(4).NextBytes(random);
+        Assert.StartsWith("bad CSV header", (await Assert.ThrowsAsync<ImportRefusedException>(() => store.ImportCsvAsync(new MemoryStream(random)))).Message);
+        var overlong = await Assert.ThrowsAsync<ImportRefusedException>(() => Import(store, $"id,{new string('a', 64)}\n1,x\n"));
+        Assert.Contains($"an attribute name has at most {ImportHeader.MaxNameLength} characters", overlong.Message);
+        Assert.Equal(0, await store.CountAsync(null, Context));
+    }
+
+    /// <summary>Field values good and hostile: typed values and junk, quoting gone wrong, bytes that are not UTF-8, NUL.</summary>
+    private static readonly byte[][] Values =
+    [
+        .. new[] { "1", "-7", "42", "x", "", "2024-02-29", "2024-02-30", "true", "maybe", "1e308", "1e999", "99999999999999999999",
+            "\"q,\"\"\"", "\"open", "\"a\nb\"", "a\"b", "é😀", "=cmd|' /C calc'!A0", "\r" }.Select(v => System.Text.Encoding.UTF8.GetBytes(v)),
+        [0xFF], [0xC3, (byte)'('], [0], [0xED, 0xA0, 0x80],
+    ];
+
+    [Fact]
+    public async Task Hostile_lines_never_fail_an_import_and_each_line_is_imported_updated_or_rejected()
+    {
+        var store = await CreateStoreAsync();
+        Gen.Select(Gen.Int[0, Values.Length - 1].Array[1, 7].Array[0, 25], Gen.Bool).Sample((rows, crlf) =>
+        {
+            var csv = new List<byte>(System.Text.Encoding.UTF8.GetBytes("id,email,score:int,born:date,flag:bool,value:number"));
+            foreach (var row in rows)
+            {
+                csv.AddRange(crlf ? "\r\n"u8 : "\n"u8);
+                csv.AddRange(row.SelectMany((value, i) => i == 0 ? Values[value] : [(byte)',', .. Values[value]]));
+            }
+            var records = new CsvReader(new MemoryStream(csv.ToArray())).ReadAll().Count() - 1;
+            var summary = store.ImportCsvAsync(new MemoryStream(csv.ToArray())).GetAwaiter().GetResult();
+            Assert.Equal(records, summary.Imported + summary.Updated + summary.Rejected);
+        }, iter: 60, threads: 1);
     }
 
     [Fact]

@@ -34,6 +34,23 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("1,000 profiles match", count);
     }
 
+    [Fact]
+    public async Task A_line_that_is_not_utf8_is_reported_and_a_file_that_is_not_text_is_refused()
+    {
+        var csv = Path.Combine(_folder, "latin1.csv");
+        var data = Path.Combine(_folder, "data");
+        await File.WriteAllBytesAsync(csv, System.Text.Encoding.Latin1.GetBytes("id,city\n1,Paris\n2,Orl\u00E9ans\n3,Lyon\n"));
+        var (code, output) = await LoadTestProcess.RunAsync("import", csv, "--data-dir", data);
+        Assert.Equal(3, code);
+        Assert.Contains("imported 2, updated 0, rejected 1", output);
+        Assert.Contains("line 3: not valid UTF-8 (byte 0xE9 at byte offset 5 of the line)", output);
+
+        await File.WriteAllBytesAsync(csv, new byte[1_000]);
+        var (refused, why) = await LoadTestProcess.RunAsync("import", csv, "--data-dir", data);
+        Assert.Equal(3, refused);
+        Assert.Contains("bad CSV header: a NUL character (U+0000) in the line: a CSV file is text", why);
+    }
+
     [Theory]
     [InlineData(new[] { "count", "--data-dir", "DATA", "--filter", "country = " }, "filter \"country = \": column 11: expected a value")]
     [InlineData(new[] { "import", "missing.csv", "--data-dir", "DATA" }, "no such file: missing.csv")]

@@ -1,3 +1,4 @@
+using ActorCampaigns.Data.Csv;
 using ActorCampaigns.Domain.Profiles;
 
 namespace ActorCampaigns.Data.Profiles;
@@ -5,6 +6,12 @@ namespace ActorCampaigns.Data.Profiles;
 /// <summary>The columns a CSV file declares in its header (<c>name</c> or <c>name:type</c>), checked against the schema.</summary>
 public sealed record ImportHeader(IReadOnlyList<ProfileAttribute> Columns, ProfileSchema Schema, IReadOnlyList<ProfileAttribute> NewAttributes)
 {
+    /// <summary>PostgreSQL's longest identifier (NAMEDATALEN - 1 bytes; names are ASCII): longer ones would be cut and could clash.</summary>
+    public const int MaxNameLength = 63;
+
+    /// <summary>A garbage header of a thousand columns makes a message to read, not a page.</summary>
+    private const int MaxListedProblems = 20;
+
     public int IdIndex { get; } = Columns.ToList().FindIndex(c => c.Name == "id");
 
     /// <summary>Reads the header; throws <see cref="ImportRefusedException"/> with every problem found.</summary>
@@ -20,16 +27,21 @@ public sealed record ImportHeader(IReadOnlyList<ProfileAttribute> Columns, Profi
             var text = (fields[i] ?? "").Trim().TrimStart('\uFEFF');
             var parts = text.Split(':', 2);
             var name = parts[0].Trim();
+            if (name.Length > MaxNameLength)
+            {
+                problems.Add($"column {i + 1} '{CsvText.Excerpt(name)}': an attribute name has at most {MaxNameLength} characters");
+                continue;
+            }
             var existing = updated.Find(name);
             var type = existing?.Type ?? AttributeType.String;
             if (parts.Length == 2 && !AttributeTypes.TryParse(parts[1].Trim(), out type))
             {
-                problems.Add($"column {i + 1} '{text}': unknown type '{parts[1].Trim()}' (string, int, number, bool, date, timestamp)");
+                problems.Add($"column {i + 1} '{CsvText.Excerpt(text)}': unknown type '{CsvText.Excerpt(parts[1].Trim())}' (string, int, number, bool, date, timestamp)");
                 continue;
             }
             if (!seen.Add(name))
             {
-                problems.Add($"column {i + 1} '{name}' appears twice");
+                problems.Add($"column {i + 1} '{CsvText.Excerpt(name)}' appears twice");
                 continue;
             }
             var why = existing is { IsCore: true } && existing.Type != type
@@ -50,7 +62,8 @@ public sealed record ImportHeader(IReadOnlyList<ProfileAttribute> Columns, Profi
         if (!seen.Contains("id"))
             problems.Add("the header has no 'id' column");
         if (problems.Count > 0)
-            throw new ImportRefusedException("bad CSV header: " + string.Join("; ", problems));
+            throw new ImportRefusedException("bad CSV header: " + string.Join("; ", problems.Take(MaxListedProblems))
+                + (problems.Count > MaxListedProblems ? $"; and {problems.Count - MaxListedProblems} more problems" : ""));
         return new ImportHeader(columns, updated, added);
     }
 }

@@ -22,7 +22,7 @@ public sealed record ProfileRow(long Line, long Id, object?[] Values)
             var text = csv.Field(i);
             var value = column.Type == AttributeType.String ? pool.Get(i, text) : ParseValue(column.Type, text);
             if (value is null)
-                return (null, $"{column.Name}: '{Shorten(text)}' is not a valid {AttributeTypes.Name(column.Type)}");
+                return (null, $"{column.Name}: '{CsvText.Excerpt(text)}' is not a valid {AttributeTypes.Name(column.Type)}");
             values[i] = value;
         }
         if (values[header.IdIndex] is not long id)
@@ -41,8 +41,6 @@ public sealed record ProfileRow(long Line, long Id, object?[] Values)
         AttributeType.Timestamp => Timestamps.TryParse(text.ToString(), out var ts) ? ts : null,
         _ => null,
     };
-
-    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : text[..40].ToString() + "…";
 }
 
 /// <summary>

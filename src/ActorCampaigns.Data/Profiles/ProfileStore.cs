@@ -64,13 +64,20 @@ public abstract class ProfileStore(Database database)
     }
 
     /// <summary>
-    /// Imports a CSV file row by row, upserting by id, a transaction per batch. Bad lines are rejected with
-    /// their line number and reason; good lines are kept. A bad header refuses the whole file before any write.
+    /// Imports a CSV file of UTF-8 bytes row by row, upserting by id, a transaction per batch. Bad lines (bytes that
+    /// are not UTF-8 among them) are rejected with their line number and reason; good lines are kept. A bad header
+    /// refuses the whole file before any write.
     /// </summary>
-    public async Task<ImportSummary> ImportCsvAsync(TextReader csv, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<ImportSummary> ImportCsvAsync(Stream utf8, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ImportAsync(new CsvReader(utf8), progress, cancellationToken);
+
+    /// <summary>Imports CSV text already decoded, as <see cref="ImportCsvAsync(Stream, IProgress{ImportProgress}?, CancellationToken)"/> does.</summary>
+    public Task<ImportSummary> ImportCsvAsync(TextReader csv, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ImportAsync(new CsvReader(csv), progress, cancellationToken);
+
+    private async Task<ImportSummary> ImportAsync(CsvReader records, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var records = new CsvReader(csv);
         if (!records.Read())
             throw new ImportRefusedException("the file is empty: a header row is required");
         if (records.Error is { } headerError)

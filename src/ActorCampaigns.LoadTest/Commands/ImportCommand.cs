@@ -1,4 +1,3 @@
-using System.Text;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Profiles;
 
@@ -23,8 +22,7 @@ public static class ImportCommand
         var progress = new ProgressLine(output);
         var size = new FileInfo(path).Length;
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        using var reader = new StreamReader(file, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-        var summary = await store.ImportCsvAsync(reader, new SynchronousProgress<ImportProgress>(p => progress.Report(
+        var summary = await store.ImportCsvAsync(file, new SynchronousProgress<ImportProgress>(p => progress.Report(
             $"importing {path}: {100.0 * file.Position / Math.Max(1, size):F0} % | {p.Lines:N0} lines | {p.Imported:N0} imported, " +
             $"{p.Updated:N0} updated, {p.Rejected:N0} rejected | {p.Lines / Math.Max(0.001, p.Elapsed.TotalSeconds):N0} rows/s")),
             cancellationToken);

@@ -51,9 +51,9 @@ public sealed class DemoRun(EngineServices services, CampaignIndex index, IRequi
         output.WriteLine($"demo: {node.DataDir} has no profiles: generating {node.DemoProfiles:N0} sample profiles");
         await using (var file = File.Create(csv))
             await new ProfileGenerator(seed: 1).WriteAsync(file, node.DemoProfiles, cancellationToken: cancellationToken);
-        using (var reader = new StreamReader(csv))
+        await using (var file = File.OpenRead(csv))
         {
-            var summary = await services.Profiles.ImportCsvAsync(reader, new SynchronousProgress<ImportProgress>(p =>
+            var summary = await services.Profiles.ImportCsvAsync(file, new SynchronousProgress<ImportProgress>(p =>
                 output.WriteLine($"demo: importing... {p.Lines:N0} lines, {p.Imported:N0} imported")), cancellationToken);
             output.WriteLine($"demo: imported {summary.Imported:N0}, updated {summary.Updated:N0}, rejected {summary.Rejected:N0} in {summary.Elapsed.TotalSeconds:F1} s");
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using ActorCampaigns.Data;
+using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Engine.Executions;
 
@@ -24,8 +25,8 @@ public static class ProfileEndpoints
             {
                 await using (var file = File.Create(spool))
                     await request.Body.CopyToAsync(file, cancel);
-                using var reader = new StreamReader(spool, new UTF8Encoding(false, throwOnInvalidBytes: true));
-                var summary = await services.Profiles.ImportCsvAsync(reader, cancellationToken: cancel);
+                await using var csv = File.OpenRead(spool);
+                var summary = await services.Profiles.ImportCsvAsync(csv, cancellationToken: cancel);
                 return Results.Ok(new
                 {
                     imported = summary.Imported,
