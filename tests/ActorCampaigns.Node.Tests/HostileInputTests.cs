@@ -181,6 +181,31 @@ public sealed class HostileInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Item_3_a_like_pattern_of_50000_characters_is_a_located_400_in_validation_and_in_the_estimate()
+    {
+        var filter = $"email like '%{new string('a', 50_000)}%'";
+        var document = Mailing("<p>Hi</p>").Replace("\"filter\":\"\"", $"\"filter\":\"{filter}\"");
+        AssertError(await RefusedAsync(HttpMethod.Post, "/api/campaigns", document), "$.activities[0].filter", "pattern is longer than");
+        AssertError(await RefusedAsync(HttpMethod.Post, "/api/audiences/estimate", JsonSerializer.Serialize(new { filter })), "$.filter", "pattern is longer than");
+    }
+
+    [Fact]
+    public async Task Item_4_an_invalid_UTF8_byte_rejects_its_line_and_keeps_the_others()
+    {
+        var body = new ByteArrayContent([.. "id,email\n9101,ok1@x.com\n9102,"u8, 0xc3, 0x28, .. "@x.com\n9103,ok3@x.com\n"u8]);
+        body.Headers.ContentType = new("text/csv");
+        var (status, answer) = await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", body);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, answer.GetProperty("imported").GetInt32());
+        Assert.Equal(3, answer.GetProperty("errors")[0].GetProperty("line").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await _node.Http.GetAsync("/api/profiles/9103")).StatusCode);
+
+        var binary = new ByteArrayContent(Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251)).ToArray());
+        binary.Headers.ContentType = new("text/csv");
+        Assert.Equal(HttpStatusCode.BadRequest, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", binary)).Status);
+    }
+
+    [Fact]
     public async Task Item_5_a_complaint_for_a_message_never_sent_is_unknown_and_keeps_consent()
     {
         var (status, answer) = await _node.SendAsync(HttpMethod.Post, "/api/feedback", """[ { "messageId": "c-000000000000.e-9.zz.4", "event": "complaint" } ]""");
