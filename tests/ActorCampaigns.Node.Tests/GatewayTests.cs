@@ -239,7 +239,7 @@ public sealed class GatewayTests : IAsyncLifetime
         var (ok, estimate) = await _node.SendAsync(HttpMethod.Post, "/api/audiences/estimate", """{ "filter": "email like tier or tier = 'gold'" }""");
         Assert.Equal((HttpStatusCode.OK, 1), (ok, estimate.GetProperty("count").GetInt32()));
 
-        foreach (var (body, path) in new[] { ("""{ "filter": 5 }""", "$.filter"), ("""[ "country = 'FR'" ]""", "$"), ("""{ "filter": """, "$") })
+        foreach (var (body, path) in new[] { ("""{ "filter": 5 }""", "$.filter"), ("""[ "country = 'FR'" ]""", "$"), ("""{ "filter": """, "$.filter") })
         {
             var (status, unreadable) = await _node.SendAsync(HttpMethod.Post, "/api/audiences/estimate", body);
             Assert.Equal(HttpStatusCode.BadRequest, status);

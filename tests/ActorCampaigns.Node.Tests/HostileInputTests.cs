@@ -233,6 +233,13 @@ public sealed class HostileInputTests : IAsyncLifetime
         AssertError(await RefusedAsync(HttpMethod.Post, "/api/campaigns", Mailing("<p>Hi</p>").Replace("\"filter\":\"\"", "\"filter\":\"\",\"filter\":\"nosuch = 1\"")),
             "$.activities[0].filter", "appears more than once");
         AssertError(await RefusedAsync(HttpMethod.Post, "/api/campaigns", "{\"name\": \"x\", \"activities\": [" + new string('[', 40) + new string(']', 40) + "]}"),
-            "$", "not valid JSON");
+            "$.activities[0]" + string.Concat(Enumerable.Repeat("[0]", 30)), "depth of 32");
+        AssertError(await RefusedAsync(HttpMethod.Post, "/api/feedback", """[ { "messageId": "c-1.e-1.mail.1", "event": "delivered", "event": "bounced" } ]"""),
+            "$[0].event", "appears more than once");
+        AssertError(await RefusedAsync(HttpMethod.Post, "/api/feedback", """[ { "messageId": "c-1.e-1.mail.1", "event": "delivered" }, { "messageId": tru } ]"""),
+            "$[1].messageId", "line 1");
+        AssertError(await RefusedAsync(HttpMethod.Post, "/api/campaigns/c-0000000000/trigger", """{ "variables": { "code": [1] } }"""),
+            "$.variables.code", "");
+        AssertError(await RefusedAsync(HttpMethod.Post, "/api/audiences/estimate", """{ "filter": "\udc00" }"""), "$.filter", "not valid Unicode");
     }
 }

@@ -8,6 +8,9 @@ namespace ActorCampaigns.Domain.Campaigns;
 /// </summary>
 internal static class CampaignDocumentReader
 {
+    /// <summary>Levels of JSON nesting a document may have.</summary>
+    public const int MaxDepth = 32;
+
     private static readonly string KnownTypes =
         "buildAudience, readAudience, combine, deduplicate, enrich, split, saveAudience, wait, fork, andJoin, test, end, email, sms, push";
 
@@ -27,12 +30,11 @@ internal static class CampaignDocumentReader
         JsonDocument parsed;
         try
         {
-            parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 32 });
+            parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $"line {line + 1}, position {e.BytePositionInLine + 1}: " : "";
-            errors.Add(new ValidationError("$", $"not valid JSON: {where}{e.Message.Split(" Path:")[0]}"));
+            errors.Add(new ValidationError(JsonErrorPath.Of(System.Text.Encoding.UTF8.GetBytes(json), MaxDepth), $"not valid JSON: {JsonErrorPath.Describe(e)}"));
             return null;
         }
         catch (ArgumentException)

@@ -7,7 +7,7 @@ namespace ActorCampaigns.Domain.Campaigns;
 /// would silently win, and only it would be validated) and text that is not Unicode (a lone surrogate escape such as
 /// <c>"\ud800"</c>, which no string can hold).
 /// </summary>
-internal static class JsonWellFormed
+public static class JsonWellFormed
 {
     /// <summary>Adds a located problem for each such place in <paramref name="root"/>.</summary>
     public static void Check(JsonElement root, List<ValidationError> errors) => Walk(root, "$", errors);

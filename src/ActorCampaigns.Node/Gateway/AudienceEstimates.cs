@@ -43,9 +43,11 @@ public static class AudienceEstimates
     /// <summary>The body is <c>{ "filter": "..." }</c>; an absent or null filter keeps every profile.</summary>
     private static async Task<(string Filter, IResult? Problem)> ReadFilterAsync(HttpRequest request, CancellationToken cancel)
     {
-        try
+        var (body, problem) = await JsonBody.ReadAsync(request, "estimate request", cancel);
+        if (body is null)
+            return ("", problem);
+        using (body)
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancel);
             if (body.RootElement.ValueKind != JsonValueKind.Object)
                 return ("", Unreadable("$", "the body must be an object such as { \"filter\": \"country = 'FR'\" }"));
             if (!body.RootElement.TryGetProperty("filter", out var filter) || filter.ValueKind == JsonValueKind.Null)
@@ -53,10 +55,6 @@ public static class AudienceEstimates
             return filter.ValueKind == JsonValueKind.String
                 ? (filter.GetString()!, null)
                 : ("", Unreadable("$.filter", $"the filter must be a string, found {filter.ValueKind.ToString().ToLowerInvariant()}"));
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return ("", Unreadable("$", $"the body is not JSON: {e.Message}"));
         }
     }
 

@@ -136,22 +136,36 @@ public static class CampaignEndpoints
 
     private static async Task<(IReadOnlyDictionary<string, VariableValue>? Variables, IResult? Problem)> ReadVariablesAsync(HttpRequest request, CancellationToken cancel)
     {
-        try
+        var (body, problem) = await JsonBody.ReadAsync(request, "trigger body", cancel);
+        if (body is null)
+            return (null, problem);
+        using (body)
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancel);
             var variables = new Dictionary<string, VariableValue>();
+            if (body.RootElement.ValueKind != JsonValueKind.Object)
+                return (null, TriggerProblem("$", "must be an object { \"variables\": { name: string | number | bool } }"));
             if (body.RootElement.TryGetProperty("variables", out var given))
             {
+                if (given.ValueKind != JsonValueKind.Object)
+                    return (null, TriggerProblem("$.variables", "must be an object of name: string | number | bool"));
                 foreach (var property in given.EnumerateObject())
-                    variables[property.Name] = JsonSerializer.Deserialize<VariableValue>(property.Value.GetRawText(), CampaignJson.Options)!;
+                {
+                    try
+                    {
+                        variables[property.Name] = JsonSerializer.Deserialize<VariableValue>(property.Value.GetRawText(), CampaignJson.Options)!;
+                    }
+                    catch (JsonException e)
+                    {
+                        return (null, TriggerProblem($"$.variables.{property.Name}", e.Message.Split(" Path:")[0]));
+                    }
+                }
             }
             return (variables, null);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return (null, Problems.Invalid("the trigger body must be { \"variables\": { name: string | number | bool } }", [new { message = e.Message }]));
-        }
     }
+
+    private static IResult TriggerProblem(string path, string message) =>
+        Problems.Invalid("the trigger body must be { \"variables\": { name: string | number | bool } }", [new { path, message }]);
 
     private static IResult Accepted(CampaignReplies.Accepted accepted) =>
         Results.Ok(new { id = accepted.Id.Value, status = CampaignState.Name(accepted.Status), execution = accepted.Execution?.Value });

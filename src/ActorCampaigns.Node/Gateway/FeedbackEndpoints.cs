@@ -26,15 +26,9 @@ public static class FeedbackEndpoints
     public static void MapFeedbackEndpoints(this WebApplication app) =>
         app.MapPost("/api/feedback", async (HttpRequest request, FeedbackWriter feedback, EngineServices services, CancellationToken cancel) =>
         {
-            JsonDocument body;
-            try
-            {
-                body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancel);
-            }
-            catch (JsonException e)
-            {
-                return Problems.Invalid("the feedback body is not JSON", [new { message = e.Message }]);
-            }
+            var (body, problem) = await JsonBody.ReadAsync(request, "feedback body", cancel);
+            if (body is null)
+                return problem!;
             using (body)
             {
                 if (body.RootElement is { ValueKind: JsonValueKind.Array } items && items.GetArrayLength() > MaxItems)

@@ -78,4 +78,18 @@ public class DocumentLimitsTests
         Assert.Equal("$.name", error.Path);
         Assert.Contains("not valid Unicode", error.Message);
     }
+
+    [Theory]
+    [InlineData("""{ "name": "x", "activities": [ { "id": "a", "type": "fork" }, { "id": tru } ] }""", "$.activities[1].id")]
+    [InlineData("""{ "name": "x", "activities": [ 1, 2 3 ] }""", "$.activities[2]")]
+    [InlineData("""{ "name": "x" "activities": [] }""", "$")]
+    [InlineData("""[ { "a": { "b": [ {}, { "c": } ] } } ]""", "$[0].a.b[1].c")]
+    [InlineData("""{ "name": "x", "schedule": { "type": """, "$.schedule.type")]
+    public void JSON_that_does_not_parse_is_an_error_at_the_path_where_it_breaks(string json, string path)
+    {
+        var error = Single(json);
+        Assert.Equal(path, error.Path);
+        Assert.StartsWith("not valid JSON: line 1, position", error.Message);
+        Assert.DoesNotContain("LineNumber", error.Message);
+    }
 }
