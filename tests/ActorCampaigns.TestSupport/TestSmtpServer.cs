@@ -11,7 +11,11 @@ using SmtpServer.Storage;
 
 namespace ActorCampaigns.TestSupport;
 
-/// <summary>A real SMTP server on a loopback port, keeping every message it accepts parsed as MIME; it refuses recipients at <c>refused.example</c>.</summary>
+/// <summary>
+/// A real SMTP server on a loopback port, keeping every message it accepts parsed as MIME; it refuses recipients at
+/// <c>refused.example</c>. Disposing it closes its sessions and its port, which then refuses connections until another
+/// server is started on it (an outage of the relay).
+/// </summary>
 public sealed class TestSmtpServer : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -21,9 +25,13 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public TestSmtpServer()
+    public TestSmtpServer() : this(FreePort())
     {
-        Port = FreePort();
+    }
+
+    public TestSmtpServer(int port)
+    {
+        Port = port;
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))).Build();
         var services = new ServiceProvider();
         services.Add(new Store(Received));
