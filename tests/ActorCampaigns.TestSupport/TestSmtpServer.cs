@@ -51,8 +51,10 @@ public sealed class TestSmtpServer : IAsyncDisposable
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
             CancellationToken cancellationToken)
         {
+            // Not cancelled when the server stops: a relay keeps what it accepted (a store failing here would answer 554, a
+            // permanent refusal of the message, which no relay gives for its own shutdown).
             using var stream = new MemoryStream(buffer.ToArray());
-            received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            received.Enqueue(await MimeMessage.LoadAsync(stream, CancellationToken.None));
             return SmtpResponse.Ok;
         }
     }
