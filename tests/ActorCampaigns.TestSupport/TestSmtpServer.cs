@@ -18,7 +18,8 @@ namespace ActorCampaigns.TestSupport;
 /// </summary>
 public sealed class TestSmtpServer : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
+    private readonly SmtpServer.SmtpServer _server;
+    private readonly ConcurrentDictionary<ISessionContext, bool> _sessions = new();
     private readonly Task _running;
 
     public ConcurrentQueue<MimeMessage> Received { get; } = new();
@@ -36,7 +37,11 @@ public sealed class TestSmtpServer : IAsyncDisposable
         var services = new ServiceProvider();
         services.Add(new Store(Received));
         services.Add(new RefusingFilter());
-        _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
+        _server = new SmtpServer.SmtpServer(options, services);
+        _server.SessionCreated += (_, e) => _sessions.TryAdd(e.Context, true);
+        _server.SessionCompleted += (_, e) => _sessions.TryRemove(e.Context, out bool _);
+        _server.SessionFaulted += (_, e) => _sessions.TryRemove(e.Context, out bool _);
+        _running = _server.StartAsync(CancellationToken.None);
     }
 
     private static int FreePort()
@@ -51,10 +56,8 @@ public sealed class TestSmtpServer : IAsyncDisposable
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
             CancellationToken cancellationToken)
         {
-            // Not cancelled when the server stops: a relay keeps what it accepted (a store failing here would answer 554, a
-            // permanent refusal of the message, which no relay gives for its own shutdown).
             using var stream = new MemoryStream(buffer.ToArray());
-            received.Enqueue(await MimeMessage.LoadAsync(stream, CancellationToken.None));
+            received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
             return SmtpResponse.Ok;
         }
     }
@@ -65,16 +68,17 @@ public sealed class TestSmtpServer : IAsyncDisposable
             Task.FromResult(to.Host != "refused.example");
     }
 
+    /// <summary>
+    /// Goes down as a relay whose machine or network goes: its port refuses connections at once and its sessions are cut
+    /// without a word. (Cancelling them instead makes SmtpServer answer a message in progress 554, a permanent refusal.)
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        try
+        _server.Shutdown();
+        while (await Task.WhenAny(_running, Task.Delay(50)) != _running)
         {
-            await _running;
-        }
-        catch (OperationCanceledException)
-        {
-            // stopped
+            foreach (var session in _sessions.Keys)
+                session.Pipe.Dispose();
         }
     }
 }
