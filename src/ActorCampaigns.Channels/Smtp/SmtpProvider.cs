@@ -23,7 +23,6 @@ public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
     private readonly SecureSocketOptions _security;
     private readonly Channel<SmtpClient> _idle;
     private readonly List<SmtpClient> _clients = [];
-
     private readonly ResiliencePipeline _pipeline;
 
     public SmtpProvider(SmtpOptions options)
@@ -47,6 +46,7 @@ public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
         }
     }
 
+    /// <summary><see cref="SmtpOptions.OutageSeconds"/>.</summary>
     public TimeSpan Patience { get; }
 
     /// <summary>
