@@ -43,13 +43,38 @@ public sealed class SmtpProviderTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task An_unreachable_server_fails_every_message_with_the_connection_error()
+    public async Task An_unreachable_server_defers_each_message_with_the_connection_error_after_its_tries()
     {
         var port = _server.Port;
         await _server.DisposeAsync();
-        await using var smtp = new SmtpProvider(new SmtpOptions { Port = port, Security = "None", Connections = 1 });
-        var results = await smtp.SendAsync([Email(1, "a@example.com")]);
-        Assert.StartsWith("connection:", results.Single().Failure);
+        await using var smtp = new SmtpProvider(new SmtpOptions { Port = port, Security = "None", Connections = 1, Attempts = 3, RetryDelayMilliseconds = 10 });
+        var result = (await smtp.SendAsync([Email(1, "a@example.com")])).Single();
+        Assert.Equal((true, 3), (result.Deferred, result.Attempts));
+        Assert.StartsWith("connection:", result.Failure);
+    }
+
+    [Fact]
+    public async Task A_server_that_keeps_refusing_connections_opens_the_circuit_and_the_rest_wait_without_trying()
+    {
+        var port = _server.Port;
+        await _server.DisposeAsync();
+        await using var smtp = new SmtpProvider(new SmtpOptions { Port = port, Security = "None", Connections = 4, Attempts = 2, RetryDelayMilliseconds = 10 });
+        var results = await smtp.SendAsync(Enumerable.Range(1, 60).Select(i => Email(i, $"p{i}@example.com")).ToList());
+        Assert.All(results, r => Assert.True(r.Deferred));
+        Assert.Contains(results, r => r.Failure!.StartsWith("circuit open", StringComparison.Ordinal) && r.Attempts == 0);
+        Assert.True(results.Sum(r => r.Attempts) < 120, "the open circuit should have spared some tries");
+    }
+
+    [Fact]
+    public async Task A_server_back_on_its_port_takes_the_messages_again()
+    {
+        var port = _server.Port;
+        await _server.DisposeAsync();
+        await using var smtp = new SmtpProvider(new SmtpOptions { Port = port, Security = "None", Connections = 1, Attempts = 1 });
+        Assert.True((await smtp.SendAsync([Email(1, "a@example.com")])).Single().Deferred);
+        await using var back = new TestSmtpServer(port);
+        Assert.True((await smtp.SendAsync([Email(1, "a@example.com")])).Single().Sent);
+        Assert.Equal("c-1.e-1.mail.1@actorcampaigns.local", back.Received.Single().MessageId);
     }
 
     [Fact]
@@ -57,6 +82,7 @@ public sealed class SmtpProviderTests : IAsyncDisposable
     {
         Assert.Contains("Tls12", Assert.Throws<ArgumentException>(() => new SmtpProvider(new SmtpOptions { Security = "Tls12" })).Message);
         Assert.Contains("between 1 and 64", Assert.Throws<ArgumentException>(() => new SmtpProvider(new SmtpOptions { Connections = 0 })).Message);
+        Assert.Contains("attempts must be 1-10", Assert.Throws<ArgumentException>(() => new SmtpProvider(new SmtpOptions { Attempts = 0 })).Message);
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();

@@ -39,14 +39,29 @@ public abstract class LedgerContract
         var ledger = new Ledger(await CreateDatabaseAsync());
         await ledger.InitializeAsync();
         Assert.Empty(await ledger.ClaimMessagesAsync(First, [1, 2, 3]));
-        await ledger.SettleMessagesAsync(First, [(1, null), (2, "550 no such user")]);
+        await ledger.SettleMessagesAsync(First, [(1, null), (2, "550 no such user")], []);
 
         var settled = await ledger.ClaimMessagesAsync(First, [1, 2, 3, 4]);
         Assert.Equal(new Dictionary<long, string?> { [1] = null, [2] = "550 no such user" }, settled);
         Assert.Empty(await ledger.ClaimMessagesAsync(First with { Activity = "other" }, [1, 2]));
-        await ledger.SettleMessagesAsync(First, [(3, "550 no such user"), (4, "connection: refused")]);
+        await ledger.SettleMessagesAsync(First, [(3, "550 no such user"), (4, "connection: refused")], []);
         Assert.Equal([("e-1", "mail", "550 no such user", 2L), ("e-1", "mail", "connection: refused", 1L)],
             (await ledger.FailuresAsync("c-1")).OrderByDescending(f => f.Messages));
+    }
+
+    [Fact]
+    public async Task A_message_deferred_stays_claimed_and_counts_as_retried_once_however_many_tries_it_took()
+    {
+        var ledger = new Ledger(await CreateDatabaseAsync());
+        await ledger.InitializeAsync();
+        await ledger.ClaimMessagesAsync(First, [1, 2, 3]);
+        await ledger.SettleMessagesAsync(First, [(1, null)], [2, 3]);
+        Assert.Equal(new Dictionary<long, string?> { [1] = null }, await ledger.ClaimMessagesAsync(First, [1, 2, 3]));
+
+        await ledger.SettleMessagesAsync(First, [(2, null), (3, null)], [2, 3]);
+        await ledger.SettleMessagesAsync(First with { Execution = "e-2" }, [(1, null)], [1]);
+        Assert.Equal([("e-1", "mail", 2L), ("e-2", "mail", 1L)], (await ledger.RetriesAsync("c-1")).OrderBy(r => r.Execution));
+        Assert.Empty(await ledger.RetriesAsync("c-2"));
     }
 
     [Fact]

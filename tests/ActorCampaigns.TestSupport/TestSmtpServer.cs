@@ -11,24 +11,37 @@ using SmtpServer.Storage;
 
 namespace ActorCampaigns.TestSupport;
 
-/// <summary>A real SMTP server on a loopback port, keeping every message it accepts parsed as MIME; it refuses recipients at <c>refused.example</c>.</summary>
+/// <summary>
+/// A real SMTP server on a loopback port, keeping every message it accepts parsed as MIME; it refuses recipients at
+/// <c>refused.example</c>. Disposing it closes its sessions and its port, which then refuses connections until another
+/// server is started on it (an outage of the relay).
+/// </summary>
 public sealed class TestSmtpServer : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
+    private readonly SmtpServer.SmtpServer _server;
+    private readonly ConcurrentDictionary<ISessionContext, bool> _sessions = new();
     private readonly Task _running;
 
     public ConcurrentQueue<MimeMessage> Received { get; } = new();
 
     public int Port { get; }
 
-    public TestSmtpServer()
+    public TestSmtpServer() : this(FreePort())
     {
-        Port = FreePort();
+    }
+
+    public TestSmtpServer(int port)
+    {
+        Port = port;
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))).Build();
         var services = new ServiceProvider();
         services.Add(new Store(Received));
         services.Add(new RefusingFilter());
-        _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
+        _server = new SmtpServer.SmtpServer(options, services);
+        _server.SessionCreated += (_, e) => _sessions.TryAdd(e.Context, true);
+        _server.SessionCompleted += (_, e) => _sessions.TryRemove(e.Context, out bool _);
+        _server.SessionFaulted += (_, e) => _sessions.TryRemove(e.Context, out bool _);
+        _running = _server.StartAsync(CancellationToken.None);
     }
 
     private static int FreePort()
@@ -55,16 +68,17 @@ public sealed class TestSmtpServer : IAsyncDisposable
             Task.FromResult(to.Host != "refused.example");
     }
 
+    /// <summary>
+    /// Goes down as a relay whose machine or network goes: its port refuses connections at once and its sessions are cut
+    /// without a word. (Cancelling them instead makes SmtpServer answer a message in progress 554, a permanent refusal.)
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        try
+        _server.Shutdown();
+        while (await Task.WhenAny(_running, Task.Delay(50)) != _running)
         {
-            await _running;
-        }
-        catch (OperationCanceledException)
-        {
-            // stopped
+            foreach (var session in _sessions.Keys)
+                session.Pipe.Dispose();
         }
     }
 }

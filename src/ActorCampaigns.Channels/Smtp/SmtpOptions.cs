@@ -25,6 +25,21 @@ public sealed class SmtpOptions
     /// </summary>
     public bool Pipelining { get; set; }
 
+    /// <summary>Tries per message, the first included, when the relay cannot be reached or drops the connection (or answers 421).</summary>
+    public int Attempts { get; set; } = 4;
+
+    /// <summary>Delay before the first retry; doubled at each one, with jitter.</summary>
+    public int RetryDelayMilliseconds { get; set; } = 250;
+
+    /// <summary>The circuit opens when at least half of the last 20 or more tries in 10 s failed, for this long: messages then wait without trying.</summary>
+    public int BreakSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// How long a batch waits for an unreachable relay, trying its waiting messages again every second, while none goes
+    /// through; then its activity fails, and resume sends what is left.
+    /// </summary>
+    public int OutageSeconds { get; set; } = 600;
+
     /// <summary>The domain of Message-ID headers (<c>&lt;messageId@domain&gt;</c>).</summary>
     public string MessageIdDomain { get; set; } = "actorcampaigns.local";
 }

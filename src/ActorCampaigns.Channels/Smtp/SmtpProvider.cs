@@ -3,13 +3,18 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
 
 namespace ActorCampaigns.Channels.Smtp;
 
 /// <summary>
 /// Sends emails through an SMTP relay with MailKit over a pool of open connections, each message on one of them.
-/// A message the relay refuses (a 5xx for the sender or recipient, a bad address) fails with the relay's reason;
-/// a connection that breaks is opened again and its message retried once, then failed. Each message carries its
+/// A message the relay refuses (a 5xx for the sender or recipient, a bad address) fails with the relay's reason. A relay
+/// that cannot be reached or drops the connection is tried again with backoff (<see cref="SmtpOptions.Attempts"/>), and a
+/// circuit breaker stops trying while it keeps failing; the message is then deferred, not failed: the delivery sends it
+/// again later (<see cref="Patience"/>) with the same Message-ID. Each message carries its
 /// message id as its Message-ID header and, when tracked, RFC 8058 one-click unsubscribe headers.
 /// </summary>
 public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
@@ -18,6 +23,7 @@ public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
     private readonly SecureSocketOptions _security;
     private readonly Channel<SmtpClient> _idle;
     private readonly List<SmtpClient> _clients = [];
+    private readonly ResiliencePipeline _pipeline;
 
     public SmtpProvider(SmtpOptions options)
     {
@@ -27,6 +33,10 @@ public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
             : throw new ArgumentException($"SMTP security '{options.Security}' is not None, StartTls, StartTlsWhenAvailable, SslOnConnect or Auto");
         if (options.Connections is < 1 or > 64)
             throw new ArgumentException($"SMTP connections must be between 1 and 64, not {options.Connections}");
+        if (options.Attempts is < 1 or > 10 || options.BreakSeconds < 1 || options.OutageSeconds < 0)
+            throw new ArgumentException("SMTP attempts must be 1-10, break seconds at least 1 and outage seconds not negative");
+        Patience = TimeSpan.FromSeconds(options.OutageSeconds);
+        _pipeline = Resilience(options);
         _idle = Channel.CreateBounded<SmtpClient>(options.Connections);
         for (var i = 0; i < options.Connections; i++)
         {
@@ -34,6 +44,34 @@ public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
             _clients.Add(client);
             _idle.Writer.TryWrite(client);
         }
+    }
+
+    /// <summary><see cref="SmtpOptions.OutageSeconds"/>.</summary>
+    public TimeSpan Patience { get; }
+
+    /// <summary>
+    /// Retries around one circuit breaker for the whole pool (an open circuit is not retried), both for a relay that
+    /// cannot be reached; a message the relay answered is never tried again.
+    /// </summary>
+    private static ResiliencePipeline Resilience(SmtpOptions options)
+    {
+        var unreachable = new PredicateBuilder().Handle<Exception>(Unreachable);
+        var builder = new ResiliencePipelineBuilder();
+        if (options.Attempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = unreachable, MaxRetryAttempts = options.Attempts - 1, BackoffType = DelayBackoffType.Exponential, UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(options.RetryDelayMilliseconds),
+            });
+        }
+        return builder
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = unreachable, FailureRatio = 0.5, MinimumThroughput = 20, SamplingDuration = TimeSpan.FromSeconds(10),
+                BreakDuration = TimeSpan.FromSeconds(options.BreakSeconds),
+            })
+            .Build();
     }
 
     /// <summary>Sends every message, as many at once as there are connections; the results come in the messages' order.</summary>
@@ -52,36 +90,50 @@ public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
             return new SendResult(message, $"invalid address: {e.Message}");
         }
         var client = await _idle.Reader.ReadAsync(cancellationToken);
+        var attempts = 0;
         try
         {
-            for (var attempt = 1; ; attempt++)
+            await _pipeline.ExecuteAsync(async token =>
             {
+                attempts++;
                 try
                 {
-                    await ConnectAsync(client, cancellationToken);
-                    await client.SendAsync(mime, cancellationToken);
-                    return new SendResult(message, null);
+                    await ConnectAsync(client, token);
+                    await client.SendAsync(mime, token);
                 }
-                catch (SmtpCommandException e)
+                catch (Exception e) when (Unreachable(e))
                 {
-                    // The relay answered: it will answer the same again. The next message starts on a fresh session.
-                    await client.DisconnectAsync(true, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-                    return new SendResult(message, $"{(int)e.StatusCode} {e.Message}".Trim());
-                }
-                catch (Exception e) when (e is SmtpProtocolException or IOException or ServiceNotConnectedException or System.Net.Sockets.SocketException
-                    && !cancellationToken.IsCancellationRequested)
-                {
+                    // The next try opens a fresh session.
                     await client.DisconnectAsync(false, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-                    if (attempt == 2)
-                        return new SendResult(message, $"connection: {e.Message}");
+                    throw;
                 }
-            }
+            }, cancellationToken);
+            return new SendResult(message, null, Attempts: attempts);
+        }
+        catch (BrokenCircuitException)
+        {
+            return new SendResult(message, "circuit open: the relay kept failing", Deferred: true, attempts);
+        }
+        catch (Exception e) when (Unreachable(e) && !cancellationToken.IsCancellationRequested)
+        {
+            return new SendResult(message, $"connection: {e.Message}", Deferred: true, attempts);
+        }
+        catch (SmtpCommandException e)
+        {
+            // The relay answered: it will answer the same again. The next message starts on a fresh session.
+            await client.DisconnectAsync(true, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            return new SendResult(message, $"{(int)e.StatusCode} {e.Message}".Trim(), Attempts: attempts);
         }
         finally
         {
             _idle.Writer.TryWrite(client);
         }
     }
+
+    /// <summary>The relay could not be reached, dropped the session, or said it is closing it (421): no answer about the message itself.</summary>
+    private static bool Unreachable(Exception e) =>
+        e is SmtpProtocolException or IOException or ServiceNotConnectedException or System.Net.Sockets.SocketException
+        || e is SmtpCommandException { StatusCode: SmtpStatusCode.ServiceNotAvailable };
 
     private async Task ConnectAsync(SmtpClient client, CancellationToken cancellationToken)
     {

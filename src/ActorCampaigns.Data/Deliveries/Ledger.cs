@@ -63,6 +63,9 @@ public sealed class Ledger(Database database)
                 campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, profile {whole} NOT NULL,
                 state {text} NOT NULL, reason {text},
                 PRIMARY KEY (campaign, execution, activity, profile));
+            CREATE TABLE IF NOT EXISTS delivery_retries (
+                campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, profile {whole} NOT NULL,
+                PRIMARY KEY (campaign, execution, activity, profile));
             """, cancellationToken);
     }
 
@@ -112,9 +115,11 @@ public sealed class Ledger(Database database)
 
     /// <summary>
     /// Records what became of each message: sent (no failure), in a statement per few thousand, or failed with its
-    /// reason, one by one (refusals are few).
+    /// reason, one by one (refusals are few); and, in the same transaction, the messages that needed more than one try
+    /// (<paramref name="retried"/>: the provider could not be reached at a try), each counted once however many it took.
     /// </summary>
-    public async Task SettleMessagesAsync(DeliveryBatch batch, IReadOnlyList<(long Profile, string? Failure)> results, CancellationToken cancellationToken = default)
+    public async Task SettleMessagesAsync(DeliveryBatch batch, IReadOnlyList<(long Profile, string? Failure)> results, IReadOnlyList<long> retried,
+        CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -140,7 +145,33 @@ public sealed class Ledger(Database database)
                 await failed.ExecuteNonQueryAsync(cancellationToken);
             }
         }
+        await using (var retries = Command(connection, "INSERT INTO delivery_retries (campaign, execution, activity, profile) " + (database.Dialect == SqlDialect.Sqlite
+            ? "SELECT @campaign, @execution, @activity, value FROM json_each(@profiles) WHERE true ON CONFLICT DO NOTHING"
+            : "SELECT @campaign, @execution, @activity, unnest(@profiles) ON CONFLICT DO NOTHING"), transaction))
+        {
+            ActivityKey(retries, batch);
+            var ids = Parameter(retries, "@profiles", null);
+            foreach (var chunk in retried.Chunk(SendsPerStatement))
+            {
+                ids.Value = Ids(chunk);
+                await retries.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Messages that needed more than one try, per execution and activity, for one campaign.</summary>
+    public async Task<IReadOnlyList<(string Execution, string Activity, long Messages)>> RetriesAsync(string campaign, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "SELECT execution, activity, COUNT(*) FROM delivery_retries WHERE campaign = @campaign GROUP BY execution, activity");
+        Parameter(command, "@campaign", campaign);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var retries = new List<(string, string, long)>();
+        while (await reader.ReadAsync(cancellationToken))
+            retries.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        return retries;
     }
 
     /// <summary>Messages a provider refused, per execution, activity and reason, for one campaign.</summary>

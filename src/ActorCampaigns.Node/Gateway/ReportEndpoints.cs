@@ -18,7 +18,8 @@ public static class ReportEndpoints
             if (state.Document is null)
                 return Problems.NotFound($"no campaign '{id}'");
             var report = CampaignReport.Build(state, await services.Feedback.CountAsync(id, cancel), await services.Feedback.HoursAsync(id, cancel),
-                await services.Feedback.BounceReasonsAsync(id, cancel), await services.Ledger.FailuresAsync(id, cancel));
+                await services.Feedback.BounceReasonsAsync(id, cancel), await services.Ledger.FailuresAsync(id, cancel),
+                await services.Ledger.RetriesAsync(id, cancel));
             return format == "csv"
                 ? Results.File(System.Text.Encoding.UTF8.GetBytes(report.ToCsv()), "text/csv; charset=utf-8", $"{id}-report.csv")
                 : Results.Ok(report.ToJson());

@@ -10,12 +10,14 @@ namespace ActorCampaigns.Node.Reports;
 /// <summary>
 /// The metrics of contract section 5 for one channel activity: what the engine counted (targeted, excluded, sent,
 /// errors) and what feedback told (bounced, opened, clicked, unsubscribed; unique = distinct profiles). Delivered is
-/// sent minus the profiles that bounced: a provider's acceptance is delivery unless it bounces.
+/// sent minus the profiles that bounced: a provider's acceptance is delivery unless it bounces. Retried counts the
+/// messages that needed more than one try because the provider could not be reached (from the ledger), whatever
+/// became of them.
 /// </summary>
 public sealed record ChannelMetrics(long Targeted, IReadOnlyDictionary<string, long> Excluded, long Sent, long Bounced, long Opened, long UniqueOpened,
-    long Clicked, long UniqueClicked, long Unsubscribed, long Errors)
+    long Clicked, long UniqueClicked, long Unsubscribed, long Errors, long Retried)
 {
-    public static readonly ChannelMetrics None = new(0, new Dictionary<string, long>(), 0, 0, 0, 0, 0, 0, 0, 0);
+    public static readonly ChannelMetrics None = new(0, new Dictionary<string, long>(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public long Delivered => Math.Max(0, Sent - Bounced);
     public double DeliveryRate => Rate(Delivered, Sent);
@@ -28,7 +30,7 @@ public sealed record ChannelMetrics(long Targeted, IReadOnlyDictionary<string, l
     public static ChannelMetrics operator +(ChannelMetrics a, ChannelMetrics b) => new(a.Targeted + b.Targeted,
         a.Excluded.Concat(b.Excluded).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value)),
         a.Sent + b.Sent, a.Bounced + b.Bounced, a.Opened + b.Opened, a.UniqueOpened + b.UniqueOpened, a.Clicked + b.Clicked,
-        a.UniqueClicked + b.UniqueClicked, a.Unsubscribed + b.Unsubscribed, a.Errors + b.Errors);
+        a.UniqueClicked + b.UniqueClicked, a.Unsubscribed + b.Unsubscribed, a.Errors + b.Errors, a.Retried + b.Retried);
 }
 
 public sealed record ExecutionMetrics(string Execution, ChannelMetrics Metrics);
@@ -42,7 +44,8 @@ public sealed record HourlyFeedback(DateTimeOffset Hour, string Activity, long O
 public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<ChannelReport> Channels, ChannelMetrics Total, IReadOnlyList<HourlyFeedback> Hourly)
 {
     public static CampaignReport Build(CampaignState state, IReadOnlyList<FeedbackCount> feedback, IReadOnlyList<FeedbackHour> hours,
-        IReadOnlyList<BounceReason> bounces, IReadOnlyList<(string Execution, string Activity, string Reason, long Messages)> failures)
+        IReadOnlyList<BounceReason> bounces, IReadOnlyList<(string Execution, string Activity, string Reason, long Messages)> failures,
+        IReadOnlyList<(string Execution, string Activity, long Messages)> retries)
     {
         var live = state.Executions.Where(e => e.Mode == ExecutionMode.Live).OrderBy(e => e.StartedAt).ToList();
         var channels = (state.Document?.Activities ?? []).OfType<ChannelActivity>().Select(activity =>
@@ -55,7 +58,8 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
                     .Sum(f => unique ? f.Profiles : f.Events);
                 return new ExecutionMetrics(execution.Id.Value, new ChannelMetrics(counts.In, counts.Excluded, counts.Out.GetValueOrDefault(Transition.DefaultPort),
                     Events(FeedbackKind.Bounced, true), Events(FeedbackKind.Opened, false), Events(FeedbackKind.Opened, true),
-                    Events(FeedbackKind.Clicked, false), Events(FeedbackKind.Clicked, true), Events(FeedbackKind.Unsubscribed, true), counts.Errors));
+                    Events(FeedbackKind.Clicked, false), Events(FeedbackKind.Clicked, true), Events(FeedbackKind.Unsubscribed, true), counts.Errors,
+                    retries.Where(r => r.Execution == execution.Id.Value && r.Activity == activity.Id).Sum(r => r.Messages)));
             }).ToList();
             var reasons = bounces.Where(b => b.Activity == activity.Id).GroupBy(b => b.Reason).ToDictionary(g => g.Key, g => g.Sum(b => b.Profiles));
             var errors = failures.Where(f => f.Activity == activity.Id && live.Any(e => e.Id.Value == f.Execution))
@@ -101,21 +105,21 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
     private static object Json(ChannelMetrics m) => new
     {
         targeted = m.Targeted, excluded = m.Excluded, sent = m.Sent, delivered = m.Delivered, bounced = m.Bounced, opened = m.Opened,
-        uniqueOpened = m.UniqueOpened, clicked = m.Clicked, uniqueClicked = m.UniqueClicked, unsubscribed = m.Unsubscribed, errors = m.Errors,
+        uniqueOpened = m.UniqueOpened, clicked = m.Clicked, uniqueClicked = m.UniqueClicked, unsubscribed = m.Unsubscribed, errors = m.Errors, retried = m.Retried,
         deliveryRate = m.DeliveryRate, openRate = m.OpenRate, clickRate = m.ClickRate, clickToOpenRate = m.ClickToOpenRate,
     };
 
     /// <summary>A row per channel activity and execution, then one per activity in total (execution <c>total</c>).</summary>
     public string ToCsv()
     {
-        var csv = new StringBuilder("activity,channel,execution,targeted,excluded,sent,delivered,bounced,opened,uniqueOpened,clicked,uniqueClicked,unsubscribed,errors,deliveryRate,openRate,clickRate,clickToOpenRate\n");
+        var csv = new StringBuilder("activity,channel,execution,targeted,excluded,sent,delivered,bounced,opened,uniqueOpened,clicked,uniqueClicked,unsubscribed,errors,retried,deliveryRate,openRate,clickRate,clickToOpenRate\n");
         foreach (var channel in Channels)
         {
             foreach (var (execution, metrics) in channel.Executions.Select(e => (e.Execution, e.Metrics)).Append(("total", channel.Total)))
             {
                 var excluded = string.Join(";", metrics.Excluded.OrderBy(e => e.Key).Select(e => $"{e.Key}={e.Value}"));
                 csv.AppendJoin(',', new object[] { channel.Activity, channel.Channel, execution, metrics.Targeted, excluded, metrics.Sent, metrics.Delivered,
-                    metrics.Bounced, metrics.Opened, metrics.UniqueOpened, metrics.Clicked, metrics.UniqueClicked, metrics.Unsubscribed, metrics.Errors,
+                    metrics.Bounced, metrics.Opened, metrics.UniqueOpened, metrics.Clicked, metrics.UniqueClicked, metrics.Unsubscribed, metrics.Errors, metrics.Retried,
                     metrics.DeliveryRate, metrics.OpenRate, metrics.ClickRate, metrics.ClickToOpenRate }.Select(Field)).Append('\n');
             }
         }

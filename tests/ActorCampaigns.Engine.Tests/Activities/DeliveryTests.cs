@@ -105,6 +105,65 @@ public sealed class DeliveryTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_folder, "outbox", "email.jsonl")));
     }
 
+    /// <summary>A relay that takes the first <paramref name="before"/> messages, then cannot be reached for <paramref name="downFor"/> calls.</summary>
+    private sealed class FlakyRelay(int before, int downFor, TimeSpan patience) : IMessageSender
+    {
+        private int _calls;
+
+        public List<long> Received { get; } = [];
+
+        public TimeSpan Patience => patience;
+
+        public Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        {
+            var down = _calls++ is var call && call > 0 && call <= downFor;
+            return Task.FromResult<IReadOnlyList<SendResult>>(messages.Select(m =>
+            {
+                if (down || (call == 0 && Received.Count >= before))
+                    return new SendResult(m, "connection: Connection refused", Deferred: true);
+                Received.Add(m.ProfileId);
+                return new SendResult(m, null);
+            }).ToList());
+        }
+    }
+
+    private async Task<(Ledger, Delivery)> Create(IMessageSender relay)
+    {
+        var ledger = new Ledger(new SqliteDatabase(Path.Combine(_folder, "data.db")));
+        await ledger.InitializeAsync(TestContext.Current.CancellationToken);
+        return (ledger, new Delivery(ledger, new OutboxProvider(Path.Combine(_folder, "outbox")), new Dictionary<string, IMessageSender> { ["email"] = relay },
+            TimeProvider.System));
+    }
+
+    [Fact]
+    public async Task Messages_deferred_by_an_unreachable_relay_are_sent_once_when_it_is_back_and_counted_as_retried()
+    {
+        var relay = new FlakyRelay(before: 4, downFor: 1, TimeSpan.FromSeconds(30));
+        var (ledger, delivery) = await Create(relay);
+
+        var outcome = await SendAndMarkAsync(delivery);
+
+        Assert.Equal((10, 0), (outcome.Sent, outcome.Failed.Count));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), relay.Received.Order());
+        Assert.Equal([("e-1", "mail", 6L)], await ledger.RetriesAsync("c-1", TestContext.Current.CancellationToken));
+        Assert.Equal(10, await ledger.SentAsync("c-1", "e-1", "mail", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_relay_unreachable_beyond_its_patience_fails_the_batch_with_why_and_a_retry_sends_only_what_was_left()
+    {
+        var relay = new FlakyRelay(before: 4, downFor: 0, TimeSpan.Zero);
+        var (ledger, delivery) = await Create(relay);
+
+        var failure = await Assert.ThrowsAsync<ProviderUnreachableException>(() => SendAndMarkAsync(delivery));
+        Assert.Equal("the email provider was unreachable for 0 s (connection: Connection refused): 6 messages of batch 0 wait, resume sends them", failure.Message);
+        Assert.Equal(6, (await SendAndMarkAsync(delivery)).Sent);
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), relay.Received.Order());
+        Assert.Empty(await ledger.FailuresAsync("c-1", TestContext.Current.CancellationToken));
+        Assert.Equal([("e-1", "mail", 6L)], await ledger.RetriesAsync("c-1", TestContext.Current.CancellationToken));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -20,7 +20,8 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 /// a crash, appends only what is missing. Through a provider idempotent on the message id (a cluster's outbox table),
 /// the batch is claimed and, after a crash, sent again whole. Through a provider that sends one by one (SMTP, webhooks), messages are
 /// also claimed one by one and settled with their result: a message settled before a crash is not sent again, one
-/// claimed but unsettled is, with the same message id (Message-ID, Idempotency-Key), and each refusal keeps its reason.
+/// claimed but unsettled is, with the same message id (Message-ID, Idempotency-Key), and each refusal keeps its reason;
+/// a message the provider deferred (unreachable) is tried again later, and recorded as retried.
 /// A batch is sent in two steps, so that marking one (which records each message that left, at the engine clock's
 /// time: what <c>sent(...)</c> reads) overlaps sending the next: <see cref="SendAsync"/>, then
 /// <see cref="MarkSentAsync"/>. A crash between the two leaves the batch claimed, and its retry sends nothing twice.
@@ -28,11 +29,14 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 /// <param name="senders">The providers that send one by one, by channel; a channel without one goes to the outbox.</param>
 public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDictionary<string, IMessageSender> senders, TimeProvider clock)
 {
+    /// <summary>Between two tries of the messages a provider deferred: a circuit breaker's open spell spans several.</summary>
+    private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
+
     public async Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
         CancellationToken cancellationToken = default) =>
         !senders.TryGetValue(sending.Channel, out var sender) ? await AppendToOutboxAsync(batch, sending, messages, cancellationToken)
         : sender.Idempotent ? await SendBatchAsync(sender, batch, messages, cancellationToken)
-        : await SendOneByOneAsync(sender, batch, messages, cancellationToken);
+        : await SendOneByOneAsync(sender, batch, sending.Channel, messages, cancellationToken);
 
     /// <summary>A provider idempotent on the message id: the batch is claimed, and sent again whole after a crash.</summary>
     private async Task<DeliveryOutcome> SendBatchAsync(IMessageSender sender, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
@@ -58,7 +62,12 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         return new DeliveryOutcome(messages.Count, new Dictionary<long, string>(), messages.Select(m => m.ProfileId).ToList());
     }
 
-    private async Task<DeliveryOutcome> SendOneByOneAsync(IMessageSender sender, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
+    /// <summary>
+    /// Sends what is not settled; messages deferred (the provider unreachable) stay claimed and go again after a pause,
+    /// for as long as the provider's patience while none goes through; then the activity fails and resume sends them.
+    /// Each round is settled before the next, so a crash while waiting sends nothing twice.
+    /// </summary>
+    private async Task<DeliveryOutcome> SendOneByOneAsync(IMessageSender sender, DeliveryBatch batch, string channel, IReadOnlyList<OutboundMessage> messages,
         CancellationToken cancellationToken)
     {
         var claim = await ledger.ClaimAsync(batch, messages.Count, null, cancellationToken);
@@ -66,15 +75,40 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         var failed = settled.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!);
         if (claim.State == ClaimState.Sent)
             return new DeliveryOutcome(0, failed, null);
-        var results = await sender.SendAsync(messages.Where(m => !settled.ContainsKey(m.ProfileId)).ToList(), cancellationToken);
-        await ledger.SettleMessagesAsync(batch, results.Select(r => (r.Message.ProfileId, r.Failure)).ToList(), cancellationToken);
-        foreach (var result in results.Where(r => !r.Sent))
-            failed[result.Message.ProfileId] = result.Failure!;
-        var left = settled.Where(s => s.Value is null).Select(s => s.Key).Concat(results.Where(r => r.Sent).Select(r => r.Message.ProfileId)).ToList();
-        return new DeliveryOutcome(results.Count(r => r.Sent), failed, left);
+        var sent = new List<long>();
+        var pending = messages.Where(m => !settled.ContainsKey(m.ProfileId)).ToList();
+        var lastAnswer = clock.GetUtcNow();
+        while (pending.Count > 0)
+        {
+            var results = await sender.SendAsync(pending, cancellationToken);
+            var answered = results.Where(r => !r.Deferred).ToList();
+            await ledger.SettleMessagesAsync(batch, answered.Select(r => (r.Message.ProfileId, r.Failure)).ToList(),
+                results.Where(r => r.Deferred || r.Attempts > 1).Select(r => r.Message.ProfileId).ToList(), cancellationToken);
+            foreach (var result in answered)
+            {
+                if (result.Sent)
+                    sent.Add(result.Message.ProfileId);
+                else
+                    failed[result.Message.ProfileId] = result.Failure!;
+            }
+            pending = results.Where(r => r.Deferred).Select(r => r.Message).ToList();
+            if (answered.Count > 0)
+                lastAnswer = clock.GetUtcNow();
+            if (pending.Count > 0 && clock.GetUtcNow() - lastAnswer >= sender.Patience)
+                throw new ProviderUnreachableException(
+                    $"the {channel} provider was unreachable for {sender.Patience.TotalSeconds:0} s ({results.First(r => r.Deferred).Failure}): " +
+                    $"{pending.Count} messages of batch {batch.Batch} wait, resume sends them");
+            if (pending.Count > 0)
+                await Task.Delay(RetryPause, clock, cancellationToken);
+        }
+        var left = settled.Where(s => s.Value is null).Select(s => s.Key).Concat(sent).ToList();
+        return new DeliveryOutcome(sent.Count, failed, left);
     }
 
     /// <summary>Marks the batch sent and records the messages that left, unless it was marked before.</summary>
     public Task MarkSentAsync(DeliveryBatch batch, Sending sending, DeliveryOutcome outcome, CancellationToken cancellationToken = default) =>
         outcome.ToMark is { } left ? ledger.MarkSentAsync(batch, sending, clock.GetUtcNow(), left, cancellationToken) : Task.CompletedTask;
 }
+
+/// <summary>A provider stayed unreachable beyond its patience: the activity fails with this reason, its messages kept claimed.</summary>
+public sealed class ProviderUnreachableException(string message) : Exception(message);
