@@ -60,7 +60,12 @@ public sealed class SmtpOutageTests : IAsyncDisposable
         Assert.True(before.Received.Count < Profiles, "the outage came before the last email");
         var twice = received.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         var missing = Enumerable.Range(1, Profiles).Select(p => (long)p).Except(received).ToList();
-        Assert.True(twice.Count == 0 && missing.Count == 0, $"received twice: [{string.Join(", ", twice)}], missing: [{string.Join(", ", missing)}]");
+        // SMTP's one window: a relay cut after taking an email but before its "250 OK" reached us gets it again, with the
+        // same Message-ID (receivers drop such a repeat). Only the last email of each of the node's connections
+        // (Smtp:Connections, 4) can be in that window when the relay goes; any other repeat is a fault.
+        var inFlight = before.Received.Select(Profile).TakeLast(4).ToHashSet();
+        Assert.True(twice.All(inFlight.Contains) && missing.Count == 0,
+            $"received twice: [{string.Join(", ", twice)}] (in flight at the cut: [{string.Join(", ", inFlight)}]), missing: [{string.Join(", ", missing)}]");
         // Emails of the batch the outage cut could only reach the second relay after failing against the first.
         var cut = before.Received.Select(Profile).Max() is var last ? (last - 1) / BatchSize : 0;
         var retried = total.GetProperty("retried").GetInt64();
