@@ -68,6 +68,17 @@ public class MessageTemplatesTests
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 200_000_000, "rendering allocated more than 200 MB");
     }
 
+    [Theory]
+    [InlineData("{{ 10 | divided_by: 0 }}")]
+    [InlineData("{% for i in (3000000000..3000000001) %}x{% endfor %}")]
+    [InlineData("{{ 1.5 | round: 99999999999 }}")]
+    public void A_template_that_throws_for_a_profile_fails_that_message_with_a_reason(string text)
+    {
+        var (content, error) = RenderOnce(text);
+        Assert.Null(content);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
     [Fact]
     public void The_steps_of_one_message_do_not_count_against_the_next()
     {

@@ -31,6 +31,8 @@ public sealed class TemplateProperties
         "{% case country %}", "{% when 'FR' %}", "{% endcase %}", "{% increment n %}", "{% cycle 'a', 'b' %}", "{% raw %}", "{% endraw %}",
         "{% include 'x' %}", "{% render 'y' %}", "{{ s | split: '' | join: s }}", "{{ 'a,b' | split: ',' | first }}", "{{ 5 | times: 1000000 }}",
         "{{ 'x' | truncate: 3 }}", "{{", "}}", "{%", "%}", "{% for", "text ", "é", " ",
+        "{{ 10 | divided_by: 0 }}", "{{ 10 | modulo: 0 }}", "{% for i in (3000000000..3000000001) %}", "{{ 5 | times: 1e19 }}", "{{ 1.5 | round: 99999999999 }}",
+        "{{ 'abc' | slice: 99999999999 }}", "{{ 'a' | date: '%Q' }}", "{{ firstName | plus: 1e308 | times: 10 }}",
     ];
 
     private static readonly Gen<string> Soup = Gen.OneOf(Pieces).Array[1, 12].Select(pieces => string.Concat(pieces));

@@ -67,8 +67,10 @@ public sealed class MessageTemplates
             // Fluid names its step limit "the maximum level of recursion"; a message template has no recursion (no include).
             return (null, $"the template ran more than {_budget.Limits.MaxSteps:N0} steps (tags and loop iterations)");
         }
-        catch (Exception e) when (e is RenderLimitExceeded or FluidException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever one profile's values make a template do (divide by zero, overflow a number, pass a limit) fails
+            // that message only; Fluid throws many kinds for them.
             return (null, e.Message);
         }
         finally
