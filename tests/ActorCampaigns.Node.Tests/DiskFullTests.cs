@@ -90,8 +90,12 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(HttpStatusCode.Created, created);
         var id = body.GetProperty("id").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        var writing = DateTime.UtcNow.AddSeconds(60);
         while (!File.Exists(Outbox) || new FileInfo(Outbox).Length == 0)
+        {
+            Assert.True(DateTime.UtcNow < writing, "the campaign wrote nothing to the outbox within 60 s");
             await Task.Delay(10);
+        }
         _disk.Fill();
         output.WriteLine($"the disk filled with {File.ReadLines(Outbox).Count()} of {targeted.Count} messages in the outbox");
 

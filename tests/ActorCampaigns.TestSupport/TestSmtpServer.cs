@@ -24,6 +24,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     public ConcurrentQueue<MimeMessage> Received { get; } = new();
 
+    /// <summary>The last message each session delivered: when the server goes down, the only ones a client may not have heard accepted.</summary>
+    public ConcurrentDictionary<ISessionContext, MimeMessage> LastOfEachSession { get; } = new();
+
     public int Port { get; }
 
     public TestSmtpServer() : this(FreePort())
@@ -35,7 +38,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
         Port = port;
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))).Build();
         var services = new ServiceProvider();
-        services.Add(new Store(Received));
+        services.Add(new Store(Received, LastOfEachSession));
         services.Add(new RefusingFilter());
         _server = new SmtpServer.SmtpServer(options, services);
         _server.SessionCreated += (_, e) => _sessions.TryAdd(e.Context, true);
@@ -51,13 +54,15 @@ public sealed class TestSmtpServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class Store(ConcurrentQueue<MimeMessage> received) : MessageStore
+    private sealed class Store(ConcurrentQueue<MimeMessage> received, ConcurrentDictionary<ISessionContext, MimeMessage> last) : MessageStore
     {
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
             CancellationToken cancellationToken)
         {
             using var stream = new MemoryStream(buffer.ToArray());
-            received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            received.Enqueue(message);
+            last[context] = message;
             return SmtpResponse.Ok;
         }
     }

@@ -118,9 +118,14 @@ public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
         {
             return new SendResult(message, $"connection: {e.Message}", Deferred: true, attempts);
         }
+        catch (SmtpCommandException e) when ((int)e.StatusCode is >= 400 and < 500)
+        {
+            // A temporary refusal (greylisting, a full queue): "try again later", which the delivery does, as for an outage.
+            return new SendResult(message, $"{(int)e.StatusCode} {e.Message}".Trim(), Deferred: true, attempts);
+        }
         catch (SmtpCommandException e)
         {
-            // The relay answered: it will answer the same again. The next message starts on a fresh session.
+            // The relay answered for good: it will answer the same again. The next message starts on a fresh session.
             await client.DisconnectAsync(true, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
             return new SendResult(message, $"{(int)e.StatusCode} {e.Message}".Trim(), Attempts: attempts);
         }

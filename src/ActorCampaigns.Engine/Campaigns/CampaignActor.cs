@@ -168,12 +168,18 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         {
             _summaryWriting = false;
             if (written.Failure is not null)
+            {
+                // Written again at the next tick of the summary timer: a campaign that changes no more would stay stale.
                 _log.Warning(written.Failure, "writing the summary of {0} to the campaign index failed", PersistenceId);
+                _summaryChanged = true;
+            }
             foreach (var (to, reply) in _repliesAfterThisSummary)
                 to.Tell(reply);
             _repliesAfterThisSummary = [];
-            if (_summaryChanged)
+            if (_summaryChanged && written.Failure is null)
                 SaveSummary();
+            else if (_summaryChanged)
+                Timers.StartSingleTimer("summary", WriteSummary.Instance, SummaryEvery);
         });
         Command<Status.Failure>(failed => _log.Warning(failed.Cause, "reading the feedback counts of {0} failed", PersistenceId));
         Command<ExecutionSlots.Granted>(granted =>
@@ -262,6 +268,9 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     protected override void PostStop()
     {
         _services.Slots?.Forget(Self);
+        // Their commands were persisted: the replies go now, the next incarnation writing the summary as it recovers.
+        foreach (var (to, reply) in _repliesAfterThisSummary.Concat(_repliesAfterNextSummary))
+            to.Tell(reply);
         base.PostStop();
     }
 

@@ -58,7 +58,7 @@ public static class CampaignEndpoints
             // Only a draft that was replaced changes its name in the index: a refused replace (no such campaign) leaves nothing behind.
             return await AskAsync(region, new Replace(new CampaignId(id), document!), cancel, async accepted =>
             {
-                await index.AddAsync(id, document!.Name, cancel);
+                await index.AddAsync(id, document!.Name, CancellationToken.None);
                 return Accepted(accepted);
             });
         });
@@ -129,7 +129,8 @@ public static class CampaignEndpoints
         var id = new CampaignId($"c-{Guid.NewGuid():N}"[..14]);
         return await AskAsync(region, new Create(id, document, duplicatedFrom), cancel, async accepted =>
         {
-            await index.AddAsync(id.Value, document.Name, cancel);
+            // The campaign exists now: it is listed even if the client has gone meanwhile.
+            await index.AddAsync(id.Value, document.Name, CancellationToken.None);
             return Results.Created($"/api/campaigns/{id}", new { id = id.Value, status = CampaignState.Name(accepted.Status) });
         });
     }

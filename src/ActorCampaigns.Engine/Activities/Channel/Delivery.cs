@@ -78,12 +78,14 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         var sent = new List<long>();
         var pending = messages.Where(m => !settled.ContainsKey(m.ProfileId)).ToList();
         var lastAnswer = clock.GetUtcNow();
+        // Each retried message is recorded once, not again at every round of an outage.
+        var retried = new HashSet<long>();
         while (pending.Count > 0)
         {
             var results = await sender.SendAsync(pending, cancellationToken);
             var answered = results.Where(r => !r.Deferred).ToList();
             await ledger.SettleMessagesAsync(batch, answered.Select(r => (r.Message.ProfileId, r.Failure)).ToList(),
-                results.Where(r => r.Deferred || r.Attempts > 1).Select(r => r.Message.ProfileId).ToList(), cancellationToken);
+                results.Where(r => (r.Deferred || r.Attempts > 1) && retried.Add(r.Message.ProfileId)).Select(r => r.Message.ProfileId).ToList(), cancellationToken);
             foreach (var result in answered)
             {
                 if (result.Sent)
