@@ -242,5 +242,13 @@ public sealed class HostileInputTests : IAsyncLifetime
         AssertError(await RefusedAsync(HttpMethod.Post, "/api/campaigns/c-0000000000/trigger", """{ "variables": { "code": [1] } }"""),
             "$.variables.code", "a variable is a string, a number or a bool");
         AssertError(await RefusedAsync(HttpMethod.Post, "/api/audiences/estimate", """{ "filter": "\udc00" }"""), "$.filter", "not valid Unicode");
+
+        var notUtf8 = new ByteArrayContent([.. Encoding.UTF8.GetBytes(Mailing("<p>Hi</p>").Replace("Hostile", "Host")), 0xc3, 0x28]);
+        notUtf8.Headers.ContentType = new("application/json");
+        var (status, answer) = await _node.SendAsync(HttpMethod.Post, "/api/campaigns", notUtf8);
+        Assert.True(status == HttpStatusCode.BadRequest && answer.GetProperty("errors")[0].GetProperty("message").GetString()!.Contains("not valid UTF-8"), $"{status}: {answer}");
+        var (tooLarge, _) = await _node.SendAsync(HttpMethod.Post, "/api/campaigns", new string(' ', 5 << 20));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge);
+        Assert.DoesNotContain((await _node.Http.GetFromJsonAsync<JsonElement>("/api/campaigns")).EnumerateArray(), c => c.GetProperty("name").GetString() == "Host");
     }
 }

@@ -8,9 +8,6 @@ namespace ActorCampaigns.Domain.Campaigns;
 /// </summary>
 internal static class CampaignDocumentReader
 {
-    /// <summary>Levels of JSON nesting a document may have.</summary>
-    public const int MaxDepth = 32;
-
     private static readonly string KnownTypes =
         "buildAudience, readAudience, combine, deduplicate, enrich, split, saveAudience, wait, fork, andJoin, test, end, email, sms, push";
 
@@ -30,11 +27,11 @@ internal static class CampaignDocumentReader
         JsonDocument parsed;
         try
         {
-            parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = CampaignLimits.MaxJsonDepth });
         }
         catch (JsonException e)
         {
-            errors.Add(new ValidationError(JsonErrorPath.Of(System.Text.Encoding.UTF8.GetBytes(json), MaxDepth), $"not valid JSON: {JsonErrorPath.Describe(e)}"));
+            errors.Add(new ValidationError(JsonErrorPath.Of(System.Text.Encoding.UTF8.GetBytes(json), CampaignLimits.MaxJsonDepth), $"not valid JSON: {JsonErrorPath.Describe(e)}"));
             return null;
         }
         catch (ArgumentException)

@@ -9,6 +9,9 @@ public static class CampaignLimits
     /// <summary>Characters of the whole document.</summary>
     public const int MaxDocumentCharacters = 1 << 20;
 
+    /// <summary>Levels of JSON nesting in a document (and in any JSON body the gateway reads).</summary>
+    public const int MaxJsonDepth = 32;
+
     public const int MaxActivities = 500;
 
     public const int MaxTransitions = 2_000;

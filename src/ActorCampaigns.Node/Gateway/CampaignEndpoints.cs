@@ -173,8 +173,10 @@ public static class CampaignEndpoints
 
     private static async Task<(CampaignDocument? Document, IResult? Problem)> ReadDocumentAsync(HttpRequest request, EngineServices services, CancellationToken cancel)
     {
-        using var reader = new StreamReader(request.Body);
-        var json = await reader.ReadToEndAsync(cancel);
+        // Four bytes can make a character: whatever could be a document within its limit is read, and no more.
+        var (json, problem) = await JsonBody.ReadTextAsync(request, "campaign document", 4 * CampaignLimits.MaxDocumentCharacters, cancel);
+        if (json is null)
+            return (null, problem);
         var result = CampaignValidator.Validate(json, await services.Profiles.GetSchemaAsync(cancel));
         return result.IsValid ? (result.Document, null) : (null, Problems.Validation(result.Errors));
     }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using ActorCampaigns.Domain.Campaigns;
 
@@ -9,7 +10,34 @@ namespace ActorCampaigns.Node.Gateway;
 /// </summary>
 public static class JsonBody
 {
-    private const int MaxDepth = 32;
+    private const int MaxDepth = CampaignLimits.MaxJsonDepth;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// The body as text of at most <paramref name="maxBytes"/> bytes of UTF-8, or the answer refusing it: too large
+    /// (read no further than the limit), or not UTF-8 (a replacement character would silently change what was sent).
+    /// </summary>
+    public static async Task<(string? Text, IResult? Problem)> ReadTextAsync(HttpRequest request, string what, int maxBytes, CancellationToken cancel)
+    {
+        var buffer = new byte[maxBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), cancel)) > 0)
+            length += read;
+        if (length > maxBytes)
+            return (null, Results.Problem(title: $"the {what} is larger than {maxBytes:N0} bytes", statusCode: StatusCodes.Status413PayloadTooLarge,
+                extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { path = "$", message = $"larger than {maxBytes:N0} bytes" } } }));
+        try
+        {
+            return (StrictUtf8.GetString(buffer, 0, length), null);
+        }
+        catch (DecoderFallbackException e)
+        {
+            return (null, Problems.Invalid($"the {what} is not UTF-8 text",
+                [new { path = "$", message = $"not valid UTF-8 (byte 0x{e.BytesUnknown?.FirstOrDefault():X2} at byte offset {e.Index})" }]));
+        }
+    }
 
     public static async Task<(JsonDocument? Body, IResult? Problem)> ReadAsync(HttpRequest request, string what, CancellationToken cancel)
     {

@@ -109,18 +109,21 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
         deliveryRate = m.DeliveryRate, openRate = m.OpenRate, clickRate = m.ClickRate, clickToOpenRate = m.ClickToOpenRate,
     };
 
-    /// <summary>A row per channel activity and execution, then one per activity in total (execution <c>total</c>).</summary>
+    /// <summary>
+    /// A row per channel activity and execution, then one per activity in total (execution <c>total</c>). New columns
+    /// go last, so a sheet reading columns by position keeps working.
+    /// </summary>
     public string ToCsv()
     {
-        var csv = new StringBuilder("activity,channel,execution,targeted,excluded,sent,delivered,bounced,opened,uniqueOpened,clicked,uniqueClicked,unsubscribed,errors,retried,deliveryRate,openRate,clickRate,clickToOpenRate\n");
+        var csv = new StringBuilder("activity,channel,execution,targeted,excluded,sent,delivered,bounced,opened,uniqueOpened,clicked,uniqueClicked,unsubscribed,errors,deliveryRate,openRate,clickRate,clickToOpenRate,retried\n");
         foreach (var channel in Channels)
         {
             foreach (var (execution, metrics) in channel.Executions.Select(e => (e.Execution, e.Metrics)).Append(("total", channel.Total)))
             {
                 var excluded = string.Join(";", metrics.Excluded.OrderBy(e => e.Key).Select(e => $"{e.Key}={e.Value}"));
                 csv.AppendJoin(',', new object[] { channel.Activity, channel.Channel, execution, metrics.Targeted, excluded, metrics.Sent, metrics.Delivered,
-                    metrics.Bounced, metrics.Opened, metrics.UniqueOpened, metrics.Clicked, metrics.UniqueClicked, metrics.Unsubscribed, metrics.Errors, metrics.Retried,
-                    metrics.DeliveryRate, metrics.OpenRate, metrics.ClickRate, metrics.ClickToOpenRate }.Select(Field)).Append('\n');
+                    metrics.Bounced, metrics.Opened, metrics.UniqueOpened, metrics.Clicked, metrics.UniqueClicked, metrics.Unsubscribed, metrics.Errors,
+                    metrics.DeliveryRate, metrics.OpenRate, metrics.ClickRate, metrics.ClickToOpenRate, metrics.Retried }.Select(Field)).Append('\n');
             }
         }
         return csv.ToString();
