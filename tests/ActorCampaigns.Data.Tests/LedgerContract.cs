@@ -80,6 +80,19 @@ public abstract class LedgerContract
         var sent = await ledger.SentAmongAsync(asked);
         Assert.Equal(odd.Select(p => new MessageKey("c-1", "e-1", "mail", p)), sent.OrderBy(m => m.Profile));
     }
+
+    [Fact]
+    public async Task A_message_sent_one_by_one_counts_as_sent_once_settled_before_its_batch_is_recorded()
+    {
+        var ledger = new Ledger(await CreateDatabaseAsync());
+        await ledger.InitializeAsync();
+        await ledger.ClaimAsync(First, 3, null);
+        await ledger.ClaimMessagesAsync(First, [1, 2, 3]);
+        await ledger.SettleMessagesAsync(First, [(1, null), (2, "550 no such user")], []);
+
+        var sent = await ledger.SentAmongAsync([new MessageKey("c-1", "e-1", "mail", 1), new MessageKey("c-1", "e-1", "mail", 2), new MessageKey("c-1", "e-1", "mail", 3)]);
+        Assert.Equal([new MessageKey("c-1", "e-1", "mail", 1)], sent);
+    }
 }
 
 public sealed class SqliteLedgerTests : LedgerContract, IDisposable

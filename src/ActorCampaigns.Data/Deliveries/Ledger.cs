@@ -284,11 +284,16 @@ public sealed class Ledger(Database database)
             return sent;
         await using var connection = await database.OpenAsync(cancellationToken);
         var sqlite = database.Dialect == SqlDialect.Sqlite;
-        await using var command = Command(connection, "SELECT g.campaign, g.execution, g.activity, s.profile FROM " + (sqlite
-            ? "(SELECT value->>0 AS campaign, value->>1 AS execution, value->>2 AS activity, value->>3 AS profile FROM json_each(@messages)) m "
-            : "unnest(@campaign, @execution, @activity, @profile) AS m(campaign, execution, activity, profile) ") +
+        var asked = sqlite
+            ? "(SELECT value->>0 AS campaign, value->>1 AS execution, value->>2 AS activity, value->>3 AS profile FROM json_each(@messages)) m"
+            : "unnest(@campaign, @execution, @activity, @profile) AS m(campaign, execution, activity, profile)";
+        // A message a provider took one by one is settled as sent before its batch is recorded in sends: feedback
+        // arriving in between (a bounce within seconds, a long batch through SMTP) is about a message sent all the same.
+        await using var command = Command(connection, $"SELECT g.campaign, g.execution, g.activity, s.profile FROM {asked} " +
             $"JOIN {Sends.Sendings} g ON g.campaign = m.campaign AND g.execution = m.execution AND g.activity = m.activity " +
-            $"JOIN {Sends.Table} s ON s.sending = g.id AND s.profile = m.profile");
+            $"JOIN {Sends.Table} s ON s.sending = g.id AND s.profile = m.profile " +
+            $"UNION SELECT d.campaign, d.execution, d.activity, d.profile FROM {asked} JOIN delivery_messages d " +
+            "ON d.campaign = m.campaign AND d.execution = m.execution AND d.activity = m.activity AND d.profile = m.profile AND d.state = 'sent'");
         var parameters = (sqlite ? ["@messages"] : new[] { "@campaign", "@execution", "@activity", "@profile" })
             .Select(name => Parameter(command, name, null)).ToArray();
         foreach (var chunk in messages.Chunk(MessagesPerQuery))
