@@ -7,7 +7,8 @@ namespace ActorCampaigns.Cluster.Tests;
 
 /// <summary>
 /// PostgreSQL is restarted (<c>pg_ctl restart -m fast</c>, as for an upgrade) while a campaign sends: its channel
-/// activity fails with a reason a person reads, the nodes carry on, and resume completes it as an undisturbed run would.
+/// activity fails with a reason a person reads (or, caught with no query running, goes on), the nodes carry on, and
+/// resume completes it as an undisturbed run would.
 /// </summary>
 public sealed class DatabaseRestartTests(ThreeNodeCluster cluster) : IClassFixture<ThreeNodeCluster>
 {
@@ -17,8 +18,17 @@ public sealed class DatabaseRestartTests(ThreeNodeCluster cluster) : IClassFixtu
         var (id, _, host) = await SendingAsync(cluster);
         await cluster.RestartDatabaseAsync();
 
-        var failed = await AwaitAsync(host, id, s => s.GetProperty("status").GetString() == "failed", seconds: 60);
-        var reason = Mail(failed).GetProperty("failure").GetString()!;
+        // A run caught using the database fails; one whose connections were all idle through the restart may find new
+        // ones and go on. Either way each message leaves once; a failure must say why, and resume must finish the run.
+        var ended = await AwaitAsync(host, id, s => s.GetProperty("status").GetString() is "failed" or "completed", seconds: 60);
+        foreach (var node in cluster.Nodes)
+            Assert.True((await node.Http.GetAsync("/health/ready")).IsSuccessStatusCode, node.Log);
+        if (ended.GetProperty("status").GetString() == "completed")
+        {
+            await AssertEachSentOnceAsync(cluster, id, ended);
+            return;
+        }
+        var reason = Mail(ended).GetProperty("failure").GetString()!;
         // The server's own words in the middle (57P01 "terminating connection due to administrator command" for a run
         // caught in a query, a refused connection for one that asked while the server was down), no stack trace.
         Assert.Matches(@"^the database was unavailable \([^\n]+\); it answers again: resume the campaign to go on$", reason);
@@ -26,9 +36,6 @@ public sealed class DatabaseRestartTests(ThreeNodeCluster cluster) : IClassFixtu
         Assert.Contains(logs.GetProperty("lines").EnumerateArray(), line => line.GetProperty("message").GetString() == $"failed: {reason}");
         var sentBefore = await cluster.ScalarAsync($"SELECT COUNT(*) FROM outbox_messages WHERE campaign = '{id}'");
         Assert.InRange(sentBefore, 1, OptedIn - 1);
-        // Every node lived through it, still a member of the cluster.
-        foreach (var node in cluster.Nodes)
-            Assert.True((await node.Http.GetAsync("/health/ready")).IsSuccessStatusCode, node.Log);
 
         Assert.Equal(HttpStatusCode.OK, (await cluster.Nodes[2].SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/resume")).Status);
         await AssertEachSentOnceAsync(cluster, id, await AwaitAsync(cluster.Nodes[2], id, Completed, seconds: 60));

@@ -21,19 +21,26 @@ internal static class BoundedLiquid
     {
         var options = new TemplateOptions { MaxSteps = limits.MaxSteps };
         foreach (var (name, filter) in options.Filters.ToList())
-            options.Filters.AddFilter(name, async (input, arguments, context) =>
+            options.Filters.AddFilter(name, (input, arguments, context) =>
             {
-                var result = await filter(input, arguments, context);
-                BudgetOf(context).Spend(result switch
-                {
-                    StringValue text => text.ToStringValue().Length,
-                    ArrayValue array => array.Values.Count,
-                    _ => 0,
-                });
-                return result;
+                var result = filter(input, arguments, context);
+                return result.IsCompletedSuccessfully ? new ValueTask<FluidValue>(Spent(result.Result, context)) : SpentAsync(result, context);
             });
         return options;
     }
+
+    private static FluidValue Spent(FluidValue result, TemplateContext context)
+    {
+        BudgetOf(context).Spend(result switch
+        {
+            StringValue text => text.ToStringValue().Length,
+            ArrayValue array => array.Values.Count,
+            _ => 0,
+        });
+        return result;
+    }
+
+    private static async ValueTask<FluidValue> SpentAsync(ValueTask<FluidValue> result, TemplateContext context) => Spent(await result, context);
 
     /// <summary>A context for one message, spending from <paramref name="budget"/>.</summary>
     public static TemplateContext Context(TemplateOptions options, RenderBudget budget)
