@@ -35,6 +35,14 @@ public abstract class Database
     /// </summary>
     public virtual Task<bool> AnswersAgainAsync(TimeSpan limit, CancellationToken cancellationToken) => Task.FromResult(true);
 
+    /// <summary>
+    /// Drops the connections kept open for reuse, after an error has shown the server went away: each would otherwise
+    /// fail once on its next use, and a campaign whose journal write fails stops. A file on this machine keeps none.
+    /// </summary>
+    public virtual void ForgetConnections()
+    {
+    }
+
     /// <summary>The column type of a blob, a whole number and text in this dialect.</summary>
     public (string Blob, string Whole, string Text) Types => Dialect == SqlDialect.Sqlite
         ? ("BLOB", "INTEGER", "TEXT")
@@ -110,8 +118,7 @@ public sealed class PostgresDatabase(string connectionString) : Database
         var deadline = DateTime.UtcNow + limit;
         while (true)
         {
-            _dataSource.Clear();
-            NpgsqlConnection.ClearAllPools();
+            ForgetConnections();
             try
             {
                 await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
@@ -128,6 +135,13 @@ public sealed class PostgresDatabase(string connectionString) : Database
                 return false;
             }
         }
+    }
+
+    /// <summary>Every pool of the process: the journal's (Akka.Persistence.Sql, pooled by its connection string) with ours.</summary>
+    public override void ForgetConnections()
+    {
+        _dataSource.Clear();
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>Key of the advisory lock a node holds while its journal creates its tables.</summary>

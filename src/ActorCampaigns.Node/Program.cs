@@ -90,6 +90,7 @@ builder.Services.AddAkka("actorcampaigns", (akka, _) =>
 
 var app = builder.Build();
 app.UseApiKeys(node);
+app.UseUnansweredAsks();
 // The web console (wwwroot): static files, no CDN, working offline.
 app.UseDefaultFiles();
 app.UseStaticFiles();

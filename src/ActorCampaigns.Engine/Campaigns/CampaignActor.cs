@@ -172,6 +172,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
                 // Written again at the next tick of the summary timer: a campaign that changes no more would stay stale.
                 _log.Warning(written.Failure, "writing the summary of {0} to the campaign index failed", PersistenceId);
                 _summaryChanged = true;
+                ForgetConnectionsAfter(written.Failure);
             }
             foreach (var (to, reply) in _repliesAfterThisSummary)
                 to.Tell(reply);
@@ -181,7 +182,11 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
             else if (_summaryChanged)
                 Timers.StartSingleTimer("summary", WriteSummary.Instance, SummaryEvery);
         });
-        Command<Status.Failure>(failed => _log.Warning(failed.Cause, "reading the feedback counts of {0} failed", PersistenceId));
+        Command<Status.Failure>(failed =>
+        {
+            _log.Warning(failed.Cause, "reading the feedback counts of {0} failed", PersistenceId);
+            ForgetConnectionsAfter(failed.Cause);
+        });
         Command<ExecutionSlots.Granted>(granted =>
         {
             _slotted.Add(granted.Execution);
@@ -218,7 +223,19 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     {
         if (@event is CampaignEvents.ActivityFailed failed)
             _services.Unrecorded.Add(failed with { Reason = $"{failed.Reason} (the campaign's journal could not record this failure: {cause.Message})" });
+        ForgetConnectionsAfter(cause);
         base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>
+    /// After a restart of the database every pooled connection is broken, the journal's with the stores': the first
+    /// error of a campaign (its summary written each second while it runs) drops them all, so the next write of its
+    /// journal, which would stop it, finds a live connection.
+    /// </summary>
+    private void ForgetConnectionsAfter(Exception error)
+    {
+        if (Data.DatabaseOutage.Is(error))
+            _services.Profiles.Database.ForgetConnections();
     }
 
     /// <summary>An activity reported between persisted events; watchers hear of it at the next publication.</summary>
