@@ -14,36 +14,8 @@ namespace ActorCampaigns.Engine.Campaigns;
 /// <see cref="ActivityActor"/> per activity of a running execution, starting each when the activities feeding it are
 /// done; after a restart it starts again whatever was not done, so an execution resumes where it stood.
 /// </summary>
-public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
+public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
 {
-    /// <summary>The campaign's clock tick: due occurrences start, waits whose time has come go on.</summary>
-    private sealed class Tick : INotInfluenceReceiveTimeout, IDeadLetterSuppression
-    {
-        public static readonly Tick Instance = new();
-    }
-
-    /// <summary>Time to send the changed state to its watchers.</summary>
-    private sealed class Publish : INotInfluenceReceiveTimeout
-    {
-        public static readonly Publish Instance = new();
-    }
-
-    /// <summary>Time to read the campaign's feedback counts again.</summary>
-    private sealed class ReadFeedback : INotInfluenceReceiveTimeout
-    {
-        public static readonly ReadFeedback Instance = new();
-    }
-
-    private sealed record FeedbackRead(IReadOnlyList<FeedbackCount> Counts) : INotInfluenceReceiveTimeout;
-
-    /// <summary>Time to write the campaign's summary to the campaign index.</summary>
-    private sealed class WriteSummary : INotInfluenceReceiveTimeout
-    {
-        public static readonly WriteSummary Instance = new();
-    }
-
-    private sealed record SummaryWritten(Exception? Failure = null) : INotInfluenceReceiveTimeout;
-
     private static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Progress reaches the campaign index at most this often; decisions (published, stopped...) at once.</summary>
@@ -65,11 +37,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     private readonly string _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
     private readonly HashSet<ExecutionId> _slotted = [];
     private ExecutionPlan? _plan;
-    private bool _summaryWriting;
-    private bool _summaryChanged;
-    // Replies to commands wait for the summary that shows their effect, so a list read after a reply sees it.
-    private List<(IActorRef To, object Reply)> _repliesAfterNextSummary = [];
-    private List<(IActorRef To, object Reply)> _repliesAfterThisSummary = [];
+    private readonly SummaryWrites _summaries = new();
 
     public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
     {
@@ -166,20 +134,18 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
         Command<WriteSummary>(_ => SaveSummary());
         Command<SummaryWritten>(written =>
         {
-            _summaryWriting = false;
+            var (released, again) = _summaries.Ended(failed: written.Failure is not null);
             if (written.Failure is not null)
             {
-                // Written again at the next tick of the summary timer: a campaign that changes no more would stay stale.
                 _log.Warning(written.Failure, "writing the summary of {0} to the campaign index failed", PersistenceId);
-                _summaryChanged = true;
                 ForgetConnectionsAfter(written.Failure);
             }
-            foreach (var (to, reply) in _repliesAfterThisSummary)
+            foreach (var (to, reply) in released)
                 to.Tell(reply);
-            _repliesAfterThisSummary = [];
-            if (_summaryChanged && written.Failure is null)
+            // A failed write is tried again at the next tick: a campaign that changes no more would otherwise stay stale.
+            if (again && written.Failure is null)
                 SaveSummary();
-            else if (_summaryChanged)
+            else if (again)
                 Timers.StartSingleTimer("summary", WriteSummary.Instance, SummaryEvery);
         });
         Command<Status.Failure>(failed =>
@@ -266,18 +232,12 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     {
         if (_services.Index is not { } index || _state.Status == CampaignStatus.None)
         {
-            foreach (var (to, reply) in _repliesAfterNextSummary)
+            foreach (var (to, reply) in _summaries.TakeAll())
                 to.Tell(reply);
-            _repliesAfterNextSummary = [];
             return;
         }
-        if (_summaryWriting)
-        {
-            _summaryChanged = true;
+        if (!_summaries.Start())
             return;
-        }
-        (_summaryWriting, _summaryChanged) = (true, false);
-        (_repliesAfterThisSummary, _repliesAfterNextSummary) = (_repliesAfterNextSummary, []);
         index.SaveSummaryAsync(_state.Id.Value, CampaignSummary.Of(View).ToJson())
             .PipeTo(Self, success: () => new SummaryWritten(), failure: e => new SummaryWritten(e));
     }
@@ -286,7 +246,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     {
         _services.Slots?.Forget(Self);
         // Their commands were persisted: the replies go now, the next incarnation writing the summary as it recovers.
-        foreach (var (to, reply) in _repliesAfterThisSummary.Concat(_repliesAfterNextSummary))
+        foreach (var (to, reply) in _summaries.TakeAll())
             to.Tell(reply);
         base.PostStop();
     }
@@ -336,7 +296,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
                 DeferAsync(accepted, _ =>
                 {
                     var started = accepted.Events.OfType<CampaignEvents.ExecutionStarted>().LastOrDefault()?.Execution;
-                    _repliesAfterNextSummary.Add((replyTo, new CampaignReplies.Accepted(_state.Id, _state.Status, started)));
+                    _summaries.ReplyAfterNextWrite(replyTo, new CampaignReplies.Accepted(_state.Id, _state.Status, started));
                     SaveSummary();
                     foreach (var completed in accepted.Events.OfType<CampaignEvents.ActivityCompleted>())
                         TellCompleted(completed.Execution, completed.Activity);
@@ -353,7 +313,7 @@ public sealed class CampaignActor : ReceivePersistentActor, IWithTimers
     private void ResumeUnrecorded(IActorRef replyTo)
     {
         _services.Unrecorded.Forget(_state.Id);
-        _repliesAfterNextSummary.Add((replyTo, new CampaignReplies.Accepted(_state.Id, _state.Status, null)));
+        _summaries.ReplyAfterNextWrite(replyTo, new CampaignReplies.Accepted(_state.Id, _state.Status, null));
         Changed();
         SaveSummary();
         Advance();
