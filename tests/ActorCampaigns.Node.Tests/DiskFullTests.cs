@@ -122,7 +122,16 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var status = await node.StatusAsync(id);
+            JsonElement status;
+            try
+            {
+                status = await node.StatusAsync(id);
+            }
+            catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
+            {
+                // A campaign restarting after its journal failed answers 503 with Retry-After: a client asks again.
+                continue;
+            }
             if (condition(status))
                 return status;
             if (DateTime.UtcNow > deadline)

@@ -79,11 +79,17 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        // Sessions are cut before the server is told to shut down, as a crash cuts them: told first, it answers the
+        // message in progress with a 554 (a refusal for good), which no relay going down would say.
+        CutSessions();
         _server.Shutdown();
         while (await Task.WhenAny(_running, Task.Delay(50)) != _running)
-        {
-            foreach (var session in _sessions.Keys)
-                session.Pipe.Dispose();
-        }
+            CutSessions();
+    }
+
+    private void CutSessions()
+    {
+        foreach (var session in _sessions.Keys)
+            session.Pipe?.Dispose();
     }
 }

@@ -15,6 +15,8 @@ public static class CampaignEndpoints
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan QueryFirstTry = TimeSpan.FromSeconds(5);
+
     /// <summary>The lifecycle commands that take nothing but the campaign: POST /api/campaigns/{id}/{verb}.</summary>
     private static readonly (string Verb, Func<CampaignId, ICampaignCommand> Command)[] Lifecycle =
     [
@@ -181,9 +183,23 @@ public static class CampaignEndpoints
         return result.IsValid ? (result.Document, null) : (null, Problems.Validation(result.Errors));
     }
 
-    /// <summary>A campaign's state, with the live counts of its running activities.</summary>
-    internal static async Task<CampaignState> StateAsync(IRequiredActor<CampaignRegion> region, string id, CancellationToken cancel) =>
-        await (await region.GetAsync(cancel)).Ask<CampaignState>(new CampaignQueries.GetState(new CampaignId(id)), AskTimeout, cancel);
+    /// <summary>
+    /// A campaign's state, with the live counts of its running activities. A query that reached a campaign as it
+    /// stopped (its journal failed, say) is lost with its mailbox: it is asked again, which starts the campaign anew.
+    /// </summary>
+    internal static async Task<CampaignState> StateAsync(IRequiredActor<CampaignRegion> region, string id, CancellationToken cancel)
+    {
+        var campaigns = await region.GetAsync(cancel);
+        var query = new CampaignQueries.GetState(new CampaignId(id));
+        try
+        {
+            return await campaigns.Ask<CampaignState>(query, QueryFirstTry, cancel);
+        }
+        catch (AskTimeoutException)
+        {
+            return await campaigns.Ask<CampaignState>(query, AskTimeout - QueryFirstTry, cancel);
+        }
+    }
 
     private static Task<IResult> AskAsync(IRequiredActor<CampaignRegion> region, ICampaignCommand command, CancellationToken cancel,
         Func<CampaignReplies.Accepted, IResult> onAccepted) =>
