@@ -6,7 +6,8 @@ using ActorCampaigns.LoadTest.Commands.Load;
 const string Usage = """
     ActorCampaigns.LoadTest <command> [options]
 
-      generate --profiles N --seed S --out FILE.csv        synthetic profiles as CSV
+      generate --profiles N --seed S [--ids sparse|dense|random64] --out FILE.csv
+                                                           synthetic profiles as CSV (ids with gaps by default)
       import FILE.csv [--data-dir DIR | --postgres CONN]   import a CSV into the profile store
       count --filter EXPR [--data-dir DIR | --postgres CONN]
                                                            stream and count an audience

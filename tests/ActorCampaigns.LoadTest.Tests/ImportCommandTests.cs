@@ -12,7 +12,7 @@ public sealed class ImportCommandTests : IDisposable
     {
         var csv = Path.Combine(_folder, "profiles.csv");
         var data = Path.Combine(_folder, "data");
-        var (generated, _) = await LoadTestProcess.RunAsync("generate", "--profiles", "40000", "--seed", "3", "--out", csv);
+        var (generated, _) = await LoadTestProcess.RunAsync("generate", "--profiles", "40000", "--seed", "3", "--ids", "dense", "--out", csv);
         Assert.Equal(0, generated);
         var lines = (await File.ReadAllLinesAsync(csv)).ToList();
         lines.Insert(101, "100,dup@example.com,,,,,,,,,,,,,,");

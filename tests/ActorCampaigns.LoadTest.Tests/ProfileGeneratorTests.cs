@@ -21,6 +21,38 @@ public sealed class ProfileGeneratorTests : IDisposable
         return stream.ToArray();
     }
 
+    private static async Task<List<string>> Lines(IdLayout ids, long profiles)
+    {
+        using var stream = new MemoryStream();
+        await new ProfileGenerator(7, ids).WriteAsync(stream, profiles);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+    }
+
+    [Fact]
+    public async Task Every_id_layout_numbers_the_same_rows_with_distinct_ids()
+    {
+        var dense = await Lines(IdLayout.Dense, 100_000);
+        var sparse = await Lines(IdLayout.Sparse, 100_000);
+        var random = await Lines(IdLayout.Random64, 100_000);
+        static long Id(string line) => long.Parse(line[..line.IndexOf(',')], CultureInfo.InvariantCulture);
+        static string Rest(string line) => line[line.IndexOf(',')..];
+
+        Assert.Equal(Enumerable.Range(1, 100_000).Select(i => (long)i), dense.Select(Id));
+        Assert.Equal(dense.Select(Rest), sparse.Select(Rest));
+        Assert.Equal(dense.Select(Rest), random.Select(Rest));
+
+        var sparseIds = sparse.Select(Id).ToList();
+        Assert.All(sparseIds.Select((id, i) => id - 7L * (i + 1)), r => Assert.InRange(r, 0, 6));
+        Assert.True(sparseIds.Zip(sparseIds.Skip(1)).All(p => p.Item2 > p.Item1), "sparse ids are in order");
+        Assert.InRange(sparseIds.Zip(sparseIds.Skip(1)).Select(p => p.Item2 - p.Item1).Distinct().Count(), 10, 13);
+
+        var randomIds = random.Select(Id).ToList();
+        Assert.Equal(randomIds.Count, randomIds.Distinct().Count());
+        Assert.All(randomIds, id => Assert.True(id > 0));
+        Assert.True(randomIds.Zip(randomIds.Skip(1)).Count(p => p.Item2 < p.Item1) > 40_000, "random64 ids come in no order");
+        Assert.True(randomIds.Max() > 1L << 60, "random64 ids spread over 63 bits");
+    }
+
     [Fact]
     public async Task The_same_seed_gives_the_same_file_and_another_seed_another()
     {
@@ -46,7 +78,7 @@ public sealed class ProfileGeneratorTests : IDisposable
             var output = await process.StandardOutput.ReadToEndAsync();
             await process.WaitForExitAsync();
             Assert.True(process.ExitCode == 0, output);
-            Assert.Contains("generated 70,000 profiles (seed 5)", output);
+            Assert.Contains("generated 70,000 profiles (seed 5, sparse ids)", output);
         }
         Assert.Equal(SHA256.HashData(await File.ReadAllBytesAsync(files[0])), SHA256.HashData(await File.ReadAllBytesAsync(files[1])));
     }

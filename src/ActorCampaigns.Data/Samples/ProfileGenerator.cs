@@ -2,13 +2,27 @@ using System.Text;
 
 namespace ActorCampaigns.Data.Samples;
 
+/// <summary>How a generated profile base numbers its profiles.</summary>
+public enum IdLayout
+{
+    /// <summary>1..N, in order: what no real export looks like.</summary>
+    Dense,
+
+    /// <summary>In order with gaps, as a CRM export after years of deletions: the i-th profile gets 7i + r, 0 &lt;= r &lt; 7.</summary>
+    Sparse,
+
+    /// <summary>Random 63-bit ids in no order (ids from another system's hash or a UUID's bits).</summary>
+    Random64,
+}
+
 /// <summary>
-/// Writes a synthetic profile base as CSV: ids 1..N, thirty countries with skew, opt-in rates between 50 and
+/// Writes a synthetic profile base as CSV: ids by <see cref="IdLayout"/> (the rows are the same whatever the layout:
+/// only the id column changes), thirty countries with skew, opt-in rates between 50 and
 /// 80 % per channel, ages 16 to 90, about 2 % shared emails, some missing addresses, creation dates over five
 /// years, and two custom attributes. The same seed gives the same file, byte for byte; chunks of rows are
 /// generated in parallel, each from its own seeded generator, and written in order.
 /// </summary>
-public sealed class ProfileGenerator(int seed)
+public sealed class ProfileGenerator(int seed, IdLayout ids = IdLayout.Dense)
 {
     public const string Header =
         "id,email,phone,pushToken,firstName,lastName,country,city,language,birthDate,createdAt,emailOptIn,smsOptIn,pushOptIn,loyaltyTier:string,lifetimeValue:number";
@@ -49,21 +63,39 @@ public sealed class ProfileGenerator(int seed)
         var line = new StringBuilder(200);
         var bytes = new MemoryStream((int)(lastId - firstId + 1) * 170);
         var encoded = new byte[1024];
-        for (var id = firstId; id <= lastId; id++)
+        for (var ordinal = firstId; ordinal <= lastId; ordinal++)
         {
             line.Clear();
-            WriteProfile(line, id, random);
+            WriteProfile(line, ordinal, IdOf(ordinal), random);
             var length = Encoding.UTF8.GetBytes(line.ToString(), encoded);
             bytes.Write(encoded, 0, length);
         }
         return bytes.ToArray();
     }
 
-    private static void WriteProfile(StringBuilder line, long id, Random random)
+    /// <summary>The id of the <paramref name="ordinal"/>-th profile (from 1): distinct for distinct ordinals in every layout.</summary>
+    public long IdOf(long ordinal) => ids switch
+    {
+        IdLayout.Sparse => 7 * ordinal + (long)(Mix(ordinal ^ seed) % 7),
+        // Odd multipliers and a shift-xor are bijections of the 63-bit numbers: no two ordinals share an id.
+        IdLayout.Random64 => Scramble(ordinal + seed * 0x5DEECE66DL),
+        _ => ordinal,
+    };
+
+    private static long Scramble(long value)
+    {
+        const ulong mask = (1UL << 63) - 1;
+        var x = (ulong)value * 0x9E3779B97F4A7C15UL & mask;
+        x ^= x >> 31;
+        return (long)(x * 0xBF58476D1CE4E5B9UL & mask);
+    }
+
+    /// <summary>A row depends on its ordinal, not its id: the same base in every layout, and shared emails found without memory.</summary>
+    private static void WriteProfile(StringBuilder line, long id, long profileId, Random random)
     {
         var country = Countries.All[Pick(CountryCumulative, random)];
         var (first, last) = NamesOf(id);
-        line.Append(id).Append(',');
+        line.Append(profileId).Append(',');
 
         // About 2 % share the address of an earlier profile (a household, a typo merged by a CRM...).
         if (random.Next(100) >= 4)
