@@ -1,3 +1,4 @@
+using ActorCampaigns.Data.Samples;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -43,11 +44,13 @@ public static class BenchCanvasCommand
         var tracked = args.Flag("tracking");
         var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
         var target = args.Text("out") ?? "docs/benchmarks.md";
+        var idsName = args.Text("ids") ?? "sparse";
+        var ids = GenerateCommand.Layout(idsName);
         args.RejectUnknown();
         var canvas = await BenchmarkDocument.ReadCanvasAsync(canvasPath, cancellationToken);
         var rows = new List<Row>();
         foreach (var size in sizes)
-            rows.AddRange(await MeasureAsync(canvas, size, campaigns, tracked, output, cancellationToken));
+            rows.AddRange(await MeasureAsync(canvas, size, campaigns, tracked, output, cancellationToken, ids: ids));
 
         var table = string.Join("\n", new[]
         {
@@ -60,12 +63,12 @@ public static class BenchCanvasCommand
         BenchmarkDocument.WriteSection(target, tracked ? "canvas-tracking" : "canvas", $"""
             ## Benchmark canvas on one node{(tracked ? ", emails tracked" : "")}
 
-            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(campaigns == 2 ? "" : $" --campaigns {campaigns}")}{(tracked ? " --tracking" : "")}`
+            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(campaigns == 2 ? "" : $" --campaigns {campaigns}")}{(tracked ? " --tracking" : "")}{(idsName == "sparse" ? "" : $" --ids {idsName}")}`
 
             {BenchmarkDocument.Machine()}
 
             `../shared/bench/bench-canvas.json` (three audiences, union, exclusion, deduplicate by email, split, email, SMS and
-            push through the outbox provider{(tracked ? "; emails tracked as a node tracks them: each link rewritten to a signed click URL, an open pixel, a one-click unsubscribe URL" : ", emails untracked (`--tracking` measures them tracked, in a section of its own)")}) over generated profiles (seed 1) in a fresh SQLite data dir, on a one-node
+            push through the outbox provider{(tracked ? "; emails tracked as a node tracks them: each link rewritten to a signed click URL, an open pixel, a one-click unsubscribe URL" : ", emails untracked (`--tracking` measures them tracked, in a section of its own)")}) over generated profiles (seed 1, {idsName} ids) in a fresh SQLite data dir, on a one-node
             cluster in the benchmark's process built with the node's hosting extensions, a node per size. The node runs the
             canvas as {campaigns} campaigns one after the other, each over the whole base. Time runs from publish to the
             campaign's completed state; the profile import before it is not counted. Peak RSS is the process's, import included.
@@ -99,14 +102,14 @@ public static class BenchCanvasCommand
     /// <param name="given">Generated profiles to import (kept); none: generated here, then deleted.</param>
     /// <param name="inspect">Called with the data dir and the last campaign's row before the data dir is deleted.</param>
     public static async Task<List<Row>> MeasureAsync(string canvas, long size, int campaigns, bool tracked, TextWriter output, CancellationToken cancellationToken,
-        string? given = null, Func<string, Row, Task>? inspect = null)
+        string? given = null, Func<string, Row, Task>? inspect = null, IdLayout ids = IdLayout.Dense)
     {
         var folder = Directory.CreateTempSubdirectory("actorcampaigns-canvas-").FullName;
         try
         {
             var csv = given ?? Path.Combine(folder, "profiles.csv");
             if (given is null)
-                await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken);
+                await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken, ids);
             var tracking = !tracked ? null : new LinkTracking(new Uri("http://127.0.0.1:5080"), new TrackingTokens(
                 new Dictionary<string, byte[]> { ["bench"] = RandomNumberGenerator.GetBytes(32) }, "bench", TimeSpan.FromDays(365), TimeProvider.System));
             var services = await EngineServices.OpenAsync(new SqliteDatabase(Path.Combine(folder, "data.db")), Path.Combine(folder, "outbox"),
