@@ -198,6 +198,29 @@ public abstract class ProfileStoreContract
         Assert.Equal(["FR", "FR", "DE", null], batches[1].ValuesOf("country"));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(20)]
+    public async Task Reads_the_columns_of_a_population_over_ids_with_gaps_whether_its_ranges_hold_few_profiles_or_many(int every)
+    {
+        // Ids with gaps, as a CRM export has them: every 2nd profile's batches hold half the profiles of their range (read
+        // as ranges), every 20th's a twentieth (read as lists of ids); both come back whole and aligned.
+        var store = await CreateStoreAsync();
+        var ids = Enumerable.Range(1, 2_000).Select(i => 7L * i + i % 7).ToList();
+        await Import(store, "id,score:int\n" + string.Join("\n", ids.Select(id => $"{id},{id * 3}")));
+        var population = ids.Where((_, i) => i % every == 0).ToList();
+        async IAsyncEnumerable<long[]> Batches()
+        {
+            await Task.Yield();
+            foreach (var batch in population.Chunk(100))
+                yield return batch;
+        }
+
+        var batches = await store.ReadColumnsAsync(Batches(), ["score"]).ToListAsync();
+        Assert.Equal(population, batches.SelectMany(b => b.Ids));
+        Assert.Equal(population.Select(id => (object?)(id * 3)), batches.SelectMany(b => b.ValuesOf("score")));
+    }
+
     [Fact]
     public async Task A_filter_literal_never_becomes_sql()
     {

@@ -253,7 +253,9 @@ public abstract class ProfileStore(Database database)
     /// <summary>
     /// The attribute columns of a population that arrives as batches of ascending ids, and columns computed from them
     /// by the database (a split's filters, enrich columns): each batch comes back with the same ids and their values
-    /// (null for an id no profile has). A dense batch is read as one id range, a sparse one by its list of ids.
+    /// (null for an id no profile has). A batch is read as one id range when that range holds few more profiles than
+    /// the batch (the ids are dense, or the population is most of the profiles whose ids have gaps, as a CRM's have),
+    /// otherwise by its list of ids; which one is decided on the first batch, by counting the profiles in its range.
     /// </summary>
     /// <param name="computed">Named expressions over the profile's attributes, evaluated in SQL at <paramref name="context"/>.</param>
     public async IAsyncEnumerable<ProfileBatch> ReadColumnsAsync(IAsyncEnumerable<long[]> population, IReadOnlyList<string> columnNames,
@@ -276,15 +278,17 @@ public abstract class ProfileStore(Database database)
         var byList = Dialect == SqlDialect.Sqlite ? "\"id\" IN (SELECT value FROM json_each(@ids))" : "\"id\" = ANY(@ids)";
         await using var readers = new Readers(this);
         var pending = new Queue<Task<ProfileBatch>>();
+        bool? rangesHoldTheBatches = null;
         try
         {
             await foreach (var ids in population.WithCancellation(cancellationToken))
             {
                 if (ids.Length == 0)
                     continue;
+                var byRange = InRange(ids[^1] - ids[0] + 1, ids.Length) || (rangesHoldTheBatches ??= InRange(await ProfilesBetweenAsync(ids[0], ids[^1], cancellationToken), ids.Length));
                 if (pending.Count == ReadersPerPopulation)
                     yield return await pending.Dequeue();
-                pending.Enqueue(readers.ReadAsync(connection => ReadAsync(connection, ids), cancellationToken));
+                pending.Enqueue(readers.ReadAsync(connection => ReadAsync(connection, ids, byRange), cancellationToken));
             }
             while (pending.Count > 0)
                 yield return await pending.Dequeue();
@@ -295,15 +299,26 @@ public abstract class ProfileStore(Database database)
             await Task.WhenAll(pending.Select(read => read.ContinueWith(_ => { }, TaskScheduler.Default)));
         }
 
-        async Task<ProfileBatch> ReadAsync(DbConnection connection, long[] ids)
+        // Reading a range costs a row scanned per profile in it; reading a list, an index search per id.
+        static bool InRange(long profilesInRange, int batch) => profilesInRange <= 4L * batch;
+
+        async Task<ProfileBatch> ReadAsync(DbConnection connection, long[] ids, bool dense)
         {
-            var dense = ids[^1] - ids[0] < 4L * ids.Length;
             var bounds = dense
                 ? [KeyValuePair.Create("@first", (object?)ids[0]), KeyValuePair.Create("@last", (object?)ids[^1])]
                 : new[] { KeyValuePair.Create("@ids", Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : (object?)ids) };
             var sql = select + (dense ? "\"id\" BETWEEN @first AND @last" : byList) + " ORDER BY \"id\"";
             return Aligned(ids, await QueryBatchAsync(connection, sql, [.. bounds, .. parameters], columns, ids.Length, cancellationToken, ids));
         }
+    }
+
+    private async Task<long> ProfilesBetweenAsync(long first, long last, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT COUNT(*) FROM profiles WHERE \"id\" BETWEEN @first AND @last");
+        Parameter(command, "@first", first);
+        Parameter(command, "@last", last);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>
