@@ -19,7 +19,7 @@ using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
 namespace ActorCampaigns.LoadTest.Commands;
 
 /// <summary>
-/// <c>bench canvas [--profiles 1M,10M] [--campaigns 2] [--tracking] [--canvas ../shared/bench/bench-canvas.json]</c>: the
+/// <c>bench canvas [--profiles 1M,10M] [--campaigns 2] [--tracking] [--canvas bench/bench-canvas.json]</c>: the
 /// benchmark canvas end to end on one in-process node per size (the node's own hosting extensions, SQLite, outbox
 /// provider), from publish to completed, as the node's first campaign and as the ones after it.
 /// </summary>
@@ -42,7 +42,7 @@ public static class BenchCanvasCommand
         var sizes = (args.Text("profiles") ?? "1M,10M").Split(',').Select(s => new Arguments(["--n", s]).Count("n", 1)).ToList();
         var campaigns = (int)Math.Min(args.Count("campaigns", 2), 10);
         var tracked = args.Flag("tracking");
-        var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
+        var canvasPath = args.Text("canvas") ?? "bench/bench-canvas.json";
         var target = args.Text("out") ?? "docs/benchmarks.md";
         var idsName = args.Text("ids") ?? "sparse";
         var ids = GenerateCommand.Layout(idsName);
@@ -67,7 +67,7 @@ public static class BenchCanvasCommand
 
             {BenchmarkDocument.Machine()}
 
-            `../shared/bench/bench-canvas.json` (three audiences, union, exclusion, deduplicate by email, split, email, SMS and
+            `bench/bench-canvas.json` (three audiences, union, exclusion, deduplicate by email, split, email, SMS and
             push through the outbox provider{(tracked ? "; emails tracked as a node tracks them: each link rewritten to a signed click URL, an open pixel, a one-click unsubscribe URL" : ", emails untracked (`--tracking` measures them tracked, in a section of its own)")}) over generated profiles (seed 1, {idsName} ids) in a fresh SQLite data dir, on a one-node
             cluster in the benchmark's process built with the node's hosting extensions, a node per size. The node runs the
             canvas as {campaigns} campaigns one after the other, each over the whole base. Time runs from publish to the

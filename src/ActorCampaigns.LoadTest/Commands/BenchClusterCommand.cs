@@ -24,7 +24,7 @@ public static class BenchClusterCommand
         var campaigns = (int)Math.Clamp(args.Count("campaigns", 10), 1, 50);
         var sizes = (args.Text("nodes") ?? "1,3").Split(',').Select(n => int.TryParse(n, out var v) && v is >= 1 and <= 5
             ? v : throw new UsageException($"--nodes takes node counts from 1 to 5, comma-separated; '{n}' is not one")).ToList();
-        var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
+        var canvasPath = args.Text("canvas") ?? "bench/bench-canvas.json";
         var target = args.Text("out") ?? "docs/benchmarks.md";
         args.RejectUnknown();
         var canvas = await BenchmarkDocument.ReadCanvasAsync(canvasPath, cancellationToken);
@@ -52,7 +52,7 @@ public static class BenchClusterCommand
 
                 {BenchmarkDocument.Machine()}
 
-                `../shared/bench/bench-canvas.json` published as {campaigns} campaigns at once, each over the same {profiles:N0} generated
+                `bench/bench-canvas.json` published as {campaigns} campaigns at once, each over the same {profiles:N0} generated
                 profiles (seed 1), so {campaigns * profiles:N0} profiles go through the canvas in all. For each cluster size: a fresh
                 PostgreSQL server with its default, durable settings, the profiles imported (binary COPY), then that many Node
                 processes on loopback (the first the seed, every node running campaigns and serving HTTP), campaigns submitted

@@ -10,7 +10,7 @@ using Npgsql;
 namespace ActorCampaigns.LoadTest.Commands.Classic;
 
 /// <summary>
-/// <c>bench classic [--profiles 1M,10M] [--canvas ../shared/bench/bench-canvas.json]</c>: the benchmark canvas run by
+/// <c>bench classic [--profiles 1M,10M] [--canvas bench/bench-canvas.json]</c>: the benchmark canvas run by
 /// the engine (one node, as <c>bench canvas</c>) and, in the same run over the same generated profiles, by one SQL
 /// statement per activity into work tables in PostgreSQL (<see cref="ClassicCanvas"/>). Both must give the same
 /// outputs: every activity port's population size, and per channel the messages (how many, to whom, what length of
@@ -23,7 +23,7 @@ public static class BenchClassicCommand
     public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
     {
         var sizes = (args.Text("profiles") ?? "1M,10M").Split(',').Select(s => new Arguments(["--n", s]).Count("n", 1)).ToList();
-        var canvasPath = args.Text("canvas") ?? "../shared/bench/bench-canvas.json";
+        var canvasPath = args.Text("canvas") ?? "bench/bench-canvas.json";
         var target = args.Text("out") ?? "docs/benchmarks.md";
         args.RejectUnknown();
         var canvas = await BenchmarkDocument.ReadCanvasAsync(canvasPath, cancellationToken);
