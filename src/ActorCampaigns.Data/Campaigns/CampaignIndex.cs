@@ -23,25 +23,22 @@ public sealed class CampaignIndex(Database database)
             $"CREATE TABLE IF NOT EXISTS campaign_summaries (id {text} PRIMARY KEY, summary {text} NOT NULL, updated_at {text} NOT NULL)", cancellationToken);
     }
 
-    public async Task AddAsync(string id, string name, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection,
-            "INSERT INTO campaigns (id, name, created_at) VALUES (@id, @name, @at) ON CONFLICT (id) DO UPDATE SET name = excluded.name");
-        Parameter(command, "@id", id);
-        Parameter(command, "@name", name);
-        Parameter(command, "@at", DateTime.UtcNow.ToString("O"));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task AddAsync(string id, string name, CancellationToken cancellationToken = default) =>
+        UpsertAsync("INSERT INTO campaigns (id, name, created_at) VALUES (@id, @value, @at) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+            id, name, cancellationToken);
 
     /// <summary>Replaces the summary of campaign <paramref name="id"/>.</summary>
-    public async Task SaveSummaryAsync(string id, string summary, CancellationToken cancellationToken = default)
+    public Task SaveSummaryAsync(string id, string summary, CancellationToken cancellationToken = default) =>
+        UpsertAsync("INSERT INTO campaign_summaries (id, summary, updated_at) VALUES (@id, @value, @at) " +
+            "ON CONFLICT (id) DO UPDATE SET summary = excluded.summary, updated_at = excluded.updated_at", id, summary, cancellationToken);
+
+    /// <summary>Runs <paramref name="sql"/> with the campaign's <c>@id</c>, a <c>@value</c> and the time now as <c>@at</c>.</summary>
+    private async Task UpsertAsync(string sql, string id, string value, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection,
-            "INSERT INTO campaign_summaries (id, summary, updated_at) VALUES (@id, @summary, @at) ON CONFLICT (id) DO UPDATE SET summary = excluded.summary, updated_at = excluded.updated_at");
+        await using var command = Command(connection, sql);
         Parameter(command, "@id", id);
-        Parameter(command, "@summary", summary);
+        Parameter(command, "@value", value);
         Parameter(command, "@at", DateTime.UtcNow.ToString("O"));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
