@@ -101,6 +101,21 @@ public sealed class NodeProcess : IAsyncDisposable
         return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
     }
 
+    /// <summary>The process's resident memory now (VmRSS), in bytes.</summary>
+    public long ResidentBytes() => StatusKilobytes("VmRSS") * 1024;
+
+    /// <summary>The process's peak resident memory (VmHWM) since it started or since <see cref="ResetPeakResident"/>, in bytes.</summary>
+    public long PeakResidentBytes() => StatusKilobytes("VmHWM") * 1024;
+
+    /// <summary>Makes the peak resident memory start again from what the process holds now (Linux: 5 into clear_refs).</summary>
+    public void ResetPeakResident() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+
+    private long StatusKilobytes(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0]);
+    }
+
     /// <summary>Sends a signal to the process (<c>STOP</c>, <c>CONT</c>, <c>TERM</c>...), as an operator's <c>kill</c> would.</summary>
     public async Task SignalAsync(string signal)
     {

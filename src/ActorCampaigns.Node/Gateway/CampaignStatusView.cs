@@ -31,6 +31,7 @@ public static class CampaignStatusView
                     excluded = view.Counts.Excluded,
                     errors = view.Counts.Errors,
                     failure = view.Failure,
+                    completedAt = view.CompletedAt,
                     feedback = a is ChannelActivity ? view.Feedback ?? ImmutableSortedDictionary<string, long>.Empty : null,
                 };
             }),

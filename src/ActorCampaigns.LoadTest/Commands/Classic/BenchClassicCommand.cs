@@ -39,10 +39,10 @@ public static class BenchClassicCommand
                 var csv = Path.Combine(folder, "profiles.csv");
                 await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken);
                 Outputs? engineOutputs = null;
-                var engine = await BenchCanvasCommand.MeasureAsync(canvas, size, 2, false, output, cancellationToken, csv,
+                var engine = await BenchCanvasCommand.MeasureAsync(canvas, size, 2, output, cancellationToken, csv,
                     (dataDir, last) => { engineOutputs = EngineOutputs(dataDir, last); return Task.CompletedTask; });
-                var execution = engine[^1].Final.Executions[0].Id.Value;
-                var (classicSeconds, classic, classicSteps) = await ClassicAsync(canvas, csv, engine[^1].Final.Id.Value, execution, output, cancellationToken);
+                var execution = engine[^1].Execution.GetProperty("id").GetString()!;
+                var (classicSeconds, classic, classicSteps) = await ClassicAsync(canvas, csv, engine[^1].Id, execution, output, cancellationToken);
                 var differences = Differences(engineOutputs!, classic);
                 same &= differences.Count == 0;
                 foreach (var difference in differences)
@@ -92,8 +92,8 @@ public static class BenchClassicCommand
     /// <summary>The engine's last campaign: its port counts, and its messages per channel as its outbox files hold them.</summary>
     private static Outputs EngineOutputs(string dataDir, BenchCanvasCommand.Row last)
     {
-        var execution = last.Final.Executions[0];
-        var counts = execution.Activities.SelectMany(a => a.Value.Counts.Out.Select(p => ((a.Key, p.Key), p.Value))).ToDictionary(x => x.Item1, x => x.Value);
+        var counts = last.Execution.GetProperty("activities").EnumerateObject()
+            .SelectMany(a => a.Value.GetProperty("out").EnumerateObject().Select(p => ((a.Name, p.Name), p.Value.GetInt64()))).ToDictionary(x => x.Item1, x => x.Item2);
         var channels = new Dictionary<string, (long, long, long)>();
         foreach (var file in Directory.GetFiles(Path.Combine(dataDir, "outbox"), "*.jsonl"))
         {
@@ -102,7 +102,7 @@ public static class BenchClassicCommand
             foreach (var line in File.ReadLines(file))
             {
                 var message = JsonDocument.Parse(line).RootElement;
-                if (message.GetProperty("campaignId").GetString() != last.Final.Id.Value)
+                if (message.GetProperty("campaignId").GetString() != last.Id)
                     continue;
                 messages++;
                 profiles += message.GetProperty("profileId").GetInt64();

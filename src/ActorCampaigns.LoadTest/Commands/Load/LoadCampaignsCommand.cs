@@ -15,9 +15,6 @@ namespace ActorCampaigns.LoadTest.Commands.Load;
 /// </summary>
 public static class LoadCampaignsCommand
 {
-    /// <summary>Rows per import request: some 37 MB of CSV, under the node's default 64 MB request limit.</summary>
-    private const int ImportRows = 250_000;
-
     public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
     {
         var campaigns = (int)args.Count("campaigns", 20);
@@ -57,34 +54,7 @@ public static class LoadCampaignsCommand
         try
         {
             await GenerateCommand.GenerateAsync(csv, profiles, 1, output, cancel);
-            var clock = Stopwatch.StartNew();
-            var progress = new ProgressLine(output);
-            long sent = 0, imported = 0, updated = 0, rejected = 0;
-            using var lines = File.ReadLines(csv).GetEnumerator();
-            lines.MoveNext();
-            var header = lines.Current;
-            while (true)
-            {
-                var chunk = new StringBuilder(header).Append('\n');
-                var rows = 0;
-                while (rows < ImportRows && lines.MoveNext())
-                {
-                    chunk.Append(lines.Current).Append('\n');
-                    rows++;
-                }
-                if (rows == 0)
-                    break;
-                var answer = await gateway.SendAsync("POST /api/profiles/import", HttpMethod.Post, "/api/profiles/import",
-                    new StringContent(chunk.ToString(), Encoding.UTF8, "text/csv"), cancel);
-                (sent, imported, updated, rejected) = (sent + rows, imported + answer.GetProperty("imported").GetInt64(),
-                    updated + answer.GetProperty("updated").GetInt64(), rejected + answer.GetProperty("rejected").GetInt64());
-                progress.Report($"importing through the gateway: {sent:N0} / {profiles:N0} profiles ({sent / clock.Elapsed.TotalSeconds:N0}/s)");
-            }
-            progress.Done();
-            if (imported + updated != profiles || rejected != 0)
-                throw new InvalidOperationException($"the import took {imported + updated:N0} of {profiles:N0} profiles and rejected {rejected:N0}");
-            output.WriteLine($"imported {imported:N0}, updated {updated:N0} in {clock.Elapsed.TotalSeconds:F1} s");
-            return clock.Elapsed.TotalSeconds;
+            return await GatewayImport.ImportAsync(gateway, csv, profiles, output, cancel);
         }
         finally
         {
@@ -177,7 +147,7 @@ public static class LoadCampaignsCommand
             {BenchmarkDocument.Machine()}
 
             A node process on a fresh SQLite data dir (or the node at `--gateway`). Generated profiles (seed 1) are imported
-            through `POST /api/profiles/import` in requests of {ImportRows:N0} rows; then {campaigns} campaigns, each over its own
+            through `POST /api/profiles/import` in requests of {GatewayImport.Rows:N0} rows; then {campaigns} campaigns, each over its own
             slice of ids (split by consent into an email and an SMS), are created, tested (all at once, followed over
             Server-Sent Events to completion) and published (all at once, followed to completion). Afterwards each campaign's
             counts (profiles in its slice, emails, SMS) are compared with plain SQL over the node's profiles, both as status
