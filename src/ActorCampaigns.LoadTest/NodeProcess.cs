@@ -21,6 +21,9 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The operating system's id of the process.</summary>
+    public int Id => _process.Id;
+
     public string Log
     {
         get

@@ -20,6 +20,7 @@ const string Usage = """
       bench cluster [--profiles 1M] [--campaigns 10] [--nodes 1,3]
                                                            the benchmark canvas as campaigns at once on node processes over PostgreSQL
       bench classic [--profiles 1M,10M]                    the benchmark canvas by the engine and by one SQL statement per activity in PostgreSQL
+      trace FILE.nettrace                                  where a traced node's threads were busy (bench canvas --trace writes them)
       load campaigns [--campaigns 20] [--profiles 5M] [--gateway URL --data-dir DIR | --postgres CONN] [--key K] [--minutes 60]
                                                            import, test, publish and follow campaigns through a gateway; counts checked by SQL
       load tracking [--rate 2000] [--seconds 30] [--connections 16] [--gateway URL --data-dir DIR | --postgres CONN]
@@ -49,6 +50,7 @@ try
         "bench" when arguments.Positional.FirstOrDefault() == "classic" => await BenchClassicCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "load" when arguments.Positional.FirstOrDefault() == "campaigns" => await LoadCampaignsCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "load" when arguments.Positional.FirstOrDefault() == "tracking" => await LoadTrackingCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "trace" when arguments.Positional.FirstOrDefault() is { } trace => Summarize(trace),
         "help" or "--help" or "-h" => Help(Console.Out),
         null => Help(Console.Error, 2),
         var unknown => throw new UsageException($"unknown command '{unknown}'"),
@@ -69,6 +71,12 @@ catch (OperationCanceledException)
 {
     Console.Error.WriteLine("cancelled");
     return 130;
+}
+
+static int Summarize(string trace)
+{
+    Console.WriteLine(TraceSummary.Of(File.Exists(trace) ? trace : throw new UsageException($"no trace at {trace}")));
+    return 0;
 }
 
 static int Help(TextWriter writer, int code = 0)

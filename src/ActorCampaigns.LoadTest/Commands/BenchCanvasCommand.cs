@@ -8,10 +8,11 @@ using ActorCampaigns.LoadTest.Commands.Load;
 namespace ActorCampaigns.LoadTest.Commands;
 
 /// <summary>
-/// <c>bench canvas [--profiles 1M,10M] [--campaigns 2] [--ids sparse|dense|random64] [--canvas bench/bench-canvas.json]</c>:
+/// <c>bench canvas [--profiles 1M,10M] [--campaigns 2] [--ids sparse|dense|random64] [--canvas bench/bench-canvas.json] [--trace DIR]</c>:
 /// the benchmark canvas end to end on a node process per size, as a user runs one: the Node executable on a fresh
 /// SQLite data dir, profiles imported and campaigns created, published and followed through its gateway, emails
 /// tracked as a node tracks them; from publish to completed, as the node's first campaign and the ones after it.
+/// With <c>--trace DIR</c>, each campaign is also traced (CPU samples, dotnet-trace) and its top methods printed.
 /// </summary>
 public static class BenchCanvasCommand
 {
@@ -34,11 +35,12 @@ public static class BenchCanvasCommand
         var target = args.Text("out") ?? "docs/benchmarks.md";
         var idsName = args.Text("ids") ?? "sparse";
         var ids = GenerateCommand.Layout(idsName);
+        var trace = args.Text("trace");
         args.RejectUnknown();
         var canvas = await BenchmarkDocument.ReadCanvasAsync(canvasPath, cancellationToken);
         var rows = new List<Row>();
         foreach (var size in sizes)
-            rows.AddRange(await MeasureAsync(canvas, size, campaigns, output, cancellationToken, ids: ids));
+            rows.AddRange(await MeasureAsync(canvas, size, campaigns, output, cancellationToken, ids: ids, trace: trace));
 
         var table = string.Join("\n", new[]
         {
@@ -94,7 +96,7 @@ public static class BenchCanvasCommand
     /// <param name="given">Generated profiles to import (kept); none: generated here, then deleted.</param>
     /// <param name="inspect">Called with the node's data dir and the last campaign's row while the node still runs.</param>
     public static async Task<List<Row>> MeasureAsync(string canvas, long size, int campaigns, TextWriter output, CancellationToken cancellationToken,
-        string? given = null, Func<string, Row, Task>? inspect = null, IdLayout ids = IdLayout.Sparse)
+        string? given = null, Func<string, Row, Task>? inspect = null, IdLayout ids = IdLayout.Sparse, string? trace = null)
     {
         var folder = Directory.CreateTempSubdirectory("actorcampaigns-canvas-").FullName;
         try
@@ -111,7 +113,8 @@ public static class BenchCanvasCommand
 
             var rows = new List<Row>();
             for (var campaign = 1; campaign <= campaigns; campaign++)
-                rows.Add(await RunCampaignAsync(node, gateway, canvas, size, campaign, output, cancellationToken));
+                rows.Add(await RunCampaignAsync(node, gateway, canvas, size, campaign, output, cancellationToken,
+                    trace is null ? null : Path.Combine(trace, $"canvas-{size}-{campaign}.nettrace")));
             if (inspect is not null)
                 await inspect(dataDir, rows[^1]);
             return rows;
@@ -123,11 +126,12 @@ public static class BenchCanvasCommand
     }
 
     private static async Task<Row> RunCampaignAsync(NodeProcess node, LoadGateway gateway, string canvas, long size, int campaign, TextWriter output,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? trace)
     {
         var document = JsonNode.Parse(canvas)!.AsObject();
         document["name"] = $"{document["name"]?.GetValue<string>() ?? "Benchmark canvas"} {campaign}";
         var id = (await gateway.PostAsync("POST /api/campaigns", "/api/campaigns", document.ToJsonString(), cancellationToken)).GetProperty("id").GetString()!;
+        await using var tracing = trace is null ? null : await NodeTrace.StartAsync(node.Id, trace);
         node.ResetPeakResident();
         var cpu = node.CpuSeconds();
         var clock = Stopwatch.StartNew();
@@ -147,6 +151,8 @@ public static class BenchCanvasCommand
         }
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuSeconds = node.CpuSeconds() - cpu;
+        if (tracing is not null)
+            output.WriteLine($"trace of the campaign in {trace}; where its CPU samples fell:\n{await tracing.StopAsync()}");
         var (peak, resident) = (node.PeakResidentBytes() / (1024.0 * 1024 * 1024), node.ResidentBytes() / (1024.0 * 1024 * 1024));
 
         var execution = status.GetProperty("executions")[0];
