@@ -34,9 +34,6 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
     protected override object? ReadValue(DbDataReader reader, int ordinal, ExprType type) =>
         SqlValues.DecodeSqlite(type, reader.GetValue(ordinal));
 
-    private static readonly object True = true;
-    private static readonly object False = false;
-
     /// <summary>
     /// Reads a query's rows through SQLite's C API: ADO.NET's reader spent more time per value than SQLite did
     /// (a population's columns are read once per activity, millions of values).
@@ -69,13 +66,14 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
     {
         var ids = new List<long>(capacity);
         var values = columns.Select(_ => new List<object?>(capacity)).ToArray();
+        var handle = statement.DangerousGetHandle();
         int step;
         while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ids.Add(raw.sqlite3_column_int64(statement, 0));
+            ids.Add(SqliteColumns.Id(handle));
             for (var c = 0; c < columns.Count; c++)
-                values[c].Add(Value(statement, c + 1, columns[c].Type));
+                values[c].Add(SqliteColumns.Value(handle, c + 1, columns[c].Type));
         }
         if (step != raw.SQLITE_DONE)
             Check(db, step);
@@ -90,12 +88,13 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
         CancellationToken cancellationToken)
     {
         var values = columns.Select(_ => new object?[wanted.Length]).ToArray();
+        var handle = statement.DangerousGetHandle();
         int step;
         var next = 0;
         while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var id = raw.sqlite3_column_int64(statement, 0);
+            var id = SqliteColumns.Id(handle);
             while (next < wanted.Length && wanted[next] < id)
                 next++;
             if (next == wanted.Length)
@@ -103,22 +102,12 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
             if (wanted[next] != id)
                 continue;
             for (var c = 0; c < columns.Count; c++)
-                values[c][next] = Value(statement, c + 1, columns[c].Type);
+                values[c][next] = SqliteColumns.Value(handle, c + 1, columns[c].Type);
         }
         if (step is not (raw.SQLITE_DONE or raw.SQLITE_ROW))
             Check(db, step);
         return new ProfileBatch(wanted, columns.Select((c, i) => new PopulationColumn(c.Name, c.Type, values[i])).ToList());
     }
-
-    private static object? Value(sqlite3_stmt statement, int column, ExprType type) =>
-        raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : type switch
-        {
-            ExprType.String => raw.sqlite3_column_text(statement, column).utf8_to_string(),
-            ExprType.Bool => raw.sqlite3_column_int64(statement, column) != 0 ? True : False,
-            ExprType.Int => raw.sqlite3_column_int64(statement, column),
-            ExprType.Number => raw.sqlite3_column_double(statement, column),
-            _ => SqlValues.DecodeSqlite(type, raw.sqlite3_column_int64(statement, column)),
-        };
 
     private static void Check(sqlite3 db, int rc)
     {

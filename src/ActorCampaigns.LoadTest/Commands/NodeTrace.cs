@@ -16,7 +16,7 @@ public sealed class NodeTrace : IAsyncDisposable
     public static async Task<NodeTrace> StartAsync(int processId, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var start = new ProcessStartInfo(Tool(), ["collect", "-p", processId.ToString(), "--profile", "dotnet-sampled-thread-time", "-o", path])
+        var start = new ProcessStartInfo(Tool(), ["collect", "-p", processId.ToString(), "--profile", "dotnet-sampled-thread-time,gc-collect", "-o", path])
             { RedirectStandardOutput = true, RedirectStandardError = true };
         var collector = Process.Start(start)!;
         // The session is open once the tool says where it writes.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Analysis;
 using Microsoft.Diagnostics.Tracing.Etlx;
 
 namespace ActorCampaigns.LoadTest.Commands;
@@ -21,8 +22,8 @@ public static class TraceSummary
 
     public static string Of(string nettrace, int top = 20)
     {
-        var etlx = TraceLog.CreateFromEventPipeDataFile(nettrace);
-        using var log = new TraceLog(etlx);
+        var etlx = Microsoft.Diagnostics.Tracing.Etlx.TraceLog.CreateFromEventPipeDataFile(nettrace);
+        using var log = new Microsoft.Diagnostics.Tracing.Etlx.TraceLog(etlx);
         var exclusive = new Dictionary<string, int>();
         var inclusive = new Dictionary<string, int>();
         long busy = 0, all = 0;
@@ -45,14 +46,28 @@ public static class TraceSummary
                     inclusive[name] = inclusive.GetValueOrDefault(name) + 1;
             }
         }
+        var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{busy:N0} busy samples of {all:N0}. {Collections(log)}\n\nBusy samples by the method they were in (exclusive):\n\n"));
         File.Delete(etlx);
-        var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{busy:N0} busy samples of {all:N0}.\n\nBusy samples by the method they were in (exclusive):\n\n"));
         foreach (var (name, count) in exclusive.OrderByDescending(e => e.Value).Take(top))
             text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- {100.0 * count / busy:F1} % `{name}`"));
         text.AppendLine("\nBusy samples under each of the engine's methods (inclusive):\n");
         foreach (var (name, count) in inclusive.OrderByDescending(e => e.Value).Take(top))
             text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- {100.0 * count / busy:F1} % `{name}`"));
         return text.ToString();
+    }
+
+    /// <summary>The garbage collections of the node while traced: how many, their pauses, what was allocated between them.</summary>
+    private static string Collections(Microsoft.Diagnostics.Tracing.Etlx.TraceLog log)
+    {
+        var source = log.Events.GetSource();
+        source.NeedLoadedDotNetRuntimes();
+        source.Process();
+        var collections = source.Processes().Select(p => p.LoadedDotNetRuntime()).OfType<TraceLoadedDotNetRuntime>().SelectMany(r => r.GC.GCs).ToList();
+        var kinds = string.Join(", ", collections.GroupBy(c => (c.Generation, c.Reason)).OrderBy(g => g.Key.Generation)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"gen {g.Key.Generation} {g.Key.Reason} {g.Count()}× {g.Sum(c => c.PauseDurationMSec) / 1000:F2} s")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Garbage collections: {collections.Count:N0}, paused {collections.Sum(c => c.PauseDurationMSec) / 1000:F2} s, " +
+            $"{collections.Sum(c => c.AllocedSinceLastGCMB) / 1024:F1} GiB allocated; by generation and reason: {kinds}.");
     }
 
     private static string Name(TraceCallStack frame)
