@@ -18,10 +18,11 @@ public class LinkTrackingTests
         var token = _tracking.MessageToken(Message);
         var tracked = _tracking.Track(html, Message, token);
 
-        var clicks = Regex.Matches(tracked, "href=[\"']https://news\\.example\\.com/t/c/([A-Za-z0-9_-]+)[\"']").Select(m => m.Groups[1].Value).ToList();
+        var clicks = Regex.Matches(tracked, "href=[\"']https://news\\.example\\.com/t/c/([A-Za-z0-9_.-]+)[\"']").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(2, clicks.Count);
         Assert.Equal(["https://shop.example/offer?a=1&b=2", "http://b.example/"],
-            clicks.Select(c => _tracking.Tokens.Verify(c, TrackingPurpose.Link)!.Link));
+            clicks.Select(c => _tracking.Tokens.VerifyClick(c)!.Link));
+        Assert.All(clicks, c => Assert.Equal(7, _tracking.Tokens.VerifyClick(c)!.Profile));
         Assert.Contains("href=\"mailto:help@example.com\"", tracked);
         Assert.EndsWith($"<img src=\"https://news.example.com/t/o/{token}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\"></body></html>", tracked);
         Assert.Equal(("c-1", "e-1", "mail", 7L), _tracking.Tokens.Verify(token, TrackingPurpose.Message) is { } claim

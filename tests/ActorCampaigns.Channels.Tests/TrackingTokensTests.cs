@@ -25,6 +25,46 @@ public class TrackingTokensTests
     }
 
     [Fact]
+    public void A_click_token_pairs_the_message_with_the_link_signed_once_for_the_activity()
+    {
+        var tokens = Tokens();
+        var first = tokens.Click(tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message), "c-1", "e-2", "mail", "https://example.com/offer");
+        var second = tokens.Click(tokens.Issue("c-1", "e-2", "mail", 43, TrackingPurpose.Message), "c-1", "e-2", "mail", "https://example.com/offer");
+        Assert.Equal(new TrackingClaim("c-1", "e-2", "mail", 42, TrackingPurpose.Link, "https://example.com/offer", _clock.GetUtcNow().AddDays(30)),
+            tokens.VerifyClick(first));
+        Assert.Equal(43, tokens.VerifyClick(second)!.Profile);
+        Assert.Equal(first.Split('.')[1], second.Split('.')[1]);
+        // A minute on, the link is signed again, so its expiry follows the messages'.
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        var later = tokens.Click(tokens.Issue("c-1", "e-2", "mail", 44, TrackingPurpose.Message), "c-1", "e-2", "mail", "https://example.com/offer");
+        Assert.NotEqual(first.Split('.')[1], later.Split('.')[1]);
+        Assert.Equal(_clock.GetUtcNow().AddDays(30), tokens.VerifyClick(later)!.ExpiresAt);
+    }
+
+    [Fact]
+    public void A_click_token_refuses_parts_of_other_activities_or_purposes()
+    {
+        var tokens = Tokens();
+        var message = tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message);
+        var otherActivity = tokens.Click(tokens.Issue("c-1", "e-2", "mail2", 42, TrackingPurpose.Message), "c-1", "e-2", "mail2", "https://evil.example");
+        var otherExecution = tokens.Click(tokens.Issue("c-1", "e-3", "mail", 42, TrackingPurpose.Message), "c-1", "e-3", "mail", "https://evil.example");
+        var link = tokens.Click(message, "c-1", "e-2", "mail", "https://example.com").Split('.')[1];
+        Assert.Null(tokens.VerifyClick($"{message}.{otherActivity.Split('.')[1]}"));
+        Assert.Null(tokens.VerifyClick($"{message}.{otherExecution.Split('.')[1]}"));
+        Assert.Null(tokens.VerifyClick($"{link}.{link}"));
+        Assert.Null(tokens.VerifyClick($"{message}.{message}"));
+        Assert.Null(tokens.VerifyClick(link));
+        Assert.Null(tokens.VerifyClick(message));
+        Assert.Null(tokens.VerifyClick($"{message}.{link}.{link}"));
+        Assert.Null(tokens.Verify(link, TrackingPurpose.Link));
+        Assert.NotNull(tokens.VerifyClick($"{message}.{link}"));
+    }
+
+    [Fact]
+    public void A_link_token_of_an_email_sent_before_still_verifies_as_a_click() =>
+        Assert.Equal("https://example.com/offer", Tokens().VerifyClick(Tokens().Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Link, "https://example.com/offer"))!.Link);
+
+    [Fact]
     public void A_token_is_compact()
     {
         var token = Tokens().Issue("c-17", "e-1", "mail", 9_999_999, TrackingPurpose.Message);

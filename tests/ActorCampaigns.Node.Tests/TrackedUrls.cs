@@ -10,6 +10,6 @@ internal static partial class TrackedUrls
     public static partial Regex Open();
 
     /// <summary>A link's click URL; its group <c>token</c> is the token.</summary>
-    [GeneratedRegex("https?://[^\"'<>\\s]+/t/c/(?<token>[A-Za-z0-9_-]+)")]
+    [GeneratedRegex("https?://[^\"'<>\\s]+/t/c/(?<token>[A-Za-z0-9_.-]+)")]
     public static partial Regex Click();
 }

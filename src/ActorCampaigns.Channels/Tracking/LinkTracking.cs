@@ -6,8 +6,9 @@ namespace ActorCampaigns.Channels.Tracking;
 
 /// <summary>
 /// Tracking of one node: its public base URL and its tokens. An email's html gets an open pixel and each http(s) link
-/// rewritten to <c>/t/c/{token}</c>, the token naming the link, so a click can only lead to a link that was in the
-/// message; each message also gets its one-click unsubscribe URL <c>/t/u/{token}</c>.
+/// rewritten to <c>/t/c/{token}</c>, the token naming the message and the link (<see cref="TrackingTokens.Click"/>), so a
+/// click can only lead to a link of the activity's messages; each message also gets its one-click unsubscribe URL
+/// <c>/t/u/{token}</c>.
 /// </summary>
 public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens tokens)
 {
@@ -62,8 +63,7 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
             CopyUntil(link.Index);
             var url = html.AsSpan(link.Index, link.Length);
             var target = url.Contains('&') ? WebUtility.HtmlDecode(url.ToString()) : url.ToString();
-            tracked.Append(_base).Append("/t/c/")
-                .Append(tokens.Issue(message.CampaignId, message.ExecutionId, message.ActivityId, message.ProfileId, TrackingPurpose.Link, target));
+            tracked.Append(_base).Append("/t/c/").Append(tokens.Click(messageToken, message.CampaignId, message.ExecutionId, message.ActivityId, target));
             copied += link.Length;
         }
         CopyUntil(html.Length);

@@ -27,7 +27,7 @@ public static class TrackingEndpoints
         });
         app.MapGet("/t/c/{token}", async (string token, HttpResponse response, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
         {
-            if (tracking.Tokens.Verify(token, TrackingPurpose.Link) is not { Link: { } link } claim
+            if (tracking.Tokens.VerifyClick(token) is not { Link: { } link } claim
                 || !Uri.TryCreate(link, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
                 return Results.NotFound();
             await feedback.EnqueueAsync([Event(claim, FeedbackKind.Clicked, services.Clock, link)]);
