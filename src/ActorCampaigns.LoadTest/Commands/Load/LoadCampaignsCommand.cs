@@ -32,7 +32,7 @@ public static class LoadCampaignsCommand
         bounded.CancelAfter(TimeSpan.FromMinutes(minutes));
         var latency = new ApiLatency();
         using var gateway = new LoadGateway(target.Gateway, key, latency);
-        var slices = LoadCampaign.Slices(campaigns, profiles);
+        var slices = LoadCampaign.Slices(campaigns, profiles, new ProfileGenerator(1, IdLayout.Dense));
         var run = new LoadRun(output);
         try
         {
