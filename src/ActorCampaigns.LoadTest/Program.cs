@@ -21,7 +21,7 @@ const string Usage = """
                                                            the benchmark canvas as campaigns at once on node processes over PostgreSQL
       bench classic [--profiles 1M,10M]                    the benchmark canvas by the engine and by one SQL statement per activity in PostgreSQL
       trace FILE.nettrace                                  where a traced node's threads were busy (bench canvas --trace writes them)
-      load campaigns [--campaigns 20] [--profiles 5M] [--gateway URL --data-dir DIR | --postgres CONN] [--key K] [--minutes 60]
+      load campaigns [--campaigns 20] [--profiles 5M] [--ids sparse|dense|random64] [--gateway URL --data-dir DIR | --postgres CONN] [--key K] [--minutes 60]
                                                            import, test, publish and follow campaigns through a gateway; counts checked by SQL
       load tracking [--rate 2000] [--seconds 30] [--connections 16] [--gateway URL --data-dir DIR | --postgres CONN]
                                                            opens and clicks at a steady rate with the outbox's tracked URLs; every event checked

@@ -7,14 +7,17 @@ public sealed class LoadCampaignsCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-load-test-").FullName;
 
-    [Fact]
-    public async Task Load_campaigns_runs_them_through_the_gateway_and_finds_every_count_equal_to_plain_sql()
+    [Theory]
+    [InlineData(null, "sparse")]
+    [InlineData("random64", "random64")]
+    public async Task Load_campaigns_runs_them_through_the_gateway_and_finds_every_count_equal_to_plain_sql(string? asked, string ids)
     {
         var document = Path.Combine(_folder, "benchmarks.md");
         var json = Path.Combine(_folder, "load.json");
-        var (exitCode, output) = await LoadTestProcess.RunAsync("load", "campaigns", "--campaigns", "4", "--profiles", "6000", "--minutes", "5",
-            "--out", document, "--json", json);
+        var (exitCode, output) = await LoadTestProcess.RunAsync(["load", "campaigns", "--campaigns", "4", "--profiles", "6000", "--minutes", "5",
+            "--out", document, "--json", json, .. asked is null ? Array.Empty<string>() : ["--ids", asked]]);
         Assert.True(exitCode == 0, output);
+        Assert.Contains($"generated 6,000 profiles (seed 1, {ids} ids)", output);
         Assert.Contains("checked against plain SQL: all 4 campaigns exact", output);
 
         var written = await File.ReadAllTextAsync(document);
@@ -23,6 +26,9 @@ public sealed class LoadCampaignsCommandTests : IDisposable
             Assert.Matches($@"\| `{System.Text.RegularExpressions.Regex.Escape(call)}` \| [\d,]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|", written);
         var result = JsonDocument.Parse(await File.ReadAllTextAsync(json)).RootElement;
         Assert.True(result.GetProperty("exact").GetBoolean());
+        Assert.Equal(ids, result.GetProperty("ids").GetString());
+        // Slices follow the ids as generated: each campaign gets its share of the profiles.
+        Assert.Equal([1500L, 1500, 1500, 1500], result.GetProperty("profilesPerCampaign").EnumerateArray().Select(p => p.GetInt64()));
         Assert.Equal(4, result.GetProperty("campaignSeconds").EnumerateObject().Count());
         Assert.InRange(result.GetProperty("messages").GetInt64(), 1, 6000);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ActorCampaigns.Data;
+using ActorCampaigns.Data.Samples;
 using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.LoadTest.Commands.Load;
@@ -13,8 +14,20 @@ public sealed record LoadCampaign(int Number, long After, long Through)
 {
     public string Id { get; set; } = "";
 
-    public static IReadOnlyList<LoadCampaign> Slices(int campaigns, long profiles) =>
-        Enumerable.Range(0, campaigns).Select(k => new LoadCampaign(k + 1, profiles * k / campaigns, profiles * (k + 1) / campaigns)).ToList();
+    /// <summary>
+    /// Slices of the ids <paramref name="generator"/> gives <paramref name="profiles"/> profiles, each holding
+    /// profiles / campaigns of them (or one more) whatever the ids' layout: their bounds are the ids' quantiles.
+    /// </summary>
+    public static IReadOnlyList<LoadCampaign> Slices(int campaigns, long profiles, ProfileGenerator generator)
+    {
+        var ids = new long[profiles];
+        for (var i = 0; i < ids.Length; i++)
+            ids[i] = generator.IdOf(i + 1);
+        Array.Sort(ids);
+        // Slice k ends at the id of the (profiles * k / campaigns)-th profile in id order; the first starts below the lowest id.
+        long Bound(int k) => profiles * k / campaigns is var count and > 0 ? ids[count - 1] : ids[0] - 1;
+        return Enumerable.Range(0, campaigns).Select(k => new LoadCampaign(k + 1, Bound(k), Bound(k + 1))).ToList();
+    }
 
     public string Document => string.Create(CultureInfo.InvariantCulture, $$$"""
         { "name": "Load {{{Number}}}", "activities": [

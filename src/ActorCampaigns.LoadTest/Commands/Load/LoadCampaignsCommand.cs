@@ -8,13 +8,16 @@ using ActorCampaigns.Data.Samples;
 namespace ActorCampaigns.LoadTest.Commands.Load;
 
 /// <summary>
-/// <c>load campaigns [--gateway URL --data-dir DIR | --postgres CONN] [--campaigns 20] [--profiles 5M] [--key K] [--minutes 60]</c>:
-/// generates the profiles and imports them through the gateway, then creates, tests and publishes the campaigns (one
-/// id slice each) through it, follows each over Server-Sent Events, and checks every count against plain SQL over
-/// the node's store. Prints progress and a summary; writes docs/benchmarks.md (section load-campaigns) and a JSON file.
+/// <c>load campaigns [--gateway URL --data-dir DIR | --postgres CONN] [--campaigns 20] [--profiles 5M] [--ids sparse|dense|random64] [--key K] [--minutes 60]</c>:
+/// generates the profiles (ids with gaps by default) and imports them through the gateway, then creates, tests and
+/// publishes the campaigns (one slice of the generated ids each, as many profiles in each) through it, follows each
+/// over Server-Sent Events, and checks every count against plain SQL over the node's store. Prints progress and a
+/// summary; writes docs/benchmarks.md (section load-campaigns) and a JSON file.
 /// </summary>
 public static class LoadCampaignsCommand
 {
+    private const int Seed = 1;
+
     public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
     {
         var campaigns = (int)args.Count("campaigns", 20);
@@ -22,6 +25,8 @@ public static class LoadCampaignsCommand
         var minutes = args.Count("minutes", 60);
         if (campaigns > 200 || profiles > 50_000_000 || minutes > 240)
             throw new UsageException("a load run is bounded: at most --campaigns 200, --profiles 50M, --minutes 240");
+        var idsName = args.Text("ids") ?? "sparse";
+        var ids = GenerateCommand.Layout(idsName);
         var key = args.Text("key");
         var markdown = args.Text("out") ?? "docs/benchmarks.md";
         var json = args.Text("json") ?? "docs/results/load-campaigns.json";
@@ -32,11 +37,11 @@ public static class LoadCampaignsCommand
         bounded.CancelAfter(TimeSpan.FromMinutes(minutes));
         var latency = new ApiLatency();
         using var gateway = new LoadGateway(target.Gateway, key, latency);
-        var slices = LoadCampaign.Slices(campaigns, profiles);
+        var slices = LoadCampaign.Slices(campaigns, profiles, new ProfileGenerator(Seed, ids));
         var run = new LoadRun(output);
         try
         {
-            run.ImportSeconds = await ImportAsync(gateway, profiles, output, bounded.Token);
+            run.ImportSeconds = await ImportAsync(gateway, profiles, ids, output, bounded.Token);
             await RunCampaignsAsync(gateway, slices, run, bounded.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -44,16 +49,16 @@ public static class LoadCampaignsCommand
             throw new TimeoutException($"the load run did not end within --minutes {minutes}; it was stopped");
         }
         var failures = await CheckAsync(target, slices, run, output, cancellationToken);
-        Report(run, latency, slices.Count, profiles, markdown, json, output);
+        Report(run, latency, slices, profiles, idsName, markdown, json, output);
         return failures == 0 ? 0 : 1;
     }
 
-    private static async Task<double> ImportAsync(LoadGateway gateway, long profiles, TextWriter output, CancellationToken cancel)
+    private static async Task<double> ImportAsync(LoadGateway gateway, long profiles, IdLayout ids, TextWriter output, CancellationToken cancel)
     {
         var csv = Path.Combine(Path.GetTempPath(), $"actorcampaigns-load-{Guid.NewGuid():N}.csv");
         try
         {
-            await GenerateCommand.GenerateAsync(csv, profiles, 1, output, cancel);
+            await GenerateCommand.GenerateAsync(csv, profiles, Seed, output, cancel, ids);
             return await GatewayImport.ImportAsync(gateway, csv, profiles, output, cancel);
         }
         finally
@@ -111,7 +116,7 @@ public static class LoadCampaignsCommand
             if (found != ("completed", inSlice, mail, text, mail, text))
             {
                 failures++;
-                output.WriteLine($"MISMATCH {slice.Id} (ids {slice.After + 1:N0}-{slice.Through:N0}): status {found.Item1}, slice {found.Item2:N0}/{inSlice:N0}, " +
+                output.WriteLine($"MISMATCH {slice.Id} (ids > {slice.After:N0} and ≤ {slice.Through:N0}): status {found.Item1}, slice {found.Item2:N0}/{inSlice:N0}, " +
                     $"mail {found.Item3:N0}/{mail:N0} (ledger {found.Item5:N0}), text {found.Item4:N0}/{text:N0} (ledger {found.Item6:N0})");
             }
             run.Expected[slice.Id] = (inSlice, mail + text);
@@ -123,8 +128,10 @@ public static class LoadCampaignsCommand
         return failures;
     }
 
-    private static void Report(LoadRun run, ApiLatency latency, int campaigns, long profiles, string markdown, string json, TextWriter output)
+    private static void Report(LoadRun run, ApiLatency latency, IReadOnlyList<LoadCampaign> slices, long profiles, string ids, string markdown, string json,
+        TextWriter output)
     {
+        var campaigns = slices.Count;
         var messages = run.Expected.Values.Sum(e => e.Messages);
         var perCampaign = run.Seconds.Values.Order().ToList();
         var summary = new StringBuilder()
@@ -142,14 +149,15 @@ public static class LoadCampaignsCommand
         BenchmarkDocument.WriteSection(markdown, "load-campaigns", $"""
             ## Load: campaigns through the gateway
 
-            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- load campaigns --campaigns {campaigns} --profiles {profiles}`
+            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- load campaigns --campaigns {campaigns} --profiles {profiles}{(ids == "sparse" ? "" : $" --ids {ids}")}`
 
             {BenchmarkDocument.Machine()}
 
-            A node process on a fresh SQLite data dir (or the node at `--gateway`). Generated profiles (seed 1) are imported
-            through `POST /api/profiles/import` in requests of {GatewayImport.Rows:N0} rows; then {campaigns} campaigns, each over its own
-            slice of ids (split by consent into an email and an SMS), are created, tested (all at once, followed over
-            Server-Sent Events to completion) and published (all at once, followed to completion). Afterwards each campaign's
+            A node process on a fresh SQLite data dir (or the node at `--gateway`). Generated profiles (seed {Seed}, {ids} ids) are
+            imported through `POST /api/profiles/import` in requests of {GatewayImport.Rows:N0} rows; then {campaigns} campaigns, each
+            over its own slice of ids (bounded by the generated ids' quantiles, so each holds as many profiles; split by
+            consent into an email and an SMS), are created, tested (all at once, followed over Server-Sent Events to
+            completion) and published (all at once, followed to completion). Afterwards each campaign's
             counts (profiles in its slice, emails, SMS) are compared with plain SQL over the node's profiles, both as status
             reports them and as the ledger recorded the messages sent (`sends`). Latencies are HdrHistogram distributions of
             every gateway call the run made.
@@ -164,6 +172,8 @@ public static class LoadCampaignsCommand
             machine = BenchmarkDocument.Machine(),
             campaigns,
             profiles,
+            ids,
+            profilesPerCampaign = slices.Select(s => run.Expected[s.Id].Slice),
             importSeconds = run.ImportSeconds,
             testSeconds = run.TestSeconds,
             liveSeconds = run.LiveSeconds,

@@ -1,6 +1,6 @@
-namespace ActorCampaigns.LoadTest.Tests;
+namespace ActorCampaigns.TestSupport;
 
-internal static class SharedCanvas
+public static class SharedCanvas
 {
     /// <summary>The repository's benchmark canvas (<c>bench/bench-canvas.json</c>), found from the test's folder up to the checkout.</summary>
     public static string Path()
