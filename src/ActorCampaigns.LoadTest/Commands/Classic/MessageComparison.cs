@@ -3,7 +3,8 @@ namespace ActorCampaigns.LoadTest.Commands.Classic;
 /// <summary>
 /// The engine's messages against the classic execution's, per channel: the same set of message ids, each with the
 /// same text. Compared by <see cref="MessageDigest"/>s, at any size; where they differ, the messages of each channel's
-/// first few differing buckets are read again from both sides, and the first few that differ are named.
+/// first few differing buckets are read again from both sides, and the first few that differ are named: one
+/// difference per channel, its messages on the lines after it.
 /// </summary>
 public static class MessageComparison
 {
@@ -12,7 +13,7 @@ public static class MessageComparison
     public static async Task<List<string>> DifferencesAsync(Func<IAsyncEnumerable<SentMessage>> engine, Func<IAsyncEnumerable<SentMessage>> classic)
     {
         var (engineDigests, classicDigests) = (await DigestsAsync(engine()), await DigestsAsync(classic()));
-        var differences = new List<string>();
+        var differences = new List<(string Channel, string Summary)>();
         var reread = new Dictionary<string, HashSet<int>>();
         foreach (var channel in engineDigests.Keys.Union(classicDigests.Keys).Order(StringComparer.Ordinal))
         {
@@ -20,12 +21,13 @@ public static class MessageComparison
             var buckets = ours.Differing(theirs).ToList();
             if (buckets.Count == 0)
                 continue;
-            differences.Add($"{channel} messages: engine {ours.Count:N0}, classic {theirs.Count:N0}; ids or texts differ in {buckets.Count:N0} of {MessageDigest.Buckets:N0} buckets of message ids");
+            differences.Add((channel, $"{channel} messages: engine {ours.Count:N0}, classic {theirs.Count:N0}; ids or texts differ in {buckets.Count:N0} of {MessageDigest.Buckets:N0} buckets of message ids"));
             reread[channel] = buckets.Take(Examples).ToHashSet();
         }
-        if (reread.Count > 0)
-            differences.AddRange(Named(await InAsync(engine(), reread), await InAsync(classic(), reread)));
-        return differences;
+        if (differences.Count == 0)
+            return [];
+        var named = Named(await InAsync(engine(), reread), await InAsync(classic(), reread));
+        return differences.Select(d => string.Join("\n  ", named[d.Channel].Prepend(d.Summary))).ToList();
     }
 
     private static async Task<Dictionary<string, MessageDigest>> DigestsAsync(IAsyncEnumerable<SentMessage> messages)
@@ -55,14 +57,14 @@ public static class MessageComparison
         return found;
     }
 
-    private static IEnumerable<string> Named(Dictionary<(string Channel, string Id), List<string>> engine, Dictionary<(string Channel, string Id), List<string>> classic) =>
+    /// <summary>Per channel, its first few messages (by id) that differ.</summary>
+    private static ILookup<string, string> Named(Dictionary<(string Channel, string Id), List<string>> engine, Dictionary<(string Channel, string Id), List<string>> classic) =>
         engine.Keys.Union(classic.Keys)
             .Select(key => (key, Engine: engine.GetValueOrDefault(key) ?? [], Classic: classic.GetValueOrDefault(key) ?? []))
             .Where(m => !m.Engine.Order(StringComparer.Ordinal).SequenceEqual(m.Classic.Order(StringComparer.Ordinal)))
             .GroupBy(m => m.key.Channel)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
             .SelectMany(g => g.OrderBy(m => m.key.Id, StringComparer.Ordinal).Take(Examples))
-            .Select(m => $"{m.key.Channel} message {m.key.Id}: engine {Texts(m.Engine)}, classic {Texts(m.Classic)}");
+            .ToLookup(m => m.key.Channel, m => $"message {m.key.Id}: engine {Texts(m.Engine)}, classic {Texts(m.Classic)}");
 
     private static string Texts(List<string> texts) => texts.Count switch
     {
