@@ -53,12 +53,11 @@ public static class BenchClassicCommand
             try
             {
                 var csv = Path.Combine(folder, "profiles.csv");
-                var outbox = Path.Combine(folder, "outbox");
+                var sent = Path.Combine(folder, "engine-messages.jsonl");
                 await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken, ids);
-                // The node's data dir goes with it: its outbox is moved out (a rename) to be compared once the classic ran.
                 var engine = await BenchCanvasCommand.MeasureAsync(canvas, size, 2, output, cancellationToken, csv,
-                    (dataDir, _) => { Directory.Move(Path.Combine(dataDir, "outbox"), outbox); return Task.CompletedTask; });
-                var classic = await ClassicAsync(canvas, csv, engine[^1], outbox, output, cancellationToken);
+                    (dataDir, last) => SentMessage.SaveAsync(SentMessage.FromOutboxAsync(Path.Combine(dataDir, "outbox"), last.Id, cancellationToken), sent));
+                var classic = await ClassicAsync(canvas, csv, engine[^1], sent, output, cancellationToken);
                 version = classic.Version;
                 same &= classic.Differences.Count == 0;
                 foreach (var difference in classic.Differences)
@@ -122,7 +121,8 @@ public static class BenchClassicCommand
         _ => "sparse ids, with gaps as a CRM export has them",
     };
 
-    private static async Task<Classic> ClassicAsync(string canvas, string csv, BenchCanvasCommand.Row engine, string outbox, TextWriter output, CancellationToken cancel)
+    /// <param name="sent">The engine's messages (<see cref="SentMessage.SaveAsync"/>).</param>
+    private static async Task<Classic> ClassicAsync(string canvas, string csv, BenchCanvasCommand.Row engine, string sent, TextWriter output, CancellationToken cancel)
     {
         await using var postgres = await TemporaryPostgres.StartAsync(durable: true, Server);
         try
@@ -138,7 +138,7 @@ public static class BenchClassicCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"classic SQL: {seconds:F1} s ({string.Join(", ", classic.Steps.Select(s => $"{s.Statement} {s.Seconds:F1}"))})"));
             var differences = PortDifferences(engine, classic.Counts);
             differences.AddRange(await MessageComparison.DifferencesAsync(
-                () => SentMessage.FromOutboxAsync(outbox, engine.Id, cancel), () => SentMessage.FromTableAsync(postgres.ConnectionString, cancel)));
+                () => SentMessage.FromFileAsync(sent, cancel), () => SentMessage.FromTableAsync(postgres.ConnectionString, cancel)));
             return new Classic(version, seconds, classic.Steps, differences);
         }
         finally

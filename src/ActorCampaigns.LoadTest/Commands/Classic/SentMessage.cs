@@ -32,6 +32,23 @@ public sealed record SentMessage(string Channel, string Id, string Text)
         }
     }
 
+    /// <summary>
+    /// Messages kept in a file of their own, one JSON object a line, to be read again once the node that sent them is
+    /// gone: its outbox holds every campaign's messages with their whole content, many times larger.
+    /// </summary>
+    public static async Task SaveAsync(IAsyncEnumerable<SentMessage> messages, string path)
+    {
+        await using var file = new StreamWriter(path);
+        await foreach (var message in messages)
+            await file.WriteLineAsync(JsonSerializer.Serialize(message));
+    }
+
+    public static async IAsyncEnumerable<SentMessage> FromFileAsync(string path, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        await foreach (var line in File.ReadLinesAsync(path, cancel))
+            yield return JsonSerializer.Deserialize<SentMessage>(line) ?? throw new InvalidDataException($"{path}: a line that is no message: {line}");
+    }
+
     /// <summary>The classic execution's messages, as its message table holds them.</summary>
     public static async IAsyncEnumerable<SentMessage> FromTableAsync(string connectionString, [EnumeratorCancellation] CancellationToken cancel)
     {
