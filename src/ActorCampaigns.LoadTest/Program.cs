@@ -19,7 +19,8 @@ const string Usage = """
       bench delivery [--messages 20000] [--events 100000]  SMTP delivery rate, tracking ingestion on a node process
       bench cluster [--profiles 1M] [--campaigns 10] [--nodes 1,3]
                                                            the benchmark canvas as campaigns at once on node processes over PostgreSQL
-      bench classic [--profiles 1M,10M]                    the benchmark canvas by the engine and by one SQL statement per activity in PostgreSQL
+      bench classic [--profiles 1M,10M] [--ids sparse|dense|random64] [--canvas bench/bench-canvas.json]
+                                                           the benchmark canvas by the engine and by one SQL statement per activity in PostgreSQL
       trace FILE.nettrace                                  where a traced node's threads were busy (bench canvas --trace writes them)
       load campaigns [--campaigns 20] [--profiles 5M] [--ids sparse|dense|random64] [--gateway URL --data-dir DIR | --postgres CONN] [--key K] [--minutes 60]
                                                            import, test, publish and follow campaigns through a gateway; counts checked by SQL

@@ -16,10 +16,16 @@ public sealed class BenchClassicCommandTests : IDisposable
         Assert.Matches(@"\| 30,000 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+× \| [\d.]+× \| same \|", written);
         Assert.Contains("- `split.control`: ", written);
         Assert.Contains("- `mail.messages`: ", written);
+        Assert.Contains("sparse ids", written);
+        Assert.Contains("UNLOGGED work tables", written);
+        Assert.Contains("`shared_buffers=2GB`, `work_mem=256MB`", written);
+        Assert.Contains("set of message ids", written);
         var results = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, "results", "classic.json"))).RootElement;
         var figures = Assert.Single(results.GetProperty("figures").EnumerateArray());
         Assert.True(figures.GetProperty("sameOutputs").GetBoolean());
         Assert.Equal(30_000, figures.GetProperty("profiles").GetInt64());
+        Assert.Equal("sparse", figures.GetProperty("ids").GetString());
+        Assert.Empty(figures.GetProperty("differences").EnumerateArray());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

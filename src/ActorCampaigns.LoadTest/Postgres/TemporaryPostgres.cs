@@ -28,7 +28,8 @@ public sealed class TemporaryPostgres : IAsyncDisposable
     public string ConnectionString { get; }
 
     /// <param name="durable">false for tests (fsync off); true for benchmarks, which measure the server as shipped.</param>
-    public static async Task<TemporaryPostgres> StartAsync(bool durable = false)
+    /// <param name="settings">Server settings (<c>-c name=value</c>) over the ones above, e.g. memory sized for the machine.</param>
+    public static async Task<TemporaryPostgres> StartAsync(bool durable = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         var binaries = FindBinaries() ?? throw new InvalidOperationException(
             $"PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin or on PATH. Install them with: {InstallHint}");
@@ -39,9 +40,12 @@ public sealed class TemporaryPostgres : IAsyncDisposable
             await RunAsync("chown", ["-R", "postgres:postgres", folder], asUser: null);
         var server = new TemporaryPostgres(folder, binaries, LoopbackPorts.Free(), asPostgresUser);
         await server.RunAsync("initdb", ["-D", server.DataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]);
-        var options = $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {folder} -c max_connections=200 -c shared_buffers=256MB";
+        var values = new Dictionary<string, string> { ["listen_addresses"] = "127.0.0.1", ["max_connections"] = "200", ["shared_buffers"] = "256MB" };
         if (!durable)
-            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+            (values["fsync"], values["synchronous_commit"], values["full_page_writes"]) = ("off", "off", "off");
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+            values[name] = value;
+        var options = $"-p {server.Port} -k {folder}" + string.Concat(values.Select(v => $" -c {v.Key}={v.Value}"));
         await server.RunAsync("pg_ctl", ["-D", server.DataFolder, "-l", server.LogFile, "-w", "-t", "60", "-o", options, "start"]);
         return server;
     }
