@@ -1,5 +1,4 @@
 using ActorCampaigns.Engine.Activities;
-using ActorCampaigns.LoadTest.Commands.Classic;
 using ActorCampaigns.LoadTest.Postgres;
 using Npgsql;
 
@@ -22,7 +21,7 @@ public sealed class KeyedOrderTests
             await connection.OpenAsync();
             foreach (var seed in seeds)
             {
-                await using var command = new NpgsqlCommand($"SELECT {KeyedOrder.Sql("id", seed)} FROM unnest(@ids) WITH ORDINALITY AS t(id, n) ORDER BY n", connection);
+                await using var command = new NpgsqlCommand($"SELECT {Seeds.RandomKeySql("id", seed)} FROM unnest(@ids) WITH ORDINALITY AS t(id, n) ORDER BY n", connection);
                 command.Parameters.AddWithValue("ids", ids);
                 var keys = new List<long>();
                 await using var reader = await command.ExecuteReaderAsync();

@@ -21,8 +21,14 @@ public static class Seeds
     /// </summary>
     public static long RandomKey(long id, int seed) => ((id * 2654435761L) ^ (uint)seed) & 0xFFFFFFFFL;
 
-    /// <summary><see cref="RandomKey"/> in PostgreSQL, over an id column (bigint).</summary>
-    public static string RandomKeySql(string id, int seed) => $"((({id} * 2654435761) # {(uint)seed}) & 4294967295)";
+    /// <summary>
+    /// <see cref="RandomKey"/> in PostgreSQL, over an id column (bigint), for any id. In C# the product wraps; in
+    /// PostgreSQL a bigint product past 2^63 is an error (ids past 3.5e9, as 63-bit random ids are). The key keeps the
+    /// product's low 32 bits, which only the id's low 32 bits decide: they are multiplied in two 16-bit halves, no
+    /// product past 2^48, and summed modulo 2^32.
+    /// </summary>
+    public static string RandomKeySql(string id, int seed) =>
+        $"(((({id} & 65535) * 2654435761 + (((({id} >> 16) & 65535) * 2654435761) & 65535) * 65536) # {(uint)seed}) & 4294967295)";
 
     /// <summary>A seeded Fisher-Yates shuffle of row indexes.</summary>
     public static int[] Shuffled(IEnumerable<int> rows, int seed)

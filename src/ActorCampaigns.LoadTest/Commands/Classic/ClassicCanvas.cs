@@ -17,7 +17,7 @@ namespace ActorCampaigns.LoadTest.Commands.Classic;
 /// rendering their messages in SQL into an unlogged message table (INSERT ... SELECT). Covers what the benchmark canvas uses: buildAudience, combine (union,
 /// exclusion), deduplicate (lowest/highest by an attribute), split (filters, percent or count limits, id, attribute
 /// or random order, complement), email, SMS and push with simple Liquid templates, end. Random orders use the engine's
-/// own keyed order (<see cref="KeyedOrder"/>), so both draw the same sample for any ids.
+/// own keyed order (<see cref="Seeds.RandomKeySql"/>), so both draw the same sample for any ids.
 /// </summary>
 public sealed partial class ClassicCanvas(string connectionString, CampaignDocument document, ProfileSchema schema, string campaign, string execution)
 {
@@ -145,7 +145,7 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
             var order = subset.Order switch
             {
                 null => "id",
-                "random" => $"{KeyedOrder.Sql("id", Seeds.For(execution, split.Id, subset.Name))}, id",
+                "random" => $"{Seeds.RandomKeySql("id", Seeds.For(execution, split.Id, subset.Name))}, id",
                 var attribute => $"{SqlCompiler.QuoteIdentifier(attribute.Split(' ')[0])} {attribute.Split(' ')[1].ToUpperInvariant()} NULLS LAST, id",
             };
             var limit = subset.Limit switch
