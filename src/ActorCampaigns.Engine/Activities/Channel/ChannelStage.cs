@@ -18,14 +18,11 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 /// consent, named <c>unsubscribed</c> when the profile withdrew it through an unsubscribe of this channel; for
 /// marketing, the node's frequency cap reached: <c>capped</c>; a render error), send the batch exactly once, and let
 /// the sent profiles out by <c>out</c> and the others by <c>excluded</c>. Emails get their links tracked, an open pixel and a one-click unsubscribe URL when the node
-/// tracks. Reading, rendering and sending run as three stages, so they overlap; two batches render at once.
+/// tracks. Reading, rendering and sending run as three stages, so they overlap.
 /// </summary>
 public sealed class ChannelStage
 {
     private const string Excluded = "excluded";
-
-    /// <summary>Batches rendered at once.</summary>
-    private const int RenderLanes = 2;
 
     private readonly ActivityRun _run;
     private readonly ChannelActivity _channel;
@@ -63,9 +60,7 @@ public sealed class ChannelStage
     {
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
         var tracked = _channel is EmailActivity ? tracking : null;
-        // Two batches render at once, on both cores, each with templates of its own (a MessageTemplates renders one
-        // message at a time); consecutive batches take turns, and two in flight are always consecutive.
-        var lanes = Enumerable.Range(0, RenderLanes).Select(_ => new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables, rendering)).ToArray();
+        var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables, rendering);
         var sending = new Sending(_name, _channel.Category);
         var numbered = Source.From(() => profiles).Async().ZipWithIndex();
         // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
@@ -75,8 +70,7 @@ public sealed class ChannelStage
         return checkedForCap
             // Rendered off the stage's thread: a stage busy rendering could not stop, and its activity, campaign and node
             // wait for it to stop before they cancel what it renders.
-            .SelectAsync(RenderLanes, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, lanes[next.Number % RenderLanes], tracked, next.Number, cancellationToken),
-                cancellationToken))
+            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, next.Number, cancellationToken), cancellationToken))
             .Async()
             .Via(Throttled())
             // The rendered messages are let go once sent: marking needs only the ids.
