@@ -8,8 +8,9 @@ namespace ActorCampaigns.Engine.Campaigns;
 /// slots the rest wait their turn, first come first served. A slot is held while an execution has an activity
 /// running, and given back when none runs (done, failed, paused, or waiting for a date). Slots are per execution, not
 /// per activity: the activities of one execution wait on each other, so slots per activity could deadlock.
+/// When the last running execution gives its slot back and none waits, <paramref name="idle"/> is called (off the lock).
 /// </summary>
-public sealed class ExecutionSlots(int capacity)
+public sealed class ExecutionSlots(int capacity, Action? idle = null)
 {
     /// <summary>Told to a campaign actor when its execution may run.</summary>
     public sealed record Granted(ExecutionId Execution);
@@ -44,11 +45,16 @@ public sealed class ExecutionSlots(int capacity)
 
     public void Release(IActorRef campaign, ExecutionId execution)
     {
+        bool nowIdle;
         lock (_gate)
         {
-            if (_held.Remove((campaign, execution)))
-                GrantWhatFits();
+            if (!_held.Remove((campaign, execution)))
+                return;
+            GrantWhatFits();
+            nowIdle = _held.Count == 0;
         }
+        if (nowIdle)
+            idle?.Invoke();
     }
 
     /// <summary>A campaign actor stopped (passivated, moved, failed): its slots and requests go.</summary>

@@ -19,8 +19,9 @@ public static class BenchCanvasCommand
     /// <param name="PeakGiB">The node's peak resident memory while the campaign ran (the import's peak is not counted).</param>
     /// <param name="ResidentGiB">The node's resident memory once the campaign completed.</param>
     /// <param name="Status">The campaign's status document (<c>GET /api/campaigns/{id}/status</c>) once it completed.</param>
+    /// <param name="Busy">Where the node's threads were busy while the campaign ran (with <c>--trace</c>), or null.</param>
     public sealed record Row(long Profiles, int Campaign, double Seconds, long Messages, double PeakGiB, double ResidentGiB, double CpuSeconds,
-        string Activities, JsonElement Status)
+        string Activities, JsonElement Status, string? Busy = null)
     {
         public string Id => Status.GetProperty("id").GetString()!;
 
@@ -48,13 +49,15 @@ public static class BenchCanvasCommand
             "|---:|---:|---:|---:|---:|---:|---:|---:|",
         }.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture,
             $"| {r.Profiles:N0} | {Ordinal(r.Campaign)} | {r.Seconds:F1} | {r.Profiles / r.Seconds:N0} | {r.Messages:N0} | {r.PeakGiB:F2} | {r.ResidentGiB:F2} | {r.CpuSeconds:F1} |"))));
-        var details = string.Join("\n\n", rows.Where(r => r.Campaign == campaigns).Select(r => $"{r.Profiles:N0} profiles, {Ordinal(r.Campaign)} campaign, per activity (in → out per port):\n\n{r.Activities}"));
+        var details = string.Join("\n\n", rows.Where(r => r.Campaign == campaigns).Select(r =>
+            $"{r.Profiles:N0} profiles, {Ordinal(r.Campaign)} campaign, per activity (in → out per port):\n\n{r.Activities}" +
+            (r.Busy is null ? "" : $"\n\nWhere the node's threads were busy during that campaign (CPU samples of dotnet-trace, `--trace`): {r.Busy.Trim()}")));
         output.WriteLine(table);
-        var section = idsName == "sparse" ? "canvas" : $"canvas-{idsName}";
+        var section = (idsName == "sparse" ? "canvas" : $"canvas-{idsName}") + (trace is null ? "" : "-traced");
         BenchmarkDocument.WriteSection(target, section, $"""
-            ## Benchmark canvas on a node process{(idsName == "sparse" ? "" : $", {idsName} ids")}
+            ## Benchmark canvas on a node process{(idsName == "sparse" ? "" : $", {idsName} ids")}{(trace is null ? "" : ", traced")}
 
-            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(campaigns == 2 ? "" : $" --campaigns {campaigns}")}{(idsName == "sparse" ? "" : $" --ids {idsName}")}`
+            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(campaigns == 2 ? "" : $" --campaigns {campaigns}")}{(idsName == "sparse" ? "" : $" --ids {idsName}")}{(trace is null ? "" : $" --trace {trace}")}`
 
             {BenchmarkDocument.Machine()}
 
@@ -65,7 +68,8 @@ public static class BenchCanvasCommand
             the gateway, one campaign after the other, each over the whole base; emails are tracked as a node always
             tracks them (each link rewritten to a signed click URL, an open pixel, a one-click unsubscribe URL). Time runs
             from the publish request to the first status that says completed (polled every 25 ms). Peak RSS is the
-            node's while the campaign ran (the import's peak is not counted); RSS after, once it completed; CPU, the
+            node's while the campaign ran (the import's peak is not counted); RSS after, 2 s after it completed (what the
+            node keeps between campaigns); CPU, the
             node's user and system time while it ran (two cores: up to twice the wall time). A node's first campaign also
             compiles the engine's code (.NET compiles each method quickly first, then again optimized once it has run a
             while); a node pays it once, and its next campaigns show what it does from then on.
@@ -151,9 +155,13 @@ public static class BenchCanvasCommand
         }
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuSeconds = node.CpuSeconds() - cpu;
-        if (tracing is not null)
-            output.WriteLine($"trace of the campaign in {trace}; where its CPU samples fell:\n{await tracing.StopAsync()}");
-        var (peak, resident) = (node.PeakResidentBytes() / (1024.0 * 1024 * 1024), node.ResidentBytes() / (1024.0 * 1024 * 1024));
+        var busy = tracing is null ? null : await tracing.StopAsync();
+        if (busy is not null)
+            output.WriteLine($"trace of the campaign in {trace}; where the node's threads were busy:\n{busy}");
+        var peak = node.PeakResidentBytes() / (1024.0 * 1024 * 1024);
+        // A node gives memory back once its last execution ends: what it keeps is read once it has.
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        var resident = node.ResidentBytes() / (1024.0 * 1024 * 1024);
 
         var execution = status.GetProperty("executions")[0];
         var started = execution.GetProperty("startedAt").GetDateTime();
@@ -175,6 +183,6 @@ public static class BenchCanvasCommand
             $"{size:N0} profiles, {Ordinal(campaign)} campaign of the node: publish → completed in {seconds:F1} s ({size / seconds:N0} profiles/s), " +
             $"{messages:N0} messages, node's peak RSS {peak:F2} GiB (after: {resident:F2}), CPU {cpuSeconds:F1} s"));
         output.WriteLine(activities);
-        return new Row(size, campaign, seconds, messages, peak, resident, cpuSeconds, activities, status);
+        return new Row(size, campaign, seconds, messages, peak, resident, cpuSeconds, activities, status, busy);
     }
 }
