@@ -83,10 +83,18 @@ public sealed class SqliteDatabase : Database
 
     public override SqlDialect Dialect => SqlDialect.Sqlite;
 
+    /// <summary>
+    /// Connections open one at a time. Microsoft.Data.Sqlite's pool can lend one native connection to two owners when
+    /// opens race (dotnet/efcore#39008): a worktable's writer then shared its connection with a reader's open
+    /// statement, and its insert waited forever for a snapshot that could not move (a 10M-profile campaign hung so).
+    /// </summary>
+    private static readonly Lock Opening = new();
+
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
+        lock (Opening)
+            connection.Open();
         await using var pragma = Command(connection,
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 60000; PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY");
         await pragma.ExecuteNonQueryAsync(cancellationToken);
