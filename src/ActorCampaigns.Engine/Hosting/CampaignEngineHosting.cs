@@ -88,10 +88,14 @@ public static class CampaignEngineHosting
             await ready();
         }));
 
-    /// <summary>Journal and snapshots in a SQLite file of their own, apart from the data.</summary>
+    /// <summary>
+    /// Journal and snapshots in a SQLite file of their own, apart from the data. Unpooled: Microsoft.Data.Sqlite's pool
+    /// can lend one native connection to two owners when opens race (dotnet/efcore#39008), and the journal's opens are
+    /// not ours to serialise as <see cref="ActorCampaigns.Data.SqliteDatabase"/> does; a journal write opens a file.
+    /// </summary>
     public static AkkaConfigurationBuilder AddCampaignJournalOnSqlite(this AkkaConfigurationBuilder builder, string journalPath)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(journalPath))!);
-        return builder.WithSqlPersistence($"Data Source={Path.GetFullPath(journalPath)}", ProviderName.SQLiteMS, autoInitialize: true);
+        return builder.WithSqlPersistence($"Data Source={Path.GetFullPath(journalPath)};Pooling=False", ProviderName.SQLiteMS, autoInitialize: true);
     }
 }
