@@ -141,8 +141,12 @@ public static class BenchCanvasCommand
         var clock = Stopwatch.StartNew();
         await gateway.PostAsync("POST /api/campaigns/{id}/publish", $"/api/campaigns/{id}/publish", null, cancellationToken);
         JsonElement status;
+        // When the node's memory was highest, to tell which activities held it (sampled with each status).
+        var (highest, highestAt) = (0L, 0.0);
         while (true)
         {
+            if (node.ResidentBytes() is var rss && rss > highest)
+                (highest, highestAt) = (rss, clock.Elapsed.TotalSeconds);
             status = await gateway.GetAsync("GET /api/campaigns/{id}/status", $"/api/campaigns/{id}/status", cancellationToken);
             var state = status.GetProperty("executions").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } e ? e.GetProperty("state").GetString() : null;
             if (state == "completed")
@@ -178,6 +182,7 @@ public static class BenchCanvasCommand
                 ? string.Create(CultureInfo.InvariantCulture, $" (done at +{(at.GetDateTime() - started).TotalSeconds:F1} s)") : "";
             lines.Add($"- {activity.Name}: {view.GetProperty("in").GetInt64():N0} → {string.Join(", ", ports)}{done}");
         }
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"- the node's resident memory, sampled with each status, was highest at +{highestAt:F1} s from publish ({highest / (1024.0 * 1024 * 1024):F2} GiB)"));
         var activities = string.Join("\n", lines);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{size:N0} profiles, {Ordinal(campaign)} campaign of the node: publish → completed in {seconds:F1} s ({size / seconds:N0} profiles/s), " +
