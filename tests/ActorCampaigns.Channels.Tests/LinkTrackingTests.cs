@@ -15,14 +15,18 @@ public class LinkTrackingTests
     public void Links_become_click_urls_naming_them_and_an_open_pixel_ends_the_body()
     {
         const string html = """<html><body><p>Hi</p><a class="x" href="https://shop.example/offer?a=1&amp;b=2">Offer</a> <a href='http://b.example/'>B</a> <a href="mailto:help@example.com">Help</a></body></html>""";
-        var token = _tracking.MessageToken(Message);
-        var tracked = _tracking.Track(html, Message, token);
+        var tokens = _tracking.MessageTokens(Message);
+        var token = tokens.Message;
+        var tracked = _tracking.Track(html, Message, tokens);
 
         var clicks = Regex.Matches(tracked, "href=[\"']https://news\\.example\\.com/t/c/([A-Za-z0-9_.-]+)[\"']").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(2, clicks.Count);
         Assert.Equal(["https://shop.example/offer?a=1&b=2", "http://b.example/"],
             clicks.Select(c => _tracking.Tokens.VerifyClick(c)!.Link));
         Assert.All(clicks, c => Assert.Equal(7, _tracking.Tokens.VerifyClick(c)!.Profile));
+        // A shared link gives nobody the recipient's unsubscribe or open: no part of it is the message token.
+        Assert.All(clicks.SelectMany(c => c.Split('.')), part => Assert.Null(_tracking.Tokens.Verify(part, TrackingPurpose.Message)));
+        Assert.DoesNotContain(token, string.Join(" ", clicks));
         Assert.Contains("href=\"mailto:help@example.com\"", tracked);
         Assert.EndsWith($"<img src=\"https://news.example.com/t/o/{token}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\"></body></html>", tracked);
         Assert.Equal(("c-1", "e-1", "mail", 7L), _tracking.Tokens.Verify(token, TrackingPurpose.Message) is { } claim
@@ -44,5 +48,5 @@ public class LinkTrackingTests
 
     [Fact]
     public void Html_without_a_body_gets_the_pixel_at_its_end() =>
-        Assert.Matches("^<p>Hi</p><img src=\"https://news.example.com/t/o/[^\"]+\"[^>]*>$", _tracking.Track("<p>Hi</p>", Message, _tracking.MessageToken(Message)));
+        Assert.Matches("^<p>Hi</p><img src=\"https://news.example.com/t/o/[^\"]+\"[^>]*>$", _tracking.Track("<p>Hi</p>", Message, _tracking.MessageTokens(Message)));
 }

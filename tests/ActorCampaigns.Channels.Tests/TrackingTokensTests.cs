@@ -28,15 +28,15 @@ public class TrackingTokensTests
     public void A_click_token_pairs_the_message_with_the_link_signed_once_for_the_activity()
     {
         var tokens = Tokens();
-        var first = tokens.Click(tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message), "c-1", "e-2", "mail", "https://example.com/offer");
-        var second = tokens.Click(tokens.Issue("c-1", "e-2", "mail", 43, TrackingPurpose.Message), "c-1", "e-2", "mail", "https://example.com/offer");
+        var first = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail", 42).Click, "c-1", "e-2", "mail", "https://example.com/offer");
+        var second = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail", 43).Click, "c-1", "e-2", "mail", "https://example.com/offer");
         Assert.Equal(new TrackingClaim("c-1", "e-2", "mail", 42, TrackingPurpose.Link, "https://example.com/offer", _clock.GetUtcNow().AddDays(30)),
             tokens.VerifyClick(first));
         Assert.Equal(43, tokens.VerifyClick(second)!.Profile);
         Assert.Equal(first.Split('.')[1], second.Split('.')[1]);
         // A minute on, the link is signed again, so its expiry follows the messages'.
         _clock.Advance(TimeSpan.FromMinutes(2));
-        var later = tokens.Click(tokens.Issue("c-1", "e-2", "mail", 44, TrackingPurpose.Message), "c-1", "e-2", "mail", "https://example.com/offer");
+        var later = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail", 44).Click, "c-1", "e-2", "mail", "https://example.com/offer");
         Assert.NotEqual(first.Split('.')[1], later.Split('.')[1]);
         Assert.Equal(_clock.GetUtcNow().AddDays(30), tokens.VerifyClick(later)!.ExpiresAt);
     }
@@ -45,19 +45,41 @@ public class TrackingTokensTests
     public void A_click_token_refuses_parts_of_other_activities_or_purposes()
     {
         var tokens = Tokens();
-        var message = tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message);
-        var otherActivity = tokens.Click(tokens.Issue("c-1", "e-2", "mail2", 42, TrackingPurpose.Message), "c-1", "e-2", "mail2", "https://evil.example");
-        var otherExecution = tokens.Click(tokens.Issue("c-1", "e-3", "mail", 42, TrackingPurpose.Message), "c-1", "e-3", "mail", "https://evil.example");
-        var link = tokens.Click(message, "c-1", "e-2", "mail", "https://example.com").Split('.')[1];
-        Assert.Null(tokens.VerifyClick($"{message}.{otherActivity.Split('.')[1]}"));
-        Assert.Null(tokens.VerifyClick($"{message}.{otherExecution.Split('.')[1]}"));
+        var (message, click) = tokens.IssueMessage("c-1", "e-2", "mail", 42);
+        var otherActivity = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail2", 42).Click, "c-1", "e-2", "mail2", "https://evil.example");
+        var otherExecution = tokens.Click(tokens.IssueMessage("c-1", "e-3", "mail", 42).Click, "c-1", "e-3", "mail", "https://evil.example");
+        var link = tokens.Click(click, "c-1", "e-2", "mail", "https://example.com").Split('.')[1];
+        Assert.NotNull(tokens.VerifyClick($"{click}.{link}"));
+        Assert.Null(tokens.VerifyClick($"{click}.{otherActivity.Split('.')[1]}"));
+        Assert.Null(tokens.VerifyClick($"{click}.{otherExecution.Split('.')[1]}"));
+        Assert.Null(tokens.VerifyClick($"{message}.{link}")); // the message token opens and unsubscribes; it does not click
         Assert.Null(tokens.VerifyClick($"{link}.{link}"));
-        Assert.Null(tokens.VerifyClick($"{message}.{message}"));
+        Assert.Null(tokens.VerifyClick($"{click}.{click}"));
         Assert.Null(tokens.VerifyClick(link));
-        Assert.Null(tokens.VerifyClick(message));
-        Assert.Null(tokens.VerifyClick($"{message}.{link}.{link}"));
+        Assert.Null(tokens.VerifyClick(click));
+        Assert.Null(tokens.VerifyClick($"{click}.{link}.{link}"));
         Assert.Null(tokens.Verify(link, TrackingPurpose.Link));
-        Assert.NotNull(tokens.VerifyClick($"{message}.{link}"));
+    }
+
+    [Fact]
+    public void A_message_click_token_neither_opens_nor_unsubscribes_and_cannot_be_made_from_the_message_token()
+    {
+        var tokens = Tokens();
+        var (message, click) = tokens.IssueMessage("c-1", "e-2", "mail", 42);
+        Assert.Equal(tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message), message); // as emails sent before
+        Assert.NotNull(tokens.Verify(message, TrackingPurpose.Message));
+        Assert.Null(tokens.Verify(click, TrackingPurpose.Message));
+        Assert.Equal(42, tokens.Verify(click, TrackingPurpose.MessageClick)!.Profile);
+        Assert.Null(tokens.Verify(message, TrackingPurpose.MessageClick));
+        // The same claim with the other purpose byte and the message's tag: the halves differ, so it fails.
+        var bytes = Base64Url.DecodeFromChars(message);
+        var purposeAt = Array.IndexOf(bytes, (byte)TrackingPurpose.Message, 1);
+        bytes[purposeAt] = (byte)TrackingPurpose.MessageClick;
+        Assert.Null(tokens.Verify(Base64Url.EncodeToString(bytes), TrackingPurpose.MessageClick));
+        var clickBytes = Base64Url.DecodeFromChars(click);
+        clickBytes[purposeAt] = (byte)TrackingPurpose.Message;
+        Assert.Null(tokens.Verify(Base64Url.EncodeToString(clickBytes), TrackingPurpose.Message));
+        Assert.Throws<ArgumentException>(() => tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.MessageClick));
     }
 
     [Fact]

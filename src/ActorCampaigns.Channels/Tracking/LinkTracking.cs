@@ -24,26 +24,27 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
     [ThreadStatic]
     private static StringBuilder? t_html;
 
-    /// <summary>The message's token for its open pixel and its unsubscribe URL.</summary>
-    public string MessageToken(OutboundMessage message) =>
-        tokens.Issue(message.CampaignId, message.ExecutionId, message.ActivityId, message.ProfileId, TrackingPurpose.Message);
+    /// <summary>The message's token for its open pixel and its unsubscribe URL, and its click token for its links.</summary>
+    public (string Message, string Click) MessageTokens(OutboundMessage message) =>
+        tokens.IssueMessage(message.CampaignId, message.ExecutionId, message.ActivityId, message.ProfileId);
 
     public string UnsubscribeUrl(string messageToken) => $"{_base}/t/u/{messageToken}";
 
     /// <summary>An email with its html tracked (<see cref="Track"/>) and its one-click unsubscribe URL added.</summary>
     public OutboundMessage TrackEmail(OutboundMessage message)
     {
-        var token = MessageToken(message);
+        var issued = MessageTokens(message);
         var content = new KeyValuePair<string, string>[message.Content.Count + 1];
         for (var i = 0; i < message.Content.Count; i++)
-            content[i] = message.Content[i] is { Key: "html" } html ? KeyValuePair.Create(html.Key, Track(html.Value, message, token)) : message.Content[i];
-        content[^1] = KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, UnsubscribeUrl(token));
+            content[i] = message.Content[i] is { Key: "html" } html ? KeyValuePair.Create(html.Key, Track(html.Value, message, issued)) : message.Content[i];
+        content[^1] = KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, UnsubscribeUrl(issued.Message));
         return message with { Content = content };
     }
 
     /// <summary>The html with its links rewritten to click URLs and an open pixel before the end of its body.</summary>
-    public string Track(string html, OutboundMessage message, string messageToken)
+    public string Track(string html, OutboundMessage message, (string Message, string Click) messageTokens)
     {
+        var messageToken = messageTokens.Message;
         var tracked = (t_html ??= new StringBuilder(1024)).Clear();
         var bodyEnd = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
         var copied = 0;
@@ -63,7 +64,7 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
             CopyUntil(link.Index);
             var url = html.AsSpan(link.Index, link.Length);
             var target = url.Contains('&') ? WebUtility.HtmlDecode(url.ToString()) : url.ToString();
-            tracked.Append(_base).Append("/t/c/").Append(tokens.Click(messageToken, message.CampaignId, message.ExecutionId, message.ActivityId, target));
+            tracked.Append(_base).Append("/t/c/").Append(tokens.Click(messageTokens.Click, message.CampaignId, message.ExecutionId, message.ActivityId, target));
             copied += link.Length;
         }
         CopyUntil(html.Length);

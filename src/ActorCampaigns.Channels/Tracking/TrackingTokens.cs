@@ -8,9 +8,10 @@ namespace ActorCampaigns.Channels.Tracking;
 /// <summary>
 /// What a token is for: the open pixel and unsubscribe of a message; one of its links (the tokens of emails sent
 /// before click tokens were made of two parts); a link of a channel activity's messages, which a click token pairs
-/// with the token of its message.
+/// with the message's click token; the message's click token, which opens no pixel and unsubscribes no one, so a
+/// link a recipient shares gives nobody their unsubscribe.
 /// </summary>
-public enum TrackingPurpose : byte { Message = 1, Link = 2, ActivityLink = 3 }
+public enum TrackingPurpose : byte { Message = 1, Link = 2, ActivityLink = 3, MessageClick = 4 }
 
 /// <summary>
 /// What a tracking token names: one message (campaign, execution, activity, profile) and, for a click, the link that
@@ -25,10 +26,12 @@ public sealed record TrackingClaim(string Campaign, string Execution, string Act
 /// tokens are signed with the current key, older ones verify as long as their key is still configured.
 /// A token that does not parse, names an unknown key, fails its signature or has expired is refused (null);
 /// nothing in it is trusted before its signature is.
-/// A click token is the message's token and the token of the link for the activity, joined by a dot (outside the
-/// base64url alphabet): a message signs once for its pixel, unsubscribe and clicks, and a link once per activity
-/// (signing was a sixth of a node's work for tracked emails). Both must verify and name the same campaign,
-/// execution and activity, so a click still leads only to a link of that activity's messages.
+/// A click token is the message's click token and the token of the link for the activity, joined by a dot (outside
+/// the base64url alphabet). Both must verify and name the same campaign, execution and activity, so a click still
+/// leads only to a link of that activity's messages. A message is signed once for its pixel, unsubscribe and clicks
+/// (signing was a sixth of a node's work for tracked emails), and a link once per activity: the message token keeps
+/// the first half of the HMAC and the click token, the same claim with its own purpose, the second half, each an
+/// independent 128-bit tag, so one cannot be made from the other.
 /// </summary>
 public sealed class TrackingTokens
 {
@@ -76,11 +79,31 @@ public sealed class TrackingTokens
     [ThreadStatic]
     private static Dictionary<(TrackingTokens, string, string, string, string), (string Token, DateTimeOffset SignedAt)>? t_activityLinks;
 
+    /// <summary>A message's token (pixel, unsubscribe) and its click token, from one signature.</summary>
+    public (string Message, string Click) IssueMessage(string campaign, string execution, string activity, long profile)
+    {
+        string? click = null;
+        var message = Issue(campaign, execution, activity, profile, TrackingPurpose.Message, null, (payload, purposeAt, mac) =>
+        {
+            var clickToken = payload.ToArray();
+            clickToken[purposeAt] = (byte)TrackingPurpose.MessageClick;
+            click = Base64Url.EncodeToString([.. clickToken, .. mac[MacLength..(2 * MacLength)]]);
+        });
+        return (message, click!);
+    }
+
     /// <param name="profile">The message's profile; none (0) for an activity's link.</param>
-    public string Issue(string campaign, string execution, string activity, long profile, TrackingPurpose purpose, string? link = null)
+    public string Issue(string campaign, string execution, string activity, long profile, TrackingPurpose purpose, string? link = null) =>
+        purpose == TrackingPurpose.MessageClick
+            ? throw new ArgumentException("a message's click token comes with its message token: IssueMessage", nameof(purpose))
+            : Issue(campaign, execution, activity, profile, purpose, link, null);
+
+    private delegate void AlsoSigned(ReadOnlySpan<byte> payload, int purposeAt, ReadOnlySpan<byte> mac);
+
+    private string Issue(string campaign, string execution, string activity, long profile, TrackingPurpose purpose, string? link, AlsoSigned? also)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(profile);
-        if ((purpose != TrackingPurpose.Message) != (link is not null))
+        if ((purpose is not (TrackingPurpose.Message or TrackingPurpose.MessageClick)) != (link is not null))
             throw new ArgumentException("a link token names its link, a message token none", nameof(link));
         // Fixed bytes and varints take under 64; a UTF-16 char takes at most 3 bytes of UTF-8.
         var most = 64 + 3 * (_current.Length + campaign.Length + execution.Length + activity.Length + (link?.Length ?? 0)) + MacLength;
@@ -90,6 +113,7 @@ public sealed class TrackingTokens
             var token = new Writer(rented ?? stackalloc byte[1024]);
             token.Byte(Version);
             token.Text(_current);
+            var purposeAt = token.Written.Length;
             token.Byte((byte)purpose);
             token.Number((ulong)(_clock.GetUtcNow() + _lifetime).ToUnixTimeSeconds());
             token.Text(campaign);
@@ -102,6 +126,7 @@ public sealed class TrackingTokens
             var signer = _signer.Value!;
             signer.AppendData(token.Written);
             signer.GetHashAndReset(mac);
+            also?.Invoke(token.Written, purposeAt, mac);
             token.Bytes(mac[..MacLength]);
             return Base64Url.EncodeToString(token.Written);
         }
@@ -112,8 +137,8 @@ public sealed class TrackingTokens
         }
     }
 
-    /// <summary>The click token of a message's link: <paramref name="messageToken"/>, a dot, the activity's token for the link.</summary>
-    public string Click(string messageToken, string campaign, string execution, string activity, string link)
+    /// <summary>The click token of a message's link: the message's <paramref name="clickToken"/> (<see cref="IssueMessage"/>), a dot, the activity's token for the link.</summary>
+    public string Click(string clickToken, string campaign, string execution, string activity, string link)
     {
         var links = t_activityLinks ??= [];
         var key = (this, campaign, execution, activity, link);
@@ -124,7 +149,7 @@ public sealed class TrackingTokens
                 links.Clear();
             links[key] = signed = (Issue(campaign, execution, activity, 0, TrackingPurpose.ActivityLink, link), now);
         }
-        return $"{messageToken}.{signed.Token}";
+        return $"{clickToken}.{signed.Token}";
     }
 
     /// <summary>
@@ -138,7 +163,7 @@ public sealed class TrackingTokens
         var dot = token.IndexOf('.');
         if (dot < 0)
             return Verify(token, TrackingPurpose.Link);
-        if (Verify(token[..dot], TrackingPurpose.Message) is not { } message || Verify(token[(dot + 1)..], TrackingPurpose.ActivityLink) is not { } link
+        if (Verify(token[..dot], TrackingPurpose.MessageClick) is not { } message || Verify(token[(dot + 1)..], TrackingPurpose.ActivityLink) is not { } link
             || (message.Campaign, message.Execution, message.Activity) != (link.Campaign, link.Execution, link.Activity))
             return null;
         return message with { Purpose = TrackingPurpose.Link, Link = link.Link, ExpiresAt = message.ExpiresAt < link.ExpiresAt ? message.ExpiresAt : link.ExpiresAt };
@@ -156,18 +181,25 @@ public sealed class TrackingTokens
         var reader = new Reader(payload[1..]);
         if (!reader.Text(out var keyId) || !_keys.TryGetValue(keyId, out var key))
             return null;
+        // A message's click token is signed as its message token is; it holds the second half of that signature.
+        var purposeAt = payload.Length - reader.Left;
+        var clickHalf = purposeAt < payload.Length && payload[purposeAt] == (byte)TrackingPurpose.MessageClick;
+        if (clickHalf)
+            payload[purposeAt] = (byte)TrackingPurpose.Message;
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         var verifier = _verifiers.Value!.TryGetValue(keyId, out var known) ? known : _verifiers.Value[keyId] = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
         verifier.AppendData(payload);
         verifier.GetHashAndReset(mac);
-        if (!CryptographicOperations.FixedTimeEquals(mac[..MacLength], bytes.AsSpan(bytes.Length - MacLength)))
+        if (clickHalf)
+            payload[purposeAt] = (byte)TrackingPurpose.MessageClick;
+        if (!CryptographicOperations.FixedTimeEquals(clickHalf ? mac[MacLength..(2 * MacLength)] : mac[..MacLength], bytes.AsSpan(bytes.Length - MacLength)))
             return null;
         if (!reader.Byte(out var kind) || (TrackingPurpose)kind != purpose
             || !reader.Number(out var expires) || !reader.Text(out var campaign) || !reader.Text(out var execution)
             || !reader.Text(out var activity) || !reader.Number(out var profile) || profile > long.MaxValue)
             return null;
         string? link = null;
-        if (purpose != TrackingPurpose.Message && !reader.Text(out link))
+        if (purpose is not (TrackingPurpose.Message or TrackingPurpose.MessageClick) && !reader.Text(out link))
             return null;
         if (!reader.AtEnd || expires > (ulong)DateTimeOffset.MaxValue.ToUnixTimeSeconds())
             return null;
@@ -214,6 +246,9 @@ public sealed class TrackingTokens
         private ReadOnlySpan<byte> _data = data;
 
         public readonly bool AtEnd => _data.IsEmpty;
+
+        /// <summary>Bytes not read yet.</summary>
+        public readonly int Left => _data.Length;
 
         public bool Byte(out byte value)
         {

@@ -17,19 +17,19 @@ internal static class SqliteColumns
     private static readonly object True = true;
     private static readonly object False = false;
 
-    [DllImport(Library, ExactSpelling = true), SuppressGCTransition]
+    [DllImport(Library, ExactSpelling = true, CallingConvention = CallingConvention.Cdecl), SuppressGCTransition]
     private static extern int sqlite3_column_type(IntPtr statement, int column);
 
-    [DllImport(Library, ExactSpelling = true), SuppressGCTransition]
+    [DllImport(Library, ExactSpelling = true, CallingConvention = CallingConvention.Cdecl), SuppressGCTransition]
     private static extern long sqlite3_column_int64(IntPtr statement, int column);
 
-    [DllImport(Library, ExactSpelling = true), SuppressGCTransition]
+    [DllImport(Library, ExactSpelling = true, CallingConvention = CallingConvention.Cdecl), SuppressGCTransition]
     private static extern double sqlite3_column_double(IntPtr statement, int column);
 
-    [DllImport(Library, ExactSpelling = true), SuppressGCTransition]
+    [DllImport(Library, ExactSpelling = true, CallingConvention = CallingConvention.Cdecl), SuppressGCTransition]
     private static extern IntPtr sqlite3_column_text(IntPtr statement, int column);
 
-    [DllImport(Library, ExactSpelling = true), SuppressGCTransition]
+    [DllImport(Library, ExactSpelling = true, CallingConvention = CallingConvention.Cdecl), SuppressGCTransition]
     private static extern int sqlite3_column_bytes(IntPtr statement, int column);
 
     public static long Id(IntPtr statement) => sqlite3_column_int64(statement, 0);

@@ -8,10 +8,13 @@ namespace ActorCampaigns.Engine.Campaigns;
 /// slots the rest wait their turn, first come first served. A slot is held while an execution has an activity
 /// running, and given back when none runs (done, failed, paused, or waiting for a date). Slots are per execution, not
 /// per activity: the activities of one execution wait on each other, so slots per activity could deadlock.
-/// When the last running execution gives its slot back and none waits, <paramref name="idle"/> is called (off the lock).
+/// When the last running execution gives its slot back and the node stays so for <paramref name="idleAfter"/> (no slot
+/// granted meanwhile: not an activity handing over to the next, nor a wait ending), <paramref name="idle"/> is called.
 /// </summary>
-public sealed class ExecutionSlots(int capacity, Action? idle = null)
+public sealed class ExecutionSlots(int capacity, Action? idle = null, TimeSpan? idleAfter = null)
 {
+    private long _grants;
+
     /// <summary>Told to a campaign actor when its execution may run.</summary>
     public sealed record Granted(ExecutionId Execution);
 
@@ -45,16 +48,25 @@ public sealed class ExecutionSlots(int capacity, Action? idle = null)
 
     public void Release(IActorRef campaign, ExecutionId execution)
     {
-        bool nowIdle;
+        long grants;
         lock (_gate)
         {
             if (!_held.Remove((campaign, execution)))
                 return;
             GrantWhatFits();
-            nowIdle = _held.Count == 0;
+            if (_held.Count > 0 || idle is null)
+                return;
+            grants = _grants;
         }
-        if (nowIdle)
-            idle?.Invoke();
+        _ = Task.Delay(idleAfter ?? TimeSpan.FromSeconds(1)).ContinueWith(_ =>
+        {
+            lock (_gate)
+            {
+                if (_held.Count > 0 || _waiting.Count > 0 || _grants != grants)
+                    return;
+            }
+            idle();
+        }, TaskScheduler.Default);
     }
 
     /// <summary>A campaign actor stopped (passivated, moved, failed): its slots and requests go.</summary>
@@ -80,6 +92,7 @@ public sealed class ExecutionSlots(int capacity, Action? idle = null)
         {
             _waiting.RemoveFirst();
             _held.Add(first.Value);
+            _grants++;
             first.Value.Campaign.Tell(new Granted(first.Value.Execution));
         }
     }

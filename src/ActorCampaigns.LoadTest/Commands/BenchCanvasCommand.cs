@@ -68,7 +68,7 @@ public static class BenchCanvasCommand
             the gateway, one campaign after the other, each over the whole base; emails are tracked as a node always
             tracks them (each link rewritten to a signed click URL, an open pixel, a one-click unsubscribe URL). Time runs
             from the publish request to the first status that says completed (polled every 25 ms). Peak RSS is the
-            node's while the campaign ran (the import's peak is not counted); RSS after, 2 s after it completed (what the
+            node's while the campaign ran (the import's peak is not counted); RSS after, 3 s after it completed (what the
             node keeps between campaigns); CPU, the
             node's user and system time while it ran (two cores: up to twice the wall time). A node's first campaign also
             compiles the engine's code (.NET compiles each method quickly first, then again optimized once it has run a
@@ -159,13 +159,13 @@ public static class BenchCanvasCommand
         }
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuSeconds = node.CpuSeconds() - cpu;
+        var peak = node.PeakResidentBytes() / (1024.0 * 1024 * 1024);
+        // A node gives memory back once it has run nothing for a second: what it keeps is read after that.
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        var resident = node.ResidentBytes() / (1024.0 * 1024 * 1024);
         var busy = tracing is null ? null : await tracing.StopAsync();
         if (busy is not null)
             output.WriteLine($"trace of the campaign in {trace}; where the node's threads were busy:\n{busy}");
-        var peak = node.PeakResidentBytes() / (1024.0 * 1024 * 1024);
-        // A node gives memory back once its last execution ends: what it keeps is read once it has.
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-        var resident = node.ResidentBytes() / (1024.0 * 1024 * 1024);
 
         var execution = status.GetProperty("executions")[0];
         var started = execution.GetProperty("startedAt").GetDateTime();

@@ -19,12 +19,24 @@ public sealed class NodeTrace : IAsyncDisposable
         var start = new ProcessStartInfo(Tool(), ["collect", "-p", processId.ToString(), "--profile", "dotnet-sampled-thread-time,gc-collect", "-o", path])
             { RedirectStandardOutput = true, RedirectStandardError = true };
         var collector = Process.Start(start)!;
-        // The session is open once the tool says where it writes.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await collector.StandardOutput.ReadLineAsync() is { } line && !line.Contains("Output File", StringComparison.OrdinalIgnoreCase))
+        try
         {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("dotnet-trace did not start its session within 20 s");
+            // The session is open once the tool says where it writes.
+            using var waiting = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (true)
+            {
+                var line = await collector.StandardOutput.ReadLineAsync(waiting.Token)
+                    ?? throw new InvalidOperationException($"dotnet-trace ended before tracing: {await collector.StandardError.ReadToEndAsync()}");
+                if (line.Contains("Output File", StringComparison.OrdinalIgnoreCase))
+                    break;
+            }
+        }
+        catch
+        {
+            if (!collector.HasExited)
+                collector.Kill();
+            collector.Dispose();
+            throw;
         }
         _ = collector.StandardOutput.ReadToEndAsync();
         _ = collector.StandardError.ReadToEndAsync();

@@ -23,7 +23,18 @@ public static class TraceSummary
     public static string Of(string nettrace, int top = 20)
     {
         var etlx = Microsoft.Diagnostics.Tracing.Etlx.TraceLog.CreateFromEventPipeDataFile(nettrace);
-        using var log = new Microsoft.Diagnostics.Tracing.Etlx.TraceLog(etlx);
+        try
+        {
+            using var log = new Microsoft.Diagnostics.Tracing.Etlx.TraceLog(etlx);
+            return Of(log, top);
+        }
+        finally
+        {
+            }
+    }
+
+    private static string Of(Microsoft.Diagnostics.Tracing.Etlx.TraceLog log, int top)
+    {
         var exclusive = new Dictionary<string, int>();
         var inclusive = new Dictionary<string, int>();
         long busy = 0, all = 0;
@@ -47,7 +58,6 @@ public static class TraceSummary
             }
         }
         var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{busy:N0} busy samples of {all:N0}. {Collections(log)}\n\nBusy samples by the method they were in (exclusive):\n\n"));
-        File.Delete(etlx);
         foreach (var (name, count) in exclusive.OrderByDescending(e => e.Value).Take(top))
             text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- {100.0 * count / busy:F1} % `{name}`"));
         text.AppendLine("\nBusy samples under each of the engine's methods (inclusive):\n");
