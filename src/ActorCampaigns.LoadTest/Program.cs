@@ -21,7 +21,7 @@ const string Usage = """
                                                            the benchmark canvas as campaigns at once on node processes over PostgreSQL
       bench classic [--profiles 1M,10M] [--ids sparse|dense|random64] [--canvas bench/bench-canvas.json]
                                                            the benchmark canvas by the engine and by one SQL statement per activity in PostgreSQL
-      trace FILE.nettrace                                  where a traced node's threads were busy (bench canvas --trace writes them)
+      trace FILE.nettrace [--top 20]                       where a traced node's threads were busy (bench canvas --trace writes them)
       load campaigns [--campaigns 20] [--profiles 5M] [--ids sparse|dense|random64] [--gateway URL --data-dir DIR | --postgres CONN] [--key K] [--minutes 60]
                                                            import, test, publish and follow campaigns through a gateway; counts checked by SQL
       load tracking [--rate 2000] [--seconds 30] [--connections 16] [--gateway URL --data-dir DIR | --postgres CONN]
@@ -51,7 +51,7 @@ try
         "bench" when arguments.Positional.FirstOrDefault() == "classic" => await BenchClassicCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "load" when arguments.Positional.FirstOrDefault() == "campaigns" => await LoadCampaignsCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "load" when arguments.Positional.FirstOrDefault() == "tracking" => await LoadTrackingCommand.RunAsync(arguments, Console.Out, cancel.Token),
-        "trace" when arguments.Positional.FirstOrDefault() is { } trace => Summarize(trace),
+        "trace" when arguments.Positional.FirstOrDefault() is { } trace => Summarize(trace, (int)arguments.Count("top", 20)),
         "help" or "--help" or "-h" => Help(Console.Out),
         null => Help(Console.Error, 2),
         var unknown => throw new UsageException($"unknown command '{unknown}'"),
@@ -74,9 +74,9 @@ catch (OperationCanceledException)
     return 130;
 }
 
-static int Summarize(string trace)
+static int Summarize(string trace, int top)
 {
-    Console.WriteLine(TraceSummary.Of(File.Exists(trace) ? trace : throw new UsageException($"no trace at {trace}")));
+    Console.WriteLine(TraceSummary.Of(File.Exists(trace) ? trace : throw new UsageException($"no trace at {trace}"), top));
     return 0;
 }
 

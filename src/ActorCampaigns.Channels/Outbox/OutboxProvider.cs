@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
-using System.Text.Json;
 
 namespace ActorCampaigns.Channels.Outbox;
 
@@ -14,11 +12,10 @@ public sealed class OutboxProvider(string folder)
 {
     private readonly ConcurrentDictionary<string, ChannelFile> _files = new();
 
-    /// <summary>One channel's file: appends take turns, and reuse one buffer (a batch's lines are megabytes).</summary>
+    /// <summary>One channel's file: appends take turns.</summary>
     private sealed class ChannelFile
     {
         public SemaphoreSlim Gate { get; } = new(1, 1);
-        public ArrayBufferWriter<byte> Lines { get; } = new();
         public bool Repaired { get; set; }
     }
 
@@ -27,7 +24,14 @@ public sealed class OutboxProvider(string folder)
     /// <summary>Where the file ends now: what a claim notes before the batch is written.</summary>
     public long Length(string channel) => File.Exists(PathOf(channel)) ? new FileInfo(PathOf(channel)).Length : 0;
 
-    public async Task AppendAsync(string channel, IReadOnlyList<OutboundMessage> messages, long? retryFrom, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(string channel, IReadOnlyCollection<OutboundMessage> messages, long? retryFrom, CancellationToken cancellationToken = default)
+    {
+        using var lines = OutboxLines.Of(messages);
+        await AppendAsync(channel, lines, retryFrom, cancellationToken);
+    }
+
+    /// <param name="retryFrom">Where the file ended when the batch was claimed, for a batch retried after a crash: the lines already there are not appended again.</param>
+    public async Task AppendAsync(string channel, OutboxLines lines, long? retryFrom, CancellationToken cancellationToken = default)
     {
         var channelFile = _files.GetOrAdd(channel, _ => new ChannelFile());
         await channelFile.Gate.WaitAsync(cancellationToken);
@@ -40,19 +44,13 @@ public sealed class OutboxProvider(string folder)
                 DropUnfinishedLine(path);
                 channelFile.Repaired = true;
             }
-            var present = retryFrom is { } offset ? await MessageIdsFromAsync(path, offset, cancellationToken) : [];
-            var lines = channelFile.Lines;
-            lines.ResetWrittenCount();
-            using (var json = new Utf8JsonWriter(lines, WriterOptions))
-            {
-                foreach (var message in messages.Where(m => !present.Contains(m.MessageId)))
-                    Write(json, lines, message);
-            }
+            IEnumerable<ReadOnlyMemory<byte>> missing = retryFrom is { } offset ? lines.Except(await MessageIdsFromAsync(path, offset, cancellationToken)) : [lines.Written];
             await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
             var end = file.Length;
             try
             {
-                await file.WriteAsync(lines.WrittenMemory, cancellationToken);
+                foreach (var part in missing)
+                    await file.WriteAsync(part, cancellationToken);
                 file.Flush(flushToDisk: true);
             }
             catch
@@ -68,27 +66,6 @@ public sealed class OutboxProvider(string folder)
         {
             channelFile.Gate.Release();
         }
-    }
-
-    /// <summary>A file for machines and people, not HTML: markup stays readable (&lt;p&gt;, not \u003Cp\u003E).</summary>
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>One message as one line; the writer is reset after each, so it writes the next object on its own line.</summary>
-    private static void Write(Utf8JsonWriter json, ArrayBufferWriter<byte> output, OutboundMessage message)
-    {
-        json.WriteStartObject();
-        json.WriteString("messageId", message.MessageId);
-        json.WriteString("campaignId", message.CampaignId);
-        json.WriteString("executionId", message.ExecutionId);
-        json.WriteString("activityId", message.ActivityId);
-        json.WriteNumber("profileId", message.ProfileId);
-        json.WriteString("to", message.To);
-        for (var i = 0; i < message.Content.Count; i++)
-            json.WriteString(message.Content[i].Key, message.Content[i].Value);
-        json.WriteEndObject();
-        json.Flush();
-        json.Reset();
-        output.Write("\n"u8);
     }
 
     /// <summary>A crash in the middle of a write can leave a last line without its end; it is dropped, its batch is retried.</summary>
@@ -120,10 +97,7 @@ public sealed class OutboxProvider(string folder)
         file.Position = Math.Min(offset, file.Length);
         using var reader = new StreamReader(file, Encoding.UTF8);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            using var document = JsonDocument.Parse(line);
-            ids.Add(document.RootElement.GetProperty("messageId").GetString()!);
-        }
+            ids.Add(OutboxLines.MessageIdOf(Encoding.UTF8.GetBytes(line)));
         return ids;
     }
 }

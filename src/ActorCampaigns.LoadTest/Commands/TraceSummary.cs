@@ -30,7 +30,8 @@ public static class TraceSummary
         }
         finally
         {
-            }
+            File.Delete(etlx);
+        }
     }
 
     private static string Of(Microsoft.Diagnostics.Tracing.Etlx.TraceLog log, int top)

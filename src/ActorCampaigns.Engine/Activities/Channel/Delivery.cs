@@ -32,11 +32,21 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     /// <summary>Between two tries of the messages a provider deferred: a circuit breaker's open spell spans several.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
 
+    /// <summary>Whether a channel's messages go to the outbox, whose lines a channel renders them into (<see cref="AppendAsync"/>).</summary>
+    public bool ToOutbox(string channel) => !senders.ContainsKey(channel);
+
     public async Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
-        CancellationToken cancellationToken = default) =>
-        !senders.TryGetValue(sending.Channel, out var sender) ? await AppendToOutboxAsync(batch, sending, messages, cancellationToken)
-        : sender.Idempotent ? await SendBatchAsync(sender, batch, messages, cancellationToken)
-        : await SendOneByOneAsync(sender, batch, sending.Channel, messages, cancellationToken);
+        CancellationToken cancellationToken = default)
+    {
+        if (!senders.TryGetValue(sending.Channel, out var sender))
+        {
+            using var lines = OutboxLines.Of(messages);
+            return await AppendAsync(batch, sending, lines, cancellationToken);
+        }
+        return sender.Idempotent
+            ? await SendBatchAsync(sender, batch, messages, cancellationToken)
+            : await SendOneByOneAsync(sender, batch, sending.Channel, messages, cancellationToken);
+    }
 
     /// <summary>A provider idempotent on the message id: the batch is claimed, and sent again whole after a crash.</summary>
     private async Task<DeliveryOutcome> SendBatchAsync(IMessageSender sender, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
@@ -49,17 +59,17 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         return new DeliveryOutcome(results.Count - failed.Count, failed, results.Where(r => r.Sent).Select(r => r.Message.ProfileId).ToList());
     }
 
-    private async Task<DeliveryOutcome> AppendToOutboxAsync(DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
-        CancellationToken cancellationToken)
+    /// <summary>Appends a batch's lines to the channel's outbox file, once: a retried batch appends only the lines not there yet.</summary>
+    public async Task<DeliveryOutcome> AppendAsync(DeliveryBatch batch, Sending sending, OutboxLines lines, CancellationToken cancellationToken = default)
     {
         var channel = sending.Channel;
         var before = outbox.Length(channel);
-        var claim = await ledger.ClaimAsync(batch, messages.Count, before.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var claim = await ledger.ClaimAsync(batch, lines.Count, before.ToString(CultureInfo.InvariantCulture), cancellationToken);
         if (claim.State == ClaimState.Sent)
             return DeliveryOutcome.None;
         long? retryFrom = claim.IsRetry ? long.Parse(claim.ProviderState!, CultureInfo.InvariantCulture) : null;
-        await outbox.AppendAsync(channel, messages, retryFrom, cancellationToken);
-        return new DeliveryOutcome(messages.Count, new Dictionary<long, string>(), messages.Select(m => m.ProfileId).ToList());
+        await outbox.AppendAsync(channel, lines, retryFrom, cancellationToken);
+        return new DeliveryOutcome(lines.Count, new Dictionary<long, string>(), lines.Profiles.ToList());
     }
 
     /// <summary>
