@@ -81,7 +81,7 @@ public static class CampaignEndpoints
             var (variables, problem) = await ReadVariablesAsync(request, cancel);
             return problem ?? await AskAsync(region, new Trigger(new CampaignId(id), variables!), cancel, Accepted);
         }).WithSummary("Starts an execution of a published signal campaign, with variables")
-            .ReadsBody("application/json", "{ \"variables\": { name: string | number | bool } }, the variables declared by the campaign", required: false)
+            .ReadsBody("application/json", "{ \"variables\": { name: string | number | bool } } overriding variables the campaign declares; {} for none")
             .Answers(StatusCodes.Status200OK, 400, 404, 409);
         campaigns.MapGet("/{id}/transitions/{from}/{port}", async (string id, string from, string port, string? execution, int? limit,
             EngineServices services, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>

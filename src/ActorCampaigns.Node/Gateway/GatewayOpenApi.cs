@@ -37,13 +37,12 @@ public static class GatewayOpenApi
     /// says so: <c>Accepts</c> would also make routing refuse a request of another content type (curl's <c>-d</c> sends
     /// form content), which the gateway does not.
     /// </summary>
-    public static RouteHandlerBuilder ReadsBody(this RouteHandlerBuilder endpoint, string contentType, string description, JsonSchemaType type = JsonSchemaType.Object,
-        bool required = true) =>
+    public static RouteHandlerBuilder ReadsBody(this RouteHandlerBuilder endpoint, string contentType, string description, JsonSchemaType type = JsonSchemaType.Object) =>
         endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
         {
             operation.RequestBody = new OpenApiRequestBody
             {
-                Required = required,
+                Required = true,
                 Description = description,
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
