@@ -52,6 +52,7 @@ var (services, index) = await NodeStores.OpenAsync(node, database, publicBaseUrl
 // Nodes starting at once against an empty PostgreSQL take turns to let their journal create its tables.
 var journalSchemaLock = database is PostgresDatabase postgres ? await postgres.LockJournalSchemaAsync() : null;
 builder.AddOperatorEndpoint();
+builder.Services.AddGatewayOpenApi();
 builder.Services.AddSingleton(node);
 // One materializer for the node's live feeds (a materializer per request, disposed after it, broke the next feed).
 builder.Services.AddSingleton<IMaterializer>(provider => provider.GetRequiredService<ActorSystem>().Materializer(namePrefix: "feeds"));
@@ -103,6 +104,7 @@ app.MapCampaignFeedEndpoints();
 app.MapTrackingEndpoints();
 app.MapFeedbackEndpoints();
 app.MapReportEndpoints();
+app.MapOpenApi();
 app.MapOperatorEndpoint(node);
 if (clock is not null)
     app.MapClockControl(clock);

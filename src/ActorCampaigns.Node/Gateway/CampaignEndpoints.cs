@@ -18,31 +18,36 @@ public static class CampaignEndpoints
     private static readonly TimeSpan QueryFirstTry = TimeSpan.FromSeconds(5);
 
     /// <summary>The lifecycle commands that take nothing but the campaign: POST /api/campaigns/{id}/{verb}.</summary>
-    private static readonly (string Verb, Func<CampaignId, ICampaignCommand> Command)[] Lifecycle =
+    private static readonly (string Verb, Func<CampaignId, ICampaignCommand> Command, string Summary)[] Lifecycle =
     [
-        ("test", id => new StartTest(id)),
-        ("publish", id => new Publish(id)),
-        ("pause", id => new Pause(id)),
-        ("resume", id => new Resume(id)),
-        ("stop", id => new Stop(id)),
+        ("test", id => new StartTest(id), "Runs the canvas in test mode: counts only, nothing sent, no audience saved"),
+        ("publish", id => new Publish(id), "Publishes a draft: it becomes read-only and runs by its schedule"),
+        ("pause", id => new Pause(id), "Holds every activity of a live campaign at its next batch"),
+        ("resume", id => new Resume(id), "Goes on with a paused or failed campaign"),
+        ("stop", id => new Stop(id), "Ends a published campaign and its running executions for good"),
     ];
+
+    private const string Document = "a campaign document (docs/reference/campaign-format.md), at most 1 MiB of text";
 
     public static void MapCampaignEndpoints(this WebApplication app)
     {
         // What a canvas may hold: each kind's type, group, summary, fields, ports and icon (the console's palette).
-        app.MapGet("/api/activity-kinds", () => Results.Json(ActivityKinds.All.Select(k => k.Describe())));
-        var campaigns = app.MapGroup("/api/campaigns");
+        app.MapGet("/api/activity-kinds", () => Results.Json(ActivityKinds.All.Select(k => k.Describe())))
+            .WithTags("campaigns").WithSummary("Describes every kind of activity a canvas may hold (docs/reference/activities.md)");
+        var campaigns = app.MapGroup("/api/campaigns").WithTags("campaigns");
         campaigns.MapPost("/", async (HttpRequest request, EngineServices services, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var (document, problem) = await ReadDocumentAsync(request, services, cancel);
             return problem ?? await CreateAsync(region, index, document!, null, cancel);
-        });
+        }).WithSummary("Creates a draft campaign from a campaign document").ReadsBody("application/json", Document)
+            .Answers(StatusCodes.Status201Created, 400, 413);
         // Checks a document as creating it would, without creating anything (acctl campaign validate).
         campaigns.MapPost("/validate", async (HttpRequest request, EngineServices services, CancellationToken cancel) =>
         {
             var (document, problem) = await ReadDocumentAsync(request, services, cancel);
             return problem ?? Results.Ok(new { valid = true, name = document!.Name, activities = document.Activities.Count });
-        });
+        }).WithSummary("Validates a campaign document without creating anything").ReadsBody("application/json", Document)
+            .Answers(StatusCodes.Status200OK, 400, 413);
         campaigns.MapGet("/", async (CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
             Results.Ok((await CampaignSummaries.ListAsync(index, region, cancel)).Select(summary => new
             {
@@ -53,7 +58,7 @@ public static class CampaignEndpoints
                 lastExecution = summary.Latest is { } last
                     ? new { id = last.Id, mode = last.Mode, state = last.State, startedAt = last.StartedAt, profiles = last.Figures.Profiles, sent = last.Figures.Sent }
                     : null,
-            })));
+            }))).WithSummary("Lists the 500 newest campaigns with their latest execution");
         campaigns.MapPut("/{id}", async (string id, HttpRequest request, EngineServices services, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var (document, problem) = await ReadDocumentAsync(request, services, cancel);
@@ -65,19 +70,22 @@ public static class CampaignEndpoints
                 await index.AddAsync(id, document!.Name, CancellationToken.None);
                 return Accepted(accepted);
             });
-        });
+        }).WithSummary("Replaces the document of a draft").ReadsBody("application/json", Document)
+            .Answers(StatusCodes.Status200OK, 400, 404, 409, 413);
         campaigns.MapPost("/{id}/duplicate", async (string id, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var source = await StateAsync(region, id, cancel);
             return source.Document is null
                 ? Problems.NotFound($"no campaign '{id}'")
                 : await CreateAsync(region, index, source.Document with { Name = $"{source.Document.Name} (copy)" }, source.Id, cancel);
-        });
+        }).WithSummary("Copies a campaign's document to a new draft").Answers(StatusCodes.Status201Created, 404);
         campaigns.MapPost("/{id}/trigger", async (string id, HttpRequest request, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var (variables, problem) = await ReadVariablesAsync(request, cancel);
             return problem ?? await AskAsync(region, new Trigger(new CampaignId(id), variables!), cancel, Accepted);
-        });
+        }).WithSummary("Starts an execution of a published signal campaign, with variables")
+            .ReadsBody("application/json", "{ \"variables\": { name: string | number | bool } } overriding variables the campaign declares; {} for none")
+            .Answers(StatusCodes.Status200OK, 400, 404, 409);
         campaigns.MapGet("/{id}/transitions/{from}/{port}", async (string id, string from, string port, string? execution, int? limit,
             EngineServices services, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
@@ -101,23 +109,23 @@ public static class CampaignEndpoints
                     batch.Columns.Prepend(new Domain.Populations.PopulationColumn("id", Domain.Expressions.ExprType.Int, batch.Ids.Cast<object?>().ToArray()))
                         .ToDictionary(c => c.Name, c => c.Values[row]))),
             });
-        });
+        }).WithSummary("Previews the population that left an activity by a port").Answers(StatusCodes.Status200OK, 404);
         campaigns.MapGet("/{id}", async (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var state = await StateAsync(region, id, cancel);
             return state.Status == CampaignStatus.None
                 ? Problems.NotFound($"no campaign '{id}'")
                 : Results.Json(new { id, status = CampaignState.Name(state.Status), document = state.Document }, CampaignJson.Options);
-        });
+        }).WithSummary("Gets a campaign's state and document").Answers(StatusCodes.Status200OK, 404);
         campaigns.MapGet("/{id}/status", async (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var state = await StateAsync(region, id, cancel);
             return state.Status == CampaignStatus.None ? Problems.NotFound($"no campaign '{id}'") : Results.Json(CampaignStatusView.Of(state));
-        });
-        foreach (var (verb, command) in Lifecycle)
+        }).WithSummary("Gets a campaign's status: each execution with each activity's state and counts").Answers(StatusCodes.Status200OK, 404);
+        foreach (var (verb, command, summary) in Lifecycle)
         {
             campaigns.MapPost($"/{{id}}/{verb}", (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
-                AskAsync(region, command(new CampaignId(id)), cancel, Accepted));
+                AskAsync(region, command(new CampaignId(id)), cancel, Accepted)).WithSummary(summary).Answers(StatusCodes.Status200OK, 400, 404, 409);
         }
     }
 

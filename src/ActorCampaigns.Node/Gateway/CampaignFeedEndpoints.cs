@@ -17,7 +17,7 @@ public static class CampaignFeedEndpoints
 
     public static void MapCampaignFeedEndpoints(this WebApplication app)
     {
-        var campaigns = app.MapGroup("/api/campaigns");
+        var campaigns = app.MapGroup("/api/campaigns").WithTags("campaigns");
         campaigns.MapGet("/{id}/events", async (string id, HttpContext http, ActorSystem system, IMaterializer materializer, IRequiredActor<CampaignRegion> regionRef, CancellationToken cancel) =>
         {
             if ((await CampaignEndpoints.StateAsync(regionRef, id, cancel)).Status == CampaignStatus.None)
@@ -47,7 +47,8 @@ public static class CampaignFeedEndpoints
                 rewatch.Cancel();
             }
             return Results.Empty;
-        });
+        }).WithSummary("Streams the campaign's status as Server-Sent Events (event: status) while it changes")
+            .Answers(StatusCodes.Status200OK, 404);
         campaigns.MapGet("/{id}/logs", async (string id, string? execution, IRequiredActor<CampaignRegion> regionRef, CancellationToken cancel) =>
         {
             var state = await CampaignEndpoints.StateAsync(regionRef, id, cancel);
@@ -66,6 +67,6 @@ public static class CampaignFeedEndpoints
                     message = l.Message,
                 }),
             });
-        });
+        }).WithSummary("Gets the campaign's log lines, of one execution with ?execution=").Answers(StatusCodes.Status200OK, 404);
     }
 }

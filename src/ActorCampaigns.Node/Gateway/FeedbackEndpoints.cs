@@ -5,6 +5,7 @@ using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Executions;
+using Microsoft.OpenApi;
 
 namespace ActorCampaigns.Node.Gateway;
 
@@ -48,7 +49,9 @@ public static class FeedbackEndpoints
                 await feedback.RecordAsync(known, CancellationToken.None);
                 return Results.Ok(new { recorded = known.Count, unknown });
             }
-        });
+        }).WithTags("feedback").WithSummary("Records providers' events about sent messages: delivered, bounced, complaint")
+            .ReadsBody("application/json", "[{ \"messageId\", \"event\": delivered | bounced | complaint, \"at\"?, \"reason\"? }], at most 10,000 items", JsonSchemaType.Array)
+            .Answers(StatusCodes.Status200OK, 400);
 
     private static (List<FeedbackEvent> Events, List<object> Errors) Read(JsonElement root, TimeProvider clock)
     {

@@ -11,14 +11,16 @@ public static class NodeEndpoints
 {
     /// <summary>Live as soon as the node serves HTTP, joined to a cluster or not (a platform's liveness probe).</summary>
     public static void MapLiveness(this WebApplication app) =>
-        app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+        app.MapGet("/health/live", () => Results.Ok(new { status = "live" }))
+            .WithTags("health").WithSummary("Answers 200 as soon as the node serves HTTP");
 
     /// <summary>Ready when this node is an Up member of its cluster and the campaign region is running.</summary>
     public static void MapHealth(this WebApplication app) =>
         app.MapGet("/health/ready", (ActorSystem system, ActorRegistry registry) =>
             Cluster.Get(system).SelfMember.Status == MemberStatus.Up && registry.TryGet<CampaignRegion>(out _)
                 ? Results.Ok(new { status = "ready" })
-                : Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+                : Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable))
+            .WithTags("health").WithSummary("Answers 200 once the node is an Up cluster member with its campaign region, 503 before");
 
     /// <summary>
     /// When API keys are configured, every /api/* request needs <c>Authorization: Bearer &lt;key&gt;</c> with one of

@@ -23,5 +23,6 @@ public static class ReportEndpoints
             return format == "csv"
                 ? Results.File(System.Text.Encoding.UTF8.GetBytes(report.ToCsv()), "text/csv; charset=utf-8", $"{id}-report.csv")
                 : Results.Ok(report.ToJson());
-        });
+        }).WithTags("campaigns").WithSummary("Gets the campaign's report per channel activity and in total; ?format=csv for CSV")
+            .Answers(StatusCodes.Status200OK, 400, 404);
 }

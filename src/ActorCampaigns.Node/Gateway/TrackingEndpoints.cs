@@ -24,7 +24,7 @@ public static class TrackingEndpoints
                 return Results.NotFound();
             await feedback.EnqueueAsync([Event(claim, FeedbackKind.Opened, services.Clock)]);
             return new PixelResult();
-        });
+        }).WithTags("tracking").WithSummary("Open pixel: records an open and answers a 1x1 GIF");
         app.MapGet("/t/c/{token}", async (string token, HttpResponse response, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
         {
             if (tracking.Tokens.VerifyClick(token) is not { Link: { } link } claim
@@ -33,13 +33,14 @@ public static class TrackingEndpoints
             await feedback.EnqueueAsync([Event(claim, FeedbackKind.Clicked, services.Clock, link)]);
             response.Headers.CacheControl = "no-store";
             return Results.Redirect(target.AbsoluteUri);
-        });
+        }).WithTags("tracking").WithSummary("Click: records it and redirects (302) to the link the message held");
         // A GET (a person, or a mail scanner following links) only asks; the POST, from the page or from the mail
         // client's one-click (List-Unsubscribe-Post), unsubscribes.
         app.MapGet("/t/u/{token}", (string token, LinkTracking tracking) =>
             tracking.Tokens.Verify(token, TrackingPurpose.Message) is null
                 ? Results.NotFound()
-                : Page("Unsubscribe", "<p>Stop receiving these emails?</p><form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>"));
+                : Page("Unsubscribe", "<p>Stop receiving these emails?</p><form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>"))
+            .WithTags("tracking").WithSummary("Unsubscribe page: asks, changes nothing");
         app.MapPost("/t/u/{token}", async (string token, LinkTracking tracking, FeedbackWriter feedback, EngineServices services, CancellationToken cancel) =>
         {
             if (tracking.Tokens.Verify(token, TrackingPurpose.Message) is not { } claim)
@@ -47,7 +48,7 @@ public static class TrackingEndpoints
             await services.Profiles.WithdrawConsentAsync(claim.Profile, "emailOptIn", cancel);
             await feedback.RecordAsync([Event(claim, FeedbackKind.Unsubscribed, services.Clock, "email")]);
             return Page("Unsubscribed", "<p>You will not receive these emails any more.</p>");
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().WithTags("tracking").WithSummary("Unsubscribes the profile from email (one-click, RFC 8058)");
     }
 
     /// <summary>The pixel, headers and body written at once: one send per open (a file result wrote them in two).</summary>

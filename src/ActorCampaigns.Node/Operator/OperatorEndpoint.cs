@@ -22,7 +22,7 @@ public static class OperatorEndpoint
     public static WebApplication MapOperatorEndpoint(this WebApplication app, NodeOptions node)
     {
         app.UseOperatorAccess(node);
-        var group = app.MapGroup("/operator");
+        var group = app.MapGroup("/operator").WithTags("operator");
         group.MapClusterEndpoints();
         group.MapShardingEndpoints();
         group.MapActorHierarchyEndpoint();
