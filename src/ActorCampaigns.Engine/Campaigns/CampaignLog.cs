@@ -34,7 +34,9 @@ public static class CampaignLog
         if (e.State == ActivityState.Held)
             return $"held in test mode: {e.Counts.In} profile(s) would receive it";
         var text = $"completed: in {e.Counts.In}, out {string.Join(", ", e.Counts.Out.Select(p => $"{p.Key} {p.Value}"))}";
-        return e.Counts.Excluded.Count == 0 ? text : text + $"; excluded {string.Join(", ", e.Counts.Excluded.Select(p => $"{p.Key} {p.Value}"))}";
+        if (e.Counts.Excluded.Count > 0)
+            text += $"; excluded {string.Join(", ", e.Counts.Excluded.Select(p => $"{p.Key} {p.Value}"))}";
+        return e.Counts.Notes is [_, ..] notes ? text + "; " + string.Join("; ", notes) : text;
     }
 
     private static string Name(ExecutionMode mode) => mode.ToString().ToLowerInvariant();

@@ -14,11 +14,12 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
     private readonly Dictionary<string, long> _excluded = [];
     private readonly Dictionary<string, long> _batches = [];
     private readonly List<string> _renderErrors = [];
+    private readonly List<string> _notes = [];
     private long _errors;
 
     /// <summary>The counts so far; once the stream has completed, the activity's counts.</summary>
     public ActivityCounts Counts => new(input(), new Dictionary<string, long>(_counts), new Dictionary<string, long>(_excluded), _errors,
-        _renderErrors.Count == 0 ? null : _renderErrors.ToList());
+        _renderErrors.Count == 0 ? null : _renderErrors.ToList(), _notes.Count == 0 ? null : _notes.ToList());
 
     /// <returns>The counts after this batch.</returns>
     public async Task<ActivityCounts> WriteAsync(PortBatch batch, CancellationToken cancellationToken)
@@ -30,6 +31,11 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
         {
             if (_renderErrors.Count < ActivityCounts.RenderErrorsKept && !_renderErrors.Contains(reason))
                 _renderErrors.Add(reason);
+        }
+        foreach (var note in batch.Notes ?? [])
+        {
+            if (_notes.Count < ActivityCounts.NotesKept)
+                _notes.Add(note);
         }
         if (batch.Ids.Length > 0)
         {
