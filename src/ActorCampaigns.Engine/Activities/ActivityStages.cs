@@ -22,6 +22,7 @@ public static class ActivityStages
         new EmailStage(),
         new SmsStage(),
         new PushStage(),
+        new AlertStage(),
     ];
 
     private static readonly Dictionary<Type, ActivityStage> ByRecord = All.ToDictionary(s => s.Record);

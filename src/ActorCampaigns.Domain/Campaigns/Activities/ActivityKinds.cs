@@ -25,6 +25,7 @@ public static class ActivityKinds
         new EmailKind(),
         new SmsKind(),
         new PushKind(),
+        new AlertKind(),
     ];
 
     private static readonly Dictionary<string, ActivityKind> ByType = All.ToDictionary(k => k.Type, StringComparer.Ordinal);

@@ -1,0 +1,55 @@
+namespace ActorCampaigns.Domain.Campaigns;
+
+/// <summary>Tells someone that an execution reached this point, and how many profiles did; the population passes on unchanged.</summary>
+public sealed record AlertActivity(string Id, string? Webhook, string? Email, string? From, string? Note) : Activity(Id);
+
+public sealed class AlertKind : ActivityKind<AlertActivity>
+{
+    public override string Type => "alert";
+
+    public override ActivityGroup Group => ActivityGroup.FlowControl;
+
+    public override string Summary =>
+        "Sends an alert when the execution reaches it (the campaign, the execution, the activity and how many profiles reached it) to a webhook URL " +
+        "and/or an email address, through the node's providers (the outbox unless configured otherwise); its population passes on unchanged. " +
+        "A test execution records the alert on its log line without sending it.";
+
+    public override IReadOnlyList<KindField> Fields { get; } =
+    [
+        new("webhook", "Webhook URL", "text", "An http(s) URL the alert is posted to (through the alert provider: a line of outbox/alert.jsonl by default)."),
+        new("email", "Email address", "text", "An address the alert is emailed to (through the email provider). At least one of webhook and email."),
+        new("from", "From", "text", "The alert email's sender (default: the address it goes to)."),
+        new("note", "Note", "area", "A line of text added to the alert."),
+    ];
+
+    public override PopulationScope Scope => PopulationScope.WholePopulation;
+
+    public override string Start => """{ "email": "team@example.com" }""";
+
+    public override string Icon => "M8 1.5 15 14H1zM8 6v4M8 11.5v1";
+
+    public override Activity Read(string id, JsonFields fields) => new AlertActivity(id, fields.String("webhook", required: false),
+        fields.String("email", required: false), fields.String("from", required: false), fields.String("note", required: false));
+
+    protected override void Check(AlertActivity alert, KindChecks checks)
+    {
+        if (alert.Webhook is null && alert.Email is null)
+            checks.Error("", "an alert needs a webhook, an email, or both");
+        if (alert.Webhook is { } webhook && !(webhook.Length <= 2048 && Uri.TryCreate(webhook, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+            checks.Error(".webhook", $"'{Shorten(webhook)}' is not an absolute http or https URL (up to 2,048 characters)");
+        Address(alert.Email, ".email", checks);
+        Address(alert.From, ".from", checks);
+        if (alert.Note is { Length: > 1_000 })
+            checks.Error(".note", "a note has at most 1,000 characters");
+    }
+
+    /// <summary>One address, on one line (a line break would let it add headers to the email).</summary>
+    private static void Address(string? address, string at, KindChecks checks)
+    {
+        if (address is not null && !(address.Length <= 254 && System.Net.Mail.MailAddress.TryCreate(address, out var parsed) && parsed.Address == address
+            && !address.Any(char.IsControl)))
+            checks.Error(at, $"'{Shorten(address)}' is not an email address");
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
+}

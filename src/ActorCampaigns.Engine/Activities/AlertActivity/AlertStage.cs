@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Net;
+using ActorCampaigns.Channels;
+using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Engine.Activities.Channel;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
+using Akka;
+using Akka.Streams.Dsl;
+
+namespace ActorCampaigns.Engine.Activities;
+
+/// <summary>
+/// Once its whole population has arrived, sends one alert per target through the node's providers, exactly once
+/// (each is a message of its own, claimed in the ledger, recorded for no profile), then passes the population on. A
+/// test execution sends nothing and notes the alert on its log line.
+/// </summary>
+public sealed class AlertStage : ActivityStage<AlertActivity>
+{
+    /// <summary>The channel of webhook alerts: the outbox's <c>alert.jsonl</c> unless the node has a provider for it.</summary>
+    public const string Channel = "alert";
+
+    protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, AlertActivity alert, long input,
+        CancellationToken cancellationToken)
+    {
+        var text = $"{input.ToString("N0", CultureInfo.InvariantCulture)} profile(s) reached '{alert.Id}' of campaign '{run.CampaignName}' " +
+            $"({run.Campaign.Value}), execution {run.Execution.Value}." + (alert.Note is { } note ? " " + note : "");
+        var subject = $"Alert: {input.ToString("N0", CultureInfo.InvariantCulture)} profile(s) reached '{alert.Id}' of '{run.CampaignName}'";
+        var targets = new List<(string Channel, string To, IReadOnlyList<KeyValuePair<string, string>> Content)>();
+        var common = new[] { KeyValuePair.Create("subject", subject), KeyValuePair.Create("text", text), KeyValuePair.Create("count", input.ToString(CultureInfo.InvariantCulture)) };
+        if (alert.Webhook is { } webhook)
+            targets.Add((Channel, webhook, common));
+        if (alert.Email is { } email)
+            targets.Add(("email", email, [KeyValuePair.Create("from", alert.From ?? email), .. common, KeyValuePair.Create("html", $"<p>{WebUtility.HtmlEncode(text)}</p>")]));
+        var to = string.Join(" and ", targets.Select(t => t.To));
+        if (run.Mode == ExecutionMode.Test)
+            return Passing(runner, run, [$"alert to {to} recorded, not sent (test execution): {text}"], cancellationToken);
+        var services = runner.Services;
+        var notes = new List<string>();
+        var delivery = new Delivery(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock);
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var (channel, address, content) = targets[i];
+            // The target's number stands where a profile would: an alert is for nobody in the population.
+            var message = new OutboundMessage(OutboundMessage.IdFor(run.Campaign.Value, run.Execution.Value, alert.Id, i), run.Campaign.Value, run.Execution.Value,
+                alert.Id, i, address, content);
+            var batch = new DeliveryBatch(run.Campaign.Value, run.Execution.Value, alert.Id, i);
+            var sending = new Sending(channel, MessageCategory.Transactional);
+            var outcome = await delivery.SendAsync(batch, sending, [message], cancellationToken);
+            // Marked sent for no profile: an alert is not a message to anyone of the population.
+            await delivery.MarkSentAsync(batch, sending, outcome with { ToMark = outcome.ToMark is null ? null : [] }, cancellationToken);
+            // A refused alert is told on the log line; the campaign goes on (an alert is not worth failing its execution).
+            notes.Add(outcome.Failed.Count > 0 ? $"alert to {address} refused: {outcome.Failed.Values.First()}" : $"alert sent to {address}");
+        }
+        return Passing(runner, run, notes, cancellationToken);
+    }
+
+    private static Source<PortBatch, NotUsed> Passing(ActivityRunner runner, ActivityRun run, IReadOnlyCollection<string> notes, CancellationToken cancellationToken) =>
+        Source.Single(new PortBatch(Transition.DefaultPort, [], Notes: notes))
+            .Concat(runner.Copy(run, run.Inbound, Transition.DefaultPort, cancellationToken));
+}
