@@ -96,13 +96,16 @@ public sealed class NodeProcess : IAsyncDisposable
     public async Task<JsonElement> StatusAsync(string campaign) => (await Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/status"));
 
     /// <summary>Seconds of processor time the process has used so far, in its own code (user) and in the kernel's on its behalf (system), from <c>/proc</c>.</summary>
-    public (double User, double System) CpuSeconds()
+    public (double User, double System) CpuTimes()
     {
         // Fields after the command name (which may hold spaces, so read after its closing parenthesis): utime is 14th, stime 15th.
         var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11]) / 100.0, long.Parse(fields[12]) / 100.0);
     }
+
+    /// <summary>Seconds of processor time the process has used so far, user and system together.</summary>
+    public double CpuSeconds() => CpuTimes() is var (user, system) ? user + system : 0;
 
     /// <summary>The process's resident memory now (VmRSS), in bytes.</summary>
     public long ResidentBytes() => StatusKilobytes("VmRSS") * 1024;

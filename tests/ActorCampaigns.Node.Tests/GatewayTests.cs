@@ -113,6 +113,22 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_node_describes_every_kind_of_activity_a_canvas_may_hold()
+    {
+        var (status, kinds) = await _node.SendAsync(HttpMethod.Get, "/api/activity-kinds");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var byType = kinds.EnumerateArray().ToDictionary(k => k.GetProperty("type").GetString()!);
+        Assert.Equal(["buildAudience", "readAudience", "combine", "deduplicate", "enrich", "split", "saveAudience", "wait", "fork", "andJoin", "test", "end",
+            "email", "sms", "push"], byType.Keys.Take(15));
+        var split = byType["split"];
+        Assert.Equal(("targeting", "wholePopulation"), (split.GetProperty("group").GetString(), split.GetProperty("scope").GetString()));
+        Assert.Equal("subsets", split.GetProperty("ports")[0].GetProperty("each").GetString());
+        Assert.Contains(byType["email"].GetProperty("fields").EnumerateArray(), f => f.GetProperty("key").GetString() == "content.html" && f.GetProperty("required").GetBoolean());
+        Assert.True(byType["buildAudience"].GetProperty("source").GetBoolean());
+        Assert.All(byType.Values, k => Assert.StartsWith("M", k.GetProperty("icon").GetString()));
+    }
+
+    [Fact]
     public async Task An_oversized_body_gives_413()
     {
         var csv = "id,city\n" + string.Join("\n", Enumerable.Range(1, 30_000).Select(i => $"{i},Somewhere"));

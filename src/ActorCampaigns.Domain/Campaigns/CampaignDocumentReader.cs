@@ -8,9 +8,6 @@ namespace ActorCampaigns.Domain.Campaigns;
 /// </summary>
 internal static class CampaignDocumentReader
 {
-    private static readonly string KnownTypes =
-        "buildAudience, readAudience, combine, deduplicate, enrich, split, saveAudience, wait, fork, andJoin, test, end, email, sms, push";
-
     public sealed record Result(
         CampaignDocument Document,
         IReadOnlyList<string> ActivityPaths,
@@ -104,7 +101,7 @@ internal static class CampaignDocumentReader
         return schedule;
     }
 
-    private static Dictionary<string, VariableValue> ReadVariables(JsonFields fields, string name)
+    internal static Dictionary<string, VariableValue> ReadVariables(JsonFields fields, string name)
     {
         var variables = new Dictionary<string, VariableValue>(StringComparer.Ordinal);
         foreach (var (key, element, path) in fields.Map(name, required: false))
@@ -143,134 +140,16 @@ internal static class CampaignDocumentReader
             return null;
         var id = fields.String("id", required: true) ?? "";
         var type = fields.String("type", required: true);
-        Activity? activity = type switch
-        {
-            null => null,
-            "buildAudience" => new BuildAudience(id, fields.String("filter", required: false) ?? ""),
-            "readAudience" => new ReadAudience(id, fields.String("audience", required: true) ?? ""),
-            "combine" => new Combine(id, fields.Enum<CombineMode>("mode", required: true) ?? CombineMode.Union,
-                fields.String("primary", required: false), fields.Bool("complement")),
-            "deduplicate" => ReadDeduplicate(id, fields),
-            "enrich" => new Enrich(id, fields.Map("columns", required: true)
-                .Select(c => new EnrichColumn(c.Name, ExpressionText(fields, c.Element, c.Path))).ToList()),
-            "split" => ReadSplit(id, fields),
-            "saveAudience" => new SaveAudience(id, fields.String("audience", required: true) ?? ""),
-            "wait" => new Wait(id, fields.String("duration", required: false), fields.Timestamp("until", required: false)),
-            "fork" => new Fork(id),
-            "andJoin" => new AndJoin(id, fields.String("primary", required: true) ?? ""),
-            "test" => new Test(id, fields.Array("conditions", required: true).Select(c =>
-            {
-                var condition = new JsonFields(c.Element, c.Path, ErrorsOf(fields));
-                var read = new TestCondition(condition.String("name", required: true) ?? "", condition.String("when", required: true) ?? "");
-                condition.RejectUnknown("a test condition");
-                return read;
-            }).ToList()),
-            "end" => new End(id, ReadSignal(fields)),
-            "email" or "sms" or "push" => ReadChannel(id, type, fields),
-            _ => null,
-        };
-        if (activity is null)
+        var kind = type is null ? null : ActivityKinds.Find(type);
+        if (kind is null)
         {
             if (type is not null)
-                fields.Error(fields.At("type"), $"unknown activity type '{type}'; known: {KnownTypes}");
+                fields.Error(fields.At("type"), $"unknown activity type '{type}'; known: {ActivityKinds.Known}");
             unread.Add(id);
             return null;
         }
+        var activity = kind.Read(id, fields);
         fields.RejectUnknown($"a {type} activity");
         return activity;
     }
-
-    private static Deduplicate ReadDeduplicate(string id, JsonFields fields)
-    {
-        var keys = fields.Array("keys", required: true).Select(k => k.Element.ValueKind == JsonValueKind.String
-            ? k.Element.GetString()!
-            : Invalid(fields, k.Path, "a key is an attribute name")).ToList();
-        if (keys.Count == 0 && fields.Get("keys") is { ValueKind: JsonValueKind.Array })
-            fields.Error(fields.At("keys"), "must name at least one attribute");
-        var keep = fields.Whole("keep");
-        if (keep is < 1 or > 1_000_000)
-            fields.Error(fields.At("keep"), "must be between 1 and 1000000");
-        var method = fields.Enum<DeduplicateMethod>("method", required: false, DeduplicateMethod.Lowest)!.Value;
-        var by = fields.String("by", required: false);
-        if (by is not null && method == DeduplicateMethod.Random)
-            fields.Error(fields.At("by"), "is used only with method lowest or highest");
-        return new Deduplicate(id, keys, (int)Math.Clamp(keep ?? 1, 1, 1_000_000), method, by ?? "id");
-    }
-
-    private static Split ReadSplit(string id, JsonFields fields)
-    {
-        var subsets = new List<Subset>();
-        foreach (var (element, path) in fields.Array("subsets", required: true))
-        {
-            var subset = new JsonFields(element, path, ErrorsOf(fields));
-            if (!subset.IsObject)
-                continue;
-            SplitLimit? limit = null;
-            if (subset.Object("limit", required: false) is { } limitFields)
-            {
-                limit = new SplitLimit(limitFields.Whole("count"), limitFields.Number("percent"));
-                if ((limit.Count is null) == (limit.Percent is null))
-                    limitFields.Error(limitFields.Path, "must have exactly one of count or percent");
-                if (limit.Count < 0)
-                    limitFields.Error(limitFields.At("count"), "must not be negative");
-                if (limit.Percent is < 0 or > 100)
-                    limitFields.Error(limitFields.At("percent"), "must be between 0 and 100");
-                limitFields.RejectUnknown("a limit");
-            }
-            subsets.Add(new Subset(subset.String("name", required: true) ?? "", subset.String("filter", required: false), limit,
-                subset.String("order", required: false)));
-            subset.RejectUnknown("a subset");
-        }
-        if (subsets.Count == 0 && fields.Get("subsets") is { ValueKind: JsonValueKind.Array })
-            fields.Error(fields.At("subsets"), "must have at least one subset");
-        return new Split(id, subsets, fields.Bool("complement"), fields.Bool("allowOverlap"));
-    }
-
-    private static EndSignal? ReadSignal(JsonFields fields)
-    {
-        if (fields.Object("signal", required: false) is not { } signal)
-            return null;
-        var read = new EndSignal(signal.String("campaign", required: true) ?? "", ReadVariables(signal, "variables"));
-        signal.RejectUnknown("a signal");
-        return read;
-    }
-
-    private static ChannelActivity? ReadChannel(string id, string type, JsonFields fields)
-    {
-        var category = fields.Enum<MessageCategory>("category", required: false, MessageCategory.Marketing)!.Value;
-        var throttle = fields.Number("throttle");
-        if (throttle is <= 0)
-            fields.Error(fields.At("throttle"), "must be a positive number of messages per second");
-        var content = fields.Object("content", required: true);
-        if (content is null)
-            return type switch
-            {
-                "email" => new EmailActivity(id, new EmailContent("", "", "", null), category, throttle),
-                "sms" => new SmsActivity(id, new SmsContent(""), category, throttle),
-                _ => new PushActivity(id, new PushContent("", "", null), category, throttle),
-            };
-        ChannelActivity activity = type switch
-        {
-            "email" => new EmailActivity(id, new EmailContent(content.String("from", true) ?? "", content.String("subject", true) ?? "",
-                content.String("html", true) ?? "", content.String("text", false)), category, throttle),
-            "sms" => new SmsActivity(id, new SmsContent(content.String("text", true) ?? ""), category, throttle),
-            _ => new PushActivity(id, new PushContent(content.String("title", true) ?? "", content.String("body", true) ?? "",
-                content.Get("data") is null ? null : content.Map("data", false).ToDictionary(d => d.Name,
-                    d => d.Element.ValueKind == JsonValueKind.String ? d.Element.GetString()! : Invalid(content, d.Path, "a data value is a string template"))),
-                category, throttle),
-        };
-        content.RejectUnknown($"{type} content");
-        return activity;
-    }
-
-    private static string ExpressionText(JsonFields fields, JsonElement element, string path) =>
-        element.ValueKind == JsonValueKind.String ? element.GetString()! : Invalid(fields, path, "an enrich column is an expression string");
-
-    private static string Invalid(JsonFields fields, string path, string message)
-    {
-        fields.Error(path, message);
-        return "";
-    }
-
-    private static List<ValidationError> ErrorsOf(JsonFields fields) => fields.Errors;
 }

@@ -7,7 +7,7 @@ namespace ActorCampaigns.Domain.Campaigns;
 /// Reads the fields of one JSON object, recording a problem with its path for each missing, mistyped or
 /// unknown field instead of stopping, so a document reports all its problems at once.
 /// </summary>
-internal sealed class JsonFields
+public sealed class JsonFields
 {
     private readonly JsonElement _element;
     private readonly List<ValidationError> _errors;

@@ -7,6 +7,8 @@ using ActorCampaigns.Domain.Time;
 using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
 using static ActorCampaigns.Engine.Campaigns.CampaignEvents;
 
+using ActorCampaigns.Engine.Activities;
+
 namespace ActorCampaigns.Engine.Campaigns;
 
 /// <summary>
@@ -186,9 +188,9 @@ public sealed record CampaignState(
             ? Accept(new ActivityFailed(Id, execution.Id, fail.Activity, fail.Reason, now))
             : Conflict($"execution {fail.Execution} of campaign '{Id}' has no running activity '{fail.Activity}'");
 
-    /// <summary>In test mode channel activities and saveAudience do not run: the flow stops before them.</summary>
+    /// <summary>In test mode the kinds held in test (channels, saveAudience) do not run: the flow stops before them.</summary>
     private bool IsHeldInTest(string activity) =>
-        Document!.Activities.FirstOrDefault(a => a.Id == activity) is ChannelActivity or SaveAudience;
+        Document!.Activities.FirstOrDefault(a => a.Id == activity) is { } found && ActivityStages.Of(found).HeldInTest;
 
     private ExecutionStarted Start(ExecutionMode mode, IReadOnlyDictionary<string, VariableValue> variables, DateTime? due, DateTime now) =>
         new(Id, ExecutionId.Number(Executions.Count + 1), mode, variables, due, now);

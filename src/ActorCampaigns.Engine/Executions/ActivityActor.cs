@@ -73,7 +73,7 @@ public sealed class ActivityActor : ReceiveActor
         {
             if (_holding)
                 ReportAndStop(new Held(run.Execution, run.Activity.Id, streamed.Counts));
-            else if (run.Activity is End { Signal: { } signal } && run.Mode == ExecutionMode.Live)
+            else if (run.Activity is EndActivity { Signal: { } signal } && run.Mode == ExecutionMode.Live)
                 SignalAsync(signal).PipeTo(Self, success: reply => new Signalled(streamed.Counts, reply));
             else
                 ReportAndStop(new Finished(run.Execution, run.Activity.Id, streamed.Counts));

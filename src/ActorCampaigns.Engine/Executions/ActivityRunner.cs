@@ -9,10 +9,6 @@ using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Domain.Time;
 using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Engine.Activities.Channel;
-using ActorCampaigns.Engine.Activities.Combine;
-using ActorCampaigns.Engine.Activities.Deduplicate;
-using ActorCampaigns.Engine.Activities.Split;
-using ActorCampaigns.Engine.Activities.Test;
 using ActorCampaigns.Engine.Campaigns;
 using Akka;
 using Akka.Streams;
@@ -40,14 +36,8 @@ public sealed class ActivityRunner(EngineServices services)
     /// <summary>A run ready to stream: how many profiles have arrived so far, and the activity's stage.</summary>
     public sealed record Prepared(Func<long> Input, Source<PortBatch, NotUsed> Stage);
 
-    /// <summary>A wait holds its population until its instant, or for its duration after what feeds it completed; null when it may run now.</summary>
-    public DateTime? WaitsUntil(ActivityRun run)
-    {
-        if (run.Activity is not Wait wait)
-            return null;
-        var until = wait.Until ?? run.InboundCompletedAt + (IsoDuration.TryParse(wait.Duration!, out var duration, out _) ? duration : TimeSpan.Zero);
-        return until > services.Clock.GetUtcNow().UtcDateTime ? until : null;
-    }
+    /// <summary>When the activity may run, if not now (a wait before its time).</summary>
+    public DateTime? WaitsUntil(ActivityRun run) => ActivityStages.Of(run.Activity).WaitsUntil(run, services.Clock.GetUtcNow().UtcDateTime);
 
     /// <summary>
     /// The activity's stage. When every activity feeding it has completed, its input is counted first; otherwise (it
@@ -96,81 +86,11 @@ public sealed class ActivityRunner(EngineServices services)
     }
 
     /// <summary>The stage of the activity's kind; <paramref name="input"/> is 0 when its inbound populations were still being written.</summary>
-    private async Task<Source<PortBatch, NotUsed>> StageAsync(ActivityRun run, long input, CancellationToken cancellationToken)
-    {
-        switch (run.Activity)
-        {
-            case ReadAudience read:
-                if (!await services.Audiences.ExistsAsync(read.Audience, cancellationToken))
-                    throw new InvalidOperationException($"no audience '{read.Audience}': save it with a saveAudience activity first");
-                return Source.From(() => services.Audiences.ReadAsync(read.Audience, cancellationToken)).Select(ids => new PortBatch(Out, ids));
-            case SaveAudience when run.Mode == ExecutionMode.Test:
-                return Source.Empty<PortBatch>();
-            case SaveAudience save:
-                return Source.Single(save.Audience)
-                    .SelectAsync(1, name => services.Audiences.ReplaceAsync(name, Union(run, run.Inbound, cancellationToken), cancellationToken))
-                    .SelectMany(_ => Array.Empty<PortBatch>())
-                    .Concat(Copy(run, run.Inbound, Out, cancellationToken));
-            case BuildAudience build:
-                var filter = await BindAsync(build.Filter, run, cancellationToken);
-                return Source.From(() => services.Profiles.StreamAsync(new ProfileQuery(filter, run.Context, [], services.BatchSize), cancellationToken))
-                    .Select(batch => new PortBatch(Out, batch.Ids));
-            case Combine combine:
-                var inbound = run.Inbound.Select(i => new Inbound(i.Activity, Follow(run, i.Activity, i.Port, cancellationToken))).ToList();
-                return Source.From(() => CombineOperation.RunAsync(combine, inbound, services.BatchSize, cancellationToken))
-                    .Select(port => new PortBatch(port.Port, port.Ids));
-            case Deduplicate dedup when LowestIdDeduplication.Applies(dedup):
-                // Started while its input still streams, it sizes its table of keys for the whole profile base, which
-                // bounds any population: fresh memory is only touched as keys arrive, and the table never grows (a 10M
-                // table that doubles holds both sizes at once).
-                var firsts = new LowestIdDeduplication(dedup, input > 0 ? input : await services.Profiles.CountAsync(null, run.Context, cancellationToken));
-                var keyed = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), dedup.Keys, [], cancellationToken);
-                // Reading the keys and keeping the first of each run as two stages, so they overlap.
-                return Source.From(() => keyed)
-                    .Async()
-                    .Select(firsts.Next)
-                    .SelectMany(ports => new[] { new PortBatch(Out, ports.Kept), new PortBatch(DeduplicateOperation.Duplicates, ports.Duplicates) });
-            case Deduplicate dedup:
-                return Whole(run, input, dedup.Keys.Append(dedup.By).Distinct().ToList(), [],
-                    population => DeduplicateOperation.Run(dedup, population, run.Execution.Value), cancellationToken);
-            case Split split:
-                // Each subset's filter is evaluated by the database as a column of its own; the split reads booleans.
-                var filters = new List<KeyValuePair<string, Bound>>();
-                var predicates = new List<Bound?>();
-                foreach (var subset in split.Subsets)
-                {
-                    var bound = subset.Filter is null ? null : await BindAsync(subset.Filter, run, cancellationToken);
-                    if (bound is not null)
-                        filters.Add(KeyValuePair.Create($"${subset.Name}", bound));
-                    predicates.Add(bound is null ? null : new BoundColumn(ExprType.Bool, $"${subset.Name}"));
-                }
-                var orderColumns = split.Subsets.Where(s => s.Order is not (null or "random")).Select(s => s.Order!.Split(' ')[0]).Distinct().ToList();
-                return Whole(run, input, orderColumns, filters,
-                    population => SplitOperation.Run(split, predicates, population, run.Context, run.Execution.Value), cancellationToken);
-            case Test test:
-                var scope = new BindingScope(new Dictionary<string, ExprType> { ["count"] = ExprType.Int }, run.Variables);
-                var conditions = test.Conditions.Select(c => Expression.CheckFilter(c.When, scope).Bound ?? new BoundLiteral(ExprType.Bool, false)).ToList();
-                return Copy(run, run.Inbound, TestOperation.PortFor(test, conditions, input, run.Context), cancellationToken);
-            case Fork or Wait or Enrich:
-                return Copy(run, run.Inbound, Out, cancellationToken);
-            case AndJoin join:
-                return Copy(run, run.Inbound.Where(i => i.Activity == join.Primary).ToList(), Out, cancellationToken);
-            case End:
-                return Source.Empty<PortBatch>();
-            case ChannelActivity when run.Mode == ExecutionMode.Test:
-                return Source.Empty<PortBatch>();
-            case ChannelActivity channel:
-                var stage = new ChannelStage(run, channel,
-                    (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await EnrichColumnsAsync(run, cancellationToken)).Keys));
-                var profiles = await ReadColumnsAsync(run, Union(run, run.Inbound, cancellationToken), stage.Columns, [], cancellationToken);
-                var unsubscribed = await services.Feedback.UnsubscribedAsync(stage.Name, cancellationToken);
-                var capping = services.Cap is { } cap ? new FrequencyCapping(services.Ledger, cap, stage.Name, services.Clock) : null;
-                return stage.Create(profiles, unsubscribed, new Delivery(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock),
-                    services.Tracking, capping, services.Rendering ?? RenderLimits.Default, cancellationToken);
-            default:
-                throw new NotSupportedException($"activity type {run.Activity.GetType().Name} ('{run.Activity.Id}') does not run");
-        }
-    }
+    private Task<Source<PortBatch, NotUsed>> StageAsync(ActivityRun run, long input, CancellationToken cancellationToken) =>
+        ActivityStages.Of(run.Activity).CreateAsync(this, run, input, cancellationToken);
+
+    /// <summary>What the stages use: the stores, the providers, the clock, the batch size.</summary>
+    public EngineServices Services => services;
 
     private PortPopulation Inbound(ActivityRun run, string activity, string port) => new(run.Campaign.Value, run.Execution.Value, activity, port);
 
@@ -179,7 +99,7 @@ public sealed class ActivityRunner(EngineServices services)
     /// completed, what it writes next. Completion is looked at before each pass, so the pass after it reads the last
     /// batches.
     /// </summary>
-    private async IAsyncEnumerable<long[]> Follow(ActivityRun run, string activity, string port, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<long[]> Follow(ActivityRun run, string activity, string port, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var population = Inbound(run, activity, port);
         var after = long.MinValue;
@@ -209,11 +129,11 @@ public sealed class ActivityRunner(EngineServices services)
         }
     }
 
-    private Source<PortBatch, NotUsed> Copy(ActivityRun run, IReadOnlyList<(string Activity, string Port)> from, string port, CancellationToken cancellationToken) =>
+    public Source<PortBatch, NotUsed> Copy(ActivityRun run, IReadOnlyList<(string Activity, string Port)> from, string port, CancellationToken cancellationToken) =>
         Source.From(() => Union(run, from, cancellationToken)).Select(ids => new PortBatch(port, ids));
 
     /// <summary>All inbound populations as one, in id order (a profile arriving by two transitions counts once).</summary>
-    private IAsyncEnumerable<long[]> Union(ActivityRun run, IReadOnlyList<(string Activity, string Port)> ports, CancellationToken cancellationToken)
+    public IAsyncEnumerable<long[]> Union(ActivityRun run, IReadOnlyList<(string Activity, string Port)> ports, CancellationToken cancellationToken)
     {
         var sources = ports.Select(i => Follow(run, i.Activity, i.Port, cancellationToken)).ToList();
         return sources.Count == 1 ? sources[0] : Merged(sources, cancellationToken);
@@ -238,7 +158,7 @@ public sealed class ActivityRunner(EngineServices services)
     /// An operation over the whole inbound population at once (split and deduplicate compare profiles across all of
     /// it), loaded with the columns it reads; its ports leave in batches.
     /// </summary>
-    private Source<PortBatch, NotUsed> Whole(ActivityRun run, long input, IReadOnlyList<string> columns, IReadOnlyList<KeyValuePair<string, Bound>> computed,
+    public Source<PortBatch, NotUsed> Whole(ActivityRun run, long input, IReadOnlyList<string> columns, IReadOnlyList<KeyValuePair<string, Bound>> computed,
         Func<ProfileBatch, IReadOnlyDictionary<string, long[]>> operation, CancellationToken cancellationToken) =>
         Source.Single(run.Activity.Id)
             .SelectAsync(1, _ => LoadAsync(run, input, columns, computed, cancellationToken))
@@ -290,7 +210,7 @@ public sealed class ActivityRunner(EngineServices services)
     /// A population's batches with the columns named, read from the profile store: attributes as they are, enrich
     /// columns and <paramref name="computed"/> ones evaluated by the database.
     /// </summary>
-    private async Task<IAsyncEnumerable<ProfileBatch>> ReadColumnsAsync(ActivityRun run, IAsyncEnumerable<long[]> population, IEnumerable<string> names,
+    public async Task<IAsyncEnumerable<ProfileBatch>> ReadColumnsAsync(ActivityRun run, IAsyncEnumerable<long[]> population, IEnumerable<string> names,
         IReadOnlyList<KeyValuePair<string, Bound>> computed, CancellationToken cancellationToken)
     {
         var enrich = await EnrichColumnsAsync(run, cancellationToken);
@@ -299,11 +219,11 @@ public sealed class ActivityRunner(EngineServices services)
         return services.Profiles.ReadColumnsAsync(population, attributes, cancellationToken, evaluated, run.Context);
     }
 
-    private async Task<IReadOnlyDictionary<string, Bound>> EnrichColumnsAsync(ActivityRun run, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyDictionary<string, Bound>> EnrichColumnsAsync(ActivityRun run, CancellationToken cancellationToken) =>
         run.Plan.EnrichColumnsOf(run.Activity.Id, await services.Profiles.GetSchemaAsync(cancellationToken), run.Variables);
 
     /// <summary>A filter over profile attributes, with the enrich columns it names replaced by their expressions.</summary>
-    private async Task<Bound?> BindAsync(string filter, ActivityRun run, CancellationToken cancellationToken)
+    public async Task<Bound?> BindAsync(string filter, ActivityRun run, CancellationToken cancellationToken)
     {
         var enrich = await EnrichColumnsAsync(run, cancellationToken);
         var (bound, error) = Expression.CheckFilter(filter, run.Plan.Scope(await services.Profiles.GetSchemaAsync(cancellationToken), run.Variables, enrich));

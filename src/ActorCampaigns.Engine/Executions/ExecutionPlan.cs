@@ -1,6 +1,7 @@
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
+using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Engine.Campaigns;
 
 namespace ActorCampaigns.Engine.Executions;
@@ -32,21 +33,10 @@ public sealed class ExecutionPlan(CampaignDocument document)
     public IEnumerable<Activity> Ready(IReadOnlySet<string> done, IReadOnlySet<string> running, ExecutionMode mode) =>
         Document.Activities.Where(a => !done.Contains(a.Id) && !running.Contains(a.Id)
             && _inbound[a.Id].All(i => done.Contains(i.Activity)
-                || (StreamsInbound(a, mode) && running.Contains(i.Activity) && _activities[i.Activity] is not Wait)));
+                || (StreamsInbound(a, mode) && running.Contains(i.Activity) && _activities[i.Activity] is not WaitActivity)));
 
-    /// <summary>
-    /// Whether an activity takes its inbound populations batch by batch, in id order, as they are written: combine
-    /// (a sorted merge), fork, enrich, deduplicate by lowest id, and channels when they send. The others need their
-    /// whole inbound population (split, other deduplications, test counts it, wait and andJoin wait for it, save
-    /// replaces an audience with it, a channel held in a test run reports its size).
-    /// </summary>
-    public static bool StreamsInbound(Activity activity, ExecutionMode mode) => activity switch
-    {
-        Combine or Fork or Enrich => true,
-        Deduplicate dedup => Activities.Deduplicate.LowestIdDeduplication.Applies(dedup),
-        ChannelActivity => mode == ExecutionMode.Live,
-        _ => false,
-    };
+    /// <summary>Whether an activity takes its inbound populations batch by batch, in id order, as they are written (its kind's stage says).</summary>
+    public static bool StreamsInbound(Activity activity, ExecutionMode mode) => ActivityStages.Of(activity).StreamsInbound(activity, mode);
 
     /// <summary>
     /// The enrich columns computed upstream of <paramref name="activity"/>, each as the expression over profile
@@ -60,7 +50,7 @@ public sealed class ExecutionPlan(CampaignDocument document)
         {
             foreach (var (name, bound) in EnrichColumnsOf(from, schema, variables))
                 columns[name] = bound;
-            if (_activities[from] is not Enrich enrich)
+            if (_activities[from] is not EnrichActivity enrich)
                 continue;
             var upstream = new Dictionary<string, Bound>(columns);
             var scope = Scope(schema, variables, upstream) with { AllowsAggregates = true };

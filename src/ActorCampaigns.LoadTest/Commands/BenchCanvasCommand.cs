@@ -139,7 +139,7 @@ public static class BenchCanvasCommand
         var id = (await gateway.PostAsync("POST /api/campaigns", "/api/campaigns", document.ToJsonString(), cancellationToken)).GetProperty("id").GetString()!;
         await using var tracing = trace is null ? null : await NodeTrace.StartAsync(node.Id, trace);
         node.ResetPeakResident();
-        var cpu = node.CpuSeconds();
+        var cpu = node.CpuTimes();
         var clock = Stopwatch.StartNew();
         await gateway.PostAsync("POST /api/campaigns/{id}/publish", $"/api/campaigns/{id}/publish", null, cancellationToken);
         JsonElement status;
@@ -160,7 +160,7 @@ public static class BenchCanvasCommand
             await Task.Delay(25, cancellationToken);
         }
         var seconds = clock.Elapsed.TotalSeconds;
-        var (user, system) = node.CpuSeconds();
+        var (user, system) = node.CpuTimes();
         var (cpuSeconds, kernelSeconds) = (user + system - cpu.User - cpu.System, system - cpu.System);
         var peak = node.PeakResidentBytes() / (1024.0 * 1024 * 1024);
         // A node gives memory back once it has run nothing for a second: what it keeps is read after that.

@@ -29,6 +29,8 @@ public static class CampaignEndpoints
 
     public static void MapCampaignEndpoints(this WebApplication app)
     {
+        // What a canvas may hold: each kind's type, group, summary, fields, ports and icon (the console's palette).
+        app.MapGet("/api/activity-kinds", () => Results.Json(ActivityKinds.All.Select(k => k.Describe())));
         var campaigns = app.MapGroup("/api/campaigns");
         campaigns.MapPost("/", async (HttpRequest request, EngineServices services, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {

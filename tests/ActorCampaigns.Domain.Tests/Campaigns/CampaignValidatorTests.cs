@@ -24,7 +24,7 @@ public class CampaignValidatorTests
         var result = CampaignValidator.Validate(Documents.WinterSale, Schema);
         Assert.Empty(result.Errors);
         Assert.Equal(10, result.Document!.Activities.Count);
-        var split = Assert.IsType<Split>(result.Document.Activities[4]);
+        var split = Assert.IsType<SplitActivity>(result.Document.Activities[4]);
         Assert.Equal(["control", "young", "complement"], split.OutputPorts);
         Assert.Equal(10, split.Subsets[0].Limit!.Percent);
     }

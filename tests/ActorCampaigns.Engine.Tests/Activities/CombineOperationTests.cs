@@ -1,5 +1,5 @@
+using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Domain.Campaigns;
-using ActorCampaigns.Engine.Activities.Combine;
 
 namespace ActorCampaigns.Engine.Tests.Activities;
 
@@ -24,7 +24,7 @@ public class CombineOperationTests
     private static async Task<Dictionary<string, List<long[]>>> Run(CombineMode mode, string? primary = null, int batchSize = 100)
     {
         var ports = new Dictionary<string, List<long[]>>();
-        await foreach (var (port, ids) in CombineOperation.RunAsync(new Combine("all", mode, primary, true), Abc(), batchSize, TestContext.Current.CancellationToken))
+        await foreach (var (port, ids) in CombineOperation.RunAsync(new CombineActivity("all", mode, primary, true), Abc(), batchSize, TestContext.Current.CancellationToken))
             (ports.TryGetValue(port, out var list) ? list : ports[port] = []).Add(ids);
         return ports;
     }
@@ -60,7 +60,7 @@ public class CombineOperationTests
         }
         var inbound = sets.Select((ids, i) => new Inbound($"p{i}", Batches(Chunks(ids).ToArray()))).ToList();
         var ports = new Dictionary<string, List<long>>();
-        await foreach (var (port, ids) in CombineOperation.RunAsync(new Combine("all", mode, "p0", true), inbound, 1_000, TestContext.Current.CancellationToken))
+        await foreach (var (port, ids) in CombineOperation.RunAsync(new CombineActivity("all", mode, "p0", true), inbound, 1_000, TestContext.Current.CancellationToken))
             (ports.TryGetValue(port, out var list) ? list : ports[port] = []).AddRange(ids);
 
         var union = sets.SelectMany(s => s).ToHashSet();
@@ -89,7 +89,7 @@ public class CombineOperationTests
         var inbound = new List<Inbound> { new("a", Batches([1, 5], [4])), new("b", Batches([2])) };
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
         {
-            await foreach (var _ in CombineOperation.RunAsync(new Combine("all", CombineMode.Union, null, false), inbound, 10, TestContext.Current.CancellationToken))
+            await foreach (var _ in CombineOperation.RunAsync(new CombineActivity("all", CombineMode.Union, null, false), inbound, 10, TestContext.Current.CancellationToken))
             {
             }
         });

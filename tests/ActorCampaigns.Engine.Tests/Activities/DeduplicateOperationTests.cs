@@ -1,12 +1,12 @@
+using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Domain.Campaigns;
-using ActorCampaigns.Engine.Activities.Deduplicate;
 
 namespace ActorCampaigns.Engine.Tests.Activities;
 
 public class DeduplicateOperationTests
 {
     private static IReadOnlyDictionary<string, long[]> Run(string[] keys, DeduplicateMethod method, int keep = 1, string execution = "e-1") =>
-        DeduplicateOperation.Run(new Deduplicate("dedup", keys, keep, method, "score"), Population.Ten, execution);
+        DeduplicateOperation.Run(new DeduplicateActivity("dedup", keys, keep, method, "score"), Population.Ten, execution);
 
     [Theory]
     [InlineData(DeduplicateMethod.Lowest, 1, new long[] { 1, 4, 6, 7, 9, 10 }, new long[] { 2, 3, 5, 8 })]

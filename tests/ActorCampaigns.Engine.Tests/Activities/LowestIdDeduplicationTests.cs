@@ -1,6 +1,6 @@
+using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Populations;
-using ActorCampaigns.Engine.Activities.Deduplicate;
 
 namespace ActorCampaigns.Engine.Tests.Activities;
 
@@ -9,7 +9,7 @@ public class LowestIdDeduplicationTests
     /// <summary>The ten profiles of <see cref="Population.Ten"/> streamed three at a time, as batches arrive.</summary>
     private static (long[] Kept, long[] Duplicates) Stream(string[] keys, int keep = 1)
     {
-        var dedup = new LowestIdDeduplication(new Deduplicate("dedup", keys, keep, DeduplicateMethod.Lowest, "id"), Population.Ten.Count);
+        var dedup = new LowestIdDeduplication(new DeduplicateActivity("dedup", keys, keep, DeduplicateMethod.Lowest, "id"), Population.Ten.Count);
         var (kept, duplicates) = (new List<long>(), new List<long>());
         for (var start = 0; start < Population.Ten.Count; start += 3)
         {
@@ -38,8 +38,8 @@ public class LowestIdDeduplicationTests
     [Fact]
     public void Applies_to_the_lowest_ids_only()
     {
-        Assert.True(LowestIdDeduplication.Applies(new Deduplicate("d", ["email"], 1, DeduplicateMethod.Lowest, "id")));
-        Assert.False(LowestIdDeduplication.Applies(new Deduplicate("d", ["email"], 1, DeduplicateMethod.Lowest, "score")));
-        Assert.False(LowestIdDeduplication.Applies(new Deduplicate("d", ["email"], 1, DeduplicateMethod.Random, "id")));
+        Assert.True(LowestIdDeduplication.Applies(new DeduplicateActivity("d", ["email"], 1, DeduplicateMethod.Lowest, "id")));
+        Assert.False(LowestIdDeduplication.Applies(new DeduplicateActivity("d", ["email"], 1, DeduplicateMethod.Lowest, "score")));
+        Assert.False(LowestIdDeduplication.Applies(new DeduplicateActivity("d", ["email"], 1, DeduplicateMethod.Random, "id")));
     }
 }

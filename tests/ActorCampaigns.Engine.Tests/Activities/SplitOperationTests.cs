@@ -1,6 +1,6 @@
+using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
-using ActorCampaigns.Engine.Activities.Split;
 
 namespace ActorCampaigns.Engine.Tests.Activities;
 
@@ -8,7 +8,7 @@ public class SplitOperationTests
 {
     private static IReadOnlyDictionary<string, long[]> Run(bool allowOverlap, string execution = "e-1", params Subset[] subsets)
     {
-        var split = new Split("split", subsets, Complement: true, allowOverlap);
+        var split = new SplitActivity("split", subsets, Complement: true, allowOverlap);
         var filters = subsets.Select(s => s.Filter is null ? null : Expression.CheckFilter(s.Filter, Population.Scope).Bound).ToList();
         return SplitOperation.Run(split, filters, Population.Ten, Population.Context, execution);
     }

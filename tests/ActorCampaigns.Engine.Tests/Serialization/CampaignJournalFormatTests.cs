@@ -74,9 +74,9 @@ public sealed class CampaignJournalFormatTests : IDisposable
         Assert.Equal(JournalFixture.Documents.Count, documents.Count);
         for (var i = 0; i < documents.Count; i++)
             Structural.AssertSame(JournalFixture.Validated(JournalFixture.Documents[i].Json), documents[i], $"document {i}");
-        var enrich = Assert.IsType<Enrich>(documents[0].Activities.Single(a => a.Id == "score"));
+        var enrich = Assert.IsType<EnrichActivity>(documents[0].Activities.Single(a => a.Id == "score"));
         Assert.Equal([new EnrichColumn("opens", "count(opened('*', 'P30D'))"), new EnrichColumn("fr", "country = 'FR'")], enrich.Columns);
-        var random = Assert.IsType<Deduplicate>(documents[1].Activities.Single(a => a.Id == "one"));
+        var random = Assert.IsType<DeduplicateActivity>(documents[1].Activities.Single(a => a.Id == "one"));
         Assert.Equal((DeduplicateMethod.Random, "id", 1), (random.Method, random.By, random.Keep));
         Assert.Equal(["asap", "once", "signal", "recurring", "signal"], documents.Select(d => d.Schedule switch
         {

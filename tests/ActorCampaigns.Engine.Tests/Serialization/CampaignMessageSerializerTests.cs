@@ -110,8 +110,8 @@ public sealed class CampaignMessageSerializerTests : IDisposable
         Assert.Equal(("smtp down", 8001L, 120L), (execution.Activities["mail"].Failure, execution.Activities["fr"].Counts.Out["out"], execution.Activities["fr"].Counts.Excluded["noAddress"]));
         Assert.Equal(new VariableValue(7L), execution.Variables["limit"]);
         Assert.IsType<RecurringSchedule>(back.Document.Schedule);
-        Assert.IsType<Split>(back.Document.Activities[5]);
-        Assert.Equal(12.5, ((Split)back.Document.Activities[5]).Subsets[1].Limit!.Percent);
+        Assert.IsType<SplitActivity>(back.Document.Activities[5]);
+        Assert.Equal(12.5, ((SplitActivity)back.Document.Activities[5]).Subsets[1].Limit!.Percent);
     }
 
     [Fact]

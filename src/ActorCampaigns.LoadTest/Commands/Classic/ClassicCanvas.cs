@@ -7,7 +7,6 @@ using ActorCampaigns.Domain.Profiles;
 using ActorCampaigns.Engine.Activities;
 using Npgsql;
 using Activity = ActorCampaigns.Domain.Campaigns.Activity;
-using Split = ActorCampaigns.Domain.Campaigns.Split;
 
 namespace ActorCampaigns.LoadTest.Commands.Classic;
 
@@ -54,7 +53,7 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
         foreach (var activity in document.Activities)
         foreach (var port in activity.OutputPorts)
             sql.Append($"DROP TABLE IF EXISTS {Table(activity.Id, port)}; CREATE UNLOGGED TABLE {Table(activity.Id, port)} (id bigint PRIMARY KEY);");
-        foreach (var dedup in document.Activities.OfType<Deduplicate>())
+        foreach (var dedup in document.Activities.OfType<DeduplicateActivity>())
             sql.Append($"DROP TABLE IF EXISTS {Table(dedup.Id, "ranked")}; CREATE UNLOGGED TABLE {Table(dedup.Id, "ranked")} (id bigint PRIMARY KEY, kept boolean NOT NULL);");
         return sql.ToString();
     }
@@ -86,19 +85,19 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
         var into = (string port) => $"INSERT INTO {Table(activity.Id, port)} ";
         switch (activity)
         {
-            case BuildAudience build:
+            case BuildAudienceActivity build:
                 var filter = Filter(build.Filter, context, "b");
                 yield return ("out", into("out") + $"SELECT p.id FROM profiles p WHERE {filter.Text}", filter.Parameters);
                 break;
-            case Combine { Mode: CombineMode.Union } combine:
+            case CombineActivity { Mode: CombineMode.Union } combine:
                 yield return ("out", into("out") + Inbound(combine.Id), none);
                 break;
-            case Combine { Mode: CombineMode.Exclusion } exclusion:
+            case CombineActivity { Mode: CombineMode.Exclusion } exclusion:
                 var others = document.Transitions.Where(t => t.To == exclusion.Id && t.From != exclusion.Primary).Select(t => t.From).Distinct();
                 yield return ("out", into("out") + $"SELECT id FROM ({Inbound(exclusion.Id, exclusion.Primary)}) p EXCEPT " +
                     string.Join(" EXCEPT ", others.Select(o => $"SELECT id FROM ({Inbound(exclusion.Id, o)}) o")), none);
                 break;
-            case Deduplicate { Method: not DeduplicateMethod.Random } dedup:
+            case DeduplicateActivity { Method: not DeduplicateMethod.Random } dedup:
                 var keys = string.Join(", ", dedup.Keys.Select(SqlCompiler.QuoteIdentifier));
                 var direction = dedup.Method == DeduplicateMethod.Highest ? "DESC" : "ASC";
                 var ranked = $"SELECT p.id, ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY p.{SqlCompiler.QuoteIdentifier(dedup.By)} {direction} NULLS LAST, p.id) AS n, " +
@@ -110,7 +109,7 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
                 yield return ("out", into("out") + $"SELECT id FROM {kept} WHERE kept", none);
                 yield return ("duplicates", into("duplicates") + $"SELECT id FROM {kept} WHERE NOT kept", none);
                 break;
-            case Split split:
+            case SplitActivity split:
                 foreach (var statement in SplitStatements(split, context))
                     yield return statement;
                 break;
@@ -124,7 +123,7 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
                 yield return ("out", into("out") + $"SELECT profile FROM {Messages} WHERE activity = '{channel.Id}'", none);
                 yield return ("excluded", into("excluded") + $"SELECT id FROM ({Inbound(channel.Id)}) i EXCEPT SELECT profile FROM {Messages} WHERE activity = '{channel.Id}'", none);
                 break;
-            case End:
+            case EndActivity:
                 break;
             default:
                 throw new NotSupportedException($"the classic execution does not cover {activity.GetType().Name} activities");
@@ -132,7 +131,7 @@ public sealed partial class ClassicCanvas(string connectionString, CampaignDocum
     }
 
     /// <summary>Subsets in order, each from what the earlier ones left, in its order, up to its limit; then the complement.</summary>
-    private IEnumerable<(string, string, IReadOnlyList<KeyValuePair<string, object?>>)> SplitStatements(Split split, EvaluationContext context)
+    private IEnumerable<(string, string, IReadOnlyList<KeyValuePair<string, object?>>)> SplitStatements(SplitActivity split, EvaluationContext context)
     {
         if (split.AllowOverlap)
             throw new NotSupportedException("the classic execution does not cover overlapping splits");

@@ -1,5 +1,5 @@
 import { layout, NODE } from './layout.js';
-import { iconPath } from './icons.js';
+import { iconPath } from './kinds.js';
 
 // The canvas of a campaign as SVG: an activity per box (icon, id, type, state; colour per state), a transition per
 // curve labelled with its population. `update` changes states and counts in place, so live updates of a large

@@ -1,11 +1,13 @@
 import { api, follow } from '../api.js';
 import { drawCanvas } from '../canvas.js';
+import { loadKinds } from '../kinds.js';
 import { confirmed, describeError, h, notice, number, when } from '../ui.js';
 import { movedOf } from './positions.js';
 
 // One campaign: its canvas with live counts (Server-Sent Events), an activity's parameters, logs and errors, a
 // transition's population, and the lifecycle actions.
 export async function campaignPage(main, id) {
+  await loadKinds();
   const { document: doc, status } = await api(`/api/campaigns/${id}`);
   const feed = new AbortController();
   let current = null;

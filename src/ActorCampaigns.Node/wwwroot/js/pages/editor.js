@@ -1,13 +1,14 @@
 import { api } from '../api.js';
 import { drawCanvas } from '../canvas.js';
-import { activityTypes } from '../icons.js';
+import { activityTypes, catalogue, loadKinds, ports } from '../kinds.js';
 import { describeError, h, notice, number } from '../ui.js';
-import { catalogue, ports, read, write } from './activities.js';
+import { read, write } from './activities.js';
 import { keepMoved, movedOf } from './positions.js';
 
 // The editor of a draft: activities added, connected, moved and removed on the canvas, their parameters edited in
 // the side panel, the JSON document kept in step both ways; problems shown at the activity they concern.
 export async function editorPage(main, id) {
+  await loadKinds();
   let doc = id
     ? (await api(`/api/campaigns/${id}`)).document
     : { name: 'New campaign', schedule: { type: 'asap' }, activities: [], transitions: [] };
@@ -19,7 +20,7 @@ export async function editorPage(main, id) {
   let canvas;
 
   const name = h('input', { id: 'campaign-name', value: doc.name, oninput: () => { doc.name = name.value; changed(); } });
-  const kind = h('select', { id: 'new-type' }, activityTypes.map(t => h('option', { value: t }, t)));
+  const kind = h('select', { id: 'new-type' }, activityTypes().map(t => h('option', { value: t }, t)));
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('aria-label', 'Canvas being edited');
   const panel = h('aside', { class: 'panel', 'aria-label': 'Activity' });

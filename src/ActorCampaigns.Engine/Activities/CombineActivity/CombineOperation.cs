@@ -1,14 +1,13 @@
 using System.Runtime.CompilerServices;
-using CombineActivity = ActorCampaigns.Domain.Campaigns.Combine;
 using ActorCampaigns.Domain.Campaigns;
 
-namespace ActorCampaigns.Engine.Activities.Combine;
+namespace ActorCampaigns.Engine.Activities;
 
 /// <summary>One population arriving at a combine: the activity it comes from and its batches in id order.</summary>
 public sealed record Inbound(string From, IAsyncEnumerable<long[]> Batches);
 
 /// <summary>
-/// Combine by streaming merge: union keeps every profile; intersection keeps those in every inbound population
+/// CombineActivity by streaming merge: union keeps every profile; intersection keeps those in every inbound population
 /// (complement: the union minus the intersection); exclusion keeps the primary's profiles found in no other
 /// (complement: the primary's profiles that were excluded).
 /// </summary>

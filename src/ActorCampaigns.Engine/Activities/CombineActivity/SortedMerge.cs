@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace ActorCampaigns.Engine.Activities.Combine;
+namespace ActorCampaigns.Engine.Activities;
 
 /// <summary>Ids in ascending order, each with the set of inputs that hold it (bit i for input i); the first <see cref="Count"/> entries are filled.</summary>
 public sealed record TaggedIds(long[] Ids, ulong[] Inputs, int Count);

@@ -1,12 +1,12 @@
+using ActorCampaigns.Domain.Campaigns;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
 using ActorCampaigns.Domain.Populations;
-using DeduplicateActivity = ActorCampaigns.Domain.Campaigns.Deduplicate;
 
-namespace ActorCampaigns.Engine.Activities.Deduplicate;
+namespace ActorCampaigns.Engine.Activities;
 
 /// <summary>
 /// Deduplication as the population streams by in id order, for the usual method (lowest, by id): the first

@@ -1,12 +1,11 @@
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Populations;
-using SplitActivity = ActorCampaigns.Domain.Campaigns.Split;
 
-namespace ActorCampaigns.Engine.Activities.Split;
+namespace ActorCampaigns.Engine.Activities;
 
 /// <summary>
-/// Split as contract section 2 pins it: subsets in order; without allowOverlap each draws from what earlier ones
+/// SplitActivity as contract section 2 pins it: subsets in order; without allowOverlap each draws from what earlier ones
 /// left, with it from the whole population; a subset takes the profiles matching its filter, in its order (id asc by
 /// default, an attribute with nulls last and ties by id, or random seeded by the execution), up to its limit
 /// (a count, or floor(eligible x percent / 100)); complement is what no subset took.

@@ -1,9 +1,8 @@
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Populations;
-using DeduplicateActivity = ActorCampaigns.Domain.Campaigns.Deduplicate;
 
-namespace ActorCampaigns.Engine.Activities.Deduplicate;
+namespace ActorCampaigns.Engine.Activities;
 
 /// <summary>
 /// Keeps <c>keep</c> profiles per distinct key tuple: the lowest or highest by the <c>by</c> attribute (nulls last,

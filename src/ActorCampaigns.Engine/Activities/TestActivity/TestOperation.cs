@@ -1,7 +1,7 @@
+using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
-using TestActivity = ActorCampaigns.Domain.Campaigns.Test;
 
-namespace ActorCampaigns.Engine.Activities.Test;
+namespace ActorCampaigns.Engine.Activities;
 
 /// <summary>
 /// A test sends its whole population through the port of the first condition that holds for the population's

@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+
+namespace ActorCampaigns.Domain.Campaigns;
+
+public enum MessageCategory { Marketing, Transactional }
+
+/// <summary>A channel activity: sends one message per profile; profiles it cannot reach leave by <c>excluded</c>.</summary>
+public abstract record ChannelActivity(string Id, MessageCategory Category, double? Throttle) : Activity(Id)
+{
+    [JsonIgnore]
+    public override IReadOnlyList<string> OutputPorts => [Transition.DefaultPort, "excluded"];
+
+    /// <summary>The Liquid templates of the content, by their name in the document.</summary>
+    [JsonIgnore]
+    public abstract IEnumerable<(string Field, string Template)> Templates { get; }
+}
+
+/// <summary>What the channel kinds share: a category, a throttle, a content of Liquid templates, out and excluded.</summary>
+public abstract class ChannelKind<T> : ActivityKind<T> where T : ChannelActivity
+{
+    public override ActivityGroup Group => ActivityGroup.Channel;
+
+    public override IReadOnlyList<PortRule> Ports => [PortRule.Fixed(Transition.DefaultPort), PortRule.Fixed("excluded")];
+
+    /// <summary>The content's fields.</summary>
+    protected abstract IReadOnlyList<KindField> Content { get; }
+
+    public override IReadOnlyList<KindField> Fields =>
+    [
+        .. Content,
+        new("category", "Category", "select:marketing|transactional",
+            "marketing (default: needs the channel's opt-in, counts against the frequency cap) or transactional."),
+        new("throttle", "Throttle (messages/s)", "number", "At most this many messages a second, on average."),
+    ];
+
+    /// <summary>The activity with its content read from <paramref name="content"/>, or with empty templates when it has none.</summary>
+    protected abstract T Read(string id, JsonFields? content, MessageCategory category, double? throttle);
+
+    public sealed override Activity Read(string id, JsonFields fields)
+    {
+        var category = fields.Enum<MessageCategory>("category", required: false, MessageCategory.Marketing)!.Value;
+        var throttle = fields.Number("throttle");
+        if (throttle is <= 0)
+            fields.Error(fields.At("throttle"), "must be a positive number of messages per second");
+        var content = fields.Object("content", required: true);
+        var activity = Read(id, content, category, throttle);
+        content?.RejectUnknown($"{Type} content");
+        return activity;
+    }
+
+    protected override void Check(T channel, KindChecks checks)
+    {
+        foreach (var (field, template) in channel.Templates)
+            checks.Template(template, $".content.{field}");
+    }
+}

@@ -1,0 +1,180 @@
+using ActorCampaigns.Channels;
+using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.Channels.Templates;
+using ActorCampaigns.Channels.Tracking;
+using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Populations;
+using ActorCampaigns.Domain.Templates;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+
+namespace ActorCampaigns.Engine.Activities.Channel;
+
+/// <summary>
+/// A channel's stream: render each profile's message or exclude it with its reason (no address; for marketing, no
+/// consent, named <c>unsubscribed</c> when the profile withdrew it through an unsubscribe of this channel; for
+/// marketing, the node's frequency cap reached: <c>capped</c>; a render error), send the batch exactly once, and let
+/// the sent profiles out by <c>out</c> and the others by <c>excluded</c>. Emails get their links tracked, an open pixel and a one-click unsubscribe URL when the node
+/// tracks. Reading, rendering and sending run as three stages, so they overlap.
+/// </summary>
+public sealed class ChannelStream
+{
+    private const string Excluded = "excluded";
+
+    private readonly ActivityRun _run;
+    private readonly ChannelActivity _channel;
+    private readonly string _name;
+    private readonly string _address;
+    private readonly string _optIn;
+    private readonly HashSet<string> _named;
+
+    /// <param name="columns">Every column a population could carry: profile attributes and the enrich columns this activity sees.</param>
+    public ChannelStream(ActivityRun run, ChannelActivity channel, IEnumerable<string> columns)
+    {
+        (_run, _channel) = (run, channel);
+        (_name, _address, _optIn) = channel switch
+        {
+            EmailActivity => ("email", "email", "emailOptIn"),
+            SmsActivity => ("sms", "phone", "smsOptIn"),
+            _ => ("push", "pushToken", "pushOptIn"),
+        };
+        var named = TemplateNames.Roots(channel.Templates.Select(t => t.Template));
+        _named = columns.Where(named.Contains).ToHashSet();
+        Columns = _named.Append(_address).Append(_optIn).Distinct().ToList();
+    }
+
+    /// <summary>What the messages need of each profile: its address, its consent and what the templates name.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>The channel's name in feedback events (an unsubscribe names the channel it was from).</summary>
+    public string Name => _name;
+
+    /// <param name="profiles">The inbound population's batches with <see cref="Columns"/>.</param>
+    /// <param name="unsubscribed">The profiles (ascending ids) that unsubscribed from this channel.</param>
+    /// <param name="capping">The node's frequency cap, if it has one; it applies to marketing messages.</param>
+    public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, long[] unsubscribed, Delivery delivery, LinkTracking? tracking,
+        FrequencyCapping? capping, RenderLimits rendering, CancellationToken cancellationToken)
+    {
+        capping = _channel.Category == MessageCategory.Marketing ? capping : null;
+        var tracked = _channel is EmailActivity ? tracking : null;
+        var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables, rendering);
+        var sending = new Sending(_name, _channel.Category);
+        var toOutbox = delivery.ToOutbox(_name);
+        var numbered = Source.From(() => profiles).Async().ZipWithIndex();
+        // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
+        var checkedForCap = capping is null
+            ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
+            : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
+        return checkedForCap
+            // Rendered off the stage's thread: a stage busy rendering could not stop, and its activity, campaign and node
+            // wait for it to stop before they cancel what it renders. No asynchronous boundary after it: its buffer held
+            // rendered messages (tens of MB a batch) for the GC to promote. Messages for the outbox are rendered straight
+            // into its lines (pooled bytes, a few MB a batch), not kept as strings.
+            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, toOutbox, next.Number, cancellationToken),
+                cancellationToken))
+            .Via(Throttled())
+            // The rendered messages are let go once sent: marking needs only the ids.
+            .SelectAsync(1, async rendered =>
+            {
+                try
+                {
+                    var outcome = rendered.Count == 0 ? DeliveryOutcome.None
+                        : rendered.Lines is { } lines ? await delivery.AppendAsync(BatchOf(rendered), sending, lines, cancellationToken)
+                        : await delivery.SendAsync(BatchOf(rendered), sending, rendered.Messages, cancellationToken);
+                    return (Rendered: rendered with { Messages = [], Lines = null }, Outcome: outcome);
+                }
+                finally
+                {
+                    rendered.Lines?.Dispose();
+                }
+            })
+            // Marking a batch sent (and recording its sends) overlaps sending the next one.
+            .SelectAsync(1, async sent =>
+            {
+                var (rendered, outcome) = sent;
+                await delivery.MarkSentAsync(BatchOf(rendered), sending, outcome, cancellationToken);
+                // A message the provider refused leaves by no port: it counts as an error, its reason kept in the ledger.
+                return outcome.Failed.Count == 0
+                    ? rendered
+                    : rendered with { Sent = rendered.Sent.Where(id => !outcome.Failed.ContainsKey(id)).ToArray(), Errors = outcome.Failed.Count };
+            })
+            .SelectMany(rendered => new[]
+            {
+                new PortBatch(Transition.DefaultPort, rendered.Sent, Errors: rendered.Errors),
+                new PortBatch(Excluded, rendered.Excluded, rendered.Reasons, RenderErrors: rendered.RenderErrors),
+            });
+    }
+
+    /// <summary>
+    /// The activity's <c>throttle</c>: batches wait so that messages leave at that rate on average (a batch goes whole,
+    /// its messages counting as its cost; the first batch goes at once).
+    /// </summary>
+    private Flow<Rendered, Rendered, NotUsed> Throttled()
+    {
+        var flow = Flow.Create<Rendered>();
+        if (_channel.Throttle is not { } perSecond)
+            return flow;
+        var rate = (int)Math.Max(1, Math.Round(perSecond));
+        return flow.Throttle(rate, TimeSpan.FromSeconds(1), rate, rendered => Math.Max(1, rendered.Count), ThrottleMode.Shaping);
+    }
+
+    private static readonly IReadOnlySet<long> NoneCapped = new HashSet<long>();
+
+    private DeliveryBatch BatchOf(Rendered rendered) => new(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number);
+
+    /// <summary>A rendered batch: its messages for a provider, or their lines for the outbox.</summary>
+    private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages,
+        OutboxLines? Lines, IReadOnlyCollection<string> RenderErrors, int Errors = 0)
+    {
+        public int Count => Lines?.Count ?? Messages.Count;
+    }
+
+    /// <exception cref="OperationCanceledException">The activity stopped (stop, pause, the node shutting down): the batch is dropped unsent.</exception>
+    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, MessageTemplates templates, LinkTracking? tracking, bool toOutbox,
+        long number, CancellationToken cancellationToken)
+    {
+        // The templates see only the columns they name.
+        var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
+        var (sent, left, reasons) = (new List<long>(batch.Count), new List<long>(), new Dictionary<string, long>());
+        var messages = toOutbox ? null : new List<OutboundMessage>(batch.Count);
+        var lines = toOutbox ? new OutboxLines(batch.Count) : null;
+        var renderErrors = new HashSet<string>();
+        var addresses = batch.ValuesOf(_address);
+        var consents = batch.ValuesOf(_optIn);
+        for (var row = 0; row < batch.Count; row++)
+        {
+            var to = addresses[row] as string;
+            var reason = to is null ? "noAddress"
+                : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? Array.BinarySearch(unsubscribed, batch.Ids[row]) >= 0 ? "unsubscribed" : "noConsent"
+                : capped.Contains(batch.Ids[row]) ? "capped"
+                : null;
+            IReadOnlyList<KeyValuePair<string, string>>? content = null;
+            if (reason is null)
+            {
+                (content, var error) = templates.Render(forTemplates, row, cancellationToken);
+                if (error is not null && renderErrors.Count < ActivityCounts.RenderErrorsKept)
+                    renderErrors.Add(error);
+                reason = error is null ? null : "renderError";
+            }
+            if (reason is not null)
+            {
+                left.Add(batch.Ids[row]);
+                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+                continue;
+            }
+            sent.Add(batch.Ids[row]);
+            var message = new OutboundMessage(OutboundMessage.IdFor(_run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row]),
+                _run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row], to!, content!);
+            message = tracking?.TrackEmail(message) ?? message;
+            if (lines is not null)
+                lines.Add(message);
+            else
+                messages!.Add(message);
+        }
+        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages ?? [], lines, renderErrors);
+    }
+}

@@ -1,0 +1,6 @@
+using ActorCampaigns.Domain.Campaigns;
+
+namespace ActorCampaigns.Engine.Activities;
+
+/// <summary>Passes its population on as it arrives; each transition from its port takes all of it.</summary>
+public sealed class ForkStage() : PassThroughStage<ForkActivity>(streams: true);

@@ -1,0 +1,6 @@
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Engine.Activities.Channel;
+
+namespace ActorCampaigns.Engine.Activities;
+
+public sealed class PushStage : ChannelStage<PushActivity>;

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Profiles;
+using ActorCampaigns.Engine.Activities;
+
+namespace ActorCampaigns.Engine.Tests.Activities;
+
+/// <summary>
+/// The registry of kinds is the one place that says what a kind is: every kind has a stage, reads back what it
+/// writes, starts valid in the console, and its port rules (which the console draws) give the ports its record has.
+/// </summary>
+public sealed class ActivityKindsTests
+{
+    public static TheoryData<string> Types() => [.. ActivityKinds.All.Select(k => k.Type)];
+
+    [Fact]
+    public void Every_kind_has_a_stage_and_every_stage_a_kind()
+    {
+        Assert.Equal(ActivityKinds.All.Select(k => k.Record).Order(Comparer<Type>.Create((a, b) => string.CompareOrdinal(a.Name, b.Name))),
+            ActivityStages.All.Select(s => s.Record).Order(Comparer<Type>.Create((a, b) => string.CompareOrdinal(a.Name, b.Name))));
+        Assert.Equal(ActivityKinds.All.Count, ActivityKinds.All.Select(k => k.Type).Distinct().Count());
+    }
+
+    /// <summary>A campaign whose one activity of the kind starts as the console starts it, fed and followed as its kind needs.</summary>
+    private static string CampaignWith(ActivityKind kind, JsonObject activity)
+    {
+        activity["id"] = "it";
+        activity["type"] = kind.Type;
+        var activities = new JsonArray(
+            JsonNode.Parse("""{ "id": "a", "type": "buildAudience", "filter": "" }"""),
+            JsonNode.Parse("""{ "id": "b", "type": "buildAudience", "filter": "" }"""));
+        var transitions = new JsonArray();
+        if (!kind.IsSource)
+        {
+            transitions.Add(JsonNode.Parse("""{ "from": "a", "to": "it" }"""));
+            transitions.Add(JsonNode.Parse("""{ "from": "b", "to": "it" }"""));
+        }
+        if (activity["primary"] is not null)
+            activity["primary"] = "a";
+        activities.Add(activity);
+        return new JsonObject { ["name"] = "kinds", ["activities"] = activities, ["transitions"] = transitions }.ToJsonString();
+    }
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void A_new_activity_of_each_kind_is_valid_and_reads_back_what_it_writes(string type)
+    {
+        var kind = ActivityKinds.Find(type)!;
+        var start = JsonNode.Parse(kind.Start)!.AsObject();
+        if (type == "readAudience" || type == "saveAudience")
+            start["audience"] = "vip";
+        if (type == "combine")
+            start["mode"] = "union";
+        var result = CampaignValidator.Validate(CampaignWith(kind, start), ProfileSchema.Core);
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        var activity = result.Document!.Activities.Single(a => a.Id == "it");
+        Assert.IsType(kind.Record, activity);
+        var written = JsonSerializer.Serialize(result.Document, CampaignJson.Options);
+        var back = JsonSerializer.Deserialize<CampaignDocument>(written, CampaignJson.Options)!.Activities.Single(a => a.Id == "it");
+        Assert.Equal(JsonSerializer.Serialize(activity, CampaignJson.Options), JsonSerializer.Serialize(back, CampaignJson.Options));
+        Assert.Contains($"\"type\":\"{type}\"", written);
+    }
+
+    /// <summary>The ports the console computes from a kind's rules for one activity's JSON.</summary>
+    private static List<string> PortsByRules(ActivityKind kind, JsonObject activity) =>
+    [
+        .. kind.Ports.SelectMany(rule => rule switch
+        {
+            { Each: { } each } => (activity[each]?.AsArray() ?? []).Select(e => e![rule.Name!]!.GetValue<string>()),
+            { When: { } when } => activity[when]?.GetValue<bool>() == true ? [rule.Port!] : [],
+            _ => [rule.Port!],
+        }),
+    ];
+
+    [Theory]
+    [InlineData("""{ "id": "it", "type": "combine", "mode": "union" }""")]
+    [InlineData("""{ "id": "it", "type": "combine", "mode": "union", "complement": true }""")]
+    [InlineData("""{ "id": "it", "type": "split", "subsets": [{ "name": "x" }, { "name": "y", "filter": "age > 30" }] }""")]
+    [InlineData("""{ "id": "it", "type": "split", "subsets": [{ "name": "x" }], "complement": true }""")]
+    [InlineData("""{ "id": "it", "type": "test", "conditions": [{ "name": "big", "when": "count > 10" }, { "name": "small", "when": "count < 3" }] }""")]
+    [InlineData("""{ "id": "it", "type": "deduplicate", "keys": ["email"] }""")]
+    [InlineData("""{ "id": "it", "type": "end" }""")]
+    [InlineData("""{ "id": "it", "type": "email", "content": { "from": "a@b.c", "subject": "s", "html": "h" } }""")]
+    [InlineData("""{ "id": "it", "type": "wait", "duration": "P1D" }""")]
+    public void The_port_rules_give_the_ports_of_the_record(string json)
+    {
+        var activity = JsonNode.Parse(json)!.AsObject();
+        var kind = ActivityKinds.Find(activity["type"]!.GetValue<string>())!;
+        var read = JsonSerializer.Deserialize<Activity>(json, CampaignJson.Options)!;
+        Assert.Equal(read.OutputPorts, PortsByRules(kind, activity));
+    }
+}
