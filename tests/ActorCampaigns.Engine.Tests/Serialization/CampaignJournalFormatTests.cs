@@ -195,6 +195,23 @@ public sealed class CampaignJournalFormatTests : IDisposable
         Assert.Contains("<é>", text);
     }
 
+    /// <summary>A kind registered without its case in <see cref="CampaignFormat"/> could not be journaled: it fails here first.</summary>
+    [Fact]
+    public void Every_registered_kind_is_written_in_the_public_format_and_read_back()
+    {
+        foreach (var kind in ActivityKinds.All)
+        {
+            var fields = JsonNode.Parse(kind.Start)!.AsObject();
+            fields.Insert(0, "id", "a");
+            fields.Insert(1, "type", kind.Type);
+            var json = new JsonObject { ["name"] = kind.Type, ["activities"] = new JsonArray(fields), ["transitions"] = new JsonArray() }.ToJsonString();
+            var document = CampaignFormat.Read(json);
+            var written = CampaignFormat.Write(document);
+            Structural.AssertSame(document, CampaignFormat.Read(written), kind.Type);
+            Assert.Equal(kind.Type, JsonNode.Parse(written)!["activities"]![0]!["type"]!.GetValue<string>());
+        }
+    }
+
     [Fact]
     public void A_document_of_version_0_is_upgraded_to_the_public_format_text()
     {
