@@ -12,6 +12,8 @@ namespace ActorCampaigns.Engine.Serialization;
 /// <summary>
 /// The one serializer of campaign commands, events and snapshots: JSON with a stable manifest per type, so the
 /// journal can be read after types move or are renamed. A type missing from <see cref="Manifests"/> is refused.
+/// What is persisted (events, the state) has a versioned representation of its own, <see cref="CampaignJournalFormat"/>;
+/// the messages that only cross the wire are their records as JSON, a campaign document among them in the public format.
 /// </summary>
 public sealed class CampaignMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -58,11 +60,18 @@ public sealed class CampaignMessageSerializer(ExtendedActorSystem system) : Seri
         ? manifest
         : throw new ArgumentException($"{o.GetType().FullName} has no manifest in {nameof(CampaignMessageSerializer)}");
 
-    private readonly JsonSerializerOptions _options = new(CampaignJson.Options) { Converters = { new ActorRefConverter(system) } };
+    private readonly JsonSerializerOptions _options = new(CampaignJson.Options)
+    {
+        Converters = { new ActorRefConverter(system), new CampaignDocumentConverter() },
+    };
 
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), _options);
+    public override byte[] ToBinary(object obj) => CampaignJournalFormat.Handles(obj.GetType())
+        ? CampaignJournalFormat.Write(obj)
+        : JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), _options);
 
-    public override object FromBinary(byte[] bytes, string manifest) => Types.TryGetValue(manifest, out var type)
-        ? JsonSerializer.Deserialize(bytes, type, _options)!
-        : throw new System.Runtime.Serialization.SerializationException($"unknown campaign message manifest '{manifest}'");
+    public override object FromBinary(byte[] bytes, string manifest) => !Types.TryGetValue(manifest, out var type)
+        ? throw new System.Runtime.Serialization.SerializationException($"unknown campaign message manifest '{manifest}'")
+        : CampaignJournalFormat.Handles(type)
+            ? CampaignJournalFormat.Read(type, bytes)
+            : JsonSerializer.Deserialize(bytes, type, _options)!;
 }

@@ -1,0 +1,231 @@
+using System.Text.Json;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Profiles;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Serialization;
+using Akka.Actor;
+using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
+
+namespace ActorCampaigns.Engine.Tests.Serialization;
+
+/// <summary>
+/// The journal of two campaigns as the node persists it: every event type, every activity kind and every schedule
+/// type, decided by <see cref="CampaignState.Decide"/> from commands at fixed times, and a snapshot of each campaign.
+/// <see cref="Write"/> stores it, serialized by the code of the day, as a fixture the replay tests read back forever.
+/// </summary>
+public static class JournalFixture
+{
+    public const string CampaignA = "c-7";
+    public const string CampaignB = "c-8";
+
+    /// <summary>Every activity kind, variables of every type; the schedule is put in by <see cref="Document"/>.</summary>
+    private const string EveryKind = """
+        {
+          "name": "Every kind", "schedule": SCHEDULE,
+          "variables": { "discount": "20", "limit": 5, "ratio": 0.5, "vip": true },
+          "activities": [
+            { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" },
+            { "id": "vip", "type": "readAudience", "audience": "vip" },
+            { "id": "all", "type": "combine", "mode": "exclusion", "primary": "fr", "complement": true },
+            { "id": "dedup", "type": "deduplicate", "keys": ["email"], "keep": 2, "method": "highest", "by": "createdAt" },
+            { "id": "score", "type": "enrich", "columns": { "opens": "count(opened('*', 'P30D'))", "fr": "country = 'FR'" } },
+            { "id": "split", "type": "split", "allowOverlap": true, "complement": true,
+              "subsets": [ { "name": "a", "limit": { "count": 10 }, "order": "createdAt desc" }, { "name": "b", "filter": "opens > 1", "limit": { "percent": 12.5 } } ] },
+            { "id": "wait", "type": "wait", "duration": "P1DT2H" },
+            { "id": "until", "type": "wait", "until": "2026-12-24T18:00:00Z" },
+            { "id": "fork", "type": "fork" },
+            { "id": "join", "type": "andJoin", "primary": "fork" },
+            { "id": "big", "type": "test", "conditions": [ { "name": "many", "when": "count > vars.limit" }, { "name": "vip", "when": "vars.vip" } ] },
+            { "id": "save", "type": "saveAudience", "audience": "winter" },
+            { "id": "mail", "type": "email", "category": "transactional", "throttle": 50,
+              "content": { "from": "a@example.com", "subject": "Hi {{ firstName }} <é>", "html": "<p>Hi &amp; \"welcome\" 👋</p>", "text": "Hi" } },
+            { "id": "text", "type": "sms", "content": { "text": "{{ vars.discount }}% off" } },
+            { "id": "push", "type": "push", "throttle": 2.5, "content": { "title": "Offer", "body": "Now", "data": { "deepLink": "app://offer", "n": "{{ vars.limit }}" } } },
+            { "id": "end", "type": "end", "signal": { "campaign": "c-8", "variables": { "discount": "{{ vars.discount }}", "limit": 3, "ratio": 0.75, "vip": false } } }
+          ],
+          "transitions": [
+            { "from": "fr", "to": "all" }, { "from": "vip", "to": "all" }, { "from": "all", "to": "dedup" },
+            { "from": "dedup", "to": "score" }, { "from": "score", "to": "split" }, { "from": "split", "port": "a", "to": "wait" },
+            { "from": "split", "port": "b", "to": "until" }, { "from": "wait", "to": "fork" }, { "from": "fork", "to": "join" },
+            { "from": "until", "to": "join" }, { "from": "join", "to": "big" }, { "from": "big", "port": "many", "to": "save" },
+            { "from": "big", "port": "vip", "to": "text" },
+            { "from": "big", "port": "default", "to": "mail" }, { "from": "save", "to": "text" }, { "from": "mail", "to": "push" },
+            { "from": "text", "to": "end" }, { "from": "push", "to": "end" }
+          ]
+        }
+        """;
+
+    /// <summary>The other forms of some kinds: a description, no primary, random deduplication, no signal, no data, no text.</summary>
+    private const string OtherForms = """
+        {
+          "name": "Other forms", "description": "Once, with the optional fields left out", "schedule": SCHEDULE,
+          "activities": [
+            { "id": "a", "type": "buildAudience" },
+            { "id": "b", "type": "readAudience", "audience": "winter" },
+            { "id": "both", "type": "combine", "mode": "union" },
+            { "id": "one", "type": "deduplicate", "keys": ["email", "phone"], "method": "random" },
+            { "id": "halves", "type": "split", "subsets": [ { "name": "first", "limit": { "percent": 50 } } ] },
+            { "id": "mail", "type": "email", "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } },
+            { "id": "push", "type": "push", "category": "marketing", "content": { "title": "T", "body": "B" } },
+            { "id": "end", "type": "end" }
+          ],
+          "transitions": [
+            { "from": "a", "to": "both" }, { "from": "b", "to": "both" }, { "from": "both", "to": "one" }, { "from": "one", "to": "halves" },
+            { "from": "halves", "port": "first", "to": "mail" }, { "from": "mail", "to": "push" }, { "from": "push", "to": "end" }
+          ]
+        }
+        """;
+
+    public const string Asap = """{ "type": "asap" }""";
+    public const string Once = """{ "type": "once", "at": "2027-01-15T08:00:00Z" }""";
+    public const string Signal = """{ "type": "signal" }""";
+    public const string Recurring = """{ "type": "recurring", "cron": "0 9 * * MON", "timeZone": "Europe/Paris", "from": "2026-11-30T00:00:00Z", "until": "2026-12-10T00:00:00Z" }""";
+
+    /// <summary>The documents of the journal, in the order its Created and Replaced events carry them.</summary>
+    public static IReadOnlyList<(string Campaign, string Json)> Documents { get; } =
+    [
+        (CampaignA, Document(EveryKind, Asap)),
+        (CampaignA, Document(OtherForms, Once)),
+        (CampaignA, Document(EveryKind, Signal)),
+        (CampaignA, Document(EveryKind, Recurring)),
+        (CampaignB, Document(EveryKind, Signal)),
+    ];
+
+    public static string Document(string template, string schedule) => template.Replace("SCHEDULE", schedule);
+
+    public static CampaignDocument Validated(string json) =>
+        CampaignValidator.Validate(json, ProfileSchema.Core) is { Document: { } document } ? document
+            : throw new InvalidOperationException("a journal fixture document must be valid");
+
+    /// <summary>One persisted item: an event (sequence number) or the snapshot taken at a sequence number.</summary>
+    public sealed record Persisted(string PersistenceId, long SequenceNr, bool Snapshot, object Payload);
+
+    /// <summary>The journal: each command decided at its time, each accepted event applied, a snapshot at the end of each campaign.</summary>
+    public static IReadOnlyList<Persisted> Journal()
+    {
+        var journal = new List<Persisted>();
+        var docs = Documents.Select(d => Validated(d.Json)).ToList();
+        var t0 = new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc).AddTicks(1_234_567);
+
+        var a = new CampaignId(CampaignA);
+        var state = CampaignState.Empty(a);
+        void Run(DateTime at, ICampaignCommand command)
+        {
+            var decision = state.Decide(command, at);
+            if (decision is not Decision.Accepted accepted)
+                throw new InvalidOperationException($"{command} was rejected: {((Decision.Rejected)decision).Reason}");
+            foreach (var @event in accepted.Events)
+            {
+                state = state.Apply(@event);
+                journal.Add(new Persisted($"campaign-{state.Id}", journal.Count(p => p.PersistenceId == $"campaign-{state.Id}" && !p.Snapshot) + 1, false, @event));
+            }
+        }
+        ActivityCounts Counts(long @in, params (string Port, long Count)[] out_) =>
+            new(@in, out_.ToDictionary(p => p.Port, p => p.Count), new Dictionary<string, long>(), 0);
+
+        Run(t0, new Create(a, docs[0], new CampaignId("c-6")));
+        Run(t0.AddMinutes(1), new Replace(a, docs[1]));
+        Run(t0.AddMinutes(2), new Replace(a, docs[2]));
+        Run(t0.AddMinutes(3), new Replace(a, docs[3]));
+        // A test run: every activity completes, the channels and saveAudience are held.
+        Run(t0.AddMinutes(4), new StartTest(a));
+        var test = state.Executions[0].Id;
+        foreach (var activity in docs[3].Activities)
+            Run(t0.AddMinutes(5), new CompleteActivity(a, test, activity.Id, Counts(activity.IsSource ? 0 : 40, ("out", 40))));
+        Run(t0.AddMinutes(6), new Publish(a));
+        var due = state.NextDue ?? throw new InvalidOperationException("the recurring schedule has an occurrence");
+        Run(due.AddSeconds(1), new StartScheduled(a, due));
+        var live = state.Executions[0].Id;
+        var at = due.AddSeconds(2).AddTicks(7);
+        Run(at, new CompleteActivity(a, live, "fr", Counts(0, ("out", 9800))));
+        Run(at, new CompleteActivity(a, live, "vip", Counts(0, ("out", 120))));
+        Run(at, new CompleteActivity(a, live, "all", Counts(9920, ("out", 9700), ("complement", 100))));
+        Run(at, new CompleteActivity(a, live, "dedup", Counts(9700, ("out", 9650), ("duplicates", 50))));
+        Run(at, new CompleteActivity(a, live, "score", Counts(9650, ("out", 9650))));
+        Run(at, new CompleteActivity(a, live, "split", Counts(9650, ("a", 10), ("b", 1206), ("complement", 8434))));
+        Run(at.AddDays(1).AddHours(2), new CompleteActivity(a, live, "wait", Counts(10, ("out", 10))));
+        Run(at.AddDays(1).AddHours(2), new CompleteActivity(a, live, "fork", Counts(10, ("out", 10))));
+        Run(at.AddDays(1).AddHours(3), new FailActivity(a, live, "until", "the worktable of 'split' is gone"));
+        Run(at.AddDays(1).AddHours(4), new Resume(a));
+        Run(at.AddDays(1).AddHours(5), new Pause(a));
+        Run(at.AddDays(1).AddHours(6), new Resume(a));
+        var late = new DateTime(2026, 12, 24, 18, 0, 1, DateTimeKind.Utc);
+        Run(late, new CompleteActivity(a, live, "until", Counts(1206, ("out", 1206))));
+        Run(late, new CompleteActivity(a, live, "join", Counts(1216, ("out", 1216))));
+        Run(late, new CompleteActivity(a, live, "big", Counts(1216, ("many", 1216), ("vip", 3), ("default", 0))));
+        Run(late, new CompleteActivity(a, live, "save", Counts(1216, ("out", 1216))));
+        Run(late, new CompleteActivity(a, live, "mail", Counts(0, ("out", 0))));
+        Run(late, new CompleteActivity(a, live, "text", new ActivityCounts(1219,
+            new Dictionary<string, long> { ["out"] = 1100, ["excluded"] = 119 }, new Dictionary<string, long> { ["noAddress"] = 100, ["optedOut"] = 19 }, 2,
+            ["'vars.discount' is not a string", "the text is longer than 1600 characters"])));
+        Run(late, new CompleteActivity(a, live, "push", Counts(0, ("out", 0), ("excluded", 0))));
+        Run(late.AddSeconds(1), new CompleteActivity(a, live, "end", Counts(1100, [])));
+        journal.Add(new Persisted($"campaign-{a}", journal.Count(p => p.PersistenceId == $"campaign-{a}" && !p.Snapshot), true, state));
+
+        var b = new CampaignId(CampaignB);
+        state = CampaignState.Empty(b);
+        var t1 = new DateTime(2026, 12, 2, 10, 0, 0, DateTimeKind.Utc);
+        Run(t1, new Create(b, docs[4], a));
+        Run(t1.AddMinutes(1), new Publish(b));
+        var signalled = new Dictionary<string, VariableValue> { ["discount"] = new("35"), ["limit"] = new(3L), ["ratio"] = new(0.75), ["vip"] = new(false) };
+        Run(t1.AddMinutes(2), new Trigger(b, signalled, $"{CampaignA}/{live}/end"));
+        Run(t1.AddMinutes(3), new Trigger(b, new Dictionary<string, VariableValue> { ["limit"] = new(9L) }));
+        Run(t1.AddMinutes(4), new CompleteActivity(b, state.Executions[1].Id, "fr", Counts(0, ("out", 77))));
+        journal.Add(new Persisted($"campaign-{b}", journal.Count(p => p.PersistenceId == $"campaign-{b}" && !p.Snapshot), true, state));
+        Run(t1.AddMinutes(5), new Stop(b));
+        return journal;
+    }
+
+    public const string Directory = "Fixtures";
+
+    /// <summary>The fixture's lines, as the journal and snapshot store hold each item: serializer id, manifest, payload.</summary>
+    public sealed record Line(string PersistenceId, long SequenceNr, bool Snapshot, int SerializerId, string Manifest, string Payload);
+
+    public static IEnumerable<string> Serialize(ActorSystem system) => Journal().Select(item =>
+    {
+        var serializer = system.Serialization.FindSerializerFor(item.Payload);
+        var line = new Line(item.PersistenceId, item.SequenceNr, item.Snapshot, serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, item.Payload), Convert.ToBase64String(serializer.ToBinary(item.Payload)));
+        return JsonSerializer.Serialize(line, JsonSerializerOptions.Web);
+    });
+
+    public static IReadOnlyList<Line> Read(string file) => File.ReadLines(Path.Combine(AppContext.BaseDirectory, Directory, file))
+        .Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<Line>(l, JsonSerializerOptions.Web)!).ToList();
+
+    /// <summary>The folder of the fixtures in the repository (not the test's output folder).</summary>
+    public static string SourceDirectory()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActorCampaigns.sln")))
+            directory = directory.Parent;
+        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("no ActorCampaigns.sln above the test's folder"),
+            "tests", "ActorCampaigns.Engine.Tests", Directory);
+    }
+}
+
+public sealed class JournalFixtureWriter
+{
+    /// <summary>
+    /// Writes the fixture with the code of the day. Run only on purpose, when the journal's representation changes:
+    /// <c>JOURNAL_FIXTURE=journal-vN.jsonl dotnet test tests/ActorCampaigns.Engine.Tests --filter JournalFixtureWriter</c>.
+    /// A fixture once committed is never rewritten: it is what an old journal holds.
+    /// </summary>
+    [Fact]
+    public async Task Writes_the_journal_fixture_when_asked()
+    {
+        var file = Environment.GetEnvironmentVariable("JOURNAL_FIXTURE");
+        Assert.SkipWhen(string.IsNullOrEmpty(file), "writes a fixture only when JOURNAL_FIXTURE names its file");
+        var path = Path.Combine(JournalFixture.SourceDirectory(), file!);
+        Assert.False(File.Exists(path), $"{path} exists: a committed fixture is never rewritten");
+        var system = ActorSystem.Create("fixture", SerializationConfig.Hocon);
+        try
+        {
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllLinesAsync(path, JournalFixture.Serialize(system), TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+}
