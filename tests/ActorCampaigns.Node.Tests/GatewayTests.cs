@@ -129,6 +129,22 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_document_read_back_is_in_the_public_format_and_can_be_put_back_as_it_is()
+    {
+        var (_, created) = await _node.SendAsync(HttpMethod.Post, "/api/campaigns", """
+            { "name": "Round trip", "activities": [ { "id": "all", "type": "buildAudience" },
+                { "id": "scored", "type": "enrich", "columns": { "isFrench": "country = 'FR'" } },
+                { "id": "tell", "type": "alert", "email": "ops@example.com" } ],
+              "transitions": [ { "from": "all", "to": "scored" }, { "from": "scored", "to": "tell" } ] }
+            """);
+        var id = created.GetProperty("id").GetString()!;
+        var (_, read) = await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{id}");
+        var document = read.GetProperty("document");
+        Assert.Equal("country = 'FR'", document.GetProperty("activities")[1].GetProperty("columns").GetProperty("isFrench").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Put, $"/api/campaigns/{id}", document.GetRawText())).Status);
+    }
+
+    [Fact]
     public async Task An_oversized_body_gives_413()
     {
         var csv = "id,city\n" + string.Join("\n", Enumerable.Range(1, 30_000).Select(i => $"{i},Somewhere"));

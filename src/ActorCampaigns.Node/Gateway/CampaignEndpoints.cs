@@ -115,7 +115,7 @@ public static class CampaignEndpoints
             var state = await StateAsync(region, id, cancel);
             return state.Status == CampaignStatus.None
                 ? Problems.NotFound($"no campaign '{id}'")
-                : Results.Json(new { id, status = CampaignState.Name(state.Status), document = state.Document }, CampaignJson.Options);
+                : Results.Json(new { id, status = CampaignState.Name(state.Status), document = PublicFormat(state.Document) });
         }).WithSummary("Gets a campaign's state and document").Answers(StatusCodes.Status200OK, 404);
         campaigns.MapGet("/{id}/status", async (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
@@ -226,4 +226,8 @@ public static class CampaignEndpoints
             _ => Results.Problem($"unexpected reply {reply.GetType().Name}", statusCode: 500),
         };
     }
+
+    /// <summary>A document as users write it (the public format, enrich columns as an object), not its records' shape.</summary>
+    private static JsonElement? PublicFormat(CampaignDocument? document) =>
+        document is null ? null : JsonDocument.Parse(CampaignFormat.Write(document)).RootElement.Clone();
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ActorCampaigns.Domain.Campaigns;
@@ -65,6 +66,12 @@ public abstract class ActivityKind
     /// <summary>Reads the activity's fields (its id and type already read); each problem is recorded with its path.</summary>
     public abstract Activity Read(string id, JsonFields fields);
 
+    /// <summary>
+    /// Writes the activity's fields beyond <c>id</c> and <c>type</c>, as <see cref="Read"/> reads them back: the public
+    /// format, which the journal stores (<see cref="CampaignFormat"/>), so what it writes is part of the journal's contract.
+    /// </summary>
+    public abstract void Write(Activity activity, Utf8JsonWriter writer);
+
     /// <summary>Checks what reading alone cannot: expressions, attributes, templates, the activity's place in the graph.</summary>
     public virtual void Check(Activity activity, KindChecks checks)
     {
@@ -97,6 +104,10 @@ public abstract class ActivityKind<T> : ActivityKind where T : Activity
     public sealed override Type Record => typeof(T);
 
     public sealed override void Check(Activity activity, KindChecks checks) => Check((T)activity, checks);
+
+    public sealed override void Write(Activity activity, Utf8JsonWriter writer) => Write((T)activity, writer);
+
+    protected abstract void Write(T activity, Utf8JsonWriter writer);
 
     protected virtual void Check(T activity, KindChecks checks)
     {

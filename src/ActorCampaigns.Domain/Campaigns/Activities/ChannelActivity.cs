@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ActorCampaigns.Domain.Campaigns;
@@ -46,6 +47,22 @@ public abstract class ChannelKind<T> : ActivityKind<T> where T : ChannelActivity
         var activity = Read(id, content, category, throttle);
         content?.RejectUnknown($"{Type} content");
         return activity;
+    }
+
+    /// <summary>The content's fields, inside <c>content</c>.</summary>
+    protected abstract void WriteContent(T channel, Utf8JsonWriter writer);
+
+    protected sealed override void Write(T channel, Utf8JsonWriter writer)
+    {
+        writer.WriteString("category", CampaignFormat.Name(channel.Category));
+        if (channel.Throttle is { } throttle)
+        {
+            writer.WritePropertyName("throttle");
+            CampaignFormat.WriteNumber(writer, throttle);
+        }
+        writer.WriteStartObject("content");
+        WriteContent(channel, writer);
+        writer.WriteEndObject();
     }
 
     protected override void Check(T channel, KindChecks checks)

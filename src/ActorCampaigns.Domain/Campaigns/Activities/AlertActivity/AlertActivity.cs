@@ -1,3 +1,4 @@
+using System.Text.Json;
 namespace ActorCampaigns.Domain.Campaigns;
 
 /// <summary>Tells someone that an execution reached this point, and how many profiles did; the population passes on unchanged.</summary>
@@ -52,4 +53,13 @@ public sealed class AlertKind : ActivityKind<AlertActivity>
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
+
+    protected override void Write(AlertActivity alert, Utf8JsonWriter writer)
+    {
+        foreach (var (name, value) in new[] { ("webhook", alert.Webhook), ("email", alert.Email), ("from", alert.From), ("note", alert.Note) })
+        {
+            if (value is not null)
+                writer.WriteString(name, value);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 namespace ActorCampaigns.Domain.Campaigns;
 
 public sealed record AndJoinActivity(string Id, string Primary) : Activity(Id);
@@ -25,5 +26,10 @@ public sealed class AndJoinKind : ActivityKind<AndJoinActivity>
     {
         if (!checks.Inbound.Contains(join.Primary))
             checks.Error(".primary", $"'{join.Primary}' is not an inbound activity of '{join.Id}'");
+    }
+
+    protected override void Write(AndJoinActivity join, Utf8JsonWriter writer)
+    {
+        writer.WriteString("primary", join.Primary);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 namespace ActorCampaigns.Domain.Campaigns;
 
 public sealed record BuildAudienceActivity(string Id, string Filter) : Activity(Id);
@@ -22,4 +23,9 @@ public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
     public override Activity Read(string id, JsonFields fields) => new BuildAudienceActivity(id, fields.String("filter", required: false) ?? "");
 
     protected override void Check(BuildAudienceActivity activity, KindChecks checks) => checks.Filter(activity.Filter, ".filter");
+
+    protected override void Write(BuildAudienceActivity build, Utf8JsonWriter writer)
+    {
+        writer.WriteString("filter", build.Filter);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ActorCampaigns.Domain.Campaigns;
@@ -53,5 +54,13 @@ public sealed class CombineKind : ActivityKind<CombineActivity>
         {
             checks.Error(".primary", "is used only when mode is exclusion");
         }
+    }
+
+    protected override void Write(CombineActivity combine, Utf8JsonWriter writer)
+    {
+        writer.WriteString("mode", CampaignFormat.Name(combine.Mode));
+        if (combine.Primary is not null)
+            writer.WriteString("primary", combine.Primary);
+        writer.WriteBoolean("complement", combine.Complement);
     }
 }

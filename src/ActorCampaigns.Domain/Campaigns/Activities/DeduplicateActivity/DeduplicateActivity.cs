@@ -63,4 +63,17 @@ public sealed class DeduplicateKind : ActivityKind<DeduplicateActivity>
             checks.Column(dedup.Keys[k], $".keys[{k}]");
         checks.Column(dedup.By, ".by");
     }
+
+    protected override void Write(DeduplicateActivity deduplicate, Utf8JsonWriter writer)
+    {
+        writer.WriteStartArray("keys");
+        foreach (var key in deduplicate.Keys)
+            writer.WriteStringValue(key);
+        writer.WriteEndArray();
+        writer.WriteNumber("keep", deduplicate.Keep);
+        writer.WriteString("method", CampaignFormat.Name(deduplicate.Method));
+        // The format takes "by" only with lowest or highest; random reads back with the default.
+        if (deduplicate.Method != DeduplicateMethod.Random)
+            writer.WriteString("by", deduplicate.By);
+    }
 }

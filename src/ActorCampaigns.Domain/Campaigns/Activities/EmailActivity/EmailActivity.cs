@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ActorCampaigns.Domain.Campaigns;
@@ -37,4 +38,13 @@ public sealed class EmailKind : ChannelKind<EmailActivity>
             ? new EmailContent("", "", "", null)
             : new EmailContent(content.String("from", true) ?? "", content.String("subject", true) ?? "", content.String("html", true) ?? "", content.String("text", false)),
             category, throttle);
+
+    protected override void WriteContent(EmailActivity email, Utf8JsonWriter writer)
+    {
+        writer.WriteString("from", email.Content.From);
+        writer.WriteString("subject", email.Content.Subject);
+        writer.WriteString("html", email.Content.Html);
+        if (email.Content.Text is not null)
+            writer.WriteString("text", email.Content.Text);
+    }
 }

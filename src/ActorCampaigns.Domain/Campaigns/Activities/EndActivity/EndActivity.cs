@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ActorCampaigns.Domain.Campaigns;
@@ -39,5 +40,17 @@ public sealed class EndKind : ActivityKind<EndActivity>
     {
         if (end.Signal is { } signal && !CampaignValidator.CampaignId().IsMatch(signal.Campaign))
             checks.Error(".signal.campaign", $"'{signal.Campaign}' is not a campaign id");
+    }
+
+    protected override void Write(EndActivity end, Utf8JsonWriter writer)
+    {
+        if (end.Signal is { } signal)
+        {
+            writer.WriteStartObject("signal");
+            writer.WriteString("campaign", signal.Campaign);
+            writer.WritePropertyName("variables");
+            CampaignFormat.WriteVariables(writer, signal.Variables);
+            writer.WriteEndObject();
+        }
     }
 }

@@ -56,4 +56,12 @@ public sealed class EnrichKind : ActivityKind<EnrichActivity>
                 checks.Error(at, "a column must have a type; a bare null has none");
         }
     }
+
+    protected override void Write(EnrichActivity enrich, Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("columns");
+        foreach (var column in enrich.Columns)
+            writer.WriteString(column.Name, column.Expression);
+        writer.WriteEndObject();
+    }
 }

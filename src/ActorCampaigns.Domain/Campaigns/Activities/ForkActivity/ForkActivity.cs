@@ -1,3 +1,4 @@
+using System.Text.Json;
 namespace ActorCampaigns.Domain.Campaigns;
 
 public sealed record ForkActivity(string Id) : Activity(Id);
@@ -15,4 +16,8 @@ public sealed class ForkKind : ActivityKind<ForkActivity>
     public override string Icon => "M2 8h5M7 8l6-5M7 8l6 5M11 3h2v2M11 13h2v-2";
 
     public override Activity Read(string id, JsonFields fields) => new ForkActivity(id);
+
+    protected override void Write(ForkActivity fork, Utf8JsonWriter writer)
+    {
+    }
 }

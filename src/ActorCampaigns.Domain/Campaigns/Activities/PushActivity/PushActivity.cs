@@ -43,4 +43,17 @@ public sealed class PushKind : ChannelKind<PushActivity>
                     return "";
                 })),
             category, throttle);
+
+    protected override void WriteContent(PushActivity push, Utf8JsonWriter writer)
+    {
+        writer.WriteString("title", push.Content.Title);
+        writer.WriteString("body", push.Content.Body);
+        if (push.Content.Data is { } data)
+        {
+            writer.WriteStartObject("data");
+            foreach (var (key, template) in data)
+                writer.WriteString(key, template);
+            writer.WriteEndObject();
+        }
+    }
 }

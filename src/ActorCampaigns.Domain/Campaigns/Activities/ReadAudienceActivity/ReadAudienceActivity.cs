@@ -1,3 +1,4 @@
+using System.Text.Json;
 namespace ActorCampaigns.Domain.Campaigns;
 
 public sealed record ReadAudienceActivity(string Id, string Audience) : Activity(Id);
@@ -21,4 +22,9 @@ public sealed class ReadAudienceKind : ActivityKind<ReadAudienceActivity>
     public override Activity Read(string id, JsonFields fields) => new ReadAudienceActivity(id, fields.String("audience", required: true) ?? "");
 
     protected override void Check(ReadAudienceActivity activity, KindChecks checks) => checks.AudienceName(activity.Audience, ".audience");
+
+    protected override void Write(ReadAudienceActivity read, Utf8JsonWriter writer)
+    {
+        writer.WriteString("audience", read.Audience);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 namespace ActorCampaigns.Domain.Campaigns;
 
 public sealed record SaveAudienceActivity(string Id, string Audience) : Activity(Id);
@@ -23,4 +24,9 @@ public sealed class SaveAudienceKind : ActivityKind<SaveAudienceActivity>
     public override Activity Read(string id, JsonFields fields) => new SaveAudienceActivity(id, fields.String("audience", required: true) ?? "");
 
     protected override void Check(SaveAudienceActivity activity, KindChecks checks) => checks.AudienceName(activity.Audience, ".audience");
+
+    protected override void Write(SaveAudienceActivity save, Utf8JsonWriter writer)
+    {
+        writer.WriteString("audience", save.Audience);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ActorCampaigns.Domain.Campaigns;
@@ -26,4 +27,9 @@ public sealed class SmsKind : ChannelKind<SmsActivity>
 
     protected override SmsActivity Read(string id, JsonFields? content, MessageCategory category, double? throttle) =>
         new(id, new SmsContent(content?.String("text", true) ?? ""), category, throttle);
+
+    protected override void WriteContent(SmsActivity sms, Utf8JsonWriter writer)
+    {
+        writer.WriteString("text", sms.Content.Text);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ActorCampaigns.Domain.Campaigns;
@@ -89,5 +90,35 @@ public sealed class SplitKind : ActivityKind<SplitActivity>
                     checks.Column(parts[0], $"{at}.order");
             }
         }
+    }
+
+    protected override void Write(SplitActivity split, Utf8JsonWriter writer)
+    {
+        writer.WriteStartArray("subsets");
+        foreach (var subset in split.Subsets)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", subset.Name);
+            if (subset.Filter is not null)
+                writer.WriteString("filter", subset.Filter);
+            if (subset.Limit is { } limit)
+            {
+                writer.WriteStartObject("limit");
+                if (limit.Count is { } count)
+                    writer.WriteNumber("count", count);
+                if (limit.Percent is { } percent)
+                {
+                    writer.WritePropertyName("percent");
+                    CampaignFormat.WriteNumber(writer, percent);
+                }
+                writer.WriteEndObject();
+            }
+            if (subset.Order is not null)
+                writer.WriteString("order", subset.Order);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteBoolean("complement", split.Complement);
+        writer.WriteBoolean("allowOverlap", split.AllowOverlap);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using ActorCampaigns.Domain.Expressions;
 
@@ -55,5 +56,18 @@ public sealed class TestKind : ActivityKind<TestActivity>
             if (condition.When.Length > 0)
                 checks.Filter(condition.When, $".conditions[{c}].when", countScope);
         }
+    }
+
+    protected override void Write(TestActivity test, Utf8JsonWriter writer)
+    {
+        writer.WriteStartArray("conditions");
+        foreach (var condition in test.Conditions)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", condition.Name);
+            writer.WriteString("when", condition.When);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
     }
 }

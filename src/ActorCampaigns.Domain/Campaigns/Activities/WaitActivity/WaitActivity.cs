@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ActorCampaigns.Domain.Time;
 
 namespace ActorCampaigns.Domain.Campaigns;
@@ -33,5 +34,13 @@ public sealed class WaitKind : ActivityKind<WaitActivity>
             checks.Error("", "a wait needs exactly one of duration or until");
         if (wait.Duration is not null && !IsoDuration.TryParse(wait.Duration, out _, out var why))
             checks.Error(".duration", why);
+    }
+
+    protected override void Write(WaitActivity wait, Utf8JsonWriter writer)
+    {
+        if (wait.Duration is not null)
+            writer.WriteString("duration", wait.Duration);
+        if (wait.Until is { } until)
+            CampaignFormat.WriteTimestamp(writer, "until", until);
     }
 }
