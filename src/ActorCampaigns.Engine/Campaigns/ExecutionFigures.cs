@@ -13,7 +13,7 @@ public sealed record ExecutionFigures(int Activities, int Done, IReadOnlyList<st
             views.Count(v => v.View?.State is ActivityState.Completed or ActivityState.Skipped or ActivityState.Held),
             views.Where(v => v.View?.State is ActivityState.Running or ActivityState.Waiting).Select(v => v.Activity.Id).ToList(),
             views.Where(v => v.View?.State is ActivityState.Failed).Select(v => v.Activity.Id).ToList(),
-            views.Where(v => v.Activity is BuildAudienceActivity or ReadAudienceActivity).Sum(v => v.View?.Counts.Out.Values.Sum() ?? 0),
+            views.Where(v => v.Activity.IsSource).Sum(v => v.View?.Counts.Out.Values.Sum() ?? 0),
             views.Where(v => v.Activity is ChannelActivity).Sum(v => v.View?.Counts.Out.GetValueOrDefault(Transition.DefaultPort) ?? 0));
     }
 }
