@@ -1,6 +1,6 @@
 using ActorCampaigns.Channels;
 using ActorCampaigns.Data;
-using ActorCampaigns.Engine.Activities.Channel;
+using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.LoadTest.Postgres;
 using Npgsql;
 

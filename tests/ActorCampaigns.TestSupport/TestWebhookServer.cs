@@ -37,8 +37,11 @@ public sealed class TestWebhookServer : IDisposable
         _serving = Task.Run(ServeAsync);
     }
 
-    /// <summary>Messages accepted (2xx), once per idempotency key.</summary>
-    public IReadOnlyList<WebhookRequest> Accepted { get; private set; } = [];
+    /// <summary>
+    /// Messages accepted (2xx), once per idempotency key; read when asked (a copy kept at each request could be replaced
+    /// by an older one from a request answered at the same time, and lose the last messages).
+    /// </summary>
+    public IReadOnlyList<WebhookRequest> Accepted => _accepted.Values.ToList();
 
     private readonly ConcurrentDictionary<string, WebhookRequest> _accepted = new();
 
@@ -65,7 +68,6 @@ public sealed class TestWebhookServer : IDisposable
                 if ((int)status < 300)
                 {
                     _accepted.TryAdd(request.IdempotencyKey ?? "", request);
-                    Accepted = _accepted.Values.ToList();
                 }
                 context.Response.StatusCode = (int)status;
                 context.Response.Close();

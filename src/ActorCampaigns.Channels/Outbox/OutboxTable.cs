@@ -4,7 +4,7 @@ using ActorCampaigns.Data;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace ActorCampaigns.Engine.Activities.Channel;
+namespace ActorCampaigns.Channels.Outbox;
 
 /// <summary>
 /// The outbox of a cluster: each message a row of <c>outbox_messages</c> in the shared PostgreSQL, keyed by its message

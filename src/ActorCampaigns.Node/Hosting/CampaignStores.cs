@@ -1,0 +1,45 @@
+using ActorCampaigns.Data;
+using ActorCampaigns.Data.Campaigns;
+using ActorCampaigns.Data.Feedback;
+using ActorCampaigns.Channels.Tracking;
+using ActorCampaigns.Engine.Activities.Channel;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
+using ActorCampaigns.Engine.Hosting;
+using Akka.Actor;
+using Akka.Hosting;
+
+namespace ActorCampaigns.Node.Hosting;
+
+/// <summary>The node's stores: opened under its data dir (or on its PostgreSQL), created where missing, and given to the services.</summary>
+public static class CampaignStores
+{
+    public static async Task<(EngineServices Services, Database Database)> AddCampaignStoresAsync(this WebApplicationBuilder builder, NodeOptions node,
+        TimeProvider clock)
+    {
+        Database database = node.Postgres is { } connectionString
+            ? new PostgresDatabase(connectionString)
+            : new SqliteDatabase(Path.Combine(node.DataDir, "data.db"));
+        var index = new CampaignIndex(database);
+        await index.InitializeAsync();
+        var tracking = new LinkTracking(builder.PublicBaseUrl(node), await TrackingKeys.TokensAsync(node.Tracking, database, clock));
+        var services = await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), clock, node.BatchSize, tracking: tracking,
+            senders: await DeliveryProviders.OpenAsync(node, database));
+        services = services with { Slots = new ExecutionSlots(Math.Max(1, node.MaxRunningExecutions), IdleNode.ReleaseMemory), Rendering = node.Rendering, Index = index };
+        if (node.FrequencyCapMessages is { } messages)
+            services = services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) };
+
+        builder.Services.AddSingleton(services);
+        builder.Services.AddSingleton(index);
+        builder.Services.AddSingleton(tracking);
+        // Each committed batch of feedback tells its campaigns, whose live counters then read it (the region is up by
+        // the time the first request records anything).
+        builder.Services.AddSingleton(provider => new FeedbackWriter(services.Feedback, campaigns =>
+        {
+            var region = provider.GetRequiredService<IRequiredActor<CampaignRegion>>().ActorRef;
+            foreach (var campaign in campaigns)
+                region.Tell(new CampaignQueries.FeedbackArrived(new CampaignId(campaign)));
+        }, failed => provider.GetRequiredService<ILogger<FeedbackWriter>>().LogError(failed, "writing a batch of feedback events failed; it is tried again")));
+        return (services, database);
+    }
+}

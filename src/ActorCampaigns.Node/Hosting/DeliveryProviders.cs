@@ -1,0 +1,51 @@
+using ActorCampaigns.Channels;
+using ActorCampaigns.Channels.Smtp;
+using ActorCampaigns.Channels.Webhook;
+using ActorCampaigns.Data;
+using ActorCampaigns.Channels.Outbox;
+
+namespace ActorCampaigns.Node.Hosting;
+
+/// <summary>
+/// The providers that send one by one, by channel, from the node's settings. The others use the outbox: files under
+/// the data dir for one node, the <c>outbox_messages</c> table of a cluster's PostgreSQL.
+/// </summary>
+public static class DeliveryProviders
+{
+    public static async Task<Dictionary<string, IMessageSender>> OpenAsync(NodeOptions node, Database database)
+    {
+        var senders = new Dictionary<string, IMessageSender>();
+        if (Chosen("EmailProvider", node.EmailProvider, "smtp"))
+            senders["email"] = new SmtpProvider(node.Smtp);
+        if (Chosen("SmsProvider", node.SmsProvider, "webhook"))
+            senders["sms"] = new WebhookProvider(node.SmsWebhook);
+        if (Chosen("PushProvider", node.PushProvider, "webhook"))
+            senders["push"] = new WebhookProvider(node.PushWebhook);
+        if (database is PostgresDatabase postgres)
+        {
+            await OutboxTable.InitializeAsync(postgres);
+            foreach (var channel in new[] { "email", "sms", "push" }.Where(c => !senders.ContainsKey(c)))
+                senders[channel] = new OutboxTable(postgres, channel);
+        }
+        return senders;
+    }
+
+    /// <summary>Closes the providers' connections once the node has stopped taking requests.</summary>
+    public static async Task CloseAsync(IEnumerable<IMessageSender> senders)
+    {
+        foreach (var sender in senders)
+        {
+            if (sender is IAsyncDisposable asynchronous)
+                await asynchronous.DisposeAsync();
+            else if (sender is IDisposable disposable)
+                disposable.Dispose();
+        }
+    }
+
+    private static bool Chosen(string setting, string value, string provider) => value switch
+    {
+        "outbox" => false,
+        _ when value == provider => true,
+        _ => throw new InvalidOperationException($"ActorCampaigns:{setting} is '{value}'; it must be outbox or {provider}"),
+    };
+}
