@@ -85,7 +85,10 @@ builder.Services.AddAkka("actorcampaigns", (akka, _) =>
         akka.AddCampaignJournalOnPostgres(connectionString).WhenJournalReady(async () => await journalSchemaLock!.DisposeAsync());
     else
         akka.AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"));
-    akka.AddCampaignEngine(new CampaignEngineOptions { Role = inCluster ? "campaign" : null }, services,
+    // ActorCampaigns:Engine:PassivateIdleAfter and the engine's other settings; the role follows the node's part.
+    var engine = builder.Configuration.GetSection($"{NodeOptions.Section}:Engine").Get<CampaignEngineOptions>() ?? new CampaignEngineOptions();
+    engine.Role = inCluster ? "campaign" : null;
+    akka.AddCampaignEngine(engine, services,
         hostsCampaigns: !inCluster || node.Cluster.RolesTaken.Contains("campaign"));
 });
 

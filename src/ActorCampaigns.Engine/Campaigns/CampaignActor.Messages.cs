@@ -34,4 +34,13 @@ public sealed partial class CampaignActor
     }
 
     private sealed record SummaryWritten(Exception? Failure = null) : INotInfluenceReceiveTimeout;
+
+    /// <summary>The next wake-up of a campaign about to passivate is recorded (or failed to be).</summary>
+    private sealed record WakeupRecorded(Exception? Failure = null) : INotInfluenceReceiveTimeout;
+
+    /// <summary>Sent back by the shard after <see cref="Akka.Cluster.Sharding.Passivate"/>: time to stop.</summary>
+    private sealed class StopIdle : INotInfluenceReceiveTimeout
+    {
+        public static readonly StopIdle Instance = new();
+    }
 }

@@ -158,6 +158,9 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             _slotted.Add(granted.Execution);
             Advance();
         });
+        Command<ReceiveTimeout>(_ => PassivateIfIdle());
+        Command<WakeupRecorded>(WhenWakeupRecorded);
+        Command<StopIdle>(_ => WhenStopIdle());
         Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "snapshot of {0} failed", PersistenceId));
         Command<DeleteMessagesSuccess>(_ => { });
@@ -255,6 +258,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     {
         base.PreStart();
         Timers.StartPeriodicTimer("tick", Tick.Instance, _options.TickInterval);
+        if (_options.PassivateIdleAfter > TimeSpan.Zero)
+            Context.SetReceiveTimeout(_options.PassivateIdleAfter);
     }
 
     /// <summary>An activity actor that throws stops; its campaign fails the activity, which resume runs again.</summary>

@@ -19,7 +19,9 @@ public sealed class CampaignRegion;
 public static class CampaignEngineHosting
 {
     /// <summary>
-    /// The campaign shard region (DData state store, remembered entities) and the engine's serializers. A node that
+    /// The campaign shard region (DData state store, remembered entities; an idle campaign passivates and is forgotten
+    /// until woken, see <see cref="CampaignEngineOptions.PassivateIdleAfter"/>), the node's <see cref="CampaignWaker"/>
+    /// and the engine's serializers. A node that
     /// does not host campaigns (<paramref name="hostsCampaigns"/> false: a gateway) gets a proxy to the region instead.
     /// </summary>
     public static AkkaConfigurationBuilder AddCampaignEngine(this AkkaConfigurationBuilder builder, CampaignEngineOptions options, EngineServices services,
@@ -29,7 +31,7 @@ public static class CampaignEngineHosting
         builder.AddHocon(ActivityDispatcher.Hocon, HoconAddMode.Append);
         if (!hostsCampaigns)
             return builder.WithShardRegionProxy<CampaignRegion>("campaign", options.Role ?? "", new CampaignMessageExtractor(options.Shards));
-        return builder.WithShardRegion<CampaignRegion>(
+        builder.WithShardRegion<CampaignRegion>(
             "campaign",
             id => CampaignActor.Props(id, options, services),
             new CampaignMessageExtractor(options.Shards),
@@ -40,6 +42,11 @@ public static class CampaignEngineHosting
                 RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
                 Role = options.Role,
             });
+        // Passivated campaigns are not remembered: the node wakes those with an occurrence coming.
+        if (services.Wakeups is { } wakeups)
+            builder.WithActors((system, registry) => system.ActorOf(
+                CampaignWaker.Props(registry.Get<CampaignRegion>(), wakeups, services.Clock, options), "campaign-waker"));
+        return builder;
     }
 
     /// <summary>
