@@ -151,7 +151,7 @@ internal static class NodeStores
         var tracking = new LinkTracking(publicBaseUrl, await TrackingTokensAsync(node.Tracking, database, clock));
         var services = await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), clock, node.BatchSize, tracking: tracking,
             senders: await SendersAsync(node, database));
-        services = services with { Slots = new ExecutionSlots(Math.Max(1, node.MaxRunningExecutions), IdleNode.ReleaseMemory), Rendering = node.Rendering, Index = index };
+        services = services with { Slots = new ExecutionSlots.Settings(Math.Max(1, node.MaxRunningExecutions), IdleNode.ReleaseMemory), Rendering = node.Rendering, Index = index };
         return (node.FrequencyCapMessages is { } messages
             ? services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) }
             : services, index);

@@ -26,6 +26,9 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
 
     private readonly CampaignEngineOptions _options;
     private readonly EngineServices _services;
+
+    /// <summary>The node's <see cref="ExecutionSlots"/>; none: executions run as soon as they have work.</summary>
+    private readonly IActorRef? _slots;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<ExecutionId, HashSet<string>> _running = [];
     private readonly Dictionary<(ExecutionId, string), DateTime> _waiting = [];
@@ -39,10 +42,11 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     private ExecutionPlan? _plan;
     private readonly SummaryWrites _summaries = new();
 
-    public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
+    public CampaignActor(string id, CampaignEngineOptions options, EngineServices services, IActorRef? slots = null)
     {
         _options = options;
         _services = services;
+        _slots = slots;
         _state = CampaignState.Empty(new CampaignId(id));
         PersistenceId = $"campaign-{id}";
 
@@ -247,7 +251,6 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
-        _services.Slots?.Forget(Self);
         // Their commands were persisted: the replies go now, the next incarnation writing the summary as it recovers.
         foreach (var (to, reply) in _summaries.TakeAll())
             to.Tell(reply);
@@ -265,8 +268,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     /// <summary>An activity actor that throws stops; its campaign fails the activity, which resume runs again.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    public static Props Props(string id, CampaignEngineOptions options, EngineServices services) =>
-        Akka.Actor.Props.Create(() => new CampaignActor(id, options, services));
+    public static Props Props(string id, CampaignEngineOptions options, EngineServices services, IActorRef? slots = null) =>
+        Akka.Actor.Props.Create(() => new CampaignActor(id, options, services, slots));
 
     private void Handle(ICampaignCommand command, IActorRef replyTo)
     {
@@ -344,9 +347,9 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             while ((ready = plan.Ready(done, running, execution.Mode).Where(a => !Waits(execution.Id, a.Id) && !later.Contains(a.Id)).ToList()).Count > 0)
             {
                 // An execution with work to do runs once the node gives it a slot (Granted calls Advance again).
-                if (_services.Slots is { } slots && !_slotted.Contains(execution.Id))
+                if (_slots is { } slots && !_slotted.Contains(execution.Id))
                 {
-                    slots.Request(Self, execution.Id);
+                    slots.Tell(new ExecutionSlots.Request(execution.Id));
                     break;
                 }
                 foreach (var activity in ready)
@@ -360,7 +363,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         foreach (var execution in _slotted.Where(e => _running.GetValueOrDefault(e) is not { Count: > 0 }).ToList())
         {
             _slotted.Remove(execution);
-            _services.Slots?.Release(Self, execution);
+            _slots?.Tell(new ExecutionSlots.Release(execution));
         }
     }
 

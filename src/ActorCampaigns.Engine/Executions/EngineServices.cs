@@ -32,7 +32,7 @@ public sealed record EngineServices(
     LinkTracking? Tracking = null,
     IReadOnlyDictionary<string, IMessageSender>? Senders = null,
     FrequencyCap? Cap = null,
-    ExecutionSlots? Slots = null,
+    ExecutionSlots.Settings? Slots = null,
     RenderLimits? Rendering = null,
     CampaignIndex? Index = null)
 {

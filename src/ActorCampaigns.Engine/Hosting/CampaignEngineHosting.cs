@@ -34,7 +34,14 @@ public static class CampaignEngineHosting
             return builder.WithShardRegionProxy<CampaignRegion>("campaign", options.Role ?? "", new CampaignMessageExtractor(options.Shards));
         builder.WithShardRegion<CampaignRegion>(
             "campaign",
-            id => CampaignActor.Props(id, options, services),
+            (system, registry) =>
+            {
+                // The node's execution slots, an actor its campaigns ask for a turn (registered for the operator and tests).
+                var slots = services.Slots is { } settings ? system.ActorOf(ExecutionSlots.Props(settings), "execution-slots") : null;
+                if (slots is not null)
+                    registry.Register<ExecutionSlots>(slots);
+                return id => CampaignActor.Props(id, options, services, slots);
+            },
             new CampaignMessageExtractor(options.Shards),
             new ShardOptions
             {

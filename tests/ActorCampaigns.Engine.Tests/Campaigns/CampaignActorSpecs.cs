@@ -23,7 +23,7 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>One execution at a time: every spec here also runs its campaigns through the node's slots.</summary>
-    private readonly ExecutionSlots _slots = new(1);
+    private readonly ExecutionSlots.Settings _slots = new(1);
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -85,11 +85,12 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         await Task.WhenAll(region.Ask<CampaignReplies.Accepted>(new Publish(first), Timeout, Cancel),
             region.Ask<CampaignReplies.Accepted>(new Publish(second), Timeout, Cancel));
 
+        var slots = await ActorRegistry.GetAsync<ExecutionSlots>(Cancel);
         var (mostRunning, everWaited) = (0, false);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (Sent("c-slot-1") + Sent("c-slot-2") < 2 * 16 && DateTime.UtcNow < deadline)
         {
-            var (running, waiting) = _slots.Load;
+            var (running, waiting) = await LoadAsync(slots);
             (mostRunning, everWaited) = (Math.Max(mostRunning, running), everWaited || waiting > 0);
             await Task.Delay(20, Cancel);
         }
@@ -98,10 +99,13 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         await AwaitStateAsync(region, second, s => s.Executions is [{ State: ExecutionState.Completed }]);
         // The slot goes back as the campaign moves on after recording the completion, a moment after status shows it.
         var released = DateTime.UtcNow.AddSeconds(10);
-        while (_slots.Load != (0, 0) && DateTime.UtcNow < released)
+        while (await LoadAsync(slots) != new ExecutionSlots.Load(0, 0) && DateTime.UtcNow < released)
             await Task.Delay(20, Cancel);
-        Assert.Equal((0, 0), _slots.Load);
+        Assert.Equal(new ExecutionSlots.Load(0, 0), await LoadAsync(slots));
     }
+
+    private static Task<ExecutionSlots.Load> LoadAsync(IActorRef slots) =>
+        slots.Ask<ExecutionSlots.Load>(ExecutionSlots.GetLoad.Instance, Timeout, Cancel);
 
     [Fact]
     public async Task A_once_campaign_starts_when_the_clock_reaches_it_and_a_wait_holds_until_its_hour_has_passed()
