@@ -328,69 +328,47 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Starts every activity that can run now, in every running execution: those whose inbound activities are done,
-    /// and those that stream their inbound populations while the activities writing them run (so a chain of them
-    /// runs at once).
+    /// Does what <see cref="NextActivities.Decide"/> says: asks the node for slots, starts every activity that can run
+    /// now, gives back the slots of executions with nothing running (they take one again when they have work;
+    /// Granted calls this again).
     /// </summary>
     private void Advance()
     {
         if (_state.Document is not { } document)
             return;
         var plan = _plan is { } known && ReferenceEquals(known.Document, document) ? known : _plan = new ExecutionPlan(document);
-        var held = Unrecorded().Select(f => f.Execution).ToHashSet();
-        foreach (var execution in _state.Executions.Where(e => e.State == ExecutionState.Running && !held.Contains(e.Id)))
-        {
-            var running = _running.TryGetValue(execution.Id, out var set) ? set : _running[execution.Id] = [];
-            var done = execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToHashSet();
-            var later = new HashSet<string>();
-            List<Domain.Campaigns.Activity> ready;
-            while ((ready = plan.Ready(done, running, execution.Mode).Where(a => !Waits(execution.Id, a.Id) && !later.Contains(a.Id)).ToList()).Count > 0)
-            {
-                // An execution with work to do runs once the node gives it a slot (Granted calls Advance again).
-                if (_slots is { } slots && !_slotted.Contains(execution.Id))
-                {
-                    slots.Tell(new ExecutionSlots.Request(execution.Id));
-                    break;
-                }
-                foreach (var activity in ready)
-                {
-                    if (!Start(plan, execution, activity, running, done))
-                        later.Add(activity.Id);
-                }
-            }
-        }
-        // An execution with nothing running gives its slot back (it takes one again when it has work).
-        foreach (var execution in _slotted.Where(e => _running.GetValueOrDefault(e) is not { Count: > 0 }).ToList())
+        var now = Now;
+        var steps = NextActivities.Decide(_state, plan, new CampaignRuntime(
+            _running.ToDictionary(r => r.Key, r => (IReadOnlySet<string>)r.Value),
+            _waiting.Where(w => w.Value > now).Select(w => w.Key).ToHashSet(),
+            Context.GetChildren().Select(c => c.Path.Name).ToHashSet(StringComparer.Ordinal),
+            Unrecorded().Select(f => f.Execution).ToHashSet(),
+            _slots is null ? null : _slotted));
+        foreach (var execution in steps.RequestSlot)
+            _slots!.Tell(new ExecutionSlots.Request(execution));
+        foreach (var start in steps.Starts)
+            Start(plan, start);
+        foreach (var execution in steps.ReleaseSlot)
         {
             _slotted.Remove(execution);
             _slots?.Tell(new ExecutionSlots.Release(execution));
         }
     }
 
-    /// <summary>A wait that reported it holds its population until an instant still to come.</summary>
-    private bool Waits(ExecutionId execution, string activity) => _waiting.TryGetValue((execution, activity), out var until) && until > Now;
-
-    /// <returns>
-    /// False when the actor of an earlier run of this activity is still stopping (it held on pause, say, and the
-    /// campaign was resumed at once): the activity starts when that actor has stopped.
-    /// </returns>
-    private bool Start(ExecutionPlan plan, ExecutionView execution, Domain.Campaigns.Activity activity, HashSet<string> running, IReadOnlySet<string> done)
+    private void Start(ExecutionPlan plan, NextSteps.Start start)
     {
-        var name = $"{execution.Id}-{activity.Id}";
-        if (!Context.Child(name).IsNobody())
-            return false;
+        var (execution, activity) = (start.Execution, start.Activity);
         _waiting.Remove((execution.Id, activity.Id));
-        running.Add(activity.Id);
+        (_running.TryGetValue(execution.Id, out var running) ? running : _running[execution.Id] = []).Add(activity.Id);
         var inboundCompletedAt = plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt)
             .DefaultIfEmpty(execution.StartedAt).Max();
         var run = new ActivityRun(_state.Id, plan.Document.Name, execution.Id, execution.Mode, activity, plan,
             new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value),
                 new ExecutionScope(_state.Id.Value, execution.Id.Value)),
-            execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done));
-        var child = Context.ActorOf(ActivityActor.Props(run, _services), name);
+            execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(start.Done));
+        var child = Context.ActorOf(ActivityActor.Props(run, _services), NextActivities.ActorName(execution.Id, activity.Id));
         _activities[child] = (execution.Id, activity.Id);
         Context.Watch(child);
-        return true;
     }
 
     /// <summary>Tells the running activities of an execution that one of its activities completed, for those that stream what it wrote.</summary>
