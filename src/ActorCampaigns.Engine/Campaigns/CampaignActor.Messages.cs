@@ -1,4 +1,3 @@
-using ActorCampaigns.Data.Feedback;
 using Akka.Actor;
 using Akka.Event;
 
@@ -18,14 +17,6 @@ public sealed partial class CampaignActor
     {
         public static readonly Publish Instance = new();
     }
-
-    /// <summary>Time to read the campaign's feedback counts again.</summary>
-    private sealed class ReadFeedback : INotInfluenceReceiveTimeout
-    {
-        public static readonly ReadFeedback Instance = new();
-    }
-
-    private sealed record FeedbackRead(IReadOnlyList<FeedbackCount> Counts) : INotInfluenceReceiveTimeout;
 
     /// <summary>Time to write the campaign's summary to the campaign index.</summary>
     private sealed class WriteSummary : INotInfluenceReceiveTimeout

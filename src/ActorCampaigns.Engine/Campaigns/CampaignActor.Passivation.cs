@@ -23,12 +23,12 @@ public sealed partial class CampaignActor
     /// command or its wake-up.
     /// </summary>
     private bool Idle =>
-        _watchers.Count == 0
-        && !Context.GetChildren().Any()
+        _watching == 0
+        && !ActivityActors.Any()
         && _slotted.Count == 0
         && _state.Executions.All(e => e.State != ExecutionState.Running)
         && !_summaries.Pending
-        && !Timers.IsTimerActive("summary") && !Timers.IsTimerActive("publish") && !Timers.IsTimerActive("feedback")
+        && !Timers.IsTimerActive("summary") && !Timers.IsTimerActive("publish")
         && (_state.NextDue is not { } due || (_services.Wakeups is not null && due > Now + _options.WakeAhead));
 
     /// <summary>A campaign published on a once or recurring schedule may have a wake-up recorded by an earlier passivation.</summary>

@@ -21,7 +21,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     /// <summary>Progress reaches the campaign index at most this often; decisions (published, stopped...) at once.</summary>
     private static readonly TimeSpan SummaryEvery = TimeSpan.FromSeconds(1);
 
-    /// <summary>Feedback arrives by the thousand a second at peak: the campaign reads its counts at most this often.</summary>
+    /// <summary>Feedback arrives by the thousand a second at peak: the campaign reads its counts at most this often (<see cref="CampaignFeedback"/>).</summary>
     private static readonly TimeSpan ReadFeedbackEvery = TimeSpan.FromSeconds(1);
 
     private readonly CampaignEngineOptions _options;
@@ -33,7 +33,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<ExecutionId, HashSet<string>> _running = [];
     private readonly Dictionary<(ExecutionId, string), DateTime> _waiting = [];
     private readonly Dictionary<(ExecutionId Execution, string Activity), ActivityView> _live = [];
-    private readonly HashSet<IActorRef> _watchers = [];
+    /// <summary>How many watch the campaign, as its <see cref="CampaignWatchers"/> told.</summary>
+    private int _watching;
     private readonly Dictionary<IActorRef, (ExecutionId Execution, string Activity)> _activities = [];
     private CampaignState _state;
     private IReadOnlyList<FeedbackCount> _feedback = [];
@@ -55,7 +56,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ =>
         {
             if (_state.Executions.Any(e => e.Mode == ExecutionMode.Live))
-                Self.Tell(ReadFeedback.Instance);
+                Feedback.Tell(CampaignFeedback.ReadNow.Instance);
             SaveSummary();
             Advance();
         });
@@ -63,13 +64,19 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         Command<CampaignQueries.GetState>(_ => Sender.Tell(View));
         Command<CampaignQueries.Watch>(watch =>
         {
-            if (_watchers.Add(watch.Watcher))
-                Context.Watch(watch.Watcher);
+            Watchers.Tell(watch);
             watch.Watcher.Tell(View);
+        });
+        // A new watcher hears the state now (above) and the changes from now on, at the next publication.
+        Command<CampaignWatchers.Watching>(watching =>
+        {
+            _watching = watching.Count;
+            SchedulePublication();
         });
         Command<Terminated>(terminated =>
         {
-            _watchers.Remove(terminated.ActorRef);
+            if (terminated.ActorRef.Path.Name == CampaignWatchers.Name)
+                _watching = 0;
             // An activity actor that stopped without telling how its run ended crashed: its run failed.
             if (_activities.Remove(terminated.ActorRef, out var stopped) && _running.GetValueOrDefault(stopped.Execution)?.Contains(stopped.Activity) == true)
                 Handle(new CampaignCommands.FailActivity(_state.Id, stopped.Execution, stopped.Activity,
@@ -79,9 +86,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         });
         Command<Publish>(_ =>
         {
-            var view = View;
-            foreach (var watcher in _watchers)
-                watcher.Tell(view);
+            if (_watching > 0)
+                Watchers.Tell(new CampaignWatchers.Publish(View));
         });
         // Progress comes from the stream, not the activity's actor, so it may arrive after the run ended: then it is stale.
         Command<ActivityActor.Progress>(progress =>
@@ -123,16 +129,10 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             _log.Warning("activity {0} of {1} {2} failed: {3}", failed.Activity, PersistenceId, failed.Execution, failed.Reason);
             Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity, failed.Reason), ActorRefs.Nobody);
         });
-        Command<CampaignQueries.FeedbackArrived>(_ =>
+        Command<CampaignQueries.FeedbackArrived>(arrived => Feedback.Tell(arrived));
+        Command<CampaignFeedback.Counts>(counts =>
         {
-            if (!Timers.IsTimerActive("feedback"))
-                Timers.StartSingleTimer("feedback", ReadFeedback.Instance, ReadFeedbackEvery);
-        });
-        Command<ReadFeedback>(_ => _services.Feedback.CountAsync(_state.Id.Value)
-            .PipeTo(Self, success: counts => new FeedbackRead(counts), failure: e => new Status.Failure(e)));
-        Command<FeedbackRead>(read =>
-        {
-            _feedback = read.Counts;
+            _feedback = counts.Values;
             Changed();
         });
         Command<WriteSummary>(_ => SaveSummary());
@@ -151,11 +151,6 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
                 SaveSummary();
             else if (again)
                 Timers.StartSingleTimer("summary", WriteSummary.Instance, SummaryEvery);
-        });
-        Command<Status.Failure>(failed =>
-        {
-            _log.Warning(failed.Cause, "reading the feedback counts of {0} failed", PersistenceId);
-            ForgetConnectionsAfter(failed.Cause);
         });
         Command<ExecutionSlots.Granted>(granted =>
         {
@@ -228,10 +223,15 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
 
     private void Changed()
     {
-        if (_watchers.Count > 0 && !Timers.IsTimerActive("publish"))
-            Timers.StartSingleTimer("publish", Publish.Instance, PublishEvery);
+        SchedulePublication();
         if (_services.Index is not null && !Timers.IsTimerActive("summary"))
             Timers.StartSingleTimer("summary", WriteSummary.Instance, SummaryEvery);
+    }
+
+    private void SchedulePublication()
+    {
+        if (_watching > 0 && !Timers.IsTimerActive("publish"))
+            Timers.StartSingleTimer("publish", Publish.Instance, PublishEvery);
     }
 
     /// <summary>Writes the campaign's summary to the index, one write at a time (a change meanwhile is written after it).</summary>
@@ -341,7 +341,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         var steps = NextActivities.Decide(_state, plan, new CampaignRuntime(
             _running.ToDictionary(r => r.Key, r => (IReadOnlySet<string>)r.Value),
             _waiting.Where(w => w.Value > now).Select(w => w.Key).ToHashSet(),
-            Context.GetChildren().Select(c => c.Path.Name).ToHashSet(StringComparer.Ordinal),
+            ActivityActors.Select(c => c.Path.Name).ToHashSet(StringComparer.Ordinal),
             Unrecorded().Select(f => f.Execution).ToHashSet(),
             _slots is null ? null : _slotted));
         foreach (var execution in steps.RequestSlot)
@@ -371,6 +371,17 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         Context.Watch(child);
     }
 
+    /// <summary>The campaign's watchers, a child started when someone first watches.</summary>
+    private IActorRef Watchers => Context.Child(CampaignWatchers.Name) is var watchers && !watchers.IsNobody() ? watchers
+        : Context.Watch(Context.ActorOf(CampaignWatchers.Props(), CampaignWatchers.Name));
+
+    /// <summary>The reader of the campaign's feedback counts, a child started when feedback first arrives.</summary>
+    private IActorRef Feedback => Context.Child(CampaignFeedback.Name) is var feedback && !feedback.IsNobody() ? feedback
+        : Context.ActorOf(CampaignFeedback.Props(_state.Id, _services, ReadFeedbackEvery), CampaignFeedback.Name);
+
+    /// <summary>The children that run activities (still stopping ones included), not the watchers nor the feedback reader.</summary>
+    private IEnumerable<IActorRef> ActivityActors => Context.GetChildren().Where(c => c.Path.Name is not (CampaignWatchers.Name or CampaignFeedback.Name));
+
     /// <summary>Tells the running activities of an execution that one of its activities completed, for those that stream what it wrote.</summary>
     private void TellCompleted(ExecutionId execution, string activity)
     {
@@ -380,7 +391,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
 
     private void StopActivities()
     {
-        foreach (var child in Context.GetChildren())
+        foreach (var child in ActivityActors)
             Context.Stop(child);
         _running.Clear();
         _live.Clear();
