@@ -1,4 +1,3 @@
-using ActorCampaigns.Data.Feedback;
 using Akka.Actor;
 using Akka.Event;
 
@@ -19,14 +18,6 @@ public sealed partial class CampaignActor
         public static readonly Publish Instance = new();
     }
 
-    /// <summary>Time to read the campaign's feedback counts again.</summary>
-    private sealed class ReadFeedback : INotInfluenceReceiveTimeout
-    {
-        public static readonly ReadFeedback Instance = new();
-    }
-
-    private sealed record FeedbackRead(IReadOnlyList<FeedbackCount> Counts) : INotInfluenceReceiveTimeout;
-
     /// <summary>Time to write the campaign's summary to the campaign index.</summary>
     private sealed class WriteSummary : INotInfluenceReceiveTimeout
     {
@@ -34,4 +25,13 @@ public sealed partial class CampaignActor
     }
 
     private sealed record SummaryWritten(Exception? Failure = null) : INotInfluenceReceiveTimeout;
+
+    /// <summary>The next wake-up of a campaign about to passivate is recorded (or failed to be).</summary>
+    private sealed record WakeupRecorded(Exception? Failure = null) : INotInfluenceReceiveTimeout;
+
+    /// <summary>Sent back by the shard after <see cref="Akka.Cluster.Sharding.Passivate"/>: time to stop.</summary>
+    private sealed class StopIdle : INotInfluenceReceiveTimeout
+    {
+        public static readonly StopIdle Instance = new();
+    }
 }

@@ -21,16 +21,20 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     /// <summary>Progress reaches the campaign index at most this often; decisions (published, stopped...) at once.</summary>
     private static readonly TimeSpan SummaryEvery = TimeSpan.FromSeconds(1);
 
-    /// <summary>Feedback arrives by the thousand a second at peak: the campaign reads its counts at most this often.</summary>
+    /// <summary>Feedback arrives by the thousand a second at peak: the campaign reads its counts at most this often (<see cref="CampaignFeedback"/>).</summary>
     private static readonly TimeSpan ReadFeedbackEvery = TimeSpan.FromSeconds(1);
 
     private readonly CampaignEngineOptions _options;
     private readonly EngineServices _services;
+
+    /// <summary>The node's <see cref="ExecutionSlots"/>; none: executions run as soon as they have work.</summary>
+    private readonly IActorRef? _slots;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<ExecutionId, HashSet<string>> _running = [];
     private readonly Dictionary<(ExecutionId, string), DateTime> _waiting = [];
     private readonly Dictionary<(ExecutionId Execution, string Activity), ActivityView> _live = [];
-    private readonly HashSet<IActorRef> _watchers = [];
+    /// <summary>How many watch the campaign, as its <see cref="CampaignWatchers"/> told.</summary>
+    private int _watching;
     private readonly Dictionary<IActorRef, (ExecutionId Execution, string Activity)> _activities = [];
     private CampaignState _state;
     private IReadOnlyList<FeedbackCount> _feedback = [];
@@ -39,10 +43,11 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     private ExecutionPlan? _plan;
     private readonly SummaryWrites _summaries = new();
 
-    public CampaignActor(string id, CampaignEngineOptions options, EngineServices services)
+    public CampaignActor(string id, CampaignEngineOptions options, EngineServices services, IActorRef? slots = null)
     {
         _options = options;
         _services = services;
+        _slots = slots;
         _state = CampaignState.Empty(new CampaignId(id));
         PersistenceId = $"campaign-{id}";
 
@@ -51,7 +56,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ =>
         {
             if (_state.Executions.Any(e => e.Mode == ExecutionMode.Live))
-                Self.Tell(ReadFeedback.Instance);
+                Feedback.Tell(CampaignFeedback.ReadNow.Instance);
             SaveSummary();
             Advance();
         });
@@ -59,13 +64,19 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         Command<CampaignQueries.GetState>(_ => Sender.Tell(View));
         Command<CampaignQueries.Watch>(watch =>
         {
-            if (_watchers.Add(watch.Watcher))
-                Context.Watch(watch.Watcher);
+            Watchers.Tell(watch);
             watch.Watcher.Tell(View);
+        });
+        // A new watcher hears the state now (above) and the changes from now on, at the next publication.
+        Command<CampaignWatchers.Watching>(watching =>
+        {
+            _watching = watching.Count;
+            SchedulePublication();
         });
         Command<Terminated>(terminated =>
         {
-            _watchers.Remove(terminated.ActorRef);
+            if (terminated.ActorRef.Path.Name == CampaignWatchers.Name)
+                _watching = 0;
             // An activity actor that stopped without telling how its run ended crashed: its run failed.
             if (_activities.Remove(terminated.ActorRef, out var stopped) && _running.GetValueOrDefault(stopped.Execution)?.Contains(stopped.Activity) == true)
                 Handle(new CampaignCommands.FailActivity(_state.Id, stopped.Execution, stopped.Activity,
@@ -75,9 +86,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         });
         Command<Publish>(_ =>
         {
-            var view = View;
-            foreach (var watcher in _watchers)
-                watcher.Tell(view);
+            if (_watching > 0)
+                Watchers.Tell(new CampaignWatchers.Publish(View));
         });
         // Progress comes from the stream, not the activity's actor, so it may arrive after the run ended: then it is stale.
         Command<ActivityActor.Progress>(progress =>
@@ -119,16 +129,10 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             _log.Warning("activity {0} of {1} {2} failed: {3}", failed.Activity, PersistenceId, failed.Execution, failed.Reason);
             Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity, failed.Reason), ActorRefs.Nobody);
         });
-        Command<CampaignQueries.FeedbackArrived>(_ =>
+        Command<CampaignQueries.FeedbackArrived>(arrived => Feedback.Tell(arrived));
+        Command<CampaignFeedback.Counts>(counts =>
         {
-            if (!Timers.IsTimerActive("feedback"))
-                Timers.StartSingleTimer("feedback", ReadFeedback.Instance, ReadFeedbackEvery);
-        });
-        Command<ReadFeedback>(_ => _services.Feedback.CountAsync(_state.Id.Value)
-            .PipeTo(Self, success: counts => new FeedbackRead(counts), failure: e => new Status.Failure(e)));
-        Command<FeedbackRead>(read =>
-        {
-            _feedback = read.Counts;
+            _feedback = counts.Values;
             Changed();
         });
         Command<WriteSummary>(_ => SaveSummary());
@@ -148,16 +152,14 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             else if (again)
                 Timers.StartSingleTimer("summary", WriteSummary.Instance, SummaryEvery);
         });
-        Command<Status.Failure>(failed =>
-        {
-            _log.Warning(failed.Cause, "reading the feedback counts of {0} failed", PersistenceId);
-            ForgetConnectionsAfter(failed.Cause);
-        });
         Command<ExecutionSlots.Granted>(granted =>
         {
             _slotted.Add(granted.Execution);
             Advance();
         });
+        Command<ReceiveTimeout>(_ => PassivateIfIdle());
+        Command<WakeupRecorded>(WhenWakeupRecorded);
+        Command<StopIdle>(_ => WhenStopIdle());
         Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "snapshot of {0} failed", PersistenceId));
         Command<DeleteMessagesSuccess>(_ => { });
@@ -221,10 +223,15 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
 
     private void Changed()
     {
-        if (_watchers.Count > 0 && !Timers.IsTimerActive("publish"))
-            Timers.StartSingleTimer("publish", Publish.Instance, PublishEvery);
+        SchedulePublication();
         if (_services.Index is not null && !Timers.IsTimerActive("summary"))
             Timers.StartSingleTimer("summary", WriteSummary.Instance, SummaryEvery);
+    }
+
+    private void SchedulePublication()
+    {
+        if (_watching > 0 && !Timers.IsTimerActive("publish"))
+            Timers.StartSingleTimer("publish", Publish.Instance, PublishEvery);
     }
 
     /// <summary>Writes the campaign's summary to the index, one write at a time (a change meanwhile is written after it).</summary>
@@ -244,7 +251,6 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
-        _services.Slots?.Forget(Self);
         // Their commands were persisted: the replies go now, the next incarnation writing the summary as it recovers.
         foreach (var (to, reply) in _summaries.TakeAll())
             to.Tell(reply);
@@ -255,13 +261,15 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     {
         base.PreStart();
         Timers.StartPeriodicTimer("tick", Tick.Instance, _options.TickInterval);
+        if (_options.PassivateIdleAfter > TimeSpan.Zero)
+            Context.SetReceiveTimeout(_options.PassivateIdleAfter);
     }
 
     /// <summary>An activity actor that throws stops; its campaign fails the activity, which resume runs again.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    public static Props Props(string id, CampaignEngineOptions options, EngineServices services) =>
-        Akka.Actor.Props.Create(() => new CampaignActor(id, options, services));
+    public static Props Props(string id, CampaignEngineOptions options, EngineServices services, IActorRef? slots = null) =>
+        Akka.Actor.Props.Create(() => new CampaignActor(id, options, services, slots));
 
     private void Handle(ICampaignCommand command, IActorRef replyTo)
     {
@@ -320,70 +328,59 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Starts every activity that can run now, in every running execution: those whose inbound activities are done,
-    /// and those that stream their inbound populations while the activities writing them run (so a chain of them
-    /// runs at once).
+    /// Does what <see cref="NextActivities.Decide"/> says: asks the node for slots, starts every activity that can run
+    /// now, gives back the slots of executions with nothing running (they take one again when they have work;
+    /// Granted calls this again).
     /// </summary>
     private void Advance()
     {
         if (_state.Document is not { } document)
             return;
         var plan = _plan is { } known && ReferenceEquals(known.Document, document) ? known : _plan = new ExecutionPlan(document);
-        var held = Unrecorded().Select(f => f.Execution).ToHashSet();
-        foreach (var execution in _state.Executions.Where(e => e.State == ExecutionState.Running && !held.Contains(e.Id)))
-        {
-            var running = _running.TryGetValue(execution.Id, out var set) ? set : _running[execution.Id] = [];
-            var done = execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToHashSet();
-            var later = new HashSet<string>();
-            List<Domain.Campaigns.Activity> ready;
-            while ((ready = plan.Ready(done, running, execution.Mode).Where(a => !Waits(execution.Id, a.Id) && !later.Contains(a.Id)).ToList()).Count > 0)
-            {
-                // An execution with work to do runs once the node gives it a slot (Granted calls Advance again).
-                if (_services.Slots is { } slots && !_slotted.Contains(execution.Id))
-                {
-                    slots.Request(Self, execution.Id);
-                    break;
-                }
-                foreach (var activity in ready)
-                {
-                    if (!Start(plan, execution, activity, running, done))
-                        later.Add(activity.Id);
-                }
-            }
-        }
-        // An execution with nothing running gives its slot back (it takes one again when it has work).
-        foreach (var execution in _slotted.Where(e => _running.GetValueOrDefault(e) is not { Count: > 0 }).ToList())
+        var now = Now;
+        var steps = NextActivities.Decide(_state, plan, new CampaignRuntime(
+            _running.ToDictionary(r => r.Key, r => (IReadOnlySet<string>)r.Value),
+            _waiting.Where(w => w.Value > now).Select(w => w.Key).ToHashSet(),
+            ActivityActors.Select(c => c.Path.Name).ToHashSet(StringComparer.Ordinal),
+            Unrecorded().Select(f => f.Execution).ToHashSet(),
+            _slots is null ? null : _slotted));
+        foreach (var execution in steps.RequestSlot)
+            _slots!.Tell(new ExecutionSlots.Request(execution));
+        foreach (var start in steps.Starts)
+            Start(plan, start);
+        foreach (var execution in steps.ReleaseSlot)
         {
             _slotted.Remove(execution);
-            _services.Slots?.Release(Self, execution);
+            _slots?.Tell(new ExecutionSlots.Release(execution));
         }
     }
 
-    /// <summary>A wait that reported it holds its population until an instant still to come.</summary>
-    private bool Waits(ExecutionId execution, string activity) => _waiting.TryGetValue((execution, activity), out var until) && until > Now;
-
-    /// <returns>
-    /// False when the actor of an earlier run of this activity is still stopping (it held on pause, say, and the
-    /// campaign was resumed at once): the activity starts when that actor has stopped.
-    /// </returns>
-    private bool Start(ExecutionPlan plan, ExecutionView execution, Domain.Campaigns.Activity activity, HashSet<string> running, IReadOnlySet<string> done)
+    private void Start(ExecutionPlan plan, NextSteps.Start start)
     {
-        var name = $"{execution.Id}-{activity.Id}";
-        if (!Context.Child(name).IsNobody())
-            return false;
+        var (execution, activity) = (start.Execution, start.Activity);
         _waiting.Remove((execution.Id, activity.Id));
-        running.Add(activity.Id);
+        (_running.TryGetValue(execution.Id, out var running) ? running : _running[execution.Id] = []).Add(activity.Id);
         var inboundCompletedAt = plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt)
             .DefaultIfEmpty(execution.StartedAt).Max();
         var run = new ActivityRun(_state.Id, plan.Document.Name, execution.Id, execution.Mode, activity, plan,
             new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value),
                 new ExecutionScope(_state.Id.Value, execution.Id.Value)),
-            execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done));
-        var child = Context.ActorOf(ActivityActor.Props(run, _services), name);
+            execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(start.Done));
+        var child = Context.ActorOf(ActivityActor.Props(run, _services), NextActivities.ActorName(execution.Id, activity.Id));
         _activities[child] = (execution.Id, activity.Id);
         Context.Watch(child);
-        return true;
     }
+
+    /// <summary>The campaign's watchers, a child started when someone first watches.</summary>
+    private IActorRef Watchers => Context.Child(CampaignWatchers.Name) is var watchers && !watchers.IsNobody() ? watchers
+        : Context.Watch(Context.ActorOf(CampaignWatchers.Props(), CampaignWatchers.Name));
+
+    /// <summary>The reader of the campaign's feedback counts, a child started when feedback first arrives.</summary>
+    private IActorRef Feedback => Context.Child(CampaignFeedback.Name) is var feedback && !feedback.IsNobody() ? feedback
+        : Context.ActorOf(CampaignFeedback.Props(_state.Id, _services, ReadFeedbackEvery), CampaignFeedback.Name);
+
+    /// <summary>The children that run activities (still stopping ones included), not the watchers nor the feedback reader.</summary>
+    private IEnumerable<IActorRef> ActivityActors => Context.GetChildren().Where(c => c.Path.Name is not (CampaignWatchers.Name or CampaignFeedback.Name));
 
     /// <summary>Tells the running activities of an execution that one of its activities completed, for those that stream what it wrote.</summary>
     private void TellCompleted(ExecutionId execution, string activity)
@@ -394,7 +391,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
 
     private void StopActivities()
     {
-        foreach (var child in Context.GetChildren())
+        foreach (var child in ActivityActors)
             Context.Stop(child);
         _running.Clear();
         _live.Clear();

@@ -14,6 +14,9 @@ public sealed class SummaryWrites
     private List<(IActorRef To, object Reply)> _waiting = [];
     private List<(IActorRef To, object Reply)> _released = [];
 
+    /// <summary>A write in progress or to come, or replies waiting for one.</summary>
+    public bool Pending => _writing || _changed || _waiting.Count > 0 || _released.Count > 0;
+
     /// <summary>Holds <paramref name="reply"/> until the next write that starts has ended.</summary>
     public void ReplyAfterNextWrite(IActorRef to, object reply) => _waiting.Add((to, reply));
 

@@ -32,11 +32,14 @@ public sealed record EngineServices(
     LinkTracking? Tracking = null,
     IReadOnlyDictionary<string, IMessageSender>? Senders = null,
     FrequencyCap? Cap = null,
-    ExecutionSlots? Slots = null,
+    ExecutionSlots.Settings? Slots = null,
     RenderLimits? Rendering = null,
     CampaignIndex? Index = null)
 {
     public UnrecordedFailures Unrecorded { get; init; } = new();
+
+    /// <summary>When passivated campaigns are next due; none: a campaign with an occurrence ahead never passivates.</summary>
+    public CampaignWakeups? Wakeups { get; init; }
 
     /// <summary>Opens every store on <paramref name="database"/>, creating the tables that are missing.</summary>
     public static async Task<EngineServices> OpenAsync(Database database, string outboxFolder, TimeProvider clock, int batchSize = 10_000,
@@ -49,13 +52,15 @@ public sealed record EngineServices(
             PostgresDatabase postgres => new PostgresProfileStore(postgres),
             _ => throw new ArgumentException($"no profile store for {database.GetType().Name}", nameof(database)),
         };
+        var wakeups = new CampaignWakeups(database);
         var services = new EngineServices(profiles, new Worktables(database), new Ledger(database), new AudienceStore(database),
-            new FeedbackStore(database), new OutboxProvider(outboxFolder), clock, batchSize, tracking, senders);
+            new FeedbackStore(database), new OutboxProvider(outboxFolder), clock, batchSize, tracking, senders) { Wakeups = wakeups };
         await services.Profiles.InitializeAsync(cancellationToken);
         await services.Worktables.InitializeAsync(cancellationToken);
         await services.Ledger.InitializeAsync(cancellationToken);
         await services.Audiences.InitializeAsync(cancellationToken);
         await services.Feedback.InitializeAsync(cancellationToken);
+        await wakeups.InitializeAsync(cancellationToken);
         return services;
     }
 }

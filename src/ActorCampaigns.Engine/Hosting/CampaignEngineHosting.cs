@@ -19,19 +19,29 @@ public sealed class CampaignRegion;
 public static class CampaignEngineHosting
 {
     /// <summary>
-    /// The campaign shard region (DData state store, remembered entities) and the engine's serializers. A node that
+    /// The campaign shard region (DData state store, remembered entities; an idle campaign passivates and is forgotten
+    /// until woken, see <see cref="CampaignEngineOptions.PassivateIdleAfter"/>), the node's <see cref="CampaignWaker"/>
+    /// and the engine's serializers. A node that
     /// does not host campaigns (<paramref name="hostsCampaigns"/> false: a gateway) gets a proxy to the region instead.
     /// </summary>
     public static AkkaConfigurationBuilder AddCampaignEngine(this AkkaConfigurationBuilder builder, CampaignEngineOptions options, EngineServices services,
         bool hostsCampaigns = true)
     {
         builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend);
+        builder.AddHocon(IdleScheduler, HoconAddMode.Prepend);
         builder.AddHocon(ActivityDispatcher.Hocon, HoconAddMode.Append);
         if (!hostsCampaigns)
             return builder.WithShardRegionProxy<CampaignRegion>("campaign", options.Role ?? "", new CampaignMessageExtractor(options.Shards));
-        return builder.WithShardRegion<CampaignRegion>(
+        builder.WithShardRegion<CampaignRegion>(
             "campaign",
-            id => CampaignActor.Props(id, options, services),
+            (system, registry) =>
+            {
+                // The node's execution slots, an actor its campaigns ask for a turn (registered for the operator and tests).
+                var slots = services.Slots is { } settings ? system.ActorOf(ExecutionSlots.Props(settings), "execution-slots") : null;
+                if (slots is not null)
+                    registry.Register<ExecutionSlots>(slots);
+                return id => CampaignActor.Props(id, options, services, slots);
+            },
             new CampaignMessageExtractor(options.Shards),
             new ShardOptions
             {
@@ -40,7 +50,20 @@ public static class CampaignEngineHosting
                 RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
                 Role = options.Role,
             });
+        // Passivated campaigns are not remembered: the node wakes those with an occurrence coming.
+        if (services.Wakeups is { } wakeups)
+            builder.WithActors((system, registry) => system.ActorOf(
+                CampaignWaker.Props(registry.Get<CampaignRegion>(), wakeups, services.Clock, options), "campaign-waker"));
+        return builder;
     }
+
+    /// <summary>
+    /// Akka's scheduler runs on the thread pool (a .NET PeriodicTimer) and wakes it every tick whether or not a timer is
+    /// due: at the default 10 ms an idle node spent 3.5-4 % of a core on it (the pool's workers spinning up and down a
+    /// hundred times a second), at 100 ms 0.9 %. Nothing here needs a timer finer than a tenth of a second: campaigns
+    /// tick each second, watchers hear every 250 ms, the cluster's heartbeats and gossip are a second apart.
+    /// </summary>
+    private const string IdleScheduler = "akka.scheduler.tick-duration = 100ms";
 
     /// <summary>
     /// One process as a one-member cluster on loopback, joining itself: the same code path as a cluster, with no seeds to

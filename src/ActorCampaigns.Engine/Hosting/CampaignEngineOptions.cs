@@ -12,6 +12,20 @@ public sealed class CampaignEngineOptions
     /// <summary>How often a campaign looks at the clock for due occurrences and waits that are over.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A campaign with nothing running, nothing waiting, no watcher and no occurrence within <see cref="WakeAhead"/>
+    /// passivates after this long without a command: it stops and is no longer remembered, so a restart does not bring
+    /// it back. Its next command or query wakes it, and so does <see cref="CampaignWaker"/> before its next occurrence.
+    /// Zero keeps every campaign running.
+    /// </summary>
+    public TimeSpan PassivateIdleAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A campaign passivates only when its next occurrence is further away than this; it is woken this long before it.</summary>
+    public TimeSpan WakeAhead { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a node looks for passivated campaigns coming due; well under <see cref="WakeAhead"/>.</summary>
+    public TimeSpan WakeupPollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The cluster role that hosts campaigns; null lets every node host them.</summary>
     public string? Role { get; set; }
 }

@@ -19,7 +19,8 @@ public static class CampaignEngineHosting
         var journalSchemaLock = database is PostgresDatabase postgres ? await postgres.LockJournalSchemaAsync() : null;
         var inCluster = node.Cluster.Seeds.Count > 0;
         var engine = builder.Configuration.GetSection($"{NodeOptions.Section}:Engine").Get<CampaignEngineOptions>() ?? new CampaignEngineOptions();
-        engine.Role ??= inCluster ? "campaign" : null;
+        // ActorCampaigns:Engine:PassivateIdleAfter and the engine's other settings; the role follows the node's part.
+        engine.Role = inCluster ? "campaign" : null;
         // One materializer for the node's live feeds (a materializer per request, disposed after it, broke the next feed).
         builder.Services.AddSingleton<IMaterializer>(provider => provider.GetRequiredService<ActorSystem>().Materializer(namePrefix: "feeds"));
         builder.Services.AddAkka("actorcampaigns", (akka, _) =>

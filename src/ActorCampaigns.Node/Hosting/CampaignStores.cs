@@ -25,7 +25,7 @@ public static class CampaignStores
         var tracking = new LinkTracking(builder.PublicBaseUrl(node), await TrackingKeys.TokensAsync(node.Tracking, database, clock));
         var services = await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), clock, node.BatchSize, tracking: tracking,
             senders: await DeliveryProviders.OpenAsync(node, database));
-        services = services with { Slots = new ExecutionSlots(Math.Max(1, node.MaxRunningExecutions), IdleNode.ReleaseMemory), Rendering = node.Rendering, Index = index };
+        services = services with { Slots = new ExecutionSlots.Settings(Math.Max(1, node.MaxRunningExecutions), IdleNode.ReleaseMemory), Rendering = node.Rendering, Index = index };
         if (node.FrequencyCapMessages is { } messages)
             services = services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) };
 

@@ -6,6 +6,7 @@ using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
 
@@ -22,7 +23,7 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>One execution at a time: every spec here also runs its campaigns through the node's slots.</summary>
-    private readonly ExecutionSlots _slots = new(1);
+    private readonly ExecutionSlots.Settings _slots = new(1);
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -39,7 +40,12 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) => builder
         .AddOneNodeCluster()
         .AddCampaignJournalOnSqlite(Path.Combine(_folder, "journal.db"))
-        .AddCampaignEngine(new CampaignEngineOptions { SnapshotEvery = 3, TickInterval = TimeSpan.FromMilliseconds(50) }, CreateServices());
+        .AddCampaignEngine(new CampaignEngineOptions
+        {
+            SnapshotEvery = 3, TickInterval = TimeSpan.FromMilliseconds(50),
+            // Idle campaigns passivate within the specs, every one of which then wakes them again.
+            PassivateIdleAfter = TimeSpan.FromMilliseconds(300), WakeupPollInterval = TimeSpan.FromMilliseconds(100),
+        }, CreateServices());
 
     private static CampaignDocument Document(string schedule) => Document($$"""{ "type": "{{schedule}}" }""", wait: false);
 
@@ -79,11 +85,12 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         await Task.WhenAll(region.Ask<CampaignReplies.Accepted>(new Publish(first), Timeout, Cancel),
             region.Ask<CampaignReplies.Accepted>(new Publish(second), Timeout, Cancel));
 
+        var slots = await ActorRegistry.GetAsync<ExecutionSlots>(Cancel);
         var (mostRunning, everWaited) = (0, false);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (Sent("c-slot-1") + Sent("c-slot-2") < 2 * 16 && DateTime.UtcNow < deadline)
         {
-            var (running, waiting) = _slots.Load;
+            var (running, waiting) = await LoadAsync(slots);
             (mostRunning, everWaited) = (Math.Max(mostRunning, running), everWaited || waiting > 0);
             await Task.Delay(20, Cancel);
         }
@@ -92,10 +99,13 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         await AwaitStateAsync(region, second, s => s.Executions is [{ State: ExecutionState.Completed }]);
         // The slot goes back as the campaign moves on after recording the completion, a moment after status shows it.
         var released = DateTime.UtcNow.AddSeconds(10);
-        while (_slots.Load != (0, 0) && DateTime.UtcNow < released)
+        while (await LoadAsync(slots) != new ExecutionSlots.Load(0, 0) && DateTime.UtcNow < released)
             await Task.Delay(20, Cancel);
-        Assert.Equal((0, 0), _slots.Load);
+        Assert.Equal(new ExecutionSlots.Load(0, 0), await LoadAsync(slots));
     }
+
+    private static Task<ExecutionSlots.Load> LoadAsync(IActorRef slots) =>
+        slots.Ask<ExecutionSlots.Load>(ExecutionSlots.GetLoad.Instance, Timeout, Cancel);
 
     [Fact]
     public async Task A_once_campaign_starts_when_the_clock_reaches_it_and_a_wait_holds_until_its_hour_has_passed()
@@ -108,8 +118,13 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
 
         await Task.Delay(500, Cancel);
         Assert.Empty((await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel)).Executions);
+        // Nothing to do for ten minutes: it passivates (no query from now on, which would wake it), and the node wakes
+        // it a minute before its hour.
+        await AwaitEntitiesAsync(region, 0);
 
         _clock.Advance(TimeSpan.FromMinutes(10));
+        // Woken by the node, not by a query.
+        await AwaitEntitiesAsync(region, 1);
         var waiting = await AwaitStateAsync(region, id, s => s.Executions.Count == 1 && s.Executions[0].Activities["fr"].IsDone);
         Assert.Equal(at, waiting.Executions[0].Due);
         await Task.Delay(500, Cancel);
@@ -120,6 +135,34 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         var done = await AwaitStateAsync(region, id, s => s.Status == CampaignStatus.Completed);
         Assert.Equal(30L, done.Executions[0].Activities["hold"].Counts.Out["out"]);
         Assert.Equal(16, Sent("c-clock"));
+    }
+
+    /// <summary>Waits until this node runs <paramref name="count"/> campaign entities.</summary>
+    private async Task AwaitEntitiesAsync(IActorRef region, int count) => await AwaitConditionAsync(async () =>
+        (await region.Ask<ShardRegionStats>(GetShardRegionStats.Instance, Timeout, Cancel)).Stats.Values.Sum() == count,
+        Timeout, TimeSpan.FromMilliseconds(50), cancellationToken: Cancel);
+
+    [Fact]
+    public async Task An_idle_campaign_passivates_and_answers_its_next_query_as_it_was()
+    {
+        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
+        var (draft, watched) = (new CampaignId("c-idle"), new CampaignId("c-watched"));
+        await region.Ask<CampaignReplies.Accepted>(new Create(draft, Document("asap")), Timeout, Cancel);
+        await region.Ask<CampaignReplies.Accepted>(new Create(watched, Document("asap")), Timeout, Cancel);
+        var watcher = CreateTestProbe();
+        region.Tell(new CampaignQueries.Watch(watched, watcher.Ref));
+        await watcher.ExpectMsgAsync<CampaignState>(Timeout, cancellationToken: Cancel);
+
+        // The draft passivates; the watched campaign stays for its watcher.
+        await AwaitEntitiesAsync(region, 1);
+        await Task.Delay(1_000, Cancel);
+        Assert.Equal(1, (await region.Ask<ShardRegionStats>(GetShardRegionStats.Instance, Timeout, Cancel)).Stats.Values.Sum());
+
+        var state = await region.Ask<CampaignState>(new CampaignQueries.GetState(draft), Timeout, Cancel);
+        Assert.Equal((CampaignStatus.Draft, "Entity"), (state.Status, state.Document!.Name));
+        var published = await region.Ask<CampaignReplies.Accepted>(new Publish(draft), Timeout, Cancel);
+        Assert.Equal(CampaignStatus.Live, published.Status);
+        await AwaitStateAsync(region, draft, s => s.Status == CampaignStatus.Completed);
     }
 
     private async Task<CampaignState> AwaitStateAsync(IActorRef region, CampaignId id, Func<CampaignState, bool> condition)

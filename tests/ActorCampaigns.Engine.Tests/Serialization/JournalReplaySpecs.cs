@@ -25,7 +25,7 @@ public sealed class JournalReplaySpecs(ITestOutputHelper output) : Akka.Hosting.
             .GetAwaiter().GetResult();
         builder.AddOneNodeCluster()
             .AddCampaignJournalOnSqlite(Path.Combine(_folder, "journal.db"))
-            .AddCampaignEngine(new CampaignEngineOptions(), services with { Slots = new ExecutionSlots(1) });
+            .AddCampaignEngine(new CampaignEngineOptions(), services with { Slots = new ExecutionSlots.Settings(1) });
     }
 
     /// <summary>Writes the rows; the tables are the journal's own, created when it first answers.</summary>
