@@ -13,6 +13,10 @@ public sealed record OutboundMessage(
 
     public static string IdFor(string campaign, string execution, string activity, long profile) =>
         $"{campaign}.{execution}.{activity}.{profile}";
+
+    /// <summary>The id of an alert to one of its targets: no profile in it, so feedback about it changes nobody's consent.</summary>
+    public static string AlertIdFor(string campaign, string execution, string activity, int target) =>
+        $"{campaign}.{execution}.{activity}.alert{target}";
 }
 
 /// <summary>What a message id names, read back from its text.</summary>
@@ -26,5 +30,13 @@ public sealed record MessageId(string Campaign, string Execution, string Activit
             && long.TryParse(parts[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var profile)
             ? new MessageId(parts[0], parts[1], parts[2], profile)
             : null;
+    }
+
+    /// <summary>Whether the text is an alert's id (<see cref="OutboundMessage.AlertIdFor"/>).</summary>
+    public static bool IsAlert(string text)
+    {
+        var parts = text.Split('.');
+        return parts.Length == 4 && parts.Take(3).All(p => p.Length is > 0 and <= 64) && parts[3].StartsWith("alert", StringComparison.Ordinal)
+            && int.TryParse(parts[3].AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
     }
 }

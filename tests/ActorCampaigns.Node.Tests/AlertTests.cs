@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ActorCampaigns.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace ActorCampaigns.Node.Tests;
@@ -80,6 +81,41 @@ public sealed class AlertTests : IAsyncLifetime
             { "name": "Sent anything", "activities": [ { "id": "sent", "type": "buildAudience", "filter": "sent('*')" } ], "transitions": [] }
             """, "test");
         Assert.Equal(0, (await _node.StatusAsync(sent)).GetProperty("executions")[0].GetProperty("activities").GetProperty("sent").GetProperty("out").GetProperty("out").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_complaint_about_an_alert_sent_through_SMTP_changes_nobody_s_consent()
+    {
+        await using var smtp = new TestSmtpServer();
+        var dataDir = Directory.CreateTempSubdirectory("actorcampaigns-alert-smtp-").FullName;
+        try
+        {
+            await using var node = await NodeProcess.StartAsync(dataDir, ("EmailProvider", "smtp"), ("Smtp__Port", smtp.Port.ToString()), ("Smtp__Security", "None"));
+            // Profiles 0 and 1: the numbers the alert's targets have in the ledger's claims.
+            Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, "/api/profiles/import",
+                "id,email,emailOptIn\n0,zero@example.com,true\n1,one@example.com,true\n2,two@example.com,true\n", "text/csv")).Status);
+            await CampaignRuns.RunAsync(node, """
+                { "name": "Told", "activities": [ { "id": "all", "type": "buildAudience" },
+                    { "id": "tell", "type": "alert", "email": "ops@example.com", "webhook": "https://hooks.example.com/ops" } ],
+                  "transitions": [ { "from": "all", "to": "tell" } ] }
+                """);
+            var alert = Assert.Single(smtp.Received);
+            Assert.Equal("ops@example.com", alert.To.Mailboxes.Single().Address);
+            var complaint = JsonSerializer.Serialize(new[] { new { messageId = alert.MessageId!.Split('@')[0], @event = "complaint" } });
+            var (status, answer) = await node.SendAsync(HttpMethod.Post, "/api/feedback", complaint);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal((0, 1), (answer.GetProperty("recorded").GetInt32(), answer.GetProperty("unknown").GetInt32()));
+            foreach (var profile in new[] { 0, 1 })
+            {
+                var (_, read) = await node.SendAsync(HttpMethod.Get, $"/api/profiles/{profile}");
+                Assert.True(read.GetProperty("emailOptIn").GetBoolean(), read.GetRawText());
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     [Theory]

@@ -33,7 +33,7 @@ public sealed class ExecutionPlan(CampaignDocument document)
     public IEnumerable<Activity> Ready(IReadOnlySet<string> done, IReadOnlySet<string> running, ExecutionMode mode) =>
         Document.Activities.Where(a => !done.Contains(a.Id) && !running.Contains(a.Id)
             && _inbound[a.Id].All(i => done.Contains(i.Activity)
-                || (StreamsInbound(a, mode) && running.Contains(i.Activity) && _activities[i.Activity] is not WaitActivity)));
+                || (StreamsInbound(a, mode) && running.Contains(i.Activity) && ActivityStages.Of(_activities[i.Activity]).WritesAsItGoes)));
 
     /// <summary>Whether an activity takes its inbound populations batch by batch, in id order, as they are written (its kind's stage says).</summary>
     public static bool StreamsInbound(Activity activity, ExecutionMode mode) => ActivityStages.Of(activity).StreamsInbound(activity, mode);

@@ -268,14 +268,20 @@ public static class CampaignJournalFormat
         WriteLongs(writer, "out", counts.Out);
         WriteLongs(writer, "excluded", counts.Excluded);
         writer.WriteNumber("errors", counts.Errors);
-        if (counts.RenderErrors is not null)
-        {
-            writer.WriteStartArray("renderErrors");
-            foreach (var reason in counts.RenderErrors)
-                writer.WriteStringValue(reason);
-            writer.WriteEndArray();
-        }
+        WriteTexts(writer, "renderErrors", counts.RenderErrors);
+        // Optional, so counts written before notes existed read as they were.
+        WriteTexts(writer, "notes", counts.Notes);
         writer.WriteEndObject();
+    }
+
+    private static void WriteTexts(Utf8JsonWriter writer, string name, IReadOnlyList<string>? texts)
+    {
+        if (texts is null)
+            return;
+        writer.WriteStartArray(name);
+        foreach (var text in texts)
+            writer.WriteStringValue(text);
+        writer.WriteEndArray();
     }
 
     private static void WriteLongs(Utf8JsonWriter writer, string name, IEnumerable<KeyValuePair<string, long>> values)
@@ -324,10 +330,12 @@ public static class CampaignJournalFormat
         {
             var counts = new Fields(Required(name).AsObject());
             return new ActivityCounts(counts.Long("in"), counts.Longs("out"), counts.Longs("excluded"), counts.Long("errors"),
-                counts.Has("renderErrors") ? counts.Required("renderErrors").AsArray().Select(r => r!.GetValue<string>()).ToList() : null);
+                counts.Texts("renderErrors"), counts.Texts("notes"));
         }
 
         private long Long(string name) => Required(name).GetValue<long>();
+
+        private List<string>? Texts(string name) => Has(name) ? Required(name).AsArray().Select(t => t!.GetValue<string>()).ToList() : null;
 
         /// <summary>A variable as the document reader reads one: a number without a fraction is whole.</summary>
         private static VariableValue Variable(JsonNode value) => value.GetValueKind() switch

@@ -35,12 +35,13 @@ public static class FeedbackEndpoints
                 if (body.RootElement is { ValueKind: JsonValueKind.Array } items && items.GetArrayLength() > MaxItems)
                     return Problems.Invalid($"a feedback request holds at most {MaxItems} items; nothing was recorded",
                         [new { path = "$", message = $"holds {items.GetArrayLength()} items; send them in requests of at most {MaxItems}" }]);
-                var (events, errors) = Read(body.RootElement, services.Clock);
+                var (events, alerts, errors) = Read(body.RootElement, services.Clock);
                 if (errors.Count > 0)
                     return Problems.Invalid($"{errors.Count} feedback item{(errors.Count == 1 ? " is" : "s are")} invalid; nothing was recorded", errors);
                 var sent = await services.Ledger.SentAmongAsync(events.Select(Message).ToList(), cancel);
                 var known = events.Where(e => sent.Contains(Message(e))).ToList();
-                var unknown = events.Count - known.Count;
+                // Events about alerts (a bounce of an alert email) name no profile: counted with the unknown, recorded nowhere.
+                var unknown = events.Count - known.Count + alerts;
                 foreach (var complaint in known.Where(e => e.Kind == FeedbackKind.Complained).ToList())
                 {
                     await services.Profiles.WithdrawConsentAsync(complaint.Profile, "emailOptIn", cancel);
@@ -53,13 +54,13 @@ public static class FeedbackEndpoints
             .ReadsBody("application/json", "[{ \"messageId\", \"event\": delivered | bounced | complaint, \"at\"?, \"reason\"? }], at most 10,000 items", JsonSchemaType.Array)
             .Answers(StatusCodes.Status200OK, 400);
 
-    private static (List<FeedbackEvent> Events, List<object> Errors) Read(JsonElement root, TimeProvider clock)
+    private static (List<FeedbackEvent> Events, int Alerts, List<object> Errors) Read(JsonElement root, TimeProvider clock)
     {
-        var (events, errors) = (new List<FeedbackEvent>(), new List<object>());
+        var (events, alerts, errors) = (new List<FeedbackEvent>(), 0, new List<object>());
         if (root.ValueKind != JsonValueKind.Array)
         {
             errors.Add(new { path = "$", message = "must be an array of { messageId, event, at?, reason? }" });
-            return (events, errors);
+            return (events, alerts, errors);
         }
         var index = 0;
         foreach (var item in root.EnumerateArray())
@@ -71,7 +72,13 @@ public static class FeedbackEndpoints
                 errors.Add(new { path, message = "must be an object { messageId, event, at?, reason? }" });
                 continue;
             }
-            var message = Text(item, "messageId") is { } id ? MessageId.Parse(id) : null;
+            var id = Text(item, "messageId");
+            var message = id is null ? null : MessageId.Parse(id);
+            if (message is null && id is not null && MessageId.IsAlert(id))
+            {
+                alerts++;
+                continue;
+            }
             if (message is null)
                 Error("messageId", "must be a message id as the outbox wrote it (campaign.execution.activity.profile)");
             FeedbackKind? kind = Text(item, "event") switch
@@ -96,7 +103,7 @@ public static class FeedbackEndpoints
                 events.Add(new FeedbackEvent(message.Campaign, message.Execution, message.Activity, message.Profile, kind.Value, at.ToUniversalTime(),
                     kind == FeedbackKind.Bounced ? reason : null));
         }
-        return (events, errors);
+        return (events, alerts, errors);
     }
 
     private static MessageKey Message(FeedbackEvent e) => new(e.Campaign, e.Execution, e.Activity, e.Profile);

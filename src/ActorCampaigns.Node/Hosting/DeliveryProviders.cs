@@ -2,6 +2,7 @@ using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Smtp;
 using ActorCampaigns.Channels.Webhook;
 using ActorCampaigns.Data;
+using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Channels.Outbox;
 
 namespace ActorCampaigns.Node.Hosting;
@@ -24,7 +25,8 @@ public static class DeliveryProviders
         if (database is PostgresDatabase postgres)
         {
             await OutboxTable.InitializeAsync(postgres);
-            foreach (var channel in new[] { "email", "sms", "push" }.Where(c => !senders.ContainsKey(c)))
+            // Alerts too: the ledger is shared, so what a resumed alert finds must be the same wherever it runs.
+            foreach (var channel in new[] { "email", "sms", "push", AlertStage.Channel }.Where(c => !senders.ContainsKey(c)))
                 senders[channel] = new OutboxTable(postgres, channel);
         }
         return senders;

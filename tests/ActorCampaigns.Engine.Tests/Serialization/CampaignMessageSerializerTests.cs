@@ -73,6 +73,7 @@ public sealed class CampaignMessageSerializerTests : IDisposable
             new FailActivity(Id, E1, "mail", "smtp down"),
             new Created(Id, Document, null, At), new Replaced(Id, Document, At), new Published(Id, At),
             new ExecutionStarted(Id, E1, ExecutionMode.Test, variables, null, At), new ExecutionStarted(Id, E1, ExecutionMode.Live, variables, null, At, "c-6/e-2/end"), new ActivityCompleted(Id, E1, "mail", ActivityState.Held, Counts, At),
+            new ActivityCompleted(Id, E1, "tell", ActivityState.Completed, Counts with { Notes = ["alert sent to ops@example.com"] }, At),
             new ActivityFailed(Id, E1, "mail", "smtp down", At), new ExecutionCompleted(Id, E1, At), new Paused(Id, At), new Resumed(Id, At),
             new Stopped(Id, At), new CampaignCompleted(Id, At), state,
             new CampaignReplies.Accepted(Id, CampaignStatus.Live, E1), new CampaignReplies.Rejected(Id, RejectionKind.Conflict, "is draft"),

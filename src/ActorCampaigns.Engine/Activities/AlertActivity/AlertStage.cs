@@ -18,7 +18,7 @@ namespace ActorCampaigns.Engine.Activities;
 /// </summary>
 public sealed class AlertStage : ActivityStage<AlertActivity>
 {
-    /// <summary>The channel of webhook alerts: the outbox's <c>alert.jsonl</c> unless the node has a provider for it.</summary>
+    /// <summary>The channel of webhook alerts: the outbox (<c>alert.jsonl</c>, or a cluster's outbox table), from which a relay posts them.</summary>
     public const string Channel = "alert";
 
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, AlertActivity alert, long input,
@@ -42,16 +42,28 @@ public sealed class AlertStage : ActivityStage<AlertActivity>
         for (var i = 0; i < targets.Count; i++)
         {
             var (channel, address, content) = targets[i];
-            // The target's number stands where a profile would: an alert is for nobody in the population.
-            var message = new OutboundMessage(OutboundMessage.IdFor(run.Campaign.Value, run.Execution.Value, alert.Id, i), run.Campaign.Value, run.Execution.Value,
+            // The target's number stands where a profile would in the ledger's claims, but not in the message id: feedback
+            // about an alert (a bounce, a complaint) names no profile, so it is counted unknown and changes no one's consent.
+            var message = new OutboundMessage(OutboundMessage.AlertIdFor(run.Campaign.Value, run.Execution.Value, alert.Id, i), run.Campaign.Value, run.Execution.Value,
                 alert.Id, i, address, content);
             var batch = new DeliveryBatch(run.Campaign.Value, run.Execution.Value, alert.Id, i);
             var sending = new Sending(channel, MessageCategory.Transactional);
-            var outcome = await delivery.SendAsync(batch, sending, [message], cancellationToken);
+            DeliveryOutcome outcome;
+            try
+            {
+                outcome = await delivery.SendAsync(batch, sending, [message], cancellationToken);
+            }
+            catch (ProviderUnreachableException unreachable)
+            {
+                // Kept claimed: a rerun of the execution sends it. The campaign goes on (an alert is not worth failing it).
+                notes.Add($"alert to {address} not sent: {unreachable.Message}");
+                continue;
+            }
             // Marked sent for no profile: an alert is not a message to anyone of the population.
             await delivery.MarkSentAsync(batch, sending, outcome with { ToMark = outcome.ToMark is null ? null : [] }, cancellationToken);
-            // A refused alert is told on the log line; the campaign goes on (an alert is not worth failing its execution).
-            notes.Add(outcome.Failed.Count > 0 ? $"alert to {address} refused: {outcome.Failed.Values.First()}" : $"alert sent to {address}");
+            // A refused alert is told on the log line; the campaign goes on.
+            notes.Add(outcome.Failed.Count > 0 ? $"alert to {address} refused: {outcome.Failed.Values.First()}"
+                : outcome.ToMark is null ? $"alert to {address} sent before" : $"alert sent to {address}");
         }
         return Passing(runner, run, notes, cancellationToken);
     }

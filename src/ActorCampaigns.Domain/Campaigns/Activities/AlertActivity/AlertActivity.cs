@@ -12,12 +12,13 @@ public sealed class AlertKind : ActivityKind<AlertActivity>
 
     public override string Summary =>
         "Sends an alert when the execution reaches it (the campaign, the execution, the activity and how many profiles reached it) to a webhook URL " +
-        "and/or an email address, through the node's providers (the outbox unless configured otherwise); its population passes on unchanged. " +
+        "and/or an email address, through the node's providers (a webhook alert is a line of the outbox's alert channel for a relay to post; " +
+        "an email goes through the email provider); its population passes on unchanged. " +
         "A test execution records the alert on its log line without sending it.";
 
     public override IReadOnlyList<KindField> Fields { get; } =
     [
-        new("webhook", "Webhook URL", "text", "An http(s) URL the alert is posted to (through the alert provider: a line of outbox/alert.jsonl by default)."),
+        new("webhook", "Webhook URL", "text", "An http(s) URL the alert is for: written to the outbox's alert channel (outbox/alert.jsonl on one node) for a relay to post."),
         new("email", "Email address", "text", "An address the alert is emailed to (through the email provider). At least one of webhook and email."),
         new("from", "From", "text", "The alert email's sender (default: the address it goes to)."),
         new("note", "Note", "area", "A line of text added to the alert."),
@@ -36,8 +37,9 @@ public sealed class AlertKind : ActivityKind<AlertActivity>
     {
         if (alert.Webhook is null && alert.Email is null)
             checks.Error("", "an alert needs a webhook, an email, or both");
-        if (alert.Webhook is { } webhook && !(webhook.Length <= 2048 && Uri.TryCreate(webhook, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
-            checks.Error(".webhook", $"'{Shorten(webhook)}' is not an absolute http or https URL (up to 2,048 characters)");
+        if (alert.Webhook is { } webhook && !(webhook.Length <= 2048 && Uri.TryCreate(webhook, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            && url.UserInfo.Length == 0 && !webhook.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))))
+            checks.Error(".webhook", $"'{Shorten(webhook)}' is not an absolute http or https URL without credentials (up to 2,048 characters)");
         Address(alert.Email, ".email", checks);
         Address(alert.From, ".from", checks);
         if (alert.Note is { Length: > 1_000 })
