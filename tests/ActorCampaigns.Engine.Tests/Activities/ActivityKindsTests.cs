@@ -1,3 +1,4 @@
+using ActorCampaigns.Domain.Expressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorCampaigns.Domain.Campaigns;
@@ -89,5 +90,25 @@ public sealed class ActivityKindsTests
         var kind = ActivityKinds.Find(activity["type"]!.GetValue<string>())!;
         var read = JsonSerializer.Deserialize<Activity>(json, CampaignJson.Options)!;
         Assert.Equal(read.OutputPorts, PortsByRules(kind, activity));
+    }
+
+    /// <summary>What each activity of the benchmark canvas reads of a profile, as its kind says (partitioned execution will plan with it).</summary>
+    [Fact]
+    public void A_kind_says_which_attributes_an_activity_reads()
+    {
+        var document = CampaignValidator.Validate(File.ReadAllText(ActorCampaigns.TestSupport.SharedCanvas.Path()), ProfileSchema.Core).Document!;
+        var scope = BindingScope.ForProfiles(ProfileSchema.Core, new Dictionary<string, ExprType>());
+        string Read(string id)
+        {
+            var activity = document.Activities.Single(a => a.Id == id);
+            return string.Join(",", ActivityKinds.Of(activity).Columns(activity, scope).Order(StringComparer.Ordinal));
+        }
+        Assert.Equal("emailOptIn,pushOptIn,smsOptIn", Read("optin"));
+        Assert.Equal("createdAt", Read("recent"));
+        Assert.Equal("email,id", Read("dedup"));
+        Assert.Equal("email,emailOptIn,phone,smsOptIn", Read("split"));
+        Assert.Equal("email,emailOptIn,firstName", Read("mail"));
+        Assert.Equal("firstName,phone,smsOptIn", Read("text"));
+        Assert.Equal("", Read("base"));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ActorCampaigns.Domain.Expressions;
 
 namespace ActorCampaigns.Domain.Campaigns;
 
@@ -72,6 +73,25 @@ public abstract class ActivityKind
     /// </summary>
     public abstract void Write(Activity activity, Utf8JsonWriter writer);
 
+    /// <summary>
+    /// The attributes and enrich columns an activity of this kind reads of each profile, its expressions bound in
+    /// <paramref name="scope"/> (names it cannot bind are left out: the validator reports them).
+    /// </summary>
+    public virtual IReadOnlySet<string> Columns(Activity activity, BindingScope scope) => new HashSet<string>();
+
+    /// <summary>The columns an expression names (aggregates allowed where <paramref name="scope"/> allows them).</summary>
+    protected static IEnumerable<string> NamesIn(string expression, BindingScope scope)
+    {
+        var names = new List<string>();
+        if (expression.Length > 0 && Expression.Check(expression, scope).Bound is { } bound)
+            BoundSubstitution.Replace(bound, column =>
+            {
+                names.Add(column.Name);
+                return null;
+            });
+        return names;
+    }
+
     /// <summary>Checks what reading alone cannot: expressions, attributes, templates, the activity's place in the graph.</summary>
     public virtual void Check(Activity activity, KindChecks checks)
     {
@@ -106,6 +126,10 @@ public abstract class ActivityKind<T> : ActivityKind where T : Activity
     public sealed override void Check(Activity activity, KindChecks checks) => Check((T)activity, checks);
 
     public sealed override void Write(Activity activity, Utf8JsonWriter writer) => Write((T)activity, writer);
+
+    public sealed override IReadOnlySet<string> Columns(Activity activity, BindingScope scope) => Columns((T)activity, scope).ToHashSet(StringComparer.Ordinal);
+
+    protected virtual IEnumerable<string> Columns(T activity, BindingScope scope) => [];
 
     protected abstract void Write(T activity, Utf8JsonWriter writer);
 

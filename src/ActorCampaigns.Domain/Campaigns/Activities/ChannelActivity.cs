@@ -1,4 +1,6 @@
 using System.Text.Json;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Templates;
 using System.Text.Json.Serialization;
 
 namespace ActorCampaigns.Domain.Campaigns;
@@ -16,9 +18,30 @@ public abstract record ChannelActivity(string Id, MessageCategory Category, doub
     public abstract IEnumerable<(string Field, string Template)> Templates { get; }
 }
 
-/// <summary>What the channel kinds share: a category, a throttle, a content of Liquid templates, out and excluded.</summary>
-public abstract class ChannelKind<T> : ActivityKind<T> where T : ChannelActivity
+/// <summary>What a channel kind says of its messages: the channel's name, and the attributes holding a profile's address and consent.</summary>
+public interface IChannelKind
 {
+    /// <summary>The channel's name (<c>email</c>, <c>sms</c>, <c>push</c>): providers, feedback and the frequency cap know it by it.</summary>
+    string Channel { get; }
+
+    string Address { get; }
+
+    string OptIn { get; }
+}
+
+/// <summary>What the channel kinds share: a category, a throttle, a content of Liquid templates, out and excluded.</summary>
+public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : ChannelActivity
+{
+    public string Channel => Type;
+
+    public abstract string Address { get; }
+
+    public abstract string OptIn { get; }
+
+    /// <summary>The address, the consent, and what the templates name (variables and the campaign aside).</summary>
+    protected override IEnumerable<string> Columns(T channel, BindingScope scope) =>
+        [Address, OptIn, .. TemplateNames.Roots(channel.Templates.Select(t => t.Template)).Where(scope.Columns.ContainsKey)];
+
     public override ActivityGroup Group => ActivityGroup.Channel;
 
     public override IReadOnlyList<PortRule> Ports => [PortRule.Fixed(Transition.DefaultPort), PortRule.Fixed("excluded")];

@@ -36,12 +36,8 @@ public sealed class ChannelStream
     public ChannelStream(ActivityRun run, ChannelActivity channel, IEnumerable<string> columns)
     {
         (_run, _channel) = (run, channel);
-        (_name, _address, _optIn) = channel switch
-        {
-            EmailActivity => ("email", "email", "emailOptIn"),
-            SmsActivity => ("sms", "phone", "smsOptIn"),
-            _ => ("push", "pushToken", "pushOptIn"),
-        };
+        var kind = (IChannelKind)ActivityKinds.Of(channel);
+        (_name, _address, _optIn) = (kind.Channel, kind.Address, kind.OptIn);
         var named = TemplateNames.Roots(channel.Templates.Select(t => t.Template));
         _named = columns.Where(named.Contains).ToHashSet();
         Columns = _named.Append(_address).Append(_optIn).Distinct().ToList();

@@ -1,3 +1,4 @@
+using ActorCampaigns.Domain.Expressions;
 using System.Text.Json;
 namespace ActorCampaigns.Domain.Campaigns;
 
@@ -28,4 +29,6 @@ public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
     {
         writer.WriteString("filter", build.Filter);
     }
+
+    protected override IEnumerable<string> Columns(BuildAudienceActivity build, BindingScope scope) => NamesIn(build.Filter, scope);
 }

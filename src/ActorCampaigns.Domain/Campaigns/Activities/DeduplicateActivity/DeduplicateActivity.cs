@@ -1,3 +1,4 @@
+using ActorCampaigns.Domain.Expressions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -76,4 +77,7 @@ public sealed class DeduplicateKind : ActivityKind<DeduplicateActivity>
         if (deduplicate.Method != DeduplicateMethod.Random)
             writer.WriteString("by", deduplicate.By);
     }
+
+    protected override IEnumerable<string> Columns(DeduplicateActivity dedup, BindingScope scope) =>
+        dedup.Method == DeduplicateMethod.Random ? dedup.Keys : [.. dedup.Keys, dedup.By];
 }

@@ -17,6 +17,10 @@ public sealed class EmailKind : ChannelKind<EmailActivity>
 {
     public override string Type => "email";
 
+    public override string Address => "email";
+
+    public override string OptIn => "emailOptIn";
+
     public override string Summary =>
         "Sends each profile an email rendered from Liquid templates over its attributes, to its `email` (marketing needs `emailOptIn`); " +
         "links are tracked, with an open pixel and a one-click unsubscribe URL. Those it cannot send leave by excluded, with the reason.";

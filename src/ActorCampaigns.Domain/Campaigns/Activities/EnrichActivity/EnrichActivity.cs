@@ -64,4 +64,7 @@ public sealed class EnrichKind : ActivityKind<EnrichActivity>
             writer.WriteString(column.Name, column.Expression);
         writer.WriteEndObject();
     }
+
+    protected override IEnumerable<string> Columns(EnrichActivity enrich, BindingScope scope) =>
+        enrich.Columns.SelectMany(c => NamesIn(c.Expression, scope with { AllowsAggregates = true }));
 }

@@ -17,6 +17,10 @@ public sealed class PushKind : ChannelKind<PushActivity>
 {
     public override string Type => "push";
 
+    public override string Address => "pushToken";
+
+    public override string OptIn => "pushOptIn";
+
     public override string Summary =>
         "Sends each profile a push notification rendered from Liquid templates, to its `pushToken` (marketing needs `pushOptIn`); those it cannot send leave by excluded.";
 

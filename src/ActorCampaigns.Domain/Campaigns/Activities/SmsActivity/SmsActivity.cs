@@ -16,6 +16,10 @@ public sealed class SmsKind : ChannelKind<SmsActivity>
 {
     public override string Type => "sms";
 
+    public override string Address => "phone";
+
+    public override string OptIn => "smsOptIn";
+
     public override string Summary =>
         "Sends each profile a text message rendered from a Liquid template, to its `phone` (marketing needs `smsOptIn`); those it cannot send leave by excluded.";
 

@@ -1,3 +1,4 @@
+using ActorCampaigns.Domain.Expressions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -121,4 +122,8 @@ public sealed class SplitKind : ActivityKind<SplitActivity>
         writer.WriteBoolean("complement", split.Complement);
         writer.WriteBoolean("allowOverlap", split.AllowOverlap);
     }
+
+    protected override IEnumerable<string> Columns(SplitActivity split, BindingScope scope) =>
+        split.Subsets.SelectMany(s => NamesIn(s.Filter ?? "", scope)
+            .Concat(s.Order is { } order && order != "random" ? [order.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]] : []));
 }
