@@ -111,4 +111,52 @@ public sealed class ActivityKindsTests
         Assert.Equal("firstName,phone,smsOptIn", Read("text"));
         Assert.Equal("", Read("base"));
     }
+
+    /// <summary>The problems of a value against the subset of JSON Schema a kind's schema uses (type, enum, const, required, properties).</summary>
+    private static IEnumerable<string> Problems(JsonNode? value, JsonObject schema, string path)
+    {
+        if (schema["const"] is { } constant && !JsonNode.DeepEquals(constant, value))
+            yield return $"{path}: not {constant}";
+        if (schema["enum"] is JsonArray choices && !choices.Any(c => JsonNode.DeepEquals(c, value)))
+            yield return $"{path}: not one of {choices.ToJsonString()}";
+        var kind = value?.GetValueKind();
+        var types = schema["type"] switch { JsonArray many => many.Select(t => t!.GetValue<string>()).ToList(), { } one => [one.GetValue<string>()], _ => [] };
+        if (types.Count > 0 && !types.Any(t => t switch
+            {
+                "object" => kind == JsonValueKind.Object, "array" => kind == JsonValueKind.Array, "string" => kind == JsonValueKind.String,
+                "number" => kind == JsonValueKind.Number, "boolean" => kind is JsonValueKind.True or JsonValueKind.False, _ => false,
+            }))
+            yield return $"{path}: not {string.Join(" or ", types)}";
+        if (value is JsonObject obj && schema["properties"] is JsonObject properties)
+        {
+            foreach (var required in schema["required"]?.AsArray() ?? [])
+                if (obj[required!.GetValue<string>()] is null)
+                    yield return $"{path}.{required}: required";
+            foreach (var (name, inner) in obj)
+                if (properties[name] is JsonObject innerSchema)
+                    foreach (var problem in Problems(inner, innerSchema, $"{path}.{name}"))
+                        yield return problem;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void A_new_activity_of_each_kind_meets_its_schema_and_one_without_a_required_field_does_not(string type)
+    {
+        var kind = ActivityKinds.Find(type)!;
+        var activity = JsonNode.Parse(kind.Start)!.AsObject();
+        activity["id"] = "it";
+        activity["type"] = type;
+        var schema = kind.Schema();
+        Assert.Empty(Problems(activity, schema, "$"));
+        Assert.NotEmpty(Problems(new JsonObject { ["id"] = "it", ["type"] = "nope" }, schema, "$"));
+        if (kind.Fields.FirstOrDefault(f => f.Required) is { } required)
+        {
+            var without = activity.DeepClone().AsObject();
+            var parts = required.Key.Split('.');
+            var owner = parts[..^1].Aggregate(without, (o, part) => o[part]!.AsObject());
+            owner.Remove(parts[^1]);
+            Assert.Contains(Problems(without, schema, "$"), p => p.EndsWith($"{parts[^1]}: required"));
+        }
+    }
 }

@@ -115,7 +115,58 @@ public abstract class ActivityKind
         {
             ["port"] = p.Port, ["when"] = p.When, ["each"] = p.Each, ["name"] = p.Name,
         })]),
+        ["schema"] = Schema(),
     };
+
+    /// <summary>
+    /// The JSON Schema of an activity of this kind, from its fields (a field with a dot is inside an object): what an
+    /// editor can check before the node does; the node's checks go further (expressions, templates, the graph).
+    /// </summary>
+    public JsonObject Schema()
+    {
+        var root = SchemaObject();
+        root["properties"]!["id"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z][a-z0-9_-]{0,63}$" };
+        root["properties"]!["type"] = new JsonObject { ["const"] = Type };
+        root["required"]!.AsArray().Add("id");
+        root["required"]!.AsArray().Add("type");
+        foreach (var field in Fields)
+        {
+            var parts = field.Key.Split('.');
+            var owner = root;
+            foreach (var part in parts[..^1])
+            {
+                if (owner["properties"]![part] is not JsonObject inner)
+                {
+                    owner["properties"]![part] = inner = SchemaObject();
+                    if (field.Required)
+                        owner["required"]!.AsArray().Add(part);
+                }
+                owner = inner;
+            }
+            owner["properties"]![parts[^1]] = FieldSchema(field);
+            if (field.Required)
+                owner["required"]!.AsArray().Add(parts[^1]);
+        }
+        return root;
+    }
+
+    private static JsonObject SchemaObject() => new() { ["type"] = "object", ["properties"] = new JsonObject(), ["required"] = new JsonArray() };
+
+    private static JsonObject FieldSchema(KindField field)
+    {
+        var schema = field.Form switch
+        {
+            "number" => new JsonObject { ["type"] = "number" },
+            "bool" => new JsonObject { ["type"] = "boolean" },
+            "list" => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
+            "json" => new JsonObject { ["type"] = new JsonArray("object", "array") },
+            var select when select.StartsWith("select:", StringComparison.Ordinal) =>
+                new JsonObject { ["enum"] = new JsonArray([.. select["select:".Length..].Split('|').Select(v => (JsonNode)v)]) },
+            _ => new JsonObject { ["type"] = "string" },
+        };
+        schema["description"] = field.Description;
+        return schema;
+    }
 }
 
 /// <summary>A kind whose record is <typeparamref name="T"/>.</summary>
