@@ -16,7 +16,7 @@ namespace ActorCampaigns.Engine.Tests.Campaigns;
 /// Campaign entities in a one-node cluster with their journal on SQLite and their data in another SQLite file,
 /// composed through the production hosting extensions.
 /// </summary>
-public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(CampaignActorSpecs), output), IDisposable
+public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(CampaignActorSpecs), output), IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-entity-").FullName;
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
@@ -298,8 +298,10 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 
-    void IDisposable.Dispose()
+    /// <summary>Once the actor system is down (nothing writes to the folder any more, nor makes it again), the folder goes.</summary>
+    async ValueTask IAsyncDisposable.DisposeAsync()
     {
+        await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

@@ -10,7 +10,7 @@ namespace ActorCampaigns.Engine.Tests.Campaigns;
 
 /// <summary>The two small actors a campaign keeps beside its activities: its watchers and the reader of its feedback counts.</summary>
 public sealed class CampaignWatchersAndFeedbackTests(ITestOutputHelper output)
-    : Akka.Hosting.TestKit.TestKit(nameof(CampaignWatchersAndFeedbackTests), output), IDisposable
+    : Akka.Hosting.TestKit.TestKit(nameof(CampaignWatchersAndFeedbackTests), output), IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-feedback-").FullName;
     private static readonly CampaignId Id = new("c-1");
@@ -67,8 +67,10 @@ public sealed class CampaignWatchersAndFeedbackTests(ITestOutputHelper output)
         await ExpectMsgAsync<CampaignFeedback.Counts>(TimeSpan.FromSeconds(5), cancellationToken: Cancel);
     }
 
-    void IDisposable.Dispose()
+    /// <summary>Once the actor system is down (nothing writes to the folder any more, nor makes it again), the folder goes.</summary>
+    async ValueTask IAsyncDisposable.DisposeAsync()
     {
+        await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

@@ -10,7 +10,7 @@ using Akka.Hosting;
 namespace ActorCampaigns.Engine.Tests.Executions;
 
 /// <summary>An activity actor streaming 30,000 profiles in batches of 10 as the child of the test actor, which stands for its campaign.</summary>
-public sealed class ActivityActorSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(ActivityActorSpecs), output), IDisposable
+public sealed class ActivityActorSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(ActivityActorSpecs), output), IAsyncDisposable
 {
     private const int Profiles = 30_000;
     private const int BatchSize = 10;
@@ -99,8 +99,10 @@ public sealed class ActivityActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         Assert.Equal(32L, await services.Worktables.CountAsync(new PortPopulation("c-1", "e-1", "both", "out"), Cancel));
     }
 
-    void IDisposable.Dispose()
+    /// <summary>Once the actor system is down (nothing writes to the folder any more, nor makes it again), the folder goes.</summary>
+    async ValueTask IAsyncDisposable.DisposeAsync()
     {
+        await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

@@ -12,7 +12,7 @@ namespace ActorCampaigns.Engine.Tests.Serialization;
 /// A fixture journal put in the rows of a node's SQLite journal and snapshot store, as Akka.Persistence.Sql wrote them,
 /// and its campaigns recovered by their entities: the path a node takes after an upgrade.
 /// </summary>
-public sealed class JournalReplaySpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(JournalReplaySpecs), output), IDisposable
+public sealed class JournalReplaySpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(JournalReplaySpecs), output), IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-replay-").FullName;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -79,8 +79,10 @@ public sealed class JournalReplaySpecs(ITestOutputHelper output) : Akka.Hosting.
         Assert.Equal((CampaignStatus.Completed, CampaignStatus.Stopped), (expectedA.Status, expectedB.Status));
     }
 
-    void IDisposable.Dispose()
+    /// <summary>Once the actor system is down (nothing writes to the folder any more, nor makes it again), the folder goes.</summary>
+    async ValueTask IAsyncDisposable.DisposeAsync()
     {
+        await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
