@@ -59,7 +59,21 @@ public static class AcctlProcess
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         start.Environment["TERM"] = "xterm";
-        start.Environment["HOME"] = Directory.CreateTempSubdirectory("acctl-home-").FullName;
+        // A home of its own (acctl keeps its history there), removed after.
+        var home = Directory.CreateTempSubdirectory("acctl-home-").FullName;
+        start.Environment["HOME"] = home;
+        try
+        {
+            return await TypeAsync(start, keys, seconds);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    private static async Task<string> TypeAsync(ProcessStartInfo start, string keys, int seconds)
+    {
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         foreach (var part in keys.Split('\n'))
