@@ -14,7 +14,7 @@ const string Usage = """
       demo [--data-dir ./data] [--profiles 1M]             sample profiles in ./data, audiences counted
       bench store [--profiles 1M,10M] [--out docs/benchmarks.md]
                                                            import and streaming figures, SQLite and PostgreSQL
-      bench canvas [--profiles 1M,10M] [--campaigns 2] [--tracking] [--ids sparse|dense|random64] [--canvas bench/bench-canvas.json]
+      bench canvas [--profiles 1M,10M] [--campaigns 2] [--ids sparse|dense|random64] [--canvas bench/bench-canvas.json] [--trace DIR] [--out docs/benchmarks.md]
                                                            the benchmark canvas end to end on one node
       bench delivery [--messages 20000] [--events 100000]  SMTP delivery rate, tracking ingestion on a node process
       bench cluster [--profiles 1M] [--campaigns 10] [--nodes 1,3]
