@@ -105,7 +105,11 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>Seconds of processor time the process has used so far, user and system together.</summary>
-    public double CpuSeconds() => CpuTimes() is var (user, system) ? user + system : 0;
+    public double CpuSeconds()
+    {
+        var (user, system) = CpuTimes();
+        return user + system;
+    }
 
     /// <summary>The process's resident memory now (VmRSS), in bytes.</summary>
     public long ResidentBytes() => StatusKilobytes("VmRSS") * 1024;

@@ -1,3 +1,4 @@
+using ActorCampaigns.TestSupport;
 using System.Text.Json;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Profiles;
@@ -46,7 +47,7 @@ public sealed class ReferenceDocsTests
     [Fact]
     public void Every_campaign_example_of_the_campaign_format_page_is_valid()
     {
-        var examples = FencedBlock.All(RepositoryFiles.Read(CampaignFormatDoc)).Where(b => b.Info == "json campaign").ToList();
+        var examples = FencedBlock.All(File.ReadAllText(Repository.PathOf(CampaignFormatDoc))).Where(b => b.Info == "json campaign").ToList();
         Assert.NotEmpty(examples);
         var problems = examples
             .SelectMany(b => CampaignValidator.Validate(string.Join('\n', b.Lines), Schema).Errors.Select(e => $"{CampaignFormatDoc} line {b.Line}: {e}"))
@@ -56,7 +57,7 @@ public sealed class ReferenceDocsTests
 
     private static void AssertAll(string info, Place place, bool refused)
     {
-        var expressions = FencedBlock.All(RepositoryFiles.Read(ExpressionsDoc))
+        var expressions = FencedBlock.All(File.ReadAllText(Repository.PathOf(ExpressionsDoc)))
             .Where(b => b.Info == info)
             .SelectMany(b => b.Lines.Select((text, i) => (Text: text.Trim(), Line: b.Line + i)))
             .Where(e => e.Text.Length > 0)

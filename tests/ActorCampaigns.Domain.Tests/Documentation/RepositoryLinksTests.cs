@@ -1,3 +1,4 @@
+using ActorCampaigns.TestSupport;
 using System.Text.RegularExpressions;
 
 namespace ActorCampaigns.Domain.Tests.Documentation;
@@ -15,7 +16,7 @@ public sealed partial class RepositoryLinksTests
     [Fact]
     public void Every_relative_link_of_README_and_docs_resolves_to_a_file_of_the_repository()
     {
-        var root = RepositoryFiles.Root();
+        var root = Repository.Root();
         var pages = Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Prepend(Path.Combine(root, "README.md")).ToList();
         var links = 0;
         var broken = new List<string>();

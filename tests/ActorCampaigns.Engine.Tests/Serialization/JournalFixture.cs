@@ -1,3 +1,4 @@
+using ActorCampaigns.TestSupport;
 using System.Text.Json;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Profiles;
@@ -193,14 +194,7 @@ public static class JournalFixture
         .Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<Line>(l, JsonSerializerOptions.Web)!).ToList();
 
     /// <summary>The folder of the fixtures in the repository (not the test's output folder).</summary>
-    public static string SourceDirectory()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActorCampaigns.sln")))
-            directory = directory.Parent;
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("no ActorCampaigns.sln above the test's folder"),
-            "tests", "ActorCampaigns.Engine.Tests", Directory);
-    }
+    public static string SourceDirectory() => Repository.PathOf(Path.Combine("tests", "ActorCampaigns.Engine.Tests", Directory));
 }
 
 public sealed class JournalFixtureWriter

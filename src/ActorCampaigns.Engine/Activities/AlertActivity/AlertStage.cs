@@ -38,7 +38,7 @@ public sealed class AlertStage : ActivityStage<AlertActivity>
             return Passing(runner, run, [$"alert to {to} recorded, not sent (test execution): {text}"], cancellationToken);
         var services = runner.Services;
         var notes = new List<string>();
-        var delivery = new Delivery(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock);
+        var delivery = Delivery.For(services);
         for (var i = 0; i < targets.Count; i++)
         {
             var (channel, address, content) = targets[i];

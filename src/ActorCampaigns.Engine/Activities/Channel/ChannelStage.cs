@@ -1,4 +1,3 @@
-using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Templates;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
@@ -29,7 +28,7 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
         var profiles = await runner.ReadColumnsAsync(run, runner.Union(run, run.Inbound, cancellationToken), stream.Columns, [], cancellationToken);
         var unsubscribed = await services.Feedback.UnsubscribedAsync(stream.Name, cancellationToken);
         var capping = services.Cap is { } cap ? new FrequencyCapping(services.Ledger, cap, stream.Name, services.Clock) : null;
-        return stream.Create(profiles, unsubscribed, new Delivery(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock),
+        return stream.Create(profiles, unsubscribed, Delivery.For(services),
             services.Tracking, capping, services.Rendering ?? RenderLimits.Default, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Engine.Executions;
 
 namespace ActorCampaigns.Engine.Activities.Channel;
 
@@ -29,6 +30,10 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 /// <param name="senders">The providers that send one by one, by channel; a channel without one goes to the outbox.</param>
 public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDictionary<string, IMessageSender> senders, TimeProvider clock)
 {
+    /// <summary>The node's delivery: its ledger, its outbox and the providers it has.</summary>
+    public static Delivery For(EngineServices services) =>
+        new(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock);
+
     /// <summary>Between two tries of the messages a provider deferred: a circuit breaker's open spell spans several.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
 

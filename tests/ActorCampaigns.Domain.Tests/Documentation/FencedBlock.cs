@@ -1,22 +1,5 @@
 namespace ActorCampaigns.Domain.Tests.Documentation;
 
-/// <summary>The files of the checkout the tests run in, found from the test's folder up to the one holding the solution.</summary>
-internal static class RepositoryFiles
-{
-    public static string Root()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "ActorCampaigns.sln")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException("ActorCampaigns.sln is not in any folder above the test's");
-    }
-
-    /// <summary>The text of a file given by its path from the repository's root, with forward slashes.</summary>
-    public static string Read(string path) => File.ReadAllText(Path.Combine(Root(), path));
-}
-
 /// <summary>A fenced code block of a Markdown file: its info string (<c>expression enrich</c>), its lines and where it starts.</summary>
 internal sealed record FencedBlock(string Info, IReadOnlyList<string> Lines, int Line)
 {
