@@ -12,14 +12,16 @@ public sealed record SendResult(OutboundMessage Message, string? Failure, bool D
 }
 
 /// <summary>
-/// A provider that sends messages one by one (SMTP, webhooks), as opposed to the outbox that appends a batch: each
-/// message gets its own result, in the order given.
+/// A channel's provider: the outbox (a file per channel, or a cluster's table), SMTP, webhooks. A channel renders each
+/// batch into the provider's own form (<see cref="NewBatch"/>), and the node's delivery claims it in the ledger and
+/// sends it, per batch or per message as the provider allows (<see cref="Idempotent"/>).
 /// </summary>
 public interface IMessageSender
 {
     /// <summary>
-    /// Whether sending the same message again (same message id) is harmless: such a provider is claimed per batch and
-    /// a batch interrupted by a crash is sent again whole; any other per message, so only unsettled messages go again.
+    /// Whether a batch can be sent again after a crash without sending anything twice (the outbox: the same message id is
+    /// a no-op, or what the file holds from the claim's checkpoint is skipped): such a provider is claimed per batch and
+    /// sent whole (<see cref="SendBatchAsync"/>); any other per message, so only unsettled messages go again.
     /// </summary>
     bool Idempotent => false;
 
@@ -29,5 +31,25 @@ public interface IMessageSender
     /// </summary>
     TimeSpan Patience => TimeSpan.Zero;
 
+    /// <summary>An empty batch to render messages into, in the form this provider takes them.</summary>
+    MessageBatch NewBatch(int expected) => new MessageList(expected);
+
+    /// <summary>
+    /// Where the provider stands before a batch is claimed (the outbox file: where it ends), noted with the claim and
+    /// given back to <see cref="SendBatchAsync"/> if the batch is found claimed but not sent after a crash. Null: nothing to note.
+    /// </summary>
+    string? Checkpoint() => null;
+
+    /// <summary>Sends messages one by one, each with its own result, in the order given.</summary>
     Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a whole batch of an <see cref="Idempotent"/> provider, made by its <see cref="NewBatch"/>; a batch sent
+    /// before a crash comes again with the checkpoint its claim noted. Returns the profiles whose message was refused, with why.
+    /// </summary>
+    async Task<IReadOnlyDictionary<long, string>> SendBatchAsync(MessageBatch batch, string? retryFrom, CancellationToken cancellationToken = default)
+    {
+        var results = await SendAsync(MessageList.Of(batch), cancellationToken);
+        return results.Where(r => !r.Sent).ToDictionary(r => r.Message.ProfileId, r => r.Failure!);
+    }
 }

@@ -8,9 +8,9 @@ namespace ActorCampaigns.Channels.Outbox;
 /// <summary>
 /// One batch of messages as the outbox's JSON lines, written as each message is rendered into a buffer rented from the
 /// shared pool: a batch in flight is a few megabytes of bytes, not thousands of strings for the GC to promote. Give
-/// it back with <see cref="Dispose"/> once written.
+/// it back with <see cref="Dispose"/> once written. The outbox file's batches (<see cref="OutboxFile.NewBatch"/>).
 /// </summary>
-public sealed class OutboxLines : IDisposable
+public sealed class OutboxLines : MessageBatch
 {
     /// <summary>What a JSON string cannot hold as it is: a quote, a backslash, a control character.</summary>
     private static readonly SearchValues<byte> Escaped = SearchValues.Create([(byte)'"', (byte)'\\', .. Enumerable.Range(0, 0x20).Select(b => (byte)b)]);
@@ -38,16 +38,16 @@ public sealed class OutboxLines : IDisposable
         return lines;
     }
 
-    public int Count => _ends.Count;
+    public override int Count => _ends.Count;
 
     /// <summary>The profile of each line, in order.</summary>
-    public IReadOnlyList<long> Profiles => _profiles;
+    public override IReadOnlyList<long> Profiles => _profiles;
 
     /// <summary>Every line, each ending with a line feed.</summary>
     public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
 
     /// <summary>The line of one message: its ids, its address and its content fields, in that order.</summary>
-    public void Add(OutboundMessage message)
+    public override void Add(OutboundMessage message)
     {
         Append("{\"messageId\":"u8);
         String(message.MessageId);
@@ -100,7 +100,7 @@ public sealed class OutboxLines : IDisposable
         throw new FormatException("an outbox line without a messageId");
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         var buffer = _buffer;
         _buffer = [];

@@ -4,13 +4,17 @@ using System.Text;
 namespace ActorCampaigns.Channels.Outbox;
 
 /// <summary>
-/// The default provider: every message is appended as one JSON line to <c>&lt;folder&gt;/&lt;channel&gt;.jsonl</c> and
+/// The outbox, the provider of every channel the node names no other for (<see cref="For"/>): every message is appended as one JSON line to <c>&lt;folder&gt;/&lt;channel&gt;.jsonl</c> and
 /// flushed to disk before the batch counts as sent. A batch retried after a crash first reads what the file holds
 /// from where it ended when the batch was claimed, and appends only the messages not there yet.
 /// </summary>
 public sealed class OutboxProvider(string folder)
 {
     private readonly ConcurrentDictionary<string, ChannelFile> _files = new();
+    private readonly ConcurrentDictionary<string, OutboxFile> _providers = new();
+
+    /// <summary>The provider of a channel that has no other: its file here.</summary>
+    public IMessageSender For(string channel) => _providers.GetOrAdd(channel, c => new OutboxFile(this, c));
 
     /// <summary>One channel's file: appends take turns.</summary>
     private sealed class ChannelFile

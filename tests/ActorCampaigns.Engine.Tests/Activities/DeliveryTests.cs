@@ -105,6 +105,42 @@ public sealed class DeliveryTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_folder, "outbox", "email.jsonl")));
     }
 
+    /// <summary>A provider that notes where it stands at each claim, as the outbox file notes where it ends.</summary>
+    private sealed class CheckpointedRecorder : IMessageSender
+    {
+        public List<string?> RetriedFrom { get; } = [];
+        public int Received { get; private set; }
+
+        public bool Idempotent => true;
+
+        public string Checkpoint() => $"after {Received}";
+
+        public Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("a provider claimed per batch is sent batches");
+
+        public Task<IReadOnlyDictionary<long, string>> SendBatchAsync(MessageBatch batch, string? retryFrom, CancellationToken cancellationToken = default)
+        {
+            RetriedFrom.Add(retryFrom);
+            Received += MessageList.Of(batch).Count;
+            return Task.FromResult<IReadOnlyDictionary<long, string>>(new Dictionary<long, string>());
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_sent_again_after_a_crash_gives_its_provider_back_the_checkpoint_noted_at_its_claim()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var provider = new CheckpointedRecorder();
+        var (ledger, delivery) = await Create(provider);
+
+        await delivery.SendAsync(Batch, Email, Messages(10), cancel); // then a crash, before the batch is marked sent
+        await SendAndMarkAsync(delivery);
+        await SendAndMarkAsync(delivery);
+
+        Assert.Equal([null, "after 0"], provider.RetriedFrom);
+        Assert.Equal(10, await ledger.SentAsync("c-1", "e-1", "mail", cancel));
+    }
+
     /// <summary>A relay that takes the first <paramref name="before"/> messages, then cannot be reached for <paramref name="downFor"/> calls.</summary>
     private sealed class FlakyRelay(int before, int downFor, TimeSpan patience) : IMessageSender
     {

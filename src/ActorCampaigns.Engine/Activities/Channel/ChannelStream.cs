@@ -1,5 +1,4 @@
 using ActorCampaigns.Channels;
-using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Channels.Templates;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Deliveries;
@@ -59,7 +58,6 @@ public sealed class ChannelStream
         var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables, rendering);
         var sending = new Sending(_name, _channel.Category);
-        var toOutbox = delivery.ToOutbox(_name);
         var numbered = Source.From(() => profiles).Async().ZipWithIndex();
         // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
         var checkedForCap = capping is null
@@ -68,24 +66,23 @@ public sealed class ChannelStream
         return checkedForCap
             // Rendered off the stage's thread: a stage busy rendering could not stop, and its activity, campaign and node
             // wait for it to stop before they cancel what it renders. No asynchronous boundary after it: its buffer held
-            // rendered messages (tens of MB a batch) for the GC to promote. Messages for the outbox are rendered straight
-            // into its lines (pooled bytes, a few MB a batch), not kept as strings.
-            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, toOutbox, next.Number, cancellationToken),
+            // rendered messages (tens of MB a batch) for the GC to promote. Messages are rendered into the provider's own
+            // form: for the outbox, straight into its lines (pooled bytes, a few MB a batch), not kept as strings.
+            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, delivery, next.Number, cancellationToken),
                 cancellationToken))
             .Via(Throttled())
-            // The rendered messages are let go once sent: marking needs only the ids.
+            // The rendered messages are let go once sent (disposed): marking needs only the ids.
             .SelectAsync(1, async rendered =>
             {
                 try
                 {
-                    var outcome = rendered.Count == 0 ? DeliveryOutcome.None
-                        : rendered.Lines is { } lines ? await delivery.AppendAsync(BatchOf(rendered), sending, lines, cancellationToken)
+                    var outcome = rendered.Messages.Count == 0 ? DeliveryOutcome.None
                         : await delivery.SendAsync(BatchOf(rendered), sending, rendered.Messages, cancellationToken);
-                    return (Rendered: rendered with { Messages = [], Lines = null }, Outcome: outcome);
+                    return (Rendered: rendered, Outcome: outcome);
                 }
                 finally
                 {
-                    rendered.Lines?.Dispose();
+                    rendered.Messages.Dispose();
                 }
             })
             // Marking a batch sent (and recording its sends) overlaps sending the next one.
@@ -115,29 +112,25 @@ public sealed class ChannelStream
         if (_channel.Throttle is not { } perSecond)
             return flow;
         var rate = (int)Math.Max(1, Math.Round(perSecond));
-        return flow.Throttle(rate, TimeSpan.FromSeconds(1), rate, rendered => Math.Max(1, rendered.Count), ThrottleMode.Shaping);
+        return flow.Throttle(rate, TimeSpan.FromSeconds(1), rate, rendered => Math.Max(1, rendered.Messages.Count), ThrottleMode.Shaping);
     }
 
     private static readonly IReadOnlySet<long> NoneCapped = new HashSet<long>();
 
     private DeliveryBatch BatchOf(Rendered rendered) => new(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number);
 
-    /// <summary>A rendered batch: its messages for a provider, or their lines for the outbox.</summary>
-    private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, IReadOnlyList<OutboundMessage> Messages,
-        OutboxLines? Lines, IReadOnlyCollection<string> RenderErrors, int Errors = 0)
-    {
-        public int Count => Lines?.Count ?? Messages.Count;
-    }
+    /// <summary>A rendered batch: its messages in the form the channel's provider takes (let go once sent).</summary>
+    private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, MessageBatch Messages,
+        IReadOnlyCollection<string> RenderErrors, int Errors = 0);
 
     /// <exception cref="OperationCanceledException">The activity stopped (stop, pause, the node shutting down): the batch is dropped unsent.</exception>
-    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, MessageTemplates templates, LinkTracking? tracking, bool toOutbox,
+    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, MessageTemplates templates, LinkTracking? tracking, Delivery delivery,
         long number, CancellationToken cancellationToken)
     {
         // The templates see only the columns they name.
         var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
         var (sent, left, reasons) = (new List<long>(batch.Count), new List<long>(), new Dictionary<string, long>());
-        var messages = toOutbox ? null : new List<OutboundMessage>(batch.Count);
-        var lines = toOutbox ? new OutboxLines(batch.Count) : null;
+        var messages = delivery.NewBatch(_name, batch.Count);
         var renderErrors = new HashSet<string>();
         var addresses = batch.ValuesOf(_address);
         var consents = batch.ValuesOf(_optIn);
@@ -165,12 +158,8 @@ public sealed class ChannelStream
             sent.Add(batch.Ids[row]);
             var message = new OutboundMessage(OutboundMessage.IdFor(_run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row]),
                 _run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row], to!, content!);
-            message = tracking?.TrackEmail(message) ?? message;
-            if (lines is not null)
-                lines.Add(message);
-            else
-                messages!.Add(message);
+            messages.Add(tracking?.TrackEmail(message) ?? message);
         }
-        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages ?? [], lines, renderErrors);
+        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages, renderErrors);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data.Deliveries;
@@ -16,18 +15,19 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 }
 
 /// <summary>
-/// Sends one batch of a channel activity exactly once. Through the outbox (idempotent on the message id): claim the
-/// batch in the ledger, noting where the outbox ends, append, mark it sent; a batch found claimed but not sent, after
-/// a crash, appends only what is missing. Through a provider idempotent on the message id (a cluster's outbox table),
-/// the batch is claimed and, after a crash, sent again whole. Through a provider that sends one by one (SMTP, webhooks), messages are
-/// also claimed one by one and settled with their result: a message settled before a crash is not sent again, one
-/// claimed but unsettled is, with the same message id (Message-ID, Idempotency-Key), and each refusal keeps its reason;
-/// a message the provider deferred (unreachable) is tried again later, and recorded as retried.
+/// Sends one batch of a channel activity exactly once, through the channel's provider (the outbox when the node names
+/// none). A provider that can take a batch again after a crash (<see cref="IMessageSender.Idempotent"/>: the outbox file
+/// skips what it holds from where it ended at the claim, a cluster's outbox table is keyed by message id) is claimed per
+/// batch, noting its checkpoint, and a batch found claimed but not sent is sent again whole. Through a provider that sends
+/// one by one (SMTP, webhooks), messages are also claimed one by one and settled with their result: a message settled
+/// before a crash is not sent again, one claimed but unsettled is, with the same message id (Message-ID,
+/// Idempotency-Key), and each refusal keeps its reason; a message the provider deferred (unreachable) is tried again
+/// later, and recorded as retried.
 /// A batch is sent in two steps, so that marking one (which records each message that left, at the engine clock's
-/// time: what <c>sent(...)</c> reads) overlaps sending the next: <see cref="SendAsync"/>, then
-/// <see cref="MarkSentAsync"/>. A crash between the two leaves the batch claimed, and its retry sends nothing twice.
+/// time: what <c>sent(...)</c> reads) overlaps sending the next: <see cref="SendAsync(DeliveryBatch, Sending, MessageBatch, CancellationToken)"/>,
+/// then <see cref="MarkSentAsync"/>. A crash between the two leaves the batch claimed, and its retry sends nothing twice.
 /// </summary>
-/// <param name="senders">The providers that send one by one, by channel; a channel without one goes to the outbox.</param>
+/// <param name="senders">The providers the node names, by channel; a channel without one goes to the outbox.</param>
 public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDictionary<string, IMessageSender> senders, TimeProvider clock)
 {
     /// <summary>The node's delivery: its ledger, its outbox and the providers it has.</summary>
@@ -37,44 +37,38 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     /// <summary>Between two tries of the messages a provider deferred: a circuit breaker's open spell spans several.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
 
-    /// <summary>Whether a channel's messages go to the outbox, whose lines a channel renders them into (<see cref="AppendAsync"/>).</summary>
-    public bool ToOutbox(string channel) => !senders.ContainsKey(channel);
+    private IMessageSender SenderOf(string channel) => senders.TryGetValue(channel, out var sender) ? sender : outbox.For(channel);
 
-    public async Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, Sending sending, IReadOnlyList<OutboundMessage> messages,
+    /// <summary>An empty batch for a channel, to render its messages into, in the form its provider takes.</summary>
+    public MessageBatch NewBatch(string channel, int expected) => SenderOf(channel).NewBatch(expected);
+
+    public async Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, Sending sending, IReadOnlyCollection<OutboundMessage> messages,
         CancellationToken cancellationToken = default)
     {
-        if (!senders.TryGetValue(sending.Channel, out var sender))
-        {
-            using var lines = OutboxLines.Of(messages);
-            return await AppendAsync(batch, sending, lines, cancellationToken);
-        }
+        using var rendered = NewBatch(sending.Channel, messages.Count);
+        foreach (var message in messages)
+            rendered.Add(message);
+        return await SendAsync(batch, sending, rendered, cancellationToken);
+    }
+
+    /// <param name="messages">The batch, made by <see cref="NewBatch"/> for this channel.</param>
+    public Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, Sending sending, MessageBatch messages, CancellationToken cancellationToken = default)
+    {
+        var sender = SenderOf(sending.Channel);
         return sender.Idempotent
-            ? await SendBatchAsync(sender, batch, messages, cancellationToken)
-            : await SendOneByOneAsync(sender, batch, sending.Channel, messages, cancellationToken);
+            ? SendBatchAsync(sender, batch, messages, cancellationToken)
+            : SendOneByOneAsync(sender, batch, sending.Channel, MessageList.Of(messages), cancellationToken);
     }
 
-    /// <summary>A provider idempotent on the message id: the batch is claimed, and sent again whole after a crash.</summary>
-    private async Task<DeliveryOutcome> SendBatchAsync(IMessageSender sender, DeliveryBatch batch, IReadOnlyList<OutboundMessage> messages,
-        CancellationToken cancellationToken)
+    /// <summary>A provider that takes a batch again: claimed with its checkpoint, and sent again whole after a crash.</summary>
+    private async Task<DeliveryOutcome> SendBatchAsync(IMessageSender sender, DeliveryBatch batch, MessageBatch messages, CancellationToken cancellationToken)
     {
-        if ((await ledger.ClaimAsync(batch, messages.Count, null, cancellationToken)).State == ClaimState.Sent)
-            return DeliveryOutcome.None;
-        var results = await sender.SendAsync(messages, cancellationToken);
-        var failed = results.Where(r => !r.Sent).ToDictionary(r => r.Message.ProfileId, r => r.Failure!);
-        return new DeliveryOutcome(results.Count - failed.Count, failed, results.Where(r => r.Sent).Select(r => r.Message.ProfileId).ToList());
-    }
-
-    /// <summary>Appends a batch's lines to the channel's outbox file, once: a retried batch appends only the lines not there yet.</summary>
-    public async Task<DeliveryOutcome> AppendAsync(DeliveryBatch batch, Sending sending, OutboxLines lines, CancellationToken cancellationToken = default)
-    {
-        var channel = sending.Channel;
-        var before = outbox.Length(channel);
-        var claim = await ledger.ClaimAsync(batch, lines.Count, before.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var claim = await ledger.ClaimAsync(batch, messages.Count, sender.Checkpoint(), cancellationToken);
         if (claim.State == ClaimState.Sent)
             return DeliveryOutcome.None;
-        long? retryFrom = claim.IsRetry ? long.Parse(claim.ProviderState!, CultureInfo.InvariantCulture) : null;
-        await outbox.AppendAsync(channel, lines, retryFrom, cancellationToken);
-        return new DeliveryOutcome(lines.Count, new Dictionary<long, string>(), lines.Profiles.ToList());
+        var failed = await sender.SendBatchAsync(messages, claim.IsRetry ? claim.ProviderState : null, cancellationToken);
+        var left = failed.Count == 0 ? messages.Profiles.ToList() : messages.Profiles.Where(p => !failed.ContainsKey(p)).ToList();
+        return new DeliveryOutcome(left.Count, failed, left);
     }
 
     /// <summary>
