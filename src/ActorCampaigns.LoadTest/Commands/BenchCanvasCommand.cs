@@ -4,13 +4,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorCampaigns.Data.Samples;
 using ActorCampaigns.LoadTest.Commands.Load;
+using ActorCampaigns.LoadTest.Postgres;
 
 namespace ActorCampaigns.LoadTest.Commands;
 
 /// <summary>
-/// <c>bench canvas [--profiles 1M,10M] [--campaigns 2] [--ids sparse|dense|random64] [--canvas bench/bench-canvas.json] [--trace DIR]</c>:
+/// <c>bench canvas [--profiles 1M,10M] [--campaigns 2] [--ids sparse|dense|random64] [--store sqlite|postgres] [--canvas bench/bench-canvas.json] [--trace DIR]</c>:
 /// the benchmark canvas end to end on a node process per size, as a user runs one: the Node executable on a fresh
-/// SQLite data dir, profiles imported and campaigns created, published and followed through its gateway, emails
+/// SQLite data dir (or, with <c>--store postgres</c>, a fresh PostgreSQL server sized for the machine, the node a one-node
+/// cluster on it, its outbox the cluster's outbox table), profiles imported and campaigns created, published and followed through its gateway, emails
 /// tracked as a node tracks them; from publish to completed, as the node's first campaign and the ones after it.
 /// With <c>--trace DIR</c>, each campaign is also traced (CPU samples, dotnet-trace) and its top methods printed.
 /// </summary>
@@ -37,11 +39,14 @@ public static class BenchCanvasCommand
         var idsName = args.Text("ids") ?? "sparse";
         var ids = GenerateCommand.Layout(idsName);
         var trace = args.Text("trace");
+        var store = args.Text("store") ?? "sqlite";
+        if (store is not ("sqlite" or "postgres"))
+            throw new UsageException($"--store takes sqlite or postgres; '{store}' is not one");
         args.RejectUnknown();
         var canvas = await BenchmarkDocument.ReadCanvasAsync(canvasPath, cancellationToken);
         var rows = new List<Row>();
         foreach (var size in sizes)
-            rows.AddRange(await MeasureAsync(canvas, size, campaigns, output, cancellationToken, ids: ids, trace: trace));
+            rows.AddRange(await MeasureAsync(canvas, size, campaigns, output, cancellationToken, ids: ids, trace: trace, postgres: store == "postgres"));
 
         var table = string.Join("\n", new[]
         {
@@ -53,17 +58,17 @@ public static class BenchCanvasCommand
             $"{r.Profiles:N0} profiles, {Ordinal(r.Campaign)} campaign, per activity (in → out per port):\n\n{r.Activities}" +
             (r.Busy is null ? "" : $"\n\nWhere the node's threads were busy during that campaign (CPU samples of dotnet-trace, `--trace`): {r.Busy.Trim()}")));
         output.WriteLine(table);
-        var section = (idsName == "sparse" ? "canvas" : $"canvas-{idsName}") + (trace is null ? "" : "-traced");
+        var section = (idsName == "sparse" ? "canvas" : $"canvas-{idsName}") + (store == "postgres" ? "-postgres" : "") + (trace is null ? "" : "-traced");
         BenchmarkDocument.WriteSection(target, section, $"""
-            ## Benchmark canvas on a node process{(idsName == "sparse" ? "" : $", {idsName} ids")}{(trace is null ? "" : ", traced")}
+            ## Benchmark canvas on a node process{(store == "postgres" ? " on PostgreSQL" : "")}{(idsName == "sparse" ? "" : $", {idsName} ids")}{(trace is null ? "" : ", traced")}
 
-            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(campaigns == 2 ? "" : $" --campaigns {campaigns}")}{(idsName == "sparse" ? "" : $" --ids {idsName}")}{(trace is null ? "" : $" --trace {trace}")}`
+            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)}{(campaigns == 2 ? "" : $" --campaigns {campaigns}")}{(idsName == "sparse" ? "" : $" --ids {idsName}")}{(store == "postgres" ? " --store postgres" : "")}{(trace is null ? "" : $" --trace {trace}")}`
 
             {BenchmarkDocument.Machine()}
 
             `bench/bench-canvas.json` (three audiences, union, exclusion, deduplicate by email, split, email, SMS and push
             through the outbox provider) over generated profiles (seed 1) whose ids are {IdsText(ids)}. Each size gets a
-            node process of its own (the Node executable, a fresh SQLite data dir), as a user runs one: the profiles are
+            node process of its own (the Node executable, {(store == "postgres" ? $"a one-node cluster on a fresh, durable PostgreSQL server on this machine sized for it ({TemporaryPostgres.SizedText}), its outbox the cluster's outbox table" : "a fresh SQLite data dir")}), as a user runs one: the profiles are
             imported through `POST /api/profiles/import`, then the canvas is created and published {campaigns} times through
             the gateway, one campaign after the other, each over the whole base; emails are tracked as a node always
             tracks them (each link rewritten to a signed click URL, an open pixel, a one-click unsubscribe URL). Time runs
@@ -102,7 +107,7 @@ public static class BenchCanvasCommand
     /// <param name="given">Generated profiles to import (kept); none: generated here, then deleted.</param>
     /// <param name="inspect">Called with the node's data dir and the last campaign's row while the node still runs.</param>
     public static async Task<List<Row>> MeasureAsync(string canvas, long size, int campaigns, TextWriter output, CancellationToken cancellationToken,
-        string? given = null, Func<string, Row, Task>? inspect = null, IdLayout ids = IdLayout.Sparse, string? trace = null)
+        string? given = null, Func<string, Row, Task>? inspect = null, IdLayout ids = IdLayout.Sparse, string? trace = null, bool postgres = false)
     {
         var folder = Directory.CreateTempSubdirectory("actorcampaigns-canvas-").FullName;
         try
@@ -111,7 +116,10 @@ public static class BenchCanvasCommand
             if (given is null)
                 await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken, ids);
             var dataDir = Path.Combine(folder, "node");
-            await using var node = await NodeProcess.StartAsync(dataDir);
+            await using var server = postgres ? await TemporaryPostgres.StartAsync(durable: true, TemporaryPostgres.Sized) : null;
+            await using var node = server is null ? await NodeProcess.StartAsync(dataDir) : await NodeProcess.StartAsync(dataDir,
+                // The node's pool sized as an operator would for one node on a server of 200 connections.
+                ("Postgres", new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString) { MaxPoolSize = 100 }.ToString()));
             using var gateway = new LoadGateway(node.Http.BaseAddress!, null, new ApiLatency());
             await GatewayImport.ImportAsync(gateway, csv, size, output, cancellationToken);
             if (given is null)

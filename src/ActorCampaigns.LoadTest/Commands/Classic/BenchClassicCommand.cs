@@ -18,19 +18,6 @@ namespace ActorCampaigns.LoadTest.Commands.Classic;
 /// </summary>
 public static class BenchClassicCommand
 {
-    /// <summary>
-    /// The server as a team running its campaigns in it would set it for this machine (2 cores, 24 GiB), over the
-    /// defaults; durable (fsync on): the work tables are unlogged, they write no WAL anyway.
-    /// </summary>
-    private static readonly Dictionary<string, string> Server = new()
-    {
-        ["shared_buffers"] = "2GB",
-        ["work_mem"] = "256MB",
-        ["maintenance_work_mem"] = "1GB",
-        ["effective_cache_size"] = "12GB",
-        ["max_parallel_workers_per_gather"] = "2",
-    };
-
     private sealed record Classic(string Version, double Seconds, List<(string Statement, double Seconds)> Steps, List<string> Differences);
 
     public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
@@ -95,7 +82,7 @@ public static class BenchClassicCommand
             UNLOGGED work tables, each reading the work tables before it; the channels render their messages in SQL, by
             INSERT ... SELECT into an UNLOGGED message table, the ledger of what was sent. The server: PostgreSQL
             {version}, local and durable (fsync on; the work tables write no WAL anyway), sized for the machine:
-            {string.Join(", ", Server.Select(s => $"`{s.Key}={s.Value}`"))}.
+            {TemporaryPostgres.SizedText}.
             After the import (binary COPY, then ANALYZE), `VACUUM (ANALYZE) profiles` and a `CHECKPOINT`, as after
             any bulk load, so the statements run on fresh statistics and hinted, all-visible pages, and do not pay
             for the import's writes. Time from the first statement to the last; the imports, the vacuum and the
@@ -124,7 +111,7 @@ public static class BenchClassicCommand
     /// <param name="sent">The engine's messages (<see cref="SentMessage.SaveAsync"/>).</param>
     private static async Task<Classic> ClassicAsync(string canvas, string csv, BenchCanvasCommand.Row engine, string sent, TextWriter output, CancellationToken cancel)
     {
-        await using var postgres = await TemporaryPostgres.StartAsync(durable: true, Server);
+        await using var postgres = await TemporaryPostgres.StartAsync(durable: true, TemporaryPostgres.Sized);
         try
         {
             var store = new PostgresProfileStore(new PostgresDatabase(postgres.ConnectionString));
