@@ -58,4 +58,37 @@ public sealed class OutboxTableTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 150).Select(p => $"c-1.e-1.mail.{p}"), rows.Select(r => r[0]));
         Assert.Equal(["c-1.e-1.mail.150", "email", "150", "p150@example.com", "Hi 150", "<p>it's \"quoted\" \\ and ünïcode</p>"], rows[^1]);
     }
+
+    [Fact]
+    public async Task A_table_of_an_earlier_version_is_converted_at_start_up_keeping_its_rows()
+    {
+        await using (var connection = new NpgsqlConnection(_postgres!.ConnectionString))
+        {
+            await connection.OpenAsync();
+            // The table as earlier versions created it: jsonb content, a key compared by the database's collation.
+            await using var old = new NpgsqlCommand("""
+                DROP TABLE outbox_messages;
+                CREATE TABLE outbox_messages (message_id text PRIMARY KEY, channel text NOT NULL, campaign text NOT NULL,
+                    execution text NOT NULL, activity text NOT NULL, profile bigint NOT NULL, recipient text NOT NULL,
+                    content jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now());
+                INSERT INTO outbox_messages (message_id, channel, campaign, execution, activity, profile, recipient, content)
+                VALUES ('c-1.e-1.mail.1', 'email', 'c-1', 'e-1', 'mail', 1, 'p1@example.com', '{"subject": "Hi 1", "html": "<p>old</p>"}');
+                """, connection);
+            await old.ExecuteNonQueryAsync();
+        }
+
+        await OutboxTable.InitializeAsync(_database);
+        await OutboxTable.InitializeAsync(_database);
+        await new OutboxTable(_database, "email").SendAsync(Messages(1, 3));
+
+        var rows = await RowsAsync();
+        Assert.Equal(["c-1.e-1.mail.1", "email", "1", "p1@example.com", "Hi 1", "<p>old</p>"], rows[0]);
+        Assert.Equal(3, rows.Count);
+        await using var check = new NpgsqlConnection(_postgres.ConnectionString);
+        await check.OpenAsync();
+        await using var type = new NpgsqlCommand(
+            "SELECT data_type || ' ' || COALESCE((SELECT collation_name FROM information_schema.columns WHERE table_name = 'outbox_messages' AND column_name = 'message_id'), '') " +
+            "FROM information_schema.columns WHERE table_name = 'outbox_messages' AND column_name = 'content'", check);
+        Assert.Equal("json C", await type.ExecuteScalarAsync());
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ActorCampaigns.Domain.Expressions;
 using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Populations;
@@ -26,18 +27,33 @@ public sealed class Worktables(Database database)
             """, cancellationToken);
     }
 
-    /// <summary>Appends batch <paramref name="batch"/> of a port's population; true if it was new.</summary>
+    /// <summary>
+    /// Appends batch <paramref name="batch"/> of a port's population; true if it was new. On PostgreSQL its commit does
+    /// not wait for the disk (<c>synchronous_commit = off</c>, for this transaction only): a batch lost in a crash of
+    /// the server is written again when its activity reruns from its last batch, as after a crash of the node. Nothing
+    /// durable can depend on a lost batch: whatever follows from it (a journal event, a ledger claim) commits after it,
+    /// and a synchronous commit flushes the log up to itself, the batches before it included.
+    /// </summary>
     public async Task<bool> AppendAsync(PortPopulation population, long batch, long[] ids, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = database.Dialect == SqlDialect.PostgreSql ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        if (transaction is not null)
+        {
+            await using var asynchronous = Command(connection, "SET LOCAL synchronous_commit = off", transaction);
+            await asynchronous.ExecuteNonQueryAsync(cancellationToken);
+        }
         await using var command = Command(connection,
             "INSERT INTO worktables (campaign, execution, activity, port, batch, count, ids) " +
-            "VALUES (@campaign, @execution, @activity, @port, @batch, @count, @ids) ON CONFLICT DO NOTHING");
+            "VALUES (@campaign, @execution, @activity, @port, @batch, @count, @ids) ON CONFLICT DO NOTHING", transaction);
         Key(command, population);
         Parameter(command, "@batch", batch);
         Parameter(command, "@count", (long)ids.Length);
         Parameter(command, "@ids", IdBlob.Encode(ids));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var added = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (transaction is not null)
+            await transaction.CommitAsync(cancellationToken);
+        return added;
     }
 
     /// <summary>The highest batch number written for a port, or null when none is.</summary>
