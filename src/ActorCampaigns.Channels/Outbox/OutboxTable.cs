@@ -1,8 +1,6 @@
-using System.Text.Json;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Data;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ActorCampaigns.Channels.Outbox;
 
@@ -19,7 +17,8 @@ public sealed class OutboxTable(PostgresDatabase database, string channel) : IMe
 {
     public const string Table = "outbox_messages";
 
-    private const string Columns = "message_id, channel, campaign, execution, activity, profile, recipient, content";
+    /// <summary>The columns a batch is copied into, in the order of <see cref="OutboxRows"/>.</summary>
+    public const string Columns = "message_id, channel, campaign, execution, activity, profile, recipient, content";
 
     public bool Idempotent => true;
 
@@ -36,47 +35,52 @@ public sealed class OutboxTable(PostgresDatabase database, string channel) : IMe
         END $$;
         """, cancellationToken);
 
+    /// <summary>Messages are rendered straight into the table's COPY rows.</summary>
+    public MessageBatch NewBatch(int expected) => new OutboxRows(channel, expected);
+
     public async Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {
-        if (messages.Count == 0)
-            return [];
-        await using var connection = (NpgsqlConnection)await database.OpenAsync(cancellationToken);
-        try
-        {
-            await CopyAsync(connection, Table, messages, cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            await WriteMissingAsync(connection, messages, cancellationToken);
-        }
+        using var rows = new OutboxRows(channel, messages.Count);
+        foreach (var message in messages)
+            rows.Add(message);
+        await SendBatchAsync(rows, null, cancellationToken);
         return messages.Select(m => new SendResult(m, null)).ToList();
     }
 
-    private async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<long, string>> SendBatchAsync(MessageBatch batch, string? retryFrom, CancellationToken cancellationToken = default)
     {
-        await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var message in messages)
+        var rows = batch as OutboxRows ?? throw new InvalidOperationException($"the outbox table copies its own rows, not a batch of {batch.GetType().Name}");
+        if (rows.Count == 0)
+            return NoneRefused;
+        await using var connection = (NpgsqlConnection)await database.OpenAsync(cancellationToken);
+        try
         {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(message.MessageId, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(channel, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(message.CampaignId, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(message.ExecutionId, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(message.ActivityId, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(message.ProfileId, NpgsqlDbType.Bigint, cancellationToken);
-            await copy.WriteAsync(message.To, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(JsonSerializer.Serialize(message.Content.ToDictionary(c => c.Key, c => c.Value)), NpgsqlDbType.Json, cancellationToken);
+            await CopyAsync(connection, Table, rows, cancellationToken);
         }
-        await copy.CompleteAsync(cancellationToken);
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await WriteMissingAsync(connection, rows, cancellationToken);
+        }
+        return NoneRefused;
+    }
+
+    private static readonly IReadOnlyDictionary<long, string> NoneRefused = new Dictionary<long, string>();
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, OutboxRows rows, CancellationToken cancellationToken)
+    {
+        await using var copy = await connection.BeginRawBinaryCopyAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await copy.WriteAsync(OutboxRows.Header, cancellationToken);
+        await copy.WriteAsync(rows.Written, cancellationToken);
+        await copy.WriteAsync(OutboxRows.Trailer, cancellationToken);
     }
 
     /// <summary>A batch partly or wholly written before: copied to a staging table, then inserted skipping the ids already there.</summary>
-    private async Task WriteMissingAsync(NpgsqlConnection connection, IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken)
+    private static async Task WriteMissingAsync(NpgsqlConnection connection, OutboxRows rows, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var staging = new NpgsqlCommand($"CREATE TEMP TABLE outbox_batch (LIKE {Table} INCLUDING DEFAULTS) ON COMMIT DROP", connection, transaction))
             await staging.ExecuteNonQueryAsync(cancellationToken);
-        await CopyAsync(connection, "outbox_batch", messages, cancellationToken);
+        await CopyAsync(connection, "outbox_batch", rows, cancellationToken);
         await using (var insert = new NpgsqlCommand(
             $"INSERT INTO {Table} ({Columns}) SELECT {Columns} FROM outbox_batch ON CONFLICT (message_id) DO NOTHING", connection, transaction))
             await insert.ExecuteNonQueryAsync(cancellationToken);
