@@ -39,6 +39,9 @@ public abstract class WorktablesContract
 {
     protected abstract Task<Database> CreateDatabaseAsync();
 
+    /// <summary>Whether a connection other than the asking one holds a read open on the database.</summary>
+    protected abstract Task<bool> ReadHeldAsync(Database database);
+
     private static readonly PortPopulation Split = new("c-1", "e-1", "split", "young");
 
     private async Task<Worktables> Create()
@@ -71,6 +74,29 @@ public abstract class WorktablesContract
         await worktables.DeleteExecutionAsync("c-1", "e-1");
         Assert.Equal(0, await worktables.CountAsync(Split));
     }
+
+    [Fact]
+    public async Task A_reader_waiting_between_batches_holds_no_read_open()
+    {
+        var database = await CreateDatabaseAsync();
+        var worktables = new Worktables(database);
+        await worktables.InitializeAsync();
+        // More than the server sends ahead into socket buffers, so a query still streaming would still be running.
+        var random = new Random(7);
+        for (var batch = 0; batch < 200; batch++)
+            await worktables.AppendAsync(Split, batch, Enumerable.Range(0, 10_000).Select(i => (long)batch * 1_000_000_000_000 + i * 50_000L + random.Next(40_000)).ToArray());
+
+        await using var batches = worktables.ReadBatchesAsync(Split, long.MinValue).GetAsyncEnumerator();
+        Assert.True(await batches.MoveNextAsync());
+        // The consumer waits here (a throttled channel), while the activity upstream goes on writing.
+        await worktables.AppendAsync(Split, 200, [1]);
+        Assert.False(await ReadHeldAsync(database));
+
+        var read = 1;
+        while (await batches.MoveNextAsync())
+            read++;
+        Assert.Equal(201, read);
+    }
 }
 
 public sealed class SqliteWorktablesTests : WorktablesContract, IDisposable
@@ -78,6 +104,18 @@ public sealed class SqliteWorktablesTests : WorktablesContract, IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-work-").FullName;
 
     protected override Task<Database> CreateDatabaseAsync() => Task.FromResult<Database>(new SqliteDatabase(Path.Combine(_folder, "data.db")));
+
+    /// <summary>A checkpoint that must reset the log cannot while a reader still uses it: it reports itself busy.</summary>
+    protected override async Task<bool> ReadHeldAsync(Database database)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using (var noWait = Database.Command(connection, "PRAGMA busy_timeout = 0"))
+            await noWait.ExecuteNonQueryAsync();
+        await using var checkpoint = Database.Command(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        await using var reader = await checkpoint.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return reader.GetInt64(0) == 1;
+    }
 
     public void Dispose()
     {
@@ -90,4 +128,13 @@ public sealed class SqliteWorktablesTests : WorktablesContract, IDisposable
 public sealed class PostgresWorktablesTests(PostgresFixture postgres) : WorktablesContract
 {
     protected override async Task<Database> CreateDatabaseAsync() => new PostgresDatabase(await postgres.CreateDatabaseAsync());
+
+    /// <summary>A session with a snapshot (<c>backend_xmin</c>) holds back vacuum.</summary>
+    protected override async Task<bool> ReadHeldAsync(Database database)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var sessions = Database.Command(connection,
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL");
+        return Convert.ToInt64(await sessions.ExecuteScalarAsync()) > 0;
+    }
 }

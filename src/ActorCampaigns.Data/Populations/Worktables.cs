@@ -74,18 +74,40 @@ public sealed class Worktables(Database database)
             yield return ids;
     }
 
+    /// <summary>
+    /// Batches read per query. The reader is closed before the batches are handed on, so a consumer that waits (a
+    /// channel throttled for hours) holds no read open: on PostgreSQL, no snapshot holding back vacuum; on SQLite, no
+    /// read transaction holding back checkpoints.
+    /// </summary>
+    private const int BatchesPerRead = 4;
+
     /// <summary>The population's batches written so far after batch <paramref name="after"/>, with their numbers.</summary>
     public async IAsyncEnumerable<(long Batch, long[] Ids)> ReadBatchesAsync(PortPopulation population, long after,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        while (true)
+        {
+            var read = await ReadSomeAsync(population, after, cancellationToken);
+            foreach (var batch in read)
+                yield return batch;
+            if (read.Count < BatchesPerRead)
+                yield break;
+            after = read[^1].Batch;
+        }
+    }
+
+    private async Task<List<(long Batch, long[] Ids)>> ReadSomeAsync(PortPopulation population, long after, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            $"SELECT batch, count, ids FROM worktables WHERE {ByPort} AND batch > @after ORDER BY batch");
+            $"SELECT batch, count, ids FROM worktables WHERE {ByPort} AND batch > @after ORDER BY batch LIMIT {BatchesPerRead}");
         Key(command, population);
         Parameter(command, "@after", after);
+        var read = new List<(long, long[])>(BatchesPerRead);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            yield return (reader.GetInt64(0), IdBlob.Decode((byte[])reader.GetValue(2), (int)reader.GetInt64(1)));
+            read.Add((reader.GetInt64(0), IdBlob.Decode((byte[])reader.GetValue(2), (int)reader.GetInt64(1))));
+        return read;
     }
 
     /// <summary>The first <paramref name="limit"/> ids of a population, for a transition preview.</summary>
