@@ -19,9 +19,21 @@ public sealed class NodeOptions
 
     /// <summary>
     /// Executions this node runs at once; more wait their turn. Each holds database connections while its activities
-    /// stream (PostgreSQL: keep the connection pool above a few per execution).
+    /// stream (PostgreSQL: see <see cref="ConnectionsPerExecution"/>).
     /// </summary>
     public int MaxRunningExecutions { get; set; } = 8;
+
+    /// <summary>
+    /// Connections a running execution holds at its peak: one per audience being read, two per activity reading
+    /// profile attributes (deduplicate, enrich, each channel: the next batch is read while this one is worked on), one
+    /// per batch being written (worktables, ledger, outbox rows). Measured: ten campaigns of the benchmark canvas at once
+    /// on one node (eight running) held 69 connections to PostgreSQL (`bench cluster --nodes 1`, counting the server's
+    /// client backends), one alone 14.
+    /// </summary>
+    public const int ConnectionsPerExecution = 8;
+
+    /// <summary>Connections the node holds besides its executions: journal, feedback writer, index, requests.</summary>
+    public const int ConnectionsOfTheNode = 6;
 
     /// <summary>Why <see cref="Postgres"/>'s pool cannot serve <see cref="MaxRunningExecutions"/> executions at once, or null.</summary>
     public string? WhyPoolTooSmall()
@@ -29,11 +41,12 @@ public sealed class NodeOptions
         if (Postgres is null || !Cluster.RolesTaken.Contains("campaign"))
             return null;
         var pool = new Npgsql.NpgsqlConnectionStringBuilder(Postgres).MaxPoolSize;
-        // A running execution holds up to about four connections (two per streaming channel); the node needs a few more.
-        var needed = 5 * MaxRunningExecutions + 5;
+        var needed = ConnectionsPerExecution * MaxRunningExecutions + ConnectionsOfTheNode;
         return pool >= needed ? null
             : $"ActorCampaigns:Postgres allows {pool} connections (Maximum Pool Size), and a node running {MaxRunningExecutions} executions at once " +
-              $"(ActorCampaigns:MaxRunningExecutions) needs {needed}: raise the pool or lower MaxRunningExecutions";
+              $"(ActorCampaigns:MaxRunningExecutions) needs {needed}: each execution holds up to {ConnectionsPerExecution} at its peak (one per audience " +
+              $"being read, two per activity reading profile attributes, one per batch being written) and the node {ConnectionsOfTheNode} more; " +
+              "raise the pool or lower MaxRunningExecutions";
     }
 
     /// <summary>Profiles per batch as populations flow between activities.</summary>

@@ -27,7 +27,8 @@ public sealed class MembershipTests : IAsyncLifetime
     {
         var remoting = port ?? LoopbackPorts.Free();
         var node = await NodeProcess.StartAsync(Path.Combine(_folder, name), [], readyPath,
-            ("Postgres", new NpgsqlConnectionStringBuilder(_postgres!.ConnectionString) { MaxPoolSize = 45 }.ToString()),
+            // Four executions at once are plenty here, and keep the nodes' pools within the server's connections.
+            ("Postgres", new NpgsqlConnectionStringBuilder(_postgres!.ConnectionString) { MaxPoolSize = 45 }.ToString()), ("MaxRunningExecutions", "4"),
             ("RemotingPort", remoting.ToString()), ("Cluster__Seeds__0", $"akka.tcp://actorcampaigns@127.0.0.1:{seed}"),
             ("Cluster__DownUnreachableAfterSeconds", "3"));
         _nodes.Add(node);

@@ -25,14 +25,15 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _postgres = await TemporaryPostgres.StartAsync();
-        // Each node runs some seventeen campaigns at once in the busiest test, two connections held by each channel's
-        // readers: three pools of 60 within the server's 200 connections.
-        ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 45 }.ToString();
+        // The campaign nodes' pools as a node running 8 executions at once needs (70), the gateway's smaller: 160 of the
+        // server's 200 connections.
+        ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 70 }.ToString();
+        var gatewayPool = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 20 }.ToString();
         Ports = Enumerable.Range(0, 3).Select(_ => LoopbackPorts.Free()).ToArray();
         var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{Ports[0]}";
         (string, string)[] Settings(int i) =>
         [
-            ("Postgres", ConnectionString), ("RemotingPort", Ports[i].ToString()), ("Cluster__Seeds__0", seed), ("BatchSize", "100"),
+            ("Postgres", i < 2 ? ConnectionString : gatewayPool), ("RemotingPort", Ports[i].ToString()), ("Cluster__Seeds__0", seed), ("BatchSize", "100"),
             ("Cluster__DownUnreachableAfterSeconds", "3"),
             .. i < 2 ? new[] { ("Cluster__Roles__0", "campaign"), ("Cluster__Roles__1", "gateway") } : [("Cluster__Roles__0", "gateway")],
         ];

@@ -129,6 +129,9 @@ public static class BenchCanvasCommand
             for (var campaign = 1; campaign <= campaigns; campaign++)
                 rows.Add(await RunCampaignAsync(node, gateway, canvas, size, campaign, output, cancellationToken,
                     trace is null ? null : Path.Combine(trace, $"canvas-{size}-{campaign}.nettrace")));
+            if (server is not null)
+                output.WriteLine($"the node holds {await ConnectionsAsync(server.ConnectionString, cancellationToken)} connections to PostgreSQL: " +
+                    "what its pools opened at most (they keep them a few minutes)");
             if (inspect is not null)
                 await inspect(dataDir, rows[^1]);
             return rows;
@@ -137,6 +140,15 @@ public static class BenchCanvasCommand
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static async Task<long> ConnectionsAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var count = new Npgsql.NpgsqlCommand(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()", connection);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<Row> RunCampaignAsync(NodeProcess node, LoadGateway gateway, string canvas, long size, int campaign, TextWriter output,

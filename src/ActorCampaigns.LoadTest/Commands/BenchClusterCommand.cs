@@ -93,7 +93,9 @@ public static class BenchClusterCommand
         var ports = Enumerable.Range(0, nodes).Select(_ => LoopbackPorts.Free()).ToArray();
         var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{ports[0]}";
         var started = await Task.WhenAll(ports.Select((port, i) => NodeProcess.StartAsync(Path.Combine(folder, $"node-{i + 1}"),
-            ("Postgres", connectionString), ("RemotingPort", port.ToString(CultureInfo.InvariantCulture)), ("Cluster__Seeds__0", seed))));
+            ("Postgres", connectionString), ("RemotingPort", port.ToString(CultureInfo.InvariantCulture)), ("Cluster__Seeds__0", seed),
+            // As many executions at once as the node's share of the server's connections serves (at most the default 8).
+            ("MaxRunningExecutions", Math.Min(8, (180 / nodes - Node.NodeOptions.ConnectionsOfTheNode) / Node.NodeOptions.ConnectionsPerExecution).ToString(CultureInfo.InvariantCulture)))));
         try
         {
             output.WriteLine($"{nodes} node(s) up; submitting {campaigns} campaigns");
