@@ -53,3 +53,16 @@ public interface IMessageSender
         return results.Where(r => !r.Sent).ToDictionary(r => r.Message.ProfileId, r => r.Failure!);
     }
 }
+
+/// <summary>
+/// A provider whose messages are rows of a database (a cluster's outbox table): when it is the ledger's, a batch is
+/// claimed, written and marked sent in one transaction.
+/// </summary>
+public interface ITransactionalSender : IMessageSender
+{
+    ActorCampaigns.Data.Database Database { get; }
+
+    /// <summary>Writes a batch made by <see cref="IMessageSender.NewBatch"/> within <paramref name="transaction"/>; a message already there is skipped.</summary>
+    Task WriteAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, MessageBatch batch,
+        CancellationToken cancellationToken = default);
+}

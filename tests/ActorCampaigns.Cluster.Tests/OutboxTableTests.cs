@@ -1,6 +1,8 @@
 using ActorCampaigns.Channels;
 using ActorCampaigns.Data;
 using ActorCampaigns.Channels.Outbox;
+using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.LoadTest.Postgres;
 using Npgsql;
 
@@ -90,5 +92,72 @@ public sealed class OutboxTableTests : IAsyncLifetime
             "SELECT data_type || ' ' || COALESCE((SELECT collation_name FROM information_schema.columns WHERE table_name = 'outbox_messages' AND column_name = 'message_id'), '') " +
             "FROM information_schema.columns WHERE table_name = 'outbox_messages' AND column_name = 'content'", check);
         Assert.Equal("json C", await type.ExecuteScalarAsync());
+    }
+
+    /// <summary>The outbox table, failing once it has written a batch: as a node dying before its transaction commits.</summary>
+    private sealed class DiesAfterWriting(OutboxTable table) : ITransactionalSender
+    {
+        public bool Idempotent => true;
+
+        public Database Database => table.Database;
+
+        public MessageBatch NewBatch(int expected) => table.NewBatch(expected);
+
+        public Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default) =>
+            table.SendAsync(messages, cancellationToken);
+
+        public async Task WriteAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, MessageBatch batch,
+            CancellationToken cancellationToken = default)
+        {
+            await table.WriteAsync(connection, transaction, batch, cancellationToken);
+            throw new IOException("the node died");
+        }
+    }
+
+    private readonly string _unusedOutbox = Path.Combine(Path.GetTempPath(), $"actorcampaigns-outbox-{Guid.NewGuid():N}");
+
+    private static readonly DeliveryBatch Batch = new("c-1", "e-1", "mail", 0);
+    private static readonly Sending Email = new("email", ActorCampaigns.Domain.Campaigns.MessageCategory.Marketing);
+
+    private async Task<(Ledger, Delivery)> DeliveryAsync(IMessageSender email)
+    {
+        var ledger = new Ledger(_database);
+        await ledger.InitializeAsync();
+        // A folder for the file outbox that no message may reach: the channel has its provider.
+        var outbox = new OutboxProvider(_unusedOutbox);
+        return (ledger, new Delivery(ledger, outbox, new Dictionary<string, IMessageSender> { ["email"] = email }, TimeProvider.System));
+    }
+
+    [Fact]
+    public async Task A_batch_is_claimed_written_and_marked_sent_in_one_transaction_so_a_crash_leaves_it_whole_or_absent()
+    {
+        var table = new OutboxTable(_database, "email");
+        var (ledger, dying) = await DeliveryAsync(new DiesAfterWriting(table));
+        await Assert.ThrowsAsync<IOException>(() => dying.SendAsync(Batch, Email, Messages(1, 10)));
+        Assert.Empty(await RowsAsync());
+        Assert.Equal(0, await ledger.SentAsync("c-1", "e-1", "mail"));
+
+        var (_, delivery) = await DeliveryAsync(table);
+        var outcome = await delivery.SendAsync(Batch, Email, Messages(1, 10));
+        await delivery.MarkSentAsync(Batch, Email, outcome);
+        Assert.Equal((10, (IReadOnlyList<long>?)null), (outcome.Sent, outcome.ToMark));
+        Assert.Equal(0, (await delivery.SendAsync(Batch, Email, Messages(1, 10))).Sent);
+        Assert.Equal(10, (await RowsAsync()).Count);
+        Assert.Equal(10, await ledger.SentAsync("c-1", "e-1", "mail"));
+        Assert.False(Directory.Exists(_unusedOutbox));
+    }
+
+    [Fact]
+    public async Task A_batch_claimed_and_partly_written_by_an_earlier_version_is_completed_once()
+    {
+        var table = new OutboxTable(_database, "email");
+        var (ledger, delivery) = await DeliveryAsync(table);
+        // The two steps of earlier versions, interrupted: claimed, four rows written, never marked sent.
+        await ledger.ClaimAsync(Batch, 10, null);
+        await table.SendAsync(Messages(1, 4));
+
+        Assert.Equal(10, (await delivery.SendAsync(Batch, Email, Messages(1, 10))).Sent);
+        Assert.Equal(Enumerable.Range(1, 10).Select(p => $"c-1.e-1.mail.{p}"), (await RowsAsync()).Select(r => r[0]));
+        Assert.Equal(10, await ledger.SentAsync("c-1", "e-1", "mail"));
     }
 }

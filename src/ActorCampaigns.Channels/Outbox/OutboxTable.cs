@@ -1,4 +1,5 @@
 using ActorCampaigns.Channels;
+using System.Data.Common;
 using ActorCampaigns.Data;
 using Npgsql;
 
@@ -13,7 +14,7 @@ namespace ActorCampaigns.Channels.Outbox;
 /// as <c>json</c> (its text as written, not parsed into <c>jsonb</c>) and the key compared bytewise (<c>COLLATE "C"</c>):
 /// a table written at this pace is the cluster's heaviest write. A table of an earlier version is converted at start-up.
 /// </summary>
-public sealed class OutboxTable(PostgresDatabase database, string channel) : IMessageSender
+public sealed class OutboxTable(PostgresDatabase database, string channel) : ITransactionalSender
 {
     public const string Table = "outbox_messages";
 
@@ -47,21 +48,42 @@ public sealed class OutboxTable(PostgresDatabase database, string channel) : IMe
         return messages.Select(m => new SendResult(m, null)).ToList();
     }
 
+    public Database Database => database;
+
     public async Task<IReadOnlyDictionary<long, string>> SendBatchAsync(MessageBatch batch, string? retryFrom, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await WriteAsync(connection, transaction, batch, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return NoneRefused;
+    }
+
+    /// <summary>
+    /// Copies the batch's rows; a batch written before, wholly or in part (a node died after writing it), makes the copy
+    /// fail on the key, and is then copied to a staging table and inserted skipping the messages already there.
+    /// </summary>
+    public async Task WriteAsync(DbConnection connection, DbTransaction transaction, MessageBatch batch, CancellationToken cancellationToken = default)
     {
         var rows = batch as OutboxRows ?? throw new InvalidOperationException($"the outbox table copies its own rows, not a batch of {batch.GetType().Name}");
         if (rows.Count == 0)
-            return NoneRefused;
-        await using var connection = (NpgsqlConnection)await database.OpenAsync(cancellationToken);
+            return;
+        var (npgsql, within) = ((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        await within.SaveAsync("outbox_rows", cancellationToken);
         try
         {
-            await CopyAsync(connection, Table, rows, cancellationToken);
+            await CopyAsync(npgsql, Table, rows, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            await WriteMissingAsync(connection, rows, cancellationToken);
+            await within.RollbackAsync("outbox_rows", cancellationToken);
+            await using (var staging = new NpgsqlCommand($"CREATE TEMP TABLE outbox_batch (LIKE {Table} INCLUDING DEFAULTS) ON COMMIT DROP", npgsql, within))
+                await staging.ExecuteNonQueryAsync(cancellationToken);
+            await CopyAsync(npgsql, "outbox_batch", rows, cancellationToken);
+            await using var insert = new NpgsqlCommand(
+                $"INSERT INTO {Table} ({Columns}) SELECT {Columns} FROM outbox_batch ON CONFLICT (message_id) DO NOTHING; DROP TABLE outbox_batch", npgsql, within);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        return NoneRefused;
     }
 
     private static readonly IReadOnlyDictionary<long, string> NoneRefused = new Dictionary<long, string>();
@@ -72,18 +94,5 @@ public sealed class OutboxTable(PostgresDatabase database, string channel) : IMe
         await copy.WriteAsync(OutboxRows.Header, cancellationToken);
         await copy.WriteAsync(rows.Written, cancellationToken);
         await copy.WriteAsync(OutboxRows.Trailer, cancellationToken);
-    }
-
-    /// <summary>A batch partly or wholly written before: copied to a staging table, then inserted skipping the ids already there.</summary>
-    private static async Task WriteMissingAsync(NpgsqlConnection connection, OutboxRows rows, CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var staging = new NpgsqlCommand($"CREATE TEMP TABLE outbox_batch (LIKE {Table} INCLUDING DEFAULTS) ON COMMIT DROP", connection, transaction))
-            await staging.ExecuteNonQueryAsync(cancellationToken);
-        await CopyAsync(connection, "outbox_batch", rows, cancellationToken);
-        await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO {Table} ({Columns}) SELECT {Columns} FROM outbox_batch ON CONFLICT (message_id) DO NOTHING", connection, transaction))
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 }

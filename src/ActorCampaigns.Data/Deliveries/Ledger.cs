@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Collections.Concurrent;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
@@ -36,6 +37,9 @@ public sealed record Sending(string Channel, MessageCategory Category)
 /// </summary>
 public sealed class Ledger(Database database)
 {
+    /// <summary>Where the ledger is kept: a provider whose messages are rows of the same database is sent in its transactions.</summary>
+    public Database Database => database;
+
     private const int SendsPerStatement = 2_000;
 
     /// <summary>Messages asked about per query: a few hundred keep their names' JSON text off the large object heap.</summary>
@@ -225,6 +229,47 @@ public sealed class Ledger(Database database)
         var sendingId = await SendingIdAsync(batch, sending, cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await MarkSentAsync(connection, transaction, batch, sendingId, at, sent, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims a batch, writes it (<paramref name="write"/>, in the same transaction) and marks it sent, for a provider
+    /// whose messages are rows of this database (a cluster's outbox table): one commit, and a crash leaves the batch
+    /// wholly sent or not at all. False when the batch was sent before.
+    /// </summary>
+    public async Task<bool> SendWithinAsync(DeliveryBatch batch, Sending sending, DateTimeOffset at, IReadOnlyList<long> sent,
+        Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken = default)
+    {
+        var sendingId = await SendingIdAsync(batch, sending, cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Waits for another transaction claiming the same batch, if any, then finds it sent.
+        await using (var insert = Command(connection,
+            "INSERT INTO delivery_batches (campaign, execution, activity, batch, state, count, claimed_at) " +
+            "VALUES (@campaign, @execution, @activity, @batch, 'claimed', @count, @at) ON CONFLICT DO NOTHING", transaction))
+        {
+            Key(insert, batch);
+            Parameter(insert, "@count", (long)sent.Count);
+            Parameter(insert, "@at", DateTime.UtcNow.ToString("O"));
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await using var select = Command(connection,
+                    "SELECT state FROM delivery_batches WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch", transaction);
+                Key(select, batch);
+                if ((string?)await select.ExecuteScalarAsync(cancellationToken) == "sent")
+                    return false;
+            }
+        }
+        await write(connection, transaction);
+        await MarkSentAsync(connection, transaction, batch, sendingId, at, sent, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task MarkSentAsync(DbConnection connection, DbTransaction transaction, DeliveryBatch batch, long sendingId, DateTimeOffset at,
+        IReadOnlyList<long> sent, CancellationToken cancellationToken)
+    {
         await using (var command = Command(connection,
             "UPDATE delivery_batches SET state = 'sent', sent_at = @at " +
             "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch", transaction))
@@ -246,7 +291,6 @@ public sealed class Ledger(Database database)
             profiles.Value = Ids(chunk);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Of <paramref name="profiles"/>, those sent at least <paramref name="limit"/> marketing messages of a channel since a time.</summary>

@@ -63,7 +63,7 @@ public sealed class AlertStage : ActivityStage<AlertActivity>
             await delivery.MarkSentAsync(batch, sending, outcome with { ToMark = outcome.ToMark is null ? null : [] }, cancellationToken);
             // A refused alert is told on the log line; the campaign goes on.
             notes.Add(outcome.Failed.Count > 0 ? $"alert to {address} refused: {outcome.Failed.Values.First()}"
-                : outcome.ToMark is null ? $"alert to {address} sent before" : $"alert sent to {address}");
+                : outcome.Sent == 0 ? $"alert to {address} sent before" : $"alert sent to {address}");
         }
         return Passing(runner, run, notes, cancellationToken);
     }

@@ -7,7 +7,8 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 
 /// <summary>
 /// What sending a batch did: how many messages left now, the profiles whose message the provider refused, with why,
-/// and the profiles whose message left, to record when the batch is marked sent (null: it was marked before).
+/// and the profiles whose message left, to record when the batch is marked sent (null: nothing left to record, the batch
+/// being marked before, or in the transaction that sent it).
 /// </summary>
 public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string> Failed, IReadOnlyList<long>? ToMark)
 {
@@ -34,6 +35,8 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     public static Delivery For(EngineServices services) =>
         new(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock);
 
+    private static readonly IReadOnlyDictionary<long, string> NoneRefused = new Dictionary<long, string>();
+
     /// <summary>Between two tries of the messages a provider deferred: a circuit breaker's open spell spans several.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
 
@@ -56,13 +59,24 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     {
         var sender = SenderOf(sending.Channel);
         return sender.Idempotent
-            ? SendBatchAsync(sender, batch, messages, cancellationToken)
+            ? SendBatchAsync(sender, batch, sending, messages, cancellationToken)
             : SendOneByOneAsync(sender, batch, sending.Channel, MessageList.Of(messages), cancellationToken);
     }
 
-    /// <summary>A provider that takes a batch again: claimed with its checkpoint, and sent again whole after a crash.</summary>
-    private async Task<DeliveryOutcome> SendBatchAsync(IMessageSender sender, DeliveryBatch batch, MessageBatch messages, CancellationToken cancellationToken)
+    /// <summary>
+    /// A provider that takes a batch again: claimed with its checkpoint, and sent again whole after a crash. One whose
+    /// messages are rows of the ledger's database has its batch claimed, written and marked sent in one transaction.
+    /// </summary>
+    private async Task<DeliveryOutcome> SendBatchAsync(IMessageSender sender, DeliveryBatch batch, Sending sending, MessageBatch messages,
+        CancellationToken cancellationToken)
     {
+        if (sender is ITransactionalSender rows && ReferenceEquals(rows.Database, ledger.Database))
+        {
+            var profiles = messages.Profiles.ToList();
+            var sentNow = await ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), profiles,
+                (connection, transaction) => rows.WriteAsync(connection, transaction, messages, cancellationToken), cancellationToken);
+            return sentNow ? new DeliveryOutcome(profiles.Count, NoneRefused, null) : DeliveryOutcome.None;
+        }
         var claim = await ledger.ClaimAsync(batch, messages.Count, sender.Checkpoint(), cancellationToken);
         if (claim.State == ClaimState.Sent)
             return DeliveryOutcome.None;
