@@ -29,6 +29,18 @@ public abstract class Database
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>The executions, as (campaign, execution) pairs, that <paramref name="sql"/> selects as its two columns.</summary>
+    public async Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, sql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var executions = new List<(string, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+            executions.Add((reader.GetString(0), reader.GetString(1)));
+        return executions;
+    }
+
     /// <summary>
     /// Returns true once the database answers again after an outage (<see cref="DatabaseOutage"/>), false if it does
     /// not within <paramref name="limit"/>. A file on this machine has no outage to wait for.
