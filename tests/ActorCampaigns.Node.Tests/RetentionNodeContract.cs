@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data;
@@ -31,8 +32,17 @@ public abstract class RetentionNodeContract : IAsyncLifetime
     /// <summary>Settings of the node's store (<c>Postgres</c>), and the database the test reads.</summary>
     protected abstract Task<((string, string)[] Settings, Database Database)> StoreAsync();
 
+    /// <summary>A connection, not yet open, to the journal's database.</summary>
+    protected abstract DbConnection JournalConnection();
+
     /// <summary>The number the journal's database answers to <paramref name="sql"/>.</summary>
-    protected abstract Task<long> JournalScalarAsync(string sql);
+    private async Task<long> JournalScalarAsync(string sql)
+    {
+        await using var connection = JournalConnection();
+        await connection.OpenAsync();
+        await using var command = Database.Command(connection, sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
 
     private Database _database = null!;
 
@@ -149,13 +159,7 @@ public sealed class SqliteRetentionNodeTests : RetentionNodeContract
     protected override Task<((string, string)[] Settings, Database Database)> StoreAsync() =>
         Task.FromResult<((string, string)[], Database)>(([], new SqliteDatabase(Path.Combine(DataDir, "data.db"))));
 
-    protected override async Task<long> JournalScalarAsync(string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDir, "journal.db")};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = new SqliteCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
-    }
+    protected override DbConnection JournalConnection() => new SqliteConnection($"Data Source={Path.Combine(DataDir, "journal.db")};Pooling=False");
 
     public override async Task DisposeAsync()
     {
@@ -175,13 +179,7 @@ public sealed class PostgresRetentionNodeTests : RetentionNodeContract
         return ([("Postgres", connectionString)], new PostgresDatabase(_server.ConnectionString));
     }
 
-    protected override async Task<long> JournalScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_server!.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
-    }
+    protected override DbConnection JournalConnection() => new NpgsqlConnection(_server!.ConnectionString);
 
     public override async Task DisposeAsync()
     {
