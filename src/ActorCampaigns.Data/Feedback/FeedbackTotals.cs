@@ -110,10 +110,11 @@ public sealed class FeedbackTotals(Database database)
             var (events, profiles) = _kinds.TryGetValue((activity, kind), out var known) ? known : (0, []);
             profiles.Add(profile);
             _kinds[(activity, kind)] = (events + 1, profiles);
+            // As the report reads them: hours since 1970 (UTC), a bounce without a reason as 'unknown'.
             if (kind is "opened" or "clicked")
                 _hours[(activity, kind, at / 3_600_000)] = _hours.GetValueOrDefault((activity, kind, at / 3_600_000)) + 1;
-            if (kind == "bounced")
-                (_bounces.TryGetValue((activity, detail ?? "unknown"), out var bounced) ? bounced : _bounces[(activity, detail ?? "unknown")] = []).Add(profile);
+            if (kind == "bounced" && (activity, detail ?? "unknown") is var reason)
+                (_bounces.TryGetValue(reason, out var bounced) ? bounced : _bounces[reason] = []).Add(profile);
         }
 
         public async Task WriteAsync(DbConnection connection, DbTransaction transaction, string campaign, string execution, CancellationToken cancellationToken)
