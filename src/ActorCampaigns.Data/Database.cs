@@ -29,6 +29,33 @@ public abstract class Database
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>The executions, as (campaign, execution) pairs, that <paramref name="sql"/> selects as its two columns.</summary>
+    public async Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, sql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var executions = new List<(string, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+            executions.Add((reader.GetString(0), reader.GetString(1)));
+        return executions;
+    }
+
+    /// <summary>
+    /// Takes a lock no other node holds, held until disposed, or returns null when another node holds it: one node of
+    /// a cluster at a time does the job it guards (PostgreSQL: a session advisory lock, released by the server if the
+    /// node dies). A file on this machine serves one node: it is always taken.
+    /// </summary>
+    public virtual Task<IAsyncDisposable?> TryLockAsync(long key, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable?>(NoLock.Instance);
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>
     /// Returns true once the database answers again after an outage (<see cref="DatabaseOutage"/>), false if it does
     /// not within <paramref name="limit"/>. A file on this machine has no outage to wait for.
@@ -171,6 +198,16 @@ public sealed class PostgresDatabase(string connectionString) : Database
         await using var command = Command(connection, $"SELECT pg_advisory_lock({JournalSchemaLock})");
         await command.ExecuteNonQueryAsync(cancellationToken);
         return new SessionLock(connection, JournalSchemaLock);
+    }
+
+    public override async Task<IAsyncDisposable?> TryLockAsync(long key, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT pg_try_advisory_lock({key})");
+        if (await command.ExecuteScalarAsync(cancellationToken) is true)
+            return new SessionLock(connection, key);
+        await connection.DisposeAsync();
+        return null;
     }
 
     /// <summary>A session-level advisory lock, unlocked before its (pooled) connection goes back to the pool.</summary>

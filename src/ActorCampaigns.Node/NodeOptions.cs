@@ -98,6 +98,9 @@ public sealed class NodeOptions
 
     /// <summary>What rendering one message may cost (section <c>ActorCampaigns:Rendering</c>).</summary>
     public ActorCampaigns.Channels.Templates.RenderLimits Rendering { get; set; } = new();
+
+    /// <summary>How long what ended executions leave behind is kept (section <c>ActorCampaigns:Retention</c>).</summary>
+    public Retention.RetentionOptions Retention { get; set; } = new();
 }
 
 /// <summary>Settings of tracking (section <c>ActorCampaigns:Tracking</c>).</summary>

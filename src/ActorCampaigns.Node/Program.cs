@@ -15,6 +15,7 @@ if (node.WhyPoolTooSmall() is { } tooSmall)
 var clock = node.ClockControl ? new AdjustableClock() : null;
 var (services, database) = await builder.AddCampaignStoresAsync(node, clock ?? TimeProvider.System);
 await builder.AddCampaignEngineAsync(node, services, database);
+builder.AddRetention(node, services, database);
 builder.AddOperatorEndpoint();
 builder.Services.AddGatewayOpenApi();
 

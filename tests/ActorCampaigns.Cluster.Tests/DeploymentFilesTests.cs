@@ -98,6 +98,15 @@ public sealed class DeploymentFilesTests
     }
 
     [Fact]
+    public void The_readme_gives_every_retention_setting_with_the_node_s_default()
+    {
+        var readme = File.ReadAllText(Path.Combine(Root, "cluster-config", "README.md"));
+        var defaults = new ActorCampaigns.Node.Retention.RetentionOptions();
+        foreach (var setting in typeof(ActorCampaigns.Node.Retention.RetentionOptions).GetProperties())
+            Assert.Contains($"`Retention:{setting.Name}` (default `{setting.GetValue(defaults)}`)", readme);
+    }
+
+    [Fact]
     public void The_image_runs_the_node_as_the_tests_do_and_ships_the_cluster_files()
     {
         var lines = File.ReadAllLines(Path.Combine(Root, "docker", "Dockerfile"));

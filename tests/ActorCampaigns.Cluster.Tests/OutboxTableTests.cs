@@ -1,7 +1,8 @@
 using ActorCampaigns.Channels;
 using ActorCampaigns.Data;
-using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.LoadTest.Postgres;
 using Npgsql;
@@ -28,8 +29,8 @@ public sealed class OutboxTableTests : IAsyncLifetime
             await _postgres.DisposeAsync();
     }
 
-    private static List<OutboundMessage> Messages(int from, int to) => Enumerable.Range(from, to - from + 1).Select(p => new OutboundMessage(
-        OutboundMessage.IdFor("c-1", "e-1", "mail", p), "c-1", "e-1", "mail", p, $"p{p}@example.com",
+    private static List<OutboundMessage> Messages(int from, int to, string campaign = "c-1", string execution = "e-1") => Enumerable.Range(from, to - from + 1).Select(p => new OutboundMessage(
+        OutboundMessage.IdFor(campaign, execution, "mail", p), campaign, execution, "mail", p, $"p{p}@example.com",
         [new("subject", $"Hi {p}"), new("html", "<p>it's \"quoted\" \\ and ünïcode</p>")])).ToList();
 
     private async Task<List<string[]>> RowsAsync()
@@ -59,6 +60,31 @@ public sealed class OutboxTableTests : IAsyncLifetime
         Assert.Equal(150, rows.Count);
         Assert.Equal(Enumerable.Range(1, 150).Select(p => $"c-1.e-1.mail.{p}"), rows.Select(r => r[0]));
         Assert.Equal(["c-1.e-1.mail.150", "email", "150", "p150@example.com", "Hi 150", "<p>it's \"quoted\" \\ and ünïcode</p>"], rows[^1]);
+    }
+
+    [Fact]
+    public async Task An_execution_s_messages_are_deleted_a_statement_of_at_most_the_rows_asked_at_a_time_and_no_other_s()
+    {
+        var outbox = new OutboxTable(_database, "email");
+        var ledger = new Ledger(_database);
+        await ledger.InitializeAsync();
+        // Executions whose ids start alike: c-1's e-10 and c-10's e-1 are not c-1's e-1.
+        foreach (var (campaign, execution) in new[] { ("c-1", "e-1"), ("c-1", "e-10"), ("c-10", "e-1"), ("c-1", "e-2") })
+        {
+            await outbox.SendAsync(Messages(1, campaign == "c-1" && execution == "e-1" ? 100 : 3, campaign, execution));
+            await ledger.MarkSentAsync(new DeliveryBatch(campaign, execution, "mail", 0), new Sending("email", MessageCategory.Marketing), DateTimeOffset.UtcNow, [1]);
+        }
+        await ledger.MarkSentAsync(new DeliveryBatch("c-3", "e-1", "mail", 0), new Sending("email", MessageCategory.Marketing), DateTimeOffset.UtcNow, [1]);
+        Assert.Equal([("c-1", "e-1"), ("c-1", "e-10"), ("c-1", "e-2"), ("c-10", "e-1")], (await OutboxTable.ExecutionsAsync(_database)).Order());
+
+        var deleted = new List<int>();
+        while (deleted.LastOrDefault(40) == 40)
+            deleted.Add(await OutboxTable.DeleteExecutionAsync(_database, "c-1", "e-1", 40));
+
+        Assert.Equal([40, 40, 20], deleted);
+        Assert.Equal(["c-1.e-10", "c-1.e-2", "c-10.e-1"], (await RowsAsync()).Select(r => r[0][..r[0].LastIndexOf(".mail.", StringComparison.Ordinal)]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(9, (await RowsAsync()).Count);
+        Assert.Equal([("c-1", "e-10"), ("c-1", "e-2"), ("c-10", "e-1")], (await OutboxTable.ExecutionsAsync(_database)).Order());
     }
 
     [Fact]

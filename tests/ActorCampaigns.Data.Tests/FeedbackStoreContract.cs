@@ -96,6 +96,54 @@ public abstract class FeedbackStoreContract
     }
 
     [Fact]
+    public async Task Folding_an_execution_in_batches_keeps_its_figures_and_unsubscribes_and_removes_its_other_events()
+    {
+        var (profiles, feedback, ledger) = await CreateAsync();
+        await profiles.ImportCsvAsync(new StringReader("id,email,emailOptIn\n" + string.Concat(Enumerable.Range(1, 9).Select(i => $"{i},p{i}@x.io,true\n"))));
+        foreach (var execution in new[] { "e-1", "e-2" })
+            await ledger.MarkSentAsync(new DeliveryBatch("c-1", execution, "mail", 0), new Sending("email", MessageCategory.Marketing), Now.AddDays(-100), [.. Enumerable.Range(1, 9).Select(i => (long)i)]);
+        // Profile 9 bounced twice: with batches of 4 its second bounce is the 5th event, which a batch of whole profiles takes with the first.
+        List<FeedbackEvent> folded =
+        [
+            .. Enumerable.Range(1, 9).Select(p => Event(p, FeedbackKind.Opened, 95 + p / 3.0)), Event(1, FeedbackKind.Opened, 90), Event(2, FeedbackKind.Opened, 80),
+            Event(2, FeedbackKind.Clicked, 95, detail: "https://a.example"), Event(2, FeedbackKind.Clicked, 94, detail: "https://b.example"),
+            Event(4, FeedbackKind.Clicked, 95, detail: "https://a.example"),
+            Event(6, FeedbackKind.Bounced, 99, detail: "full"), Event(7, FeedbackKind.Bounced, 99, detail: "full"), Event(8, FeedbackKind.Bounced, 99),
+            Event(9, FeedbackKind.Bounced, 99, detail: "full"), Event(9, FeedbackKind.Bounced, 98),
+            Event(3, FeedbackKind.Complained, 96), .. Enumerable.Range(1, 5).Select(p => Event(p, FeedbackKind.Delivered, 99)),
+        ];
+        await feedback.AppendAsync([.. folded, Event(5, FeedbackKind.Unsubscribed, 96, detail: "email"), Event(1, FeedbackKind.Opened, 1, execution: "e-2"),
+            Event(2, FeedbackKind.Opened, 1, execution: "e-2")]);
+        var before = await FiguresAsync(feedback);
+        Assert.Equal([("c-1", "e-1"), ("c-1", "e-2")], (await feedback.Totals.ExecutionsAsync()).Order());
+
+        var batches = new List<int>();
+        while (batches.LastOrDefault(4) >= 4)
+            batches.Add(await feedback.Totals.FoldAsync("c-1", "e-1", 4));
+
+        Assert.Equal(folded.Count, batches.Sum());
+        Assert.Equal(5, batches[0]);
+        Assert.All(batches[..^1], batch => Assert.InRange(batch, 4, 5));
+        Assert.InRange(batches[^1], 0, 3);
+        Assert.Equal(before, await FiguresAsync(feedback));
+        Assert.Equal([("c-1", "e-2")], await feedback.Totals.ExecutionsAsync());
+        // Only unsubscribes stay: consent's record. Predicates see what is left.
+        Assert.Equal(1, await CountAsync(profiles, "unsubscribed()"));
+        Assert.Equal(new long[] { 5 }, await feedback.UnsubscribedAsync("email"));
+        Assert.Equal(0, await CountAsync(profiles, "opened('mail') or bounced('mail') or clicked('mail')"));
+        Assert.Equal(2, await CountAsync(profiles, "opened('*')"));
+
+        Assert.Equal(0, await feedback.Totals.FoldAsync("c-1", "e-1", 4));
+        Assert.Equal(before, await FiguresAsync(feedback));
+    }
+
+    /// <summary>What a report reads of a campaign's feedback, in an order of its own.</summary>
+    private static async Task<string> FiguresAsync(FeedbackStore feedback) => string.Join("\n",
+        (await feedback.CountAsync("c-1")).Select(c => c.ToString()).Order()
+            .Concat((await feedback.HoursAsync("c-1")).Select(h => h.ToString()).Order())
+            .Concat((await feedback.BounceReasonsAsync("c-1")).Select(b => b.ToString()).Order(StringComparer.Ordinal)));
+
+    [Fact]
     public async Task Consent_is_withdrawn_from_one_channel()
     {
         var (profiles, _, _) = await CreateAsync();

@@ -70,9 +70,30 @@ public abstract class WorktablesContract
         Assert.Equal([1L, 2, 3, 5], await worktables.PreviewAsync(Split, 4));
         Assert.Equal(1, await worktables.CountAsync(Split with { Port = "complement" }));
         Assert.Equal(0, await worktables.CountAsync(Split with { Execution = "e-2" }));
+    }
 
-        await worktables.DeleteExecutionAsync("c-1", "e-1");
+    [Fact]
+    public async Task An_execution_is_deleted_a_statement_of_at_most_the_batches_asked_at_a_time_and_no_other_is()
+    {
+        var worktables = await Create();
+        foreach (var (port, batches) in new[] { ("young", 4), ("complement", 3) })
+        {
+            for (var batch = 0; batch < batches; batch++)
+                await worktables.AppendAsync(Split with { Port = port }, batch, [batch + 1]);
+        }
+        await worktables.AppendAsync(Split with { Execution = "e-2" }, 0, [1]);
+        await worktables.AppendAsync(Split with { Campaign = "c-2" }, 0, [1]);
+        Assert.Equal([("c-1", "e-1"), ("c-1", "e-2"), ("c-2", "e-1")], (await worktables.ExecutionsAsync()).Order());
+
+        var deleted = new List<int>();
+        while (deleted.LastOrDefault(3) == 3)
+            deleted.Add(await worktables.DeleteExecutionAsync("c-1", "e-1", 3));
+
+        Assert.Equal([3, 3, 1], deleted);
         Assert.Equal(0, await worktables.CountAsync(Split));
+        Assert.Equal(1, await worktables.CountAsync(Split with { Execution = "e-2" }));
+        Assert.Equal(1, await worktables.CountAsync(Split with { Campaign = "c-2" }));
+        Assert.Equal([("c-1", "e-2"), ("c-2", "e-1")], (await worktables.ExecutionsAsync()).Order());
     }
 
     [Fact]

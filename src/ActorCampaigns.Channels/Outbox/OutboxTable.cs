@@ -36,6 +36,32 @@ public sealed class OutboxTable(PostgresDatabase database, string channel) : ITr
         END $$;
         """, cancellationToken);
 
+    /// <summary>
+    /// The executions with messages in the table. Each sent a batch, so each has a row in <c>sendings</c> (a few per
+    /// execution); a message id starts with its campaign and execution, so the table's key finds an execution's rows
+    /// without an index more on the cluster's heaviest write.
+    /// </summary>
+    public static Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(PostgresDatabase database, CancellationToken cancellationToken = default) =>
+        database.ExecutionsAsync($"SELECT DISTINCT g.campaign, g.execution FROM {Domain.Expressions.Sends.Sendings} g WHERE EXISTS (SELECT 1 FROM {Table} o " +
+            "WHERE o.message_id >= (g.campaign || '.' || g.execution || '.') COLLATE \"C\" AND o.message_id < (g.campaign || '.' || g.execution || '/') COLLATE \"C\")",
+            cancellationToken);
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> messages of an execution (<c>{campaign}.{execution}.*</c>, a range of
+    /// the key: '/' follows '.') and says how many: retention calls it until none is left, a short statement at a time.
+    /// </summary>
+    public static async Task<int> DeleteExecutionAsync(PostgresDatabase database, string campaign, string execution, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Database.Command(connection,
+            $"DELETE FROM {Table} WHERE message_id = ANY(ARRAY(SELECT message_id FROM {Table} WHERE message_id >= @from AND message_id < @to LIMIT @limit))");
+        Database.Parameter(command, "@from", $"{campaign}.{execution}.");
+        Database.Parameter(command, "@to", $"{campaign}.{execution}/");
+        Database.Parameter(command, "@limit", (long)limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Messages are rendered straight into the table's COPY rows.</summary>
     public MessageBatch NewBatch(int expected) => new OutboxRows(channel, expected);
 

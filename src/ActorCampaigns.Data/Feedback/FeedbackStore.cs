@@ -23,12 +23,15 @@ public sealed record BounceReason(string Execution, string Activity, string Reas
 /// Feedback events, the only per-profile rows that grow with traffic: a row per event in <c>feedback_events</c>, which
 /// feedback predicates (<c>opened('mail')</c>) read beside the profiles, so the table lives in the profiles' database.
 /// Events are appended in batches, a transaction each. The same event recorded twice stays two rows: unique
-/// metrics count profiles, not rows.
+/// metrics count profiles, not rows. Counts, hours and bounce reasons add the <see cref="Totals"/> that retention
+/// folded events of ended executions into.
 /// </summary>
 public sealed class FeedbackStore(Database database)
 {
     /// <summary>Events per insert statement: a few hundred keep the JSON text off the large object heap.</summary>
     private const int EventsPerStatement = 256;
+
+    public FeedbackTotals Totals { get; } = new(database);
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -42,6 +45,7 @@ public sealed class FeedbackStore(Database database)
             DROP INDEX IF EXISTS feedback_events_by_kind;
             CREATE INDEX IF NOT EXISTS feedback_events_unsubscribed ON {FeedbackEvents.Table} (detail, profile) WHERE kind = 'unsubscribed';
             """, cancellationToken);
+        await Totals.InitializeAsync(cancellationToken);
     }
 
     /// <summary>
@@ -104,8 +108,11 @@ public sealed class FeedbackStore(Database database)
     {
         var counts = new List<FeedbackCount>();
         await foreach (var row in QueryAsync(
-            $"SELECT execution, activity, kind, COUNT(*), COUNT(DISTINCT profile) FROM {FeedbackEvents.Table} " +
-            "WHERE campaign = @campaign GROUP BY execution, activity, kind", campaign, cancellationToken))
+            "SELECT execution, activity, kind, CAST(SUM(events) AS bigint), CAST(SUM(profiles) AS bigint) FROM (" +
+            $"SELECT execution, activity, kind, COUNT(*) AS events, COUNT(DISTINCT profile) AS profiles FROM {FeedbackEvents.Table} " +
+            $"WHERE campaign = @campaign GROUP BY execution, activity, kind UNION ALL " +
+            $"SELECT execution, activity, kind, events, profiles FROM {FeedbackTotals.Kinds} WHERE campaign = @campaign) f " +
+            "GROUP BY execution, activity, kind", campaign, cancellationToken))
             counts.Add(new FeedbackCount((string)row[0], (string)row[1], Kind((string)row[2]), (long)row[3], (long)row[4]));
         return counts;
     }
@@ -115,9 +122,11 @@ public sealed class FeedbackStore(Database database)
     {
         var hours = new List<FeedbackHour>();
         await foreach (var row in QueryAsync(
-            $"SELECT execution, activity, kind, at / 3600000, COUNT(*) FROM {FeedbackEvents.Table} " +
-            "WHERE campaign = @campaign AND kind IN ('opened', 'clicked') GROUP BY execution, activity, kind, at / 3600000 ORDER BY 4",
-            campaign, cancellationToken))
+            "SELECT execution, activity, kind, hour, CAST(SUM(events) AS bigint) FROM (" +
+            $"SELECT execution, activity, kind, at / 3600000 AS hour, COUNT(*) AS events FROM {FeedbackEvents.Table} " +
+            "WHERE campaign = @campaign AND kind IN ('opened', 'clicked') GROUP BY execution, activity, kind, at / 3600000 UNION ALL " +
+            $"SELECT execution, activity, kind, hour, events FROM {FeedbackTotals.Hours} WHERE campaign = @campaign) f " +
+            "GROUP BY execution, activity, kind, hour ORDER BY 4", campaign, cancellationToken))
             hours.Add(new FeedbackHour((string)row[0], (string)row[1], Kind((string)row[2]), DateTimeOffset.FromUnixTimeSeconds((long)row[3] * 3600), (long)row[4]));
         return hours;
     }
@@ -127,8 +136,11 @@ public sealed class FeedbackStore(Database database)
     {
         var reasons = new List<BounceReason>();
         await foreach (var row in QueryAsync(
-            $"SELECT execution, activity, COALESCE(detail, 'unknown'), COUNT(DISTINCT profile) FROM {FeedbackEvents.Table} " +
-            "WHERE campaign = @campaign AND kind = 'bounced' GROUP BY execution, activity, COALESCE(detail, 'unknown')", campaign, cancellationToken))
+            "SELECT execution, activity, reason, CAST(SUM(profiles) AS bigint) FROM (" +
+            $"SELECT execution, activity, COALESCE(detail, 'unknown') AS reason, COUNT(DISTINCT profile) AS profiles FROM {FeedbackEvents.Table} " +
+            "WHERE campaign = @campaign AND kind = 'bounced' GROUP BY execution, activity, COALESCE(detail, 'unknown') UNION ALL " +
+            $"SELECT execution, activity, reason, profiles FROM {FeedbackTotals.Bounces} WHERE campaign = @campaign) f " +
+            "GROUP BY execution, activity, reason", campaign, cancellationToken))
             reasons.Add(new BounceReason((string)row[0], (string)row[1], (string)row[2], (long)row[3]));
         return reasons;
     }

@@ -123,14 +123,25 @@ public sealed class Worktables(Database database)
         return ids;
     }
 
-    /// <summary>Drops every population of an execution, e.g. an old test run.</summary>
-    public async Task DeleteExecutionAsync(string campaign, string execution, CancellationToken cancellationToken = default)
+    /// <summary>The executions that have populations here: those retention asks their campaigns about.</summary>
+    public Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(CancellationToken cancellationToken = default) =>
+        database.ExecutionsAsync("SELECT DISTINCT campaign, execution FROM worktables", cancellationToken);
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> batches of an execution's populations and says how many it deleted:
+    /// retention calls it until none is left, a short statement at a time, so campaigns writing meanwhile wait for no
+    /// long one.
+    /// </summary>
+    public async Task<int> DeleteExecutionAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, "DELETE FROM worktables WHERE campaign = @campaign AND execution = @execution");
+        const string ofExecution = "FROM worktables WHERE campaign = @campaign AND execution = @execution";
+        await using var command = Command(connection,
+            $"DELETE {ofExecution} AND (activity, port, batch) IN (SELECT activity, port, batch {ofExecution} LIMIT @limit)");
         Parameter(command, "@campaign", campaign);
         Parameter(command, "@execution", execution);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        Parameter(command, "@limit", (long)limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<object?> ScalarAsync(PortPopulation population, string aggregate, CancellationToken cancellationToken)

@@ -160,10 +160,17 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         Command<ReceiveTimeout>(_ => PassivateIfIdle());
         Command<WakeupRecorded>(WhenWakeupRecorded);
         Command<StopIdle>(_ => WhenStopIdle());
-        Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            DeleteMessages(saved.Metadata.SequenceNr);
+            if (_options.KeepSnapshotsFor > TimeSpan.Zero)
+                DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1, Now - _options.KeepSnapshotsFor));
+        });
         Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "snapshot of {0} failed", PersistenceId));
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(failed => _log.Warning(failed.Cause, "deleting events of {0} failed", PersistenceId));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failed => _log.Warning(failed.Cause, "deleting old snapshots of {0} failed", PersistenceId));
     }
 
     public override string PersistenceId { get; }

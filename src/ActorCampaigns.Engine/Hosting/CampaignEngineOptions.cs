@@ -9,6 +9,13 @@ public sealed class CampaignEngineOptions
     /// <summary>A campaign snapshots its state every this many events and deletes the events it covers.</summary>
     public int SnapshotEvery { get; set; } = 100;
 
+    /// <summary>
+    /// As a campaign saves a snapshot, it deletes its earlier snapshots older than this (the node's
+    /// <c>ActorCampaigns:Retention:Journal</c>): the events they were taken after are deleted already, so no recovery
+    /// can start from them. Zero keeps them.
+    /// </summary>
+    public TimeSpan KeepSnapshotsFor { get; set; }
+
     /// <summary>How often a campaign looks at the clock for due occurrences and waits that are over.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
 

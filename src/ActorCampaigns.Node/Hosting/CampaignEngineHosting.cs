@@ -21,6 +21,7 @@ public static class CampaignEngineHosting
         var engine = builder.Configuration.GetSection($"{NodeOptions.Section}:Engine").Get<CampaignEngineOptions>() ?? new CampaignEngineOptions();
         // ActorCampaigns:Engine:PassivateIdleAfter and the engine's other settings; the role follows the node's part.
         engine.Role = inCluster ? "campaign" : null;
+        engine.KeepSnapshotsFor = Retention.RetentionOptions.Enabled(node.Retention.Journal) ?? TimeSpan.Zero;
         // One materializer for the node's live feeds (a materializer per request, disposed after it, broke the next feed).
         builder.Services.AddSingleton<IMaterializer>(provider => provider.GetRequiredService<ActorSystem>().Materializer(namePrefix: "feeds"));
         builder.Services.AddAkka("actorcampaigns", (akka, _) =>
