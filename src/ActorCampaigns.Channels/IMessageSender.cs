@@ -38,7 +38,7 @@ public interface IMessageSender
     /// Where the provider stands before a batch is claimed (the outbox file: where it ends), noted with the claim and
     /// given back to <see cref="SendBatchAsync"/> if the batch is found claimed but not sent after a crash. Null: nothing to note.
     /// </summary>
-    string? Checkpoint() => null;
+    ValueTask<string?> CheckpointAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<string?>(null);
 
     /// <summary>Sends messages one by one, each with its own result, in the order given.</summary>
     Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default);

@@ -203,9 +203,17 @@ public sealed class PostgresDatabase(string connectionString) : Database
     public override async Task<IAsyncDisposable?> TryLockAsync(long key, CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT pg_try_advisory_lock({key})");
-        if (await command.ExecuteScalarAsync(cancellationToken) is true)
-            return new SessionLock(connection, key);
+        try
+        {
+            await using var command = Command(connection, $"SELECT pg_try_advisory_lock({key})");
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
+                return new SessionLock(connection, key);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
         await connection.DisposeAsync();
         return null;
     }
@@ -215,9 +223,16 @@ public sealed class PostgresDatabase(string connectionString) : Database
     {
         public async ValueTask DisposeAsync()
         {
-            await using (var command = Command(connection, $"SELECT pg_advisory_unlock({key})"))
+            try
+            {
+                await using var command = Command(connection, $"SELECT pg_advisory_unlock({key})");
                 await command.ExecuteNonQueryAsync();
-            await connection.DisposeAsync();
+            }
+            finally
+            {
+                // A connection that failed (the server restarted under it) lost its session, and its lock with it.
+                await connection.DisposeAsync();
+            }
         }
     }
 }

@@ -26,14 +26,14 @@ public sealed class NodeOptions
     /// <summary>
     /// Connections a running execution holds at its peak: one per audience being read, two per activity reading
     /// profile attributes (deduplicate, enrich, each channel: the next batch is read while this one is worked on), one
-    /// per batch being written (worktables, ledger, outbox rows). Measured: ten campaigns of the benchmark canvas at once
-    /// on one node (eight running) held 69 connections to PostgreSQL (`bench cluster --nodes 1`, counting the server's
-    /// client backends), one alone 14.
+    /// per batch being written (worktables, ledger, outbox rows). Measured, not a ceiling: ten campaigns of the benchmark
+    /// canvas at once on one node (eight running) held 69 connections to PostgreSQL (`bench cluster --nodes 1`, counting
+    /// the server's client backends), one alone 14; a canvas with more channels streaming at once holds more.
     /// </summary>
     public const int ConnectionsPerExecution = 8;
 
-    /// <summary>Connections the node holds besides its executions: journal, feedback writer, index, requests.</summary>
-    public const int ConnectionsOfTheNode = 6;
+    /// <summary>Connections the node holds besides its executions: journal, feedback writer, index, requests, retention (its lock and a statement).</summary>
+    public const int ConnectionsOfTheNode = 8;
 
     /// <summary>Why <see cref="Postgres"/>'s pool cannot serve <see cref="MaxRunningExecutions"/> executions at once, or null.</summary>
     public string? WhyPoolTooSmall()

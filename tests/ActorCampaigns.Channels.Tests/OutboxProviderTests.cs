@@ -37,7 +37,7 @@ public sealed class OutboxProviderTests : IDisposable
     {
         var outbox = new OutboxProvider(_folder);
         await outbox.AppendAsync("email", Messages(2, first: 100), retryFrom: null);
-        var offset = outbox.Length("email");
+        var offset = await outbox.EndAsync("email");
         await outbox.AppendAsync("email", Messages(3), retryFrom: null);
         await outbox.AppendAsync("email", Messages(5), retryFrom: offset);
         Assert.Equal([100L, 101, 1, 2, 3, 4, 5], Lines("email").Select(l => l.GetProperty("profileId").GetInt64()));
@@ -59,16 +59,33 @@ public sealed class OutboxProviderTests : IDisposable
         using var disk = new SmallDisk(megabytes: 1);
         var outbox = new OutboxProvider(disk.Path);
         await outbox.AppendAsync("email", Messages(2, first: 100), retryFrom: null);
-        var offset = outbox.Length("email");
+        var offset = await outbox.EndAsync("email");
         disk.Fill(leaveBytes: 64 << 10);
 
         await Assert.ThrowsAsync<IOException>(() => outbox.AppendAsync("email", Messages(2_000), retryFrom: null));
-        Assert.Equal(offset, outbox.Length("email"));
+        Assert.Equal(offset, await outbox.EndAsync("email"));
 
         disk.GiveBack();
         await outbox.AppendAsync("email", Messages(2_000), retryFrom: offset);
         var lines = File.ReadAllLines(outbox.PathOf("email")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("profileId").GetInt64());
         Assert.Equal(new long[] { 100, 101 }.Concat(Enumerable.Range(1, 2_000).Select(p => (long)p)), lines);
+    }
+
+    [Fact]
+    public async Task The_end_a_claim_notes_is_taken_after_a_line_torn_by_a_crash_is_dropped()
+    {
+        await new OutboxProvider(_folder).AppendAsync("email", Messages(2), retryFrom: null);
+        var whole = new FileInfo(Path.Combine(_folder, "email.jsonl")).Length;
+        await File.AppendAllTextAsync(Path.Combine(_folder, "email.jsonl"), "{\"messageId\":\"c-1.e-1.mail.3\",\"pro");
+
+        // The node restarted: the first claim notes where the next batch will really start.
+        var restarted = new OutboxProvider(_folder);
+        var offset = await restarted.EndAsync("email");
+        Assert.Equal(whole, offset);
+        await restarted.AppendAsync("email", Messages(2, first: 3), retryFrom: null);
+        // Retried from that offset, as after a second crash: the batch's lines are found, none written twice.
+        await restarted.AppendAsync("email", Messages(2, first: 3), retryFrom: offset);
+        Assert.Equal([1L, 2, 3, 4], Lines("email").Select(l => l.GetProperty("profileId").GetInt64()));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

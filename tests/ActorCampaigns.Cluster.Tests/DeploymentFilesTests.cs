@@ -67,7 +67,7 @@ public sealed class DeploymentFilesTests
             var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
                 NodeProcess.StartAsync(folder, ("Postgres", "Host=127.0.0.1;Maximum Pool Size=20"), ("MaxRunningExecutions", "8")));
             Assert.Contains("error: ActorCampaigns:Postgres allows 20 connections (Maximum Pool Size), and a node running 8 executions at once " +
-                "(ActorCampaigns:MaxRunningExecutions) needs 70: each execution holds up to 8 at its peak", refused.Message);
+                "(ActorCampaigns:MaxRunningExecutions) needs 72: each execution holds up to 8 at its peak", refused.Message);
             Assert.Contains("exited with 2", refused.Message);
         }
         finally

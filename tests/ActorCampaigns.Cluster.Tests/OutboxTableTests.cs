@@ -186,4 +186,23 @@ public sealed class OutboxTableTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 10).Select(p => $"c-1.e-1.mail.{p}"), (await RowsAsync()).Select(r => r[0]));
         Assert.Equal(10, await ledger.SentAsync("c-1", "e-1", "mail"));
     }
+
+    [Fact]
+    public async Task Messages_to_no_one_of_the_population_are_written_and_recorded_for_no_profile()
+    {
+        var (ledger, delivery) = await DeliveryAsync(new OutboxTable(_database, "email"));
+        var alert = Email with { Category = ActorCampaigns.Domain.Campaigns.MessageCategory.Transactional, ToProfiles = false };
+
+        var outcome = await delivery.SendAsync(Batch, alert, Messages(1, 2));
+        await delivery.MarkSentAsync(Batch, alert, outcome);
+
+        Assert.Equal(2, outcome.Sent);
+        Assert.Equal(2, (await RowsAsync()).Count);
+        Assert.Equal(2, await ledger.SentAsync("c-1", "e-1", "mail"));
+        // What sent(...) and the frequency cap read: nothing, so profiles 1 and 2 were sent nothing.
+        await using var connection = new NpgsqlConnection(_postgres!.ConnectionString);
+        await connection.OpenAsync();
+        await using var sends = new NpgsqlCommand("SELECT COUNT(*) FROM sends", connection);
+        Assert.Equal(0L, await sends.ExecuteScalarAsync());
+    }
 }

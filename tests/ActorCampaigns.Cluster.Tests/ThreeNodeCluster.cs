@@ -25,9 +25,9 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _postgres = await TemporaryPostgres.StartAsync();
-        // The campaign nodes' pools as a node running 8 executions at once needs (70), the gateway's smaller: 160 of the
+        // The campaign nodes' pools as a node running 8 executions at once needs (72), the gateway's smaller: 180 of the
         // server's 200 connections.
-        ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 70 }.ToString();
+        ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 80 }.ToString();
         var gatewayPool = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 20 }.ToString();
         Ports = Enumerable.Range(0, 3).Select(_ => LoopbackPorts.Free()).ToArray();
         var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{Ports[0]}";

@@ -181,7 +181,7 @@ public sealed class PostgresRetentionNodeTests : RetentionNodeContract
     protected override async Task<((string, string)[] Settings, Database Database)> StoreAsync()
     {
         _server = await TemporaryPostgres.StartAsync();
-        var connectionString = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { MaxPoolSize = 70 }.ToString();
+        var connectionString = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { MaxPoolSize = 80 }.ToString();
         return ([("Postgres", connectionString)], new PostgresDatabase(_server.ConnectionString));
     }
 

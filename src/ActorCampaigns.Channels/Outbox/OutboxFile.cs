@@ -12,7 +12,8 @@ public sealed class OutboxFile(OutboxProvider outbox, string channel) : IMessage
 
     public MessageBatch NewBatch(int expected) => new OutboxLines(expected);
 
-    public string Checkpoint() => outbox.Length(channel).ToString(CultureInfo.InvariantCulture);
+    public async ValueTask<string?> CheckpointAsync(CancellationToken cancellationToken = default) =>
+        (await outbox.EndAsync(channel, cancellationToken)).ToString(CultureInfo.InvariantCulture);
 
     public async Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {

@@ -25,8 +25,33 @@ public sealed class OutboxProvider(string folder)
 
     public string PathOf(string channel) => Path.Combine(folder, $"{channel}.jsonl");
 
-    /// <summary>Where the file ends now: what a claim notes before the batch is written.</summary>
-    public long Length(string channel) => File.Exists(PathOf(channel)) ? new FileInfo(PathOf(channel)).Length : 0;
+    /// <summary>
+    /// Where the file ends, between two appends and once a line torn by a crash is dropped: what a claim notes before its
+    /// batch is written, always at the start of a line, and never past where a retried batch may start.
+    /// </summary>
+    public async Task<long> EndAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        var channelFile = _files.GetOrAdd(channel, _ => new ChannelFile());
+        await channelFile.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            var path = PathOf(channel);
+            Repair(channelFile, path);
+            return File.Exists(path) ? new FileInfo(path).Length : 0;
+        }
+        finally
+        {
+            channelFile.Gate.Release();
+        }
+    }
+
+    private static void Repair(ChannelFile channelFile, string path)
+    {
+        if (channelFile.Repaired)
+            return;
+        DropUnfinishedLine(path);
+        channelFile.Repaired = true;
+    }
 
     public async Task AppendAsync(string channel, IReadOnlyCollection<OutboundMessage> messages, long? retryFrom, CancellationToken cancellationToken = default)
     {
@@ -43,11 +68,7 @@ public sealed class OutboxProvider(string folder)
         {
             Directory.CreateDirectory(folder);
             var path = PathOf(channel);
-            if (!channelFile.Repaired)
-            {
-                DropUnfinishedLine(path);
-                channelFile.Repaired = true;
-            }
+            Repair(channelFile, path);
             IEnumerable<ReadOnlyMemory<byte>> missing = retryFrom is { } offset ? lines.Except(await MessageIdsFromAsync(path, offset, cancellationToken)) : [lines.Written];
             await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
             var end = file.Length;

@@ -20,8 +20,12 @@ public sealed record Claim(DeliveryBatch Batch, ClaimState State, long Count, st
 /// <summary>One message as the ledger names it: an activity's message to a profile in an execution of a campaign.</summary>
 public sealed record MessageKey(string Campaign, string Execution, string Activity, long Profile);
 
-/// <summary>What a channel activity's messages are: their channel (email, sms, push) and category (marketing, transactional).</summary>
-public sealed record Sending(string Channel, MessageCategory Category)
+/// <summary>
+/// What a channel activity's messages are: their channel (email, sms, push) and category (marketing, transactional).
+/// Not <paramref name="ToProfiles"/>: messages to no one of the population (an alert, whose number stands where a
+/// profile would in its claims): nothing is recorded in <c>sends</c>, which <c>sent(...)</c> and the frequency cap read.
+/// </summary>
+public sealed record Sending(string Channel, MessageCategory Category, bool ToProfiles = true)
 {
     /// <summary>How a category is written in <c>sendings.category</c>.</summary>
     public static string Name(MessageCategory category) => category.ToString().ToLowerInvariant();
@@ -238,7 +242,9 @@ public sealed class Ledger(Database database)
     /// whose messages are rows of this database (a cluster's outbox table): one commit, and a crash leaves the batch
     /// wholly sent or not at all. False when the batch was sent before.
     /// </summary>
-    public async Task<bool> SendWithinAsync(DeliveryBatch batch, Sending sending, DateTimeOffset at, IReadOnlyList<long> sent,
+    /// <param name="count">The batch's messages.</param>
+    /// <param name="sent">The profiles to record in <c>sends</c> (none for messages to no one of the population).</param>
+    public async Task<bool> SendWithinAsync(DeliveryBatch batch, Sending sending, DateTimeOffset at, long count, IReadOnlyList<long> sent,
         Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken = default)
     {
         var sendingId = await SendingIdAsync(batch, sending, cancellationToken);
@@ -250,7 +256,7 @@ public sealed class Ledger(Database database)
             "VALUES (@campaign, @execution, @activity, @batch, 'claimed', @count, @at) ON CONFLICT DO NOTHING", transaction))
         {
             Key(insert, batch);
-            Parameter(insert, "@count", (long)sent.Count);
+            Parameter(insert, "@count", count);
             Parameter(insert, "@at", DateTime.UtcNow.ToString("O"));
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
             {

@@ -38,8 +38,9 @@ public sealed class PostgresProfileStore(PostgresDatabase database) : ProfileSto
     private static readonly object True = true, False = false;
 
     /// <summary>
-    /// Read with the getter of each column's type, not ADO.NET's generic boxed path, each statement prepared once per
-    /// connection (Npgsql keeps it); a batch of <paramref name="wanted"/> ids is filled in place, rows between them skipped.
+    /// Read with the getter of each column's type, not ADO.NET's generic boxed path; a batch of <paramref name="wanted"/>
+    /// ids is filled in place, rows between them skipped. Not prepared: its text varies with each audience and its
+    /// columns, and Npgsql keeps an explicitly prepared statement for the life of its pooled connection.
     /// </summary>
     protected override async Task<ProfileBatch> QueryBatchAsync(DbConnection connection, string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters,
         IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity, CancellationToken cancellationToken, long[]? wanted = null)
@@ -47,7 +48,6 @@ public sealed class PostgresProfileStore(PostgresDatabase database) : ProfileSto
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection);
         foreach (var (name, value) in parameters)
             Parameter(command, name, value);
-        await command.PrepareAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (wanted is not null)
         {

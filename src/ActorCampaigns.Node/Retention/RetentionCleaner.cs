@@ -8,11 +8,13 @@ namespace ActorCampaigns.Node.Retention;
 
 /// <summary>
 /// One kind of data retention removes: which executions hold some (<see cref="Executions"/>), and how one statement
-/// removes at most a batch of an execution's rows and says how many it removed (<see cref="DeleteBatch"/>).
+/// removes at most a given number of an execution's rows and says how many it removed (<see cref="DeleteBatch"/>).
+/// <paramref name="ProfilesPerRow"/>: how many profiles one row may hold (a worktable row is a whole batch of ids), so
+/// that a statement removes about the configured number of profiles' data, whatever the part.
 /// </summary>
 public sealed record RetentionPart(string Name, TimeSpan Keep,
     Func<CancellationToken, Task<IReadOnlyList<(string Campaign, string Execution)>>> Executions,
-    Func<string, string, int, CancellationToken, Task<int>> DeleteBatch);
+    Func<string, string, int, CancellationToken, Task<int>> DeleteBatch, int ProfilesPerRow = 1);
 
 /// <summary>What one run removed of a part: rows (events folded, for feedback), of how many executions, in how many statements.</summary>
 public sealed record RetentionCount(string Part, long Rows, int Executions, int Statements)
@@ -43,7 +45,7 @@ public sealed class RetentionCleaner(Database database, IReadOnlyList<RetentionP
     {
         var parts = new List<RetentionPart>();
         if (RetentionOptions.Enabled(options.Worktables) is { } worktables)
-            parts.Add(new("worktables", worktables, services.Worktables.ExecutionsAsync, services.Worktables.DeleteExecutionAsync));
+            parts.Add(new("worktables", worktables, services.Worktables.ExecutionsAsync, services.Worktables.DeleteExecutionAsync, services.BatchSize));
         if (RetentionOptions.Enabled(options.Outbox) is { } outbox && database is PostgresDatabase postgres)
             parts.Add(new("outbox", outbox, cancel => OutboxTable.ExecutionsAsync(postgres, cancel),
                 (campaign, execution, limit, cancel) => OutboxTable.DeleteExecutionAsync(postgres, campaign, execution, limit, cancel)));
@@ -64,6 +66,7 @@ public sealed class RetentionCleaner(Database database, IReadOnlyList<RetentionP
         foreach (var part in parts)
         {
             var (rows, executions, statements) = (0L, 0, 0);
+            var perStatement = Math.Max(1, batchSize / part.ProfilesPerRow);
             foreach (var (campaign, execution) in await part.Executions(cancellationToken))
             {
                 if (!states.TryGetValue(campaign, out var state))
@@ -76,13 +79,13 @@ public sealed class RetentionCleaner(Database database, IReadOnlyList<RetentionP
                 do
                 {
                     var started = Stopwatch.GetTimestamp();
-                    removed = await part.DeleteBatch(campaign, execution, batchSize, cancellationToken);
+                    removed = await part.DeleteBatch(campaign, execution, perStatement, cancellationToken);
                     (rows, statements) = (rows + removed, statements + 1);
                     // Real time, whatever the node's clock says: the pause is the database's.
                     var took = Stopwatch.GetElapsedTime(started);
                     await Task.Delay(took > LeastPause ? took : LeastPause, cancellationToken);
                 }
-                while (removed >= batchSize);
+                while (removed >= perStatement);
             }
             counts.Add(new RetentionCount(part.Name, rows, executions, statements));
         }

@@ -51,7 +51,7 @@ public sealed class DeliveryTests : IDisposable
     {
         var (ledger, outbox, delivery) = await Create();
         var cancel = TestContext.Current.CancellationToken;
-        await ledger.ClaimAsync(Batch, 10, outbox.Length("email").ToString(), cancel);
+        await ledger.ClaimAsync(Batch, 10, (await outbox.EndAsync("email", cancel)).ToString(), cancel);
         await outbox.AppendAsync("email", Messages(10), retryFrom: null, cancel);
         await SendAndMarkAsync(delivery);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Profiles());
@@ -113,7 +113,7 @@ public sealed class DeliveryTests : IDisposable
 
         public bool Idempotent => true;
 
-        public string Checkpoint() => $"after {Received}";
+        public ValueTask<string?> CheckpointAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<string?>($"after {Received}");
 
         public Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("a provider claimed per batch is sent batches");

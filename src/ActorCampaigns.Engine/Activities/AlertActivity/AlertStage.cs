@@ -47,7 +47,8 @@ public sealed class AlertStage : ActivityStage<AlertActivity>
             var message = new OutboundMessage(OutboundMessage.AlertIdFor(run.Campaign.Value, run.Execution.Value, alert.Id, i), run.Campaign.Value, run.Execution.Value,
                 alert.Id, i, address, content);
             var batch = new DeliveryBatch(run.Campaign.Value, run.Execution.Value, alert.Id, i);
-            var sending = new Sending(channel, MessageCategory.Transactional);
+            // Marked sent for no profile: an alert is not a message to anyone of the population.
+            var sending = new Sending(channel, MessageCategory.Transactional, ToProfiles: false);
             DeliveryOutcome outcome;
             try
             {
@@ -59,8 +60,7 @@ public sealed class AlertStage : ActivityStage<AlertActivity>
                 notes.Add($"alert to {address} not sent: {unreachable.Message}");
                 continue;
             }
-            // Marked sent for no profile: an alert is not a message to anyone of the population.
-            await delivery.MarkSentAsync(batch, sending, outcome with { ToMark = outcome.ToMark is null ? null : [] }, cancellationToken);
+            await delivery.MarkSentAsync(batch, sending, outcome, cancellationToken);
             // A refused alert is told on the log line; the campaign goes on.
             notes.Add(outcome.Failed.Count > 0 ? $"alert to {address} refused: {outcome.Failed.Values.First()}"
                 : outcome.Sent == 0 ? $"alert to {address} sent before" : $"alert sent to {address}");

@@ -73,11 +73,11 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         if (sender is ITransactionalSender rows && ReferenceEquals(rows.Database, ledger.Database))
         {
             var profiles = messages.Profiles.ToList();
-            var sentNow = await ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), profiles,
+            var sentNow = await ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), profiles.Count, sending.ToProfiles ? profiles : [],
                 (connection, transaction) => rows.WriteAsync(connection, transaction, messages, cancellationToken), cancellationToken);
             return sentNow ? new DeliveryOutcome(profiles.Count, NoneRefused, null) : DeliveryOutcome.None;
         }
-        var claim = await ledger.ClaimAsync(batch, messages.Count, sender.Checkpoint(), cancellationToken);
+        var claim = await ledger.ClaimAsync(batch, messages.Count, await sender.CheckpointAsync(cancellationToken), cancellationToken);
         if (claim.State == ClaimState.Sent)
             return DeliveryOutcome.None;
         var failed = await sender.SendBatchAsync(messages, claim.IsRetry ? claim.ProviderState : null, cancellationToken);
@@ -132,7 +132,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
 
     /// <summary>Marks the batch sent and records the messages that left, unless it was marked before.</summary>
     public Task MarkSentAsync(DeliveryBatch batch, Sending sending, DeliveryOutcome outcome, CancellationToken cancellationToken = default) =>
-        outcome.ToMark is { } left ? ledger.MarkSentAsync(batch, sending, clock.GetUtcNow(), left, cancellationToken) : Task.CompletedTask;
+        outcome.ToMark is { } left ? ledger.MarkSentAsync(batch, sending, clock.GetUtcNow(), sending.ToProfiles ? left : [], cancellationToken) : Task.CompletedTask;
 }
 
 /// <summary>A provider stayed unreachable beyond its patience: the activity fails with this reason, its messages kept claimed.</summary>
