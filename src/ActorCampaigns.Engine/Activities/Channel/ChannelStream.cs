@@ -72,7 +72,7 @@ public sealed class ChannelStream
                 cancellationToken))
             .Via(Throttled())
             // The rendered messages are let go once sent (disposed): marking needs only the ids.
-            .SelectAsync(1, async rendered =>
+            .SelectAsync(delivery.BatchesInFlight(_name), async rendered =>
             {
                 try
                 {

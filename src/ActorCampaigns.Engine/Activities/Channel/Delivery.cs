@@ -42,6 +42,15 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
 
     private IMessageSender SenderOf(string channel) => senders.TryGetValue(channel, out var sender) ? sender : outbox.For(channel);
 
+    /// <summary>
+    /// Batches of a channel sent at once: two when each is one transaction of the ledger's database (nothing orders
+    /// them, and the server works on one while it commits the other), one otherwise.
+    /// </summary>
+    public int BatchesInFlight(string channel) => InLedgerDatabase(SenderOf(channel)) is null ? 1 : 2;
+
+    private ITransactionalSender? InLedgerDatabase(IMessageSender sender) =>
+        sender is ITransactionalSender rows && ReferenceEquals(rows.Database, ledger.Database) ? rows : null;
+
     /// <summary>An empty batch for a channel, to render its messages into, in the form its provider takes.</summary>
     public MessageBatch NewBatch(string channel, int expected) => SenderOf(channel).NewBatch(expected);
 
@@ -70,7 +79,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     private async Task<DeliveryOutcome> SendBatchAsync(IMessageSender sender, DeliveryBatch batch, Sending sending, MessageBatch messages,
         CancellationToken cancellationToken)
     {
-        if (sender is ITransactionalSender rows && ReferenceEquals(rows.Database, ledger.Database))
+        if (InLedgerDatabase(sender) is { } rows)
         {
             var profiles = messages.Profiles.ToList();
             var sentNow = await ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), profiles.Count, sending.ToProfiles ? profiles : [],
