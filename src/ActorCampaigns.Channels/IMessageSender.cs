@@ -40,6 +40,9 @@ public interface IMessageSender
     /// </summary>
     ValueTask<string?> CheckpointAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<string?>(null);
 
+    /// <summary>What <see cref="SendBatchAsync"/> returns when the provider refused nothing.</summary>
+    static IReadOnlyDictionary<long, string> NoneRefused { get; } = new Dictionary<long, string>();
+
     /// <summary>Sends messages one by one, each with its own result, in the order given.</summary>
     Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default);
 

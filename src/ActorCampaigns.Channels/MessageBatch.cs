@@ -14,6 +14,12 @@ public abstract class MessageBatch : IDisposable
 
     public abstract void Add(OutboundMessage message);
 
+    public void AddRange(IEnumerable<OutboundMessage> messages)
+    {
+        foreach (var message in messages)
+            Add(message);
+    }
+
     public virtual void Dispose() { }
 }
 

@@ -12,13 +12,14 @@ namespace ActorCampaigns.Channels.Tests;
 /// </summary>
 public sealed class OutboxLinesProperties
 {
-    private static readonly Gen<string> Text = Gen.OneOf(
+    /// <summary>Text a template or an attribute can hold: also what the cluster's outbox rows are checked against.</summary>
+    internal static readonly Gen<string> Text = Gen.OneOf(
         Gen.Char.Array[0, 40].Select(chars => new string(chars)),
         Gen.OneOf(Gen.Const("\""), Gen.Const("\\"), Gen.Const("\n"), Gen.Const("\u0001"), Gen.Const("<a href=\"x\">"), Gen.Const("é"), Gen.Const("😀"),
             Gen.Const("\ud800"), Gen.Const("\u2028"), Gen.Const("plain text ")).Array[0, 30].Select(string.Concat));
 
     /// <summary>What a JSON reader gives back for a text written as UTF-8: lone surrogates replaced.</summary>
-    private static string AsWritten(string text) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
+    internal static string AsWritten(string text) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
 
     [Fact]
     public void Every_line_is_valid_json_with_the_messages_values()

@@ -13,13 +13,6 @@ namespace ActorCampaigns.Channels.Tests;
 /// </summary>
 public sealed class OutboxRowsProperties
 {
-    private static readonly Gen<string> Text = Gen.OneOf(
-        Gen.Char.Array[0, 40].Select(chars => new string(chars)),
-        Gen.OneOf(Gen.Const("\""), Gen.Const("\\"), Gen.Const("\n"), Gen.Const("\u0001"), Gen.Const("<a href=\"x\">"), Gen.Const("é"), Gen.Const("😀"),
-            Gen.Const("\ud800"), Gen.Const("plain text ")).Array[0, 30].Select(string.Concat));
-
-    private static string AsWritten(string text) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
-
     /// <summary>The fields of each row, read back as PostgreSQL reads binary COPY rows.</summary>
     private static List<byte[][]> Read(ReadOnlySpan<byte> rows)
     {
@@ -42,7 +35,7 @@ public sealed class OutboxRowsProperties
     [Fact]
     public void Every_row_holds_the_messages_values_in_the_tables_column_order()
     {
-        Gen.Select(Text, Text, Text, Gen.Long[long.MinValue, long.MaxValue]).Array[1, 30].Sample(messages =>
+        Gen.Select(OutboxLinesProperties.Text, OutboxLinesProperties.Text, OutboxLinesProperties.Text, Gen.Long[long.MinValue, long.MaxValue]).Array[1, 30].Sample(messages =>
         {
             using var rows = new OutboxRows("email");
             var outbound = messages.Select(m => new OutboundMessage(OutboundMessage.IdFor("c-1", "e-1", "mail", m.Item4), "c-1", "e-1", "mail", m.Item4,
@@ -57,11 +50,11 @@ public sealed class OutboxRowsProperties
                 var fields = read[i];
                 Assert.Equal([outbound[i].MessageId, "email", "c-1", "e-1", "mail"], fields[..5].Select(Encoding.UTF8.GetString));
                 Assert.Equal(outbound[i].ProfileId, BinaryPrimitives.ReadInt64BigEndian(fields[5]));
-                Assert.Equal(AsWritten(outbound[i].To), Encoding.UTF8.GetString(fields[6]));
+                Assert.Equal(OutboxLinesProperties.AsWritten(outbound[i].To), Encoding.UTF8.GetString(fields[6]));
                 using var content = JsonDocument.Parse(fields[7]);
                 Assert.Equal(["subject", "html"], content.RootElement.EnumerateObject().Select(p => p.Name));
-                Assert.Equal(AsWritten(outbound[i].Content[0].Value), content.RootElement.GetProperty("subject").GetString());
-                Assert.Equal(AsWritten(outbound[i].Content[1].Value), content.RootElement.GetProperty("html").GetString());
+                Assert.Equal(OutboxLinesProperties.AsWritten(outbound[i].Content[0].Value), content.RootElement.GetProperty("subject").GetString());
+                Assert.Equal(OutboxLinesProperties.AsWritten(outbound[i].Content[1].Value), content.RootElement.GetProperty("html").GetString());
             }
             Assert.Equal(outbound.Select(m => m.ProfileId), rows.Profiles);
         });

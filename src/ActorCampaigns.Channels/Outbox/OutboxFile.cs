@@ -25,8 +25,7 @@ public sealed class OutboxFile(OutboxProvider outbox, string channel) : IMessage
     {
         var lines = batch as OutboxLines ?? throw new InvalidOperationException($"the outbox appends its own lines, not a batch of {batch.GetType().Name}");
         await outbox.AppendAsync(channel, lines, retryFrom is null ? null : long.Parse(retryFrom, CultureInfo.InvariantCulture), cancellationToken);
-        return NoneRefused;
+        return IMessageSender.NoneRefused;
     }
 
-    private static readonly IReadOnlyDictionary<long, string> NoneRefused = new Dictionary<long, string>();
 }

@@ -24,8 +24,7 @@ public sealed class OutboxLines : MessageBatch
     public static OutboxLines Of(IReadOnlyCollection<OutboundMessage> messages)
     {
         var lines = new OutboxLines(messages.Count);
-        foreach (var message in messages)
-            lines.Add(message);
+        lines.AddRange(messages);
         return lines;
     }
 
@@ -52,12 +51,10 @@ public sealed class OutboxLines : MessageBatch
         _bytes.Digits(message.ProfileId);
         _bytes.Append(",\"to\":"u8);
         _bytes.JsonString(message.To);
-        for (var i = 0; i < message.Content.Count; i++)
+        if (message.Content.Count > 0)
         {
             _bytes.Append(","u8);
-            _bytes.JsonString(message.Content[i].Key);
-            _bytes.Append(":"u8);
-            _bytes.JsonString(message.Content[i].Value);
+            _bytes.JsonMembers(message.Content);
         }
         _bytes.Append("}\n"u8);
         _ends.Add(_bytes.Length);

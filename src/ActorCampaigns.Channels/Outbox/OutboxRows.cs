@@ -47,14 +47,7 @@ public sealed class OutboxRows : MessageBatch
         Text(message.To);
         var length = Field();
         _bytes.Append("{"u8);
-        for (var i = 0; i < message.Content.Count; i++)
-        {
-            if (i > 0)
-                _bytes.Append(","u8);
-            _bytes.JsonString(message.Content[i].Key);
-            _bytes.Append(":"u8);
-            _bytes.JsonString(message.Content[i].Value);
-        }
+        _bytes.JsonMembers(message.Content);
         _bytes.Append("}"u8);
         Close(length);
         _profiles.Add(message.ProfileId);

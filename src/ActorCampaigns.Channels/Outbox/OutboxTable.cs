@@ -68,8 +68,7 @@ public sealed class OutboxTable(PostgresDatabase database, string channel) : ITr
     public async Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {
         using var rows = new OutboxRows(channel, messages.Count);
-        foreach (var message in messages)
-            rows.Add(message);
+        rows.AddRange(messages);
         await SendBatchAsync(rows, null, cancellationToken);
         return messages.Select(m => new SendResult(m, null)).ToList();
     }
@@ -82,7 +81,7 @@ public sealed class OutboxTable(PostgresDatabase database, string channel) : ITr
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await WriteAsync(connection, transaction, batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return NoneRefused;
+        return IMessageSender.NoneRefused;
     }
 
     /// <summary>
@@ -112,7 +111,6 @@ public sealed class OutboxTable(PostgresDatabase database, string channel) : ITr
         }
     }
 
-    private static readonly IReadOnlyDictionary<long, string> NoneRefused = new Dictionary<long, string>();
 
     private static async Task CopyAsync(NpgsqlConnection connection, string table, OutboxRows rows, CancellationToken cancellationToken)
     {

@@ -112,6 +112,19 @@ internal sealed class PooledBytes(int capacity) : IDisposable
         _buffer[Length++] = (byte)'"';
     }
 
+    /// <summary>Members of a JSON object, <c>"key":"value"</c>, separated by commas (none around them).</summary>
+    public void JsonMembers(IReadOnlyList<KeyValuePair<string, string>> members)
+    {
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (i > 0)
+                Append(","u8);
+            JsonString(members[i].Key);
+            Append(":"u8);
+            JsonString(members[i].Value);
+        }
+    }
+
     private void EscapeOne(byte b)
     {
         Reserve(6);

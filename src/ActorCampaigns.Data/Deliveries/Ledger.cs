@@ -205,9 +205,15 @@ public sealed class Ledger(Database database)
     public async Task<Claim> ClaimAsync(DeliveryBatch batch, long count, string? providerState, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        return await ClaimAsync(connection, null, batch, count, providerState, cancellationToken);
+    }
+
+    private static async Task<Claim> ClaimAsync(DbConnection connection, DbTransaction? transaction, DeliveryBatch batch, long count, string? providerState,
+        CancellationToken cancellationToken)
+    {
         await using (var insert = Command(connection,
             "INSERT INTO delivery_batches (campaign, execution, activity, batch, state, count, provider_state, claimed_at) " +
-            "VALUES (@campaign, @execution, @activity, @batch, 'claimed', @count, @provider, @at) ON CONFLICT DO NOTHING"))
+            "VALUES (@campaign, @execution, @activity, @batch, 'claimed', @count, @provider, @at) ON CONFLICT DO NOTHING", transaction))
         {
             Key(insert, batch);
             Parameter(insert, "@count", count);
@@ -218,7 +224,7 @@ public sealed class Ledger(Database database)
         }
         await using var select = Command(connection,
             "SELECT state, count, provider_state FROM delivery_batches " +
-            "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch");
+            "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch", transaction);
         Key(select, batch);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
@@ -251,22 +257,8 @@ public sealed class Ledger(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Waits for another transaction claiming the same batch, if any, then finds it sent.
-        await using (var insert = Command(connection,
-            "INSERT INTO delivery_batches (campaign, execution, activity, batch, state, count, claimed_at) " +
-            "VALUES (@campaign, @execution, @activity, @batch, 'claimed', @count, @at) ON CONFLICT DO NOTHING", transaction))
-        {
-            Key(insert, batch);
-            Parameter(insert, "@count", count);
-            Parameter(insert, "@at", DateTime.UtcNow.ToString("O"));
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                await using var select = Command(connection,
-                    "SELECT state FROM delivery_batches WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch", transaction);
-                Key(select, batch);
-                if ((string?)await select.ExecuteScalarAsync(cancellationToken) == "sent")
-                    return false;
-            }
-        }
+        if ((await ClaimAsync(connection, transaction, batch, count, null, cancellationToken)).State == ClaimState.Sent)
+            return false;
         await write(connection, transaction);
         await MarkSentAsync(connection, transaction, batch, sendingId, at, sent, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

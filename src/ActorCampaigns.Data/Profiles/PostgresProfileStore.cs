@@ -1,6 +1,5 @@
 using System.Data.Common;
 using ActorCampaigns.Domain.Expressions;
-using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Domain.Profiles;
 using Npgsql;
 using NpgsqlTypes;
@@ -28,55 +27,10 @@ public sealed class PostgresProfileStore(PostgresDatabase database) : ProfileSto
 
     protected override string ColumnType(AttributeType type) => SqlCompiler.PostgresType(ExprTypes.Of(type));
 
-    protected override object? ReadValue(DbDataReader reader, int ordinal, ExprType type) => type switch
-    {
-        ExprType.Date => reader.GetFieldValue<DateOnly>(ordinal),
-        ExprType.Timestamp => reader.GetFieldValue<DateTime>(ordinal),
-        _ => reader.GetValue(ordinal),
-    };
-
     private static readonly object True = true, False = false;
 
-    /// <summary>
-    /// Read with the getter of each column's type, not ADO.NET's generic boxed path; a batch of <paramref name="wanted"/>
-    /// ids is filled in place, rows between them skipped. Not prepared: its text varies with each audience and its
-    /// columns, and Npgsql keeps an explicitly prepared statement for the life of its pooled connection.
-    /// </summary>
-    protected override async Task<ProfileBatch> QueryBatchAsync(DbConnection connection, string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters,
-        IReadOnlyList<(string Name, ExprType Type, string Sql)> columns, int capacity, CancellationToken cancellationToken, long[]? wanted = null)
-    {
-        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection);
-        foreach (var (name, value) in parameters)
-            Parameter(command, name, value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (wanted is not null)
-        {
-            var found = columns.Select(_ => new object?[wanted.Length]).ToArray();
-            var next = 0;
-            while (next < wanted.Length && await reader.ReadAsync(cancellationToken))
-            {
-                var id = reader.GetInt64(0);
-                while (next < wanted.Length && wanted[next] < id)
-                    next++;
-                if (next == wanted.Length || wanted[next] != id)
-                    continue;
-                for (var c = 0; c < columns.Count; c++)
-                    found[c][next] = Read(reader, c + 1, columns[c].Type);
-            }
-            return new ProfileBatch(wanted, columns.Select((c, i) => new PopulationColumn(c.Name, c.Type, found[i])).ToList());
-        }
-        var ids = new List<long>(capacity);
-        var values = columns.Select(_ => new List<object?>(capacity)).ToArray();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetInt64(0));
-            for (var c = 0; c < columns.Count; c++)
-                values[c].Add(Read(reader, c + 1, columns[c].Type));
-        }
-        return new ProfileBatch(ids.ToArray(), columns.Select((c, i) => new PopulationColumn(c.Name, c.Type, values[i].ToArray())).ToList());
-    }
-
-    private static object? Read(NpgsqlDataReader reader, int ordinal, ExprType type) => reader.IsDBNull(ordinal) ? null : type switch
+    /// <summary>Each column type read with its own getter, not ADO.NET's generic boxed path (a channel reads millions).</summary>
+    protected override object? ReadValue(DbDataReader reader, int ordinal, ExprType type) => type switch
     {
         ExprType.String => reader.GetString(ordinal),
         ExprType.Bool => reader.GetBoolean(ordinal) ? True : False,

@@ -8,8 +8,8 @@ using ActorCampaigns.Channels.Outbox;
 namespace ActorCampaigns.Node.Hosting;
 
 /// <summary>
-/// The providers that send one by one, by channel, from the node's settings. The others use the outbox: files under
-/// the data dir for one node, the <c>outbox_messages</c> table of a cluster's PostgreSQL.
+/// The providers the node's settings name, by channel (SMTP, webhooks), and on a cluster the <c>outbox_messages</c>
+/// table for the other channels. A channel without one goes to its outbox file under the data dir (one node).
 /// </summary>
 public static class DeliveryProviders
 {

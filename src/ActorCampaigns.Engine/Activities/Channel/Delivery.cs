@@ -35,7 +35,6 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     public static Delivery For(EngineServices services) =>
         new(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock);
 
-    private static readonly IReadOnlyDictionary<long, string> NoneRefused = new Dictionary<long, string>();
 
     /// <summary>Between two tries of the messages a provider deferred: a circuit breaker's open spell spans several.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
@@ -58,8 +57,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         CancellationToken cancellationToken = default)
     {
         using var rendered = NewBatch(sending.Channel, messages.Count);
-        foreach (var message in messages)
-            rendered.Add(message);
+        rendered.AddRange(messages);
         return await SendAsync(batch, sending, rendered, cancellationToken);
     }
 
@@ -84,7 +82,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             var profiles = messages.Profiles.ToList();
             var sentNow = await ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), profiles.Count, sending.ToProfiles ? profiles : [],
                 (connection, transaction) => rows.WriteAsync(connection, transaction, messages, cancellationToken), cancellationToken);
-            return sentNow ? new DeliveryOutcome(profiles.Count, NoneRefused, null) : DeliveryOutcome.None;
+            return sentNow ? new DeliveryOutcome(profiles.Count, IMessageSender.NoneRefused, null) : DeliveryOutcome.None;
         }
         var claim = await ledger.ClaimAsync(batch, messages.Count, await sender.CheckpointAsync(cancellationToken), cancellationToken);
         if (claim.State == ClaimState.Sent)
