@@ -39,7 +39,7 @@ public sealed record Sending(string Channel, MessageCategory Category, bool ToPr
 /// time): what <c>sent(...)</c> predicates and the frequency cap read. Its <c>sendings</c> name the campaign,
 /// execution, activity, channel and category once, so a send is three numbers.
 /// </summary>
-public sealed class Ledger(Database database)
+public sealed partial class Ledger(Database database)
 {
     /// <summary>Where the ledger is kept: a provider whose messages are rows of the same database is sent in its transactions.</summary>
     public Database Database => database;
@@ -74,6 +74,9 @@ public sealed class Ledger(Database database)
             CREATE TABLE IF NOT EXISTS delivery_retries (
                 campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, profile {whole} NOT NULL,
                 PRIMARY KEY (campaign, execution, activity, profile));
+            CREATE TABLE IF NOT EXISTS partition_epochs (
+                campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, partition {whole} NOT NULL,
+                epoch {whole} NOT NULL, PRIMARY KEY (campaign, execution, activity, partition));
             """, cancellationToken);
     }
 

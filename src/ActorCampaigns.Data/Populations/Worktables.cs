@@ -4,8 +4,27 @@ using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Populations;
 
-/// <summary>The population leaving one port of one activity in one execution of a campaign.</summary>
-public sealed record PortPopulation(string Campaign, string Execution, string Activity, string Port);
+/// <summary>
+/// The population leaving one port of one activity in one execution of a campaign; with <paramref name="Batches"/>,
+/// only its batches numbered in that range (one partition's, see <see cref="BatchRange"/>).
+/// </summary>
+public sealed record PortPopulation(string Campaign, string Execution, string Activity, string Port, BatchRange? Batches = null);
+
+/// <summary>
+/// Batch numbers from <paramref name="From"/> (included) to <paramref name="To"/> (excluded). A partitioned execution
+/// numbers the batches of partition <c>p</c> from <c>p &lt;&lt; 40</c> on (<see cref="Of"/>), so a partition reads its
+/// own by their range and a reader of the whole population reads all of them in number order, which is id order.
+/// </summary>
+public sealed record BatchRange(long From, long To)
+{
+    /// <summary>Bits of a batch number left to the batches of one partition (a trillion batches).</summary>
+    public const int PartitionShift = 40;
+
+    public static BatchRange Of(int partition) => new((long)partition << PartitionShift, (long)(partition + 1) << PartitionShift);
+
+    /// <summary>The number of batch <paramref name="n"/> of <paramref name="partition"/>.</summary>
+    public static long Number(int partition, long n) => ((long)partition << PartitionShift) | n;
+}
 
 /// <summary>
 /// Where populations are written as they flow: one row per batch (its number, its size, its sorted ids as an
@@ -14,7 +33,8 @@ public sealed record PortPopulation(string Campaign, string Execution, string Ac
 /// </summary>
 public sealed class Worktables(Database database)
 {
-    private const string ByPort = "campaign = @campaign AND execution = @execution AND activity = @activity AND port = @port";
+    private const string ByPort = "campaign = @campaign AND execution = @execution AND activity = @activity AND port = @port " +
+        "AND batch >= @from AND batch < @to";
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -46,7 +66,10 @@ public sealed class Worktables(Database database)
         await using var command = Command(connection,
             "INSERT INTO worktables (campaign, execution, activity, port, batch, count, ids) " +
             "VALUES (@campaign, @execution, @activity, @port, @batch, @count, @ids) ON CONFLICT DO NOTHING", transaction);
-        Key(command, population);
+        Parameter(command, "@campaign", population.Campaign);
+        Parameter(command, "@execution", population.Execution);
+        Parameter(command, "@activity", population.Activity);
+        Parameter(command, "@port", population.Port);
         Parameter(command, "@batch", batch);
         Parameter(command, "@count", (long)ids.Length);
         Parameter(command, "@ids", IdBlob.Encode(ids));
@@ -159,5 +182,7 @@ public sealed class Worktables(Database database)
         Parameter(command, "@execution", population.Execution);
         Parameter(command, "@activity", population.Activity);
         Parameter(command, "@port", population.Port);
+        Parameter(command, "@from", population.Batches?.From ?? long.MinValue);
+        Parameter(command, "@to", population.Batches?.To ?? long.MaxValue);
     }
 }

@@ -220,6 +220,29 @@ public abstract class ProfileStore(Database database)
     }
 
     /// <summary>
+    /// The ids that split the profiles into <paramref name="partitions"/> ranges of (nearly) equal counts, ascending:
+    /// each is the first id of the range after it. Fewer when there are fewer profiles than partitions; none for none.
+    /// One pass over the id index, whatever the gaps between ids.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> PartitionBoundariesAsync(int partitions, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        long count;
+        await using (var counting = Command(connection, "SELECT COUNT(*) FROM profiles"))
+            count = Convert.ToInt64(await counting.ExecuteScalarAsync(cancellationToken));
+        var step = Math.Max(1, (count + partitions - 1) / partitions);
+        await using var command = Command(connection,
+            "SELECT \"id\" FROM (SELECT \"id\", ROW_NUMBER() OVER (ORDER BY \"id\") AS n FROM profiles) ranked " +
+            "WHERE n > 1 AND (n - 1) % @step = 0 ORDER BY \"id\"");
+        Parameter(command, "@step", step);
+        var boundaries = new List<long>(partitions);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken) && boundaries.Count < partitions - 1)
+            boundaries.Add(reader.GetInt64(0));
+        return boundaries;
+    }
+
+    /// <summary>
     /// Streams the profiles matching <see cref="ProfileQuery.Filter"/> in id order, a batch at a time, by keyset
     /// pagination (<c>id &gt; last</c>), so each page is an index range scan and memory stays one batch.
     /// </summary>
@@ -233,13 +256,15 @@ public abstract class ProfileStore(Database database)
         var filter = query.Filter is null ? null : SqlCompiler.Compile(query.Filter, Dialect, query.Context);
         var select = string.Join("", columns.Select(c => ", " + c.Sql));
         var where = filter is null ? "" : $"({filter.Text}) AND ";
-        var sql = $"SELECT \"id\"{select} FROM profiles WHERE {where}\"id\" > @after ORDER BY \"id\" LIMIT @limit";
+        var below = query.Ids is null ? "" : " AND \"id\" < @below";
+        var sql = $"SELECT \"id\"{select} FROM profiles WHERE {where}\"id\" > @after{below} ORDER BY \"id\" LIMIT @limit";
 
         await using var connection = await OpenAsync(cancellationToken);
-        var after = long.MinValue;
+        var after = query.Ids is { From: > long.MinValue } ids ? ids.From - 1 : long.MinValue;
         while (true)
         {
-            var parameters = (filter?.Parameters ?? []).Append(KeyValuePair.Create("@after", (object?)after)).Append(KeyValuePair.Create("@limit", (object?)(long)query.BatchSize));
+            var parameters = (filter?.Parameters ?? []).Append(KeyValuePair.Create("@after", (object?)after)).Append(KeyValuePair.Create("@limit", (object?)(long)query.BatchSize))
+                .Concat(query.Ids is { } range ? [KeyValuePair.Create("@below", (object?)range.To)] : []);
             var batch = await QueryBatchAsync(connection, sql, parameters.ToList(), columns, query.BatchSize, cancellationToken);
             if (batch.Count == 0)
                 yield break;

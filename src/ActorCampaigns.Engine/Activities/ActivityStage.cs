@@ -21,6 +21,13 @@ public abstract class ActivityStage
     /// </summary>
     public virtual bool StreamsInbound(Activity activity, ExecutionMode mode) => false;
 
+    /// <summary>
+    /// Whether, in a partitioned execution, it runs once per partition wherever the cluster places it, each run looking
+    /// only at its partition's profiles (it looks at each profile alone); otherwise it runs once, at the campaign, over
+    /// the whole population, and its output is split by partition again.
+    /// </summary>
+    public virtual bool RunsPerPartition(Activity activity) => false;
+
     /// <summary>Whether activities downstream may stream its output while it runs (a wait holds its population until its time).</summary>
     public virtual bool WritesAsItGoes => true;
 

@@ -2,6 +2,7 @@ using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
+using ActorCampaigns.Engine.Partitions;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -61,6 +62,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             Advance();
         });
         Command<ICampaignCommand>(command => Handle(command, Sender));
+        ReceivePartitionMessages();
         Command<CampaignQueries.GetState>(_ => Sender.Tell(View));
         Command<CampaignQueries.Watch>(watch =>
         {
@@ -77,6 +79,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         {
             if (terminated.ActorRef.Path.Name == CampaignWatchers.Name)
                 _watching = 0;
+            if (PartitionEntityTerminated(terminated.ActorRef))
+                return;
             // An activity actor that stopped without telling how its run ended crashed: its run failed.
             if (_activities.Remove(terminated.ActorRef, out var stopped) && _running.GetValueOrDefault(stopped.Execution)?.Contains(stopped.Activity) == true)
                 Handle(new CampaignCommands.FailActivity(_state.Id, stopped.Execution, stopped.Activity,
@@ -223,6 +227,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     /// <summary>An activity's run ended (done, failed, waiting or held): it no longer runs, and what it reported is superseded.</summary>
     private void Ended(ExecutionId execution, string activity)
     {
+        EndPartitions(execution, activity);
         _running.GetValueOrDefault(execution)?.Remove(activity);
         _live.Remove((execution, activity));
         Changed();
@@ -349,7 +354,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             _running.ToDictionary(r => r.Key, r => (IReadOnlySet<string>)r.Value),
             _waiting.Where(w => w.Value > now).Select(w => w.Key).ToHashSet(),
             ActivityActors.Select(c => c.Path.Name).ToHashSet(StringComparer.Ordinal),
-            Unrecorded().Select(f => f.Execution).ToHashSet(),
+            Unrecorded().Select(f => f.Execution).Concat(AwaitingPartitions()).ToHashSet(),
             _slots is null ? null : _slotted));
         foreach (var execution in steps.RequestSlot)
             _slots!.Tell(new ExecutionSlots.Request(execution));
@@ -367,12 +372,14 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         var (execution, activity) = (start.Execution, start.Activity);
         _waiting.Remove((execution.Id, activity.Id));
         (_running.TryGetValue(execution.Id, out var running) ? running : _running[execution.Id] = []).Add(activity.Id);
-        var inboundCompletedAt = plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt)
-            .DefaultIfEmpty(execution.StartedAt).Max();
+        if (StartPartitioned(execution, activity))
+            return;
+        var inboundCompletedAt = InboundCompletedAt(execution, activity, plan);
         var run = new ActivityRun(_state.Id, plan.Document.Name, execution.Id, execution.Mode, activity, plan,
             new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value),
                 new ExecutionScope(_state.Id.Value, execution.Id.Value)),
-            execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(start.Done));
+            execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(start.Done),
+            execution.Partitions is { } boundaries ? new ExecutionPartitions(boundaries) : null);
         var child = Context.ActorOf(ActivityActor.Props(run, _services), NextActivities.ActorName(execution.Id, activity.Id));
         _activities[child] = (execution.Id, activity.Id);
         Context.Watch(child);
@@ -394,12 +401,16 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     {
         foreach (var child in Context.GetChildren().Where(c => c.Path.Name.StartsWith($"{execution}-", StringComparison.Ordinal)))
             child.Tell(new ActivityActor.InboundCompleted(activity));
+        foreach (var (_, running, run) in RunningPartitions(e => e == execution))
+            Partitions.Tell(new PartitionMessages.InboundCompleted(PartitionMessages.EntityId(_state.Id, execution, running, run.Index), activity));
     }
 
     private void StopActivities()
     {
         foreach (var child in ActivityActors)
             Context.Stop(child);
+        foreach (var key in _partitionRuns.Keys.ToList())
+            EndPartitions(key.Execution, key.Activity);
         _running.Clear();
         _live.Clear();
     }
@@ -414,5 +425,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         var held = _state.Executions.Where(e => e.State is ExecutionState.Paused or ExecutionState.Failed).Select(e => $"{e.Id}-").ToList();
         foreach (var child in Context.GetChildren().Where(c => held.Any(prefix => c.Path.Name.StartsWith(prefix, StringComparison.Ordinal))))
             child.Tell(ActivityActor.Hold.Instance);
+        var holding = _state.Executions.Where(e => e.State is ExecutionState.Paused or ExecutionState.Failed).Select(e => e.Id).ToHashSet();
+        foreach (var (execution, activity, run) in RunningPartitions(holding.Contains))
+            Partitions.Tell(new PartitionMessages.Hold(PartitionMessages.EntityId(_state.Id, execution, activity, run.Index)));
     }
 }

@@ -34,6 +34,13 @@ public static class CampaignCommands
     /// <summary>An activity of an execution finished, with its counts.</summary>
     public sealed record CompleteActivity(CampaignId Id, ExecutionId Execution, string Activity, ActivityCounts Counts) : ICampaignCommand;
 
+    /// <summary>The campaign decided how to split an execution into partitions, before anything of it ran.</summary>
+    public sealed record PartitionExecution(CampaignId Id, ExecutionId Execution, IReadOnlyList<long> Boundaries) : ICampaignCommand;
+
+    /// <summary>One partition of an activity finished on <paramref name="Node"/>; the last one completes the activity with the partitions' counts summed.</summary>
+    public sealed record CompletePartition(CampaignId Id, ExecutionId Execution, string Activity, int Partition, ActivityCounts Counts, string? Node)
+        : ICampaignCommand;
+
     /// <summary>An activity of an execution failed; upstream populations are kept, resume re-runs it.</summary>
     public sealed record FailActivity(CampaignId Id, ExecutionId Execution, string Activity, string Reason) : ICampaignCommand;
 }

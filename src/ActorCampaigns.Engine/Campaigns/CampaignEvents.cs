@@ -24,6 +24,13 @@ public static class CampaignEvents
     public sealed record ActivityCompleted(CampaignId Id, ExecutionId Execution, string Activity, ActivityState State,
         ActivityCounts Counts, DateTime At) : ICampaignEvent;
 
+    /// <summary>How the execution's profiles are split into partitions (<see cref="Executions.ExecutionPartitions"/>), decided before anything runs.</summary>
+    public sealed record ExecutionPartitioned(CampaignId Id, ExecutionId Execution, IReadOnlyList<long> Boundaries, DateTime At) : ICampaignEvent;
+
+    /// <summary>One partition of an activity that runs per partition has completed on <paramref name="Node"/>, with its counts.</summary>
+    public sealed record PartitionCompleted(CampaignId Id, ExecutionId Execution, string Activity, int Partition, ActivityCounts Counts, string? Node,
+        DateTime At) : ICampaignEvent;
+
     public sealed record ActivityFailed(CampaignId Id, ExecutionId Execution, string Activity, string Reason, DateTime At) : ICampaignEvent;
 
     public sealed record ExecutionCompleted(CampaignId Id, ExecutionId Execution, DateTime At) : ICampaignEvent;

@@ -110,6 +110,8 @@ public sealed record CampaignState(
                 ? Accept(new Stopped(Id, now))
                 : Conflict($"campaign '{Id}' is {Name(Status)}: only a published campaign that has not ended can be stopped"),
             CompleteActivity complete => DecideActivityCompleted(complete, now),
+            PartitionExecution partition => DecidePartitioning(partition, now),
+            CompletePartition complete => DecidePartitionCompleted(complete, now),
             FailActivity fail => DecideActivityFailed(fail, now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
         };
@@ -183,6 +185,33 @@ public sealed record CampaignState(
         return new Decision.Accepted(events);
     }
 
+    /// <summary>Once per execution, before any of its activities is done: a rerun splits as the first run did.</summary>
+    private Decision DecidePartitioning(PartitionExecution partition, DateTime now) =>
+        Execution(partition.Execution) is not { IsActive: true } execution ? Conflict($"execution {partition.Execution} of campaign '{Id}' is not running")
+        : execution.Partitions is not null || execution.Activities.Values.Any(a => a.IsDone) ? Accept()
+        : Accept(new ExecutionPartitioned(Id, execution.Id, partition.Boundaries, now));
+
+    private Decision DecidePartitionCompleted(CompletePartition complete, DateTime now)
+    {
+        if (Execution(complete.Execution) is not { IsActive: true, Partitions: { } boundaries } execution)
+            return Conflict($"execution {complete.Execution} of campaign '{Id}' is not running partitioned");
+        if (!execution.Activities.TryGetValue(complete.Activity, out var activity))
+            return Invalid($"campaign '{Id}' has no activity '{complete.Activity}'");
+        if (activity.IsDone || activity.Partitions?.GetValueOrDefault(complete.Partition)?.State == ActivityState.Completed)
+            return Accept();
+        var events = new List<ICampaignEvent>
+        {
+            new PartitionCompleted(Id, execution.Id, complete.Activity, complete.Partition, complete.Counts, complete.Node, now),
+        };
+        var completed = (activity.Partitions ?? ImmutableSortedDictionary<int, PartitionView>.Empty)
+            .SetItem(complete.Partition, new PartitionView(complete.Partition, complete.Node, ActivityState.Completed, complete.Counts));
+        if (completed.Values.Count(p => p.State == ActivityState.Completed) == boundaries.Count + 1
+            && DecideActivityCompleted(new CompleteActivity(Id, execution.Id, complete.Activity, ActivityCounts.Sum(completed.Values.Select(p => p.Counts))), now)
+                is Decision.Accepted whole)
+            events.AddRange(whole.Events);
+        return new Decision.Accepted(events);
+    }
+
     private Decision DecideActivityFailed(FailActivity fail, DateTime now) =>
         Execution(fail.Execution) is { IsActive: true } execution && execution.Activities.ContainsKey(fail.Activity)
             ? Accept(new ActivityFailed(Id, execution.Id, fail.Activity, fail.Reason, now))
@@ -220,7 +249,17 @@ public sealed record CampaignState(
         },
         ActivityCompleted completed => WithExecution(completed.Execution, e => e with
         {
-            Activities = e.Activities.SetItem(completed.Activity, new ActivityView(completed.State, completed.Counts, CompletedAt: completed.At)),
+            Activities = e.Activities.SetItem(completed.Activity, new ActivityView(completed.State, completed.Counts, CompletedAt: completed.At,
+                Partitions: e.Activities[completed.Activity].Partitions)),
+        }),
+        ExecutionPartitioned partitioned => WithExecution(partitioned.Execution, e => e with { Partitions = partitioned.Boundaries }),
+        PartitionCompleted completed => WithExecution(completed.Execution, e => e with
+        {
+            Activities = e.Activities.SetItem(completed.Activity, e.Activities[completed.Activity] with
+            {
+                Partitions = (e.Activities[completed.Activity].Partitions ?? ImmutableSortedDictionary<int, PartitionView>.Empty)
+                    .SetItem(completed.Partition, new PartitionView(completed.Partition, completed.Node, ActivityState.Completed, completed.Counts)),
+            }),
         }),
         ActivityFailed failed => WithFailure(failed),
         ExecutionCompleted completed => FinishExecution(completed),
@@ -233,7 +272,7 @@ public sealed record CampaignState(
                 {
                     State = ExecutionState.Running,
                     Activities = e.Activities.ToImmutableDictionary(a => a.Key,
-                        a => a.Value.State == ActivityState.Failed ? ActivityView.Pending : a.Value),
+                        a => a.Value.State == ActivityState.Failed ? ActivityView.Pending with { Partitions = a.Value.Partitions } : a.Value),
                 }
                 : e).ToImmutableList(),
         },

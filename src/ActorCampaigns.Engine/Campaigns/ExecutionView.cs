@@ -12,8 +12,10 @@ public enum ActivityState { Pending, Running, Waiting, Completed, Held, Skipped,
 /// For a channel activity, the profiles with each kind of feedback on its messages so far (opened, clicked, bounced…),
 /// as the campaign last read them; never persisted, the feedback store holds them.
 /// </param>
+/// <param name="Partitions">In a partitioned execution, the partitions of an activity that runs per partition: persisted once completed, live while they run.</param>
 public sealed record ActivityView(ActivityState State, ActivityCounts Counts, string? Failure = null, DateTime? CompletedAt = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableSortedDictionary<string, long>? Feedback = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableSortedDictionary<string, long>? Feedback = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableSortedDictionary<int, PartitionView>? Partitions = null)
 {
     public static readonly ActivityView Pending = new(ActivityState.Pending, ActivityCounts.None);
 
@@ -21,7 +23,11 @@ public sealed record ActivityView(ActivityState State, ActivityCounts Counts, st
     public bool IsDone => State is ActivityState.Completed or ActivityState.Held or ActivityState.Skipped;
 }
 
+/// <summary>One partition of an activity's run: the member it runs on, its state and its own counts (cumulative, as its run last reported them).</summary>
+public sealed record PartitionView(int Id, string? Node, ActivityState State, ActivityCounts Counts);
+
 /// <summary>One execution as status shows it: its activities by id, in canvas order.</summary>
+/// <param name="Partitions">The boundaries between its partitions, once decided; null: it runs whole.</param>
 public sealed record ExecutionView(
     ExecutionId Id,
     ExecutionMode Mode,
@@ -31,7 +37,8 @@ public sealed record ExecutionView(
     DateTime StartedAt,
     DateTime? FinishedAt,
     ImmutableDictionary<string, ActivityView> Activities,
-    string? TriggeredBy = null)
+    string? TriggeredBy = null,
+    IReadOnlyList<long>? Partitions = null)
 {
     [JsonIgnore]
     public bool IsActive => State is ExecutionState.Running or ExecutionState.Waiting or ExecutionState.Paused or ExecutionState.Failed;

@@ -56,7 +56,7 @@ public static class NextActivities
             var done = execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToHashSet();
             var later = new HashSet<string>();
             List<Activity> ready;
-            while ((ready = plan.Ready(done, runs, execution.Mode)
+            while ((ready = plan.Ready(done, runs, execution.Mode, execution.Partitions is not null)
                        .Where(a => !runtime.Waiting.Contains((execution.Id, a.Id)) && !later.Contains(a.Id)).ToList()).Count > 0)
             {
                 if (runtime.Slotted is { } slotted && !slotted.Contains(execution.Id))

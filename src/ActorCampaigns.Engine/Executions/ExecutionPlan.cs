@@ -28,12 +28,17 @@ public sealed class ExecutionPlan(CampaignDocument document)
     /// <summary>
     /// Activities not done and not running whose inbound activities are all done, or, for an activity that streams
     /// its inbound populations, all done or running (a wait does not count as running: it holds its population, it
-    /// does not write it as it goes); in canvas order.
+    /// does not write it as it goes); in canvas order. In a <paramref name="partitioned"/> execution an activity run whole
+    /// does not stream what activities run per partition write: their partitions write at once, not in id order.
     /// </summary>
-    public IEnumerable<Activity> Ready(IReadOnlySet<string> done, IReadOnlySet<string> running, ExecutionMode mode) =>
+    public IEnumerable<Activity> Ready(IReadOnlySet<string> done, IReadOnlySet<string> running, ExecutionMode mode, bool partitioned = false) =>
         Document.Activities.Where(a => !done.Contains(a.Id) && !running.Contains(a.Id)
             && _inbound[a.Id].All(i => done.Contains(i.Activity)
-                || (StreamsInbound(a, mode) && running.Contains(i.Activity) && ActivityStages.Of(_activities[i.Activity]).WritesAsItGoes)));
+                || (StreamsInbound(a, mode) && running.Contains(i.Activity) && ActivityStages.Of(_activities[i.Activity]).WritesAsItGoes
+                    && !(partitioned && RunsPerPartition(_activities[i.Activity]) && !RunsPerPartition(a)))));
+
+    /// <summary>Whether, in a partitioned execution, the activity runs once per partition (its kind's stage says).</summary>
+    public static bool RunsPerPartition(Activity activity) => ActivityStages.Of(activity).RunsPerPartition(activity);
 
     /// <summary>Whether an activity takes its inbound populations batch by batch, in id order, as they are written (its kind's stage says).</summary>
     public static bool StreamsInbound(Activity activity, ExecutionMode mode) => ActivityStages.Of(activity).StreamsInbound(activity, mode);

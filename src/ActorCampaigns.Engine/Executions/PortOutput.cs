@@ -7,12 +7,14 @@ namespace ActorCampaigns.Engine.Executions;
 /// The tail of every activity's stream: appends each batch to its port's worktable (numbered per port, so a re-run
 /// writes the same rows and the worktable keeps the first) and counts it. Every declared port appears in the
 /// counts, with 0 when no profile left by it. <paramref name="input"/> gives how many profiles have arrived so far.
+/// In a partitioned execution batches are numbered per partition (<see cref="BatchRange"/>): a partition's run numbers
+/// its own, a run over the whole population splits each batch by partition.
 /// </summary>
 public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long> input)
 {
     private readonly Dictionary<string, long> _counts = run.Activity.OutputPorts.ToDictionary(p => p, _ => 0L);
     private readonly Dictionary<string, long> _excluded = [];
-    private readonly Dictionary<string, long> _batches = [];
+    private readonly Dictionary<(string Port, int Partition), long> _batches = [];
     private readonly List<string> _renderErrors = [];
     private readonly List<string> _notes = [];
     private long _errors;
@@ -39,12 +41,21 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
         }
         if (batch.Ids.Length > 0)
         {
-            var number = _batches.GetValueOrDefault(batch.Port);
-            _batches[batch.Port] = number + 1;
-            await worktables.AppendAsync(new PortPopulation(run.Campaign.Value, run.Execution.Value, run.Activity.Id, batch.Port), number, batch.Ids,
-                cancellationToken);
+            var parts = run.Partition is { } partition ? [(partition.Index, batch.Ids)]
+                : run.Partitions is { } partitions ? partitions.Split(batch.Ids)
+                : [(0, batch.Ids)];
+            foreach (var (part, ids) in parts)
+                await AppendAsync(batch.Port, part, ids, cancellationToken);
             _counts[batch.Port] = _counts.GetValueOrDefault(batch.Port) + batch.Ids.Length;
         }
         return Counts;
+    }
+
+    private async Task AppendAsync(string port, int partition, long[] ids, CancellationToken cancellationToken)
+    {
+        var number = _batches.GetValueOrDefault((port, partition));
+        _batches[(port, partition)] = number + 1;
+        await worktables.AppendAsync(new PortPopulation(run.Campaign.Value, run.Execution.Value, run.Activity.Id, port), BatchRange.Number(partition, number),
+            ids, cancellationToken);
     }
 }

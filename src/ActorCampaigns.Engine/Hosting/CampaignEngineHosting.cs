@@ -15,6 +15,9 @@ namespace ActorCampaigns.Engine.Hosting;
 /// <summary>Marker for the campaign shard region in the actor registry.</summary>
 public sealed class CampaignRegion;
 
+/// <summary>Marker for the region of partition entities (<see cref="Partitions.PartitionActor"/>) in the actor registry.</summary>
+public sealed class PartitionRegion;
+
 /// <summary>The Akka.Hosting extensions of the engine, composed by the Node's Program.cs.</summary>
 public static class CampaignEngineHosting
 {
@@ -50,6 +53,13 @@ public static class CampaignEngineHosting
                 RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
                 Role = options.Role,
             });
+        // A partitioned execution's per-partition runs, on the members that host campaigns; not remembered: a partition
+        // lost with its member is assigned again by its coordinator, which watches it.
+        builder.WithShardRegion<PartitionRegion>(
+            "campaign-partition",
+            (_, _) => _ => Partitions.PartitionActor.Props(services),
+            new Partitions.PartitionMessageExtractor(options.Shards),
+            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, Role = options.Role });
         // Passivated campaigns are not remembered: the node wakes those with an occurrence coming.
         if (services.Wakeups is { } wakeups)
             builder.WithActors((system, registry) => system.ActorOf(

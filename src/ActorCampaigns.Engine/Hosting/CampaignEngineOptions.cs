@@ -33,6 +33,13 @@ public sealed class CampaignEngineOptions
     /// <summary>How often a node looks for passivated campaigns coming due; well under <see cref="WakeAhead"/>.</summary>
     public TimeSpan WakeupPollInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How many partitions a live or test execution is split into, by profile id, so that its activities that look at
+    /// each profile alone run on every member hosting campaigns. Zero (the default): two per such member when the
+    /// cluster has more than one, else none (one member runs the execution whole, as it always did). One: never split.
+    /// </summary>
+    public int Partitions { get; set; }
+
     /// <summary>The cluster role that hosts campaigns; null lets every node host them.</summary>
     public string? Role { get; set; }
 }

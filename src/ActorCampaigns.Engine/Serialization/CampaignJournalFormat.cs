@@ -20,7 +20,7 @@ namespace ActorCampaigns.Engine.Serialization;
 public static class CampaignJournalFormat
 {
     /// <summary>The version written; one more than the last, with its step in <see cref="CampaignJournalMigrations"/>, when anything stored changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The types written here: every event and the state (a snapshot, or a status reply on the wire).</summary>
     public static bool Handles(Type type) => type == typeof(CampaignState) || Readers.ContainsKey(type);
@@ -118,6 +118,19 @@ public static class CampaignJournalFormat
                 writer.WritePropertyName("counts");
                 WriteCounts(writer, completed.Counts);
                 break;
+            case ExecutionPartitioned partitioned:
+                writer.WriteString("execution", partitioned.Execution.Value);
+                WriteNumbers(writer, "boundaries", partitioned.Boundaries);
+                break;
+            case PartitionCompleted completed:
+                writer.WriteString("execution", completed.Execution.Value);
+                writer.WriteString("activity", completed.Activity);
+                writer.WriteNumber("partition", completed.Partition);
+                writer.WritePropertyName("counts");
+                WriteCounts(writer, completed.Counts);
+                if (completed.Node is not null)
+                    writer.WriteString("node", completed.Node);
+                break;
             case ActivityFailed failed:
                 writer.WriteString("execution", failed.Execution.Value);
                 writer.WriteString("activity", failed.Activity);
@@ -144,6 +157,9 @@ public static class CampaignJournalFormat
             f.Variables("variables"), f.OptionalTime("due"), f.Time("at"), f.OptionalString("triggeredBy")),
         [typeof(ActivityCompleted)] = f => new ActivityCompleted(f.Campaign("id"), f.Execution("execution"), f.String("activity"),
             ActivityStates.Parse(f.String("state")), f.Counts("counts"), f.Time("at")),
+        [typeof(ExecutionPartitioned)] = f => new ExecutionPartitioned(f.Campaign("id"), f.Execution("execution"), f.Numbers("boundaries"), f.Time("at")),
+        [typeof(PartitionCompleted)] = f => new PartitionCompleted(f.Campaign("id"), f.Execution("execution"), f.String("activity"), (int)f.Long("partition"),
+            f.Counts("counts"), f.OptionalString("node"), f.Time("at")),
         [typeof(ActivityFailed)] = f => new ActivityFailed(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.String("reason"), f.Time("at")),
         [typeof(ExecutionCompleted)] = f => new ExecutionCompleted(f.Campaign("id"), f.Execution("execution"), f.Time("at")),
         [typeof(Paused)] = f => new Paused(f.Campaign("id"), f.Time("at")),
@@ -217,12 +233,42 @@ public static class CampaignJournalFormat
             // Feedback counts travel to status and watchers; the feedback store keeps them, a snapshot never does.
             if (activity.Feedback is { } feedback)
                 WriteLongs(writer, "feedback", feedback);
+            if (activity.Partitions is { } partitions)
+                WritePartitions(writer, partitions.Values);
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
         if (execution.TriggeredBy is not null)
             writer.WriteString("triggeredBy", execution.TriggeredBy);
+        if (execution.Partitions is { } boundaries)
+            WriteNumbers(writer, "partitions", boundaries);
         writer.WriteEndObject();
+    }
+
+    /// <summary>An activity's partitions as status shows them: each with its member, its state and its counts.</summary>
+    private static void WritePartitions(Utf8JsonWriter writer, IEnumerable<PartitionView> partitions)
+    {
+        writer.WriteStartArray("partitions");
+        foreach (var partition in partitions)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("id", partition.Id);
+            if (partition.Node is not null)
+                writer.WriteString("node", partition.Node);
+            writer.WriteString("state", ActivityStates.Name(partition.State));
+            writer.WritePropertyName("counts");
+            WriteCounts(writer, partition.Counts);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
+    private static void WriteNumbers(Utf8JsonWriter writer, string name, IEnumerable<long> numbers)
+    {
+        writer.WriteStartArray(name);
+        foreach (var number in numbers)
+            writer.WriteNumberValue(number);
+        writer.WriteEndArray();
     }
 
     private static CampaignState ReadState(Fields f) => new(
@@ -252,8 +298,13 @@ public static class CampaignJournalFormat
             a.Value.Counts("counts"),
             a.Value.OptionalString("failure"),
             a.Value.OptionalTime("completedAt"),
-            a.Value.Has("feedback") ? a.Value.Longs("feedback").ToImmutableSortedDictionary(StringComparer.Ordinal) : null)),
-        f.OptionalString("triggeredBy"));
+            a.Value.Has("feedback") ? a.Value.Longs("feedback").ToImmutableSortedDictionary(StringComparer.Ordinal) : null,
+            a.Value.Has("partitions") ? a.Value.Objects("partitions").Select(ReadPartition).ToImmutableSortedDictionary(p => p.Id, p => p) : null)),
+        f.OptionalString("triggeredBy"),
+        f.Has("partitions") ? f.Numbers("partitions") : null);
+
+    private static PartitionView ReadPartition(Fields f) =>
+        new((int)f.Long("id"), f.OptionalString("node"), ActivityStates.Parse(f.String("state")), f.Counts("counts"));
 
     private static void WriteDocument(Utf8JsonWriter writer, CampaignDocument document)
     {
@@ -333,7 +384,9 @@ public static class CampaignJournalFormat
                 counts.Texts("renderErrors"), counts.Texts("notes"));
         }
 
-        private long Long(string name) => Required(name).GetValue<long>();
+        public long Long(string name) => Required(name).GetValue<long>();
+
+        public List<long> Numbers(string name) => Required(name).AsArray().Select(n => n!.GetValue<long>()).ToList();
 
         private List<string>? Texts(string name) => Has(name) ? Required(name).AsArray().Select(t => t!.GetValue<string>()).ToList() : null;
 

@@ -13,6 +13,9 @@ public static class CampaignJournalMigrations
     private static readonly Action<JsonObject>[] Steps =
     [
         FromRecords,
+        // Version 2 added partitioned executions: two events and optional fields (an execution's partitions, an
+        // activity's), none of which a version 1 payload has. Nothing to change.
+        _ => { },
     ];
 
     public static void Upgrade(JsonObject payload, int version)

@@ -33,12 +33,16 @@ public sealed class CampaignMessageSerializer(ExtendedActorSystem system) : Seri
         [typeof(StartScheduled)] = "c.start-scheduled",
         [typeof(CompleteActivity)] = "c.complete-activity",
         [typeof(FailActivity)] = "c.fail-activity",
+        [typeof(PartitionExecution)] = "c.partition-execution",
+        [typeof(CompletePartition)] = "c.complete-partition",
         [typeof(Created)] = "e.created",
         [typeof(Replaced)] = "e.replaced",
         [typeof(Published)] = "e.published",
         [typeof(ExecutionStarted)] = "e.execution-started",
         [typeof(ActivityCompleted)] = "e.activity-completed",
         [typeof(ActivityFailed)] = "e.activity-failed",
+        [typeof(ExecutionPartitioned)] = "e.execution-partitioned",
+        [typeof(PartitionCompleted)] = "e.partition-completed",
         [typeof(ExecutionCompleted)] = "e.execution-completed",
         [typeof(Paused)] = "e.paused",
         [typeof(Resumed)] = "e.resumed",
@@ -50,6 +54,11 @@ public sealed class CampaignMessageSerializer(ExtendedActorSystem system) : Seri
         [typeof(CampaignQueries.GetState)] = "q.state",
         [typeof(CampaignQueries.Watch)] = "q.watch",
         [typeof(CampaignQueries.FeedbackArrived)] = "q.feedback-arrived",
+        [typeof(Partitions.PartitionMessages.Assign)] = "p.assign",
+        [typeof(Partitions.PartitionMessages.InboundCompleted)] = "p.inbound-completed",
+        [typeof(Partitions.PartitionMessages.Hold)] = "p.hold",
+        [typeof(Partitions.PartitionMessages.Stop)] = "p.stop",
+        [typeof(Partitions.PartitionMessages.Report)] = "p.report",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(p => p.Value, p => p.Key);

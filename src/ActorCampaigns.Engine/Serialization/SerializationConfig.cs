@@ -21,6 +21,8 @@ public static class SerializationConfig
             "{{typeof(Campaigns.CampaignQueries.GetState).AssemblyQualifiedName}}" = campaign
             "{{typeof(Campaigns.CampaignQueries.Watch).AssemblyQualifiedName}}" = campaign
             "{{typeof(Campaigns.CampaignQueries.FeedbackArrived).AssemblyQualifiedName}}" = campaign
+            "{{typeof(Partitions.IPartitionMessage).AssemblyQualifiedName}}" = campaign
+            "{{typeof(Partitions.PartitionMessages.Report).AssemblyQualifiedName}}" = campaign
           }
         }
         """);

@@ -54,11 +54,11 @@ public sealed class CampaignJournalFormatTests : IDisposable
         return (state, events, snapshots);
     }
 
-    [Theory]
-    [MemberData(nameof(Fixtures))]
-    public void A_fixture_journal_has_every_event_type_and_manifest_of_today(string file)
+    /// <summary>The fixture of the current version holds every event stored today (older ones, what their version had).</summary>
+    [Fact]
+    public void The_fixture_of_the_current_version_has_every_event_type_and_manifest_of_today()
     {
-        var manifests = JournalFixture.Read(file).Select(l => l.Manifest).ToHashSet();
+        var manifests = JournalFixture.Read($"journal-v{CampaignJournalFormat.Version}.jsonl").Select(l => l.Manifest).ToHashSet();
         var stored = CampaignMessageSerializer.Manifests.Where(m => typeof(ICampaignEvent).IsAssignableFrom(m.Key) || m.Key == typeof(CampaignState));
         Assert.All(stored, m => Assert.Contains(m.Value, manifests));
     }
@@ -127,6 +127,23 @@ public sealed class CampaignJournalFormatTests : IDisposable
         Structural.AssertSame(new Dictionary<string, VariableValue> { ["discount"] = new("20"), ["limit"] = new(9L), ["ratio"] = new(0.5), ["vip"] = new(true) },
             second.Variables);
         Assert.Equal(77L, first.Activities["fr"].Counts.Out["out"]);
+    }
+
+    /// <summary>From version 2 on: a partitioned execution keeps its boundaries and each completed partition with its member and counts.</summary>
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void A_fixture_journal_since_version_2_replays_a_partitioned_execution(string file)
+    {
+        Assert.SkipWhen(file is "journal-v0.jsonl" or "journal-v1.jsonl", "partitioned executions came with version 2");
+        var (c, _, snapshots) = Replay(file, JournalFixture.CampaignC);
+        Assert.Equal(CampaignStatus.Stopped, c.Status);
+        var execution = Assert.Single(c.Executions);
+        Assert.Equal([40_017L, 1_000_003L], execution.Partitions);
+        var fr = execution.Activities["fr"];
+        Assert.Equal((ActivityState.Completed, 9_003L), (fr.State, fr.Counts.Out["out"]));
+        Assert.Equal([3_000L, 3_001L, 3_002L], fr.Partitions!.Values.Select(p => p.Counts.Out["out"]));
+        Assert.Equal("akka.tcp://actorcampaigns@10.0.0.9:4053", fr.Partitions[2].Node);
+        Assert.Equal([40_017L, 1_000_003L], Assert.Single(snapshots).Value.Executions[0].Partitions);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Profiles;
 using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Partitions;
 using ActorCampaigns.Engine.Serialization;
 using Akka.Actor;
 using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
@@ -71,6 +72,10 @@ public sealed class CampaignMessageSerializerTests : IDisposable
             new Create(Id, Document, new CampaignId("c-6")), new Replace(Id, Document), new StartTest(Id), new Publish(Id), new Pause(Id),
             new Resume(Id), new Stop(Id), new Trigger(Id, variables), new Trigger(Id, variables, "c-6/e-2/end"), new StartScheduled(Id, At), new CompleteActivity(Id, E1, "split", Counts),
             new FailActivity(Id, E1, "mail", "smtp down"),
+            new PartitionExecution(Id, E1, [1_000L, 2_000L]), new CompletePartition(Id, E1, "mail", 2, Counts, "akka.tcp://actorcampaigns@10.0.0.7:4053"),
+            new ExecutionPartitioned(Id, E1, [1_000L, 2_000L], At), new PartitionCompleted(Id, E1, "mail", 2, Counts, null, At),
+            new PartitionMessages.InboundCompleted("c-7|e-1|mail|2", "fr"), new PartitionMessages.Hold("c-7|e-1|mail|2"), new PartitionMessages.Stop("c-7|e-1|mail|2"),
+            new PartitionMessages.Report(Id, E1, "mail", 2, 3, "akka.tcp://actorcampaigns@10.0.0.7:4053", PartitionMessages.ReportKind.Failed, Counts, "fenced off"),
             new Created(Id, Document, null, At), new Replaced(Id, Document, At), new Published(Id, At),
             new ExecutionStarted(Id, E1, ExecutionMode.Test, variables, null, At), new ExecutionStarted(Id, E1, ExecutionMode.Live, variables, null, At, "c-6/e-2/end"), new ActivityCompleted(Id, E1, "mail", ActivityState.Held, Counts, At),
             new ActivityCompleted(Id, E1, "tell", ActivityState.Completed, Counts with { Notes = ["alert sent to ops@example.com"] }, At),
@@ -96,7 +101,8 @@ public sealed class CampaignMessageSerializerTests : IDisposable
         var back = serialization.Deserialize(bytes, serializer.Identifier, manifest);
         Assert.Equal(message.GetType(), back.GetType());
         Assert.Equal(bytes, serializer.ToBinary(back));
-        if (message is not (CampaignState or Create or Replace or Created or Replaced or Trigger or ExecutionStarted or CompleteActivity or ActivityCompleted))
+        if (message is not (CampaignState or Create or Replace or Created or Replaced or Trigger or ExecutionStarted or CompleteActivity or ActivityCompleted
+            or PartitionExecution or CompletePartition or ExecutionPartitioned or PartitionCompleted or PartitionMessages.Report))
             Assert.Equal(message, back);
     }
 
@@ -135,10 +141,31 @@ public sealed class CampaignMessageSerializerTests : IDisposable
         var types = typeof(CampaignState).Assembly.GetTypes()
             .Where(t => !t.IsAbstract && (typeof(ICampaignCommand).IsAssignableFrom(t) || typeof(ICampaignEvent).IsAssignableFrom(t)))
             .Concat([typeof(CampaignState), typeof(CampaignReplies.Accepted), typeof(CampaignReplies.Rejected), typeof(CampaignQueries.GetState),
-                typeof(CampaignQueries.Watch), typeof(CampaignQueries.FeedbackArrived)])
+                typeof(CampaignQueries.Watch), typeof(CampaignQueries.FeedbackArrived), typeof(PartitionMessages.Report)])
+            .Concat(typeof(CampaignState).Assembly.GetTypes().Where(t => !t.IsAbstract && typeof(IPartitionMessage).IsAssignableFrom(t)))
             .ToHashSet();
         Assert.Equal(types.OrderBy(t => t.FullName), CampaignMessageSerializer.Manifests.Keys.OrderBy(t => t.FullName));
-        Assert.Equal(types.OrderBy(t => t.FullName), Samples().Select(s => s[0].GetType()).Append(typeof(CampaignQueries.Watch)).Distinct().OrderBy(t => t.FullName));
+        // Those carrying an actor are tested with a real one below.
+        Assert.Equal(types.OrderBy(t => t.FullName), Samples().Select(s => s[0].GetType()).Append(typeof(CampaignQueries.Watch))
+            .Append(typeof(PartitionMessages.Assign)).Distinct().OrderBy(t => t.FullName));
+    }
+
+    [Fact]
+    public void An_assignment_carries_its_run_and_its_coordinator_which_resolves_back_to_the_same_actor()
+    {
+        var coordinator = _system.ActorOf(Props.Empty, "coordinator");
+        var variables = new Dictionary<string, VariableValue> { ["discount"] = new("35"), ["limit"] = new(7L) };
+        var assign = new PartitionMessages.Assign(Id, Document, E1, ExecutionMode.Live, "mail", variables, At, At.AddHours(1), ["fr", "split"],
+            [1_000L, 2_000L], 1, 4, coordinator);
+        var serializer = _system.Serialization.FindSerializerFor(assign);
+        var back = Assert.IsType<PartitionMessages.Assign>(_system.Serialization.Deserialize(serializer.ToBinary(assign), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, assign)));
+        Assert.Equal((assign.EntityId, 1, 4L, coordinator), (back.EntityId, back.Partition, back.Epoch, back.Coordinator));
+        Assert.Equal(["fr", "split"], back.Done);
+        Assert.Equal([1_000L, 2_000L], back.Boundaries);
+        Assert.Equal(new VariableValue(7L), back.Variables["limit"]);
+        Assert.Equal(At.AddHours(1), back.InboundCompletedAt);
+        Structural.AssertSame(Document, back.Document);
     }
 
     [Fact]

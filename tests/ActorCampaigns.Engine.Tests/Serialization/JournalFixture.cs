@@ -18,6 +18,7 @@ public static class JournalFixture
 {
     public const string CampaignA = "c-7";
     public const string CampaignB = "c-8";
+    public const string CampaignC = "c-9";
 
     /// <summary>Every activity kind, variables of every type; the schedule is put in by <see cref="Document"/>.</summary>
     private const string EveryKind = """
@@ -174,6 +175,19 @@ public static class JournalFixture
         Run(t1.AddMinutes(4), new CompleteActivity(b, state.Executions[1].Id, "fr", Counts(0, ("out", 77))));
         journal.Add(new Persisted($"campaign-{b}", journal.Count(p => p.PersistenceId == $"campaign-{b}" && !p.Snapshot), true, state));
         Run(t1.AddMinutes(5), new Stop(b));
+
+        // Since version 2: a partitioned execution, its first activity completed partition by partition.
+        var c = new CampaignId(CampaignC);
+        state = CampaignState.Empty(c);
+        var t2 = new DateTime(2026, 12, 3, 11, 0, 0, DateTimeKind.Utc);
+        Run(t2, new Create(c, docs[0]));
+        Run(t2.AddMinutes(1), new Publish(c));
+        var partitioned = state.Executions[0].Id;
+        Run(t2.AddMinutes(1), new PartitionExecution(c, partitioned, [40_017L, 1_000_003L]));
+        for (var p = 0; p < 3; p++)
+            Run(t2.AddMinutes(2 + p), new CompletePartition(c, partitioned, "fr", p, Counts(0, ("out", 3_000 + p)), $"akka.tcp://actorcampaigns@10.0.0.{7 + p}:4053"));
+        journal.Add(new Persisted($"campaign-{c}", journal.Count(p => p.PersistenceId == $"campaign-{c}" && !p.Snapshot), true, state));
+        Run(t2.AddMinutes(6), new Stop(c));
         return journal;
     }
 

@@ -15,6 +15,8 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
 {
     public override bool HeldInTest => true;
 
+    public override bool RunsPerPartition(Activity activity) => true;
+
     protected override bool StreamsInbound(T activity, ExecutionMode mode) => mode == ExecutionMode.Live;
 
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, T channel, long input,
@@ -28,7 +30,12 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
         var profiles = await runner.ReadColumnsAsync(run, runner.Union(run, run.Inbound, cancellationToken), stream.Columns, [], cancellationToken);
         var unsubscribed = await services.Feedback.UnsubscribedAsync(stream.Name, cancellationToken);
         var capping = services.Cap is { } cap ? new FrequencyCapping(services.Ledger, cap, stream.Name, services.Clock) : null;
-        return stream.Create(profiles, unsubscribed, Delivery.For(services),
+        return stream.Create(profiles, unsubscribed, Delivery.For(services, Lease(services, run)),
             services.Tracking, capping, services.Rendering ?? RenderLimits.Default, cancellationToken);
     }
+
+    /// <summary>The lease a partition's run sends under; none for a run over the whole population.</summary>
+    private static PartitionLease? Lease(Executions.EngineServices services, ActivityRun run) => run.Partition is { } partition
+        ? new PartitionLease(services.Ledger, new Data.Deliveries.PartitionEpoch(run.Campaign.Value, run.Execution.Value, run.Activity.Id, partition.Index, partition.Epoch))
+        : null;
 }

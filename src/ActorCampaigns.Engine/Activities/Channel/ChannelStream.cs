@@ -2,6 +2,7 @@ using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Templates;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Domain.Templates;
@@ -117,7 +118,9 @@ public sealed class ChannelStream
 
     private static readonly IReadOnlySet<long> NoneCapped = new HashSet<long>();
 
-    private DeliveryBatch BatchOf(Rendered rendered) => new(_run.Campaign.Value, _run.Execution.Value, _channel.Id, rendered.Number);
+    /// <summary>A batch as the ledger names it: numbered within the run's partition, if it has one, as worktable batches are.</summary>
+    private DeliveryBatch BatchOf(Rendered rendered) => new(_run.Campaign.Value, _run.Execution.Value, _channel.Id,
+        _run.Partition is { } partition ? BatchRange.Number(partition.Index, rendered.Number) : rendered.Number);
 
     /// <summary>A rendered batch: its messages in the form the channel's provider takes (let go once sent).</summary>
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, MessageBatch Messages,

@@ -29,11 +29,19 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 /// then <see cref="MarkSentAsync"/>. A crash between the two leaves the batch claimed, and its retry sends nothing twice.
 /// </summary>
 /// <param name="senders">The providers the node names, by channel; a channel without one goes to the outbox.</param>
-public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDictionary<string, IMessageSender> senders, TimeProvider clock)
+/// <param name="lease">
+/// The lease of the partition it sends for, in a partitioned execution: confirmed before each claim and, through a
+/// provider that sends one by one, before each <see cref="FencedChunk"/> messages, each chunk settled before the next.
+/// </param>
+public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDictionary<string, IMessageSender> senders, TimeProvider clock,
+    PartitionLease? lease = null)
 {
     /// <summary>The node's delivery: its ledger, its outbox and the providers it has.</summary>
-    public static Delivery For(EngineServices services) =>
-        new(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock);
+    public static Delivery For(EngineServices services, PartitionLease? lease = null) =>
+        new(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock, lease);
+
+    /// <summary>Messages sent between two looks at a partition's lease, through a provider that sends one by one.</summary>
+    public const int FencedChunk = 8;
 
 
     /// <summary>Between two tries of the messages a provider deferred: a circuit breaker's open spell spans several.</summary>
@@ -62,12 +70,14 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     }
 
     /// <param name="messages">The batch, made by <see cref="NewBatch"/> for this channel.</param>
-    public Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, Sending sending, MessageBatch messages, CancellationToken cancellationToken = default)
+    public async Task<DeliveryOutcome> SendAsync(DeliveryBatch batch, Sending sending, MessageBatch messages, CancellationToken cancellationToken = default)
     {
         var sender = SenderOf(sending.Channel);
+        if (lease is not null)
+            await lease.EnsureAsync(cancellationToken);
         return sender.Idempotent
-            ? SendBatchAsync(sender, batch, sending, messages, cancellationToken)
-            : SendOneByOneAsync(sender, batch, sending.Channel, MessageList.Of(messages), cancellationToken);
+            ? await SendBatchAsync(sender, batch, sending, messages, cancellationToken)
+            : await SendOneByOneAsync(sender, batch, sending.Channel, MessageList.Of(messages), cancellationToken);
     }
 
     /// <summary>
@@ -112,10 +122,19 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         var retried = new HashSet<long>();
         while (pending.Count > 0)
         {
-            var results = await sender.SendAsync(pending, cancellationToken);
+            var results = new List<SendResult>(pending.Count);
+            IEnumerable<IReadOnlyList<OutboundMessage>> chunks = lease is null ? [pending] : pending.Chunk(FencedChunk);
+            foreach (var chunk in chunks)
+            {
+                if (lease is not null)
+                    await lease.EnsureAsync(cancellationToken);
+                var chunkResults = await sender.SendAsync(chunk, cancellationToken);
+                await ledger.SettleMessagesAsync(batch, chunkResults.Where(r => !r.Deferred).Select(r => (r.Message.ProfileId, r.Failure)).ToList(),
+                    chunkResults.Where(r => (r.Deferred || r.Attempts > 1) && retried.Add(r.Message.ProfileId)).Select(r => r.Message.ProfileId).ToList(),
+                    cancellationToken);
+                results.AddRange(chunkResults);
+            }
             var answered = results.Where(r => !r.Deferred).ToList();
-            await ledger.SettleMessagesAsync(batch, answered.Select(r => (r.Message.ProfileId, r.Failure)).ToList(),
-                results.Where(r => (r.Deferred || r.Attempts > 1) && retried.Add(r.Message.ProfileId)).Select(r => r.Message.ProfileId).ToList(), cancellationToken);
             foreach (var result in answered)
             {
                 if (result.Sent)

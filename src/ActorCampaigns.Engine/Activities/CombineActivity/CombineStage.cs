@@ -11,6 +11,9 @@ public sealed class CombineStage : ActivityStage<CombineActivity>
 {
     protected override bool StreamsInbound(CombineActivity activity, ExecutionMode mode) => true;
 
+    /// <summary>Union, intersection and exclusion compare ids: a partition's ids meet only the same partition's.</summary>
+    public override bool RunsPerPartition(Activity activity) => true;
+
     protected override Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, CombineActivity combine, long input,
         CancellationToken cancellationToken)
     {

@@ -7,4 +7,7 @@ namespace ActorCampaigns.Engine.Activities;
 /// Passes its population on as it arrives: its columns travel as their definitions, evaluated by whoever reads them
 /// downstream (<see cref="ExecutionPlan.EnrichColumnsOf"/>).
 /// </summary>
-public sealed class EnrichStage() : PassThroughStage<EnrichActivity>(streams: true);
+public sealed class EnrichStage() : PassThroughStage<EnrichActivity>(streams: true)
+{
+    public override bool RunsPerPartition(Activity activity) => true;
+}

@@ -9,6 +9,9 @@ namespace ActorCampaigns.Engine.Activities;
 /// <summary>The whole population at once, each subset's filter evaluated by the database as a column of its own (<see cref="SplitOperation"/>).</summary>
 public sealed class SplitStage : ActivityStage<SplitActivity>
 {
+    /// <summary>Subsets by filters alone take each profile by itself; a limit counts over the whole population.</summary>
+    public override bool RunsPerPartition(Activity activity) => ((SplitActivity)activity).Subsets.All(s => s.Limit is null);
+
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, SplitActivity split, long input,
         CancellationToken cancellationToken)
     {

@@ -1,0 +1,235 @@
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Engine.Executions;
+using ActorCampaigns.Engine.Hosting;
+using ActorCampaigns.Engine.Partitions;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using Akka.Hosting;
+using System.Collections.Immutable;
+using static ActorCampaigns.Engine.Partitions.PartitionMessages;
+
+namespace ActorCampaigns.Engine.Campaigns;
+
+/// <summary>
+/// The campaign as the coordinator of its partitioned executions: it decides an execution's partitions before anything
+/// runs, assigns each partition of an activity that runs per partition to the partition region under a new epoch (the
+/// ledger's fence), watches the entity that runs it and assigns it again if that entity dies with its member, sums
+/// the partitions' cumulative counts for status, and completes the activity once every partition has.
+/// </summary>
+public sealed partial class CampaignActor
+{
+    /// <summary>One partition of an activity's run, as the coordinator follows it.</summary>
+    private sealed class PartitionRun(int index)
+    {
+        public int Index { get; } = index;
+        public long Epoch { get; set; }
+        public string? Node { get; set; }
+        public IActorRef? Entity { get; set; }
+        public ActivityState State { get; set; } = ActivityState.Pending;
+        public ActivityCounts Counts { get; set; } = ActivityCounts.None;
+    }
+
+    private sealed record BoundariesDecided(ExecutionId Execution, IReadOnlyList<long> Boundaries);
+
+    private sealed record BoundariesFailed(ExecutionId Execution, Exception Cause);
+
+    private sealed record EpochAdvanced(ExecutionId Execution, string Activity, int Partition, long Epoch);
+
+    private sealed record EpochFailed(ExecutionId Execution, string Activity, int Partition, Exception Cause);
+
+    private readonly Dictionary<(ExecutionId Execution, string Activity), PartitionRun[]> _partitionRuns = [];
+
+    /// <summary>Executions whose partitions are being decided: nothing of them starts meanwhile.</summary>
+    private readonly HashSet<ExecutionId> _partitioning = [];
+
+    private IActorRef Partitions => ActorRegistry.For(Context.System).Get<PartitionRegion>();
+
+    private void ReceivePartitionMessages()
+    {
+        Command<BoundariesDecided>(decided =>
+        {
+            _partitioning.Remove(decided.Execution);
+            Handle(new CampaignCommands.PartitionExecution(_state.Id, decided.Execution, decided.Boundaries), ActorRefs.Nobody);
+        });
+        Command<BoundariesFailed>(failed =>
+        {
+            _partitioning.Remove(failed.Execution);
+            _log.Warning(failed.Cause, "deciding the partitions of {0} {1} failed; tried again at the next tick", PersistenceId, failed.Execution);
+        });
+        Command<EpochAdvanced>(advanced =>
+        {
+            if (RunOf(advanced.Execution, advanced.Activity, advanced.Partition) is not { State: not ActivityState.Completed } run
+                || _state.Execution(advanced.Execution) is not { Partitions: { } boundaries } execution)
+                return;
+            (run.Epoch, run.State, run.Entity, run.Node, run.Counts) = (advanced.Epoch, ActivityState.Running, null, null, ActivityCounts.None);
+            var activity = _state.Document!.Activities.First(a => a.Id == advanced.Activity);
+            Partitions.Tell(new Assign(_state.Id, _state.Document, execution.Id, execution.Mode, activity.Id, execution.Variables, execution.StartedAt,
+                InboundCompletedAt(execution, activity), execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToList(), boundaries,
+                advanced.Partition, advanced.Epoch, Self));
+        });
+        Command<EpochFailed>(failed =>
+        {
+            if (RunOf(failed.Execution, failed.Activity, failed.Partition) is not null)
+                Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity,
+                    $"partition {failed.Partition} could not be assigned: {failed.Cause.Message}"), ActorRefs.Nobody);
+        });
+        Command<Report>(OnReport);
+    }
+
+    /// <summary>
+    /// How many partitions a new execution gets: the setting, or two per member hosting campaigns when there are
+    /// several (one member: none, the execution runs whole).
+    /// </summary>
+    private int WantedPartitions()
+    {
+        if (_options.Partitions > 0)
+            return _options.Partitions;
+        var members = Cluster.Get(Context.System).State.Members
+            .Count(m => m.Status == MemberStatus.Up && (_options.Role is null || m.HasRole(_options.Role)));
+        return members > 1 ? 2 * members : 1;
+    }
+
+    /// <summary>
+    /// Running executions that have not started anything and have no partitions yet, when executions are split: their
+    /// partitions are decided (once at a time), and nothing of them starts until the decision is journaled.
+    /// </summary>
+    private IEnumerable<ExecutionId> AwaitingPartitions()
+    {
+        var waiting = new List<ExecutionId>();
+        foreach (var execution in _state.Executions.Where(e => e.State == ExecutionState.Running && e.Partitions is null
+                     && !e.Activities.Values.Any(a => a.IsDone) && _running.GetValueOrDefault(e.Id) is not { Count: > 0 }))
+        {
+            var wanted = _partitioning.Contains(execution.Id) ? 2 : WantedPartitions();
+            if (wanted <= 1)
+                continue;
+            waiting.Add(execution.Id);
+            if (_partitioning.Add(execution.Id))
+            {
+                var id = execution.Id;
+                _services.Profiles.PartitionBoundariesAsync(wanted).PipeTo(Self,
+                    success: boundaries => new BoundariesDecided(id, boundaries), failure: e => new BoundariesFailed(id, e));
+            }
+        }
+        return waiting;
+    }
+
+    /// <summary>Starts the partitions of an activity not completed yet; true when the activity runs per partition in this execution.</summary>
+    private bool StartPartitioned(ExecutionView execution, Activity activity)
+    {
+        if (execution.Partitions is not { } boundaries || !ExecutionPlan.RunsPerPartition(activity))
+            return false;
+        var completed = execution.Activities[activity.Id].Partitions ?? ImmutableSortedDictionary<int, PartitionView>.Empty;
+        var runs = Enumerable.Range(0, boundaries.Count + 1).Select(p => new PartitionRun(p)).ToArray();
+        foreach (var run in runs)
+        {
+            if (completed.GetValueOrDefault(run.Index) is { State: ActivityState.Completed } done)
+                (run.State, run.Counts, run.Node) = (ActivityState.Completed, done.Counts, done.Node);
+        }
+        _partitionRuns[(execution.Id, activity.Id)] = runs;
+        foreach (var run in runs.Where(r => r.State != ActivityState.Completed))
+            AssignPartition(execution.Id, activity.Id, run.Index);
+        if (runs.All(r => r.State == ActivityState.Completed))
+            Handle(new CampaignCommands.CompleteActivity(_state.Id, execution.Id, activity.Id, ActivityCounts.Sum(runs.Select(r => r.Counts))), ActorRefs.Nobody);
+        return true;
+    }
+
+    /// <summary>A new epoch for the partition in the ledger (fencing off any earlier owner), then the assignment.</summary>
+    private void AssignPartition(ExecutionId execution, string activity, int partition)
+    {
+        _services.Ledger.AdvanceEpochAsync(_state.Id.Value, execution.Value, activity, partition).PipeTo(Self,
+            success: epoch => new EpochAdvanced(execution, activity, partition, epoch), failure: e => new EpochFailed(execution, activity, partition, e));
+    }
+
+    private PartitionRun? RunOf(ExecutionId execution, string activity, int partition) =>
+        _partitionRuns.TryGetValue((execution, activity), out var runs) && partition >= 0 && partition < runs.Length ? runs[partition] : null;
+
+    private void OnReport(Report report)
+    {
+        if (RunOf(report.Execution, report.Activity, report.Partition) is not { } run || run.Epoch != report.Epoch || run.State == ActivityState.Completed)
+            return;
+        run.Node = report.Node;
+        switch (report.Kind)
+        {
+            case ReportKind.Started:
+                run.Entity = Sender;
+                Context.Watch(Sender);
+                break;
+            case ReportKind.Progress:
+                run.Counts = report.Counts;
+                break;
+            case ReportKind.Finished:
+                (run.State, run.Counts) = (ActivityState.Completed, report.Counts);
+                Handle(new CampaignCommands.CompletePartition(_state.Id, report.Execution, report.Activity, report.Partition, report.Counts, report.Node),
+                    ActorRefs.Nobody);
+                break;
+            case ReportKind.Held:
+                (run.State, run.Counts, run.Entity) = (ActivityState.Pending, report.Counts, null);
+                if (_partitionRuns[(report.Execution, report.Activity)].All(r => r.State != ActivityState.Running))
+                {
+                    Ended(report.Execution, report.Activity);
+                    Advance();
+                    return;
+                }
+                break;
+            case ReportKind.Failed:
+                run.State = ActivityState.Failed;
+                _log.Warning("partition {0} of activity {1} of {2} {3} failed on {4}: {5}", report.Partition, report.Activity, PersistenceId, report.Execution,
+                    report.Node, report.Reason);
+                Handle(new CampaignCommands.FailActivity(_state.Id, report.Execution, report.Activity,
+                    $"partition {report.Partition} on {report.Node}: {report.Reason}"), ActorRefs.Nobody);
+                return;
+        }
+        LivePartitions(report.Execution, report.Activity);
+    }
+
+    /// <summary>A partition entity died (its member left, crashed or was downed) before its run ended: the partition goes to another, under a new epoch.</summary>
+    private bool PartitionEntityTerminated(IActorRef entity)
+    {
+        foreach (var ((execution, activity), runs) in _partitionRuns)
+        {
+            if (runs.FirstOrDefault(r => entity.Equals(r.Entity)) is not { } run)
+                continue;
+            run.Entity = null;
+            if (run.State != ActivityState.Running)
+                return true;
+            _log.Warning("partition {0} of activity {1} of {2} {3} was lost with {4}; assigning it again", run.Index, activity, PersistenceId, execution, run.Node);
+            run.State = ActivityState.Pending;
+            AssignPartition(execution, activity, run.Index);
+            LivePartitions(execution, activity);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>What status shows of a partitioned activity while it runs: each partition, and their counts summed.</summary>
+    private void LivePartitions(ExecutionId execution, string activity)
+    {
+        var runs = _partitionRuns[(execution, activity)];
+        var partitions = runs.ToImmutableSortedDictionary(r => r.Index, r => new PartitionView(r.Index, r.Node, r.State, r.Counts));
+        Live(execution, activity, new ActivityView(ActivityState.Running, ActivityCounts.Sum(runs.Select(r => r.Counts)), Partitions: partitions));
+    }
+
+    /// <summary>An activity's run ended (completed, failed, stopped): partitions still running stop, at once.</summary>
+    private void EndPartitions(ExecutionId execution, string activity)
+    {
+        if (!_partitionRuns.Remove((execution, activity), out var runs))
+            return;
+        foreach (var run in runs.Where(r => r.State == ActivityState.Running))
+        {
+            if (run.Entity is { } entity)
+                Context.Unwatch(entity);
+            Partitions.Tell(new PartitionMessages.Stop(EntityId(_state.Id, execution, activity, run.Index)));
+        }
+    }
+
+    /// <summary>The running partitions of the executions matching <paramref name="of"/>.</summary>
+    private IEnumerable<(ExecutionId Execution, string Activity, PartitionRun Run)> RunningPartitions(Func<ExecutionId, bool> of) =>
+        _partitionRuns.Where(p => of(p.Key.Execution)).SelectMany(p => p.Value.Where(r => r.State == ActivityState.Running)
+            .Select(r => (p.Key.Execution, p.Key.Activity, r)));
+
+    private static DateTime InboundCompletedAt(ExecutionView execution, Activity activity, ExecutionPlan plan) =>
+        plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt).DefaultIfEmpty(execution.StartedAt).Max();
+
+    private DateTime InboundCompletedAt(ExecutionView execution, Activity activity) => InboundCompletedAt(execution, activity, _plan!);
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using ActorCampaigns.Data;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
+using ActorCampaigns.Engine.Hosting;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Data.Sqlite;
+using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
+
+namespace ActorCampaigns.Engine.Tests.Campaigns;
+
+/// <summary>
+/// An execution split into three partitions on a one-node cluster (the same partition region and coordinator as on
+/// several members): every expected count and message is asked of the database in plain SQL, never computed by the
+/// engine's code. Ids have gaps, as a CRM export's do.
+/// </summary>
+public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(PartitionedExecutionSpecs), output)
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-partitions-").FullName;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private const int Partitions = 3;
+
+    /// <summary>
+    /// Two audiences combined per partition, a filter-only split per partition, a deduplication over the whole population
+    /// (at the coordinator, its output split by partition again), an email per partition, and a split with a limit at the
+    /// coordinator feeding an SMS per partition.
+    /// </summary>
+    private const string Canvas = """
+        {
+          "name": "Partitioned", "schedule": { "type": "asap" },
+          "activities": [
+            { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" },
+            { "id": "optin", "type": "buildAudience", "filter": "emailOptIn" },
+            { "id": "both", "type": "combine", "mode": "intersection" },
+            { "id": "ages", "type": "split", "complement": true, "subsets": [ { "name": "young", "filter": "birthDate > date('1975-01-01')" } ] },
+            { "id": "dedup", "type": "deduplicate", "keys": ["email"], "method": "lowest", "by": "id" },
+            { "id": "mail", "type": "email", "content": { "from": "news@example.com", "subject": "Hi", "html": "<p>Hi</p>" } },
+            { "id": "sample", "type": "split", "subsets": [ { "name": "ten", "limit": { "count": 10 } } ] },
+            { "id": "text", "type": "sms", "content": { "text": "Hi" } }
+          ],
+          "transitions": [
+            { "from": "fr", "to": "both" }, { "from": "optin", "to": "both" }, { "from": "both", "to": "ages" },
+            { "from": "ages", "port": "young", "to": "dedup" }, { "from": "dedup", "to": "mail" },
+            { "from": "ages", "port": "complement", "to": "sample" }, { "from": "sample", "port": "ten", "to": "text" }
+          ]
+        }
+        """;
+
+    private static readonly long Day1975 = new DateOnly(1975, 1, 1).DayNumber - new DateOnly(1970, 1, 1).DayNumber;
+
+    private static IEnumerable<long> Ids => Enumerable.Range(1, 400).Select(i => (long)i * i % 9973 + (i > 200 ? 1_000_000 : 0)).Distinct();
+
+    private EngineServices CreateServices()
+    {
+        var services = EngineServices.OpenAsync(new SqliteDatabase(Path.Combine(_folder, "data.db")), Path.Combine(_folder, "outbox"), TimeProvider.System,
+            batchSize: 16).GetAwaiter().GetResult();
+        var lines = Ids.Select(i =>
+            $"{i},{(i % 10 == 0 ? "" : $"u{i % 240}@example.com")},{new[] { "FR", "DE", "IT" }[i % 3]},{i % 4 != 0}," +
+            $"{new DateOnly(1960, 1, 1).AddDays((int)(i * 47 % 15000)):yyyy-MM-dd},+33612{i:D7},true");
+        services.Profiles.ImportCsvAsync(new StringReader("id,email,country,emailOptIn,birthDate,phone,smsOptIn\n" + string.Join("\n", lines))).GetAwaiter().GetResult();
+        return services;
+    }
+
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) => builder
+        .AddOneNodeCluster()
+        .AddCampaignJournalOnSqlite(Path.Combine(_folder, "journal.db"))
+        .AddCampaignEngine(new CampaignEngineOptions { TickInterval = TimeSpan.FromMilliseconds(50), Partitions = Partitions }, CreateServices());
+
+    private List<long> SqlIds(string query)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "data.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = query;
+        using var reader = command.ExecuteReader();
+        var ids = new List<long>();
+        while (reader.Read())
+            ids.Add(reader.GetInt64(0));
+        return ids;
+    }
+
+    private List<long> Outbox(string channel) =>
+        File.ReadLines(Path.Combine(_folder, "outbox", $"{channel}.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("profileId").GetInt64()).ToList();
+
+    [Fact]
+    public async Task A_partitioned_execution_sends_what_the_whole_population_calls_for_once_each_and_shows_its_partitions()
+    {
+        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
+        var document = CampaignValidator.Validate(Canvas, Domain.Profiles.ProfileSchema.Core).Document!;
+        var id = new CampaignId("c-parts");
+        await region.Ask<CampaignReplies.Accepted>(new Create(id, document), Timeout, Cancel);
+        await region.Ask<CampaignReplies.Accepted>(new Publish(id), Timeout, Cancel);
+
+        CampaignState done = null!;
+        await AwaitConditionAsync(async () =>
+        {
+            done = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
+            return done.Executions is [{ State: ExecutionState.Completed or ExecutionState.Failed }];
+        }, Timeout, TimeSpan.FromMilliseconds(100), cancellationToken: Cancel);
+        var execution = done.Executions[0];
+        Assert.Equal(ExecutionState.Completed, execution.State);
+
+        // The boundaries split the ids into three ranks of (nearly) equal counts.
+        Assert.Equal(Partitions - 1, execution.Partitions!.Count);
+        var ids = Ids.Order().ToList();
+        Assert.Equal([ids[(ids.Count + 2) / 3], ids[2 * ((ids.Count + 2) / 3)]], execution.Partitions);
+
+        var young = $"country = 'FR' AND emailOptIn = 1 AND birthDate > {Day1975}";
+        var mailed = SqlIds($"""
+            SELECT id FROM profiles p WHERE {young} AND email IS NOT NULL
+              AND id = (SELECT MIN(id) FROM profiles q WHERE q.email = p.email AND {young.Replace("birthDate", "q.birthDate").Replace("country", "q.country").Replace("emailOptIn", "q.emailOptIn")})
+            ORDER BY id
+            """);
+        Assert.Equal(mailed, Outbox("email").Order());
+        var texted = SqlIds($"SELECT id FROM profiles WHERE country = 'FR' AND emailOptIn = 1 AND NOT (birthDate > {Day1975}) ORDER BY id LIMIT 10");
+        Assert.Equal(texted, Outbox("sms").Order());
+
+        // Per-profile activities ran as three partitions whose counts add up; whole-population ones have none.
+        var mail = execution.Activities["mail"];
+        Assert.Equal(Enumerable.Range(0, Partitions), mail.Partitions!.Keys);
+        Assert.All(mail.Partitions.Values, p => Assert.Equal(ActivityState.Completed, p.State));
+        Assert.Equal(mail.Counts.In, mail.Partitions.Values.Sum(p => p.Counts.In));
+        Assert.Equal(mailed.Count, mail.Counts.Out["out"]);
+        Assert.All(mail.Partitions.Values, p => Assert.StartsWith("akka.tcp://", p.Node));
+        Assert.Null(execution.Activities["dedup"].Partitions);
+        Assert.Null(execution.Activities["sample"].Partitions);
+        Assert.Equal(SqlIds("SELECT COUNT(*) FROM profiles WHERE country = 'FR'")[0], execution.Activities["fr"].Counts.Out["out"]);
+    }
+}
