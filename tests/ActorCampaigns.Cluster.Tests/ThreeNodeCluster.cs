@@ -10,8 +10,20 @@ namespace ActorCampaigns.Cluster.Tests;
 /// small (100 profiles), so a campaign's run spans many, and an unreachable member is downed after 3 s.
 /// Each test class gets a cluster of its own.
 /// </summary>
-public sealed class ThreeNodeCluster : IAsyncLifetime
+public class ThreeNodeCluster : IAsyncLifetime
 {
+    private readonly int _campaignNodes;
+    private readonly int _batchSize;
+
+    public ThreeNodeCluster() : this(campaignNodes: 2, batchSize: 100)
+    {
+    }
+
+    protected ThreeNodeCluster(int campaignNodes, int batchSize)
+    {
+        (_campaignNodes, _batchSize) = (campaignNodes, batchSize);
+    }
+
     private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-cluster-").FullName;
     private TemporaryPostgres? _postgres;
 
@@ -22,20 +34,20 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _postgres = await TemporaryPostgres.StartAsync();
         // The campaign nodes' pools as a node running 8 executions at once needs (72), the gateway's smaller: 180 of the
-        // server's 200 connections.
-        ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 80 }.ToString();
+        // server's 200 connections. Three campaign nodes run 6 at once each, in pools of 60.
+        ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = _campaignNodes == 3 ? 60 : 80 }.ToString();
         var gatewayPool = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { MaxPoolSize = 20 }.ToString();
         Ports = Enumerable.Range(0, 3).Select(_ => LoopbackPorts.Free()).ToArray();
         var seed = $"akka.tcp://actorcampaigns@127.0.0.1:{Ports[0]}";
         (string, string)[] Settings(int i) =>
         [
-            ("Postgres", i < 2 ? ConnectionString : gatewayPool), ("RemotingPort", Ports[i].ToString()), ("Cluster__Seeds__0", seed), ("BatchSize", "100"),
-            ("Cluster__DownUnreachableAfterSeconds", "3"),
-            .. i < 2 ? new[] { ("Cluster__Roles__0", "campaign"), ("Cluster__Roles__1", "gateway") } : [("Cluster__Roles__0", "gateway")],
+            ("Postgres", i < _campaignNodes ? ConnectionString : gatewayPool), ("RemotingPort", Ports[i].ToString()), ("Cluster__Seeds__0", seed),
+            ("BatchSize", _batchSize.ToString()), ("Cluster__DownUnreachableAfterSeconds", "3"), ("MaxRunningExecutions", _campaignNodes == 3 ? "6" : "8"),
+            .. i < _campaignNodes ? new[] { ("Cluster__Roles__0", "campaign"), ("Cluster__Roles__1", "gateway") } : [("Cluster__Roles__0", "gateway")],
         ];
         Nodes = await Task.WhenAll(Ports.Select((_, i) => NodeProcess.StartAsync(Path.Combine(_folder, $"node-{i + 1}"), Settings(i))));
     }
@@ -67,7 +79,7 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var node in Nodes)
             await node.DisposeAsync();

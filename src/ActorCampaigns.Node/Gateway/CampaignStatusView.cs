@@ -20,6 +20,8 @@ public static class CampaignStatusView
             state = e.State.ToString().ToLowerInvariant(),
             startedAt = e.StartedAt,
             finishedAt = e.FinishedAt,
+            // The ids that split the execution into partitions, when it runs partitioned.
+            partitions = e.Partitions,
             activities = state.Document!.Activities.ToDictionary(a => a.Id, a =>
             {
                 var view = e.Activities.GetValueOrDefault(a.Id) ?? ActivityView.Pending;
@@ -33,6 +35,17 @@ public static class CampaignStatusView
                     failure = view.Failure,
                     completedAt = view.CompletedAt,
                     feedback = a is ChannelActivity ? view.Feedback ?? ImmutableSortedDictionary<string, long>.Empty : null,
+                    // In a partitioned execution, an activity run per partition: where each runs and what it counted.
+                    partitions = view.Partitions?.Values.Select(p => new
+                    {
+                        id = p.Id,
+                        node = p.Node,
+                        state = p.State.ToString().ToLowerInvariant(),
+                        @in = p.Counts.In,
+                        @out = a.OutputPorts.ToDictionary(port => port, port => p.Counts.Out.GetValueOrDefault(port)),
+                        excluded = p.Counts.Excluded,
+                        errors = p.Counts.Errors,
+                    }),
                 };
             }),
         }),

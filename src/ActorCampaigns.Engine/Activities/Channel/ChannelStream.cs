@@ -105,13 +105,14 @@ public sealed class ChannelStream
 
     /// <summary>
     /// The activity's <c>throttle</c>: batches wait so that messages leave at that rate on average (a batch goes whole,
-    /// its messages counting as its cost; the first batch goes at once).
+    /// its messages counting as its cost; the first batch goes at once). A partition's run takes its share of the rate.
     /// </summary>
     private Flow<Rendered, Rendered, NotUsed> Throttled()
     {
         var flow = Flow.Create<Rendered>();
-        if (_channel.Throttle is not { } perSecond)
+        if (_channel.Throttle is not { } throttle)
             return flow;
+        var perSecond = _run.Partition is null ? throttle : throttle / _run.Partitions!.Count;
         var rate = (int)Math.Max(1, Math.Round(perSecond));
         return flow.Throttle(rate, TimeSpan.FromSeconds(1), rate, rendered => Math.Max(1, rendered.Messages.Count), ThrottleMode.Shaping);
     }
