@@ -5,14 +5,14 @@ namespace ActorCampaigns.Cli.Tests;
 /// <summary>A campaign's whole life through acctl against a real node: import, validate, create, test, publish, follow, report.</summary>
 public sealed class CampaignCommandTests(OneNode node) : IClassFixture<OneNode>
 {
-    private static AcctlResult Succeeded(AcctlResult result)
+    internal static AcctlResult Succeeded(AcctlResult result)
     {
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("", result.Error);
         return result;
     }
 
-    private static string CampaignId(AcctlResult created) =>
+    internal static string CampaignId(AcctlResult created) =>
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(created.Out, @"^created (\S+) \(draft\)$", System.Text.RegularExpressions.RegexOptions.Multiline)).Groups[1].Value;
 
     [Fact]

@@ -6,8 +6,20 @@ namespace ActorCampaigns.Cli.Tests;
 /// One Node process (one-node cluster, SQLite) with an operator key and an API key, and its address for acctl; the
 /// campaign files the tests give to <c>campaign create -f</c> and <c>validate -f</c>.
 /// </summary>
-public sealed class OneNode : IAsyncLifetime
+public class OneNode : IAsyncLifetime
 {
+    private readonly (string, string)[] _settings;
+
+    public OneNode() : this([])
+    {
+    }
+
+    /// <param name="settings">Node settings besides the keys and the batch size.</param>
+    protected OneNode(params (string, string)[] settings)
+    {
+        _settings = settings;
+    }
+
     public const string Key = "operator-key-for-tests";
     public const int Profiles = 200;
     public const int OptedIn = 150;
@@ -26,7 +38,7 @@ public sealed class OneNode : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Node = await NodeProcess.StartAsync(Path.Combine(_folder, "node"), ["--Logging:LogLevel:Default=Information"],
-            ("OperatorKeys__0", Key), ("ApiKeys__0", "an-api-key"), ("BatchSize", "50"));
+            [("OperatorKeys__0", Key), ("ApiKeys__0", "an-api-key"), ("BatchSize", "50"), .. _settings]);
         FirstImport = await AcctlAsync("profiles", "import", ProfilesCsv());
     }
 

@@ -8,8 +8,20 @@ namespace ActorCampaigns.Web.Tests;
 /// A Node process serving the console, with 2,000 profiles (1,500 opted in to email), and a headless Debian Chromium
 /// driven by Playwright. Screenshots go to TestResults/screenshots at the repository's root, kept by CI as artifacts.
 /// </summary>
-public sealed class ConsoleNode : IAsyncLifetime
+public class ConsoleNode : IAsyncLifetime
 {
+    private readonly (string, string)[] _settings;
+
+    public ConsoleNode() : this([])
+    {
+    }
+
+    /// <param name="settings">Node settings besides the batch size.</param>
+    protected ConsoleNode(params (string, string)[] settings)
+    {
+        _settings = settings;
+    }
+
     public const int OptedIn = 1_500;
 
     private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-web-").FullName;
@@ -25,7 +37,7 @@ public sealed class ConsoleNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Node = await NodeProcess.StartAsync(_dataDir, ("BatchSize", "100"));
+        Node = await NodeProcess.StartAsync(_dataDir, [("BatchSize", "100"), .. _settings]);
         var csv = new StringBuilder("id,email,firstName,country,emailOptIn\n");
         for (var i = 1; i <= 2_000; i++)
             csv.Append($"{i},p{i}@example.com,P{i},{(i % 2 == 0 ? "FR" : "DE")},{(i % 4 != 0 ? "true" : "false")}\n");

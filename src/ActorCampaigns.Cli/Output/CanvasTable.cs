@@ -39,6 +39,16 @@ public static class CanvasTable
             table.Add(activity.Name, view.Text("state"), view.Number("in"), string.Join(", ", ports), excluded, view.Number("errors"));
         }
         table.WriteTo(text);
+        var partitioned = execution.GetProperty("activities").EnumerateObject()
+            .Where(a => a.Value.TryGetProperty("partitions", out var parts) && parts.ValueKind == JsonValueKind.Array).ToList();
+        if (partitioned.Count > 0)
+        {
+            var members = partitioned.SelectMany(a => a.Value.GetProperty("partitions").EnumerateArray()).Select(p => p.Text("node") ?? "?").Distinct().Order();
+            text.WriteLine($"partitions run on {string.Join(", ", members)}");
+            foreach (var activity in partitioned)
+                text.WriteLine($"  {activity.Name}: " + string.Join("; ", activity.Value.GetProperty("partitions").EnumerateArray()
+                    .Select(p => $"{p.Number("id")} {p.Text("state")} on {p.Text("node") ?? "?"} ({p.Number("in"):N0} in)")));
+        }
         foreach (var failed in execution.GetProperty("activities").EnumerateObject().Where(a => a.Value.Text("failure") is not null))
             text.WriteLine($"{failed.Name} failed: {failed.Value.Text("failure")}");
         return text.ToString();

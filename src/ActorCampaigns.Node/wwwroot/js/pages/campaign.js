@@ -16,7 +16,7 @@ export async function campaignPage(main, id) {
 
   const heading = h('h1', {}, doc.name);
   const state = h('span', { class: 'pill' });
-  const where = h('span', { class: 'muted' });
+  const where = h('span', { class: 'muted', id: 'where' });
   const executions = h('select', { id: 'execution', onchange: () => { chosen = executions.value || null; refresh(); } });
   const panel = h('aside', { class: 'panel', 'aria-live': 'polite', 'aria-label': 'Details' },
     h('p', { class: 'muted', text: 'Select an activity for its parameters, logs and errors, or a transition for its population.' }));
@@ -61,7 +61,9 @@ export async function campaignPage(main, id) {
     if (!current) return;
     state.textContent = current.status;
     state.className = `pill state-${current.status}`;
-    where.textContent = current.node ? `on ${current.node.replace(/^.*@/, '')}` : '';
+    // Where it runs: the member of the campaign, and those running its partitions, in a partitioned execution.
+    const members = [...new Set(Object.values(execution()?.activities ?? {}).flatMap(a => (a.partitions ?? []).map(p => member(p.node))))].sort();
+    where.textContent = (current.node ? `on ${member(current.node)}` : '') + (members.length ? `; partitions on ${members.join(', ')}` : '');
     const options = (current.executions ?? []).map(e => h('option', { value: e.id, selected: e.id === chosen }, `${e.id} (${e.mode}, ${e.state})`));
     executions.replaceChildren(h('option', { value: '' }, 'newest'), ...options);
     executions.value = chosen ?? '';
@@ -90,6 +92,12 @@ export async function campaignPage(main, id) {
         ...Object.entries(view?.excluded ?? {}).flatMap(([reason, count]) => [h('dt', { text: `Excluded ${reason}` }), h('dd', { text: number(count) })]),
         h('dt', { text: 'Errors' }), h('dd', { text: number(view?.errors ?? 0) })),
       view?.failure ? h('p', { class: 'error', role: 'alert', text: `Failed: ${view.failure}` }) : null,
+      view?.partitions ? h('h3', { text: 'Partitions' }) : null,
+      view?.partitions ? h('div', { class: 'table-wrap' }, h('table', { class: 'partitions' },
+        h('thead', {}, h('tr', {}, ['#', 'Member', 'State', 'In', 'Out'].map(c => h('th', { scope: 'col', text: c })))),
+        h('tbody', {}, view.partitions.map(p => h('tr', {},
+          h('td', { text: p.id }), h('td', { text: member(p.node) }), h('td', { text: p.state }), h('td', { text: number(p.in) }),
+          h('td', {}, ...Object.entries(p.out ?? {}).map(([port, count]) => h('div', { text: `${port} ${number(count)}` })))))))) : null,
       h('h3', { text: 'Parameters' }),
       h('pre', { class: 'json', text: JSON.stringify(parameters, null, 2) }),
       h('h3', { text: 'Log' }),
@@ -138,4 +146,9 @@ const allowedIn = {
 function legend() {
   const states = ['pending', 'running', 'waiting', 'paused', 'completed', 'held', 'skipped', 'failed'];
   return h('ul', { class: 'legend', 'aria-label': 'Activity states' }, states.map(s => h('li', { class: `state-${s}` }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), s)));
+}
+
+/** A member's address as people read it: host and port. */
+function member(address) {
+  return (address ?? '?').replace(/^.*@/, '');
 }
