@@ -15,14 +15,6 @@ internal sealed class VariableValueJsonConverter : JsonConverter<VariableValue>
             _ => throw new JsonException("a variable is a string, a number or a bool"),
         };
 
-    public override void Write(Utf8JsonWriter writer, VariableValue value, JsonSerializerOptions options)
-    {
-        switch (value.Value)
-        {
-            case long l: writer.WriteNumberValue(l); break;
-            case double d: writer.WriteNumberValue(d); break;
-            case bool b: writer.WriteBooleanValue(b); break;
-            default: writer.WriteStringValue((string)value.Value); break;
-        }
-    }
+    /// <summary>As the campaign format writes one: a number keeps its fraction (3.0), so it reads back a number, not a whole.</summary>
+    public override void Write(Utf8JsonWriter writer, VariableValue value, JsonSerializerOptions options) => CampaignFormat.WriteVariable(writer, value);
 }

@@ -28,7 +28,18 @@ public sealed partial class CampaignActor
         public IActorRef? Entity { get; set; }
         public ActivityState State { get; set; } = ActivityState.Pending;
         public ActivityCounts Counts { get; set; } = ActivityCounts.None;
+
+        /// <summary>When its current epoch was sent to the region: an assignment unanswered for long is sent again.</summary>
+        public DateTime AssignedAt { get; set; }
     }
+
+    /// <summary>An assignment unanswered this long is sent again (the member it went to may have died with it).</summary>
+    private static readonly TimeSpan AssignAgainAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often running partitions are told again which inbound activities completed (a message to another member may be lost).</summary>
+    private static readonly TimeSpan RemindEvery = TimeSpan.FromSeconds(5);
+
+    private DateTime _reminded;
 
     private sealed record BoundariesDecided(ExecutionId Execution, IReadOnlyList<long> Boundaries);
 
@@ -59,14 +70,16 @@ public sealed partial class CampaignActor
         });
         Command<EpochAdvanced>(advanced =>
         {
+            // A later epoch only (two advances may cross), and not while the execution is held: resume assigns it again.
             if (RunOf(advanced.Execution, advanced.Activity, advanced.Partition) is not { State: not ActivityState.Completed } run
-                || _state.Execution(advanced.Execution) is not { Partitions: { } boundaries } execution)
+                || advanced.Epoch <= run.Epoch || _state.Execution(advanced.Execution) is not { State: ExecutionState.Running })
+            {
+                EndIfNothingRuns(advanced.Execution, advanced.Activity);
                 return;
+            }
             (run.Epoch, run.State, run.Entity, run.Node, run.Counts) = (advanced.Epoch, ActivityState.Running, null, null, ActivityCounts.None);
-            var activity = _state.Document!.Activities.First(a => a.Id == advanced.Activity);
-            Partitions.Tell(new Assign(_state.Id, _state.Document, execution.Id, execution.Mode, activity.Id, execution.Variables, execution.StartedAt,
-                InboundCompletedAt(execution, activity), execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToList(), boundaries,
-                advanced.Partition, advanced.Epoch, Self));
+            run.AssignedAt = Now;
+            SendAssignment(advanced.Execution, advanced.Activity, run);
         });
         Command<EpochFailed>(failed =>
         {
@@ -91,23 +104,19 @@ public sealed partial class CampaignActor
     }
 
     /// <summary>
-    /// Running executions that have not started anything and have no partitions yet, when executions are split: their
-    /// partitions are decided (once at a time), and nothing of them starts until the decision is journaled.
+    /// Executions started split (their partition count journaled with their start) whose boundaries are not decided
+    /// yet: they are decided (once at a time), and nothing of the execution starts until they are journaled.
     /// </summary>
     private IEnumerable<ExecutionId> AwaitingPartitions()
     {
         var waiting = new List<ExecutionId>();
-        foreach (var execution in _state.Executions.Where(e => e.State == ExecutionState.Running && e.Partitions is null
-                     && !e.Activities.Values.Any(a => a.IsDone) && _running.GetValueOrDefault(e.Id) is not { Count: > 0 }))
+        foreach (var execution in _state.Executions.Where(e => e.IsActive && e.PartitionCount > 1 && e.Partitions is null))
         {
-            var wanted = _partitioning.Contains(execution.Id) ? 2 : WantedPartitions();
-            if (wanted <= 1)
-                continue;
             waiting.Add(execution.Id);
             if (_partitioning.Add(execution.Id))
             {
                 var id = execution.Id;
-                _services.Profiles.PartitionBoundariesAsync(wanted).PipeTo(Self,
+                _services.Profiles.PartitionBoundariesAsync(execution.PartitionCount).PipeTo(Self,
                     success: boundaries => new BoundariesDecided(id, boundaries), failure: e => new BoundariesFailed(id, e));
             }
         }
@@ -141,6 +150,56 @@ public sealed partial class CampaignActor
             success: epoch => new EpochAdvanced(execution, activity, partition, epoch), failure: e => new EpochFailed(execution, activity, partition, e));
     }
 
+    private void SendAssignment(ExecutionId id, string activityId, PartitionRun run)
+    {
+        if (_state.Execution(id) is not { Partitions: { } boundaries } execution)
+            return;
+        var activity = _state.Document!.Activities.First(a => a.Id == activityId);
+        Partitions.Tell(new Assign(_state.Id, _state.Document, execution.Id, execution.Mode, activity.Id, execution.Variables, execution.StartedAt,
+            InboundCompletedAt(execution, activity), execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToList(), boundaries,
+            run.Index, run.Epoch, Self));
+    }
+
+    /// <summary>
+    /// At each tick: assignments no entity answered are sent again (same epoch: an entity running it answers again), and
+    /// running partitions hear again, every few seconds, which activities of their execution are done.
+    /// </summary>
+    private void RemindPartitions()
+    {
+        var now = Now;
+        foreach (var ((execution, activity), runs) in _partitionRuns)
+        {
+            foreach (var run in runs.Where(r => r is { State: ActivityState.Running, Entity: null } && now - r.AssignedAt >= AssignAgainAfter))
+            {
+                run.AssignedAt = now;
+                SendAssignment(execution, activity, run);
+            }
+        }
+        if (now - _reminded < RemindEvery)
+            return;
+        _reminded = now;
+        foreach (var (execution, activity, run) in RunningPartitions(_ => true))
+        {
+            foreach (var done in _state.Execution(execution)?.Activities.Where(a => a.Value.IsDone).Select(a => a.Key) ?? [])
+                Partitions.Tell(new PartitionMessages.InboundCompleted(EntityId(_state.Id, execution, activity, run.Index), done));
+        }
+    }
+
+    /// <summary>
+    /// In a held execution (paused, failed), once none of an activity's partitions runs any more (each held, finished or
+    /// failed, in whatever order their reports came), the activity no longer runs: resume starts what is left of it.
+    /// </summary>
+    private void EndIfNothingRuns(ExecutionId execution, string activity)
+    {
+        if (!_partitionRuns.TryGetValue((execution, activity), out var runs) || runs.Any(r => r.State == ActivityState.Running)
+            || _state.Execution(execution) is { State: ExecutionState.Running })
+            return;
+        var counts = ActivityCounts.Sum(runs.Select(r => r.Counts));
+        Ended(execution, activity);
+        Live(execution, activity, new ActivityView(ActivityState.Pending, counts));
+        Advance();
+    }
+
     private PartitionRun? RunOf(ExecutionId execution, string activity, int partition) =>
         _partitionRuns.TryGetValue((execution, activity), out var runs) && partition >= 0 && partition < runs.Length ? runs[partition] : null;
 
@@ -154,6 +213,9 @@ public sealed partial class CampaignActor
             case ReportKind.Started:
                 run.Entity = Sender;
                 Context.Watch(Sender);
+                // Assigned while the execution ran, started once it was held: it holds too.
+                if (_state.Execution(report.Execution) is { State: ExecutionState.Paused or ExecutionState.Failed })
+                    Sender.Tell(new PartitionMessages.Hold(EntityId(_state.Id, report.Execution, report.Activity, report.Partition)));
                 break;
             case ReportKind.Progress:
                 run.Counts = report.Counts;
@@ -165,22 +227,24 @@ public sealed partial class CampaignActor
                 break;
             case ReportKind.Held:
                 (run.State, run.Counts, run.Entity) = (ActivityState.Pending, report.Counts, null);
-                if (_partitionRuns[(report.Execution, report.Activity)].All(r => r.State != ActivityState.Running))
-                {
-                    Ended(report.Execution, report.Activity);
-                    Advance();
-                    return;
-                }
                 break;
             case ReportKind.Failed:
                 run.State = ActivityState.Failed;
                 _log.Warning("partition {0} of activity {1} of {2} {3} failed on {4}: {5}", report.Partition, report.Activity, PersistenceId, report.Execution,
                     report.Node, report.Reason);
-                Handle(new CampaignCommands.FailActivity(_state.Id, report.Execution, report.Activity,
-                    $"partition {report.Partition} on {report.Node}: {report.Reason}"), ActorRefs.Nobody);
-                return;
+                if (_state.Execution(report.Execution) is { State: ExecutionState.Running })
+                {
+                    Handle(new CampaignCommands.FailActivity(_state.Id, report.Execution, report.Activity,
+                        $"partition {report.Partition} on {report.Node}: {report.Reason}"), ActorRefs.Nobody);
+                    return;
+                }
+                // Held already (paused, or another activity failed): resume runs it again.
+                (run.State, run.Entity) = (ActivityState.Pending, null);
+                break;
         }
-        LivePartitions(report.Execution, report.Activity);
+        if (_partitionRuns.ContainsKey((report.Execution, report.Activity)))
+            LivePartitions(report.Execution, report.Activity);
+        EndIfNothingRuns(report.Execution, report.Activity);
     }
 
     /// <summary>A partition entity died (its member left, crashed or was downed) before its run ended: the partition goes to another, under a new epoch.</summary>
@@ -195,8 +259,10 @@ public sealed partial class CampaignActor
                 return true;
             _log.Warning("partition {0} of activity {1} of {2} {3} was lost with {4}; assigning it again", run.Index, activity, PersistenceId, execution, run.Node);
             run.State = ActivityState.Pending;
-            AssignPartition(execution, activity, run.Index);
+            if (_state.Execution(execution) is { State: ExecutionState.Running })
+                AssignPartition(execution, activity, run.Index);
             LivePartitions(execution, activity);
+            EndIfNothingRuns(execution, activity);
             return true;
         }
         return false;

@@ -124,6 +124,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         {
             if (_state.NextDue is { } due && due <= Now)
                 Handle(new CampaignCommands.StartScheduled(_state.Id, due), ActorRefs.Nobody);
+            RemindPartitions();
             Advance();
         });
         Command<ActivityActor.Failed>(failed =>
@@ -290,7 +291,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             ResumeUnrecorded(replyTo);
             return;
         }
-        switch (_state.Decide(command, Now))
+        switch (_state.Decide(command, Now, command is CampaignCommands.StartTest or CampaignCommands.Publish or CampaignCommands.Trigger
+                    or CampaignCommands.StartScheduled ? WantedPartitions() : 1))
         {
             case Decision.Rejected rejected:
                 if (command is CampaignCommands.CompleteActivity or CampaignCommands.FailActivity)

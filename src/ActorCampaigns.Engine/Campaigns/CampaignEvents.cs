@@ -18,8 +18,9 @@ public static class CampaignEvents
 
     /// <param name="Due">The schedule occurrence it runs for (once, recurring), else null.</param>
     /// <param name="TriggeredBy">The end activity of another campaign that signalled it, else null.</param>
+    /// <param name="Partitions">How many partitions it is split into (their boundaries come next, <see cref="ExecutionPartitioned"/>); 1: it runs whole.</param>
     public sealed record ExecutionStarted(CampaignId Id, ExecutionId Execution, ExecutionMode Mode,
-        IReadOnlyDictionary<string, VariableValue> Variables, DateTime? Due, DateTime At, string? TriggeredBy = null) : ICampaignEvent;
+        IReadOnlyDictionary<string, VariableValue> Variables, DateTime? Due, DateTime At, string? TriggeredBy = null, int Partitions = 1) : ICampaignEvent;
 
     public sealed record ActivityCompleted(CampaignId Id, ExecutionId Execution, string Activity, ActivityState State,
         ActivityCounts Counts, DateTime At) : ICampaignEvent;

@@ -84,7 +84,8 @@ public sealed record CampaignState(
 
     public ExecutionView? Execution(ExecutionId id) => Executions.FirstOrDefault(e => e.Id == id);
 
-    public Decision Decide(ICampaignCommand command, DateTime now)
+    /// <param name="partitions">How many partitions an execution started now is split into (the cluster's members decide); 1: it runs whole.</param>
+    public Decision Decide(ICampaignCommand command, DateTime now, int partitions = 1)
     {
         if (Status == CampaignStatus.None && command is not Create)
             return NotFound($"no campaign '{Id}'");
@@ -96,10 +97,10 @@ public sealed record CampaignState(
             Replace replace => Status == CampaignStatus.Draft
                 ? Accept(new Replaced(Id, replace.Document, now))
                 : Conflict($"campaign '{Id}' is {Name(Status)}: only a draft can be replaced"),
-            StartTest => DecideTest(now),
-            Publish => DecidePublish(now),
-            Trigger trigger => DecideTrigger(trigger, now),
-            StartScheduled scheduled => DecideScheduled(scheduled, now),
+            StartTest => DecideTest(now, partitions),
+            Publish => DecidePublish(now, partitions),
+            Trigger trigger => DecideTrigger(trigger, now, partitions),
+            StartScheduled scheduled => DecideScheduled(scheduled, now, partitions),
             Pause => Status == CampaignStatus.Live
                 ? Accept(new Paused(Id, now))
                 : Conflict($"campaign '{Id}' is {Name(Status)}: only a live campaign can be paused"),
@@ -117,16 +118,16 @@ public sealed record CampaignState(
         };
     }
 
-    private Decision DecideTest(DateTime now)
+    private Decision DecideTest(DateTime now, int partitions)
     {
         if (Status == CampaignStatus.Stopped)
             return Conflict($"campaign '{Id}' is stopped: it can no longer be tested");
         if (Executions.FirstOrDefault(e => e.Mode == ExecutionMode.Test && e.IsActive) is { } running)
             return Conflict($"test run {running.Id} of campaign '{Id}' is still running");
-        return Accept(Start(ExecutionMode.Test, DocumentVariables, null, now));
+        return Accept(Start(ExecutionMode.Test, DocumentVariables, null, now, partitions));
     }
 
-    private Decision DecidePublish(DateTime now)
+    private Decision DecidePublish(DateTime now, int partitions)
     {
         if (Status != CampaignStatus.Draft)
             return Conflict($"campaign '{Id}' is {Name(Status)}: only a draft can be published");
@@ -135,11 +136,11 @@ public sealed record CampaignState(
         if (Document.Schedule is RecurringSchedule && Occurrences.Next(Document.Schedule, now) is null)
             return Invalid($"campaign '{Id}' has no occurrence left after {now:O}");
         return Document!.Schedule is AsapSchedule
-            ? Accept(new Published(Id, now), Start(ExecutionMode.Live, DocumentVariables, null, now))
+            ? Accept(new Published(Id, now), Start(ExecutionMode.Live, DocumentVariables, null, now, partitions))
             : Accept(new Published(Id, now));
     }
 
-    private Decision DecideTrigger(Trigger trigger, DateTime now)
+    private Decision DecideTrigger(Trigger trigger, DateTime now, int partitions)
     {
         if (Document!.Schedule is not SignalSchedule)
             return Conflict($"campaign '{Id}' is not scheduled on a signal: it cannot be triggered");
@@ -151,17 +152,17 @@ public sealed record CampaignState(
         if (trigger.Source is not null && Executions.Any(e => e.TriggeredBy == trigger.Source))
             return Accept();
         var variables = DocumentVariables.SetItems(trigger.Variables);
-        return Accept(Start(ExecutionMode.Live, variables, null, now) with { TriggeredBy = trigger.Source });
+        return Accept(Start(ExecutionMode.Live, variables, null, now, partitions) with { TriggeredBy = trigger.Source });
     }
 
-    private Decision DecideScheduled(StartScheduled scheduled, DateTime now)
+    private Decision DecideScheduled(StartScheduled scheduled, DateTime now, int partitions)
     {
         if (Status is not (CampaignStatus.Scheduled or CampaignStatus.Live))
             return Conflict($"campaign '{Id}' is {Name(Status)}: no scheduled execution starts");
         var isOccurrence = Occurrences.Next(Document!.Schedule, scheduled.Due.AddTicks(-1)) == scheduled.Due;
         if (!isOccurrence || scheduled.Due <= (LastDue ?? PublishedAt) || scheduled.Due > now)
             return Conflict($"{scheduled.Due:O} is not a due occurrence of campaign '{Id}' after {(LastDue ?? PublishedAt):O}");
-        return Accept(Start(ExecutionMode.Live, DocumentVariables, scheduled.Due, now));
+        return Accept(Start(ExecutionMode.Live, DocumentVariables, scheduled.Due, now, partitions));
     }
 
     private Decision DecideActivityCompleted(CompleteActivity complete, DateTime now)
@@ -185,10 +186,10 @@ public sealed record CampaignState(
         return new Decision.Accepted(events);
     }
 
-    /// <summary>Once per execution, before any of its activities is done: a rerun splits as the first run did.</summary>
+    /// <summary>Once per execution started split, before anything of it runs: a rerun splits as the first run did.</summary>
     private Decision DecidePartitioning(PartitionExecution partition, DateTime now) =>
         Execution(partition.Execution) is not { IsActive: true } execution ? Conflict($"execution {partition.Execution} of campaign '{Id}' is not running")
-        : execution.Partitions is not null || execution.Activities.Values.Any(a => a.IsDone) ? Accept()
+        : execution.PartitionCount <= 1 || execution.Partitions is not null ? Accept()
         : Accept(new ExecutionPartitioned(Id, execution.Id, partition.Boundaries, now));
 
     private Decision DecidePartitionCompleted(CompletePartition complete, DateTime now)
@@ -221,8 +222,8 @@ public sealed record CampaignState(
     private bool IsHeldInTest(string activity) =>
         Document!.Activities.FirstOrDefault(a => a.Id == activity) is { } found && ActivityStages.Of(found).HeldInTest;
 
-    private ExecutionStarted Start(ExecutionMode mode, IReadOnlyDictionary<string, VariableValue> variables, DateTime? due, DateTime now) =>
-        new(Id, ExecutionId.Number(Executions.Count + 1), mode, variables, due, now);
+    private ExecutionStarted Start(ExecutionMode mode, IReadOnlyDictionary<string, VariableValue> variables, DateTime? due, DateTime now, int partitions) =>
+        new(Id, ExecutionId.Number(Executions.Count + 1), mode, variables, due, now, Partitions: Math.Max(1, partitions));
 
     private ImmutableDictionary<string, VariableValue> DocumentVariables => Document!.Variables.ToImmutableDictionary();
 
@@ -245,7 +246,10 @@ public sealed record CampaignState(
         {
             Status = started.Mode == ExecutionMode.Live ? CampaignStatus.Live : Status,
             Executions = Executions.Insert(0, new ExecutionView(started.Execution, started.Mode, ExecutionState.Running, started.Variables,
-                started.Due, started.At, null, Document!.Activities.ToImmutableDictionary(a => a.Id, _ => ActivityView.Pending), started.TriggeredBy)),
+                started.Due, started.At, null, Document!.Activities.ToImmutableDictionary(a => a.Id, _ => ActivityView.Pending), started.TriggeredBy)
+            {
+                PartitionCount = started.Partitions,
+            }),
         },
         ActivityCompleted completed => WithExecution(completed.Execution, e => e with
         {

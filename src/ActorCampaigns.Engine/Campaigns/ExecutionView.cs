@@ -40,6 +40,9 @@ public sealed record ExecutionView(
     string? TriggeredBy = null,
     IReadOnlyList<long>? Partitions = null)
 {
+    /// <summary>How many partitions it was started to be split into; 1: it runs whole. <see cref="Partitions"/> follows once decided.</summary>
+    public int PartitionCount { get; init; } = 1;
+
     [JsonIgnore]
     public bool IsActive => State is ExecutionState.Running or ExecutionState.Waiting or ExecutionState.Paused or ExecutionState.Failed;
 }

@@ -57,15 +57,15 @@ public sealed class ActivityActor : ReceiveActor
         Receive<Waiting>(ReportAndStop);
         Receive<ActivityRunner.Prepared>(prepared =>
         {
-            var parent = Context.Parent;
+            var (parent, self) = (Context.Parent, Self);
             if (_holding)
             {
                 ReportAndStop(new Held(run.Execution, run.Activity.Id, ActivityCounts.None with { In = prepared.Input() }));
                 return;
             }
-            parent.Tell(new Progress(run.Execution, run.Activity.Id, ActivityCounts.None with { In = prepared.Input() }));
+            parent.Tell(new Progress(run.Execution, run.Activity.Id, ActivityCounts.None with { In = prepared.Input() }), self);
             var (killSwitch, counts) = runner.Materialize(run, prepared, ActivityDispatcher.Materializer(Context, Context.System),
-                progress => parent.Tell(new Progress(run.Execution, run.Activity.Id, progress)), _cancel.Token);
+                progress => parent.Tell(new Progress(run.Execution, run.Activity.Id, progress), self), _cancel.Token);
             _switch = killSwitch;
             counts.PipeTo(Self, success: c => new Streamed(c));
         });

@@ -23,9 +23,16 @@ public sealed class PartitionActor : ReceiveActor
     {
         Receive<Assign>(assign =>
         {
-            // Each assignment is under a new epoch: one not after the current is late, and stale.
+            // The same epoch again: the coordinator did not hear that it runs (or restarted); an earlier one is stale.
             if (_assigned is { } current && current.Epoch >= assign.Epoch)
+            {
+                if (current.Epoch == assign.Epoch && _run is not null)
+                {
+                    _assigned = current with { Coordinator = assign.Coordinator };
+                    Tell(ReportKind.Started, Campaigns.ActivityCounts.None);
+                }
                 return;
+            }
             if (_run is not null)
             {
                 Context.Unwatch(_run);
@@ -36,11 +43,12 @@ public sealed class PartitionActor : ReceiveActor
             _run = Context.Watch(Context.ActorOf(ActivityActor.Props(assign.ToRun(_plan), services), $"run-{assign.Epoch}"));
             Tell(ReportKind.Started, Campaigns.ActivityCounts.None);
         });
-        Receive<ActivityActor.Progress>(progress => Tell(ReportKind.Progress, progress.Counts));
-        Receive<ActivityActor.Finished>(finished => End(ReportKind.Finished, finished.Counts));
-        Receive<ActivityActor.Held>(held => End(ReportKind.Held, held.Counts));
-        Receive<ActivityActor.Failed>(failed => End(ReportKind.Failed, Campaigns.ActivityCounts.None, failed.Reason));
-        Receive<ActivityActor.Waiting>(waiting => End(ReportKind.Failed, Campaigns.ActivityCounts.None,
+        // Only the current run's reports: one of a run stopped for a later epoch is stale.
+        Receive<ActivityActor.Progress>(_ => Sender.Equals(_run), progress => Tell(ReportKind.Progress, progress.Counts));
+        Receive<ActivityActor.Finished>(_ => Sender.Equals(_run), finished => End(ReportKind.Finished, finished.Counts));
+        Receive<ActivityActor.Held>(_ => Sender.Equals(_run), held => End(ReportKind.Held, held.Counts));
+        Receive<ActivityActor.Failed>(_ => Sender.Equals(_run), failed => End(ReportKind.Failed, Campaigns.ActivityCounts.None, failed.Reason));
+        Receive<ActivityActor.Waiting>(_ => Sender.Equals(_run), waiting => End(ReportKind.Failed, Campaigns.ActivityCounts.None,
             $"a partition cannot wait (until {waiting.Until:O}): waits run whole"));
         Receive<InboundCompleted>(completed => _run?.Tell(new ActivityActor.InboundCompleted(completed.Activity)));
         Receive<Hold>(_ => _run?.Tell(ActivityActor.Hold.Instance));
@@ -58,6 +66,8 @@ public sealed class PartitionActor : ReceiveActor
             _run = null;
             End(ReportKind.Failed, Campaigns.ActivityCounts.None, "the partition's run stopped without reporting how it ended; the member's log tells why");
         });
+        // What a run stopped for a later epoch still said, and what comes for a run already ended.
+        ReceiveAny(_ => { });
     }
 
     private void Tell(ReportKind kind, Campaigns.ActivityCounts counts, string? reason = null)
@@ -76,6 +86,9 @@ public sealed class PartitionActor : ReceiveActor
         _run = null;
         Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
+
+    /// <summary>A run that throws stops (and is reported failed), as under a campaign; it is never restarted unseen.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     public static Props Props(EngineServices services) => Akka.Actor.Props.Create(() => new PartitionActor(services));
 }

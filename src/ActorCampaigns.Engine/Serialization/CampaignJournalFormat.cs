@@ -110,6 +110,8 @@ public static class CampaignJournalFormat
                     writer.WriteString("due", due);
                 if (started.TriggeredBy is not null)
                     writer.WriteString("triggeredBy", started.TriggeredBy);
+                if (started.Partitions > 1)
+                    writer.WriteNumber("partitions", started.Partitions);
                 break;
             case ActivityCompleted completed:
                 writer.WriteString("execution", completed.Execution.Value);
@@ -154,7 +156,7 @@ public static class CampaignJournalFormat
         [typeof(Replaced)] = f => new Replaced(f.Campaign("id"), f.Document("document"), f.Time("at")),
         [typeof(Published)] = f => new Published(f.Campaign("id"), f.Time("at")),
         [typeof(ExecutionStarted)] = f => new ExecutionStarted(f.Campaign("id"), f.Execution("execution"), ExecutionModes.Parse(f.String("mode")),
-            f.Variables("variables"), f.OptionalTime("due"), f.Time("at"), f.OptionalString("triggeredBy")),
+            f.Variables("variables"), f.OptionalTime("due"), f.Time("at"), f.OptionalString("triggeredBy"), f.Has("partitions") ? (int)f.Long("partitions") : 1),
         [typeof(ActivityCompleted)] = f => new ActivityCompleted(f.Campaign("id"), f.Execution("execution"), f.String("activity"),
             ActivityStates.Parse(f.String("state")), f.Counts("counts"), f.Time("at")),
         [typeof(ExecutionPartitioned)] = f => new ExecutionPartitioned(f.Campaign("id"), f.Execution("execution"), f.Numbers("boundaries"), f.Time("at")),
@@ -240,6 +242,8 @@ public static class CampaignJournalFormat
         writer.WriteEndObject();
         if (execution.TriggeredBy is not null)
             writer.WriteString("triggeredBy", execution.TriggeredBy);
+        if (execution.PartitionCount > 1)
+            writer.WriteNumber("partitionCount", execution.PartitionCount);
         if (execution.Partitions is { } boundaries)
             WriteNumbers(writer, "partitions", boundaries);
         writer.WriteEndObject();
@@ -301,7 +305,10 @@ public static class CampaignJournalFormat
             a.Value.Has("feedback") ? a.Value.Longs("feedback").ToImmutableSortedDictionary(StringComparer.Ordinal) : null,
             a.Value.Has("partitions") ? a.Value.Objects("partitions").Select(ReadPartition).ToImmutableSortedDictionary(p => p.Id, p => p) : null)),
         f.OptionalString("triggeredBy"),
-        f.Has("partitions") ? f.Numbers("partitions") : null);
+        f.Has("partitions") ? f.Numbers("partitions") : null)
+    {
+        PartitionCount = f.Has("partitionCount") ? (int)f.Long("partitionCount") : 1,
+    };
 
     private static PartitionView ReadPartition(Fields f) =>
         new((int)f.Long("id"), f.OptionalString("node"), ActivityStates.Parse(f.String("state")), f.Counts("counts"));

@@ -16,7 +16,13 @@ namespace ActorCampaigns.LoadTest.Commands;
 /// </summary>
 public static class BenchClusterCommand
 {
-    private sealed record Row(int Nodes, int Campaigns, long Profiles, double ImportSeconds, double Seconds, long Messages, int Hosts);
+    private sealed record Row(int Nodes, int Campaigns, long Profiles, double ImportSeconds, double Seconds, long Messages, int Hosts,
+        IReadOnlyList<PartitionDone> Partitions);
+
+    /// <summary>A partition of an activity of a campaign, completed on a node, this long after the publish.</summary>
+    private sealed record PartitionDone(string Campaign, string Activity, int Partition, string Node, long In, double DoneAfter);
+
+    private static readonly System.Text.RegularExpressions.Regex PartitionLine = new(@"^partition (\d+) completed on (\S+): in (\d+)");
 
     public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -45,6 +51,8 @@ public static class BenchClusterCommand
             }.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Nodes} | {r.Campaigns} | {r.Profiles:N0} | {r.ImportSeconds:F1} | {r.Seconds:F1} | {r.Campaigns * r.Profiles / r.Seconds:N0} | {r.Messages:N0} | {r.Hosts} | {(single is null ? "" : $"{single.Seconds / r.Seconds:F2}×")} |"))));
             output.WriteLine(table);
+            var spread = Spread(rows);
+            output.WriteLine(spread);
             BenchmarkDocument.WriteSection(target, "cluster", $"""
                 ## Benchmark canvas on a cluster (PostgreSQL)
 
@@ -60,6 +68,8 @@ public static class BenchClusterCommand
                 reports completed. Messages go to the cluster's outbox table.
 
                 {table}
+
+                {spread}
 
                 All the nodes and PostgreSQL share this machine's two cores, so more nodes cannot add computing power here: they
                 add processes competing for the same cores (and connections for the same server). What the cluster shows on one
@@ -139,9 +149,12 @@ public static class BenchClusterCommand
             var messages = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             if (messages != ends.Sum())
                 throw new InvalidOperationException($"the outbox holds {messages:N0} messages; the campaigns counted {ends.Sum():N0}");
-            var hosts = done.Values.Select(s => s.GetProperty("node").GetString()).Distinct().Count();
+            var partitions = new List<PartitionDone>();
+            foreach (var (id, status) in done)
+                partitions.AddRange(await PartitionsAsync(started[0], id, status, cancellationToken));
+            var hosts = done.Values.Select(s => s.GetProperty("node").GetString()).Concat(partitions.Select(p => p.Node)).Distinct().Count();
             output.WriteLine($"{nodes} node(s): {campaigns} campaigns of {profiles:N0} in {seconds:F1} s, {messages:N0} messages, run on {hosts} node(s)");
-            return new Row(nodes, campaigns, profiles, importSeconds, seconds, messages, hosts);
+            return new Row(nodes, campaigns, profiles, importSeconds, seconds, messages, hosts, partitions);
         }
         finally
         {
@@ -149,5 +162,48 @@ public static class BenchClusterCommand
                 await node.DisposeAsync();
             NpgsqlConnection.ClearAllPools();
         }
+    }
+
+    /// <summary>The partitions a campaign's log says completed, with their node, their input and when (after the execution started).</summary>
+    private static async Task<IReadOnlyList<PartitionDone>> PartitionsAsync(NodeProcess node, string id, JsonElement status, CancellationToken cancellationToken)
+    {
+        var execution = status.GetProperty("executions")[0];
+        var started = execution.GetProperty("startedAt").GetDateTime();
+        var logs = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/logs?execution={execution.GetProperty("id").GetString()}", cancellationToken);
+        return logs.GetProperty("lines").EnumerateArray()
+            .Select(line => (Line: line, Match: PartitionLine.Match(line.GetProperty("message").GetString() ?? "")))
+            .Where(l => l.Match.Success)
+            .Select(l => new PartitionDone(id, l.Line.GetProperty("activity").GetString()!, int.Parse(l.Match.Groups[1].Value, CultureInfo.InvariantCulture),
+                l.Match.Groups[2].Value, long.Parse(l.Match.Groups[3].Value, CultureInfo.InvariantCulture),
+                (l.Line.GetProperty("at").GetDateTime() - started).TotalSeconds))
+            .ToList();
+    }
+
+    /// <summary>
+    /// How the work spread, per cluster size: per node, the partitions it ran and the profiles they took in; per partition
+    /// of the email activity of the first campaign, its node, its input and when it completed.
+    /// </summary>
+    private static string Spread(IReadOnlyList<Row> rows)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var row in rows.Where(r => r.Partitions.Count > 0))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Nodes} nodes, per node (partitions of every per-profile activity of every campaign):");
+            text.AppendLine();
+            text.AppendLine("| node | partitions run | profiles in | last one completed s |");
+            text.AppendLine("|---|---:|---:|---:|");
+            foreach (var node in row.Partitions.GroupBy(p => p.Node).OrderBy(g => g.Key))
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {node.Key} | {node.Count()} | {node.Sum(p => p.In):N0} | {node.Max(p => p.DoneAfter):F1} |");
+            var first = row.Partitions[0].Campaign;
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Nodes} nodes, the email activity's partitions (campaign {first}):");
+            text.AppendLine();
+            text.AppendLine("| partition | node | profiles in | completed s after start |");
+            text.AppendLine("|---:|---|---:|---:|");
+            foreach (var partition in row.Partitions.Where(p => p.Campaign == first && p.Activity == "mail").OrderBy(p => p.Partition))
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {partition.Partition} | {partition.Node} | {partition.In:N0} | {partition.DoneAfter:F1} |");
+            text.AppendLine();
+        }
+        return text.Length == 0 ? "No execution was partitioned (one node runs each execution whole)." : text.ToString().TrimEnd();
     }
 }

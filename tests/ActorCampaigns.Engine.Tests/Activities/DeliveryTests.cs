@@ -27,9 +27,9 @@ public sealed class DeliveryTests : IDisposable
         return (ledger, outbox, new Delivery(ledger, outbox, new Dictionary<string, IMessageSender>(), TimeProvider.System));
     }
 
-    private static async Task<DeliveryOutcome> SendAndMarkAsync(Delivery delivery)
+    private static async Task<DeliveryOutcome> SendAndMarkAsync(Delivery delivery, int messages = 10)
     {
-        var outcome = await delivery.SendAsync(Batch, Email, Messages(10), TestContext.Current.CancellationToken);
+        var outcome = await delivery.SendAsync(Batch, Email, Messages(messages), TestContext.Current.CancellationToken);
         await delivery.MarkSentAsync(Batch, Email, outcome, TestContext.Current.CancellationToken);
         return outcome;
     }
@@ -198,6 +198,68 @@ public sealed class DeliveryTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), relay.Received.Order());
         Assert.Empty(await ledger.FailuresAsync("c-1", TestContext.Current.CancellationToken));
         Assert.Equal([("e-1", "mail", 6L)], await ledger.RetriesAsync("c-1", TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>A clock that stands still until moved, as a process frozen by SIGSTOP sees time jump when it wakes.</summary>
+    private sealed class FrozenClock : TimeProvider
+    {
+        private long _ticks = TimeSpan.TicksPerDay;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    }
+
+    /// <summary>A relay that takes every message, calling <paramref name="afterEach"/> after each call with what it has taken so far.</summary>
+    private sealed class SteppingRelay(Action<int> afterEach) : IMessageSender
+    {
+        public List<long> Received { get; } = [];
+
+        public Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        {
+            Received.AddRange(messages.Select(m => m.ProfileId));
+            afterEach(Received.Count);
+            return Task.FromResult<IReadOnlyList<SendResult>>(messages.Select(m => new SendResult(m, null)).ToList());
+        }
+    }
+
+    [Fact]
+    public async Task An_owner_whose_partition_moved_sends_nothing_more_once_its_lease_has_expired_and_the_new_owner_sends_only_the_rest()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var clock = new FrozenClock();
+        var ledger = new Ledger(new SqliteDatabase(Path.Combine(_folder, "data.db")));
+        await ledger.InitializeAsync(cancel);
+        var first = await ledger.AdvanceEpochAsync("c-1", "e-1", "mail", 0, cancel);
+        // While the old owner has sent its first 8 messages, its partition moves (a new epoch) and its process is frozen
+        // past its lease (the clock moves 3 s).
+        var moved = false;
+        var old = new SteppingRelay(sent =>
+        {
+            if (moved)
+                return;
+            moved = true;
+            ledger.AdvanceEpochAsync("c-1", "e-1", "mail", 0, cancel).GetAwaiter().GetResult();
+            clock.Advance(TimeSpan.FromSeconds(3));
+        });
+        var outbox = new OutboxProvider(Path.Combine(_folder, "outbox"));
+        var oldOwner = new Delivery(ledger, outbox, new Dictionary<string, IMessageSender> { ["email"] = old }, clock,
+            new PartitionLease(ledger, new PartitionEpoch("c-1", "e-1", "mail", 0, first), clock));
+
+        var fenced = await Assert.ThrowsAsync<FencedOffException>(() => SendAndMarkAsync(oldOwner, 20));
+        Assert.Equal(2, (await ledger.EpochAsync("c-1", "e-1", "mail", 0, cancel)));
+        Assert.Contains("belongs to epoch 2 now, not to this run's 1", fenced.Message);
+        Assert.Equal(Enumerable.Range(1, Delivery.FencedChunk).Select(i => (long)i), old.Received);
+
+        // The new owner waits out any lease of the old one, then sends what was not settled: the other 12.
+        var again = new SteppingRelay(_ => { });
+        var newOwner = new Delivery(ledger, outbox, new Dictionary<string, IMessageSender> { ["email"] = again }, TimeProvider.System,
+            new PartitionLease(ledger, new PartitionEpoch("c-1", "e-1", "mail", 0, 2), TimeProvider.System));
+        Assert.Equal(12, (await SendAndMarkAsync(newOwner, 20)).Sent);
+        Assert.Equal(Enumerable.Range(Delivery.FencedChunk + 1, 12).Select(i => (long)i), again.Received.Order());
+        Assert.Equal(20, await ledger.SentAsync("c-1", "e-1", "mail", cancel));
     }
 
     public void Dispose()

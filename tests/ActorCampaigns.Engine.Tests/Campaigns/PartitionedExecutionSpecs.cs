@@ -130,4 +130,47 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
         Assert.Null(execution.Activities["sample"].Partitions);
         Assert.Equal(SqlIds("SELECT COUNT(*) FROM profiles WHERE country = 'FR'")[0], execution.Activities["fr"].Counts.Out["out"]);
     }
+
+    [Fact]
+    public async Task A_paused_partitioned_execution_holds_every_partition_and_resume_sends_only_what_was_left()
+    {
+        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
+        // The opted-in French (85), mailed at 15 a second over the three partitions: some six seconds of sending.
+        var document = CampaignValidator.Validate("""
+            { "name": "Paused", "activities": [
+                { "id": "fr", "type": "buildAudience", "filter": "country = 'FR' and emailOptIn and email is not null" },
+                { "id": "mail", "type": "email", "throttle": 15, "content": { "from": "news@example.com", "subject": "Hi", "html": "<p>Hi</p>" } } ],
+              "transitions": [ { "from": "fr", "to": "mail" } ] }
+            """, Domain.Profiles.ProfileSchema.Core).Document!;
+        var id = new CampaignId("c-paused");
+        await region.Ask<CampaignReplies.Accepted>(new Create(id, document), Timeout, Cancel);
+        await region.Ask<CampaignReplies.Accepted>(new Publish(id), Timeout, Cancel);
+        var expected = SqlIds("SELECT id FROM profiles WHERE country = 'FR' AND emailOptIn = 1 AND email IS NOT NULL ORDER BY id");
+
+        await AwaitConditionAsync(() => Task.FromResult(File.Exists(Path.Combine(_folder, "outbox", "email.jsonl")) && Outbox("email").Count >= 10),
+            Timeout, TimeSpan.FromMilliseconds(20), cancellationToken: Cancel);
+        await region.Ask<CampaignReplies.Accepted>(new Pause(id), Timeout, Cancel);
+        // Every partition holds at its next batch boundary, and the activity waits for resume.
+        CampaignState paused = null!;
+        await AwaitConditionAsync(async () =>
+        {
+            paused = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
+            return paused.Executions[0].Activities["mail"].State == ActivityState.Pending;
+        }, Timeout, TimeSpan.FromMilliseconds(100), cancellationToken: Cancel);
+        Assert.Equal(ExecutionState.Paused, paused.Executions[0].State);
+        var sentWhilePaused = Outbox("email").Count;
+        Assert.InRange(sentWhilePaused, 10, expected.Count - 1);
+        await Task.Delay(1_000, Cancel);
+        Assert.Equal(sentWhilePaused, Outbox("email").Count);
+
+        await region.Ask<CampaignReplies.Accepted>(new Resume(id), Timeout, Cancel);
+        CampaignState done = null!;
+        await AwaitConditionAsync(async () =>
+        {
+            done = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
+            return done.Executions[0].State == ExecutionState.Completed;
+        }, Timeout, TimeSpan.FromMilliseconds(100), cancellationToken: Cancel);
+        Assert.Equal(expected, Outbox("email").Order());
+        Assert.Equal(expected.Count, done.Executions[0].Activities["mail"].Counts.Out["out"]);
+    }
 }

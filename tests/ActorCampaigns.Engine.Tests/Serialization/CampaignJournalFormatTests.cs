@@ -138,6 +138,7 @@ public sealed class CampaignJournalFormatTests : IDisposable
         var (c, _, snapshots) = Replay(file, JournalFixture.CampaignC);
         Assert.Equal(CampaignStatus.Stopped, c.Status);
         var execution = Assert.Single(c.Executions);
+        Assert.Equal(3, execution.PartitionCount);
         Assert.Equal([40_017L, 1_000_003L], execution.Partitions);
         var fr = execution.Activities["fr"];
         Assert.Equal((ActivityState.Completed, 9_003L), (fr.State, fr.Counts.Out["out"]));

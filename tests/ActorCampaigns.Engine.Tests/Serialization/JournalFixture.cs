@@ -111,9 +111,9 @@ public static class JournalFixture
 
         var a = new CampaignId(CampaignA);
         var state = CampaignState.Empty(a);
-        void Run(DateTime at, ICampaignCommand command)
+        void Run(DateTime at, ICampaignCommand command, int partitions = 1)
         {
-            var decision = state.Decide(command, at);
+            var decision = state.Decide(command, at, partitions);
             if (decision is not Decision.Accepted accepted)
                 throw new InvalidOperationException($"{command} was rejected: {((Decision.Rejected)decision).Reason}");
             foreach (var @event in accepted.Events)
@@ -181,7 +181,7 @@ public static class JournalFixture
         state = CampaignState.Empty(c);
         var t2 = new DateTime(2026, 12, 3, 11, 0, 0, DateTimeKind.Utc);
         Run(t2, new Create(c, docs[0]));
-        Run(t2.AddMinutes(1), new Publish(c));
+        Run(t2.AddMinutes(1), new Publish(c), partitions: 3);
         var partitioned = state.Executions[0].Id;
         Run(t2.AddMinutes(1), new PartitionExecution(c, partitioned, [40_017L, 1_000_003L]));
         for (var p = 0; p < 3; p++)

@@ -36,6 +36,7 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
 
     /// <summary>The lease a partition's run sends under; none for a run over the whole population.</summary>
     private static PartitionLease? Lease(Executions.EngineServices services, ActivityRun run) => run.Partition is { } partition
-        ? new PartitionLease(services.Ledger, new Data.Deliveries.PartitionEpoch(run.Campaign.Value, run.Execution.Value, run.Activity.Id, partition.Index, partition.Epoch))
+        ? new PartitionLease(services.Ledger, new Data.Deliveries.PartitionEpoch(run.Campaign.Value, run.Execution.Value, run.Activity.Id, partition.Index, partition.Epoch),
+            services.Clock)
         : null;
 }

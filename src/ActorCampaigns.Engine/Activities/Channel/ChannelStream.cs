@@ -110,12 +110,14 @@ public sealed class ChannelStream
     private Flow<Rendered, Rendered, NotUsed> Throttled()
     {
         var flow = Flow.Create<Rendered>();
-        if (_channel.Throttle is not { } throttle)
+        if (_channel.Throttle is not { } perSecond)
             return flow;
-        var perSecond = _run.Partition is null ? throttle : throttle / _run.Partitions!.Count;
         var rate = (int)Math.Max(1, Math.Round(perSecond));
-        return flow.Throttle(rate, TimeSpan.FromSeconds(1), rate, rendered => Math.Max(1, rendered.Messages.Count), ThrottleMode.Shaping);
+        // A partition sends the activity's rate over as many seconds as there are partitions: together, the activity's rate.
+        var shares = _run.Partition is null ? 1 : _run.Partitions!.Count;
+        return flow.Throttle(rate, TimeSpan.FromSeconds(shares), rate, rendered => Math.Max(1, rendered.Messages.Count), ThrottleMode.Shaping);
     }
+
 
     private static readonly IReadOnlySet<long> NoneCapped = new HashSet<long>();
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ActorCampaigns.Data.Deliveries;
 
 namespace ActorCampaigns.Engine.Activities.Channel;
@@ -11,22 +10,24 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 /// for one <see cref="Duration"/> after it starts: whatever an owner confirmed before the partition moved has expired by
 /// then. Without a partition (an execution run whole) there is no lease.
 /// </summary>
-public sealed class PartitionLease(Ledger ledger, PartitionEpoch owner)
+/// <param name="clock">The node's clock; its timestamps are monotonic (a frozen process finds them moved on).</param>
+public sealed class PartitionLease(Ledger ledger, PartitionEpoch owner, TimeProvider clock)
 {
     public static readonly TimeSpan Duration = TimeSpan.FromSeconds(2);
 
-    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly long _started = clock.GetTimestamp();
     private long? _confirmed;
 
     public PartitionEpoch Owner => owner;
 
+    /// <exception cref="FencedOffException">The partition was given to a later owner.</exception>
     public async ValueTask EnsureAsync(CancellationToken cancellationToken)
     {
-        if (_confirmed is { } confirmed && Stopwatch.GetElapsedTime(confirmed) < Duration)
+        if (_confirmed is { } confirmed && clock.GetElapsedTime(confirmed) < Duration)
             return;
-        if (owner.Epoch > 1 && Stopwatch.GetElapsedTime(_started) is var since && since < Duration)
-            await Task.Delay(Duration - since, cancellationToken);
-        var asked = Stopwatch.GetTimestamp();
+        if (owner.Epoch > 1 && clock.GetElapsedTime(_started) is var since && since < Duration)
+            await Task.Delay(Duration - since, clock, cancellationToken);
+        var asked = clock.GetTimestamp();
         await ledger.HoldsAsync(owner, cancellationToken);
         _confirmed = asked;
     }
