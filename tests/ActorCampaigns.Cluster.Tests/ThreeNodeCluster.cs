@@ -6,7 +6,8 @@ namespace ActorCampaigns.Cluster.Tests;
 /// <summary>
 /// A throwaway PostgreSQL server and three Node processes on loopback forming one cluster over it, started at once (as
 /// a platform starts replicas): the first is the seed; the first two host campaigns and serve HTTP, the third is a
-/// gateway only, reaching campaigns through a shard region proxy. Batches are
+/// gateway only, reaching campaigns through a shard region proxy. Executions run whole here (<c>Engine:Partitions</c> 1),
+/// so a failure moves a whole campaign; <see cref="ThreeCampaignNodes"/> splits them. Batches are
 /// small (100 profiles), so a campaign's run spans many, and an unreachable member is downed after 3 s.
 /// Each test class gets a cluster of its own.
 /// </summary>
@@ -47,6 +48,8 @@ public class ThreeNodeCluster : IAsyncLifetime
         [
             ("Postgres", i < _campaignNodes ? ConnectionString : gatewayPool), ("RemotingPort", Ports[i].ToString()), ("Cluster__Seeds__0", seed),
             ("BatchSize", _batchSize.ToString()), ("Cluster__DownUnreachableAfterSeconds", "3"), ("MaxRunningExecutions", _campaignNodes == 3 ? "6" : "8"),
+            // Two campaign members run each execution whole (what moves on a failure is the campaign); three split it.
+            ("Engine__Partitions", _campaignNodes == 3 ? "0" : "1"),
             .. i < _campaignNodes ? new[] { ("Cluster__Roles__0", "campaign"), ("Cluster__Roles__1", "gateway") } : [("Cluster__Roles__0", "gateway")],
         ];
         Nodes = await Task.WhenAll(Ports.Select((_, i) => NodeProcess.StartAsync(Path.Combine(_folder, $"node-{i + 1}"), Settings(i))));
