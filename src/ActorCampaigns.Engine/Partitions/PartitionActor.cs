@@ -50,8 +50,8 @@ public sealed class PartitionActor : ReceiveActor
         Receive<ActivityActor.Failed>(_ => Sender.Equals(_run), failed => End(ReportKind.Failed, Campaigns.ActivityCounts.None, failed.Reason));
         Receive<ActivityActor.Waiting>(_ => Sender.Equals(_run), waiting => End(ReportKind.Failed, Campaigns.ActivityCounts.None,
             $"a partition cannot wait (until {waiting.Until:O}): waits run whole"));
-        Receive<InboundCompleted>(completed => _run?.Tell(new ActivityActor.InboundCompleted(completed.Activity)));
-        Receive<Hold>(_ => _run?.Tell(ActivityActor.Hold.Instance));
+        Receive<InboundCompleted>(completed => RunOrPassivate()?.Tell(new ActivityActor.InboundCompleted(completed.Activity)));
+        Receive<Hold>(_ => RunOrPassivate()?.Tell(ActivityActor.Hold.Instance));
         Receive<Stop>(_ =>
         {
             if (_run is not null)
@@ -68,6 +68,14 @@ public sealed class PartitionActor : ReceiveActor
         });
         // What a run stopped for a later epoch still said, and what comes for a run already ended.
         ReceiveAny(_ => { });
+    }
+
+    /// <summary>The run, or none: an entity started by a message for a run that has ended (it passivated since) goes again.</summary>
+    private IActorRef? RunOrPassivate()
+    {
+        if (_run is null)
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        return _run;
     }
 
     private void Tell(ReportKind kind, Campaigns.ActivityCounts counts, string? reason = null)
