@@ -58,7 +58,7 @@ public static class CampaignEngineHosting
         builder.WithShardRegion<PartitionRegion>(
             "campaign-partition",
             (_, _) => _ => Partitions.PartitionActor.Props(services),
-            new Partitions.PartitionMessageExtractor(options.Shards),
+            new Partitions.PartitionMessageExtractor(),
             new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, Role = options.Role });
         // Passivated campaigns are not remembered: the node wakes those with an occurrence coming.
         if (services.Wakeups is { } wakeups)

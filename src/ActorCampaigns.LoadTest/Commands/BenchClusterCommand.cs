@@ -17,7 +17,7 @@ namespace ActorCampaigns.LoadTest.Commands;
 public static class BenchClusterCommand
 {
     private sealed record Row(int Nodes, int Campaigns, long Profiles, double ImportSeconds, double Seconds, long Messages, int Hosts,
-        IReadOnlyList<PartitionDone> Partitions);
+        IReadOnlyList<PartitionDone> Partitions, IReadOnlyList<(string Activity, double DoneAfter)> Timeline);
 
     /// <summary>A partition of an activity of a campaign, completed on a node, this long after the publish.</summary>
     private sealed record PartitionDone(string Campaign, string Activity, int Partition, string Node, long In, double DoneAfter);
@@ -53,8 +53,9 @@ public static class BenchClusterCommand
             output.WriteLine(table);
             var spread = Spread(rows);
             output.WriteLine(spread);
-            BenchmarkDocument.WriteSection(target, "cluster", $"""
-                ## Benchmark canvas on a cluster (PostgreSQL)
+            // One campaign is the partitioned case; several at once, the spread of campaigns: each has its section.
+            BenchmarkDocument.WriteSection(target, campaigns == 1 ? "cluster-one-campaign" : "cluster", $"""
+                ## {(campaigns == 1 ? "One campaign on a cluster" : "Campaigns at once on a cluster")} (PostgreSQL)
 
                 Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench cluster --profiles {profiles} --campaigns {campaigns} --nodes {string.Join(',', sizes)}`
 
@@ -150,11 +151,17 @@ public static class BenchClusterCommand
             if (messages != ends.Sum())
                 throw new InvalidOperationException($"the outbox holds {messages:N0} messages; the campaigns counted {ends.Sum():N0}");
             var partitions = new List<PartitionDone>();
+            var timeline = new List<(string, double)>();
             foreach (var (id, status) in done)
-                partitions.AddRange(await PartitionsAsync(started[0], id, status, cancellationToken));
+            {
+                var (parts, activities) = await LogAsync(started[0], id, status, cancellationToken);
+                partitions.AddRange(parts);
+                if (timeline.Count == 0)
+                    timeline.AddRange(activities);
+            }
             var hosts = done.Values.Select(s => s.GetProperty("node").GetString()).Concat(partitions.Select(p => p.Node)).Distinct().Count();
             output.WriteLine($"{nodes} node(s): {campaigns} campaigns of {profiles:N0} in {seconds:F1} s, {messages:N0} messages, run on {hosts} node(s)");
-            return new Row(nodes, campaigns, profiles, importSeconds, seconds, messages, hosts, partitions);
+            return new Row(nodes, campaigns, profiles, importSeconds, seconds, messages, hosts, partitions, timeline);
         }
         finally
         {
@@ -164,19 +171,26 @@ public static class BenchClusterCommand
         }
     }
 
-    /// <summary>The partitions a campaign's log says completed, with their node, their input and when (after the execution started).</summary>
-    private static async Task<IReadOnlyList<PartitionDone>> PartitionsAsync(NodeProcess node, string id, JsonElement status, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a campaign's log says: the partitions that completed, with their node, their input and when, and when each
+    /// activity completed (seconds after the execution started).
+    /// </summary>
+    private static async Task<(IReadOnlyList<PartitionDone> Partitions, IReadOnlyList<(string Activity, double DoneAfter)> Activities)> LogAsync(NodeProcess node,
+        string id, JsonElement status, CancellationToken cancellationToken)
     {
         var execution = status.GetProperty("executions")[0];
         var started = execution.GetProperty("startedAt").GetDateTime();
         var logs = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/logs?execution={execution.GetProperty("id").GetString()}", cancellationToken);
-        return logs.GetProperty("lines").EnumerateArray()
-            .Select(line => (Line: line, Match: PartitionLine.Match(line.GetProperty("message").GetString() ?? "")))
-            .Where(l => l.Match.Success)
-            .Select(l => new PartitionDone(id, l.Line.GetProperty("activity").GetString()!, int.Parse(l.Match.Groups[1].Value, CultureInfo.InvariantCulture),
-                l.Match.Groups[2].Value, long.Parse(l.Match.Groups[3].Value, CultureInfo.InvariantCulture),
-                (l.Line.GetProperty("at").GetDateTime() - started).TotalSeconds))
+        var lines = logs.GetProperty("lines").EnumerateArray()
+            .Select(line => (Activity: line.GetProperty("activity").GetString(), Message: line.GetProperty("message").GetString() ?? "",
+                After: (line.GetProperty("at").GetDateTime() - started).TotalSeconds))
+            .Where(l => l.Activity is not null).ToList();
+        var partitions = lines.Select(l => (Line: l, Match: PartitionLine.Match(l.Message))).Where(l => l.Match.Success)
+            .Select(l => new PartitionDone(id, l.Line.Activity!, int.Parse(l.Match.Groups[1].Value, CultureInfo.InvariantCulture), l.Match.Groups[2].Value,
+                long.Parse(l.Match.Groups[3].Value, CultureInfo.InvariantCulture), l.Line.After))
             .ToList();
+        var activities = lines.Where(l => l.Message.StartsWith("completed:", StringComparison.Ordinal)).Select(l => (l.Activity!, l.After)).OrderBy(a => a.After).ToList();
+        return (partitions, activities);
     }
 
     /// <summary>
@@ -186,8 +200,18 @@ public static class BenchClusterCommand
     private static string Spread(IReadOnlyList<Row> rows)
     {
         var text = new System.Text.StringBuilder();
-        foreach (var row in rows.Where(r => r.Partitions.Count > 0))
+        foreach (var row in rows)
         {
+            var perPartition = row.Partitions.Select(p => p.Activity).ToHashSet();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Nodes} node(s), when each activity of the first campaign completed:");
+            text.AppendLine();
+            text.AppendLine("| activity | ran | completed s after start |");
+            text.AppendLine("|---|---|---:|");
+            foreach (var (activity, after) in row.Timeline)
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {activity} | {(perPartition.Contains(activity) ? "per partition" : "whole, at the campaign")} | {after:F1} |");
+            text.AppendLine();
+            if (row.Partitions.Count == 0)
+                continue;
             text.AppendLine(CultureInfo.InvariantCulture, $"{row.Nodes} nodes, per node (partitions of every per-profile activity of every campaign):");
             text.AppendLine();
             text.AppendLine("| node | partitions run | profiles in | last one completed s |");
@@ -204,6 +228,6 @@ public static class BenchClusterCommand
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {partition.Partition} | {partition.Node} | {partition.In:N0} | {partition.DoneAfter:F1} |");
             text.AppendLine();
         }
-        return text.Length == 0 ? "No execution was partitioned (one node runs each execution whole)." : text.ToString().TrimEnd();
+        return text.ToString().TrimEnd();
     }
 }
