@@ -51,9 +51,13 @@ public class ThreeNodeCluster : IAsyncLifetime
             // Two campaign members run each execution whole (what moves on a failure is the campaign); three split it.
             ("Engine__Partitions", _campaignNodes == 3 ? "0" : "1"),
             .. i < _campaignNodes ? new[] { ("Cluster__Roles__0", "campaign"), ("Cluster__Roles__1", "gateway") } : [("Cluster__Roles__0", "gateway")],
+            .. ExtraSettings,
         ];
         Nodes = await Task.WhenAll(Ports.Select((_, i) => NodeProcess.StartAsync(Path.Combine(_folder, $"node-{i + 1}"), Settings(i))));
     }
+
+    /// <summary>Settings every node gets besides the cluster's own (a provider, say).</summary>
+    protected virtual IEnumerable<(string, string)> ExtraSettings => [];
 
     /// <summary>The node whose address status gives as a campaign's <c>node</c>.</summary>
     public NodeProcess NodeAt(string address) => Nodes[Ports.ToList().FindIndex(port => address.EndsWith($":{port}", StringComparison.Ordinal))];
