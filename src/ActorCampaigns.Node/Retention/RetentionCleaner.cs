@@ -45,7 +45,11 @@ public sealed class RetentionCleaner(Database database, IReadOnlyList<RetentionP
     {
         var parts = new List<RetentionPart>();
         if (RetentionOptions.Enabled(options.Worktables) is { } worktables)
+        {
             parts.Add(new("worktables", worktables, services.Worktables.ExecutionsAsync, services.Worktables.DeleteExecutionAsync, services.BatchSize));
+            // The fences of its partitions go with its populations: nothing of an ended execution runs again.
+            parts.Add(new("partition epochs", worktables, services.Ledger.EpochExecutionsAsync, services.Ledger.DeleteEpochsAsync));
+        }
         if (RetentionOptions.Enabled(options.Outbox) is { } outbox && database is PostgresDatabase postgres)
             parts.Add(new("outbox", outbox, cancel => OutboxTable.ExecutionsAsync(postgres, cancel),
                 (campaign, execution, limit, cancel) => OutboxTable.DeleteExecutionAsync(postgres, campaign, execution, limit, cancel)));
