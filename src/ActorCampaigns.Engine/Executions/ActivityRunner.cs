@@ -55,6 +55,15 @@ public sealed class ActivityRunner(EngineServices services)
         return new Prepared(() => run.Upstream.Arrived, await StageAsync(run, 0, cancellationToken));
     }
 
+    /// <summary>How many profiles arrived over all partitions, once every activity feeding this one has completed.</summary>
+    public async Task<long> WholeInputAsync(ActivityRun run, CancellationToken cancellationToken)
+    {
+        long input = 0;
+        foreach (var (activity, port) in run.Inbound)
+            input += await services.Worktables.CountAsync(new PortPopulation(run.Campaign.Value, run.Execution.Value, activity, port), cancellationToken);
+        return input;
+    }
+
     /// <summary>Starts the stream; <paramref name="progress"/> gets the counts after every batch written.</summary>
     /// <returns>The switch that ends the stream at the next batch boundary, and the activity's counts once it has ended.</returns>
     public (UniqueKillSwitch Switch, Task<ActivityCounts> Counts) Materialize(ActivityRun run, Prepared prepared, IMaterializer materializer,

@@ -26,10 +26,11 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
 
     /// <summary>
     /// Two audiences combined per partition, a filter-only split per partition, a deduplication over the whole population
-    /// (at the coordinator, its output split by partition again), an email per partition, and a split with a limit at the
+    /// (at the coordinator, its output split by partition again), a test per partition whose condition only the whole
+    /// count meets (<paramref name="deduplicated"/>), an email per partition, and a split with a limit at the
     /// coordinator feeding an SMS per partition.
     /// </summary>
-    private const string Canvas = """
+    private static string Canvas(long deduplicated) => """
         {
           "name": "Partitioned", "schedule": { "type": "asap" },
           "activities": [
@@ -38,17 +39,18 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
             { "id": "both", "type": "combine", "mode": "intersection" },
             { "id": "ages", "type": "split", "complement": true, "subsets": [ { "name": "young", "filter": "birthDate > date('1975-01-01')" } ] },
             { "id": "dedup", "type": "deduplicate", "keys": ["email"], "method": "lowest", "by": "id" },
+            { "id": "enough", "type": "test", "conditions": [ { "name": "many", "when": "count >= DEDUPLICATED" } ] },
             { "id": "mail", "type": "email", "content": { "from": "news@example.com", "subject": "Hi", "html": "<p>Hi</p>" } },
             { "id": "sample", "type": "split", "subsets": [ { "name": "ten", "limit": { "count": 10 } } ] },
             { "id": "text", "type": "sms", "content": { "text": "Hi" } }
           ],
           "transitions": [
             { "from": "fr", "to": "both" }, { "from": "optin", "to": "both" }, { "from": "both", "to": "ages" },
-            { "from": "ages", "port": "young", "to": "dedup" }, { "from": "dedup", "to": "mail" },
+            { "from": "ages", "port": "young", "to": "dedup" }, { "from": "dedup", "to": "enough" }, { "from": "enough", "port": "many", "to": "mail" },
             { "from": "ages", "port": "complement", "to": "sample" }, { "from": "sample", "port": "ten", "to": "text" }
           ]
         }
-        """;
+        """.Replace("DEDUPLICATED", deduplicated.ToString());
 
     private static readonly long Day1975 = new DateOnly(1975, 1, 1).DayNumber - new DateOnly(1970, 1, 1).DayNumber;
 
@@ -90,7 +92,10 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
     public async Task A_partitioned_execution_sends_what_the_whole_population_calls_for_once_each_and_shows_its_partitions()
     {
         var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
-        var document = CampaignValidator.Validate(Canvas, Domain.Profiles.ProfileSchema.Core).Document!;
+        var young = $"country = 'FR' AND emailOptIn = 1 AND birthDate > {Day1975}";
+        var sameEmail = young.Replace("birthDate", "q.birthDate").Replace("country", "q.country").Replace("emailOptIn", "q.emailOptIn");
+        var deduplicated = SqlIds($"SELECT id FROM profiles p WHERE {young} AND (email IS NULL OR id = (SELECT MIN(id) FROM profiles q WHERE q.email = p.email AND {sameEmail}))");
+        var document = CampaignValidator.Validate(Canvas(deduplicated.Count), Domain.Profiles.ProfileSchema.Core).Document!;
         var id = new CampaignId("c-parts");
         await region.Ask<CampaignReplies.Accepted>(new Create(id, document), Timeout, Cancel);
         await region.Ask<CampaignReplies.Accepted>(new Publish(id), Timeout, Cancel);
@@ -109,10 +114,9 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
         var ids = Ids.Order().ToList();
         Assert.Equal([ids[(ids.Count + 2) / 3], ids[2 * ((ids.Count + 2) / 3)]], execution.Partitions);
 
-        var young = $"country = 'FR' AND emailOptIn = 1 AND birthDate > {Day1975}";
         var mailed = SqlIds($"""
             SELECT id FROM profiles p WHERE {young} AND email IS NOT NULL
-              AND id = (SELECT MIN(id) FROM profiles q WHERE q.email = p.email AND {young.Replace("birthDate", "q.birthDate").Replace("country", "q.country").Replace("emailOptIn", "q.emailOptIn")})
+              AND id = (SELECT MIN(id) FROM profiles q WHERE q.email = p.email AND {sameEmail})
             ORDER BY id
             """);
         Assert.Equal(mailed, Outbox("email").Order());
@@ -127,6 +131,10 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
         Assert.Equal(mailed.Count, mail.Counts.Out["out"]);
         Assert.All(mail.Partitions.Values, p => Assert.StartsWith("akka.tcp://", p.Node));
         Assert.Null(execution.Activities["dedup"].Partitions);
+        // Each partition of the test decided on the whole count, which no partition's own count reaches.
+        var enough = execution.Activities["enough"];
+        Assert.Equal((deduplicated.Count, 0L), (enough.Counts.Out["many"], enough.Counts.Out["default"]));
+        Assert.All(enough.Partitions!.Values, p => Assert.True(p.Counts.In < deduplicated.Count));
         Assert.Null(execution.Activities["sample"].Partitions);
         Assert.Equal(SqlIds("SELECT COUNT(*) FROM profiles WHERE country = 'FR'")[0], execution.Activities["fr"].Counts.Out["out"]);
     }
