@@ -70,6 +70,12 @@ public abstract class Database
     {
     }
 
+    /// <summary>
+    /// Ends every session a member of the cluster that is gone (downed: crashed, frozen, cut off) still holds, so the
+    /// transactions it left open roll back and free what they locked. A file on this machine is no member's.
+    /// </summary>
+    public virtual Task<int> EndSessionsOfAsync(string memberAddress, CancellationToken cancellationToken) => Task.FromResult(0);
+
     /// <summary>The column type of a blob, a whole number and text in this dialect.</summary>
     public (string Blob, string Whole, string Text) Types => Dialect == SqlDialect.Sqlite
         ? ("BLOB", "INTEGER", "TEXT")
@@ -141,6 +147,38 @@ public sealed class PostgresDatabase(string connectionString) : Database
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// The connection string of a member of a cluster: its sessions named after its address (<c>application_name</c>,
+    /// at most 63 characters), so the others can end them once it is gone (<see cref="EndSessionsOfAsync"/>). A name
+    /// the string gives is kept.
+    /// </summary>
+    public static string ForMember(string connectionString, string memberAddress)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.ApplicationName ??= SessionName(memberAddress);
+        return builder.ToString();
+    }
+
+    private static string SessionName(string memberAddress)
+    {
+        var name = memberAddress[(memberAddress.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        return name.Length <= 63 ? name : name[^63..];
+    }
+
+    /// <summary>
+    /// A member that froze in the middle of a transaction (SIGSTOP, a VM paused) keeps its session open and its row locks
+    /// held for as long as it is frozen: whoever takes over its work would wait on them. Once the cluster has downed it,
+    /// its sessions are ended here (the server rolls back what they had not committed).
+    /// </summary>
+    public override async Task<int> EndSessionsOfAsync(string memberAddress, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = @name AND pid <> pg_backend_pid()) ended");
+        Parameter(command, "@name", SessionName(memberAddress));
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
+    }
 
     /// <summary>
     /// After a restart of the server every pooled connection is broken, and Npgsql drops one only when it is next used

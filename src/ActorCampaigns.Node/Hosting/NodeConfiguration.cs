@@ -17,6 +17,9 @@ public static class NodeConfiguration
             builder.Configuration.AddCommandLine(NodeCommandLine.Normalize(args));
         }
         var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
+        // A member's sessions carry its address, so the cluster can end them once it is downed.
+        if (node.Postgres is { } postgres && node.Cluster.Seeds.Count > 0)
+            node.Postgres = ActorCampaigns.Data.PostgresDatabase.ForMember(postgres, $"akka.tcp://actorcampaigns@{node.Cluster.Hostname}:{node.RemotingPort}");
         builder.Configuration[$"{NodeOptions.Section}:DataDir"] ??= node.DataDir;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
