@@ -144,28 +144,14 @@ public sealed partial class CampaignActor
     }
 
     /// <summary>
-    /// A new epoch for the partition in the ledger (fencing off any earlier owner), then the assignment. When the owner's
-    /// member has left the cluster's membership (downed), its database sessions are ended first: a member frozen in the
-    /// middle of a batch's transaction would otherwise hold the batch's claim locked for as long as it stays frozen.
+    /// A new epoch for the partition in the ledger (fencing off any earlier owner), then the assignment. What a downed
+    /// owner held locked in the database is released by <see cref="Hosting.DownedMembers"/>.
     /// </summary>
-    private void AssignPartition(ExecutionId execution, string activity, int partition, string? departed = null)
+    private void AssignPartition(ExecutionId execution, string activity, int partition)
     {
-        var (database, ledger, log, campaign) = (_services.Profiles.Database, _services.Ledger, _log, _state.Id.Value);
-        async Task<long> AdvanceAsync()
-        {
-            if (departed is not null && await database.EndSessionsOfAsync(departed, CancellationToken.None) is > 0 and var ended)
-                log.Warning("ended {0} database sessions of {1}, which is no longer a member", ended, departed);
-            return await ledger.AdvanceEpochAsync(campaign, execution.Value, activity, partition);
-        }
-        AdvanceAsync().PipeTo(Self, success: epoch => new EpochAdvanced(execution, activity, partition, epoch),
-            failure: e => new EpochFailed(execution, activity, partition, e));
+        _services.Ledger.AdvanceEpochAsync(_state.Id.Value, execution.Value, activity, partition).PipeTo(Self,
+            success: epoch => new EpochAdvanced(execution, activity, partition, epoch), failure: e => new EpochFailed(execution, activity, partition, e));
     }
-
-    /// <summary>The member at <paramref name="address"/> if the cluster no longer counts it (downed or removed); null while it is a member.</summary>
-    private string? Departed(string? address) =>
-        address is null || Cluster.Get(Context.System).State.Members.Any(m => m.Address.ToString() == address && m.Status != MemberStatus.Down)
-            ? null
-            : address;
 
     private void SendAssignment(ExecutionId id, string activityId, PartitionRun run)
     {
@@ -277,7 +263,7 @@ public sealed partial class CampaignActor
             _log.Warning("partition {0} of activity {1} of {2} {3} was lost with {4}; assigning it again", run.Index, activity, PersistenceId, execution, run.Node);
             run.State = ActivityState.Pending;
             if (_state.Execution(execution) is { State: ExecutionState.Running })
-                AssignPartition(execution, activity, run.Index, Departed(run.Node));
+                AssignPartition(execution, activity, run.Index);
             LivePartitions(execution, activity);
             EndIfNothingRuns(execution, activity);
             return true;

@@ -60,6 +60,7 @@ public static class CampaignEngineHosting
             (_, _) => _ => Partitions.PartitionActor.Props(services),
             new Partitions.PartitionMessageExtractor(),
             new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, Role = options.Role });
+        builder.WithActors((system, _) => system.ActorOf(DownedMembers.Props(services.Profiles.Database), "downed-members"));
         // Passivated campaigns are not remembered: the node wakes those with an occurrence coming.
         if (services.Wakeups is { } wakeups)
             builder.WithActors((system, registry) => system.ActorOf(
