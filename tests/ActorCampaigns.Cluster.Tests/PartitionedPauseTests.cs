@@ -19,6 +19,9 @@ public sealed class PartitionedPauseTests(ThreeCampaignNodes cluster) : IClassFi
 
         var completed = await AwaitAsync(cluster.Nodes[0], id, Completed, seconds: 180);
         await AssertEachOptedInSentOnceAsync(cluster, id, completed);
+        // The survivors ended the frozen member's database sessions once it was downed: nothing it held locked stays so.
+        var frozenAddress = $"akka.tcp://actorcampaigns@127.0.0.1:{cluster.Ports[cluster.Nodes.ToList().IndexOf(frozen)]}";
+        Assert.Contains(cluster.Nodes.Where(n => n != frozen), n => n.Log.Contains($"{frozenAddress} was downed: "));
         var batches = await cluster.ScalarAsync($"SELECT COUNT(*) FROM delivery_batches WHERE campaign = '{id}'");
         await frozen.SignalAsync("CONT");
         Assert.True(await frozen.ExitCodeWithinAsync(TimeSpan.FromSeconds(60)) == 0, $"the downed member did not stop cleanly after SIGCONT:\n{frozen.Log}");
