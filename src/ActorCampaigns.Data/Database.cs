@@ -71,10 +71,11 @@ public abstract class Database
     }
 
     /// <summary>
-    /// Ends every session a member of the cluster that is gone (downed: crashed, frozen, cut off) still holds, so the
-    /// transactions it left open roll back and free what they locked. A file on this machine is no member's.
+    /// Ends every session a member of the cluster that is gone (downed: crashed, frozen, cut off) still holds, named
+    /// <paramref name="sessionName"/>, so the transactions it left open roll back and free what they locked. A file on
+    /// this machine is no member's.
     /// </summary>
-    public virtual Task<int> EndSessionsOfAsync(string memberAddress, CancellationToken cancellationToken) => Task.FromResult(0);
+    public virtual Task<int> EndSessionsOfAsync(string sessionName, CancellationToken cancellationToken) => Task.FromResult(0);
 
     /// <summary>The column type of a blob, a whole number and text in this dialect.</summary>
     public (string Blob, string Whole, string Text) Types => Dialect == SqlDialect.Sqlite
@@ -149,34 +150,35 @@ public sealed class PostgresDatabase(string connectionString) : Database
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
     /// <summary>
-    /// The connection string of a member of a cluster: its sessions named after its address (<c>application_name</c>,
-    /// at most 63 characters), so the others can end them once it is gone (<see cref="EndSessionsOfAsync"/>). A name
-    /// the string gives is kept.
+    /// A name for the sessions of this process, new at each start: a member restarted on the same address is another
+    /// incarnation, whose sessions must not be ended with those of the one the cluster downed.
     /// </summary>
-    public static string ForMember(string connectionString, string memberAddress)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        builder.ApplicationName ??= SessionName(memberAddress);
-        return builder.ToString();
-    }
+    public static string NewSessionName() =>
+        "actorcampaigns-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
 
-    private static string SessionName(string memberAddress)
-    {
-        var name = memberAddress[(memberAddress.IndexOf("://", StringComparison.Ordinal) + 3)..];
-        return name.Length <= 63 ? name : name[^63..];
-    }
+    /// <summary>
+    /// The connection string of a member of a cluster: its sessions named <paramref name="sessionName"/>
+    /// (<c>application_name</c>), which the member also carries as a cluster role, so the others can end its sessions
+    /// once it is downed (<see cref="EndSessionsOfAsync"/>).
+    /// </summary>
+    public static string ForMember(string connectionString, string sessionName) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = sessionName }.ToString();
 
     /// <summary>
     /// A member that froze in the middle of a transaction (SIGSTOP, a VM paused) keeps its session open and its row locks
     /// held for as long as it is frozen: whoever takes over its work would wait on them. Once the cluster has downed it,
     /// its sessions are ended here (the server rolls back what they had not committed).
     /// </summary>
-    public override async Task<int> EndSessionsOfAsync(string memberAddress, CancellationToken cancellationToken)
+    public override async Task<int> EndSessionsOfAsync(string sessionName, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        // A connection of its own, outside the pool: the pool may be exhausted by sessions waiting on the very locks
+        // these sessions hold.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) { Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = @name AND pid <> pg_backend_pid()) ended");
-        Parameter(command, "@name", SessionName(memberAddress));
+            "SELECT COUNT(*) FILTER (WHERE ended) FROM (SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity " +
+            "WHERE application_name = @name AND datname = current_database() AND pid <> pg_backend_pid()) sessions");
+        Parameter(command, "@name", sessionName);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
     }
 

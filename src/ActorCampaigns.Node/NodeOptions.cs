@@ -14,6 +14,9 @@ public sealed class NodeOptions
     /// </summary>
     public string? Postgres { get; set; }
 
+    /// <summary>The name of this process's database sessions on a cluster's PostgreSQL, new at each start; never configured.</summary>
+    public string? SessionName { get; set; }
+
     /// <summary>How this node finds and joins its cluster.</summary>
     public ClusterSettings Cluster { get; set; } = new();
 

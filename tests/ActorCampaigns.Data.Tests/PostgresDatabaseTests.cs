@@ -23,9 +23,9 @@ public sealed class PostgresDatabaseTests(PostgresFixture postgres)
     public async Task Ending_the_sessions_of_a_departed_member_rolls_back_what_it_held_locked_and_leaves_the_others_alone()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
-        const string frozen = "akka.tcp://actorcampaigns@10.0.0.9:4053";
+        var frozen = PostgresDatabase.NewSessionName();
         var (member, other) = (new PostgresDatabase(PostgresDatabase.ForMember(connectionString, frozen)),
-            new PostgresDatabase(PostgresDatabase.ForMember(connectionString, "akka.tcp://actorcampaigns@10.0.0.7:4053")));
+            new PostgresDatabase(PostgresDatabase.ForMember(connectionString, PostgresDatabase.NewSessionName())));
         await using (var setup = await other.OpenAsync(CancellationToken.None))
         await using (var create = Database.Command(setup, "CREATE TABLE claims (batch bigint PRIMARY KEY)"))
             await create.ExecuteNonQueryAsync();

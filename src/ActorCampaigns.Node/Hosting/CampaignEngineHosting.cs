@@ -33,7 +33,8 @@ public static class CampaignEngineHosting
                 loggers.AddLoggerFactory();
             });
             if (inCluster)
-                akka.AddClusterMember(node.Cluster.Hostname, node.RemotingPort, node.Cluster.Seeds, node.Cluster.RolesTaken,
+                akka.AddClusterMember(node.Cluster.Hostname, node.RemotingPort, node.Cluster.Seeds,
+                    [.. node.Cluster.RolesTaken, .. node.SessionName is { } sessions ? [DownedMembers.RolePrefix + sessions] : Array.Empty<string>()],
                     TimeSpan.FromSeconds(node.Cluster.DownUnreachableAfterSeconds));
             else
                 akka.AddOneNodeCluster(node.RemotingPort);

@@ -17,9 +17,13 @@ public static class NodeConfiguration
             builder.Configuration.AddCommandLine(NodeCommandLine.Normalize(args));
         }
         var node = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
-        // A member's sessions carry its address, so the cluster can end them once it is downed.
+        // A member's sessions carry a name of this process's own, also given as a cluster role, so the cluster can end
+        // them once it downs the member.
         if (node.Postgres is { } postgres && node.Cluster.Seeds.Count > 0)
-            node.Postgres = ActorCampaigns.Data.PostgresDatabase.ForMember(postgres, $"akka.tcp://actorcampaigns@{node.Cluster.Hostname}:{node.RemotingPort}");
+        {
+            node.SessionName = ActorCampaigns.Data.PostgresDatabase.NewSessionName();
+            node.Postgres = ActorCampaigns.Data.PostgresDatabase.ForMember(postgres, node.SessionName);
+        }
         builder.Configuration[$"{NodeOptions.Section}:DataDir"] ??= node.DataDir;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -25,7 +25,9 @@ public static class ClusterEndpoints
                 {
                     address = m.Address.ToString(),
                     status = m.Status.ToString(),
-                    roles = m.Roles.Order(StringComparer.Ordinal).ToArray(),
+                    // The roles an operator gives; the one naming the member's database sessions is the node's own.
+                    roles = m.Roles.Where(r => !r.StartsWith(ActorCampaigns.Engine.Hosting.DownedMembers.RolePrefix, StringComparison.Ordinal))
+                        .Order(StringComparer.Ordinal).ToArray(),
                     reachable = !state.Unreachable.Contains(m),
                     leader = m.Address.Equals(state.Leader),
                     self = m.Address.Equals(cluster.SelfAddress),
