@@ -49,10 +49,11 @@ internal static class PartitionedCampaigns
         return (id, sending);
     }
 
-    /// <summary>The members running a partition of the email now.</summary>
+    /// <summary>The members running a partition of the email now (a partition assigned but not yet started has no member).</summary>
     public static HashSet<string> RunningOn(JsonElement status) =>
         Mail(status).GetProperty("partitions") is { ValueKind: JsonValueKind.Array } partitions
-            ? partitions.EnumerateArray().Where(p => p.GetProperty("state").GetString() == "running").Select(p => p.GetProperty("node").GetString()!).ToHashSet()
+            ? partitions.EnumerateArray().Where(p => p.GetProperty("state").GetString() == "running")
+                .Select(p => p.GetProperty("node").GetString()).OfType<string>().ToHashSet()
             : [];
 
     /// <summary>A member running a partition of the email that is not the campaign's coordinator nor the first node (which the tests ask).</summary>
