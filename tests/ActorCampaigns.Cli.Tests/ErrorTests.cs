@@ -66,7 +66,7 @@ public sealed class ErrorTests(OneNode node) : IClassFixture<OneNode>
         OneLine(await node.AcctlAsync("campaign", "status", "../../etc"), 2, "'../../etc' is not a campaign id");
         OneLine(await node.AcctlAsync("log", "peek", "--level", "loud"), 1, "unknown log level 'loud'");
         OneLine(await node.AcctlAsync("cluster", "down", "127.0.0.1:1"), 1, "no member akka.tcp://actorcampaigns@127.0.0.1:1 in the cluster");
-        OneLine(await node.AcctlAsync("cluster", "sharding", "region-stats", "orders"), 1, "no shard region 'orders' on this node (regions: campaign, campaign-partition)");
+        OneLine(await node.AcctlAsync("cluster", "sharding", "region-stats", "orders"), 1, "no shard region 'orders' on this node (regions: campaign)");
     }
 
     [Fact]

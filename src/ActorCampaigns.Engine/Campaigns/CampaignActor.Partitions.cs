@@ -54,7 +54,10 @@ public sealed partial class CampaignActor
     /// <summary>Executions whose partitions are being decided: nothing of them starts meanwhile.</summary>
     private readonly HashSet<ExecutionId> _partitioning = [];
 
-    private IActorRef Partitions => ActorRegistry.For(Context.System).Get<PartitionRegion>();
+    /// <summary>The partition region; a node that cannot split executions runs none (see <see cref="CampaignEngineHosting.AddCampaignEngine"/>).</summary>
+    private IActorRef Partitions => ActorRegistry.For(Context.System).TryGet<PartitionRegion>(out var region) ? region
+        : throw new InvalidOperationException("this node runs no partition region: it is no member of a cluster and Engine:Partitions is not above 1, " +
+            "so it cannot run a partitioned execution; run it on the cluster that started it");
 
     private void ReceivePartitionMessages()
     {
@@ -92,10 +95,12 @@ public sealed partial class CampaignActor
 
     /// <summary>
     /// How many partitions a new execution gets: the setting, or two per member hosting campaigns when there are
-    /// several (one member: none, the execution runs whole).
+    /// several (one member: none, the execution runs whole); none on a node that runs no partition region.
     /// </summary>
     private int WantedPartitions()
     {
+        if (!ActorRegistry.For(Context.System).TryGet<PartitionRegion>(out _))
+            return 1;
         if (_options.Partitions > 0)
             return _options.Partitions;
         var members = Cluster.Get(Context.System).State.Members

@@ -27,8 +27,13 @@ public static class CampaignEngineHosting
     /// and the engine's serializers. A node that
     /// does not host campaigns (<paramref name="hostsCampaigns"/> false: a gateway) gets a proxy to the region instead.
     /// </summary>
+    /// <param name="splitsExecutions">
+    /// Whether executions may be split into partitions here (a member of a cluster, or <see cref="CampaignEngineOptions.Partitions"/>
+    /// above 1): only then does the node run the partition region, whose coordinator would otherwise cost an idle
+    /// one-node cluster a third of its idle CPU.
+    /// </param>
     public static AkkaConfigurationBuilder AddCampaignEngine(this AkkaConfigurationBuilder builder, CampaignEngineOptions options, EngineServices services,
-        bool hostsCampaigns = true)
+        bool hostsCampaigns = true, bool splitsExecutions = true)
     {
         builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend);
         builder.AddHocon(IdleScheduler, HoconAddMode.Prepend);
@@ -55,11 +60,12 @@ public static class CampaignEngineHosting
             });
         // A partitioned execution's per-partition runs, on the members that host campaigns; not remembered: a partition
         // lost with its member is assigned again by its coordinator, which watches it.
-        builder.WithShardRegion<PartitionRegion>(
-            "campaign-partition",
-            (_, _) => _ => Partitions.PartitionActor.Props(services),
-            new Partitions.PartitionMessageExtractor(),
-            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, Role = options.Role });
+        if (splitsExecutions || options.Partitions > 1)
+            builder.WithShardRegion<PartitionRegion>(
+                "campaign-partition",
+                (_, _) => _ => Partitions.PartitionActor.Props(services),
+                new Partitions.PartitionMessageExtractor(),
+                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, Role = options.Role });
         builder.WithActors((system, _) => system.ActorOf(DownedMembers.Props(services.Profiles.Database), "downed-members"));
         // Passivated campaigns are not remembered: the node wakes those with an occurrence coming.
         if (services.Wakeups is { } wakeups)

@@ -42,7 +42,7 @@ public static class CampaignEngineHosting
                 akka.AddCampaignJournalOnPostgres(connectionString).WhenJournalReady(async () => await journalSchemaLock!.DisposeAsync());
             else
                 akka.AddCampaignJournalOnSqlite(Path.Combine(node.DataDir, "journal.db"));
-            akka.AddCampaignEngine(engine, services, hostsCampaigns: !inCluster || node.Cluster.RolesTaken.Contains("campaign"));
+            akka.AddCampaignEngine(engine, services, hostsCampaigns: !inCluster || node.Cluster.RolesTaken.Contains("campaign"), splitsExecutions: inCluster);
         });
     }
 }
