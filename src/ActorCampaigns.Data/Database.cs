@@ -42,6 +42,23 @@ public abstract class Database
     }
 
     /// <summary>
+    /// Deletes at most <paramref name="limit"/> rows of an execution from <paramref name="table"/> (keyed by campaign,
+    /// execution and <paramref name="rest"/>, the rest of its key) and says how many it deleted: retention calls it
+    /// until none is left, a short statement at a time, so campaigns writing meanwhile wait for no long one.
+    /// </summary>
+    public async Task<int> DeleteOfExecutionAsync(string table, string rest, string campaign, string execution, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var ofExecution = $"FROM {table} WHERE campaign = @campaign AND execution = @execution";
+        await using var command = Command(connection, $"DELETE {ofExecution} AND ({rest}) IN (SELECT {rest} {ofExecution} LIMIT @limit)");
+        Parameter(command, "@campaign", campaign);
+        Parameter(command, "@execution", execution);
+        Parameter(command, "@limit", (long)limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Takes a lock no other node holds, held until disposed, or returns null when another node holds it: one node of
     /// a cluster at a time does the job it guards (PostgreSQL: a session advisory lock, released by the server if the
     /// node dies). A file on this machine serves one node: it is always taken.

@@ -53,17 +53,8 @@ public sealed partial class Ledger
         database.ExecutionsAsync("SELECT DISTINCT campaign, execution FROM partition_epochs", cancellationToken);
 
     /// <summary>Deletes at most <paramref name="limit"/> partition epochs of an execution that has ended; how many it deleted.</summary>
-    public async Task<int> DeleteEpochsAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        const string ofExecution = "FROM partition_epochs WHERE campaign = @campaign AND execution = @execution";
-        await using var command = Command(connection,
-            $"DELETE {ofExecution} AND (activity, partition) IN (SELECT activity, partition {ofExecution} LIMIT @limit)");
-        Parameter(command, "@campaign", campaign);
-        Parameter(command, "@execution", execution);
-        Parameter(command, "@limit", (long)limit);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task<int> DeleteEpochsAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default) =>
+        database.DeleteOfExecutionAsync("partition_epochs", "activity, partition", campaign, execution, limit, cancellationToken);
 
     private static void PartitionKey(System.Data.Common.DbCommand command, string campaign, string execution, string activity, int partition)
     {

@@ -150,22 +150,9 @@ public sealed class Worktables(Database database)
     public Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(CancellationToken cancellationToken = default) =>
         database.ExecutionsAsync("SELECT DISTINCT campaign, execution FROM worktables", cancellationToken);
 
-    /// <summary>
-    /// Deletes at most <paramref name="limit"/> batches of an execution's populations and says how many it deleted:
-    /// retention calls it until none is left, a short statement at a time, so campaigns writing meanwhile wait for no
-    /// long one.
-    /// </summary>
-    public async Task<int> DeleteExecutionAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        const string ofExecution = "FROM worktables WHERE campaign = @campaign AND execution = @execution";
-        await using var command = Command(connection,
-            $"DELETE {ofExecution} AND (activity, port, batch) IN (SELECT activity, port, batch {ofExecution} LIMIT @limit)");
-        Parameter(command, "@campaign", campaign);
-        Parameter(command, "@execution", execution);
-        Parameter(command, "@limit", (long)limit);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>Deletes at most <paramref name="limit"/> batches of an execution's populations; how many it deleted.</summary>
+    public Task<int> DeleteExecutionAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default) =>
+        database.DeleteOfExecutionAsync("worktables", "activity, port, batch", campaign, execution, limit, cancellationToken);
 
     private async Task<object?> ScalarAsync(PortPopulation population, string aggregate, CancellationToken cancellationToken)
     {
