@@ -164,7 +164,7 @@ public sealed partial class CampaignActor
             return;
         var activity = _state.Document!.Activities.First(a => a.Id == activityId);
         Partitions.Tell(new Assign(_state.Id, _state.Document, execution.Id, execution.Mode, activity.Id, execution.Variables, execution.StartedAt,
-            InboundCompletedAt(execution, activity), execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToList(), boundaries,
+            InboundCompletedAt(execution, activity, _plan!), execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToList(), boundaries,
             run.Index, run.Epoch, Self));
     }
 
@@ -304,6 +304,4 @@ public sealed partial class CampaignActor
 
     private static DateTime InboundCompletedAt(ExecutionView execution, Activity activity, ExecutionPlan plan) =>
         plan.InboundOf(activity.Id).Select(i => execution.Activities[i.Activity].CompletedAt ?? execution.StartedAt).DefaultIfEmpty(execution.StartedAt).Max();
-
-    private DateTime InboundCompletedAt(ExecutionView execution, Activity activity) => InboundCompletedAt(execution, activity, _plan!);
 }

@@ -377,11 +377,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         if (StartPartitioned(execution, activity))
             return;
         var inboundCompletedAt = InboundCompletedAt(execution, activity, plan);
-        var run = new ActivityRun(_state.Id, plan.Document.Name, execution.Id, execution.Mode, activity, plan,
-            new EvaluationContext(execution.StartedAt, execution.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value),
-                new ExecutionScope(_state.Id.Value, execution.Id.Value)),
-            execution.Variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(start.Done),
-            execution.Partitions is { } boundaries ? new ExecutionPartitions(boundaries) : null);
+        var run = ActivityRun.Of(_state.Id, plan, execution.Id, execution.Mode, activity, execution.Variables, execution.StartedAt, inboundCompletedAt,
+            start.Done, execution.Partitions is { } boundaries ? new ExecutionPartitions(boundaries) : null);
         var child = Context.ActorOf(ActivityActor.Props(run, _services), NextActivities.ActorName(execution.Id, activity.Id));
         _activities[child] = (execution.Id, activity.Id);
         Context.Watch(child);

@@ -24,6 +24,18 @@ public sealed record ActivityRun(
     ExecutionPartitions? Partitions = null,
     RunPartition? Partition = null)
 {
+    /// <summary>
+    /// The run of <paramref name="activity"/> in an execution started at <paramref name="startedAt"/> with
+    /// <paramref name="variables"/>, whose <paramref name="done"/> activities were done when it was decided: at its
+    /// campaign, or on the member running one of its partitions.
+    /// </summary>
+    public static ActivityRun Of(CampaignId campaign, ExecutionPlan plan, ExecutionId execution, ExecutionMode mode, Activity activity,
+        IReadOnlyDictionary<string, VariableValue> variables, DateTime startedAt, DateTime inboundCompletedAt, IEnumerable<string> done,
+        ExecutionPartitions? partitions = null, RunPartition? partition = null) =>
+        new(campaign, plan.Document.Name, execution, mode, activity, plan,
+            new EvaluationContext(startedAt, variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value), new ExecutionScope(campaign.Value, execution.Value)),
+            variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done), partitions, partition);
+
     /// <summary>The ports feeding this activity, as (activity, port) of the transitions into it.</summary>
     public IReadOnlyList<(string Activity, string Port)> Inbound { get; } = Plan.InboundOf(Activity.Id);
 }

@@ -43,11 +43,8 @@ public static class PartitionMessages
         public string EntityId => PartitionMessages.EntityId(Campaign, Execution, Activity, Partition);
 
         /// <summary>The run this assignment asks for, on this member's <paramref name="plan"/> of the document.</summary>
-        public ActivityRun ToRun(ExecutionPlan plan) => new(Campaign, Document.Name, Execution, Mode,
-            Document.Activities.First(a => a.Id == Activity), plan,
-            new EvaluationContext(StartedAt, Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value), new ExecutionScope(Campaign.Value, Execution.Value)),
-            Variables.ToDictionary(v => v.Key, v => v.Value.Type), InboundCompletedAt, new InboundProgress(Done),
-            new ExecutionPartitions(Boundaries), new RunPartition(Partition, Epoch));
+        public ActivityRun ToRun(ExecutionPlan plan) => ActivityRun.Of(Campaign, plan, Execution, Mode, Document.Activities.First(a => a.Id == Activity),
+            Variables, StartedAt, InboundCompletedAt, Done, new ExecutionPartitions(Boundaries), new RunPartition(Partition, Epoch));
     }
 
     /// <summary>An activity feeding the partition's activity has completed (all its partitions).</summary>
