@@ -165,16 +165,8 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         await AwaitStateAsync(region, draft, s => s.Status == CampaignStatus.Completed);
     }
 
-    private async Task<CampaignState> AwaitStateAsync(IActorRef region, CampaignId id, Func<CampaignState, bool> condition)
-    {
-        CampaignState state = null!;
-        await AwaitConditionAsync(async () =>
-        {
-            state = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
-            return condition(state);
-        }, Timeout, TimeSpan.FromMilliseconds(100), cancellationToken: Cancel);
-        return state;
-    }
+    private Task<CampaignState> AwaitStateAsync(IActorRef region, CampaignId id, Func<CampaignState, bool> condition) =>
+        this.AwaitStateAsync(region, id, condition, Timeout, Cancel);
 
     [Fact]
     public async Task A_published_asap_campaign_runs_every_activity_and_completes_with_its_counts()

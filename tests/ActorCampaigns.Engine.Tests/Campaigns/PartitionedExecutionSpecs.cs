@@ -88,6 +88,9 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
     private List<long> Outbox(string channel) =>
         File.ReadLines(Path.Combine(_folder, "outbox", $"{channel}.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("profileId").GetInt64()).ToList();
 
+    private Task<CampaignState> AwaitStateAsync(IActorRef region, CampaignId id, Func<CampaignState, bool> condition) =>
+        this.AwaitStateAsync(region, id, condition, Timeout, Cancel);
+
     [Fact]
     public async Task A_partitioned_execution_sends_what_the_whole_population_calls_for_once_each_and_shows_its_partitions()
     {
@@ -100,12 +103,7 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
         await region.Ask<CampaignReplies.Accepted>(new Create(id, document), Timeout, Cancel);
         await region.Ask<CampaignReplies.Accepted>(new Publish(id), Timeout, Cancel);
 
-        CampaignState done = null!;
-        await AwaitConditionAsync(async () =>
-        {
-            done = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
-            return done.Executions is [{ State: ExecutionState.Completed or ExecutionState.Failed }];
-        }, Timeout, TimeSpan.FromMilliseconds(100), cancellationToken: Cancel);
+        var done = await AwaitStateAsync(region, id, s => s.Executions is [{ State: ExecutionState.Completed or ExecutionState.Failed }]);
         var execution = done.Executions[0];
         Assert.Equal(ExecutionState.Completed, execution.State);
 
@@ -159,12 +157,7 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
             Timeout, TimeSpan.FromMilliseconds(20), cancellationToken: Cancel);
         await region.Ask<CampaignReplies.Accepted>(new Pause(id), Timeout, Cancel);
         // Every partition holds at its next batch boundary, and the activity waits for resume.
-        CampaignState paused = null!;
-        await AwaitConditionAsync(async () =>
-        {
-            paused = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
-            return paused.Executions[0].Activities["mail"].State == ActivityState.Pending;
-        }, Timeout, TimeSpan.FromMilliseconds(100), cancellationToken: Cancel);
+        var paused = await AwaitStateAsync(region, id, s => s.Executions[0].Activities["mail"].State == ActivityState.Pending);
         Assert.Equal(ExecutionState.Paused, paused.Executions[0].State);
         var sentWhilePaused = Outbox("email").Count;
         Assert.InRange(sentWhilePaused, 10, expected.Count - 1);
@@ -172,12 +165,7 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
         Assert.Equal(sentWhilePaused, Outbox("email").Count);
 
         await region.Ask<CampaignReplies.Accepted>(new Resume(id), Timeout, Cancel);
-        CampaignState done = null!;
-        await AwaitConditionAsync(async () =>
-        {
-            done = await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel);
-            return done.Executions[0].State == ExecutionState.Completed;
-        }, Timeout, TimeSpan.FromMilliseconds(100), cancellationToken: Cancel);
+        var done = await AwaitStateAsync(region, id, s => s.Executions[0].State == ExecutionState.Completed);
         Assert.Equal(expected, Outbox("email").Order());
         Assert.Equal(expected.Count, done.Executions[0].Activities["mail"].Counts.Out["out"]);
     }
