@@ -54,6 +54,27 @@ public class ThreeNodeCluster : IAsyncLifetime
             .. ExtraSettings,
         ];
         Nodes = await Task.WhenAll(Ports.Select((_, i) => NodeProcess.StartAsync(Path.Combine(_folder, $"node-{i + 1}"), Settings(i))));
+        if (_campaignNodes == 3)
+            await PartitionRegionsRegisteredAsync();
+    }
+
+    /// <summary>
+    /// Waits until every campaign member's partition region has registered with the region's coordinator: partitions
+    /// are placed only on registered regions, and a campaign published sooner would run on fewer members.
+    /// </summary>
+    private async Task PartitionRegionsRegisteredAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var (status, body) = await Nodes[0].SendAsync(HttpMethod.Get, "/operator/sharding/campaign-partition/cluster");
+            var registered = status == System.Net.HttpStatusCode.OK ? body.GetProperty("regions").GetArrayLength() : 0;
+            if (registered == _campaignNodes)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{registered} of {_campaignNodes} partition regions registered after 60 s: {body}");
+            await Task.Delay(250);
+        }
     }
 
     /// <summary>Settings every node gets besides the cluster's own (a provider, say).</summary>

@@ -51,7 +51,7 @@ public static class BenchDeliveryCommand
             SMTP: emails rendered with tracked html (links, pixel, unsubscribe headers) go through the engine's `Delivery` as a
             campaign sends them, batches of 1,000: each message claimed in the SQLite ledger, sent by MailKit over 8 pooled
             connections to a local SMTP server (the SmtpServer package, in the benchmark's process, taking each message
-            whole), then settled. Tracking: a node process on loopback (its tracking key given to the benchmark) gets opens
+            whole), then settled 32 at a time. Tracking: a node process on loopback (its tracking key given to the benchmark) gets opens
             and clicks with real signed tokens, after an untimed warm-up of {WarmUpEvents:N0} (the node compiles its code). The node
             answers a hit once it is queued for the next group commit, so the time runs until the rows of `feedback_events`
             in its data dir hold every event. Targets: SMTP ≥ 2,000 messages/s; tracking ≥ 20,000 events/s, every event stored.

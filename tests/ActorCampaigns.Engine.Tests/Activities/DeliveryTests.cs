@@ -233,8 +233,9 @@ public sealed class DeliveryTests : IDisposable
         var ledger = new Ledger(new SqliteDatabase(Path.Combine(_folder, "data.db")));
         await ledger.InitializeAsync(cancel);
         var first = await ledger.AdvanceEpochAsync("c-1", "e-1", "mail", 0, cancel);
-        // While the old owner has sent its first 8 messages, its partition moves (a new epoch) and its process is frozen
-        // past its lease (the clock moves 3 s).
+        const int Rest = 12;
+        // While the old owner sends its first chunk, its partition moves (a new epoch) and its process is frozen past
+        // its lease (the clock moves 3 s).
         var moved = false;
         var old = new SteppingRelay(sent =>
         {
@@ -248,18 +249,39 @@ public sealed class DeliveryTests : IDisposable
         var oldOwner = new Delivery(ledger, outbox, new Dictionary<string, IMessageSender> { ["email"] = old }, clock,
             new PartitionLease(ledger, new PartitionEpoch("c-1", "e-1", "mail", 0, first), clock));
 
-        var fenced = await Assert.ThrowsAsync<FencedOffException>(() => SendAndMarkAsync(oldOwner, 20));
+        var fenced = await Assert.ThrowsAsync<FencedOffException>(() => SendAndMarkAsync(oldOwner, Delivery.SettledChunk + Rest));
         Assert.Equal(2, (await ledger.EpochAsync("c-1", "e-1", "mail", 0, cancel)));
         Assert.Contains("belongs to epoch 2 now, not to this run's 1", fenced.Message);
-        Assert.Equal(Enumerable.Range(1, Delivery.FencedChunk).Select(i => (long)i), old.Received);
+        Assert.Equal(Enumerable.Range(1, Delivery.SettledChunk).Select(i => (long)i), old.Received);
 
-        // The new owner waits out any lease of the old one, then sends what was not settled: the other 12.
+        // The new owner waits out any lease of the old one, then sends what was not settled: the rest.
         var again = new SteppingRelay(_ => { });
         var newOwner = new Delivery(ledger, outbox, new Dictionary<string, IMessageSender> { ["email"] = again }, TimeProvider.System,
             new PartitionLease(ledger, new PartitionEpoch("c-1", "e-1", "mail", 0, 2), TimeProvider.System));
-        Assert.Equal(12, (await SendAndMarkAsync(newOwner, 20)).Sent);
-        Assert.Equal(Enumerable.Range(Delivery.FencedChunk + 1, 12).Select(i => (long)i), again.Received.Order());
-        Assert.Equal(20, await ledger.SentAsync("c-1", "e-1", "mail", cancel));
+        Assert.Equal(Rest, (await SendAndMarkAsync(newOwner, Delivery.SettledChunk + Rest)).Sent);
+        Assert.Equal(Enumerable.Range(Delivery.SettledChunk + 1, Rest).Select(i => (long)i), again.Received.Order());
+        Assert.Equal(Delivery.SettledChunk + Rest, await ledger.SentAsync("c-1", "e-1", "mail", cancel));
+    }
+
+    [Fact]
+    public async Task A_run_stopped_while_a_chunk_goes_out_settles_that_chunk_and_its_next_run_sends_only_the_rest()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var ledger = new Ledger(new SqliteDatabase(Path.Combine(_folder, "data.db")));
+        await ledger.InitializeAsync(cancel);
+        var outbox = new OutboxProvider(Path.Combine(_folder, "outbox"));
+        using var stop = new CancellationTokenSource();
+        // The run is stopped (pause, stop, a member leaving) while the provider has taken the first chunk's messages.
+        var first = new SteppingRelay(_ => stop.Cancel());
+        var stopped = new Delivery(ledger, outbox, new Dictionary<string, IMessageSender> { ["email"] = first }, TimeProvider.System);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped.SendAsync(Batch, Email, Messages(2 * Delivery.SettledChunk + 5), stop.Token));
+        Assert.Equal(Enumerable.Range(1, Delivery.SettledChunk).Select(i => (long)i), first.Received);
+
+        var again = new SteppingRelay(_ => { });
+        var resumed = new Delivery(ledger, outbox, new Dictionary<string, IMessageSender> { ["email"] = again }, TimeProvider.System);
+        Assert.Equal(Delivery.SettledChunk + 5, (await SendAndMarkAsync(resumed, 2 * Delivery.SettledChunk + 5)).Sent);
+        Assert.Equal(Enumerable.Range(Delivery.SettledChunk + 1, Delivery.SettledChunk + 5).Select(i => (long)i), again.Received.Order());
+        Assert.Equal(2 * Delivery.SettledChunk + 5, await ledger.SentAsync("c-1", "e-1", "mail", cancel));
     }
 
     public void Dispose()

@@ -23,7 +23,9 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 /// one by one (SMTP, webhooks), messages are also claimed one by one and settled with their result: a message settled
 /// before a crash is not sent again, one claimed but unsettled is, with the same message id (Message-ID,
 /// Idempotency-Key), and each refusal keeps its reason; a message the provider deferred (unreachable) is tried again
-/// later, and recorded as retried.
+/// later, and recorded as retried. Such messages go in chunks of <see cref="SettledChunk"/>, each settled before the
+/// next: a run stopped meanwhile (pause, stop, a member leaving) finishes the chunk it started and settles it, so what
+/// left is never sent again; only a process killed mid-chunk leaves up to a chunk unsettled.
 /// A batch is sent in two steps, so that marking one (which records each message that left, at the engine clock's
 /// time: what <c>sent(...)</c> reads) overlaps sending the next: <see cref="SendAsync(DeliveryBatch, Sending, MessageBatch, CancellationToken)"/>,
 /// then <see cref="MarkSentAsync"/>. A crash between the two leaves the batch claimed, and its retry sends nothing twice.
@@ -31,7 +33,7 @@ public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string>
 /// <param name="senders">The providers the node names, by channel; a channel without one goes to the outbox.</param>
 /// <param name="lease">
 /// The lease of the partition it sends for, in a partitioned execution: confirmed before each claim and, through a
-/// provider that sends one by one, before each <see cref="FencedChunk"/> messages, each chunk settled before the next.
+/// provider that sends one by one, before each chunk of <see cref="SettledChunk"/> messages.
 /// </param>
 public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDictionary<string, IMessageSender> senders, TimeProvider clock,
     PartitionLease? lease = null)
@@ -40,8 +42,13 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     public static Delivery For(EngineServices services, PartitionLease? lease = null) =>
         new(services.Ledger, services.Outbox, services.Senders ?? new Dictionary<string, IMessageSender>(), services.Clock, lease);
 
-    /// <summary>Messages sent between two looks at a partition's lease, through a provider that sends one by one.</summary>
-    public const int FencedChunk = 8;
+    /// <summary>
+    /// Messages sent between two settlements (and two looks at a partition's lease), through a provider that sends one by
+    /// one: what a killed process may leave unsettled, to go again. Each chunk waits for its slowest message, so a small
+    /// one idles connections: `bench delivery` (8 connections) sent 2,900 messages/s in chunks of 8, 3,230 of 16, 3,420
+    /// of 32 and 3,870 a batch (1,000) at once.
+    /// </summary>
+    public const int SettledChunk = 32;
 
 
     /// <summary>Between two tries of the messages a provider deferred: a circuit breaker's open spell spans several.</summary>
@@ -123,15 +130,16 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         while (pending.Count > 0)
         {
             var results = new List<SendResult>(pending.Count);
-            IEnumerable<IReadOnlyList<OutboundMessage>> chunks = lease is null ? [pending] : pending.Chunk(FencedChunk);
-            foreach (var chunk in chunks)
+            foreach (var chunk in pending.Chunk(SettledChunk))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (lease is not null)
                     await lease.EnsureAsync(cancellationToken);
-                var chunkResults = await sender.SendAsync(chunk, cancellationToken);
+                // Not cancelled once started: a message the provider took and that is not settled would go again.
+                var chunkResults = await sender.SendAsync(chunk, CancellationToken.None);
                 await ledger.SettleMessagesAsync(batch, chunkResults.Where(r => !r.Deferred).Select(r => (r.Message.ProfileId, r.Failure)).ToList(),
                     chunkResults.Where(r => (r.Deferred || r.Attempts > 1) && retried.Add(r.Message.ProfileId)).Select(r => r.Message.ProfileId).ToList(),
-                    cancellationToken);
+                    CancellationToken.None);
                 results.AddRange(chunkResults);
             }
             var answered = results.Where(r => !r.Deferred).ToList();
