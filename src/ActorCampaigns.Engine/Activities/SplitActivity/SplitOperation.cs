@@ -9,6 +9,9 @@ namespace ActorCampaigns.Engine.Activities;
 /// left, with it from the whole population; a subset takes the profiles matching its filter, in its order (id asc by
 /// default, an attribute with nulls last and ties by id, or random seeded by the execution), up to its limit
 /// (a count, or floor(eligible x percent / 100)); complement is what no subset took.
+/// It runs in two steps: <see cref="Decide"/> looks at the whole population and cuts each subset's order at its
+/// limit (<see cref="SplitDecision"/>); <see cref="Apply"/> takes, from any part of the population, the eligible
+/// profiles up to each cut. Applied to every id range of the population, the decision gives what the whole gives.
 /// </summary>
 public static class SplitOperation
 {
@@ -17,21 +20,52 @@ public static class SplitOperation
     /// <param name="filters">The bound filter of each subset, null where it has none.</param>
     /// <returns>Each port's ids, ascending.</returns>
     public static IReadOnlyDictionary<string, long[]> Run(SplitActivity split, IReadOnlyList<Bound?> filters, ProfileBatch population,
-        EvaluationContext context, string execution)
+        EvaluationContext context, string execution) =>
+        Apply(split, filters, Decide(split, filters, population, context, execution), population, context, execution);
+
+    /// <summary>Where each subset's order is cut, over the whole population: what its limit takes of the profiles eligible for it.</summary>
+    public static SplitDecision Decide(SplitActivity split, IReadOnlyList<Bound?> filters, ProfileBatch population, EvaluationContext context,
+        string execution)
+    {
+        var cuts = new SubsetCut[split.Subsets.Count];
+        var taken = new bool[population.Count];
+        for (var s = 0; s < split.Subsets.Count; s++)
+        {
+            var subset = split.Subsets[s];
+            var order = SubsetOrder.Of(subset, split, execution, population);
+            var eligible = Eligible(split, filters[s], population, context, taken).ToArray();
+            var limit = Limit(subset.Limit, eligible.Length);
+            if (limit == eligible.Length)
+            {
+                cuts[s] = SubsetCut.All;
+                foreach (var row in eligible)
+                    taken[row] = true;
+                continue;
+            }
+            var keys = eligible.Select(order.KeyOf).ToArray();
+            Array.Sort(keys, eligible, order);
+            cuts[s] = limit == 0 ? SubsetCut.None : SubsetCut.UpTo(keys[limit - 1]);
+            foreach (var row in eligible.AsSpan(0, limit))
+                taken[row] = true;
+        }
+        return new SplitDecision(cuts);
+    }
+
+    /// <summary>The ports of a part of the population (all of it, or an id range), as <paramref name="decision"/> cuts each subset.</summary>
+    /// <returns>Each port's ids, ascending.</returns>
+    public static IReadOnlyDictionary<string, long[]> Apply(SplitActivity split, IReadOnlyList<Bound?> filters, SplitDecision decision,
+        ProfileBatch population, EvaluationContext context, string execution)
     {
         var taken = new bool[population.Count];
         var ports = new Dictionary<string, long[]>();
         for (var s = 0; s < split.Subsets.Count; s++)
         {
-            var subset = split.Subsets[s];
-            var drawFrom = Enumerable.Range(0, population.Count).Where(row => split.AllowOverlap || !taken[row]);
-            var eligible = Matching(population, drawFrom, filters[s], context);
-            var chosen = Ordered(population, eligible, subset.Order, Seeds.For(execution, split.Id, subset.Name))
-                .Take(Limit(subset.Limit, eligible.Count)).ToArray();
+            var cut = decision.Cuts[s];
+            var order = SubsetOrder.Of(split.Subsets[s], split, execution, population);
+            var chosen = Eligible(split, filters[s], population, context, taken).Where(row => cut.Takes(order.KeyOf(row), order)).ToArray();
             foreach (var row in chosen)
                 taken[row] = true;
-            Array.Sort(chosen);
-            ports[subset.Name] = chosen.Select(row => population.Ids[row]).ToArray();
+            ports[split.Subsets[s].Name] = chosen.Select(row => population.Ids[row]).ToArray();
         }
         if (split.Complement)
             ports[Complement] = Enumerable.Range(0, population.Count).Where(row => !taken[row]).Select(row => population.Ids[row]).ToArray();
@@ -45,16 +79,61 @@ public static class SplitOperation
         _ => eligible,
     };
 
-    private static List<int> Matching(ProfileBatch population, IEnumerable<int> rows, Bound? filter, EvaluationContext context) =>
-        rows.Where(population.Predicate(filter, context)).ToList();
+    /// <summary>Rows matching the subset's filter (ascending), among those no earlier subset took unless subsets overlap.</summary>
+    private static IEnumerable<int> Eligible(SplitActivity split, Bound? filter, ProfileBatch population, EvaluationContext context, bool[] taken) =>
+        Enumerable.Range(0, population.Count).Where(row => split.AllowOverlap || !taken[row]).Where(population.Predicate(filter, context));
+}
 
-    private static IEnumerable<int> Ordered(ProfileBatch population, List<int> rows, string? order, int seed)
+/// <summary>Where a subset's order is cut: every eligible profile, none, or those up to a key (that key's profile included).</summary>
+public sealed record SubsetCut(SubsetCut.Extent Kind, OrderKey? Last)
+{
+    public enum Extent { All, None, UpTo }
+
+    public static SubsetCut All { get; } = new(Extent.All, null);
+
+    public static SubsetCut None { get; } = new(Extent.None, null);
+
+    public static SubsetCut UpTo(OrderKey last) => new(Extent.UpTo, last);
+
+    public bool Takes(OrderKey key, IComparer<OrderKey> order) =>
+        Kind == Extent.All || (Kind == Extent.UpTo && order.Compare(key, Last!) <= 0);
+}
+
+/// <summary>A split's decision: one cut per subset, in the subsets' order.</summary>
+public sealed record SplitDecision(IReadOnlyList<SubsetCut> Cuts);
+
+/// <summary>A profile's place in a subset's order: the value it is ordered by (none for id order), then its id.</summary>
+public sealed record OrderKey(object? Value, long Id);
+
+/// <summary>
+/// A subset's order over the keys of a population's rows: by id; by a random key seeded by the execution, the activity
+/// and the subset (<see cref="Seeds.RandomKey"/>), then id; or by an attribute, ascending or descending, nulls last, ties by id.
+/// </summary>
+public sealed class SubsetOrder : IComparer<OrderKey>
+{
+    private readonly ProfileBatch _population;
+    private readonly object?[]? _values;
+    private readonly int? _seed;
+    private readonly bool _descending;
+
+    private SubsetOrder(ProfileBatch population, object?[]? values, int? seed, bool descending) =>
+        (_population, _values, _seed, _descending) = (population, values, seed, descending);
+
+    public static SubsetOrder Of(Subset subset, SplitActivity split, string execution, ProfileBatch population)
     {
-        if (order is null)
-            return rows;
-        if (order == "random")
-            return rows.OrderBy(row => Seeds.RandomKey(population.Ids[row], seed)).ThenBy(row => population.Ids[row]);
-        var parts = order.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return RowOrder.By(population, rows, parts[0], descending: parts[1] == "desc");
+        if (subset.Order is null)
+            return new SubsetOrder(population, null, null, false);
+        if (subset.Order == "random")
+            return new SubsetOrder(population, null, Seeds.For(execution, split.Id, subset.Name), false);
+        var parts = subset.Order.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return new SubsetOrder(population, population.ValuesOf(parts[0]), null, parts[1] == "desc");
     }
+
+    public OrderKey KeyOf(int row)
+    {
+        var id = _population.Ids[row];
+        return new OrderKey(_seed is { } seed ? Seeds.RandomKey(id, seed) : _values?[row], id);
+    }
+
+    public int Compare(OrderKey? x, OrderKey? y) => RowOrder.Compare(x!.Value, x.Id, y!.Value, y.Id, _descending);
 }

@@ -1,0 +1,62 @@
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Populations;
+using ActorCampaigns.Engine.Activities;
+using CsCheck;
+
+namespace ActorCampaigns.Engine.Tests.Activities;
+
+/// <summary>
+/// A split decided once over the whole population and applied to each id range of it, as the partitions of an execution
+/// would, gives every port exactly what the split of the whole gives: on ids with gaps, null scores, ties, filters,
+/// count and percent limits, every order, with and without overlap.
+/// </summary>
+public class SplitDecisionProperties
+{
+    private sealed record Row(long Id, string Country, long? Score);
+
+    private static readonly Gen<List<Row>> Rows =
+        Gen.Select(Gen.Long[1, 40], Gen.OneOf("FR", "DE", "IT"), Gen.Long[-1, 6].Select(s => s < 0 ? (long?)null : s)).Select((gap, country, score) => (gap, country, score))
+            .List[0, 80]
+            .Select(drawn =>
+            {
+                var id = 0L;
+                return drawn.Select(d => new Row(id += d.gap, d.country, d.score)).ToList();
+            });
+
+    private static readonly Gen<Subset> Subsets = Gen.Select(
+        Gen.OneOf<string?>(null, "country = 'FR'", "country <> 'IT'", "score >= 3"),
+        Gen.OneOf(Gen.Const((SplitLimit?)null), Gen.Long[0, 30].Select(c => (SplitLimit?)new SplitLimit(c, null)),
+            Gen.Double[0, 100].Select(p => (SplitLimit?)new SplitLimit(null, Math.Round(p, 1)))),
+        Gen.OneOf<string?>(null, "random", "score asc", "score desc"))
+        .Select((filter, limit, order) => new Subset("s", filter, limit, order));
+
+    private static readonly BindingScope Scope = new(
+        new Dictionary<string, ExprType> { ["country"] = ExprType.String, ["score"] = ExprType.Int }, BindingScope.NoVariables);
+
+    private static ProfileBatch Population(IReadOnlyList<Row> rows) => new(rows.Select(r => r.Id).ToArray(),
+    [
+        new PopulationColumn("country", ExprType.String, rows.Select(r => (object?)r.Country).ToArray()),
+        new PopulationColumn("score", ExprType.Int, rows.Select(r => (object?)r.Score).ToArray()),
+    ]);
+
+    [Fact]
+    public void A_decision_over_the_whole_applied_to_each_id_range_gives_what_the_whole_gives()
+    {
+        Gen.Select(Rows, Subsets.Array[1, 4], Gen.Bool, Gen.Int[0, 90].Array[0, 5]).Sample((rows, drawn, overlap, cuts) =>
+        {
+            var subsets = drawn.Select((s, i) => s with { Name = $"s{i}" }).ToList();
+            var split = new SplitActivity("split", subsets, Complement: true, overlap);
+            var filters = subsets.Select(s => s.Filter is null ? null : Expression.CheckFilter(s.Filter, Scope).Bound).ToList();
+            var context = EvaluationContext.At(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc));
+            var whole = SplitOperation.Run(split, filters, Population(rows), context, "e-1");
+
+            var decision = SplitOperation.Decide(split, filters, Population(rows), context, "e-1");
+            var boundaries = cuts.Select(c => (long)c * 10).Distinct().Order().ToList();
+            var parts = rows.GroupBy(r => boundaries.Count(b => b <= r.Id)).Select(g => g.ToList());
+            var applied = parts.Select(part => SplitOperation.Apply(split, filters, decision, Population(part), context, "e-1")).ToList();
+            foreach (var (port, ids) in whole)
+                Assert.Equal(ids, applied.SelectMany(ports => ports[port]).ToArray());
+        }, iter: 2_000);
+    }
+}
