@@ -28,6 +28,16 @@ public abstract class ActivityStage
     /// </summary>
     public virtual bool RunsPerPartition(Activity activity) => false;
 
+    /// <summary>
+    /// Whether, in a partitioned execution, the campaign first decides something over the whole population
+    /// (<see cref="DecideAsync"/>, journaled) that each partition's run then applies to its own profiles.
+    /// </summary>
+    public virtual bool DecidesFirst(Activity activity) => false;
+
+    /// <summary>The decision, as JSON, over the whole inbound population of <paramref name="run"/> (a run at the campaign, of no partition).</summary>
+    public virtual Task<string> DecideAsync(ActivityRunner runner, ActivityRun run, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"activities of type {run.Activity.GetType().Name} decide nothing first");
+
     /// <summary>Whether activities downstream may stream its output while it runs (a wait holds its population until its time).</summary>
     public virtual bool WritesAsItGoes => true;
 

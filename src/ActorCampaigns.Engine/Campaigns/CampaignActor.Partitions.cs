@@ -1,4 +1,5 @@
 using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
 using ActorCampaigns.Engine.Partitions;
@@ -49,6 +50,13 @@ public sealed partial class CampaignActor
 
     private sealed record EpochFailed(ExecutionId Execution, string Activity, int Partition, Exception Cause);
 
+    private sealed record DecisionReached(ExecutionId Execution, string Activity, string Decision);
+
+    private sealed record DecisionFailed(ExecutionId Execution, string Activity, Exception Cause);
+
+    /// <summary>Activities whose decision over the whole population is being taken: their partitions start once it is journaled.</summary>
+    private readonly HashSet<(ExecutionId Execution, string Activity)> _deciding = [];
+
     private readonly Dictionary<(ExecutionId Execution, string Activity), PartitionRun[]> _partitionRuns = [];
 
     /// <summary>Executions whose partitions are being decided: nothing of them starts meanwhile.</summary>
@@ -90,6 +98,17 @@ public sealed partial class CampaignActor
                 Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity,
                     $"partition {failed.Partition} could not be assigned: {failed.Cause.Message}"), ActorRefs.Nobody);
         });
+        Command<DecisionReached>(reached =>
+        {
+            _deciding.Remove((reached.Execution, reached.Activity));
+            Handle(new CampaignCommands.DecideActivity(_state.Id, reached.Execution, reached.Activity, reached.Decision), ActorRefs.Nobody);
+        });
+        Command<DecisionFailed>(failed =>
+        {
+            _deciding.Remove((failed.Execution, failed.Activity));
+            Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity,
+                $"deciding over the whole population failed: {failed.Cause.Message}"), ActorRefs.Nobody);
+        });
         Command<Report>(OnReport);
     }
 
@@ -128,11 +147,20 @@ public sealed partial class CampaignActor
         return waiting;
     }
 
-    /// <summary>Starts the partitions of an activity not completed yet; true when the activity runs per partition in this execution.</summary>
+    /// <summary>
+    /// Starts the partitions of an activity not completed yet; true when the activity runs per partition in this
+    /// execution. One that decides over the whole population first (a split with limits) has its decision taken here,
+    /// at the campaign, and journaled before any partition starts (<see cref="Decided"/> starts them).
+    /// </summary>
     private bool StartPartitioned(ExecutionView execution, Activity activity)
     {
         if (execution.Partitions is not { } boundaries || !ExecutionPlan.RunsPerPartition(activity))
             return false;
+        if (ActivityStages.Of(activity).DecidesFirst(activity) && execution.Activities[activity.Id].Decision is null)
+        {
+            Decide(execution, activity, boundaries);
+            return true;
+        }
         var completed = execution.Activities[activity.Id].Partitions ?? ImmutableSortedDictionary<int, PartitionView>.Empty;
         var runs = Enumerable.Range(0, boundaries.Count + 1).Select(p => new PartitionRun(p)).ToArray();
         foreach (var run in runs)
@@ -146,6 +174,33 @@ public sealed partial class CampaignActor
         if (runs.All(r => r.State == ActivityState.Completed))
             Handle(new CampaignCommands.CompleteActivity(_state.Id, execution.Id, activity.Id, ActivityCounts.Sum(runs.Select(r => r.Counts))), ActorRefs.Nobody);
         return true;
+    }
+
+    /// <summary>The activity's decision over the whole population, read at the campaign (the partitions' inbound batches, all of them).</summary>
+    private void Decide(ExecutionView execution, Activity activity, IReadOnlyList<long> boundaries)
+    {
+        if (!_deciding.Add((execution.Id, activity.Id)))
+            return;
+        Live(execution.Id, activity.Id, new ActivityView(ActivityState.Running, ActivityCounts.None));
+        var run = ActivityRun.Of(_state.Id, _plan!, execution.Id, execution.Mode, activity, execution.Variables, execution.StartedAt,
+            InboundCompletedAt(execution, activity, _plan!), execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key),
+            new ExecutionPartitions(boundaries));
+        var (id, activityId) = (execution.Id, activity.Id);
+        ActivityStages.Of(activity).DecideAsync(new ActivityRunner(_services), run, CancellationToken.None).PipeTo(Self,
+            success: decision => new DecisionReached(id, activityId, decision), failure: e => new DecisionFailed(id, activityId, e));
+    }
+
+    /// <summary>A decision is journaled: the activity's partitions start, unless it no longer runs (stopped, held, ended meanwhile).</summary>
+    private void Decided(CampaignEvents.ActivityDecided decided)
+    {
+        if (_running.GetValueOrDefault(decided.Execution)?.Contains(decided.Activity) != true || _partitionRuns.ContainsKey((decided.Execution, decided.Activity))
+            || _state.Execution(decided.Execution) is not { State: ExecutionState.Running } execution)
+        {
+            if (_state.Execution(decided.Execution) is { State: not ExecutionState.Running })
+                Ended(decided.Execution, decided.Activity);
+            return;
+        }
+        StartPartitioned(execution, _state.Document!.Activities.First(a => a.Id == decided.Activity));
     }
 
     /// <summary>
@@ -165,7 +220,7 @@ public sealed partial class CampaignActor
         var activity = _state.Document!.Activities.First(a => a.Id == activityId);
         Partitions.Tell(new Assign(_state.Id, _state.Document, execution.Id, execution.Mode, activity.Id, execution.Variables, execution.StartedAt,
             InboundCompletedAt(execution, activity, _plan!), execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToList(), boundaries,
-            run.Index, run.Epoch, Self));
+            run.Index, run.Epoch, Self, execution.Activities[activity.Id].Decision));
     }
 
     /// <summary>

@@ -313,6 +313,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
                         Ended(completed.Execution, completed.Activity);
                     if (e is CampaignEvents.ActivityFailed failed)
                         Ended(failed.Execution, failed.Activity);
+                    if (e is CampaignEvents.ActivityDecided decided)
+                        Decided(decided);
                     Changed();
                 });
                 DeferAsync(accepted, _ =>

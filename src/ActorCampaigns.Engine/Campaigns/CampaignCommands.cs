@@ -41,6 +41,12 @@ public static class CampaignCommands
     public sealed record CompletePartition(CampaignId Id, ExecutionId Execution, string Activity, int Partition, ActivityCounts Counts, string? Node)
         : ICampaignCommand;
 
+    /// <summary>
+    /// The campaign decided, over the whole population, what an activity looking at it whole lets its partitions apply
+    /// (a split's cut of each subset), before any partition of it runs; <paramref name="Decision"/> is the activity's own JSON.
+    /// </summary>
+    public sealed record DecideActivity(CampaignId Id, ExecutionId Execution, string Activity, string Decision) : ICampaignCommand;
+
     /// <summary>An activity of an execution failed; upstream populations are kept, resume re-runs it.</summary>
     public sealed record FailActivity(CampaignId Id, ExecutionId Execution, string Activity, string Reason) : ICampaignCommand;
 }

@@ -32,6 +32,9 @@ public static class CampaignEvents
     public sealed record PartitionCompleted(CampaignId Id, ExecutionId Execution, string Activity, int Partition, ActivityCounts Counts, string? Node,
         DateTime At) : ICampaignEvent;
 
+    /// <summary>What an activity of a partitioned execution decided over the whole population for its partitions to apply (<see cref="CampaignCommands.DecideActivity"/>).</summary>
+    public sealed record ActivityDecided(CampaignId Id, ExecutionId Execution, string Activity, string Decision, DateTime At) : ICampaignEvent;
+
     public sealed record ActivityFailed(CampaignId Id, ExecutionId Execution, string Activity, string Reason, DateTime At) : ICampaignEvent;
 
     public sealed record ExecutionCompleted(CampaignId Id, ExecutionId Execution, DateTime At) : ICampaignEvent;

@@ -113,6 +113,7 @@ public sealed record CampaignState(
             CompleteActivity complete => DecideActivityCompleted(complete, now),
             PartitionExecution partition => DecidePartitioning(partition, now),
             CompletePartition complete => DecidePartitionCompleted(complete, now),
+            DecideActivity decide => DecideDecision(decide, now),
             FailActivity fail => DecideActivityFailed(fail, now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
         };
@@ -192,6 +193,14 @@ public sealed record CampaignState(
         : execution.PartitionCount <= 1 || execution.Partitions is not null ? Accept()
         : Accept(new ExecutionPartitioned(Id, execution.Id, partition.Boundaries, now));
 
+    /// <summary>Once per activity and execution: a partition run again applies what the first decided.</summary>
+    private Decision DecideDecision(DecideActivity decide, DateTime now) =>
+        Execution(decide.Execution) is not { IsActive: true, Partitions: not null } execution
+            ? Conflict($"execution {decide.Execution} of campaign '{Id}' is not running partitioned")
+        : !execution.Activities.TryGetValue(decide.Activity, out var activity) ? Invalid($"campaign '{Id}' has no activity '{decide.Activity}'")
+        : activity.Decision is not null || activity.IsDone ? Accept()
+        : Accept(new ActivityDecided(Id, execution.Id, decide.Activity, decide.Decision, now));
+
     private Decision DecidePartitionCompleted(CompletePartition complete, DateTime now)
     {
         if (Execution(complete.Execution) is not { IsActive: true, Partitions: { } boundaries } execution)
@@ -254,7 +263,7 @@ public sealed record CampaignState(
         ActivityCompleted completed => WithExecution(completed.Execution, e => e with
         {
             Activities = e.Activities.SetItem(completed.Activity, new ActivityView(completed.State, completed.Counts, CompletedAt: completed.At,
-                Partitions: e.Activities[completed.Activity].Partitions)),
+                Partitions: e.Activities[completed.Activity].Partitions, Decision: e.Activities[completed.Activity].Decision)),
         }),
         ExecutionPartitioned partitioned => WithExecution(partitioned.Execution, e => e with { Partitions = partitioned.Boundaries }),
         PartitionCompleted completed => WithExecution(completed.Execution, e => e with
@@ -264,6 +273,10 @@ public sealed record CampaignState(
                 Partitions = (e.Activities[completed.Activity].Partitions ?? ImmutableSortedDictionary<int, PartitionView>.Empty)
                     .SetItem(completed.Partition, new PartitionView(completed.Partition, completed.Node, ActivityState.Completed, completed.Counts)),
             }),
+        }),
+        ActivityDecided decided => WithExecution(decided.Execution, e => e with
+        {
+            Activities = e.Activities.SetItem(decided.Activity, e.Activities[decided.Activity] with { Decision = decided.Decision }),
         }),
         ActivityFailed failed => WithFailure(failed),
         ExecutionCompleted completed => FinishExecution(completed),

@@ -10,6 +10,7 @@ namespace ActorCampaigns.Engine.Executions;
 /// <param name="Upstream">Which activities feeding this one have completed and how many profiles it has read from them, as it runs.</param>
 /// <param name="Partitions">How the execution is partitioned; null: it runs whole.</param>
 /// <param name="Partition">The partition this run works on; null: the whole population (every partition's batches, in id order).</param>
+/// <param name="Decision">What the campaign decided over the whole population for this activity's partitions to apply (a split's cuts), if it decides.</param>
 public sealed record ActivityRun(
     CampaignId Campaign,
     string CampaignName,
@@ -22,7 +23,8 @@ public sealed record ActivityRun(
     DateTime InboundCompletedAt,
     InboundProgress Upstream,
     ExecutionPartitions? Partitions = null,
-    RunPartition? Partition = null)
+    RunPartition? Partition = null,
+    string? Decision = null)
 {
     /// <summary>
     /// The run of <paramref name="activity"/> in an execution started at <paramref name="startedAt"/> with
@@ -31,10 +33,10 @@ public sealed record ActivityRun(
     /// </summary>
     public static ActivityRun Of(CampaignId campaign, ExecutionPlan plan, ExecutionId execution, ExecutionMode mode, Activity activity,
         IReadOnlyDictionary<string, VariableValue> variables, DateTime startedAt, DateTime inboundCompletedAt, IEnumerable<string> done,
-        ExecutionPartitions? partitions = null, RunPartition? partition = null) =>
+        ExecutionPartitions? partitions = null, RunPartition? partition = null, string? decision = null) =>
         new(campaign, plan.Document.Name, execution, mode, activity, plan,
             new EvaluationContext(startedAt, variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value), new ExecutionScope(campaign.Value, execution.Value)),
-            variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done), partitions, partition);
+            variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done), partitions, partition, decision);
 
     /// <summary>The ports feeding this activity, as (activity, port) of the transitions into it.</summary>
     public IReadOnlyList<(string Activity, string Port)> Inbound { get; } = Plan.InboundOf(Activity.Id);

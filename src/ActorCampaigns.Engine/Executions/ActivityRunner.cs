@@ -189,7 +189,7 @@ public sealed class ActivityRunner(EngineServices services)
     /// computed, in arrays sized once from the <paramref name="input"/> count (a profile arriving twice is one, so
     /// there may be fewer).
     /// </summary>
-    private async Task<ProfileBatch> LoadAsync(ActivityRun run, long input, IReadOnlyList<string> names, IReadOnlyList<KeyValuePair<string, Bound>> computed,
+    public async Task<ProfileBatch> LoadAsync(ActivityRun run, long input, IReadOnlyList<string> names, IReadOnlyList<KeyValuePair<string, Bound>> computed,
         CancellationToken cancellationToken)
     {
         var ids = new long[input];

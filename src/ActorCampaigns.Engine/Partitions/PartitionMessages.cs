@@ -25,6 +25,7 @@ public static class PartitionMessages
     /// only reports again that it runs it (the coordinator sends it again after it restarted).
     /// </summary>
     /// <param name="Done">The execution's activities done when it was sent.</param>
+    /// <param name="Decision">What the coordinator decided over the whole population for the activity's partitions to apply, if it decides.</param>
     public sealed record Assign(
         CampaignId Campaign,
         CampaignDocument Document,
@@ -38,13 +39,14 @@ public static class PartitionMessages
         IReadOnlyList<long> Boundaries,
         int Partition,
         long Epoch,
-        IActorRef Coordinator) : IPartitionMessage
+        IActorRef Coordinator,
+        string? Decision = null) : IPartitionMessage
     {
         public string EntityId => PartitionMessages.EntityId(Campaign, Execution, Activity, Partition);
 
         /// <summary>The run this assignment asks for, on this member's <paramref name="plan"/> of the document.</summary>
         public ActivityRun ToRun(ExecutionPlan plan) => ActivityRun.Of(Campaign, plan, Execution, Mode, Document.Activities.First(a => a.Id == Activity),
-            Variables, StartedAt, InboundCompletedAt, Done, new ExecutionPartitions(Boundaries), new RunPartition(Partition, Epoch));
+            Variables, StartedAt, InboundCompletedAt, Done, new ExecutionPartitions(Boundaries), new RunPartition(Partition, Epoch), Decision);
     }
 
     /// <summary>An activity feeding the partition's activity has completed (all its partitions).</summary>

@@ -20,7 +20,7 @@ namespace ActorCampaigns.Engine.Serialization;
 public static class CampaignJournalFormat
 {
     /// <summary>The version written; one more than the last, with its step in <see cref="CampaignJournalMigrations"/>, when anything stored changes.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>The types written here: every event and the state (a snapshot, or a status reply on the wire).</summary>
     public static bool Handles(Type type) => type == typeof(CampaignState) || Readers.ContainsKey(type);
@@ -133,6 +133,12 @@ public static class CampaignJournalFormat
                 if (completed.Node is not null)
                     writer.WriteString("node", completed.Node);
                 break;
+            case ActivityDecided decided:
+                writer.WriteString("execution", decided.Execution.Value);
+                writer.WriteString("activity", decided.Activity);
+                writer.WritePropertyName("decision");
+                writer.WriteRawValue(decided.Decision);
+                break;
             case ActivityFailed failed:
                 writer.WriteString("execution", failed.Execution.Value);
                 writer.WriteString("activity", failed.Activity);
@@ -162,6 +168,7 @@ public static class CampaignJournalFormat
         [typeof(ExecutionPartitioned)] = f => new ExecutionPartitioned(f.Campaign("id"), f.Execution("execution"), f.Numbers("boundaries"), f.Time("at")),
         [typeof(PartitionCompleted)] = f => new PartitionCompleted(f.Campaign("id"), f.Execution("execution"), f.String("activity"), (int)f.Long("partition"),
             f.Counts("counts"), f.OptionalString("node"), f.Time("at")),
+        [typeof(ActivityDecided)] = f => new ActivityDecided(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.Json("decision"), f.Time("at")),
         [typeof(ActivityFailed)] = f => new ActivityFailed(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.String("reason"), f.Time("at")),
         [typeof(ExecutionCompleted)] = f => new ExecutionCompleted(f.Campaign("id"), f.Execution("execution"), f.Time("at")),
         [typeof(Paused)] = f => new Paused(f.Campaign("id"), f.Time("at")),
@@ -237,6 +244,11 @@ public static class CampaignJournalFormat
                 WriteLongs(writer, "feedback", feedback);
             if (activity.Partitions is { } partitions)
                 WritePartitions(writer, partitions.Values);
+            if (activity.Decision is { } decision)
+            {
+                writer.WritePropertyName("decision");
+                writer.WriteRawValue(decision);
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
@@ -303,7 +315,8 @@ public static class CampaignJournalFormat
             a.Value.OptionalString("failure"),
             a.Value.OptionalTime("completedAt"),
             a.Value.Has("feedback") ? a.Value.Longs("feedback").ToImmutableSortedDictionary(StringComparer.Ordinal) : null,
-            a.Value.Has("partitions") ? a.Value.Objects("partitions").Select(ReadPartition).ToImmutableSortedDictionary(p => p.Id, p => p) : null)),
+            a.Value.Has("partitions") ? a.Value.Objects("partitions").Select(ReadPartition).ToImmutableSortedDictionary(p => p.Id, p => p) : null,
+            a.Value.Has("decision") ? a.Value.Json("decision") : null)),
         f.OptionalString("triggeredBy"),
         f.Has("partitions") ? f.Numbers("partitions") : null)
     {
@@ -360,6 +373,9 @@ public static class CampaignJournalFormat
         public string String(string name) => Required(name).GetValue<string>();
 
         public string? OptionalString(string name) => node[name]?.GetValue<string>();
+
+        /// <summary>A field kept as JSON of its own (an activity's decision), as its text.</summary>
+        public string Json(string name) => Required(name).ToJsonString();
 
         public DateTime Time(string name) => Required(name).GetValue<DateTime>();
 

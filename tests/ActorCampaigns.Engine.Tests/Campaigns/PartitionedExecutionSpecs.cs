@@ -27,8 +27,8 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
     /// <summary>
     /// Two audiences combined per partition, a filter-only split per partition, a deduplication over the whole population
     /// (at the coordinator, its output split by partition again), a test per partition whose condition only the whole
-    /// count meets (<paramref name="deduplicated"/>), an email per partition, and a split with a limit at the
-    /// coordinator feeding an SMS per partition.
+    /// count meets (<paramref name="deduplicated"/>), an email per partition, and a split with limits (by id, random,
+    /// by an attribute) decided once over the whole population and applied per partition, feeding an SMS per partition.
     /// </summary>
     private static string Canvas(long deduplicated) => """
         {
@@ -41,7 +41,8 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
             { "id": "dedup", "type": "deduplicate", "keys": ["email"], "method": "lowest", "by": "id" },
             { "id": "enough", "type": "test", "conditions": [ { "name": "many", "when": "count >= DEDUPLICATED" } ] },
             { "id": "mail", "type": "email", "content": { "from": "news@example.com", "subject": "Hi", "html": "<p>Hi</p>" } },
-            { "id": "sample", "type": "split", "subsets": [ { "name": "ten", "limit": { "count": 10 } } ] },
+            { "id": "sample", "type": "split", "complement": true, "subsets": [ { "name": "ten", "limit": { "count": 10 } },
+                { "name": "third", "limit": { "percent": 30 }, "order": "random" }, { "name": "oldest", "limit": { "count": 5 }, "order": "birthDate asc" } ] },
             { "id": "text", "type": "sms", "content": { "text": "Hi" } }
           ],
           "transitions": [
@@ -133,7 +134,16 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
         var enough = execution.Activities["enough"];
         Assert.Equal((deduplicated.Count, 0L), (enough.Counts.Out["many"], enough.Counts.Out["default"]));
         Assert.All(enough.Partitions!.Values, p => Assert.True(p.Counts.In < deduplicated.Count));
-        Assert.Null(execution.Activities["sample"].Partitions);
+        // The split with limits ran per partition, each applying the cuts decided over the whole population: a limit
+        // applied by each partition alone would have taken up to three times as many.
+        var sample = execution.Activities["sample"];
+        Assert.Equal(Enumerable.Range(0, Partitions), sample.Partitions!.Keys);
+        var rest = SqlIds($"SELECT COUNT(*) FROM profiles WHERE country = 'FR' AND emailOptIn = 1 AND NOT (birthDate > {Day1975})")[0];
+        var third = (rest - 10) * 30 / 100;
+        Assert.Equal((10L, third, 5L, rest - 15 - third),
+            (sample.Counts.Out["ten"], sample.Counts.Out["third"], sample.Counts.Out["oldest"], sample.Counts.Out["complement"]));
+        var decision = Engine.Activities.SplitDecision.Parse(sample.Decision!);
+        Assert.Equal(texted[^1], decision.Cuts[0].Last!.Id);
         Assert.Equal(SqlIds("SELECT COUNT(*) FROM profiles WHERE country = 'FR'")[0], execution.Activities["fr"].Counts.Out["out"]);
     }
 

@@ -147,6 +147,19 @@ public sealed class CampaignJournalFormatTests : IDisposable
         Assert.Equal([40_017L, 1_000_003L], Assert.Single(snapshots).Value.Executions[0].Partitions);
     }
 
+    /// <summary>From version 3 on: the decision a split with limits took for its partitions, kept as it was written, in the state and its snapshot.</summary>
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void A_fixture_journal_since_version_3_replays_a_decision_for_partitions(string file)
+    {
+        Assert.SkipWhen(file is "journal-v0.jsonl" or "journal-v1.jsonl" or "journal-v2.jsonl", "decisions for partitions came with version 3");
+        var (c, _, _) = Replay(file, JournalFixture.CampaignC);
+        var decision = ActorCampaigns.Engine.Activities.SplitDecision.Parse(c.Executions[0].Activities["split"].Decision!);
+        Assert.Equal(new DateTime(2026, 11, 30, 8, 15, 0, DateTimeKind.Utc), decision.Cuts[0].Last!.Value);
+        Assert.Equal(1_000_042L, decision.Cuts[0].Last!.Id);
+        Assert.Equal(ActorCampaigns.Engine.Activities.SubsetCut.All, decision.Cuts[1]);
+    }
+
     /// <summary>
     /// The fixture of the current version is what today's code writes: a change to anything stored fails here until
     /// it gets a version of its own, a migration step and a fixture (see docs/decisions.md, issue 17).

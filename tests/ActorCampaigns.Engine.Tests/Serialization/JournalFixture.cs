@@ -20,6 +20,9 @@ public static class JournalFixture
     public const string CampaignB = "c-8";
     public const string CampaignC = "c-9";
 
+    /// <summary>The cuts of campaign C's split: its first subset up to a date and an id, its second whole.</summary>
+    public const string SplitCuts = """[{"takes":"upTo","value":{"datetime":"2026-11-30T08:15:00Z"},"id":1000042},{"takes":"all"}]""";
+
     /// <summary>Every activity kind, variables of every type; the schedule is put in by <see cref="Document"/>.</summary>
     private const string EveryKind = """
         {
@@ -186,6 +189,8 @@ public static class JournalFixture
         Run(t2.AddMinutes(1), new PartitionExecution(c, partitioned, [40_017L, 1_000_003L]));
         for (var p = 0; p < 3; p++)
             Run(t2.AddMinutes(2 + p), new CompletePartition(c, partitioned, "fr", p, Counts(0, ("out", 3_000 + p)), $"akka.tcp://actorcampaigns@10.0.0.{7 + p}:4053"));
+        // Since version 3: a split with limits decided over the whole population, for its partitions to apply.
+        Run(t2.AddMinutes(5), new DecideActivity(c, partitioned, "split", SplitCuts));
         journal.Add(new Persisted($"campaign-{c}", journal.Count(p => p.PersistenceId == $"campaign-{c}" && !p.Snapshot), true, state));
         Run(t2.AddMinutes(6), new Stop(c));
         return journal;

@@ -6,14 +6,41 @@ using Akka.Streams.Dsl;
 
 namespace ActorCampaigns.Engine.Activities;
 
-/// <summary>The whole population at once, each subset's filter evaluated by the database as a column of its own (<see cref="SplitOperation"/>).</summary>
+/// <summary>
+/// The population at once, each subset's filter evaluated by the database as a column of its own (<see cref="SplitOperation"/>).
+/// In a partitioned execution each partition splits its own profiles; a split with limits counts over the whole
+/// population, so the campaign first decides where each subset's order is cut (<see cref="DecideAsync"/>, journaled)
+/// and every partition applies those cuts.
+/// </summary>
 public sealed class SplitStage : ActivityStage<SplitActivity>
 {
-    /// <summary>Subsets by filters alone take each profile by itself; a limit counts over the whole population.</summary>
-    public override bool RunsPerPartition(Activity activity) => ((SplitActivity)activity).Subsets.All(s => s.Limit is null);
+    public override bool RunsPerPartition(Activity activity) => true;
+
+    public override bool DecidesFirst(Activity activity) => ((SplitActivity)activity).Subsets.Any(s => s.Limit is not null);
+
+    public override async Task<string> DecideAsync(ActivityRunner runner, ActivityRun run, CancellationToken cancellationToken)
+    {
+        var split = (SplitActivity)run.Activity;
+        var (columns, filters, predicates) = await ColumnsAsync(runner, run, split, cancellationToken);
+        var population = await runner.LoadAsync(run, await runner.WholeInputAsync(run, cancellationToken), columns, filters, cancellationToken);
+        return SplitOperation.Decide(split, predicates, population, run.Context, run.Execution.Value).ToJson();
+    }
 
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, SplitActivity split, long input,
         CancellationToken cancellationToken)
+    {
+        var (columns, filters, predicates) = await ColumnsAsync(runner, run, split, cancellationToken);
+        var decision = run.Decision is { } decided ? SplitDecision.Parse(decided) : null;
+        if (decision is null && run.Partition is not null && DecidesFirst(split))
+            throw new InvalidOperationException($"partition {run.Partition.Index} of split '{split.Id}' has no decision of the campaign to apply");
+        return runner.Whole(run, input, columns, filters, population => decision is null
+            ? SplitOperation.Run(split, predicates, population, run.Context, run.Execution.Value)
+            : SplitOperation.Apply(split, predicates, decision, population, run.Context, run.Execution.Value), cancellationToken);
+    }
+
+    /// <summary>The columns a split reads (its orders' attributes), its filters computed by the database, and each subset's predicate over them.</summary>
+    private static async Task<(List<string> Columns, List<KeyValuePair<string, Bound>> Filters, List<Bound?> Predicates)> ColumnsAsync(
+        ActivityRunner runner, ActivityRun run, SplitActivity split, CancellationToken cancellationToken)
     {
         var filters = new List<KeyValuePair<string, Bound>>();
         var predicates = new List<Bound?>();
@@ -24,8 +51,7 @@ public sealed class SplitStage : ActivityStage<SplitActivity>
                 filters.Add(KeyValuePair.Create($"${subset.Name}", bound));
             predicates.Add(bound is null ? null : new BoundColumn(ExprType.Bool, $"${subset.Name}"));
         }
-        var orderColumns = split.Subsets.Where(s => s.Order is not (null or "random")).Select(s => s.Order!.Split(' ')[0]).Distinct().ToList();
-        return runner.Whole(run, input, orderColumns, filters,
-            population => SplitOperation.Run(split, predicates, population, run.Context, run.Execution.Value), cancellationToken);
+        var columns = split.Subsets.Where(s => s.Order is not (null or "random")).Select(s => s.Order!.Split(' ')[0]).Distinct().ToList();
+        return (columns, filters, predicates);
     }
 }
