@@ -10,20 +10,18 @@ public static class RowOrder
     {
         var values = population.ValuesOf(column);
         var ordered = rows.ToArray();
-        Array.Sort(ordered, (a, b) => Compare(values[a], population.Ids[a], values[b], population.Ids[b], descending));
-        return ordered;
-    }
-
-    /// <summary>Two profiles by a value (nulls last), then by id.</summary>
-    public static int Compare(object? x, long xId, object? y, long yId, bool descending)
-    {
-        var byValue = (x, y) switch
+        Array.Sort(ordered, (a, b) =>
         {
-            (null, null) => 0,
-            (null, _) => 1,
-            (_, null) => -1,
-            _ => (descending ? -1 : 1) * Evaluator.Compare(x, y)!.Value,
-        };
-        return byValue != 0 ? byValue : xId.CompareTo(yId);
+            var (x, y) = (values[a], values[b]);
+            var byValue = (x, y) switch
+            {
+                (null, null) => 0,
+                (null, _) => 1,
+                (_, null) => -1,
+                _ => (descending ? -1 : 1) * Evaluator.Compare(x, y)!.Value,
+            };
+            return byValue != 0 ? byValue : population.Ids[a].CompareTo(population.Ids[b]);
+        });
+        return ordered;
     }
 }

@@ -54,8 +54,11 @@ public sealed partial class CampaignActor
 
     private sealed record DecisionFailed(ExecutionId Execution, string Activity, Exception Cause);
 
-    /// <summary>Activities whose decision over the whole population is being taken: their partitions start once it is journaled.</summary>
-    private readonly HashSet<(ExecutionId Execution, string Activity)> _deciding = [];
+    /// <summary>
+    /// Activities whose decision over the whole population is being taken, each with what cancels it (a stop, a pause):
+    /// their partitions start once it is journaled.
+    /// </summary>
+    private readonly Dictionary<(ExecutionId Execution, string Activity), CancellationTokenSource> _deciding = [];
 
     private readonly Dictionary<(ExecutionId Execution, string Activity), PartitionRun[]> _partitionRuns = [];
 
@@ -100,12 +103,18 @@ public sealed partial class CampaignActor
         });
         Command<DecisionReached>(reached =>
         {
-            _deciding.Remove((reached.Execution, reached.Activity));
+            StopDeciding(reached.Execution, reached.Activity);
             Handle(new CampaignCommands.DecideActivity(_state.Id, reached.Execution, reached.Activity, reached.Decision), ActorRefs.Nobody);
         });
         Command<DecisionFailed>(failed =>
         {
-            _deciding.Remove((failed.Execution, failed.Activity));
+            var cancelled = StopDeciding(failed.Execution, failed.Activity);
+            if (cancelled)
+            {
+                // Paused or stopped meanwhile: a resume decides again.
+                Ended(failed.Execution, failed.Activity);
+                return;
+            }
             Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity,
                 $"deciding over the whole population failed: {failed.Cause.Message}"), ActorRefs.Nobody);
         });
@@ -179,15 +188,33 @@ public sealed partial class CampaignActor
     /// <summary>The activity's decision over the whole population, read at the campaign (the partitions' inbound batches, all of them).</summary>
     private void Decide(ExecutionView execution, Activity activity, IReadOnlyList<long> boundaries)
     {
-        if (!_deciding.Add((execution.Id, activity.Id)))
+        if (_deciding.ContainsKey((execution.Id, activity.Id)))
             return;
+        var cancel = _deciding[(execution.Id, activity.Id)] = new CancellationTokenSource();
         Live(execution.Id, activity.Id, new ActivityView(ActivityState.Running, ActivityCounts.None));
         var run = ActivityRun.Of(_state.Id, _plan!, execution.Id, execution.Mode, activity, execution.Variables, execution.StartedAt,
             InboundCompletedAt(execution, activity, _plan!), execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key),
             new ExecutionPartitions(boundaries));
         var (id, activityId) = (execution.Id, activity.Id);
-        ActivityStages.Of(activity).DecideAsync(new ActivityRunner(_services), run, CancellationToken.None).PipeTo(Self,
+        ActivityStages.Of(activity).DecideAsync(new ActivityRunner(_services), run, cancel.Token).PipeTo(Self,
             success: decision => new DecisionReached(id, activityId, decision), failure: e => new DecisionFailed(id, activityId, e));
+    }
+
+    /// <summary>The decision of the activity is no longer being taken; true when it had been cancelled.</summary>
+    private bool StopDeciding(ExecutionId execution, string activity)
+    {
+        if (!_deciding.Remove((execution, activity), out var cancel))
+            return false;
+        var cancelled = cancel.IsCancellationRequested;
+        cancel.Dispose();
+        return cancelled;
+    }
+
+    /// <summary>Cancels the decisions being taken for the executions matching <paramref name="of"/> (stopped, paused, failed).</summary>
+    private void CancelDecisions(Func<ExecutionId, bool> of)
+    {
+        foreach (var ((execution, _), cancel) in _deciding.Where(d => of(d.Key.Execution)))
+            cancel.Cancel();
     }
 
     /// <summary>A decision is journaled: the activity's partitions start, unless it no longer runs (stopped, held, ended meanwhile).</summary>

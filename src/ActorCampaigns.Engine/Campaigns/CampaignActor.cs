@@ -412,6 +412,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             Context.Stop(child);
         foreach (var key in _partitionRuns.Keys.ToList())
             EndPartitions(key.Execution, key.Activity);
+        CancelDecisions(_ => true);
         _running.Clear();
         _live.Clear();
     }
@@ -429,5 +430,6 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         var holding = _state.Executions.Where(e => e.State is ExecutionState.Paused or ExecutionState.Failed).Select(e => e.Id).ToHashSet();
         foreach (var (execution, activity, run) in RunningPartitions(holding.Contains))
             Partitions.Tell(new PartitionMessages.Hold(PartitionMessages.EntityId(_state.Id, execution, activity, run.Index)));
+        CancelDecisions(holding.Contains);
     }
 }

@@ -22,6 +22,7 @@ public static class CampaignLog
             $"split into {e.Boundaries.Count + 1} partitions by id" + (e.Boundaries.Count > 0 ? $" (boundaries {string.Join(", ", e.Boundaries)})" : "")),
         PartitionCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity,
             $"partition {e.Partition} completed on {e.Node ?? "an unknown member"}: in {e.Counts.In}, out {string.Join(", ", e.Counts.Out.Select(p => $"{p.Key} {p.Value}"))}"),
+        ActivityDecided e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity, $"decided over the whole population for its partitions: {e.Decision}"),
         ActivityFailed e => new LogLine(e.At, LogLevel.Error, e.Execution.Value, e.Activity, $"failed: {e.Reason}"),
         ExecutionCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, "execution completed"),
         Paused e => Info(e.At, "paused: activities hold at their next batch boundary"),

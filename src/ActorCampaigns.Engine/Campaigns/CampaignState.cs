@@ -199,7 +199,21 @@ public sealed record CampaignState(
             ? Conflict($"execution {decide.Execution} of campaign '{Id}' is not running partitioned")
         : !execution.Activities.TryGetValue(decide.Activity, out var activity) ? Invalid($"campaign '{Id}' has no activity '{decide.Activity}'")
         : activity.Decision is not null || activity.IsDone ? Accept()
+        : !IsJson(decide.Decision) ? Invalid($"the decision of activity '{decide.Activity}' is not JSON")
         : Accept(new ActivityDecided(Id, execution.Id, decide.Activity, decide.Decision, now));
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using var _ = System.Text.Json.JsonDocument.Parse(text);
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 
     private Decision DecidePartitionCompleted(CompletePartition complete, DateTime now)
     {
@@ -289,7 +303,8 @@ public sealed record CampaignState(
                 {
                     State = ExecutionState.Running,
                     Activities = e.Activities.ToImmutableDictionary(a => a.Key,
-                        a => a.Value.State == ActivityState.Failed ? ActivityView.Pending with { Partitions = a.Value.Partitions } : a.Value),
+                        a => a.Value.State == ActivityState.Failed ? ActivityView.Pending with { Partitions = a.Value.Partitions, Decision = a.Value.Decision }
+                            : a.Value),
                 }
                 : e).ToImmutableList(),
         },

@@ -9,7 +9,8 @@ namespace ActorCampaigns.Engine.Tests.Activities;
 /// <summary>
 /// A split decided once over the whole population and applied to each id range of it, as the partitions of an execution
 /// would, gives every port exactly what the split of the whole gives: on ids with gaps, null scores, ties, filters,
-/// count and percent limits, every order, with and without overlap.
+/// count and percent limits, every order, with and without overlap; and when the profiles change between the decision
+/// and the partitions' runs, no subset takes more than its limit.
 /// </summary>
 public class SplitDecisionProperties
 {
@@ -40,23 +41,52 @@ public class SplitDecisionProperties
         new PopulationColumn("score", ExprType.Int, rows.Select(r => (object?)r.Score).ToArray()),
     ]);
 
+    private static readonly EvaluationContext Context = EvaluationContext.At(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc));
+
+    private static (SplitActivity Split, List<Bound?> Filters) Split(Subset[] drawn, bool overlap)
+    {
+        var subsets = drawn.Select((s, i) => s with { Name = $"s{i}" }).ToList();
+        return (new SplitActivity("split", subsets, Complement: true, overlap),
+            subsets.Select(s => s.Filter is null ? null : Expression.CheckFilter(s.Filter, Scope).Bound).ToList());
+    }
+
+    /// <summary>Rows grouped into id ranges by boundaries drawn from <paramref name="cuts"/>, as an execution's partitions are.</summary>
+    private static Engine.Executions.ExecutionPartitions Partitions(int[] cuts) => new(cuts.Select(c => (long)c * 10).Distinct().Order().ToList());
+
     [Fact]
-    public void A_decision_over_the_whole_applied_to_each_id_range_gives_what_the_whole_gives()
+    public void A_decision_over_the_whole_applied_to_each_partition_gives_what_the_whole_gives()
     {
         Gen.Select(Rows, Subsets.Array[1, 4], Gen.Bool, Gen.Int[0, 90].Array[0, 5]).Sample((rows, drawn, overlap, cuts) =>
         {
-            var subsets = drawn.Select((s, i) => s with { Name = $"s{i}" }).ToList();
-            var split = new SplitActivity("split", subsets, Complement: true, overlap);
-            var filters = subsets.Select(s => s.Filter is null ? null : Expression.CheckFilter(s.Filter, Scope).Bound).ToList();
-            var context = EvaluationContext.At(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc));
-            var whole = SplitOperation.Run(split, filters, Population(rows), context, "e-1");
-
-            var decision = SplitOperation.Decide(split, filters, Population(rows), context, "e-1");
-            var boundaries = cuts.Select(c => (long)c * 10).Distinct().Order().ToList();
-            var parts = rows.GroupBy(r => boundaries.Count(b => b <= r.Id)).Select(g => g.ToList());
-            var applied = parts.Select(part => SplitOperation.Apply(split, filters, decision, Population(part), context, "e-1")).ToList();
+            var (split, filters) = Split(drawn, overlap);
+            var whole = SplitOperation.Run(split, filters, Population(rows), Context, "e-1");
+            var partitions = Partitions(cuts);
+            var decided = SplitOperation.Decide(split, filters, Population(rows), Context, "e-1", partitions.Of, partitions.Count);
+            // As the journal and the partitions' assignments carry it.
+            var decision = SplitDecision.Parse(decided.ToJson(split), split, partitions.Count);
+            var applied = Enumerable.Range(0, partitions.Count).Select(p => SplitOperation.Apply(split, filters, decision, p,
+                Population(rows.Where(r => partitions.Of(r.Id) == p).ToList()), Context, "e-1")).ToList();
             foreach (var (port, ids) in whole)
                 Assert.Equal(ids, applied.SelectMany(ports => ports[port]).ToArray());
         }, iter: 2_000);
+    }
+
+    [Fact]
+    public void Profiles_that_changed_after_the_decision_never_make_a_subset_take_more_than_its_limit()
+    {
+        Gen.Select(Rows, Rows, Subsets.Array[1, 4], Gen.Bool, Gen.Int[0, 90].Array[0, 5]).Sample((before, later, drawn, overlap, cuts) =>
+        {
+            var (split, filters) = Split(drawn, overlap);
+            var partitions = Partitions(cuts);
+            var decision = SplitOperation.Decide(split, filters, Population(before), Context, "e-1", partitions.Of, partitions.Count);
+            // By the time the partitions run, the population is another one.
+            var applied = Enumerable.Range(0, partitions.Count).Select(p => SplitOperation.Apply(split, filters, decision, p,
+                Population(later.Where(r => partitions.Of(r.Id) == p).ToList()), Context, "e-1")).ToList();
+            for (var s = 0; s < split.Subsets.Count; s++)
+            {
+                if (decision.Takes[s] is { } takes)
+                    Assert.True(applied.Sum(ports => ports[$"s{s}"].Length) <= takes.Sum());
+            }
+        }, iter: 1_000);
     }
 }

@@ -176,4 +176,21 @@ public class CampaignStateTests
         AssertRejected(Created("""{ "type": "recurring", "cron": "0 9 * * *", "until": "2026-11-01T00:00:00Z" }""").Decide(new Publish(Id), Now),
             RejectionKind.Invalid, "no occurrence left");
     }
+
+    [Fact]
+    public void A_decision_for_partitions_is_taken_once_and_outlives_a_failure_and_resume()
+    {
+        var published = Assert.IsType<Decision.Accepted>(Created().Decide(new Publish(Id), Now, 3)).Events.Aggregate(Created(), (s, e) => s.Apply(e));
+        var execution = published.Executions[0].Id;
+        const string Decided = """[{"subset":"ten","takes":[4,3,3]}]""";
+        var (decided, _) = Run(published, new PartitionExecution(Id, execution, [100L, 200L]), new DecideActivity(Id, execution, "mail", Decided));
+        Assert.Equal(Decided, decided.Executions[0].Activities["mail"].Decision);
+        AssertRejected(decided.Decide(new DecideActivity(Id, execution, "keep", "[{"), Now), RejectionKind.Invalid, "is not JSON");
+
+        // A second decision (a restarted coordinator's) changes nothing: partitions run again apply the first.
+        var (again, last) = Run(decided, new DecideActivity(Id, execution, "mail", """[{"subset":"ten","takes":[1,1,8]}]"""));
+        Assert.Empty(Assert.IsType<Decision.Accepted>(last).Events);
+        var (resumed, _) = Run(again, new FailActivity(Id, execution, "mail", "smtp down"), new Resume(Id));
+        Assert.Equal((ActivityState.Pending, Decided), (resumed.Executions[0].Activities["mail"].State, resumed.Executions[0].Activities["mail"].Decision));
+    }
 }

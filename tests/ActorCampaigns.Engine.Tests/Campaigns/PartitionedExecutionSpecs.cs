@@ -134,16 +134,17 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
         var enough = execution.Activities["enough"];
         Assert.Equal((deduplicated.Count, 0L), (enough.Counts.Out["many"], enough.Counts.Out["default"]));
         Assert.All(enough.Partitions!.Values, p => Assert.True(p.Counts.In < deduplicated.Count));
-        // The split with limits ran per partition, each applying the cuts decided over the whole population: a limit
-        // applied by each partition alone would have taken up to three times as many.
+        // The split with limits ran per partition, each taking what the decision over the whole population gave it: a
+        // limit applied by each partition alone would have taken up to three times as many.
         var sample = execution.Activities["sample"];
         Assert.Equal(Enumerable.Range(0, Partitions), sample.Partitions!.Keys);
         var rest = SqlIds($"SELECT COUNT(*) FROM profiles WHERE country = 'FR' AND emailOptIn = 1 AND NOT (birthDate > {Day1975})")[0];
         var third = (rest - 10) * 30 / 100;
         Assert.Equal((10L, third, 5L, rest - 15 - third),
             (sample.Counts.Out["ten"], sample.Counts.Out["third"], sample.Counts.Out["oldest"], sample.Counts.Out["complement"]));
-        var decision = Engine.Activities.SplitDecision.Parse(sample.Decision!);
-        Assert.Equal(texted[^1], decision.Cuts[0].Last!.Id);
+        var decision = Engine.Activities.SplitDecision.Parse(sample.Decision!, (SplitActivity)document.Activities.First(a => a.Id == "sample"), Partitions);
+        var partitions = new ExecutionPartitions(execution.Partitions!);
+        Assert.Equal(Enumerable.Range(0, Partitions).Select(p => (long)texted.Count(i => partitions.Of(i) == p)), decision.Takes[0]!);
         Assert.Equal(SqlIds("SELECT COUNT(*) FROM profiles WHERE country = 'FR'")[0], execution.Activities["fr"].Counts.Out["out"]);
     }
 

@@ -153,11 +153,12 @@ public sealed class CampaignJournalFormatTests : IDisposable
     public void A_fixture_journal_since_version_3_replays_a_decision_for_partitions(string file)
     {
         Assert.SkipWhen(file is "journal-v0.jsonl" or "journal-v1.jsonl" or "journal-v2.jsonl", "decisions for partitions came with version 3");
-        var (c, _, _) = Replay(file, JournalFixture.CampaignC);
-        var decision = ActorCampaigns.Engine.Activities.SplitDecision.Parse(c.Executions[0].Activities["split"].Decision!);
-        Assert.Equal(new DateTime(2026, 11, 30, 8, 15, 0, DateTimeKind.Utc), decision.Cuts[0].Last!.Value);
-        Assert.Equal(1_000_042L, decision.Cuts[0].Last!.Id);
-        Assert.Equal(ActorCampaigns.Engine.Activities.SubsetCut.All, decision.Cuts[1]);
+        var (c, _, snapshots) = Replay(file, JournalFixture.CampaignC);
+        var split = (SplitActivity)c.Document!.Activities.First(a => a.Id == "split");
+        var decision = ActorCampaigns.Engine.Activities.SplitDecision.Parse(c.Executions[0].Activities["split"].Decision!, split, 3);
+        Assert.Equal([4L, 3, 3], decision.Takes[0]!);
+        Assert.Equal([401L, 398, 407], decision.Takes[1]!);
+        Assert.Equal(JournalFixture.SplitCuts, Assert.Single(snapshots).Value.Executions[0].Activities["split"].Decision);
     }
 
     /// <summary>

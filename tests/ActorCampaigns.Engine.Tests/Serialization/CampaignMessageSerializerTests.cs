@@ -158,7 +158,7 @@ public sealed class CampaignMessageSerializerTests : IDisposable
         var coordinator = _system.ActorOf(Props.Empty, "coordinator");
         var variables = new Dictionary<string, VariableValue> { ["discount"] = new("35"), ["limit"] = new(7L) };
         var assign = new PartitionMessages.Assign(Id, Document, E1, ExecutionMode.Live, "mail", variables, At, At.AddHours(1), ["fr", "split"],
-            [1_000L, 2_000L], 1, 4, coordinator);
+            [1_000L, 2_000L], 1, 4, coordinator, JournalFixture.SplitCuts);
         var serializer = _system.Serialization.FindSerializerFor(assign);
         var back = Assert.IsType<PartitionMessages.Assign>(_system.Serialization.Deserialize(serializer.ToBinary(assign), serializer.Identifier,
             Akka.Serialization.Serialization.ManifestFor(serializer, assign)));
@@ -167,6 +167,7 @@ public sealed class CampaignMessageSerializerTests : IDisposable
         Assert.Equal([1_000L, 2_000L], back.Boundaries);
         Assert.Equal(new VariableValue(7L), back.Variables["limit"]);
         Assert.Equal(At.AddHours(1), back.InboundCompletedAt);
+        Assert.Equal(JournalFixture.SplitCuts, back.Decision);
         Structural.AssertSame(Document, back.Document);
     }
 

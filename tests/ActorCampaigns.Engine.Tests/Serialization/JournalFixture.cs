@@ -20,8 +20,8 @@ public static class JournalFixture
     public const string CampaignB = "c-8";
     public const string CampaignC = "c-9";
 
-    /// <summary>The cuts of campaign C's split: its first subset up to a date and an id, its second whole.</summary>
-    public const string SplitCuts = """[{"takes":"upTo","value":{"datetime":"2026-11-30T08:15:00Z"},"id":1000042},{"takes":"all"}]""";
+    /// <summary>What campaign C's split decided: how many of each of the three partitions its two limited subsets take.</summary>
+    public const string SplitCuts = """[{"subset":"a","takes":[4,3,3]},{"subset":"b","takes":[401,398,407]}]""";
 
     /// <summary>Every activity kind, variables of every type; the schedule is put in by <see cref="Document"/>.</summary>
     private const string EveryKind = """

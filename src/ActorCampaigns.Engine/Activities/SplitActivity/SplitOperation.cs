@@ -9,9 +9,11 @@ namespace ActorCampaigns.Engine.Activities;
 /// left, with it from the whole population; a subset takes the profiles matching its filter, in its order (id asc by
 /// default, an attribute with nulls last and ties by id, or random seeded by the execution), up to its limit
 /// (a count, or floor(eligible x percent / 100)); complement is what no subset took.
-/// It runs in two steps: <see cref="Decide"/> looks at the whole population and cuts each subset's order at its
-/// limit (<see cref="SplitDecision"/>); <see cref="Apply"/> takes, from any part of the population, the eligible
-/// profiles up to each cut. Applied to every id range of the population, the decision gives what the whole gives.
+/// It runs in two steps: <see cref="Decide"/> looks at the whole population and says how many profiles of each
+/// partition each limited subset takes (<see cref="SplitDecision"/>); <see cref="Apply"/> takes, in a partition, the
+/// first that many of its eligible profiles in the subset's order. Since the first <c>limit</c> of the whole in an order
+/// are, in each partition, the first of that partition in the same order, the partitions together take what the whole
+/// would; and whatever changed between the decision and a partition's run, no subset takes more than its limit.
 /// </summary>
 public static class SplitOperation
 {
@@ -21,51 +23,49 @@ public static class SplitOperation
     /// <returns>Each port's ids, ascending.</returns>
     public static IReadOnlyDictionary<string, long[]> Run(SplitActivity split, IReadOnlyList<Bound?> filters, ProfileBatch population,
         EvaluationContext context, string execution) =>
-        Apply(split, filters, Decide(split, filters, population, context, execution), population, context, execution);
+        Apply(split, filters, Decide(split, filters, population, context, execution, _ => 0, 1), 0, population, context, execution);
 
-    /// <summary>Where each subset's order is cut, over the whole population: what its limit takes of the profiles eligible for it.</summary>
+    /// <summary>How many profiles of each of <paramref name="partitions"/> partitions each limited subset takes, over the whole population.</summary>
+    /// <param name="partitionOf">The partition of a profile id.</param>
     public static SplitDecision Decide(SplitActivity split, IReadOnlyList<Bound?> filters, ProfileBatch population, EvaluationContext context,
-        string execution)
+        string execution, Func<long, int> partitionOf, int partitions)
     {
-        var cuts = new SubsetCut[split.Subsets.Count];
+        var takes = new long[]?[split.Subsets.Count];
         var taken = new bool[population.Count];
         for (var s = 0; s < split.Subsets.Count; s++)
         {
             var subset = split.Subsets[s];
-            var order = SubsetOrder.Of(subset, split, execution, population);
             var eligible = Eligible(split, filters[s], population, context, taken).ToArray();
-            var limit = Limit(subset.Limit, eligible.Length);
-            if (limit == eligible.Length)
-            {
-                cuts[s] = SubsetCut.All;
-                foreach (var row in eligible)
-                    taken[row] = true;
-                continue;
-            }
-            var keys = eligible.Select(order.KeyOf).ToArray();
-            Array.Sort(keys, eligible, order);
-            cuts[s] = limit == 0 ? SubsetCut.None : SubsetCut.UpTo(keys[limit - 1]);
-            foreach (var row in eligible.AsSpan(0, limit))
+            var chosen = subset.Limit is null ? eligible
+                : SubsetOrder.Of(subset, split, execution, population).Sorted(eligible).Take(Limit(subset.Limit, eligible.Length)).ToArray();
+            foreach (var row in chosen)
                 taken[row] = true;
+            if (subset.Limit is null)
+                continue;
+            takes[s] = new long[partitions];
+            foreach (var row in chosen)
+                takes[s]![partitionOf(population.Ids[row])]++;
         }
-        return new SplitDecision(cuts);
+        return new SplitDecision(takes);
     }
 
-    /// <summary>The ports of a part of the population (all of it, or an id range), as <paramref name="decision"/> cuts each subset.</summary>
+    /// <summary>The ports of <paramref name="partition"/>'s profiles (the whole population when it is the only one), as <paramref name="decision"/> says.</summary>
     /// <returns>Each port's ids, ascending.</returns>
-    public static IReadOnlyDictionary<string, long[]> Apply(SplitActivity split, IReadOnlyList<Bound?> filters, SplitDecision decision,
+    public static IReadOnlyDictionary<string, long[]> Apply(SplitActivity split, IReadOnlyList<Bound?> filters, SplitDecision decision, int partition,
         ProfileBatch population, EvaluationContext context, string execution)
     {
         var taken = new bool[population.Count];
         var ports = new Dictionary<string, long[]>();
         for (var s = 0; s < split.Subsets.Count; s++)
         {
-            var cut = decision.Cuts[s];
-            var order = SubsetOrder.Of(split.Subsets[s], split, execution, population);
-            var chosen = Eligible(split, filters[s], population, context, taken).Where(row => cut.Takes(order.KeyOf(row), order)).ToArray();
+            var subset = split.Subsets[s];
+            var eligible = Eligible(split, filters[s], population, context, taken).ToArray();
+            var chosen = decision.Takes[s] is not { } takes ? eligible
+                : SubsetOrder.Of(subset, split, execution, population).Sorted(eligible).Take((int)Math.Min(takes[partition], eligible.Length)).ToArray();
             foreach (var row in chosen)
                 taken[row] = true;
-            ports[split.Subsets[s].Name] = chosen.Select(row => population.Ids[row]).ToArray();
+            Array.Sort(chosen);
+            ports[subset.Name] = chosen.Select(row => population.Ids[row]).ToArray();
         }
         if (split.Complement)
             ports[Complement] = Enumerable.Range(0, population.Count).Where(row => !taken[row]).Select(row => population.Ids[row]).ToArray();

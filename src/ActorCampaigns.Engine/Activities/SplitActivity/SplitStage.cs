@@ -9,8 +9,8 @@ namespace ActorCampaigns.Engine.Activities;
 /// <summary>
 /// The population at once, each subset's filter evaluated by the database as a column of its own (<see cref="SplitOperation"/>).
 /// In a partitioned execution each partition splits its own profiles; a split with limits counts over the whole
-/// population, so the campaign first decides where each subset's order is cut (<see cref="DecideAsync"/>, journaled)
-/// and every partition applies those cuts.
+/// population, so the campaign first decides how many of each partition's profiles each limited subset takes
+/// (<see cref="DecideAsync"/>, journaled), and every partition takes that many, first in the subset's order.
 /// </summary>
 public sealed class SplitStage : ActivityStage<SplitActivity>
 {
@@ -22,20 +22,22 @@ public sealed class SplitStage : ActivityStage<SplitActivity>
     {
         var split = (SplitActivity)run.Activity;
         var (columns, filters, predicates) = await ColumnsAsync(runner, run, split, cancellationToken);
+        var partitions = run.Partitions ?? throw new InvalidOperationException($"split '{split.Id}' decides for partitions, and its execution has none");
         var population = await runner.LoadAsync(run, await runner.WholeInputAsync(run, cancellationToken), columns, filters, cancellationToken);
-        return SplitOperation.Decide(split, predicates, population, run.Context, run.Execution.Value).ToJson();
+        return SplitOperation.Decide(split, predicates, population, run.Context, run.Execution.Value, partitions.Of, partitions.Count).ToJson(split);
     }
 
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, SplitActivity split, long input,
         CancellationToken cancellationToken)
     {
         var (columns, filters, predicates) = await ColumnsAsync(runner, run, split, cancellationToken);
-        var decision = run.Decision is { } decided ? SplitDecision.Parse(decided) : null;
-        if (decision is null && run.Partition is not null && DecidesFirst(split))
-            throw new InvalidOperationException($"partition {run.Partition.Index} of split '{split.Id}' has no decision of the campaign to apply");
-        return runner.Whole(run, input, columns, filters, population => decision is null
-            ? SplitOperation.Run(split, predicates, population, run.Context, run.Execution.Value)
-            : SplitOperation.Apply(split, predicates, decision, population, run.Context, run.Execution.Value), cancellationToken);
+        if (run.Partition is not { } partition || !DecidesFirst(split))
+            return runner.Whole(run, input, columns, filters, population => SplitOperation.Run(split, predicates, population, run.Context, run.Execution.Value),
+                cancellationToken);
+        var decision = run.Decision is { } decided && run.Partitions is { } partitions ? SplitDecision.Parse(decided, split, partitions.Count)
+            : throw new InvalidOperationException($"partition {partition.Index} of split '{split.Id}' has no decision of the campaign to apply");
+        return runner.Whole(run, input, columns, filters,
+            population => SplitOperation.Apply(split, predicates, decision, partition.Index, population, run.Context, run.Execution.Value), cancellationToken);
     }
 
     /// <summary>The columns a split reads (its orders' attributes), its filters computed by the database, and each subset's predicate over them.</summary>
