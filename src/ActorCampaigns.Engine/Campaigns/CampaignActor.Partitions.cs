@@ -113,6 +113,7 @@ public sealed partial class CampaignActor
             {
                 // Paused or stopped meanwhile: a resume decides again.
                 Ended(failed.Execution, failed.Activity);
+                Advance();
                 return;
             }
             Handle(new CampaignCommands.FailActivity(_state.Id, failed.Execution, failed.Activity,

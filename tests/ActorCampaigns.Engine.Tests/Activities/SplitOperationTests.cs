@@ -57,4 +57,29 @@ public class SplitOperationTests
         var samples = Enumerable.Range(1, 20).Select(e => string.Join(",", Run(false, $"e-{e}", random)["sample"])).Distinct();
         Assert.True(samples.Count() > 1);
     }
+
+    [Fact]
+    public void An_empty_population_without_columns_decides_that_each_limited_subset_takes_nothing_of_any_partition()
+    {
+        var split = new SplitActivity("split", [France with { Limit = new SplitLimit(3, null) }, new Subset("top", null, null, "score desc")], true, false);
+        var filters = split.Subsets.Select(s => s.Filter is null ? null : Expression.CheckFilter(s.Filter, Population.Scope).Bound).ToList();
+        var decision = SplitOperation.Decide(split, filters, new Domain.Populations.ProfileBatch([], []), Population.Context, "e-1", _ => 0, 3);
+        Assert.Equal([0L, 0, 0], decision.Takes[0]!);
+        Assert.Null(decision.Takes[1]);
+        Assert.All(SplitOperation.Apply(split, filters, decision, 1, new Domain.Populations.ProfileBatch([], []), Population.Context, "e-1").Values,
+            Assert.Empty);
+    }
+
+    [Theory]
+    [InlineData("""[{"subset":"fr","takes":[1,-1]}]""", "a count of at least 0")]
+    [InlineData("""[{"subset":"de","takes":[1,1]}]""", "is not 'fr'")]
+    [InlineData("""[{"subset":"fr","takes":[1,1,1]}]""", "each of 2 partitions")]
+    [InlineData("""[{"subset":"fr"}]""", "has a limit and the decision no counts")]
+    [InlineData("""[{"takes":[1,1]}]""", "cannot be applied")]
+    [InlineData("""{"fr":1}""", "cannot be applied")]
+    public void A_decision_that_does_not_fit_its_split_is_refused_with_why(string json, string reason)
+    {
+        var split = new SplitActivity("split", [France with { Limit = new SplitLimit(3, null) }], true, false);
+        Assert.Contains(reason, Assert.Throws<FormatException>(() => SplitDecision.Parse(json, split, 2)).Message);
+    }
 }

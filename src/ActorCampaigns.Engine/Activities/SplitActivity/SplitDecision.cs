@@ -38,20 +38,32 @@ public sealed record SplitDecision(IReadOnlyList<long[]?> Takes)
     /// <exception cref="FormatException">The text is no decision for <paramref name="split"/> split into <paramref name="partitions"/> partitions.</exception>
     public static SplitDecision Parse(string json, SplitActivity split, int partitions)
     {
-        using var document = JsonDocument.Parse(json);
-        var entries = document.RootElement.EnumerateArray().ToList();
-        if (entries.Count != split.Subsets.Count)
-            throw new FormatException($"the decision of split '{split.Id}' has {entries.Count} subsets, the split {split.Subsets.Count}");
-        return new SplitDecision(entries.Select((entry, s) =>
+        try
         {
-            if (entry.GetProperty("subset").GetString() != split.Subsets[s].Name)
-                throw new FormatException($"subset {s + 1} of the decision of split '{split.Id}' is not '{split.Subsets[s].Name}'");
-            if (!entry.TryGetProperty("takes", out var takes))
-                return null;
-            var counts = takes.EnumerateArray().Select(t => t.GetInt64()).ToArray();
-            return counts.Length == partitions ? counts
-                : throw new FormatException($"subset '{split.Subsets[s].Name}' of split '{split.Id}' takes from {counts.Length} partitions, not {partitions}");
-        }).ToList());
+            using var document = JsonDocument.Parse(json);
+            var entries = document.RootElement.EnumerateArray().ToList();
+            if (entries.Count != split.Subsets.Count)
+                throw new FormatException($"the decision of split '{split.Id}' has {entries.Count} subsets, the split {split.Subsets.Count}");
+            return new SplitDecision(entries.Select((entry, s) => TakesOf(entry, split, s, partitions)).ToList());
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new FormatException($"the decision of split '{split.Id}' cannot be applied: {e.Message}", e);
+        }
+    }
+
+    /// <summary>What a subset's entry says it takes of each partition (null: every eligible profile).</summary>
+    private static long[]? TakesOf(JsonElement entry, SplitActivity split, int s, int partitions)
+    {
+        var subset = split.Subsets[s];
+        if (entry.GetProperty("subset").GetString() != subset.Name)
+            throw new FormatException($"its subset {s + 1} is not '{subset.Name}'");
+        if (!entry.TryGetProperty("takes", out var takes))
+            return subset.Limit is null ? null : throw new FormatException($"subset '{subset.Name}' has a limit and the decision no counts");
+        var counts = takes.EnumerateArray().Select(t => t.GetInt64()).ToArray();
+        if (subset.Limit is null || counts.Length != partitions || counts.Any(c => c < 0))
+            throw new FormatException($"subset '{subset.Name}' takes {takes} (it needs a limit, and a count of at least 0 for each of {partitions} partitions)");
+        return counts;
     }
 }
 

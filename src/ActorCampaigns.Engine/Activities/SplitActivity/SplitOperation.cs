@@ -23,49 +23,71 @@ public static class SplitOperation
     /// <returns>Each port's ids, ascending.</returns>
     public static IReadOnlyDictionary<string, long[]> Run(SplitActivity split, IReadOnlyList<Bound?> filters, ProfileBatch population,
         EvaluationContext context, string execution) =>
-        Apply(split, filters, Decide(split, filters, population, context, execution, _ => 0, 1), 0, population, context, execution);
+        Ports(split, population, Choose(split, filters, population, context, execution, (s, eligible) => LimitOf(split, s, eligible)));
 
     /// <summary>How many profiles of each of <paramref name="partitions"/> partitions each limited subset takes, over the whole population.</summary>
     /// <param name="partitionOf">The partition of a profile id.</param>
     public static SplitDecision Decide(SplitActivity split, IReadOnlyList<Bound?> filters, ProfileBatch population, EvaluationContext context,
         string execution, Func<long, int> partitionOf, int partitions)
     {
-        var takes = new long[]?[split.Subsets.Count];
-        var taken = new bool[population.Count];
-        for (var s = 0; s < split.Subsets.Count; s++)
+        var chosen = Choose(split, filters, population, context, execution, (s, eligible) => LimitOf(split, s, eligible));
+        return new SplitDecision(split.Subsets.Select((subset, s) =>
         {
-            var subset = split.Subsets[s];
-            var eligible = Eligible(split, filters[s], population, context, taken).ToArray();
-            var chosen = subset.Limit is null ? eligible
-                : SubsetOrder.Of(subset, split, execution, population).Sorted(eligible).Take(Limit(subset.Limit, eligible.Length)).ToArray();
-            foreach (var row in chosen)
-                taken[row] = true;
             if (subset.Limit is null)
-                continue;
-            takes[s] = new long[partitions];
-            foreach (var row in chosen)
-                takes[s]![partitionOf(population.Ids[row])]++;
-        }
-        return new SplitDecision(takes);
+                return null;
+            var takes = new long[partitions];
+            foreach (var row in chosen[s])
+                takes[partitionOf(population.Ids[row])]++;
+            return takes;
+        }).ToList());
     }
 
-    /// <summary>The ports of <paramref name="partition"/>'s profiles (the whole population when it is the only one), as <paramref name="decision"/> says.</summary>
+    /// <summary>The ports of <paramref name="partition"/>'s profiles, as <paramref name="decision"/> says.</summary>
     /// <returns>Each port's ids, ascending.</returns>
     public static IReadOnlyDictionary<string, long[]> Apply(SplitActivity split, IReadOnlyList<Bound?> filters, SplitDecision decision, int partition,
-        ProfileBatch population, EvaluationContext context, string execution)
+        ProfileBatch population, EvaluationContext context, string execution) =>
+        Ports(split, population, Choose(split, filters, population, context, execution,
+            (s, eligible) => decision.Takes[s] is { } takes ? (int)Math.Min(takes[partition], eligible) : null));
+
+    /// <summary>A limited subset's count of its eligible profiles; null for one without a limit (it takes them all).</summary>
+    private static int? LimitOf(SplitActivity split, int subset, int eligible) =>
+        split.Subsets[subset].Limit is { } limit ? Limit(limit, eligible) : null;
+
+    /// <summary>
+    /// The rows each subset takes, in turn: of those it finds eligible, all when <paramref name="take"/> says null, else
+    /// the first that many in its order.
+    /// </summary>
+    private static int[][] Choose(SplitActivity split, IReadOnlyList<Bound?> filters, ProfileBatch population, EvaluationContext context,
+        string execution, Func<int, int, int?> take)
     {
+        // An empty population carries no columns to evaluate filters on; nothing is eligible.
+        if (population.Count == 0)
+            return split.Subsets.Select(_ => Array.Empty<int>()).ToArray();
         var taken = new bool[population.Count];
-        var ports = new Dictionary<string, long[]>();
+        var chosen = new int[split.Subsets.Count][];
         for (var s = 0; s < split.Subsets.Count; s++)
         {
-            var subset = split.Subsets[s];
-            var eligible = Eligible(split, filters[s], population, context, taken).ToArray();
-            var chosen = decision.Takes[s] is not { } takes ? eligible
-                : SubsetOrder.Of(subset, split, execution, population).Sorted(eligible).Take((int)Math.Min(takes[partition], eligible.Length)).ToArray();
-            foreach (var row in chosen)
+            var eligible = Enumerable.Range(0, population.Count).Where(row => split.AllowOverlap || !taken[row])
+                .Where(population.Predicate(filters[s], context)).ToArray();
+            chosen[s] = take(s, eligible.Length) is { } count
+                ? SubsetOrder.Of(split.Subsets[s], split, execution, population).Sorted(eligible).Take(count).ToArray()
+                : eligible;
+            foreach (var row in chosen[s])
                 taken[row] = true;
-            Array.Sort(chosen);
-            ports[subset.Name] = chosen.Select(row => population.Ids[row]).ToArray();
+        }
+        return chosen;
+    }
+
+    /// <summary>Each subset's port (ids ascending), and the complement: what no subset took.</summary>
+    private static Dictionary<string, long[]> Ports(SplitActivity split, ProfileBatch population, int[][] chosen)
+    {
+        var ports = new Dictionary<string, long[]>();
+        var taken = new bool[population.Count];
+        for (var s = 0; s < split.Subsets.Count; s++)
+        {
+            foreach (var row in chosen[s])
+                taken[row] = true;
+            ports[split.Subsets[s].Name] = chosen[s].Order().Select(row => population.Ids[row]).ToArray();
         }
         if (split.Complement)
             ports[Complement] = Enumerable.Range(0, population.Count).Where(row => !taken[row]).Select(row => population.Ids[row]).ToArray();
@@ -78,8 +100,4 @@ public static class SplitOperation
         { Percent: { } percent } => (int)Math.Floor((decimal)eligible * (decimal)percent / 100m),
         _ => eligible,
     };
-
-    /// <summary>Rows matching the subset's filter (ascending), among those no earlier subset took unless subsets overlap.</summary>
-    private static IEnumerable<int> Eligible(SplitActivity split, Bound? filter, ProfileBatch population, EvaluationContext context, bool[] taken) =>
-        Enumerable.Range(0, population.Count).Where(row => split.AllowOverlap || !taken[row]).Where(population.Predicate(filter, context));
 }
