@@ -17,7 +17,7 @@ namespace ActorCampaigns.LoadTest.Commands;
 public static class BenchClusterCommand
 {
     private sealed record Row(int Nodes, int Campaigns, long Profiles, double ImportSeconds, double Seconds, long Messages, int Hosts,
-        IReadOnlyList<PartitionDone> Partitions, IReadOnlyList<(string Activity, double DoneAfter)> Timeline);
+        IReadOnlyList<PartitionDone> Partitions, IReadOnlyList<(string Activity, bool Decided, double After)> Timeline);
 
     /// <summary>A partition of an activity of a campaign, completed on a node, this long after the publish.</summary>
     private sealed record PartitionDone(string Campaign, string Activity, int Partition, string Node, long In, double DoneAfter);
@@ -151,7 +151,7 @@ public static class BenchClusterCommand
             if (messages != ends.Sum())
                 throw new InvalidOperationException($"the outbox holds {messages:N0} messages; the campaigns counted {ends.Sum():N0}");
             var partitions = new List<PartitionDone>();
-            var timeline = new List<(string, double)>();
+            var timeline = new List<(string, bool, double)>();
             foreach (var (id, status) in done)
             {
                 var (parts, activities) = await LogAsync(started[0], id, status, cancellationToken);
@@ -173,9 +173,9 @@ public static class BenchClusterCommand
 
     /// <summary>
     /// What a campaign's log says: the partitions that completed, with their node, their input and when, and when each
-    /// activity completed (seconds after the execution started).
+    /// activity completed and when an activity deciding for its partitions decided (seconds after the execution started).
     /// </summary>
-    private static async Task<(IReadOnlyList<PartitionDone> Partitions, IReadOnlyList<(string Activity, double DoneAfter)> Activities)> LogAsync(NodeProcess node,
+    private static async Task<(IReadOnlyList<PartitionDone> Partitions, IReadOnlyList<(string Activity, bool Decided, double After)> Activities)> LogAsync(NodeProcess node,
         string id, JsonElement status, CancellationToken cancellationToken)
     {
         var execution = status.GetProperty("executions")[0];
@@ -189,7 +189,9 @@ public static class BenchClusterCommand
             .Select(l => new PartitionDone(id, l.Line.Activity!, int.Parse(l.Match.Groups[1].Value, CultureInfo.InvariantCulture), l.Match.Groups[2].Value,
                 long.Parse(l.Match.Groups[3].Value, CultureInfo.InvariantCulture), l.Line.After))
             .ToList();
-        var activities = lines.Where(l => l.Message.StartsWith("completed:", StringComparison.Ordinal)).Select(l => (l.Activity!, l.After)).OrderBy(a => a.After).ToList();
+        // When each activity completed, and when one deciding for its partitions (a split with limits) had decided.
+        var activities = lines.Where(l => l.Message.StartsWith("completed:", StringComparison.Ordinal) || l.Message.StartsWith("decided", StringComparison.Ordinal))
+            .Select(l => (l.Activity!, Decided: l.Message.StartsWith("decided", StringComparison.Ordinal), l.After)).OrderBy(a => a.After).ToList();
         return (partitions, activities);
     }
 
@@ -203,12 +205,13 @@ public static class BenchClusterCommand
         foreach (var row in rows)
         {
             var perPartition = row.Partitions.Select(p => p.Activity).ToHashSet();
-            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Nodes} node(s), when each activity of the first campaign completed:");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Nodes} node(s), when each activity of the first campaign completed (or decided, at the campaign, for its partitions):");
             text.AppendLine();
-            text.AppendLine("| activity | ran | completed s after start |");
+            text.AppendLine("| activity | ran | s after start |");
             text.AppendLine("|---|---|---:|");
-            foreach (var (activity, after) in row.Timeline)
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {activity} | {(perPartition.Contains(activity) ? "per partition" : "whole, at the campaign")} | {after:F1} |");
+            foreach (var (activity, decided, after) in row.Timeline)
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {activity} | {(decided ? "decided at the campaign" : perPartition.Contains(activity) ? "per partition" : "whole, at the campaign")} | {after:F1} |");
             text.AppendLine();
             if (row.Partitions.Count == 0)
                 continue;
