@@ -1,96 +1,10 @@
-using System.Threading.Channels;
-
 namespace ActorCampaigns.Data.Feedback;
 
 /// <summary>
-/// Records feedback events durably in batches (group commit): events that arrive while a batch is being written wait
-/// for the next one, a transaction each. Many small requests (opens, clicks) thus cost a transaction per batch, not
-/// per event. After each batch commits, the campaigns it concerned are told to <c>committed</c> (once each), so their
-/// live counters follow.
+/// Feedback events recorded by group commit (<see cref="GroupCommit{T}"/>); after each batch commits, the campaigns
+/// it concerned are told to <c>committed</c> (once each), so their live counters follow.
 /// </summary>
-/// <remarks>
-/// Two ways in: <see cref="RecordAsync"/> returns once the events are committed and fails if their batch fails (for
-/// providers, who retry until they get a success); <see cref="EnqueueAsync"/> returns once the events are queued
-/// (for tracking hits: a mail client neither waits for nor retries on the answer, so waiting for the commit would
-/// only delay it). Queued events are never dropped: a batch that fails is written again, after a pause that grows
-/// to 30 s, while the queue, bounded, holds back new events; only a node shutting down gives up on a failed batch.
-/// </remarks>
-public sealed class FeedbackWriter : IAsyncDisposable
-{
-    private const int MaxBatch = 10_000;
-
-    private readonly FeedbackStore _store;
-    private readonly Action<IReadOnlySet<string>> _committed;
-    private readonly Action<Exception> _failed;
-    private readonly Channel<(IReadOnlyList<FeedbackEvent> Events, TaskCompletionSource? Committed)> _queue =
-        Channel.CreateBounded<(IReadOnlyList<FeedbackEvent>, TaskCompletionSource?)>(new BoundedChannelOptions(MaxBatch) { SingleReader = true });
-    private readonly Task _writing;
-    private volatile bool _closing;
-
-    /// <param name="failed">Told each time a batch fails to be written (the node logs it).</param>
-    public FeedbackWriter(FeedbackStore store, Action<IReadOnlySet<string>>? committed = null, Action<Exception>? failed = null)
-    {
-        _store = store;
-        _committed = committed ?? (_ => { });
-        _failed = failed ?? (_ => { });
-        _writing = Task.Run(WriteAsync);
-    }
-
-    /// <summary>
-    /// Completes when <paramref name="events"/> are committed; fails when their batch could not be. What the caller
-    /// does next runs on the writer's thread as the batch commits, before the next batch: callers only answer their
-    /// request, and saving a thread hop per event was measured at +10-20 % events/s on two cores.
-    /// </summary>
-    public async Task RecordAsync(IReadOnlyList<FeedbackEvent> events, CancellationToken cancellationToken = default)
-    {
-        var committed = new TaskCompletionSource();
-        await _queue.Writer.WriteAsync((events, committed), cancellationToken);
-        await committed.Task;
-    }
-
-    /// <summary>Queues <paramref name="events"/> for the next batch; waits only while the queue is full.</summary>
-    public ValueTask EnqueueAsync(IReadOnlyList<FeedbackEvent> events, CancellationToken cancellationToken = default) =>
-        _queue.Writer.TryWrite((events, null)) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync((events, null), cancellationToken);
-
-    private async Task WriteAsync()
-    {
-        var batch = new List<(IReadOnlyList<FeedbackEvent> Events, TaskCompletionSource? Committed)>();
-        var pause = TimeSpan.Zero;
-        while (batch.Count > 0 || await _queue.Reader.WaitToReadAsync())
-        {
-            var count = batch.Sum(b => b.Events.Count);
-            while (count < MaxBatch && _queue.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-                count += item.Events.Count;
-            }
-            var events = batch.SelectMany(b => b.Events).ToList();
-            try
-            {
-                await _store.AppendAsync(events);
-            }
-            catch (Exception e)
-            {
-                _failed(e);
-                // Those waiting hear of it (their senders retry); queued events are written again after a pause.
-                batch.ForEach(b => b.Committed?.TrySetException(e));
-                batch.RemoveAll(b => b.Committed is not null || _closing);
-                pause = TimeSpan.FromMilliseconds(Math.Clamp(pause.TotalMilliseconds * 2, 100, 30_000));
-                await Task.Delay(pause);
-                continue;
-            }
-            pause = TimeSpan.Zero;
-            batch.ForEach(b => b.Committed?.SetResult());
-            batch.Clear();
-            _committed(events.Select(e => e.Campaign).ToHashSet(StringComparer.Ordinal));
-        }
-    }
-
-    /// <summary>Takes no more events and waits for those queued to be written.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _closing = true;
-        _queue.Writer.TryComplete();
-        await _writing;
-    }
-}
+/// <param name="failed">Told each time a batch fails to be written (the node logs it).</param>
+public sealed class FeedbackWriter(FeedbackStore store, Action<IReadOnlySet<string>>? committed = null, Action<Exception>? failed = null)
+    : GroupCommit<FeedbackEvent>(events => store.AppendAsync(events),
+        committed is null ? null : events => committed(events.Select(e => e.Campaign).ToHashSet(StringComparer.Ordinal)), failed);

@@ -449,6 +449,23 @@ public abstract class ProfileStore(Database database)
             .ToDictionary(p => p.Name, p => p.Value);
     }
 
+    /// <summary>Which of <paramref name="ids"/> are profiles here.</summary>
+    public async Task<IReadOnlySet<long>> ExistingAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        var existing = new HashSet<long>();
+        if (ids.Count == 0)
+            return existing;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, Dialect == SqlDialect.Sqlite
+            ? "SELECT \"id\" FROM profiles WHERE \"id\" IN (SELECT value FROM json_each(@ids))"
+            : "SELECT \"id\" FROM profiles WHERE \"id\" = ANY(@ids)");
+        Parameter(command, "@ids", Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : ids.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            existing.Add(reader.GetInt64(0));
+        return existing;
+    }
+
     /// <summary>Withdraws a profile's consent to a channel (its opt-in attribute, such as <c>emailOptIn</c>); false when no such profile.</summary>
     public async Task<bool> WithdrawConsentAsync(long id, string optIn, CancellationToken cancellationToken = default)
     {

@@ -3,6 +3,7 @@ using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Templates;
 using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.Channels.Tracking;
+using ActorCampaigns.Data.Conversions;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Audiences;
@@ -38,6 +39,11 @@ public sealed record EngineServices(
 {
     public UnrecordedFailures Unrecorded { get; init; } = new();
 
+    /// <summary>Conversion events (what profiles did: purchases, sign-ups), in the profiles' database.</summary>
+    public ConversionStore Conversions => _conversions ??= new ConversionStore(Profiles.Database);
+
+    private ConversionStore? _conversions;
+
     /// <summary>When passivated campaigns are next due; none: a campaign with an occurrence ahead never passivates.</summary>
     public CampaignWakeups? Wakeups { get; init; }
 
@@ -60,6 +66,7 @@ public sealed record EngineServices(
         await services.Ledger.InitializeAsync(cancellationToken);
         await services.Audiences.InitializeAsync(cancellationToken);
         await services.Feedback.InitializeAsync(cancellationToken);
+        await services.Conversions.InitializeAsync(cancellationToken);
         await wakeups.InitializeAsync(cancellationToken);
         return services;
     }

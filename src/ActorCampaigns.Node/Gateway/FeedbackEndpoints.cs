@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Data.Deliveries;
@@ -21,23 +20,17 @@ public static class FeedbackEndpoints
     /// <summary>Items in one request: a provider sends more in several, and a request's check of the ledger stays bounded.</summary>
     private const int MaxItems = 10_000;
 
-    /// <summary>How far ahead of the node's clock <c>at</c> may be: providers' clocks differ, but not by days.</summary>
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromHours(1);
-
     public static void MapFeedbackEndpoints(this WebApplication app) =>
         app.MapPost("/api/feedback", async (HttpRequest request, FeedbackWriter feedback, EngineServices services, CancellationToken cancel) =>
         {
-            var (body, problem) = await JsonBody.ReadAsync(request, "feedback body", cancel);
+            var (body, problem) = await BatchItems.ReadAsync(request, "feedback", MaxItems, cancel);
             if (body is null)
                 return problem!;
             using (body)
             {
-                if (body.RootElement is { ValueKind: JsonValueKind.Array } items && items.GetArrayLength() > MaxItems)
-                    return Problems.Invalid($"a feedback request holds at most {MaxItems} items; nothing was recorded",
-                        [new { path = "$", message = $"holds {items.GetArrayLength()} items; send them in requests of at most {MaxItems}" }]);
                 var (events, alerts, errors) = Read(body.RootElement, services.Clock);
                 if (errors.Count > 0)
-                    return Problems.Invalid($"{errors.Count} feedback item{(errors.Count == 1 ? " is" : "s are")} invalid; nothing was recorded", errors);
+                    return BatchItems.Invalid(errors, "feedback");
                 var sent = await services.Ledger.SentAmongAsync(events.Select(Message).ToList(), cancel);
                 var known = events.Where(e => sent.Contains(Message(e))).ToList();
                 // Events about alerts (a bounce of an alert email) name no profile: counted with the unknown, recorded nowhere.
@@ -90,17 +83,12 @@ public static class FeedbackEndpoints
             };
             if (kind is null)
                 Error("event", "must be delivered, bounced or complaint");
-            var at = clock.GetUtcNow();
-            if (item.TryGetProperty("at", out var given) && !(given.ValueKind == JsonValueKind.String
-                && DateTimeOffset.TryParse(given.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at)))
-                Error("at", "must be an ISO 8601 timestamp");
-            else if (at > clock.GetUtcNow() + ClockSkew)
-                Error("at", "must not be in the future (by the node's clock, give or take an hour)");
+            var at = BatchItems.At(item, clock, Error);
             var reason = Text(item, "reason");
             if (item.TryGetProperty("reason", out var reasonValue) && (reasonValue.ValueKind != JsonValueKind.String || reason!.Length > 500))
                 Error("reason", "must be text of at most 500 characters");
             if (message is not null && kind is not null)
-                events.Add(new FeedbackEvent(message.Campaign, message.Execution, message.Activity, message.Profile, kind.Value, at.ToUniversalTime(),
+                events.Add(new FeedbackEvent(message.Campaign, message.Execution, message.Activity, message.Profile, kind.Value, at,
                     kind == FeedbackKind.Bounced ? reason : null));
         }
         return (events, alerts, errors);

@@ -1,5 +1,6 @@
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Campaigns;
+using ActorCampaigns.Data.Conversions;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Engine.Activities.Channel;
@@ -40,6 +41,8 @@ public static class CampaignStores
             foreach (var campaign in campaigns)
                 region.Tell(new CampaignQueries.FeedbackArrived(new CampaignId(campaign)));
         }, failed => provider.GetRequiredService<ILogger<FeedbackWriter>>().LogError(failed, "writing a batch of feedback events failed; it is tried again")));
+        builder.Services.AddSingleton(provider => new ConversionWriter(services.Conversions,
+            failed => provider.GetRequiredService<ILogger<ConversionWriter>>().LogError(failed, "writing a batch of conversion events failed; it is tried again")));
         return (services, database);
     }
 }

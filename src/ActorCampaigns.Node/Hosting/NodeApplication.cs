@@ -23,6 +23,7 @@ public static class NodeApplication
         app.MapCampaignFeedEndpoints();
         app.MapTrackingEndpoints();
         app.MapFeedbackEndpoints();
+        app.MapEventsEndpoints();
         app.MapReportEndpoints();
         app.MapOpenApi();
         return app;
@@ -64,15 +65,17 @@ public static class NodeApplication
         return app;
     }
 
-    /// <summary>Runs until the node stops, then writes the feedback still queued and closes the providers' connections.</summary>
+    /// <summary>Runs until the node stops, then writes the feedback and conversion events still queued and closes the providers' connections.</summary>
     public static async Task RunNodeAsync(this WebApplication app)
     {
         // Taken before running: the host disposes its services as it stops (on SIGTERM, or once the actor system has
         // terminated, e.g. downed by the split-brain resolver).
         var feedback = app.Services.GetRequiredService<FeedbackWriter>();
+        var conversions = app.Services.GetRequiredService<ActorCampaigns.Data.Conversions.ConversionWriter>();
         var services = app.Services.GetRequiredService<EngineServices>();
         await app.RunAsync();
         await feedback.DisposeAsync();
+        await conversions.DisposeAsync();
         await DeliveryProviders.CloseAsync(services.Senders?.Values ?? []);
     }
 }

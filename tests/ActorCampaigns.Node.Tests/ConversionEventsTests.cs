@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace ActorCampaigns.Node.Tests;
+
+/// <summary>
+/// <c>POST /api/events</c> on a real node: good events are stored as told; a body with any bad event is refused whole,
+/// each problem at its path, and stores nothing.
+/// </summary>
+public sealed class ConversionEventsTests : IAsyncLifetime
+{
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-events-").FullName;
+    private NodeProcess _node = null!;
+
+    public async Task InitializeAsync()
+    {
+        _node = await NodeProcess.StartAsync(_dataDir);
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import",
+            "id,email\n17,a@x.io\n4000000019,b@x.io\n", "text/csv")).Status);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    private async Task<List<string>> StoredAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "data.db")};Pooling=false");
+        connection.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT profile || '|' || name || '|' || at || '|' || COALESCE(value, '-') || '|' || COALESCE(properties, '-') " +
+                              "FROM conversion_events ORDER BY rowid";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+            rows.Add(reader.GetString(0));
+        return rows;
+    }
+
+    private static List<(string Path, string Message)> Errors(JsonElement body) => body.GetProperty("errors").EnumerateArray()
+        .Select(e => (e.GetProperty("path").GetString()!, e.GetProperty("message").GetString()!)).ToList();
+
+    [Fact]
+    public async Task Events_are_stored_as_told_and_answered_once_committed()
+    {
+        var (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events", """
+            [ { "profileId": 17, "name": "purchase", "at": "2026-11-30T10:00:00Z", "value": 42.5, "properties": { "sku": "A-1", "qty": 2 } },
+              { "profileId": 4000000019, "name": "trial.started", "at": "2026-11-30T11:00:00+01:00" },
+              { "profileId": 17, "name": "purchase", "at": "2026-11-30T10:00:00Z", "value": 42.5, "properties": null } ]
+            """);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Equal(3, body.GetProperty("recorded").GetInt32());
+        var noon = new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        Assert.Equal([$"17|purchase|{noon}|42.5|{{\"sku\":\"A-1\",\"qty\":2}}", $"4000000019|trial.started|{noon}|-|-", $"17|purchase|{noon}|42.5|-"],
+            await StoredAsync());
+    }
+
+    [Fact]
+    public async Task A_body_with_any_bad_event_stores_nothing_and_says_where_and_why_for_each()
+    {
+        var (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events", """
+            [ { "profileId": 17, "name": "purchase", "value": 10 },
+              { "profileId": "17", "name": "purchase" },
+              { "profileId": 17, "name": "x'; DROP TABLE profiles; --" },
+              { "profileId": 17, "name": "purchase", "at": "yesterday", "value": "ten" },
+              { "profileId": 17, "name": "purchase", "at": "2999-01-01T00:00:00Z", "properties": [1, 2] },
+              { "profileId": 17, "name": "purchase", "price": 3 },
+              42 ]
+            """);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(
+        [
+            ("$[1].profileId", "must be a profile's id, a whole number"),
+            ("$[2].name", "must be a name of at most 100 characters: a letter, then letters, digits, '_', '.' or '-' (purchase, trial.started)"),
+            ("$[3].at", "must be an ISO 8601 timestamp"),
+            ("$[3].value", "must be a number"),
+            ("$[4].at", "must not be in the future (by the node's clock, give or take an hour)"),
+            ("$[4].properties", "must be a JSON object of at most 4,096 bytes"),
+            ("$[5].price", "is not a field of an event (profileId, name, at, value, properties)"),
+            ("$[6]", "must be an object { profileId, name, at?, value?, properties? }"),
+        ], Errors(body));
+        Assert.Empty(await StoredAsync());
+    }
+
+    [Fact]
+    public async Task An_event_for_a_profile_that_does_not_exist_is_refused_with_the_others_of_its_request()
+    {
+        var (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events",
+            """[ { "profileId": 17, "name": "purchase" }, { "profileId": 18, "name": "purchase" }, { "profileId": 4000000019, "name": "signup" } ]""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal([("$[1].profileId", "no profile has id 18")], Errors(body));
+        Assert.Empty(await StoredAsync());
+    }
+
+    [Fact]
+    public async Task Too_many_events_or_properties_too_large_are_refused()
+    {
+        var many = "[" + string.Join(",", Enumerable.Repeat("""{"profileId":17,"name":"purchase"}""", 10_001)) + "]";
+        var (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events", many);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("at most 10000", Errors(body)[0].Message);
+        var large = $$"""[ { "profileId": 17, "name": "purchase", "properties": { "note": "{{new string('x', 5_000)}}" } } ]""";
+        (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events", large);
+        Assert.Equal([("$[0].properties", "must be a JSON object of at most 4,096 bytes")], Errors(body));
+        Assert.Empty(await StoredAsync());
+    }
+}
