@@ -1,5 +1,6 @@
 using ActorCampaigns.Data.Conversions;
 using ActorCampaigns.Data.Profiles;
+using ActorCampaigns.Domain.Expressions;
 
 namespace ActorCampaigns.Data.Tests;
 
@@ -29,6 +30,39 @@ public abstract class ConversionStoreContract
             .Concat(await store.OfProfileAsync(7_000_000_003L, "purchase")), e => e.Properties is not null);
         Assert.Equal("""{"sku":"A-1","ü":"é"}""", withProperties.Properties);
         Assert.Empty(await store.OfProfileAsync(7_000_000_001L, "signup"));
+    }
+
+    [Theory]
+    [InlineData("did('purchase')", new long[] { 1, 2, 4 })]
+    [InlineData("did('purchase', 'P7D')", new long[] { 1, 4 })]
+    [InlineData("not did('purchase', 'P7D')", new long[] { 2, 3, 5 })]
+    [InlineData("did('trial.started') and not did('purchase')", new long[] { 3 })]
+    [InlineData("count(did('purchase')) >= 2", new long[] { 1, 4 })]
+    [InlineData("count(did('purchase', 'P7D')) = 1", new long[] { 1, 4 })]
+    [InlineData("sum(did('purchase', 'P30D'), value) > 50", new long[] { 1 })]
+    [InlineData("sum(did('purchase'), value) = 0", new long[] { 3, 5 })]
+    [InlineData("sum(did('purchase'), value) = 30.25", new long[] { 4 })]
+    public async Task What_profiles_did_is_asked_in_filters_with_windows_counts_and_sums(string filter, long[] expected)
+    {
+        var (profiles, store) = await CreateAsync();
+        await profiles.ImportCsvAsync(new StringReader("id,email\n1,a@x.io\n2,b@x.io\n3,c@x.io\n4,d@x.io\n5,e@x.io\n"));
+        await store.AppendAsync(
+        [
+            new ConversionEvent(1, "purchase", Noon.AddDays(-1), 40), new ConversionEvent(1, "purchase", Noon.AddDays(-20), 15.5),
+            new ConversionEvent(2, "purchase", Noon.AddDays(-40), 99),
+            new ConversionEvent(3, "trial.started", Noon.AddDays(-2)), new ConversionEvent(3, "purchased", Noon.AddDays(-2), 5),
+            new ConversionEvent(4, "purchase", Noon.AddDays(-3), 30.25), new ConversionEvent(4, "purchase", Noon.AddDays(-60)),
+        ]);
+        var scope = BindingScope.ForProfiles(await profiles.GetSchemaAsync());
+        var matching = new List<long>();
+        foreach (var id in new long[] { 1, 2, 3, 4, 5 })
+        {
+            var (bound, error) = Expression.CheckFilter($"({filter}) and id = {id}", scope);
+            Assert.Null(error);
+            if (await profiles.CountAsync(bound, EvaluationContext.At(Noon.UtcDateTime)) == 1)
+                matching.Add(id);
+        }
+        Assert.Equal(expected, matching);
     }
 
     [Fact]

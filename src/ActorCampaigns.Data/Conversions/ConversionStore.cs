@@ -17,7 +17,7 @@ public sealed record ConversionEvent(long Profile, string Name, DateTimeOffset A
 /// </summary>
 public sealed class ConversionStore(Database database)
 {
-    public const string Table = "conversion_events";
+    public const string Table = ConversionEvents.Table;
 
     /// <summary>Events per insert statement, as for feedback: a few hundred keep the JSON text off the large object heap.</summary>
     private const int EventsPerStatement = 256;

@@ -17,7 +17,7 @@ public sealed class Binder
     };
 
     private static readonly string KnownFunctions =
-        "date, timestamp, now, daysAgo, lower, upper, length, contains, startsWith, sent, delivered, opened, clicked, bounced, unsubscribed, count";
+        "date, timestamp, now, daysAgo, lower, upper, length, contains, startsWith, sent, delivered, opened, clicked, bounced, unsubscribed, did, count, sum";
 
     private readonly BindingScope _scope;
 
@@ -191,16 +191,45 @@ public sealed class Binder
                     Expect(call.Arguments[0], ExprType.String, $"the first argument of {call.Name}"),
                     Expect(call.Arguments[1], ExprType.String, $"the second argument of {call.Name}"),
                 ]);
+            case "did":
+                return BindConversion(call);
+            case "count" when call.Arguments is [CallSyntax { Name: "did" } conversion]:
+                return new BoundConversionAggregate(BindConversion(conversion), Sum: false);
+            case "sum":
+                Arity(call, 2);
+                if (call.Arguments[0] is not CallSyntax { Name: "did" } summed || call.Arguments[1] is not NameSyntax { Name: "value" })
+                    throw Error(call, "sum(...) takes what a profile did and its value: sum(did('purchase', 'P30D'), value)");
+                return new BoundConversionAggregate(BindConversion(summed), Sum: true);
             case "count":
                 if (!_scope.AllowsAggregates)
-                    throw Error(call, "count(...) is allowed in enrich columns only");
+                    throw Error(call, "count(...) of feedback is allowed in enrich columns only");
                 Arity(call, 1);
                 if (call.Arguments[0] is not CallSyntax { } inner || !FeedbackFunctions.TryGetValue(inner.Name, out var innerKind))
-                    throw Error(call.Arguments[0], "count(...) takes a feedback predicate such as opened('*', 'P30D')");
+                    throw Error(call.Arguments[0], "count(...) takes a feedback predicate such as opened('*', 'P30D') or did('purchase', 'P30D')");
                 return new BoundFeedbackCount(BindFeedback(inner, innerKind));
             default:
                 throw Error(call, $"unknown function '{call.Name}'; known functions: {KnownFunctions}");
         }
+    }
+
+    /// <summary><c>did('name')</c> or <c>did('name', 'P7D')</c>: over profiles only, a name as conversion events have, a window as feedback predicates have.</summary>
+    private BoundConversion BindConversion(CallSyntax call)
+    {
+        if (!_scope.OverProfiles)
+            throw Error(call, "did(...) asks what a profile did, and is allowed only in expressions over profiles");
+        if (call.Arguments.Count is < 1 or > 2)
+            throw Error(call, "did takes an event name such as 'purchase' and an optional window such as 'P7D'");
+        var name = LiteralArgument(call, call.Arguments.Count, 0);
+        if (name.Length is 0 or > 100 || !char.IsAsciiLetter(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+            throw Error(call.Arguments[0], $"'{name}' is not an event name (a letter, then letters, digits, '_', '.' or '-')");
+        TimeSpan? window = null;
+        if (call.Arguments.Count == 2)
+        {
+            if (!IsoDuration.TryParse(LiteralArgument(call, 2, 1), out var parsed, out var why))
+                throw Error(call.Arguments[1], why);
+            window = parsed;
+        }
+        return new BoundConversion(name, window);
     }
 
     private BoundFeedback BindFeedback(CallSyntax call, FeedbackKind kind)

@@ -5,13 +5,15 @@ namespace ActorCampaigns.Domain.Expressions;
 /// <summary>
 /// What an expression may refer to where it is written: attributes and population columns,
 /// variables, the channel activities its feedback predicates may name (null: none allowed),
-/// and whether <c>count(...)</c> aggregates are allowed (enrich columns only).
+/// whether <c>count(...)</c> of feedback is allowed (enrich columns only), and whether it is read over profiles, where
+/// what a profile did (<c>did('purchase')</c>) can be asked.
 /// </summary>
 public sealed record BindingScope(
     IReadOnlyDictionary<string, ExprType> Columns,
     IReadOnlyDictionary<string, ExprType> Variables,
     IReadOnlySet<string>? FeedbackActivities = null,
-    bool AllowsAggregates = false)
+    bool AllowsAggregates = false,
+    bool OverProfiles = false)
 {
     public static readonly IReadOnlyDictionary<string, ExprType> NoVariables = new Dictionary<string, ExprType>();
 
@@ -24,6 +26,6 @@ public sealed record BindingScope(
         var columns = schema.Attributes.ToDictionary(a => a.Name, a => ExprTypes.Of(a.Type), StringComparer.Ordinal);
         foreach (var (name, type) in populationColumns ?? [])
             columns[name] = type;
-        return new BindingScope(columns, variables ?? NoVariables);
+        return new BindingScope(columns, variables ?? NoVariables, OverProfiles: true);
     }
 }

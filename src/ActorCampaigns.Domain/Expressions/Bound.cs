@@ -57,3 +57,12 @@ public sealed record BoundFeedback(FeedbackKind Kind, string? Activity, TimeSpan
 
 /// <summary><c>count(feedback)</c>: how many such events the profile has; allowed in enrich columns only.</summary>
 public sealed record BoundFeedbackCount(BoundFeedback Feedback) : Bound(ExprType.Int);
+
+/// <summary>
+/// <c>did('purchase', 'P7D')</c>: whether the profile has a conversion event of that name within the window before
+/// the execution's time (ever, without a window).
+/// </summary>
+public sealed record BoundConversion(string Name, TimeSpan? Window) : Bound(ExprType.Bool);
+
+/// <summary><c>count(did(...))</c>: how many such events the profile has; <c>sum(did(...), value)</c>: the sum of their values (0 without any).</summary>
+public sealed record BoundConversionAggregate(BoundConversion Conversion, bool Sum) : Bound(Sum ? ExprType.Number : ExprType.Int);

@@ -23,3 +23,9 @@ public static class Sends
 
     public const string Sendings = "sendings";
 }
+
+/// <summary>The table <c>did(...)</c> reads: a row per conversion event of a profile (its name, its time in Unix milliseconds, its value).</summary>
+public static class ConversionEvents
+{
+    public const string Table = "conversion_events";
+}

@@ -115,6 +115,21 @@ public sealed class SqlCompiler
                 EmitFeedbackEvents(count.Feedback);
                 _sql.Append(')');
                 break;
+            case BoundConversion conversion:
+                _sql.Append("EXISTS (SELECT 1");
+                EmitConversionEvents(conversion);
+                _sql.Append(')');
+                break;
+            case BoundConversionAggregate { Sum: false } count:
+                _sql.Append("(SELECT COUNT(*)");
+                EmitConversionEvents(count.Conversion);
+                _sql.Append(')');
+                break;
+            case BoundConversionAggregate sum:
+                _sql.Append(_dialect == SqlDialect.Sqlite ? "(SELECT CAST(COALESCE(SUM(ce.value), 0) AS REAL)" : "(SELECT COALESCE(SUM(ce.value), 0)::double precision");
+                EmitConversionEvents(sum.Conversion);
+                _sql.Append(')');
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(node));
         }
@@ -150,6 +165,18 @@ public sealed class SqlCompiler
         if (feedback.Window is { } window)
         {
             _sql.Append($" AND {at} >= ");
+            Value(ExprType.Int, new DateTimeOffset(DateTime.SpecifyKind(_context.Now, DateTimeKind.Utc) - window).ToUnixTimeMilliseconds());
+        }
+    }
+
+    /// <summary>The conversion events of the profile being read (a row of <c>profiles</c>) of the name, within the window.</summary>
+    private void EmitConversionEvents(BoundConversion conversion)
+    {
+        _sql.Append($" FROM {ConversionEvents.Table} ce WHERE ce.profile = profiles.\"id\" AND ce.name = ");
+        Value(ExprType.String, conversion.Name);
+        if (conversion.Window is { } window)
+        {
+            _sql.Append(" AND ce.at >= ");
             Value(ExprType.Int, new DateTimeOffset(DateTime.SpecifyKind(_context.Now, DateTimeKind.Utc) - window).ToUnixTimeMilliseconds());
         }
     }

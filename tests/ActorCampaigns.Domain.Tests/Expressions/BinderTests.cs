@@ -26,6 +26,13 @@ public class BinderTests
     [InlineData("opened('mail')", 1, "not allowed here")]
     [InlineData("count(opened('*'))", 1, "enrich columns only")]
     [InlineData("date(country) > birthDate", 6, "must be a quoted string")]
+    [InlineData("did(purchase)", 5, "must be a quoted string")]
+    [InlineData("did('1purchase')", 5, "'1purchase' is not an event name")]
+    [InlineData("did('purchase', 'P7X')", 17, "P7X")]
+    [InlineData("did('purchase', 'P7D', 'x')", 1, "did takes an event name")]
+    [InlineData("sum(did('purchase'), price) > 1", 1, "sum(did('purchase', 'P30D'), value)")]
+    [InlineData("sum(did('purchase'), value)", 1, "a filter must be a condition (bool)")]
+    [InlineData("count(did('purchase')) = 'x'", 24, "cannot compare int with string")]
     public void Type_errors_name_the_problem_and_its_column(string text, int column, string message)
     {
         var (bound, error) = Expression.CheckFilter(text, Scope);
@@ -68,5 +75,16 @@ public class BinderTests
         Assert.Equal(FeedbackKind.Sent, Assert.IsType<BoundFeedback>(Expression.CheckFilter("sent('mail')", scope).Bound).Kind);
         var count = Expression.Check("count(opened('*', 'P30D'))", scope with { AllowsAggregates = true }).Bound;
         Assert.Equal(ExprType.Int, count!.Type);
+    }
+
+    [Fact]
+    public void What_a_profile_did_is_asked_only_over_profiles()
+    {
+        var conditions = new BindingScope(new Dictionary<string, ExprType> { ["count"] = ExprType.Int }, BindingScope.NoVariables);
+        var (_, error) = Expression.CheckFilter("count > 10 and did('purchase')", conditions);
+        Assert.Equal((16, "did(...) asks what a profile did, and is allowed only in expressions over profiles"), (error!.Column, error.Message));
+        var (bound, none) = Expression.CheckFilter("sum(did('purchase', 'P30D'), value) > 9.5 or count(did('signup')) = 0", Scope);
+        Assert.Null(none);
+        Assert.Equal(ExprType.Bool, bound!.Type);
     }
 }
