@@ -82,7 +82,7 @@ public sealed class ErrorTests(OneNode node) : IClassFixture<OneNode>
         var help = await AcctlProcess.RunAsync("help");
         Assert.Equal(0, help.ExitCode);
         foreach (var usage in new[] { "cluster show", "cluster leave [addr]", "cluster sharding shard-stats <type>", "actor hierarchy [--depth N]",
-                     "log peek [--level L] [--limit N]", "campaign tail <id>", "campaign create [-f FILE]", "profiles import <file.csv>", "audiences list" })
+                     "log peek [--level L] [--limit N]", "campaign tail <id>", "campaign create [-f FILE]", "profiles import <file.csv>", "profiles events import <file>", "audiences list" })
             Assert.Contains($"  {usage} ", help.Out);
 
         var one = await node.AcctlAsync("campaign", "publish", "--help");

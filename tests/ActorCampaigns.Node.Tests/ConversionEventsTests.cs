@@ -108,4 +108,33 @@ public sealed class ConversionEventsTests : IAsyncLifetime
         Assert.Equal([("$[0].properties", "must be a JSON object of at most 4,096 bytes")], Errors(body));
         Assert.Empty(await StoredAsync());
     }
+
+    [Fact]
+    public async Task An_import_file_records_its_good_lines_and_rejects_hostile_ones_each_with_its_line()
+    {
+        var csv = "profileId,name,value,properties\n" +
+                  "17,purchase,1e3,\n" +
+                  "17,=HYPERLINK(\"http://evil\"),,\n" +
+                  "4000000019,purchase,NaN,\n" +
+                  "17,purchase,,\"{\"\"a\"\": 1}\"\n" +
+                  $"17,purchase,,\"{new string('x', 70_000)}\"\n" +
+                  "17,purchase,,[1]\n";
+        var (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events/import", csv, "text/csv");
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Equal((2, 4), (body.GetProperty("recorded").GetInt32(), body.GetProperty("rejected").GetInt32()));
+        Assert.Equal([3L, 4, 6, 7], body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("line").GetInt64()));
+        Assert.Equal(2, (await StoredAsync()).Count);
+
+        // JSON lines: a line too long is rejected alone; bytes that are not UTF-8 refuse the file (nothing more recorded).
+        var jsonLines = $$"""{"profileId": 17, "name": "signup"}""" + "\n" + $$"""{"profileId": 17, "name": "{{new string('a', 70_000)}}"}""" + "\n";
+        (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events/import", jsonLines, "application/x-ndjson");
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Equal("is longer than 65,536 characters", body.GetProperty("errors")[0].GetProperty("reason").GetString());
+        var notUtf8 = new ByteArrayContent([.. "{\"profileId\": 17, \"name\": \"a\"}\n"u8.ToArray(), 0xC3, 0x28, (byte)'\n']);
+        notUtf8.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+        (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events/import", notUtf8);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("the file is not UTF-8 text (byte 0xC3)", body.ToString());
+        Assert.Equal(3, (await StoredAsync()).Count);
+    }
 }

@@ -9,24 +9,34 @@ public static class ProfilePalette
     public static readonly Command[] Commands =
     [
         new("profiles import", "<file.csv>", "imports or updates profiles from a CSV file (header: id, then attributes)", ImportAsync),
+        new("profiles events import", "<file>", "records what profiles did from a CSV file (header: profileId, name, at, value, properties) " +
+            "or a JSON lines file (.jsonl, .ndjson: an event per line)", EventsImportAsync),
         new("audiences list", "", "saved audiences and their sizes", AudiencesAsync),
     ];
 
-    private static async Task ImportAsync(Invocation call)
+    private static Task ImportAsync(Invocation call) => UploadAsync(call, "/api/profiles/import", "text/csv",
+        answer => $"imported {answer.Number("imported"):N0}, updated {answer.Number("updated"):N0}, rejected {answer.Number("rejected"):N0}");
+
+    private static Task EventsImportAsync(Invocation call) => UploadAsync(call, "/api/events/import",
+        Path.GetExtension(call.Argument(0)!).ToLowerInvariant() is ".jsonl" or ".ndjson" ? "application/x-ndjson" : "text/csv",
+        answer => $"recorded {answer.Number("recorded"):N0}, rejected {answer.Number("rejected"):N0}");
+
+    /// <summary>Uploads the file named by the first argument, showing progress, then the node's summary and the first rejected lines.</summary>
+    private static async Task UploadAsync(Invocation call, string endpoint, string contentType, Func<System.Text.Json.JsonElement, string> summary)
     {
         var path = call.Argument(0)!;
         if (!File.Exists(path))
             throw CommandFailure.Usage($"no file '{path}'");
         await using var file = File.OpenRead(path);
         var progress = new UploadProgress(call.Terminal, file.Length);
-        var answer = await call.Node.SendAsync(HttpMethod.Post, "/api/profiles/import", new ProgressContent(file, progress), call.Cancel, bounded: false);
+        var answer = await call.Node.SendAsync(HttpMethod.Post, endpoint, new ProgressContent(file, progress, contentType), call.Cancel, bounded: false);
         progress.Done();
         if (call.Json)
         {
             Json.Write(call.Out, answer);
             return;
         }
-        call.Out.WriteLine($"imported {answer.Number("imported"):N0}, updated {answer.Number("updated"):N0}, rejected {answer.Number("rejected"):N0}");
+        call.Out.WriteLine(summary(answer));
         var errors = answer.Items("errors").ToList();
         foreach (var error in errors.Take(20))
             call.Out.WriteLine($"  line {error.Number("line")}: {error.Text("reason")}");
@@ -76,11 +86,11 @@ public static class ProfilePalette
         private readonly Stream _file;
         private readonly UploadProgress _progress;
 
-        public ProgressContent(Stream file, UploadProgress progress)
+        public ProgressContent(Stream file, UploadProgress progress, string contentType)
         {
             _file = file;
             _progress = progress;
-            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         }
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)

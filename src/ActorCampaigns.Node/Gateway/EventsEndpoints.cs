@@ -26,7 +26,16 @@ public static partial class EventsEndpoints
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.-]*$")]
     private static partial Regex EventName();
 
-    public static void MapEventsEndpoints(this WebApplication app) =>
+    /// <summary>Errors an import answers with, at most: the count of rejected lines is whole.</summary>
+    private const int MaxImportErrors = 1_000;
+
+    public static void MapEventsEndpoints(this WebApplication app)
+    {
+        MapEvents(app);
+        MapImport(app);
+    }
+
+    private static void MapEvents(WebApplication app) =>
         app.MapPost("/api/events", async (HttpRequest request, ConversionWriter writer, EngineServices services, CancellationToken cancel) =>
         {
             var (body, problem) = await BatchItems.ReadAsync(request, "events", MaxItems, cancel);
@@ -50,6 +59,69 @@ public static partial class EventsEndpoints
             .ReadsBody("application/json", "[{ \"profileId\", \"name\", \"at\"?, \"value\"?, \"properties\"? }], at most 10,000 items", JsonSchemaType.Array)
             .Answers(StatusCodes.Status200OK, 400);
 
+    /// <summary>
+    /// <c>POST /api/events/import</c>: a file of events (CSV, or JSON lines with <c>Content-Type: application/x-ndjson</c>),
+    /// each line checked as <c>/api/events</c> checks an item: good lines are recorded, bad ones rejected with their line
+    /// number and why, as a profile import does.
+    /// </summary>
+    private static void MapImport(WebApplication app) =>
+        app.MapPost("/api/events/import", async (HttpRequest request, ConversionWriter writer, EngineServices services, CancellationToken cancel) =>
+        {
+            // The CSV reader reads synchronously; the body is spooled to a temporary file first, asynchronously.
+            var spool = Path.GetTempFileName();
+            try
+            {
+                await using (var file = File.Create(spool))
+                    await request.Body.CopyToAsync(file, cancel);
+                await using var input = File.OpenRead(spool);
+                var jsonLines = request.ContentType?.Split(';')[0].Trim() is "application/x-ndjson" or "application/jsonl";
+                var (recorded, rejected, errors) = (0L, 0L, new List<(long Line, string Reason)>());
+                void Reject(long line, string reason)
+                {
+                    rejected++;
+                    if (errors.Count < MaxImportErrors)
+                        errors.Add((line, reason));
+                }
+                var batch = new List<(long Line, ConversionEvent Event)>();
+                async Task FlushAsync()
+                {
+                    var existing = await services.Profiles.ExistingAsync(batch.Select(b => b.Event.Profile).Distinct().ToList(), cancel);
+                    foreach (var (line, unknown) in batch.Where(b => !existing.Contains(b.Event.Profile)))
+                        Reject(line, $"profileId: no profile has id {unknown.Profile}");
+                    var known = batch.Where(b => existing.Contains(b.Event.Profile)).Select(b => b.Event).ToList();
+                    await writer.RecordAsync(known, CancellationToken.None);
+                    recorded += known.Count;
+                    batch.Clear();
+                }
+                foreach (var line in jsonLines ? EventImport.JsonLines(input) : EventImport.Csv(input))
+                {
+                    var problems = new List<string>();
+                    if (line.Error is { } error)
+                        Reject(line.Number, error);
+                    else if (ReadEvent(line.Item, services.Clock, (field, message) => problems.Add(field is null ? message : $"{field}: {message}")) is { } read)
+                        batch.Add((line.Number, read));
+                    else
+                        Reject(line.Number, string.Join("; ", problems));
+                    if (batch.Count == MaxItems)
+                        await FlushAsync();
+                }
+                await FlushAsync();
+                // Unknown profiles are found a batch at a time, after the lines' own problems: the answer lists them in line order.
+                return Results.Ok(new { recorded, rejected, errors = errors.OrderBy(e => e.Line).Select(e => new { line = e.Line, reason = e.Reason }) });
+            }
+            catch (FormatException refused)
+            {
+                return Problems.Invalid("the events file was refused", [new { message = refused.Message }]);
+            }
+            finally
+            {
+                File.Delete(spool);
+            }
+        }).WithTags("events").WithSummary("Imports conversion events from a CSV or JSON lines file, rejecting bad lines with their number and why")
+            .ReadsBody("text/csv", "UTF-8 CSV with a header naming profileId, name and any of at, value, properties; or JSON lines (application/x-ndjson), an event per line",
+                JsonSchemaType.String)
+            .Answers(StatusCodes.Status200OK, 400, 413);
+
     /// <returns>The events, the path of each in the body, and every problem found.</returns>
     private static (List<ConversionEvent> Events, List<string> Paths, List<object> Errors) Read(JsonElement root, TimeProvider clock)
     {
@@ -63,44 +135,54 @@ public static partial class EventsEndpoints
         foreach (var item in root.EnumerateArray())
         {
             var path = $"$[{index++}]";
-            var before = errors.Count;
-            void Error(string field, string message) => errors.Add(new { path = $"{path}.{field}", message });
-            if (item.ValueKind != JsonValueKind.Object)
+            if (ReadEvent(item, clock, (field, message) => errors.Add(new { path = field is null ? path : $"{path}.{field}", message })) is { } read)
             {
-                errors.Add(new { path, message = "must be an object { profileId, name, at?, value?, properties? }" });
-                continue;
-            }
-            foreach (var field in item.EnumerateObject().Where(f => f.Name is not ("profileId" or "name" or "at" or "value" or "properties")))
-                Error(field.Name, "is not a field of an event (profileId, name, at, value, properties)");
-            long profile = 0;
-            if (!item.TryGetProperty("profileId", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt64(out profile))
-                Error("profileId", "must be a profile's id, a whole number");
-            var name = item.TryGetProperty("name", out var named) && named.ValueKind == JsonValueKind.String ? named.GetString()! : null;
-            if (name is null || name.Length > MaxNameLength || !EventName().IsMatch(name))
-                Error("name", $"must be a name of at most {MaxNameLength} characters: a letter, then letters, digits, '_', '.' or '-' (purchase, trial.started)");
-            var at = BatchItems.At(item, clock, Error);
-            double? value = null;
-            if (item.TryGetProperty("value", out var worth) && worth.ValueKind != JsonValueKind.Null)
-            {
-                if (worth.ValueKind == JsonValueKind.Number && worth.TryGetDouble(out var number) && double.IsFinite(number))
-                    value = number;
-                else
-                    Error("value", "must be a number");
-            }
-            string? properties = null;
-            if (item.TryGetProperty("properties", out var details) && details.ValueKind != JsonValueKind.Null)
-            {
-                // Kept compact, as JSON of its own: the same object told with other spacing is stored the same.
-                properties = JsonSerializer.Serialize(details, Compact);
-                if (details.ValueKind != JsonValueKind.Object || System.Text.Encoding.UTF8.GetByteCount(properties) > MaxPropertiesBytes)
-                    Error("properties", $"must be a JSON object of at most {MaxPropertiesBytes:N0} bytes");
-            }
-            if (errors.Count == before)
-            {
-                events.Add(new ConversionEvent(profile, name!, at, value, properties));
+                events.Add(read);
                 paths.Add(path);
             }
         }
         return (events, paths, errors);
+    }
+
+    /// <summary>One event as the API and the import files give it, or null with each problem told to <paramref name="error"/> (its field, or null for the whole item).</summary>
+    public static ConversionEvent? ReadEvent(JsonElement item, TimeProvider clock, Action<string?, string> error)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            error(null, "must be an object { profileId, name, at?, value?, properties? }");
+            return null;
+        }
+        var valid = true;
+        void Error(string field, string message)
+        {
+            valid = false;
+            error(field, message);
+        }
+        foreach (var field in item.EnumerateObject().Where(f => f.Name is not ("profileId" or "name" or "at" or "value" or "properties")))
+            Error(field.Name, "is not a field of an event (profileId, name, at, value, properties)");
+        long profile = 0;
+        if (!item.TryGetProperty("profileId", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt64(out profile))
+            Error("profileId", "must be a profile's id, a whole number");
+        var name = item.TryGetProperty("name", out var named) && named.ValueKind == JsonValueKind.String ? named.GetString()! : null;
+        if (name is null || name.Length > MaxNameLength || !EventName().IsMatch(name))
+            Error("name", $"must be a name of at most {MaxNameLength} characters: a letter, then letters, digits, '_', '.' or '-' (purchase, trial.started)");
+        var at = BatchItems.At(item, clock, Error);
+        double? value = null;
+        if (item.TryGetProperty("value", out var worth) && worth.ValueKind != JsonValueKind.Null)
+        {
+            if (worth.ValueKind == JsonValueKind.Number && worth.TryGetDouble(out var number) && double.IsFinite(number))
+                value = number;
+            else
+                Error("value", "must be a number");
+        }
+        string? properties = null;
+        if (item.TryGetProperty("properties", out var details) && details.ValueKind != JsonValueKind.Null)
+        {
+            // Kept compact, as JSON of its own: the same object told with other spacing is stored the same.
+            properties = JsonSerializer.Serialize(details, Compact);
+            if (details.ValueKind != JsonValueKind.Object || System.Text.Encoding.UTF8.GetByteCount(properties) > MaxPropertiesBytes)
+                Error("properties", $"must be a JSON object of at most {MaxPropertiesBytes:N0} bytes");
+        }
+        return valid ? new ConversionEvent(profile, name!, at, value, properties) : null;
     }
 }
