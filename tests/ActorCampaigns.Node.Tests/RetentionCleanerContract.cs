@@ -98,9 +98,7 @@ public abstract class RetentionCleanerContract : IAsyncLifetime
 
     protected static readonly RetentionOptions ThirtyDays = new() { Worktables = TimeSpan.FromDays(30), Outbox = TimeSpan.FromDays(30), Feedback = TimeSpan.FromDays(30) };
 
-    private async Task<string> ReportAsync() => JsonSerializer.Serialize(CampaignReport.Build(_state, await _services.Feedback.CountAsync(Campaign),
-        await _services.Feedback.HoursAsync(Campaign), await _services.Feedback.BounceReasonsAsync(Campaign), await _services.Ledger.FailuresAsync(Campaign),
-        await _services.Ledger.RetriesAsync(Campaign)).ToJson());
+    private async Task<string> ReportAsync() => JsonSerializer.Serialize((await CampaignReport.ReadAsync(_state, _services)).ToJson());
 
     protected async Task<(string Worktables, string Outbox, string Feedback)> ExecutionsHoldingAsync() =>
     (

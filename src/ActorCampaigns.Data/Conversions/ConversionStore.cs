@@ -73,6 +73,31 @@ public sealed class ConversionStore(Database database)
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// What a channel activity's messages led to, per execution: the profiles sent one of them who had an event named
+    /// <paramref name="name"/> within <paramref name="window"/> after it (once each), and the events' count and value
+    /// summed (an event without a value counts 0).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Execution, long Profiles, long Events, double Value)>> AttributedAsync(string campaign, string activity,
+        string name, TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            $"SELECT sg.execution, COUNT(DISTINCT ce.profile), COUNT(*), COALESCE(SUM(ce.value), 0) FROM {Sends.Sendings} sg " +
+            $"JOIN {Sends.Table} se ON se.sending = sg.id " +
+            $"JOIN {Table} ce ON ce.profile = se.profile AND ce.name = @name AND ce.at >= se.at AND ce.at <= se.at + @window " +
+            "WHERE sg.campaign = @campaign AND sg.activity = @activity GROUP BY sg.execution");
+        Parameter(command, "@campaign", campaign);
+        Parameter(command, "@activity", activity);
+        Parameter(command, "@name", name);
+        Parameter(command, "@window", (long)window.TotalMilliseconds);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var attributed = new List<(string, long, long, double)>();
+        while (await reader.ReadAsync(cancellationToken))
+            attributed.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), Convert.ToDouble(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture)));
+        return attributed;
+    }
+
     /// <summary>A profile's events of a name, oldest first (for the profile's page and tests).</summary>
     public async Task<IReadOnlyList<ConversionEvent>> OfProfileAsync(long profile, string name, CancellationToken cancellationToken = default)
     {

@@ -220,7 +220,7 @@ public sealed class Binder
         if (call.Arguments.Count is < 1 or > 2)
             throw Error(call, "did takes an event name such as 'purchase' and an optional window such as 'P7D'");
         var name = LiteralArgument(call, call.Arguments.Count, 0);
-        if (name.Length is 0 or > 100 || !char.IsAsciiLetter(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+        if (!ConversionEvents.IsName(name))
             throw Error(call.Arguments[0], $"'{name}' is not an event name (a letter, then letters, digits, '_', '.' or '-')");
         TimeSpan? window = null;
         if (call.Arguments.Count == 2)

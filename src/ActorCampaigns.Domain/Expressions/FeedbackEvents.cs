@@ -28,4 +28,10 @@ public static class Sends
 public static class ConversionEvents
 {
     public const string Table = "conversion_events";
+
+    public const int MaxNameLength = 100;
+
+    /// <summary>Whether <paramref name="name"/> is an event's name: a letter, then letters, digits, '_', '.' or '-', at most <see cref="MaxNameLength"/>.</summary>
+    public static bool IsName(string name) =>
+        name.Length is > 0 and <= MaxNameLength && char.IsAsciiLetter(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
 }

@@ -16,8 +16,8 @@ public static class CampaignJournalMigrations
         // Version 2 added partitioned executions: two events and optional fields (an execution's partitions, an
         // activity's), none of which a version 1 payload has. Nothing to change.
         _ => { },
-        // Version 3 added an activity's decision for its partitions (an event, and an optional field of an activity):
-        // nothing a version 2 payload has.
+        // Version 3 added an activity's decision for its partitions (an event, and an optional field of an activity)
+        // and a channel activity's optional conversion goal in documents: nothing a version 2 payload has.
         _ => { },
     ];
 

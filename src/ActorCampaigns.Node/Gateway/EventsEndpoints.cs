@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ActorCampaigns.Data.Conversions;
+using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Executions;
 using Microsoft.OpenApi;
 
@@ -12,19 +12,15 @@ namespace ActorCampaigns.Node.Gateway;
 /// with its path, and records nothing; the events of a good one are committed (by group commit, as feedback) before
 /// the answer. An event names a profile that exists: one for an unknown profile is an error, not silently kept.
 /// </summary>
-public static partial class EventsEndpoints
+public static class EventsEndpoints
 {
     /// <summary>Items in one request: more go in several, and a request's check of the profiles stays bounded.</summary>
     private const int MaxItems = 10_000;
-
-    private const int MaxNameLength = 100;
 
     private const int MaxPropertiesBytes = 4_096;
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = ActorCampaigns.Domain.Campaigns.CampaignFormat.Encoder };
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.-]*$")]
-    private static partial Regex EventName();
 
     /// <summary>Errors an import answers with, at most: the count of rejected lines is whole.</summary>
     private const int MaxImportErrors = 1_000;
@@ -164,8 +160,8 @@ public static partial class EventsEndpoints
         if (!item.TryGetProperty("profileId", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt64(out profile))
             Error("profileId", "must be a profile's id, a whole number");
         var name = item.TryGetProperty("name", out var named) && named.ValueKind == JsonValueKind.String ? named.GetString()! : null;
-        if (name is null || name.Length > MaxNameLength || !EventName().IsMatch(name))
-            Error("name", $"must be a name of at most {MaxNameLength} characters: a letter, then letters, digits, '_', '.' or '-' (purchase, trial.started)");
+        if (name is null || !ConversionEvents.IsName(name))
+            Error("name", $"must be a name of at most {ConversionEvents.MaxNameLength} characters: a letter, then letters, digits, '_', '.' or '-' (purchase, trial.started)");
         var at = BatchItems.At(item, clock, Error);
         double? value = null;
         if (item.TryGetProperty("value", out var worth) && worth.ValueKind != JsonValueKind.Null)

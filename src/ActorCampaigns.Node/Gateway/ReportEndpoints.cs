@@ -17,9 +17,7 @@ public static class ReportEndpoints
             var state = await CampaignEndpoints.StateAsync(region, id, cancel);
             if (state.Document is null)
                 return Problems.NotFound($"no campaign '{id}'");
-            var report = CampaignReport.Build(state, await services.Feedback.CountAsync(id, cancel), await services.Feedback.HoursAsync(id, cancel),
-                await services.Feedback.BounceReasonsAsync(id, cancel), await services.Ledger.FailuresAsync(id, cancel),
-                await services.Ledger.RetriesAsync(id, cancel));
+            var report = await CampaignReport.ReadAsync(state, services, cancel);
             return format == "csv"
                 ? Results.File(System.Text.Encoding.UTF8.GetBytes(report.ToCsv()), "text/csv; charset=utf-8", $"{id}-report.csv")
                 : Results.Ok(report.ToJson());

@@ -3,7 +3,9 @@ using System.Text;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Time;
 using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
 
 namespace ActorCampaigns.Node.Reports;
 
@@ -12,10 +14,11 @@ namespace ActorCampaigns.Node.Reports;
 /// errors) and what feedback told (bounced, opened, clicked, unsubscribed; unique = distinct profiles). Delivered is
 /// sent minus the profiles that bounced: a provider's acceptance is delivery unless it bounces. Retried counts the
 /// messages that needed more than one try because the provider could not be reached (from the ledger), whatever
-/// became of them.
+/// became of them. Converted counts the profiles who had the activity's conversion event within its window after their
+/// message, with the value of those events summed (0 for an activity that names no conversion).
 /// </summary>
 public sealed record ChannelMetrics(long Targeted, IReadOnlyDictionary<string, long> Excluded, long Sent, long Bounced, long Opened, long UniqueOpened,
-    long Clicked, long UniqueClicked, long Unsubscribed, long Errors, long Retried)
+    long Clicked, long UniqueClicked, long Unsubscribed, long Errors, long Retried, long Converted = 0, double ConversionValue = 0)
 {
     public static readonly ChannelMetrics None = new(0, new Dictionary<string, long>(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -24,28 +27,49 @@ public sealed record ChannelMetrics(long Targeted, IReadOnlyDictionary<string, l
     public double OpenRate => Rate(UniqueOpened, Delivered);
     public double ClickRate => Rate(UniqueClicked, Delivered);
     public double ClickToOpenRate => Rate(UniqueClicked, UniqueOpened);
+    public double ConversionRate => Rate(Converted, Sent);
 
     private static double Rate(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
 
     public static ChannelMetrics operator +(ChannelMetrics a, ChannelMetrics b) => new(a.Targeted + b.Targeted,
         a.Excluded.Concat(b.Excluded).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value)),
         a.Sent + b.Sent, a.Bounced + b.Bounced, a.Opened + b.Opened, a.UniqueOpened + b.UniqueOpened, a.Clicked + b.Clicked,
-        a.UniqueClicked + b.UniqueClicked, a.Unsubscribed + b.Unsubscribed, a.Errors + b.Errors, a.Retried + b.Retried);
+        a.UniqueClicked + b.UniqueClicked, a.Unsubscribed + b.Unsubscribed, a.Errors + b.Errors, a.Retried + b.Retried,
+        a.Converted + b.Converted, a.ConversionValue + b.ConversionValue);
 }
 
 public sealed record ExecutionMetrics(string Execution, ChannelMetrics Metrics);
 
 public sealed record ChannelReport(string Activity, string Channel, IReadOnlyList<ExecutionMetrics> Executions, ChannelMetrics Total,
-    IReadOnlyDictionary<string, long> BounceReasons, IReadOnlyDictionary<string, long> ErrorReasons);
+    IReadOnlyDictionary<string, long> BounceReasons, IReadOnlyDictionary<string, long> ErrorReasons, ConversionGoal? Conversion = null);
+
+/// <summary>What one channel activity's messages led to in one execution (<see cref="Data.Conversions.ConversionStore.AttributedAsync"/>).</summary>
+public sealed record Attributed(string Execution, string Activity, long Profiles, double Value);
 
 public sealed record HourlyFeedback(DateTimeOffset Hour, string Activity, long Opened, long Clicked);
 
 /// <summary>A campaign's report: per channel activity, per live execution and in total, and opens and clicks per hour.</summary>
 public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<ChannelReport> Channels, ChannelMetrics Total, IReadOnlyList<HourlyFeedback> Hourly)
 {
-    public static CampaignReport Build(CampaignState state, IReadOnlyList<FeedbackCount> feedback, IReadOnlyList<FeedbackHour> hours,
+    /// <summary>The report of the campaign in <paramref name="state"/>, from the node's feedback, ledger and conversion events.</summary>
+    public static async Task<CampaignReport> ReadAsync(CampaignState state, EngineServices services, CancellationToken cancellationToken = default)
+    {
+        var id = state.Id.Value;
+        var conversions = new List<Attributed>();
+        foreach (var channel in (state.Document?.Activities ?? []).OfType<ChannelActivity>())
+        {
+            if (channel.Conversion is { } goal && IsoDuration.TryParse(goal.Window, out var window, out _))
+                conversions.AddRange((await services.Conversions.AttributedAsync(id, channel.Id, goal.Event, window, cancellationToken))
+                    .Select(a => new Attributed(a.Execution, channel.Id, a.Profiles, a.Value)));
+        }
+        return Build(state, await services.Feedback.CountAsync(id, cancellationToken), await services.Feedback.HoursAsync(id, cancellationToken),
+            await services.Feedback.BounceReasonsAsync(id, cancellationToken), await services.Ledger.FailuresAsync(id, cancellationToken),
+            await services.Ledger.RetriesAsync(id, cancellationToken), conversions);
+    }
+
+    private static CampaignReport Build(CampaignState state, IReadOnlyList<FeedbackCount> feedback, IReadOnlyList<FeedbackHour> hours,
         IReadOnlyList<BounceReason> bounces, IReadOnlyList<(string Execution, string Activity, string Reason, long Messages)> failures,
-        IReadOnlyList<(string Execution, string Activity, long Messages)> retries)
+        IReadOnlyList<(string Execution, string Activity, long Messages)> retries, IReadOnlyList<Attributed> conversions)
     {
         var live = state.Executions.Where(e => e.Mode == ExecutionMode.Live).OrderBy(e => e.StartedAt).ToList();
         var channels = (state.Document?.Activities ?? []).OfType<ChannelActivity>().Select(activity =>
@@ -53,19 +77,21 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
             var executions = live.Select(execution =>
             {
                 var counts = execution.Activities.GetValueOrDefault(activity.Id)?.Counts ?? ActivityCounts.None;
+                var converted = conversions.Where(c => c.Execution == execution.Id.Value && c.Activity == activity.Id).ToList();
                 long Events(FeedbackKind kind, bool unique) => feedback
                     .Where(f => f.Execution == execution.Id.Value && f.Activity == activity.Id && f.Kind == kind)
                     .Sum(f => unique ? f.Profiles : f.Events);
                 return new ExecutionMetrics(execution.Id.Value, new ChannelMetrics(counts.In, counts.Excluded, counts.Out.GetValueOrDefault(Transition.DefaultPort),
                     Events(FeedbackKind.Bounced, true), Events(FeedbackKind.Opened, false), Events(FeedbackKind.Opened, true),
                     Events(FeedbackKind.Clicked, false), Events(FeedbackKind.Clicked, true), Events(FeedbackKind.Unsubscribed, true), counts.Errors,
-                    retries.Where(r => r.Execution == execution.Id.Value && r.Activity == activity.Id).Sum(r => r.Messages)));
+                    retries.Where(r => r.Execution == execution.Id.Value && r.Activity == activity.Id).Sum(r => r.Messages),
+                    converted.Sum(c => c.Profiles), converted.Sum(c => c.Value)));
             }).ToList();
             var reasons = bounces.Where(b => b.Activity == activity.Id).GroupBy(b => b.Reason).ToDictionary(g => g.Key, g => g.Sum(b => b.Profiles));
             var errors = failures.Where(f => f.Activity == activity.Id && live.Any(e => e.Id.Value == f.Execution))
                 .GroupBy(f => f.Reason).ToDictionary(g => g.Key, g => g.Sum(f => f.Messages));
             return new ChannelReport(activity.Id, Channel(activity), executions, executions.Aggregate(ChannelMetrics.None, (sum, e) => sum + e.Metrics),
-                reasons, errors);
+                reasons, errors, activity.Conversion);
         }).ToList();
         var hourly = hours
             .Where(h => live.Any(e => e.Id.Value == h.Execution))
@@ -95,6 +121,7 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
             activity = c.Activity,
             channel = c.Channel,
             total = Json(c.Total),
+            conversion = c.Conversion is { } goal ? new { @event = goal.Event, window = goal.Window } : null,
             bounceReasons = c.BounceReasons,
             errorReasons = c.ErrorReasons,
             executions = c.Executions.Select(e => new { execution = e.Execution, metrics = Json(e.Metrics) }),
@@ -107,6 +134,7 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
         targeted = m.Targeted, excluded = m.Excluded, sent = m.Sent, delivered = m.Delivered, bounced = m.Bounced, opened = m.Opened,
         uniqueOpened = m.UniqueOpened, clicked = m.Clicked, uniqueClicked = m.UniqueClicked, unsubscribed = m.Unsubscribed, errors = m.Errors, retried = m.Retried,
         deliveryRate = m.DeliveryRate, openRate = m.OpenRate, clickRate = m.ClickRate, clickToOpenRate = m.ClickToOpenRate,
+        converted = m.Converted, conversionValue = m.ConversionValue, conversionRate = m.ConversionRate,
     };
 
     /// <summary>
@@ -115,7 +143,7 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
     /// </summary>
     public string ToCsv()
     {
-        var csv = new StringBuilder("activity,channel,execution,targeted,excluded,sent,delivered,bounced,opened,uniqueOpened,clicked,uniqueClicked,unsubscribed,errors,deliveryRate,openRate,clickRate,clickToOpenRate,retried\n");
+        var csv = new StringBuilder("activity,channel,execution,targeted,excluded,sent,delivered,bounced,opened,uniqueOpened,clicked,uniqueClicked,unsubscribed,errors,deliveryRate,openRate,clickRate,clickToOpenRate,retried,converted,conversionValue,conversionRate\n");
         foreach (var channel in Channels)
         {
             foreach (var (execution, metrics) in channel.Executions.Select(e => (e.Execution, e.Metrics)).Append(("total", channel.Total)))
@@ -123,7 +151,8 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
                 var excluded = string.Join(";", metrics.Excluded.OrderBy(e => e.Key).Select(e => $"{e.Key}={e.Value}"));
                 csv.AppendJoin(',', new object[] { channel.Activity, channel.Channel, execution, metrics.Targeted, excluded, metrics.Sent, metrics.Delivered,
                     metrics.Bounced, metrics.Opened, metrics.UniqueOpened, metrics.Clicked, metrics.UniqueClicked, metrics.Unsubscribed, metrics.Errors,
-                    metrics.DeliveryRate, metrics.OpenRate, metrics.ClickRate, metrics.ClickToOpenRate, metrics.Retried }.Select(Field)).Append('\n');
+                    metrics.DeliveryRate, metrics.OpenRate, metrics.ClickRate, metrics.ClickToOpenRate, metrics.Retried, metrics.Converted,
+                    metrics.ConversionValue, metrics.ConversionRate }.Select(Field)).Append('\n');
             }
         }
         return csv.ToString();

@@ -146,6 +146,28 @@ public class CampaignValidatorTests
         AssertSingleError(Documents.WinterSaleWith(d => d.Activity("wait")["duration"] = duration), "$.activities[6].duration", message);
     }
 
+    [Theory]
+    [InlineData("""{ "event": "9lives" }""", "$.activities[5].conversion.event", "'9lives' is not an event name")]
+    [InlineData("""{ "event": "purchase", "window": "P1M" }""", "$.activities[5].conversion.window", "years or months")]
+    [InlineData("""{ "event": "purchase", "window": "PT0S" }""", "$.activities[5].conversion.window", "longer than zero")]
+    [InlineData("""{ "event": "purchase", "windw": "P7D" }""", "$.activities[5].conversion.windw", "unknown")]
+    [InlineData("""{ "window": "P7D" }""", "$.activities[5].conversion.event", "required")]
+    public void Bad_conversion_goal(string conversion, string path, string message)
+    {
+        AssertSingleError(Documents.WinterSaleWith(d => d.Activity("mail")["conversion"] = JsonNode.Parse(conversion)), path, message);
+    }
+
+    [Fact]
+    public void A_conversion_goal_reads_back_as_written_with_its_default_window()
+    {
+        var document = CampaignValidator.Validate(Documents.WinterSaleWith(d => d.Activity("mail")["conversion"] = new JsonObject { ["event"] = "purchase" }),
+            Schema).Document!;
+        var mail = Assert.IsType<EmailActivity>(document.Activities.First(a => a.Id == "mail"));
+        Assert.Equal(new ConversionGoal("purchase", "P7D"), mail.Conversion);
+        var again = CampaignValidator.Validate(CampaignFormat.Write(document), Schema).Document!;
+        Assert.Equal(mail, again.Activities.First(a => a.Id == "mail"));
+    }
+
     [Fact]
     public void Bad_cron_and_time_zone()
     {

@@ -1,15 +1,29 @@
 using System.Text.Json;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Templates;
+using ActorCampaigns.Domain.Time;
 using System.Text.Json.Serialization;
 
 namespace ActorCampaigns.Domain.Campaigns;
 
 public enum MessageCategory { Marketing, Transactional }
 
+/// <summary>
+/// What a channel activity's messages aim at: profiles who had a conversion event named <paramref name="Event"/>
+/// (<c>POST /api/events</c>) within <paramref name="Window"/> (an ISO 8601 duration) after their message count as
+/// converted in the report, with the events' value.
+/// </summary>
+public sealed record ConversionGoal(string Event, string Window)
+{
+    public const string DefaultWindow = "P7D";
+}
+
 /// <summary>A channel activity: sends one message per profile; profiles it cannot reach leave by <c>excluded</c>.</summary>
 public abstract record ChannelActivity(string Id, MessageCategory Category, double? Throttle) : Activity(Id)
 {
+    /// <summary>The conversion its report measures, if it names one.</summary>
+    public ConversionGoal? Conversion { get; init; }
+
     [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts => [Transition.DefaultPort, "excluded"];
 
@@ -55,6 +69,9 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         new("category", "Category", "select:marketing|transactional",
             "marketing (default: needs the channel's opt-in, counts against the frequency cap) or transactional."),
         new("throttle", "Throttle (messages/s)", "number", "At most this many messages a second, on average."),
+        new("conversion.event", "Conversion event", "text",
+            "A conversion event's name (purchase): the report counts the profiles who had one after their message, with its value."),
+        new("conversion.window", "Attribution window", "text", "How long after its message an event counts, as an ISO 8601 duration (default P7D)."),
     ];
 
     /// <summary>The activity with its content read from <paramref name="content"/>, or with empty templates when it has none.</summary>
@@ -69,7 +86,11 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         var content = fields.Object("content", required: true);
         var activity = Read(id, content, category, throttle);
         content?.RejectUnknown($"{Type} content");
-        return activity;
+        if (fields.Object("conversion", required: false) is not { } conversion)
+            return activity;
+        var goal = new ConversionGoal(conversion.String("event", required: true) ?? "", conversion.String("window", required: false) ?? ConversionGoal.DefaultWindow);
+        conversion.RejectUnknown("conversion");
+        return (T)(activity with { Conversion = goal });
     }
 
     /// <summary>The content's fields, inside <c>content</c>.</summary>
@@ -86,11 +107,26 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         writer.WriteStartObject("content");
         WriteContent(channel, writer);
         writer.WriteEndObject();
+        if (channel.Conversion is { } conversion)
+        {
+            writer.WriteStartObject("conversion");
+            writer.WriteString("event", conversion.Event);
+            writer.WriteString("window", conversion.Window);
+            writer.WriteEndObject();
+        }
     }
 
     protected override void Check(T channel, KindChecks checks)
     {
         foreach (var (field, template) in channel.Templates)
             checks.Template(template, $".content.{field}");
+        if (channel.Conversion is not { } conversion)
+            return;
+        if (conversion.Event.Length > 0 && !ConversionEvents.IsName(conversion.Event))
+            checks.Error(".conversion.event", $"'{conversion.Event}' is not an event name (a letter, then letters, digits, '_', '.' or '-', at most 100)");
+        if (!IsoDuration.TryParse(conversion.Window, out var window, out var why))
+            checks.Error(".conversion.window", why);
+        else if (window <= TimeSpan.Zero)
+            checks.Error(".conversion.window", "an attribution window must be longer than zero");
     }
 }
