@@ -96,6 +96,12 @@ public sealed class NodeOptions
 
     public int FrequencyCapDays { get; set; } = 7;
 
+    /// <summary>
+    /// The share of all profiles kept from every marketing message (section <c>ActorCampaigns:GlobalControlGroup</c>):
+    /// <c>Percent</c> (0: none) and the <c>Seed</c> of the hash that picks them. Every node of a cluster needs the same.
+    /// </summary>
+    public GlobalControlGroupOptions GlobalControlGroup { get; set; } = new();
+
     /// <summary>Tracking of opens, clicks and unsubscribes in emails.</summary>
     public TrackingOptions Tracking { get; set; } = new();
 
@@ -151,4 +157,13 @@ public sealed class ClusterSettings
     /// downs the minority side (keep-majority) and its campaigns move to the others.
     /// </summary>
     public int DownUnreachableAfterSeconds { get; set; } = 20;
+}
+
+public sealed class GlobalControlGroupOptions
+{
+    /// <summary>Percent of all profiles in the group, 0 to 50; 0: no group.</summary>
+    public double Percent { get; set; }
+
+    /// <summary>The key of the hash that picks the group: change it and the group is another one.</summary>
+    public int Seed { get; set; } = 1_964_117;
 }

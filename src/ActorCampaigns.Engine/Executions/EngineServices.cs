@@ -39,6 +39,9 @@ public sealed record EngineServices(
 {
     public UnrecordedFailures Unrecorded { get; init; } = new();
 
+    /// <summary>The profiles kept from every marketing message (excluded as <c>globalControl</c>); none: no such group.</summary>
+    public GlobalControlGroup? GlobalControl { get; init; }
+
     /// <summary>Conversion events (what profiles did: purchases, sign-ups), in the profiles' database.</summary>
     public ConversionStore Conversions => _conversions ??= new ConversionStore(Profiles.Database);
 

@@ -27,6 +27,8 @@ public static class CampaignStores
         var services = await EngineServices.OpenAsync(database, Path.Combine(node.DataDir, "outbox"), clock, node.BatchSize, tracking: tracking,
             senders: await DeliveryProviders.OpenAsync(node, database));
         services = services with { Slots = new ExecutionSlots.Settings(Math.Max(1, node.MaxRunningExecutions), IdleNode.ReleaseMemory), Rendering = node.Rendering, Index = index };
+        if (node.GlobalControlGroup.Percent != 0)
+            services = services with { GlobalControl = new GlobalControlGroup(node.GlobalControlGroup.Percent, node.GlobalControlGroup.Seed) };
         if (node.FrequencyCapMessages is { } messages)
             services = services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) };
 

@@ -26,7 +26,8 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
             return Source.Empty<PortBatch>();
         var services = runner.Services;
         var stream = new ChannelStream(run, channel,
-            (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await runner.EnrichColumnsAsync(run, cancellationToken)).Keys));
+            (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await runner.EnrichColumnsAsync(run, cancellationToken)).Keys),
+            services.GlobalControl);
         var profiles = await runner.ReadColumnsAsync(run, runner.Union(run, run.Inbound, cancellationToken), stream.Columns, [], cancellationToken);
         var unsubscribed = await services.Feedback.UnsubscribedAsync(stream.Name, cancellationToken);
         var capping = services.Cap is { } cap ? new FrequencyCapping(services.Ledger, cap, stream.Name, services.Clock) : null;

@@ -17,7 +17,7 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 /// <summary>
 /// A channel's stream: render each profile's message or exclude it with its reason (no address; for marketing, no
 /// consent, named <c>unsubscribed</c> when the profile withdrew it through an unsubscribe of this channel; for
-/// marketing, the node's frequency cap reached: <c>capped</c>; a render error), send the batch exactly once, and let
+/// marketing, in the node's global control group: <c>globalControl</c>; the node's frequency cap reached: <c>capped</c>; a render error), send the batch exactly once, and let
 /// the sent profiles out by <c>out</c> and the others by <c>excluded</c>. Emails get their links tracked, an open pixel and a one-click unsubscribe URL when the node
 /// tracks. Reading, rendering and sending run as three stages, so they overlap.
 /// </summary>
@@ -31,11 +31,13 @@ public sealed class ChannelStream
     private readonly string _address;
     private readonly string _optIn;
     private readonly HashSet<string> _named;
+    private readonly GlobalControlGroup? _control;
 
     /// <param name="columns">Every column a population could carry: profile attributes and the enrich columns this activity sees.</param>
-    public ChannelStream(ActivityRun run, ChannelActivity channel, IEnumerable<string> columns)
+    /// <param name="control">The node's global control group, if it has one: its profiles get no marketing message.</param>
+    public ChannelStream(ActivityRun run, ChannelActivity channel, IEnumerable<string> columns, GlobalControlGroup? control = null)
     {
-        (_run, _channel) = (run, channel);
+        (_run, _channel, _control) = (run, channel, control);
         var kind = (IChannelKind)ActivityKinds.Of(channel);
         (_name, _address, _optIn) = (kind.Channel, kind.Address, kind.OptIn);
         var named = TemplateNames.Roots(channel.Templates.Select(t => t.Template));
@@ -145,6 +147,7 @@ public sealed class ChannelStream
             var to = addresses[row] as string;
             var reason = to is null ? "noAddress"
                 : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? Array.BinarySearch(unsubscribed, batch.Ids[row]) >= 0 ? "unsubscribed" : "noConsent"
+                : _channel.Category == MessageCategory.Marketing && _control?.Holds(batch.Ids[row]) == true ? "globalControl"
                 : capped.Contains(batch.Ids[row]) ? "capped"
                 : null;
             IReadOnlyList<KeyValuePair<string, string>>? content = null;

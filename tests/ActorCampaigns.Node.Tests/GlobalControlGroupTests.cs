@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace ActorCampaigns.Node.Tests;
+
+/// <summary>
+/// A node with a global control group of 10 %: a marketing email leaves out exactly the profiles the keyed hash puts in
+/// the group (asked of the database in plain SQL), as <c>globalControl</c>; a transactional email reaches them all.
+/// </summary>
+public sealed class GlobalControlGroupTests : IAsyncLifetime
+{
+    private const int Profiles = 2_000;
+    private const int Seed = 7;
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-control-").FullName;
+    private NodeProcess _node = null!;
+
+    public async Task InitializeAsync() =>
+        _node = await NodeProcess.StartAsync(_dataDir, ("GlobalControlGroup__Percent", "10"), ("GlobalControlGroup__Seed", Seed.ToString()));
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    /// <summary>
+    /// The control group by its definition: the id times Knuth's constant, xor the key the seed gives, low 32 bits,
+    /// times 2146121005, low 32 bits, below 10 % of 2^32.
+    /// </summary>
+    private async Task<List<long>> ControlGroupAsync()
+    {
+        var key = (uint)new Engine.Activities.Channel.GlobalControlGroup(10, Seed).Key;
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "data.db")};Pooling=false");
+        connection.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT id FROM (SELECT "id" AS id, "id" * 2654435761 AS product FROM profiles)
+            WHERE ((((product | {key}) - (product & {key})) & 4294967295) * 2146121005) & 4294967295 < 429496730 ORDER BY id
+            """;
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<long>();
+        while (await reader.ReadAsync())
+            ids.Add(reader.GetInt64(0));
+        return ids;
+    }
+
+    [Fact]
+    public async Task Marketing_messages_leave_out_the_global_control_group_and_transactional_ones_do_not()
+    {
+        var csv = new StringBuilder("id,email,emailOptIn\n");
+        for (var i = 1; i <= Profiles; i++)
+            csv.Append($"{i * 7919L + i % 13},p{i}@example.com,true\n");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
+        var id = await CampaignRuns.RunAsync(_node, """
+            { "name": "Sale and receipts", "activities": [
+                { "id": "all", "type": "buildAudience" },
+                { "id": "sale", "type": "email", "content": { "from": "shop@example.com", "subject": "Sale", "html": "<p>Sale</p>" } },
+                { "id": "receipt", "type": "email", "category": "transactional", "content": { "from": "shop@example.com", "subject": "Receipt", "html": "<p>Thanks</p>" } } ],
+              "transitions": [ { "from": "all", "to": "sale" }, { "from": "all", "to": "receipt" } ] }
+            """);
+        var control = await ControlGroupAsync();
+        Assert.InRange(control.Count, 150, 250);
+
+        var activities = (await _node.StatusAsync(id)).GetProperty("executions")[0].GetProperty("activities");
+        Assert.Equal(control.Count, activities.GetProperty("sale").GetProperty("excluded").GetProperty("globalControl").GetInt64());
+        Assert.Equal(Profiles - control.Count, activities.GetProperty("sale").GetProperty("out").GetProperty("out").GetInt64());
+        Assert.Equal(Profiles, activities.GetProperty("receipt").GetProperty("out").GetProperty("out").GetInt64());
+        var mailed = File.ReadLines(Path.Combine(_dataDir, "outbox", "email.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(m => (Activity: m.GetProperty("messageId").GetString()!.Split('.')[2], Profile: m.GetProperty("profileId").GetInt64())).ToList();
+        Assert.Empty(mailed.Where(m => m.Activity == "sale").Select(m => m.Profile).Intersect(control));
+        Assert.Equal(Profiles, mailed.Count(m => m.Activity == "receipt"));
+    }
+}
