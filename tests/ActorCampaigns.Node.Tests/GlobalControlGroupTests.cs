@@ -1,5 +1,7 @@
 using System.Text;
+using System.Net.Http.Json;
 using System.Text.Json;
+using ActorCampaigns.Node.Reports;
 using Microsoft.Data.Sqlite;
 
 namespace ActorCampaigns.Node.Tests;
@@ -71,5 +73,38 @@ public sealed class GlobalControlGroupTests : IAsyncLifetime
             .Select(m => (Activity: m.GetProperty("messageId").GetString()!.Split('.')[2], Profile: m.GetProperty("profileId").GetInt64())).ToList();
         Assert.Empty(mailed.Where(m => m.Activity == "sale").Select(m => m.Profile).Intersect(control));
         Assert.Equal(Profiles, mailed.Count(m => m.Activity == "receipt"));
+    }
+
+    [Fact]
+    public async Task The_report_compares_the_conversion_of_those_sent_with_that_of_the_control_group_held_back()
+    {
+        var csv = new StringBuilder("id,email,emailOptIn\n");
+        for (var i = 1; i <= Profiles; i++)
+            csv.Append($"{i * 7919L + i % 13},p{i}@example.com,true\n");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
+        var id = await CampaignRuns.RunAsync(_node, """
+            { "name": "Sale", "activities": [
+                { "id": "all", "type": "buildAudience" },
+                { "id": "sale", "type": "email", "conversion": { "event": "purchase" }, "content": { "from": "shop@example.com", "subject": "Sale", "html": "<p>Sale</p>" } } ],
+              "transitions": [ { "from": "all", "to": "sale" } ] }
+            """);
+        var control = await ControlGroupAsync();
+        var sent = Enumerable.Range(1, Profiles).Select(i => i * 7919L + i % 13).Except(control).ToList();
+        // Every fifth profile sent buys, and every tenth of the control group.
+        var buyers = sent.Where((_, i) => i % 5 == 0).Concat(control.Where((_, i) => i % 10 == 0)).ToList();
+        var (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events",
+            JsonSerializer.Serialize(buyers.Select(p => new { profileId = p, name = "purchase", value = 20 })));
+        Assert.True(status == System.Net.HttpStatusCode.OK, body.ToString());
+
+        var report = await _node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/report");
+        var sale = report.GetProperty("channels")[0];
+        var held = sale.GetProperty("globalControl");
+        var (sentBuyers, heldBuyers) = ((sent.Count + 4) / 5, (control.Count + 9) / 10);
+        Assert.Equal((control.Count, heldBuyers), (held.GetProperty("held").GetInt64(), held.GetProperty("converted").GetInt64()));
+        Assert.Equal(sentBuyers, sale.GetProperty("total").GetProperty("converted").GetInt64());
+        var expected = ControlComparison.Of(ChannelMetrics.None with { Sent = sent.Count, Converted = sentBuyers }, control.Count, heldBuyers);
+        Assert.Equal(expected.Lift, held.GetProperty("lift").GetDouble());
+        Assert.InRange(held.GetProperty("lift").GetDouble(), 0.8, 1.2);
+        Assert.True(held.GetProperty("liftLow").GetDouble() < 1 && held.GetProperty("liftHigh").GetDouble() > 1);
     }
 }

@@ -98,6 +98,30 @@ public sealed class ConversionStore(Database database)
         return attributed;
     }
 
+    /// <summary>
+    /// The global control group's side of a channel activity, per execution: the profiles held back from its message
+    /// (feedback <c>held</c>), and how many of them had an event named <paramref name="name"/> within
+    /// <paramref name="window"/> after the time their message would have left.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Execution, long Held, long Converted)>> HeldBackAsync(string campaign, string activity, string name,
+        TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            $"SELECT fe.execution, COUNT(DISTINCT fe.profile), COUNT(DISTINCT ce.profile) FROM {FeedbackEvents.Table} fe " +
+            $"LEFT JOIN {Table} ce ON ce.profile = fe.profile AND ce.name = @name AND ce.at >= fe.at AND ce.at <= fe.at + @window " +
+            "WHERE fe.campaign = @campaign AND fe.activity = @activity AND fe.kind = 'held' GROUP BY fe.execution");
+        Parameter(command, "@campaign", campaign);
+        Parameter(command, "@activity", activity);
+        Parameter(command, "@name", name);
+        Parameter(command, "@window", (long)window.TotalMilliseconds);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var held = new List<(string, long, long)>();
+        while (await reader.ReadAsync(cancellationToken))
+            held.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        return held;
+    }
+
     /// <summary>A profile's events of a name, oldest first (for the profile's page and tests).</summary>
     public async Task<IReadOnlyList<ConversionEvent>> OfProfileAsync(long profile, string name, CancellationToken cancellationToken = default)
     {

@@ -46,8 +46,11 @@ public enum Function { Lower, Upper, Length, Contains, StartsWith, DaysAgo }
 
 public sealed record BoundCall(ExprType Type, Function Function, IReadOnlyList<Bound> Arguments) : Bound(Type);
 
-/// <summary>What happened to a message; <c>complained</c> (a spam report) has no predicate of its own.</summary>
-public enum FeedbackKind { Sent, Delivered, Opened, Clicked, Bounced, Unsubscribed, Complained }
+/// <summary>
+/// What happened to a message; <c>complained</c> (a spam report) has no predicate of its own, nor <c>held</c>: a
+/// marketing message not sent because its profile is in the node's global control group.
+/// </summary>
+public enum FeedbackKind { Sent, Delivered, Opened, Clicked, Bounced, Unsubscribed, Complained, Held }
 
 /// <summary>
 /// A feedback predicate such as <c>opened('mail', 'P7D')</c>: <see cref="Activity"/> is an activity id of this

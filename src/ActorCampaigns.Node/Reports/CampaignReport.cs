@@ -41,10 +41,35 @@ public sealed record ChannelMetrics(long Targeted, IReadOnlyDictionary<string, l
 public sealed record ExecutionMetrics(string Execution, ChannelMetrics Metrics);
 
 public sealed record ChannelReport(string Activity, string Channel, IReadOnlyList<ExecutionMetrics> Executions, ChannelMetrics Total,
-    IReadOnlyDictionary<string, long> BounceReasons, IReadOnlyDictionary<string, long> ErrorReasons, ConversionGoal? Conversion = null);
+    IReadOnlyDictionary<string, long> BounceReasons, IReadOnlyDictionary<string, long> ErrorReasons, ConversionGoal? Conversion = null,
+    ControlComparison? Control = null);
 
 /// <summary>What one channel activity's messages led to in one execution (<see cref="Data.Conversions.ConversionStore.AttributedAsync"/>).</summary>
 public sealed record Attributed(string Execution, string Activity, long Profiles, double Value);
+
+/// <summary>The global control group's side of one channel activity in one execution (<see cref="Data.Conversions.ConversionStore.HeldBackAsync"/>).</summary>
+public sealed record HeldBack(string Execution, string Activity, long Held, long Converted);
+
+/// <summary>
+/// A channel activity's conversion against the global control group's over the same window: the profiles held back
+/// from its messages, how many of them converted, their rate, and the lift of the sent profiles' rate over it,
+/// <c>rate(sent) / rate(held) - 1</c>, with a 95 % interval from the log of the rate ratio (Katz):
+/// <c>exp(ln(ratio) ± 1.96 · sqrt(1/converted - 1/sent + 1/heldConverted - 1/held)) - 1</c>. No lift while either side
+/// has no conversion (the ratio or its interval is then undefined).
+/// </summary>
+public sealed record ControlComparison(long Held, long Converted, double ConversionRate, double? Lift, double? LiftLow, double? LiftHigh)
+{
+    public static ControlComparison Of(ChannelMetrics sent, long held, long converted)
+    {
+        var rate = held == 0 ? 0 : (double)converted / held;
+        if (converted == 0 || sent.Converted == 0 || sent.Sent == 0)
+            return new ControlComparison(held, converted, Math.Round(rate, 4), null, null, null);
+        var ratio = ((double)sent.Converted / sent.Sent) / rate;
+        var error = Math.Sqrt(1.0 / sent.Converted - 1.0 / sent.Sent + 1.0 / converted - 1.0 / held);
+        return new ControlComparison(held, converted, Math.Round(rate, 4), Math.Round(ratio - 1, 4),
+            Math.Round(Math.Exp(Math.Log(ratio) - 1.96 * error) - 1, 4), Math.Round(Math.Exp(Math.Log(ratio) + 1.96 * error) - 1, 4));
+    }
+}
 
 public sealed record HourlyFeedback(DateTimeOffset Hour, string Activity, long Opened, long Clicked);
 
@@ -55,21 +80,24 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
     public static async Task<CampaignReport> ReadAsync(CampaignState state, EngineServices services, CancellationToken cancellationToken = default)
     {
         var id = state.Id.Value;
-        var conversions = new List<Attributed>();
+        var (conversions, heldBack) = (new List<Attributed>(), new List<HeldBack>());
         foreach (var channel in (state.Document?.Activities ?? []).OfType<ChannelActivity>())
         {
-            if (channel.Conversion is { } goal && IsoDuration.TryParse(goal.Window, out var window, out _))
-                conversions.AddRange((await services.Conversions.AttributedAsync(id, channel.Id, goal.Event, window, cancellationToken))
-                    .Select(a => new Attributed(a.Execution, channel.Id, a.Profiles, a.Value)));
+            if (channel.Conversion is not { } goal || !IsoDuration.TryParse(goal.Window, out var window, out _))
+                continue;
+            conversions.AddRange((await services.Conversions.AttributedAsync(id, channel.Id, goal.Event, window, cancellationToken))
+                .Select(a => new Attributed(a.Execution, channel.Id, a.Profiles, a.Value)));
+            heldBack.AddRange((await services.Conversions.HeldBackAsync(id, channel.Id, goal.Event, window, cancellationToken))
+                .Select(h => new HeldBack(h.Execution, channel.Id, h.Held, h.Converted)));
         }
         return Build(state, await services.Feedback.CountAsync(id, cancellationToken), await services.Feedback.HoursAsync(id, cancellationToken),
             await services.Feedback.BounceReasonsAsync(id, cancellationToken), await services.Ledger.FailuresAsync(id, cancellationToken),
-            await services.Ledger.RetriesAsync(id, cancellationToken), conversions);
+            await services.Ledger.RetriesAsync(id, cancellationToken), conversions, heldBack);
     }
 
     private static CampaignReport Build(CampaignState state, IReadOnlyList<FeedbackCount> feedback, IReadOnlyList<FeedbackHour> hours,
         IReadOnlyList<BounceReason> bounces, IReadOnlyList<(string Execution, string Activity, string Reason, long Messages)> failures,
-        IReadOnlyList<(string Execution, string Activity, long Messages)> retries, IReadOnlyList<Attributed> conversions)
+        IReadOnlyList<(string Execution, string Activity, long Messages)> retries, IReadOnlyList<Attributed> conversions, IReadOnlyList<HeldBack> heldBack)
     {
         var live = state.Executions.Where(e => e.Mode == ExecutionMode.Live).OrderBy(e => e.StartedAt).ToList();
         var channels = (state.Document?.Activities ?? []).OfType<ChannelActivity>().Select(activity =>
@@ -90,8 +118,10 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
             var reasons = bounces.Where(b => b.Activity == activity.Id).GroupBy(b => b.Reason).ToDictionary(g => g.Key, g => g.Sum(b => b.Profiles));
             var errors = failures.Where(f => f.Activity == activity.Id && live.Any(e => e.Id.Value == f.Execution))
                 .GroupBy(f => f.Reason).ToDictionary(g => g.Key, g => g.Sum(f => f.Messages));
-            return new ChannelReport(activity.Id, Channel(activity), executions, executions.Aggregate(ChannelMetrics.None, (sum, e) => sum + e.Metrics),
-                reasons, errors, activity.Conversion);
+            var total = executions.Aggregate(ChannelMetrics.None, (sum, e) => sum + e.Metrics);
+            var held = heldBack.Where(h => h.Activity == activity.Id && live.Any(e => e.Id.Value == h.Execution)).ToList();
+            return new ChannelReport(activity.Id, Channel(activity), executions, total, reasons, errors, activity.Conversion,
+                held.Count == 0 ? null : ControlComparison.Of(total, held.Sum(h => h.Held), held.Sum(h => h.Converted)));
         }).ToList();
         var hourly = hours
             .Where(h => live.Any(e => e.Id.Value == h.Execution))
@@ -122,6 +152,11 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
             channel = c.Channel,
             total = Json(c.Total),
             conversion = c.Conversion is { } goal ? new { @event = goal.Event, window = goal.Window } : null,
+            globalControl = c.Control is { } control ? new
+            {
+                held = control.Held, converted = control.Converted, conversionRate = control.ConversionRate,
+                lift = control.Lift, liftLow = control.LiftLow, liftHigh = control.LiftHigh,
+            } : null,
             bounceReasons = c.BounceReasons,
             errorReasons = c.ErrorReasons,
             executions = c.Executions.Select(e => new { execution = e.Execution, metrics = Json(e.Metrics) }),

@@ -31,8 +31,12 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
         var profiles = await runner.ReadColumnsAsync(run, runner.Union(run, run.Inbound, cancellationToken), stream.Columns, [], cancellationToken);
         var unsubscribed = await services.Feedback.UnsubscribedAsync(stream.Name, cancellationToken);
         var capping = services.Cap is { } cap ? new FrequencyCapping(services.Ledger, cap, stream.Name, services.Clock) : null;
+        // A profile held back as the global control group is recorded, at the time its message would have left, so the
+        // report can compare what it did with what those sent did (a batch run again records its profiles again, counted once).
+        Task Held(IReadOnlyList<long> held) => services.Feedback.AppendAsync(held.Select(profile => new Data.Feedback.FeedbackEvent(run.Campaign.Value,
+            run.Execution.Value, channel.Id, profile, Domain.Expressions.FeedbackKind.Held, services.Clock.GetUtcNow())).ToList(), cancellationToken);
         return stream.Create(profiles, unsubscribed, Delivery.For(services, Lease(services, run)),
-            services.Tracking, capping, services.Rendering ?? RenderLimits.Default, cancellationToken);
+            services.Tracking, capping, services.Rendering ?? RenderLimits.Default, Held, cancellationToken);
     }
 
     /// <summary>The lease a partition's run sends under; none for a run over the whole population.</summary>

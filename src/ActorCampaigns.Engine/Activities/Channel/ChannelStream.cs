@@ -25,6 +25,8 @@ public sealed class ChannelStream
 {
     private const string Excluded = "excluded";
 
+    private const string GlobalControl = "globalControl";
+
     private readonly ActivityRun _run;
     private readonly ChannelActivity _channel;
     private readonly string _name;
@@ -54,8 +56,9 @@ public sealed class ChannelStream
     /// <param name="profiles">The inbound population's batches with <see cref="Columns"/>.</param>
     /// <param name="unsubscribed">The profiles (ascending ids) that unsubscribed from this channel.</param>
     /// <param name="capping">The node's frequency cap, if it has one; it applies to marketing messages.</param>
+    /// <param name="held">Records the profiles of a batch held back as the global control group (their message is not sent).</param>
     public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, long[] unsubscribed, Delivery delivery, LinkTracking? tracking,
-        FrequencyCapping? capping, RenderLimits rendering, CancellationToken cancellationToken)
+        FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, CancellationToken cancellationToken)
     {
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
         var tracked = _channel is EmailActivity ? tracking : null;
@@ -93,6 +96,8 @@ public sealed class ChannelStream
             {
                 var (rendered, outcome) = sent;
                 await delivery.MarkSentAsync(BatchOf(rendered), sending, outcome, cancellationToken);
+                if (rendered.Held.Count > 0)
+                    await held(rendered.Held);
                 // A message the provider refused leaves by no port: it counts as an error, its reason kept in the ledger.
                 return outcome.Failed.Count == 0
                     ? rendered
@@ -129,7 +134,7 @@ public sealed class ChannelStream
 
     /// <summary>A rendered batch: its messages in the form the channel's provider takes (let go once sent).</summary>
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, MessageBatch Messages,
-        IReadOnlyCollection<string> RenderErrors, int Errors = 0);
+        IReadOnlyCollection<string> RenderErrors, IReadOnlyList<long> Held, int Errors = 0);
 
     /// <exception cref="OperationCanceledException">The activity stopped (stop, pause, the node shutting down): the batch is dropped unsent.</exception>
     private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, MessageTemplates templates, LinkTracking? tracking, Delivery delivery,
@@ -137,7 +142,7 @@ public sealed class ChannelStream
     {
         // The templates see only the columns they name.
         var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
-        var (sent, left, reasons) = (new List<long>(batch.Count), new List<long>(), new Dictionary<string, long>());
+        var (sent, left, reasons, held) = (new List<long>(batch.Count), new List<long>(), new Dictionary<string, long>(), new List<long>());
         var messages = delivery.NewBatch(_name, batch.Count);
         var renderErrors = new HashSet<string>();
         var addresses = batch.ValuesOf(_address);
@@ -147,7 +152,7 @@ public sealed class ChannelStream
             var to = addresses[row] as string;
             var reason = to is null ? "noAddress"
                 : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? Array.BinarySearch(unsubscribed, batch.Ids[row]) >= 0 ? "unsubscribed" : "noConsent"
-                : _channel.Category == MessageCategory.Marketing && _control?.Holds(batch.Ids[row]) == true ? "globalControl"
+                : _channel.Category == MessageCategory.Marketing && _control?.Holds(batch.Ids[row]) == true ? GlobalControl
                 : capped.Contains(batch.Ids[row]) ? "capped"
                 : null;
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
@@ -160,6 +165,8 @@ public sealed class ChannelStream
             }
             if (reason is not null)
             {
+                if (reason == GlobalControl)
+                    held.Add(batch.Ids[row]);
                 left.Add(batch.Ids[row]);
                 reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
                 continue;
@@ -169,6 +176,6 @@ public sealed class ChannelStream
                 _run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row], to!, content!);
             messages.Add(tracking?.TrackEmail(message) ?? message);
         }
-        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages, renderErrors);
+        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages, renderErrors, held);
     }
 }
