@@ -69,7 +69,8 @@ public sealed class ConversionEventsTests : IAsyncLifetime
               { "profileId": 17, "name": "purchase", "at": "yesterday", "value": "ten" },
               { "profileId": 17, "name": "purchase", "at": "2999-01-01T00:00:00Z", "properties": [1, 2] },
               { "profileId": 17, "name": "purchase", "price": 3 },
-              42 ]
+              42,
+              { "profileId": 17, "name": "purchase", "value": 1e308, "f1": 1, "f2": 2, "f3": 3, "f4": 4, "f5": 5, "f6": 6, "f7": 7 } ]
             """);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(
@@ -77,11 +78,18 @@ public sealed class ConversionEventsTests : IAsyncLifetime
             ("$[1].profileId", "must be a profile's id, a whole number"),
             ("$[2].name", "must be a name of at most 100 characters: a letter, then letters, digits, '_', '.' or '-' (purchase, trial.started)"),
             ("$[3].at", "must be an ISO 8601 timestamp"),
-            ("$[3].value", "must be a number"),
+            ("$[3].value", "must be a number between -1e15 and 1e15"),
             ("$[4].at", "must not be in the future (by the node's clock, give or take an hour)"),
             ("$[4].properties", "must be a JSON object of at most 4,096 bytes"),
             ("$[5].price", "is not a field of an event (profileId, name, at, value, properties)"),
             ("$[6]", "must be an object { profileId, name, at?, value?, properties? }"),
+            ("$[7].f1", "is not a field of an event (profileId, name, at, value, properties)"),
+            ("$[7].f2", "is not a field of an event (profileId, name, at, value, properties)"),
+            ("$[7].f3", "is not a field of an event (profileId, name, at, value, properties)"),
+            ("$[7].f4", "is not a field of an event (profileId, name, at, value, properties)"),
+            ("$[7].f5", "is not a field of an event (profileId, name, at, value, properties)"),
+            ("$[7]", "has more than 5 fields an event does not have"),
+            ("$[7].value", "must be a number between -1e15 and 1e15"),
         ], Errors(body));
         Assert.Empty(await StoredAsync());
     }
@@ -126,15 +134,19 @@ public sealed class ConversionEventsTests : IAsyncLifetime
         Assert.Equal(2, (await StoredAsync()).Count);
 
         // JSON lines: a line too long is rejected alone; bytes that are not UTF-8 refuse the file (nothing more recorded).
-        var jsonLines = $$"""{"profileId": 17, "name": "signup"}""" + "\n" + $$"""{"profileId": 17, "name": "{{new string('a', 70_000)}}"}""" + "\n";
+        var jsonLines = $$"""{"profileId": 17, "name": "signup"}""" + "\n" + $$"""{"profileId": 17, "name": "{{new string('a', 70_000)}}"}""" + "\n" +
+                        """{"profileId": 17, "name": "\ud800"}""" + "\n" + """{"profileId": 17, "name": "a", "name": "b"}""" + "\n";
         (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events/import", jsonLines, "application/x-ndjson");
         Assert.True(status == HttpStatusCode.OK, body.ToString());
-        Assert.Equal("is longer than 65,536 characters", body.GetProperty("errors")[0].GetProperty("reason").GetString());
+        var reasons = body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("reason").GetString()!).ToList();
+        Assert.Equal("is longer than 65,536 characters", reasons[0]);
+        Assert.StartsWith("is not well-formed JSON", reasons[1]);
+        Assert.StartsWith("is not well-formed JSON", reasons[2]);
         var notUtf8 = new ByteArrayContent([.. "{\"profileId\": 17, \"name\": \"a\"}\n"u8.ToArray(), 0xC3, 0x28, (byte)'\n']);
         notUtf8.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
         (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events/import", notUtf8);
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("the file is not UTF-8 text (byte 0xC3)", body.ToString());
+        Assert.Contains("the file is not UTF-8 text (byte 0xC3", body.ToString());
         Assert.Equal(3, (await StoredAsync()).Count);
     }
 }

@@ -9,7 +9,8 @@ namespace ActorCampaigns.Data.Feedback;
 /// events and distinct profiles, opens and clicks per hour, bounced profiles per reason. <see cref="FoldAsync"/> moves
 /// events from <c>feedback_events</c> into these totals a batch at a time, each batch in one transaction, so a report
 /// read at any moment adds the totals to the events left and gets the figures it had. Unsubscribes stay events: they
-/// are the record of a withdrawn consent, which exclusions and <c>unsubscribed()</c> read.
+/// are the record of a withdrawn consent, which exclusions and <c>unsubscribed()</c> read. So do the profiles held back
+/// as the global control group (<c>held</c>): the report compares their conversions with those sent, which needs each.
 /// </summary>
 public sealed class FeedbackTotals(Database database)
 {
@@ -17,8 +18,8 @@ public sealed class FeedbackTotals(Database database)
     public const string Hours = "feedback_hour_totals";
     public const string Bounces = "feedback_bounce_totals";
 
-    /// <summary>The events retention folds: all but unsubscribes.</summary>
-    private const string Folded = "kind <> 'unsubscribed'";
+    /// <summary>The events retention folds: all but unsubscribes and the profiles held back.</summary>
+    private const string Folded = "kind NOT IN ('unsubscribed', 'held')";
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {

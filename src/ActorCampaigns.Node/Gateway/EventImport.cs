@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorCampaigns.Data.Csv;
+using ActorCampaigns.Domain.Campaigns;
 
 namespace ActorCampaigns.Node.Gateway;
 
@@ -61,6 +62,30 @@ public static class EventImport
         }
     }
 
+    /// <summary>Refuses a JSON lines file that is not UTF-8 before any of its lines is recorded (the stream is read again from its start).</summary>
+    /// <exception cref="FormatException">The file is not UTF-8 text.</exception>
+    public static void CheckUtf8(Stream utf8)
+    {
+        var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
+        var (bytes, chars) = (new byte[81_920], new char[81_921]);
+        long offset = 0;
+        int read;
+        try
+        {
+            while ((read = utf8.Read(bytes)) > 0)
+            {
+                decoder.GetChars(bytes, 0, read, chars, 0, flush: false);
+                offset += read;
+            }
+            decoder.GetChars(bytes, 0, 0, chars, 0, flush: true);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new FormatException($"the file is not UTF-8 text (byte 0x{e.BytesUnknown?.FirstOrDefault():X2} near byte offset {offset + e.Index:N0}); nothing was recorded");
+        }
+        utf8.Position = 0;
+    }
+
     /// <exception cref="FormatException">The file is not UTF-8 text.</exception>
     public static IEnumerable<Line> JsonLines(Stream utf8)
     {
@@ -102,8 +127,8 @@ public static class EventImport
     {
         try
         {
-            using var document = JsonDocument.Parse(text);
-            return new Line(number, document.RootElement.Clone(), null);
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = CampaignLimits.MaxJsonDepth });
+            return WellFormed(document.RootElement) is { } problem ? new Line(number, default, problem) : new Line(number, document.RootElement.Clone(), null);
         }
         catch (JsonException e)
         {
@@ -111,12 +136,21 @@ public static class EventImport
         }
     }
 
+    /// <summary>Why JSON is not well-formed (a key twice in an object, a lone surrogate escape), or null, as request bodies are checked.</summary>
+    private static string? WellFormed(JsonElement element)
+    {
+        var errors = new List<ValidationError>();
+        JsonWellFormed.Check(element, errors);
+        return errors.Count == 0 ? null : $"is not well-formed JSON: {errors[0].Path}: {errors[0].Message}";
+    }
+
     /// <summary>A properties field: the JSON it holds, or its text (which the event's check then refuses as no object).</summary>
     private static JsonNode? ParsedOrText(string text)
     {
         try
         {
-            return JsonNode.Parse(text);
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = CampaignLimits.MaxJsonDepth });
+            return WellFormed(document.RootElement) is null ? JsonNode.Parse(text) : JsonValue.Create(text);
         }
         catch (JsonException)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorCampaigns.Data;
 using ActorCampaigns.Data.Conversions;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Executions;
@@ -24,6 +25,15 @@ public static class EventsEndpoints
 
     /// <summary>Errors an import answers with, at most: the count of rejected lines is whole.</summary>
     private const int MaxImportErrors = 1_000;
+
+    /// <summary>Unknown fields of one event named in its errors, at most.</summary>
+    private const int MaxUnknownFields = 5;
+
+    /// <summary>
+    /// The largest value an event may have: a sum over millions of events stays far from the largest double (two of 1e308
+    /// made every report and every <c>sum(did(...))</c> fail for good).
+    /// </summary>
+    private const double MaxValue = 1e15;
 
     public static void MapEventsEndpoints(this WebApplication app)
     {
@@ -71,6 +81,8 @@ public static class EventsEndpoints
                     await request.Body.CopyToAsync(file, cancel);
                 await using var input = File.OpenRead(spool);
                 var jsonLines = request.ContentType?.Split(';')[0].Trim() is "application/x-ndjson" or "application/jsonl";
+                if (jsonLines)
+                    EventImport.CheckUtf8(input);
                 var (recorded, rejected, errors) = (0L, 0L, new List<(long Line, string Reason)>());
                 void Reject(long line, string reason)
                 {
@@ -93,11 +105,11 @@ public static class EventsEndpoints
                 {
                     var problems = new List<string>();
                     if (line.Error is { } error)
-                        Reject(line.Number, error);
+                        Reject(line.Number, Bounded(error));
                     else if (ReadEvent(line.Item, services.Clock, (field, message) => problems.Add(field is null ? message : $"{field}: {message}")) is { } read)
                         batch.Add((line.Number, read));
                     else
-                        Reject(line.Number, string.Join("; ", problems));
+                        Reject(line.Number, Bounded(string.Join("; ", problems)));
                     if (batch.Count == MaxItems)
                         await FlushAsync();
                 }
@@ -109,6 +121,11 @@ public static class EventsEndpoints
             {
                 return Problems.Invalid("the events file was refused", [new { message = refused.Message }]);
             }
+            catch (Exception e) when (DiskFull.Is(e))
+            {
+                return Problems.DiskFull($"{DiskFull.Reason}: the events file could not be received; send it again once there is space",
+                    new() { ["recorded"] = 0 });
+            }
             finally
             {
                 File.Delete(spool);
@@ -117,6 +134,9 @@ public static class EventsEndpoints
             .ReadsBody("text/csv", "UTF-8 CSV with a header naming profileId, name and any of at, value, properties; or JSON lines (application/x-ndjson), an event per line",
                 JsonSchemaType.String)
             .Answers(StatusCodes.Status200OK, 400, 413);
+
+    /// <summary>A rejected line's reason, at most 500 characters: a thousand reasons stay small.</summary>
+    private static string Bounded(string reason) => reason.Length <= 500 ? reason : reason[..500] + "…";
 
     /// <returns>The events, the path of each in the body, and every problem found.</returns>
     private static (List<ConversionEvent> Events, List<string> Paths, List<object> Errors) Read(JsonElement root, TimeProvider clock)
@@ -154,8 +174,15 @@ public static class EventsEndpoints
             valid = false;
             error(field, message);
         }
-        foreach (var field in item.EnumerateObject().Where(f => f.Name is not ("profileId" or "name" or "at" or "value" or "properties")))
-            Error(field.Name, "is not a field of an event (profileId, name, at, value, properties)");
+        // A few unknown fields are named, not thousands: an item of a million fields would make a million errors.
+        var unknown = item.EnumerateObject().Where(f => f.Name is not ("profileId" or "name" or "at" or "value" or "properties")).Take(MaxUnknownFields + 1).ToList();
+        foreach (var field in unknown.Take(MaxUnknownFields))
+            Error(field.Name.Length > 100 ? field.Name[..100] + "…" : field.Name, "is not a field of an event (profileId, name, at, value, properties)");
+        if (unknown.Count > MaxUnknownFields)
+        {
+            valid = false;
+            error(null, $"has more than {MaxUnknownFields} fields an event does not have");
+        }
         long profile = 0;
         if (!item.TryGetProperty("profileId", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt64(out profile))
             Error("profileId", "must be a profile's id, a whole number");
@@ -166,10 +193,10 @@ public static class EventsEndpoints
         double? value = null;
         if (item.TryGetProperty("value", out var worth) && worth.ValueKind != JsonValueKind.Null)
         {
-            if (worth.ValueKind == JsonValueKind.Number && worth.TryGetDouble(out var number) && double.IsFinite(number))
+            if (worth.ValueKind == JsonValueKind.Number && worth.TryGetDouble(out var number) && Math.Abs(number) <= MaxValue)
                 value = number;
             else
-                Error("value", "must be a number");
+                Error("value", $"must be a number between -{MaxValue:0e0} and {MaxValue:0e0}");
         }
         string? properties = null;
         if (item.TryGetProperty("properties", out var details) && details.ValueKind != JsonValueKind.Null)

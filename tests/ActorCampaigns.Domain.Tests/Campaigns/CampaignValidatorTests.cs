@@ -152,6 +152,7 @@ public class CampaignValidatorTests
     [InlineData("""{ "event": "purchase", "window": "PT0S" }""", "$.activities[5].conversion.window", "longer than zero")]
     [InlineData("""{ "event": "purchase", "windw": "P7D" }""", "$.activities[5].conversion.windw", "unknown")]
     [InlineData("""{ "window": "P7D" }""", "$.activities[5].conversion.event", "required")]
+    [InlineData("""{ "event": "" }""", "$.activities[5].conversion.event", "must be a conversion event's name")]
     public void Bad_conversion_goal(string conversion, string path, string message)
     {
         AssertSingleError(Documents.WinterSaleWith(d => d.Activity("mail")["conversion"] = JsonNode.Parse(conversion)), path, message);

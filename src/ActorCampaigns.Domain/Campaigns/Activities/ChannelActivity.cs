@@ -88,7 +88,10 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         content?.RejectUnknown($"{Type} content");
         if (fields.Object("conversion", required: false) is not { } conversion)
             return activity;
-        var goal = new ConversionGoal(conversion.String("event", required: true) ?? "", conversion.String("window", required: false) ?? ConversionGoal.DefaultWindow);
+        var name = conversion.String("event", required: true);
+        if (name == "")
+            conversion.Error(conversion.At("event"), "must be a conversion event's name, such as purchase");
+        var goal = new ConversionGoal(name ?? "", conversion.String("window", required: false) ?? ConversionGoal.DefaultWindow);
         conversion.RejectUnknown("conversion");
         return (T)(activity with { Conversion = goal });
     }
