@@ -113,7 +113,9 @@ public abstract class FeedbackStoreContract
             Event(3, FeedbackKind.Complained, 96), .. Enumerable.Range(1, 5).Select(p => Event(p, FeedbackKind.Delivered, 99)),
         ];
         await feedback.AppendAsync([.. folded, Event(5, FeedbackKind.Unsubscribed, 96, detail: "email"), Event(1, FeedbackKind.Opened, 1, execution: "e-2"),
-            Event(2, FeedbackKind.Opened, 1, execution: "e-2")]);
+            Event(2, FeedbackKind.Opened, 1, execution: "e-2"), Event(7, FeedbackKind.Held, 99)]);
+        var conversions = new Conversions.ConversionStore(profiles.Database);
+        await conversions.InitializeAsync();
         var before = await FiguresAsync(feedback);
         Assert.Equal([("c-1", "e-1"), ("c-1", "e-2")], (await feedback.Totals.ExecutionsAsync()).Order());
 
@@ -127,7 +129,8 @@ public abstract class FeedbackStoreContract
         Assert.InRange(batches[^1], 0, 3);
         Assert.Equal(before, await FiguresAsync(feedback));
         Assert.Equal([("c-1", "e-2")], await feedback.Totals.ExecutionsAsync());
-        // Only unsubscribes stay: consent's record. Predicates see what is left.
+        // Unsubscribes stay (consent's record), and the profiles held back as the control group (the report compares each).
+        Assert.Equal([("e-1", 1L, 0L)], await conversions.HeldBackAsync("c-1", "mail", "purchase", TimeSpan.FromDays(7)));
         Assert.Equal(1, await CountAsync(profiles, "unsubscribed()"));
         Assert.Equal(new long[] { 5 }, await feedback.UnsubscribedAsync("email"));
         Assert.Equal(0, await CountAsync(profiles, "opened('mail') or bounced('mail') or clicked('mail')"));
