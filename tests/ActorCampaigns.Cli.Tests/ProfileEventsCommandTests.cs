@@ -20,7 +20,7 @@ public sealed class ProfileEventsCommandTests(OneNode node) : IClassFixture<OneN
         Assert.Equal("""
             recorded 3, rejected 2
               line 5: profileId: no profile has id 9999
-              line 6: value: must be a number
+              line 6: value: must be a number between -1e15 and 1e15
 
             """.ReplaceLineEndings("\n"), result.Out.ReplaceLineEndings("\n"));
     }
