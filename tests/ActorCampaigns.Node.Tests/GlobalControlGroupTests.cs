@@ -48,13 +48,21 @@ public sealed class GlobalControlGroupTests : IAsyncLifetime
         return ids;
     }
 
+    private static IEnumerable<long> Ids => Enumerable.Range(1, Profiles).Select(i => i * 7919L + i % 13);
+
+    /// <summary>The profiles, ids with gaps, each with an address and consent to email.</summary>
+    private async Task ImportAsync()
+    {
+        var csv = new StringBuilder("id,email,emailOptIn\n");
+        foreach (var (id, i) in Ids.Select((id, i) => (id, i + 1)))
+            csv.Append($"{id},p{i}@example.com,true\n");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
+    }
+
     [Fact]
     public async Task Marketing_messages_leave_out_the_global_control_group_and_transactional_ones_do_not()
     {
-        var csv = new StringBuilder("id,email,emailOptIn\n");
-        for (var i = 1; i <= Profiles; i++)
-            csv.Append($"{i * 7919L + i % 13},p{i}@example.com,true\n");
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
+        await ImportAsync();
         var id = await CampaignRuns.RunAsync(_node, """
             { "name": "Sale and receipts", "activities": [
                 { "id": "all", "type": "buildAudience" },
@@ -78,10 +86,7 @@ public sealed class GlobalControlGroupTests : IAsyncLifetime
     [Fact]
     public async Task The_report_compares_the_conversion_of_those_sent_with_that_of_the_control_group_held_back()
     {
-        var csv = new StringBuilder("id,email,emailOptIn\n");
-        for (var i = 1; i <= Profiles; i++)
-            csv.Append($"{i * 7919L + i % 13},p{i}@example.com,true\n");
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
+        await ImportAsync();
         var id = await CampaignRuns.RunAsync(_node, """
             { "name": "Sale", "activities": [
                 { "id": "all", "type": "buildAudience" },
@@ -89,7 +94,7 @@ public sealed class GlobalControlGroupTests : IAsyncLifetime
               "transitions": [ { "from": "all", "to": "sale" } ] }
             """);
         var control = await ControlGroupAsync();
-        var sent = Enumerable.Range(1, Profiles).Select(i => i * 7919L + i % 13).Except(control).ToList();
+        var sent = Ids.Except(control).ToList();
         // Every fifth profile sent buys, and every tenth of the control group.
         var buyers = sent.Where((_, i) => i % 5 == 0).Concat(control.Where((_, i) => i % 10 == 0)).ToList();
         var (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events",

@@ -78,48 +78,45 @@ public sealed class ConversionStore(Database database)
     /// <paramref name="name"/> within <paramref name="window"/> after it (once each), and the events' count and value
     /// summed (an event without a value counts 0).
     /// </summary>
-    public async Task<IReadOnlyList<(string Execution, long Profiles, long Events, double Value)>> AttributedAsync(string campaign, string activity,
-        string name, TimeSpan window, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection,
+    public Task<List<(string Execution, long Profiles, long Events, double Value)>> AttributedAsync(string campaign, string activity,
+        string name, TimeSpan window, CancellationToken cancellationToken = default) =>
+        PerExecutionAsync(
             $"SELECT sg.execution, COUNT(DISTINCT ce.profile), COUNT(*), COALESCE(SUM(ce.value), 0) FROM {Sends.Sendings} sg " +
             $"JOIN {Sends.Table} se ON se.sending = sg.id " +
             $"JOIN {Table} ce ON ce.profile = se.profile AND ce.name = @name AND ce.at >= se.at AND ce.at <= se.at + @window " +
-            "WHERE sg.campaign = @campaign AND sg.activity = @activity GROUP BY sg.execution");
-        Parameter(command, "@campaign", campaign);
-        Parameter(command, "@activity", activity);
-        Parameter(command, "@name", name);
-        Parameter(command, "@window", (long)window.TotalMilliseconds);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var attributed = new List<(string, long, long, double)>();
-        while (await reader.ReadAsync(cancellationToken))
-            attributed.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), Convert.ToDouble(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture)));
-        return attributed;
-    }
+            "WHERE sg.campaign = @campaign AND sg.activity = @activity GROUP BY sg.execution",
+            campaign, activity, name, window,
+            row => (row.GetString(0), row.GetInt64(1), row.GetInt64(2), Convert.ToDouble(row.GetValue(3), System.Globalization.CultureInfo.InvariantCulture)),
+            cancellationToken);
 
     /// <summary>
     /// The global control group's side of a channel activity, per execution: the profiles held back from its message
     /// (feedback <c>held</c>), and how many of them had an event named <paramref name="name"/> within
     /// <paramref name="window"/> after the time their message would have left.
     /// </summary>
-    public async Task<IReadOnlyList<(string Execution, long Held, long Converted)>> HeldBackAsync(string campaign, string activity, string name,
-        TimeSpan window, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection,
+    public Task<List<(string Execution, long Held, long Converted)>> HeldBackAsync(string campaign, string activity, string name,
+        TimeSpan window, CancellationToken cancellationToken = default) =>
+        PerExecutionAsync(
             $"SELECT fe.execution, COUNT(DISTINCT fe.profile), COUNT(DISTINCT ce.profile) FROM {FeedbackEvents.Table} fe " +
             $"LEFT JOIN {Table} ce ON ce.profile = fe.profile AND ce.name = @name AND ce.at >= fe.at AND ce.at <= fe.at + @window " +
-            "WHERE fe.campaign = @campaign AND fe.activity = @activity AND fe.kind = 'held' GROUP BY fe.execution");
+            "WHERE fe.campaign = @campaign AND fe.activity = @activity AND fe.kind = 'held' GROUP BY fe.execution",
+            campaign, activity, name, window, row => (row.GetString(0), row.GetInt64(1), row.GetInt64(2)), cancellationToken);
+
+    /// <summary>The rows, a row per execution, of a query over a channel activity's messages and the events of a name within a window after each.</summary>
+    private async Task<List<T>> PerExecutionAsync<T>(string sql, string campaign, string activity, string name, TimeSpan window,
+        Func<System.Data.Common.DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, sql);
         Parameter(command, "@campaign", campaign);
         Parameter(command, "@activity", activity);
         Parameter(command, "@name", name);
         Parameter(command, "@window", (long)window.TotalMilliseconds);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var held = new List<(string, long, long)>();
+        var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
-            held.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
-        return held;
+            rows.Add(read(reader));
+        return rows;
     }
 
     /// <summary>A profile's events of a name, oldest first (for the profile's page and tests).</summary>

@@ -194,7 +194,7 @@ public sealed partial class CampaignActor
         var cancel = _deciding[(execution.Id, activity.Id)] = new CancellationTokenSource();
         Live(execution.Id, activity.Id, new ActivityView(ActivityState.Running, ActivityCounts.None));
         var run = ActivityRun.Of(_state.Id, _plan!, execution.Id, execution.Mode, activity, execution.Variables, execution.StartedAt,
-            InboundCompletedAt(execution, activity, _plan!), execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key),
+            InboundCompletedAt(execution, activity, _plan!), execution.Done,
             new ExecutionPartitions(boundaries));
         var (id, activityId) = (execution.Id, activity.Id);
         ActivityStages.Of(activity).DecideAsync(new ActivityRunner(_services), run, cancel.Token).PipeTo(Self,
@@ -247,7 +247,7 @@ public sealed partial class CampaignActor
             return;
         var activity = _state.Document!.Activities.First(a => a.Id == activityId);
         Partitions.Tell(new Assign(_state.Id, _state.Document, execution.Id, execution.Mode, activity.Id, execution.Variables, execution.StartedAt,
-            InboundCompletedAt(execution, activity, _plan!), execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToList(), boundaries,
+            InboundCompletedAt(execution, activity, _plan!), execution.Done.ToList(), boundaries,
             run.Index, run.Epoch, Self, execution.Activities[activity.Id].Decision));
     }
 
@@ -271,7 +271,7 @@ public sealed partial class CampaignActor
         _reminded = now;
         foreach (var (execution, activity, run) in RunningPartitions(_ => true))
         {
-            foreach (var done in _state.Execution(execution)?.Activities.Where(a => a.Value.IsDone).Select(a => a.Key) ?? [])
+            foreach (var done in _state.Execution(execution)?.Done ?? [])
                 Partitions.Tell(new PartitionMessages.InboundCompleted(EntityId(_state.Id, execution, activity, run.Index), done));
         }
     }

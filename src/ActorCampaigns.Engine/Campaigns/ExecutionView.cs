@@ -46,4 +46,8 @@ public sealed record ExecutionView(
 
     [JsonIgnore]
     public bool IsActive => State is ExecutionState.Running or ExecutionState.Waiting or ExecutionState.Paused or ExecutionState.Failed;
+
+    /// <summary>The activities done (completed, held, skipped).</summary>
+    [JsonIgnore]
+    public IEnumerable<string> Done => Activities.Where(a => a.Value.IsDone).Select(a => a.Key);
 }

@@ -53,7 +53,7 @@ public static class NextActivities
         foreach (var execution in state.Executions.Where(e => e.State == ExecutionState.Running && !runtime.Held.Contains(e.Id)))
         {
             var runs = running.TryGetValue(execution.Id, out var set) ? set : running[execution.Id] = [];
-            var done = execution.Activities.Where(a => a.Value.IsDone).Select(a => a.Key).ToHashSet();
+            var done = execution.Done.ToHashSet();
             var later = new HashSet<string>();
             List<Activity> ready;
             while ((ready = plan.Ready(done, runs, execution.Mode, execution.Partitions is not null)

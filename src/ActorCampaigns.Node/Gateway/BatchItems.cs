@@ -26,6 +26,25 @@ public static class BatchItems
         return (body, problem);
     }
 
+    /// <summary>
+    /// Reads each item of <paramref name="root"/>, an array of <paramref name="shape"/>, with its path (<c>$[3]</c>); what
+    /// <paramref name="read"/> finds wrong (a field, or null for the whole item) goes to <paramref name="errors"/> at that path.
+    /// </summary>
+    public static void Each(JsonElement root, string shape, List<object> errors, Action<JsonElement, string, Action<string?, string>> read)
+    {
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new { path = "$", message = $"must be an array of {shape}" });
+            return;
+        }
+        var index = 0;
+        foreach (var item in root.EnumerateArray())
+        {
+            var path = $"$[{index++}]";
+            read(item, path, (field, message) => errors.Add(new { path = field is null ? path : $"{path}.{field}", message }));
+        }
+    }
+
     /// <summary>An item's <c>at</c>: the node's time when absent; <paramref name="error"/> hears when it is no timestamp or too far ahead.</summary>
     public static DateTimeOffset At(JsonElement item, TimeProvider clock, Action<string, string> error)
     {

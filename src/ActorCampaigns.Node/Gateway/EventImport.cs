@@ -62,9 +62,9 @@ public static class EventImport
         }
     }
 
-    /// <summary>Refuses a JSON lines file that is not UTF-8 before any of its lines is recorded (the stream is read again from its start).</summary>
+    /// <summary>Refuses a file that is not UTF-8 before any of its lines is read (the stream is read again from its start).</summary>
     /// <exception cref="FormatException">The file is not UTF-8 text.</exception>
-    public static void CheckUtf8(Stream utf8)
+    private static void CheckUtf8(Stream utf8)
     {
         var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
         var (bytes, chars) = (new byte[81_920], new char[81_921]);
@@ -86,23 +86,16 @@ public static class EventImport
         utf8.Position = 0;
     }
 
+    /// <summary>The lines of a JSON lines file, once the whole file is known to be UTF-8: a file refused gives no line.</summary>
     /// <exception cref="FormatException">The file is not UTF-8 text.</exception>
     public static IEnumerable<Line> JsonLines(Stream utf8)
     {
+        CheckUtf8(utf8);
         using var reader = new StreamReader(utf8, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
         var (line, number, tooLong) = (new StringBuilder(), 1L, false);
         while (true)
         {
-            int next;
-            try
-            {
-                next = reader.Read();
-            }
-            catch (DecoderFallbackException e)
-            {
-                // Decoded a buffer at a time: the line is not known, the byte is.
-                throw new FormatException($"the file is not UTF-8 text (byte 0x{e.BytesUnknown?.FirstOrDefault():X2})");
-            }
+            var next = reader.Read();
             if (next is not (-1 or '\n'))
             {
                 if (line.Length < MaxLineLength)

@@ -81,8 +81,6 @@ public static class EventsEndpoints
                     await request.Body.CopyToAsync(file, cancel);
                 await using var input = File.OpenRead(spool);
                 var jsonLines = request.ContentType?.Split(';')[0].Trim() is "application/x-ndjson" or "application/jsonl";
-                if (jsonLines)
-                    EventImport.CheckUtf8(input);
                 var (recorded, rejected, errors) = (0L, 0L, new List<(long Line, string Reason)>());
                 void Reject(long line, string reason)
                 {
@@ -142,21 +140,14 @@ public static class EventsEndpoints
     private static (List<ConversionEvent> Events, List<string> Paths, List<object> Errors) Read(JsonElement root, TimeProvider clock)
     {
         var (events, paths, errors) = (new List<ConversionEvent>(), new List<string>(), new List<object>());
-        if (root.ValueKind != JsonValueKind.Array)
+        BatchItems.Each(root, "{ profileId, name, at?, value?, properties? }", errors, (item, path, error) =>
         {
-            errors.Add(new { path = "$", message = "must be an array of { profileId, name, at?, value?, properties? }" });
-            return (events, paths, errors);
-        }
-        var index = 0;
-        foreach (var item in root.EnumerateArray())
-        {
-            var path = $"$[{index++}]";
-            if (ReadEvent(item, clock, (field, message) => errors.Add(new { path = field is null ? path : $"{path}.{field}", message })) is { } read)
+            if (ReadEvent(item, clock, error) is { } read)
             {
                 events.Add(read);
                 paths.Add(path);
             }
-        }
+        });
         return (events, paths, errors);
     }
 

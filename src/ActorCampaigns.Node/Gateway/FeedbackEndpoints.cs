@@ -50,30 +50,22 @@ public static class FeedbackEndpoints
     private static (List<FeedbackEvent> Events, int Alerts, List<object> Errors) Read(JsonElement root, TimeProvider clock)
     {
         var (events, alerts, errors) = (new List<FeedbackEvent>(), 0, new List<object>());
-        if (root.ValueKind != JsonValueKind.Array)
+        BatchItems.Each(root, "{ messageId, event, at?, reason? }", errors, (item, _, error) =>
         {
-            errors.Add(new { path = "$", message = "must be an array of { messageId, event, at?, reason? }" });
-            return (events, alerts, errors);
-        }
-        var index = 0;
-        foreach (var item in root.EnumerateArray())
-        {
-            var path = $"$[{index++}]";
-            void Error(string field, string message) => errors.Add(new { path = $"{path}.{field}", message });
             if (item.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(new { path, message = "must be an object { messageId, event, at?, reason? }" });
-                continue;
+                error(null, "must be an object { messageId, event, at?, reason? }");
+                return;
             }
             var id = Text(item, "messageId");
             var message = id is null ? null : MessageId.Parse(id);
             if (message is null && id is not null && MessageId.IsAlert(id))
             {
                 alerts++;
-                continue;
+                return;
             }
             if (message is null)
-                Error("messageId", "must be a message id as the outbox wrote it (campaign.execution.activity.profile)");
+                error("messageId", "must be a message id as the outbox wrote it (campaign.execution.activity.profile)");
             FeedbackKind? kind = Text(item, "event") switch
             {
                 "delivered" => FeedbackKind.Delivered,
@@ -82,15 +74,15 @@ public static class FeedbackEndpoints
                 _ => null,
             };
             if (kind is null)
-                Error("event", "must be delivered, bounced or complaint");
-            var at = BatchItems.At(item, clock, Error);
+                error("event", "must be delivered, bounced or complaint");
+            var at = BatchItems.At(item, clock, error);
             var reason = Text(item, "reason");
             if (item.TryGetProperty("reason", out var reasonValue) && (reasonValue.ValueKind != JsonValueKind.String || reason!.Length > 500))
-                Error("reason", "must be text of at most 500 characters");
+                error("reason", "must be text of at most 500 characters");
             if (message is not null && kind is not null)
                 events.Add(new FeedbackEvent(message.Campaign, message.Execution, message.Activity, message.Profile, kind.Value, at,
                     kind == FeedbackKind.Bounced ? reason : null));
-        }
+        });
         return (events, alerts, errors);
     }
 
