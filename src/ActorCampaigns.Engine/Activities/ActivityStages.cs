@@ -18,6 +18,7 @@ public static class ActivityStages
         new ForkStage(),
         new AndJoinStage(),
         new TestStage(),
+        new ExperimentStage(),
         new EndStage(),
         new EmailStage(),
         new SmsStage(),

@@ -30,6 +30,15 @@ public static class Seeds
     public static string RandomKeySql(string id, int seed) =>
         $"(((({id} & 65535) * 2654435761 + (((({id} >> 16) & 65535) * 2654435761) & 65535) * 65536) # {(uint)seed}) & 4294967295)";
 
+    /// <summary>
+    /// A profile's place in [0, 2^32) under a key, spread evenly: ((id × 2654435761 mod 2^32) xor key) × 2146121005
+    /// mod 2^32. The second multiplication carries every bit of the key into the high bits a bound compares: without
+    /// it, which share of the key space a profile falls in hung on the key's top bits only (at 50 %, on one bit: half
+    /// the keys picked the same half). In SQL the first product is taken as <see cref="RandomKeySql"/> does; the
+    /// second, of two numbers below 2^32 and 2^31, stays below 2^63.
+    /// </summary>
+    public static long Spread(long id, int key) => RandomKey(id, key) * 2_146_121_005L & 0xFFFFFFFFL;
+
     /// <summary>A seeded Fisher-Yates shuffle of row indexes.</summary>
     public static int[] Shuffled(IEnumerable<int> rows, int seed)
     {

@@ -21,6 +21,7 @@ public static class ActivityKinds
         new ForkKind(),
         new AndJoinKind(),
         new TestKind(),
+        new ExperimentKind(),
         new EndKind(),
         new EmailKind(),
         new SmsKind(),

@@ -13,9 +13,12 @@ public sealed class KindChecks
 {
     private readonly List<ValidationError> _errors;
 
-    internal KindChecks(string path, BindingScope scope, ProfileSchema schema, IReadOnlyList<string> inbound, List<ValidationError> errors)
+    private readonly Func<string, IReadOnlyList<Activity>> _downstream;
+
+    internal KindChecks(string path, BindingScope scope, ProfileSchema schema, IReadOnlyList<string> inbound,
+        IReadOnlyList<(string Port, string To)> outbound, Func<string, IReadOnlyList<Activity>> downstream, List<ValidationError> errors)
     {
-        (Path, Scope, Schema, Inbound, _errors) = (path, scope, schema, inbound, errors);
+        (Path, Scope, Schema, Inbound, Outbound, _downstream, _errors) = (path, scope, schema, inbound, outbound, downstream, errors);
     }
 
     /// <summary>The activity's path in the document (<c>$.activities[3]</c>).</summary>
@@ -28,6 +31,12 @@ public sealed class KindChecks
 
     /// <summary>The activity at the start of each inbound transition, one per transition (an activity may appear twice, by two ports).</summary>
     public IReadOnlyList<string> Inbound { get; }
+
+    /// <summary>The activity's outbound transitions, each as its port and the activity it leads to.</summary>
+    public IReadOnlyList<(string Port, string To)> Outbound { get; }
+
+    /// <summary>Every activity reachable from the activity's <paramref name="port"/>, each once (the graph is acyclic when asked).</summary>
+    public IReadOnlyList<Activity> Downstream(string port) => _downstream(port);
 
     public void Error(string at, string message) => _errors.Add(new ValidationError(Path + at, message));
 

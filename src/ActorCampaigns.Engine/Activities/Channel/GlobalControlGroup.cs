@@ -29,14 +29,8 @@ public sealed record GlobalControlGroup
     /// <summary>The key of the <see cref="Hash"/>.</summary>
     public int Key { get; }
 
-    /// <summary>
-    /// A profile's place in [0, 2^32): ((id × 2654435761 mod 2^32) xor key) × 2146121005 mod 2^32. The second
-    /// multiplication carries every bit of the key into the high bits the bound compares: without it, whether a
-    /// profile is in the group hung on the key's top bits only (at 50 %, on one bit: half the seeds picked the same
-    /// half). In SQL the first product is taken in two 16-bit halves as <see cref="Seeds.RandomKeySql"/> does (for ids
-    /// past 3.5e9 it would pass 2^63); the second, of two numbers below 2^32 and 2^31, stays below 2^63.
-    /// </summary>
-    public long Hash(long profile) => Seeds.RandomKey(profile, Key) * 2_146_121_005L & 0xFFFFFFFFL;
+    /// <summary>A profile's place in [0, 2^32), keyed by <see cref="Key"/> (<see cref="Seeds.Spread"/>).</summary>
+    public long Hash(long profile) => Seeds.Spread(profile, Key);
 
     public bool Holds(long profile) => Hash(profile) < _below;
 }
