@@ -9,7 +9,25 @@ public sealed record CampaignDocument(
     Schedule Schedule,
     IReadOnlyDictionary<string, VariableValue> Variables,
     IReadOnlyList<Activity> Activities,
-    IReadOnlyList<Transition> Transitions);
+    IReadOnlyList<Transition> Transitions)
+{
+    /// <summary>The activities reachable from <paramref name="port"/> of <paramref name="from"/>, each once, nearest first.</summary>
+    public IReadOnlyList<string> Downstream(string from, string port)
+    {
+        var reached = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>(Transitions.Where(t => t.From == from && t.Port == port).Select(t => t.To));
+        while (queue.TryDequeue(out var id))
+        {
+            if (!seen.Add(id))
+                continue;
+            reached.Add(id);
+            foreach (var next in Transitions.Where(t => t.From == id))
+                queue.Enqueue(next.To);
+        }
+        return reached;
+    }
+}
 
 /// <summary>An edge of the canvas: the population leaving <see cref="From"/> by <see cref="Port"/> enters <see cref="To"/>.</summary>
 public sealed record Transition(string From, string Port, string To)

@@ -63,6 +63,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         });
         Command<ICampaignCommand>(command => Handle(command, Sender));
         ReceivePartitionMessages();
+        ReceiveExperimentMessages();
         Command<CampaignQueries.GetState>(_ => Sender.Tell(View));
         Command<CampaignQueries.Watch>(watch =>
         {
@@ -125,6 +126,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             if (_state.NextDue is { } due && due <= Now)
                 Handle(new CampaignCommands.StartScheduled(_state.Id, due), ActorRefs.Nobody);
             RemindPartitions();
+            DecideDueExperiments();
             Advance();
         });
         Command<ActivityActor.Failed>(failed =>
@@ -286,6 +288,11 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
 
     private void Handle(ICampaignCommand command, IActorRef replyTo)
     {
+        if (command is CampaignCommands.ForceWinner force)
+        {
+            Force(force, replyTo);
+            return;
+        }
         if (command is CampaignCommands.Resume && Unrecorded().Any())
         {
             ResumeUnrecorded(replyTo);
@@ -380,7 +387,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             return;
         var inboundCompletedAt = InboundCompletedAt(execution, activity, plan);
         var run = ActivityRun.Of(_state.Id, plan, execution.Id, execution.Mode, activity, execution.Variables, execution.StartedAt, inboundCompletedAt,
-            start.Done, execution.Partitions is { } boundaries ? new ExecutionPartitions(boundaries) : null);
+            start.Done, execution.Partitions is { } boundaries ? new ExecutionPartitions(boundaries) : null,
+            decision: execution.Activities[activity.Id].Decision);
         var child = Context.ActorOf(ActivityActor.Props(run, _services), NextActivities.ActorName(execution.Id, activity.Id));
         _activities[child] = (execution.Id, activity.Id);
         Context.Watch(child);

@@ -47,6 +47,18 @@ public static class CampaignCommands
     /// </summary>
     public sealed record DecideActivity(CampaignId Id, ExecutionId Execution, string Activity, string Decision) : ICampaignCommand;
 
+    /// <summary>
+    /// An experiment's decision (<c>ExperimentDecision</c> JSON), reached once the window after its arms' paths passed, or
+    /// forced by an operator: its held-back profiles leave by the winner's port.
+    /// </summary>
+    public sealed record DecideExperiment(CampaignId Id, ExecutionId Execution, string Activity, string Decision) : ICampaignCommand;
+
+    /// <summary>
+    /// An operator chooses an experiment's winner in the latest live execution waiting for its decision, with a reason,
+    /// logged with their key (<paramref name="By"/>); the figures so far are kept with it.
+    /// </summary>
+    public sealed record ForceWinner(CampaignId Id, string Activity, string Arm, string Reason, string By) : ICampaignCommand;
+
     /// <summary>An activity of an execution failed; upstream populations are kept, resume re-runs it.</summary>
     public sealed record FailActivity(CampaignId Id, ExecutionId Execution, string Activity, string Reason) : ICampaignCommand;
 }

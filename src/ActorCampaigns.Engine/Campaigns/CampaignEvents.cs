@@ -35,6 +35,9 @@ public static class CampaignEvents
     /// <summary>What an activity of a partitioned execution decided over the whole population for its partitions to apply (<see cref="CampaignCommands.DecideActivity"/>).</summary>
     public sealed record ActivityDecided(CampaignId Id, ExecutionId Execution, string Activity, string Decision, DateTime At) : ICampaignEvent;
 
+    /// <summary>An experiment decided (<c>ExperimentDecision</c> JSON): it and the winner's path run again, the held-back profiles with them.</summary>
+    public sealed record ExperimentDecided(CampaignId Id, ExecutionId Execution, string Activity, string Decision, DateTime At) : ICampaignEvent;
+
     public sealed record ActivityFailed(CampaignId Id, ExecutionId Execution, string Activity, string Reason, DateTime At) : ICampaignEvent;
 
     public sealed record ExecutionCompleted(CampaignId Id, ExecutionId Execution, DateTime At) : ICampaignEvent;

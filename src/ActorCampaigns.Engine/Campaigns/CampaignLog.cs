@@ -23,6 +23,7 @@ public static class CampaignLog
         PartitionCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity,
             $"partition {e.Partition} completed on {e.Node ?? "an unknown member"}: in {e.Counts.In}, out {string.Join(", ", e.Counts.Out.Select(p => $"{p.Key} {p.Value}"))}"),
         ActivityDecided e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity, $"decided over the whole population for its partitions: {e.Decision}"),
+        ExperimentDecided e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity, Experiment(Activities.ExperimentDecision.Parse(e.Decision))),
         ActivityFailed e => new LogLine(e.At, LogLevel.Error, e.Execution.Value, e.Activity, $"failed: {e.Reason}"),
         ExecutionCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, "execution completed"),
         Paused e => Info(e.At, "paused: activities hold at their next batch boundary"),
@@ -43,6 +44,11 @@ public static class CampaignLog
             text += $"; excluded {string.Join(", ", e.Counts.Excluded.Select(p => $"{p.Key} {p.Value}"))}";
         return e.Counts.Notes is [_, ..] notes ? text + "; " + string.Join("; ", notes) : text;
     }
+
+    private static string Experiment(Activities.ExperimentDecision d) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"experiment decided: '{d.Winner}' wins ({(d.ForcedBy is { } by ? $"forced by {by}: " : d.Reason == Activities.ExperimentDecision.Fallback ? "fallback: " : "")}" +
+        $"{d.Explanation}); {string.Join(", ", d.Arms.Select(a => $"{a.Name} {a.Successes}/{a.Reached} {d.Metric} ({a.Rate:P1}, best {a.ProbabilityToBeBest:0.###})"))}; " +
+        $"{d.HeldBack} held back leave by '{d.Winner}'");
 
     private static string Name(ExecutionMode mode) => mode.ToString().ToLowerInvariant();
 }

@@ -56,7 +56,7 @@ public sealed record CampaignState(
         }).ToImmutableList(),
     };
 
-    public CampaignState WithLive(IReadOnlyDictionary<(ExecutionId Execution, string Activity), ActivityView> live) => live.Count == 0 ? this : this with
+    public CampaignState WithLive(IReadOnlyDictionary<(ExecutionId Execution, string Activity), ActivityView> live) => this with
     {
         Executions = Executions.Select(execution =>
         {
@@ -65,6 +65,12 @@ public sealed record CampaignState(
             {
                 if (id == execution.Id && activities.TryGetValue(activity, out var persisted) && persisted.State == ActivityState.Pending)
                     activities = activities.SetItem(activity, view);
+            }
+            // An experiment that sent its arms waits for its decision, and its execution with it once the rest is done.
+            if (execution.State == ExecutionState.Running)
+            {
+                foreach (var experiment in AwaitingDecision(execution).Where(e => activities[e.Id].IsDone))
+                    activities = activities.SetItem(experiment.Id, activities[experiment.Id] with { State = ActivityState.Waiting });
             }
             var waiting = execution.State == ExecutionState.Running && activities.Values.Any(a => a.State == ActivityState.Waiting)
                 && !activities.Values.Any(a => a.State == ActivityState.Running);
@@ -114,6 +120,7 @@ public sealed record CampaignState(
             PartitionExecution partition => DecidePartitioning(partition, now),
             CompletePartition complete => DecidePartitionCompleted(complete, now),
             DecideActivity decide => DecideDecision(decide, now),
+            DecideExperiment decide => DecideExperimentDecision(decide, now),
             FailActivity fail => DecideActivityFailed(fail, now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
         };
@@ -176,7 +183,7 @@ public sealed record CampaignState(
             return Conflict($"activity '{complete.Activity}' of execution {complete.Execution} is already done");
         var final = execution.Mode == ExecutionMode.Test && IsHeldInTest(complete.Activity) ? ActivityState.Held : ActivityState.Completed;
         var events = new List<ICampaignEvent> { new ActivityCompleted(Id, execution.Id, complete.Activity, final, complete.Counts, now) };
-        if (execution.Activities.All(a => a.Key == complete.Activity || a.Value.IsDone))
+        if (execution.Activities.All(a => a.Key == complete.Activity || a.Value.IsDone) && AwaitingDecision(execution).Count == 0)
         {
             events.Add(new ExecutionCompleted(Id, execution.Id, now));
             var othersLive = Executions.Any(e => e.Id != execution.Id && e.Mode == ExecutionMode.Live && e.IsActive);
@@ -201,6 +208,62 @@ public sealed record CampaignState(
         : activity.Decision is not null || activity.IsDone ? Accept()
         : !IsJson(decide.Decision) ? Invalid($"the decision of activity '{decide.Activity}' is not JSON")
         : Accept(new ActivityDecided(Id, execution.Id, decide.Activity, decide.Decision, now));
+
+    /// <summary>
+    /// Once per experiment and execution, after it ran: the decision's winner must be one of its arms. A decision
+    /// arriving again (a forced winner racing the automatic one) changes nothing.
+    /// </summary>
+    private Decision DecideExperimentDecision(DecideExperiment decide, DateTime now)
+    {
+        if (Execution(decide.Execution) is not { IsActive: true, Mode: ExecutionMode.Live } execution)
+            return Conflict($"execution {decide.Execution} of campaign '{Id}' is not a running live execution");
+        if (Document!.Activities.FirstOrDefault(a => a.Id == decide.Activity) is not ExperimentActivity experiment)
+            return Invalid($"campaign '{Id}' has no experiment '{decide.Activity}'");
+        var activity = execution.Activities[experiment.Id];
+        if (activity.Decision is not null)
+            return Accept();
+        if (!activity.IsDone)
+            return Conflict($"experiment '{experiment.Id}' of execution {execution.Id} has not sent its arms yet");
+        ExperimentDecision decision;
+        try
+        {
+            decision = ExperimentDecision.Parse(decide.Decision);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Invalid($"the decision of experiment '{experiment.Id}' is not an experiment's decision: {e.Message}");
+        }
+        return experiment.Arms.Any(a => a.Name == decision.Winner)
+            ? Accept(new ExperimentDecided(Id, execution.Id, experiment.Id, decide.Decision, now))
+            : Invalid($"'{decision.Winner}' is not an arm of experiment '{experiment.Id}' ({string.Join(", ", experiment.Arms.Select(a => a.Name))})");
+    }
+
+    /// <summary>
+    /// Where an operator's forced winner applies: the latest running live execution whose experiment sent its arms,
+    /// whose arms' paths are done and that has not decided; or why none.
+    /// </summary>
+    public Decision ForceableWinner(ForceWinner force, out ExecutionView? execution, out ExperimentActivity? experiment)
+    {
+        (execution, experiment) = (null, null);
+        if (Status == CampaignStatus.None)
+            return NotFound($"no campaign '{Id}'");
+        if (Document!.Activities.FirstOrDefault(a => a.Id == force.Activity) is not ExperimentActivity found)
+            return NotFound($"campaign '{Id}' has no experiment '{force.Activity}'");
+        experiment = found;
+        if (found.Arms.All(a => a.Name != force.Arm))
+            return Invalid($"'{force.Arm}' is not an arm of experiment '{found.Id}' ({string.Join(", ", found.Arms.Select(a => a.Name))})");
+        execution = Executions.FirstOrDefault(e => e.Mode == ExecutionMode.Live && e.State == ExecutionState.Running
+            && e.Activities[found.Id] is { Decision: null } view && view.IsDone);
+        if (execution is null)
+            return Conflict($"experiment '{found.Id}' of campaign '{Id}' has no running execution waiting for its decision (its arms are not sent yet, or it has decided)");
+        if (ExperimentFigures.DueAt(Document, execution, found) is null)
+            return Conflict($"the arms of experiment '{found.Id}' are still on their way (execution {execution.Id}): force a winner once their paths are done");
+        return Accept();
+    }
+
+    /// <summary>The experiments of a live execution that ran and wait for their decision; the execution does not complete before.</summary>
+    public IReadOnlyList<ExperimentActivity> AwaitingDecision(ExecutionView execution) => execution.Mode != ExecutionMode.Live ? []
+        : Document!.Activities.OfType<ExperimentActivity>().Where(e => execution.Activities[e.Id].Decision is null).ToList();
 
     private static bool IsJson(string text)
     {
@@ -292,6 +355,10 @@ public sealed record CampaignState(
         {
             Activities = e.Activities.SetItem(decided.Activity, e.Activities[decided.Activity] with { Decision = decided.Decision }),
         }),
+        ExperimentDecided decided => WithExecution(decided.Execution, e => e with
+        {
+            Activities = Reopened(e.Activities, decided),
+        }),
         ActivityFailed failed => WithFailure(failed),
         ExecutionCompleted completed => FinishExecution(completed),
         Paused => this with { Status = CampaignStatus.Paused, Executions = SetActive(ExecutionMode.Live, ExecutionState.Paused) },
@@ -316,6 +383,20 @@ public sealed record CampaignState(
         CampaignCompleted => this with { Status = CampaignStatus.Completed },
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name),
     };
+
+    /// <summary>
+    /// The experiment, with its decision, and every activity on the winner's path are to run again: the experiment
+    /// writes the held-back profiles by the winner's port after its first wave, and the path takes them (its first
+    /// wave's batches and messages are kept once).
+    /// </summary>
+    private ImmutableDictionary<string, ActivityView> Reopened(ImmutableDictionary<string, ActivityView> activities, ExperimentDecided decided)
+    {
+        var winner = ExperimentDecision.Parse(decided.Decision).Winner;
+        var reopened = activities.SetItem(decided.Activity, ActivityView.Pending with { Decision = decided.Decision });
+        foreach (var id in Document!.Downstream(decided.Activity, winner))
+            reopened = reopened.SetItem(id, ActivityView.Pending);
+        return reopened;
+    }
 
     /// <summary>A failed activity fails its execution; a failed live execution fails the campaign until resumed.</summary>
     private CampaignState WithFailure(ActivityFailed failed)

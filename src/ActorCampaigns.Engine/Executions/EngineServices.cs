@@ -4,6 +4,7 @@ using ActorCampaigns.Channels.Templates;
 using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Conversions;
+using ActorCampaigns.Data.Experiments;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Audiences;
@@ -46,6 +47,11 @@ public sealed record EngineServices(
     public ConversionStore Conversions => _conversions ??= new ConversionStore(Profiles.Database);
 
     private ConversionStore? _conversions;
+
+    /// <summary>What experiments measure (sends, feedback, conversions), in the profiles' database.</summary>
+    public ExperimentOutcomes Experiments => _experiments ??= new ExperimentOutcomes(Profiles.Database);
+
+    private ExperimentOutcomes? _experiments;
 
     /// <summary>When passivated campaigns are next due; none: a campaign with an occurrence ahead never passivates.</summary>
     public CampaignWakeups? Wakeups { get; init; }

@@ -20,7 +20,7 @@ namespace ActorCampaigns.Engine.Serialization;
 public static class CampaignJournalFormat
 {
     /// <summary>The version written; one more than the last, with its step in <see cref="CampaignJournalMigrations"/>, when anything stored changes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The types written here: every event and the state (a snapshot, or a status reply on the wire).</summary>
     public static bool Handles(Type type) => type == typeof(CampaignState) || Readers.ContainsKey(type);
@@ -139,6 +139,12 @@ public static class CampaignJournalFormat
                 writer.WritePropertyName("decision");
                 writer.WriteRawValue(decided.Decision);
                 break;
+            case ExperimentDecided decided:
+                writer.WriteString("execution", decided.Execution.Value);
+                writer.WriteString("activity", decided.Activity);
+                writer.WritePropertyName("decision");
+                writer.WriteRawValue(decided.Decision);
+                break;
             case ActivityFailed failed:
                 writer.WriteString("execution", failed.Execution.Value);
                 writer.WriteString("activity", failed.Activity);
@@ -169,6 +175,7 @@ public static class CampaignJournalFormat
         [typeof(PartitionCompleted)] = f => new PartitionCompleted(f.Campaign("id"), f.Execution("execution"), f.String("activity"), (int)f.Long("partition"),
             f.Counts("counts"), f.OptionalString("node"), f.Time("at")),
         [typeof(ActivityDecided)] = f => new ActivityDecided(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.Json("decision"), f.Time("at")),
+        [typeof(ExperimentDecided)] = f => new ExperimentDecided(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.Json("decision"), f.Time("at")),
         [typeof(ActivityFailed)] = f => new ActivityFailed(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.String("reason"), f.Time("at")),
         [typeof(ExecutionCompleted)] = f => new ExecutionCompleted(f.Campaign("id"), f.Execution("execution"), f.Time("at")),
         [typeof(Paused)] = f => new Paused(f.Campaign("id"), f.Time("at")),

@@ -215,7 +215,7 @@ public static class CampaignEndpoints
         Func<CampaignReplies.Accepted, IResult> onAccepted) =>
         AskAsync(region, command, cancel, accepted => Task.FromResult(onAccepted(accepted)));
 
-    private static async Task<IResult> AskAsync(IRequiredActor<CampaignRegion> region, ICampaignCommand command, CancellationToken cancel,
+    internal static async Task<IResult> AskAsync(IRequiredActor<CampaignRegion> region, ICampaignCommand command, CancellationToken cancel,
         Func<CampaignReplies.Accepted, Task<IResult>> onAccepted)
     {
         var reply = await (await region.GetAsync(cancel)).Ask<object>(command, AskTimeout, cancel);

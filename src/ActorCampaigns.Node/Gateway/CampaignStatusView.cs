@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using ActorCampaigns.Domain.Campaigns;
+using System.Text.Json;
+using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Engine.Campaigns;
 
 namespace ActorCampaigns.Node.Gateway;
@@ -35,6 +37,9 @@ public static class CampaignStatusView
                     failure = view.Failure,
                     completedAt = view.CompletedAt,
                     feedback = a is ChannelActivity ? view.Feedback ?? ImmutableSortedDictionary<string, long>.Empty : null,
+                    // An experiment: when it decides, while it waits; then its decision with every arm's figures.
+                    decidesAt = a is ExperimentActivity waiting ? ExperimentFigures.DueAt(state.Document, e, waiting) : null,
+                    decision = a is ExperimentActivity && view.Decision is { } decision ? JsonDocument.Parse(decision).RootElement.Clone() : (JsonElement?)null,
                     // In a partitioned execution, an activity run per partition: where each runs and what it counted.
                     partitions = view.Partitions?.Values.Select(p => new
                     {

@@ -20,6 +20,7 @@ public static class NodeApplication
         app.MapProfileEndpoints();
         app.MapAudienceEndpoints();
         app.MapCampaignEndpoints();
+        app.MapExperimentEndpoints();
         app.MapCampaignFeedEndpoints();
         app.MapTrackingEndpoints();
         app.MapFeedbackEndpoints();

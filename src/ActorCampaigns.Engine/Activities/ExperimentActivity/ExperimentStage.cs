@@ -21,7 +21,7 @@ public sealed class ExperimentStage : ActivityStage<ExperimentActivity>
     protected override Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, ExperimentActivity experiment, long input,
         CancellationToken cancellationToken)
     {
-        var arms = new ExperimentArms(experiment, run.Execution.Value);
+        var arms = new ExperimentArms(experiment, run.Campaign.Value, run.Execution.Value);
         var first = Source.From(() => runner.Union(run, run.Inbound, cancellationToken)).SelectMany(ids => Assign(experiment, arms, ids));
         if (run.Decision is not { } decided)
             return Task.FromResult(first);
