@@ -382,7 +382,8 @@ public static class CampaignJournalFormat
         public string? OptionalString(string name) => node[name]?.GetValue<string>();
 
         /// <summary>A field kept as JSON of its own (an activity's decision), as its text.</summary>
-        public string Json(string name) => Required(name).ToJsonString();
+        /// <summary>A JSON value kept as its text, escaped as it was written (an apostrophe stays one).</summary>
+        public string Json(string name) => Required(name).ToJsonString(DocumentText);
 
         public DateTime Time(string name) => Required(name).GetValue<DateTime>();
 

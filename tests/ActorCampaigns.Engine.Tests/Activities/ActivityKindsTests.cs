@@ -39,6 +39,13 @@ public sealed class ActivityKindsTests
         }
         if (activity["primary"] is not null)
             activity["primary"] = "a";
+        // An experiment's arms must lead somewhere.
+        if (kind is ExperimentKind)
+        {
+            activities.Add(JsonNode.Parse("""{ "id": "z", "type": "end" }"""));
+            foreach (var arm in activity["arms"]!.AsArray())
+                transitions.Add(new JsonObject { ["from"] = "it", ["port"] = arm!["name"]!.GetValue<string>(), ["to"] = "z" });
+        }
         activities.Add(activity);
         return new JsonObject { ["name"] = "kinds", ["activities"] = activities, ["transitions"] = transitions }.ToJsonString();
     }

@@ -75,6 +75,8 @@ public sealed class CampaignMessageSerializerTests : IDisposable
             new PartitionExecution(Id, E1, [1_000L, 2_000L]), new CompletePartition(Id, E1, "mail", 2, Counts, "akka.tcp://actorcampaigns@10.0.0.7:4053"),
             new ExecutionPartitioned(Id, E1, [1_000L, 2_000L], At), new PartitionCompleted(Id, E1, "mail", 2, Counts, null, At),
             new DecideActivity(Id, E1, "split", JournalFixture.SplitCuts), new ActivityDecided(Id, E1, "split", JournalFixture.SplitCuts, At),
+            new DecideExperiment(Id, E1, "exp", JournalFixture.ExperimentDecision), new ExperimentDecided(Id, E1, "exp", JournalFixture.ExperimentDecision, At),
+            new ForceWinner(Id, "exp", "b", "b's offer is the one legal approved", "key 3f2a9c1b0d4e"),
             new PartitionMessages.InboundCompleted("c-7|e-1|mail|2", "fr"), new PartitionMessages.Hold("c-7|e-1|mail|2"), new PartitionMessages.Stop("c-7|e-1|mail|2"),
             new PartitionMessages.Report(Id, E1, "mail", 2, 3, "akka.tcp://actorcampaigns@10.0.0.7:4053", PartitionMessages.ReportKind.Failed, Counts, "fenced off"),
             new Created(Id, Document, null, At), new Replaced(Id, Document, At), new Published(Id, At),

@@ -19,6 +19,10 @@ public static class JournalFixture
     public const string CampaignA = "c-7";
     public const string CampaignB = "c-8";
     public const string CampaignC = "c-9";
+    public const string CampaignD = "c-10";
+
+    /// <summary>What campaign D's experiment decided: b, the fallback, with both arms' figures.</summary>
+    public const string ExperimentDecision = """{"winner":"b","reason":"fallback","explanation":"no arm is the best with probability 0.9 or more (the most probable, 'b', has 0.61)","decidedAt":"2026-12-06T12:00:00Z","metric":"converted","heldBack":775,"arms":[{"name":"a","profiles":100,"reached":96,"successes":4,"rate":0.041666666666666664,"low":0.016,"high":0.101,"probabilityToBeBest":0.39},{"name":"b","profiles":125,"reached":120,"successes":6,"rate":0.05,"low":0.022,"high":0.105,"probabilityToBeBest":0.61}]}""";
 
     /// <summary>What campaign C's split decided: how many of each of the three partitions its two limited subsets take.</summary>
     public const string SplitCuts = """[{"subset":"a","takes":[4,3,3]},{"subset":"b","takes":[401,398,407]}]""";
@@ -81,6 +85,26 @@ public static class JournalFixture
         }
         """;
 
+    /// <summary>An experiment (since version 4): two arms, one of them through a wait, both ending at one end.</summary>
+    private const string Experiment = """
+        {
+          "name": "Experiment", "schedule": SCHEDULE,
+          "activities": [
+            { "id": "all", "type": "buildAudience", "filter": "emailOptIn" },
+            { "id": "exp", "type": "experiment", "arms": [ { "name": "a", "percent": 10 }, { "name": "b", "percent": 12.5 } ],
+              "metric": "converted", "event": "purchase", "window": "P2D", "minimumPerArm": 50, "decision": { "probabilityToBeBest": 0.9 }, "fallback": "b" },
+            { "id": "mail-a", "type": "email", "content": { "from": "a@example.com", "subject": "A", "html": "<p>A</p>" } },
+            { "id": "later", "type": "wait", "duration": "PT1H" },
+            { "id": "mail-b", "type": "email", "content": { "from": "a@example.com", "subject": "B", "html": "<p>B</p>" } },
+            { "id": "end", "type": "end" }
+          ],
+          "transitions": [
+            { "from": "all", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "later" },
+            { "from": "later", "to": "mail-b" }, { "from": "mail-a", "to": "end" }, { "from": "mail-b", "to": "end" }
+          ]
+        }
+        """;
+
     public const string Asap = """{ "type": "asap" }""";
     public const string Once = """{ "type": "once", "at": "2027-01-15T08:00:00Z" }""";
     public const string Signal = """{ "type": "signal" }""";
@@ -94,6 +118,7 @@ public static class JournalFixture
         (CampaignA, Document(EveryKind, Signal)),
         (CampaignA, Document(EveryKind, Recurring)),
         (CampaignB, Document(EveryKind, Signal)),
+        (CampaignD, Document(Experiment, Asap)),
     ];
 
     public static string Document(string template, string schedule) => template.Replace("SCHEDULE", schedule);
@@ -193,6 +218,26 @@ public static class JournalFixture
         Run(t2.AddMinutes(5), new DecideActivity(c, partitioned, "split", SplitCuts));
         journal.Add(new Persisted($"campaign-{c}", journal.Count(p => p.PersistenceId == $"campaign-{c}" && !p.Snapshot), true, state));
         Run(t2.AddMinutes(6), new Stop(c));
+
+        // Since version 4: an experiment sends its arms, decides, and its winner's path runs again with the held back.
+        var d = new CampaignId(CampaignD);
+        state = CampaignState.Empty(d);
+        var t3 = new DateTime(2026, 12, 4, 12, 0, 0, DateTimeKind.Utc);
+        Run(t3, new Create(d, docs[5]));
+        Run(t3.AddMinutes(1), new Publish(d));
+        var experimented = state.Executions[0].Id;
+        Run(t3.AddMinutes(2), new CompleteActivity(d, experimented, "all", Counts(0, ("out", 1000))));
+        Run(t3.AddMinutes(2), new CompleteActivity(d, experimented, "exp", Counts(1000, ("a", 100), ("b", 125), ("holdback", 775))));
+        Run(t3.AddMinutes(3), new CompleteActivity(d, experimented, "mail-a", Counts(100, ("out", 96), ("excluded", 4))));
+        Run(t3.AddMinutes(63), new CompleteActivity(d, experimented, "later", Counts(125, ("out", 125))));
+        Run(t3.AddMinutes(64), new CompleteActivity(d, experimented, "mail-b", Counts(125, ("out", 120), ("excluded", 5))));
+        Run(t3.AddMinutes(64), new CompleteActivity(d, experimented, "end", Counts(216, [])));
+        Run(t3.AddDays(2).AddMinutes(64), new DecideExperiment(d, experimented, "exp", ExperimentDecision));
+        journal.Add(new Persisted($"campaign-{d}", journal.Count(p => p.PersistenceId == $"campaign-{d}" && !p.Snapshot), true, state));
+        Run(t3.AddDays(2).AddMinutes(65), new CompleteActivity(d, experimented, "exp", Counts(1000, ("a", 100), ("b", 900), ("holdback", 775))));
+        Run(t3.AddDays(2).AddMinutes(125), new CompleteActivity(d, experimented, "later", Counts(900, ("out", 900))));
+        Run(t3.AddDays(2).AddMinutes(126), new CompleteActivity(d, experimented, "mail-b", Counts(900, ("out", 870), ("excluded", 30))));
+        Run(t3.AddDays(2).AddMinutes(126), new CompleteActivity(d, experimented, "end", Counts(966, [])));
         return journal;
     }
 
