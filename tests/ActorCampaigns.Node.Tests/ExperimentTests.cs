@@ -100,6 +100,45 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(await ProfilesBySqlAsync(even, evenExecution, "b"), Recipients(even, "mail-b"));
     }
 
+    [Fact]
+    public async Task Killed_after_the_decision_it_keeps_the_decision_and_sends_nothing_twice()
+    {
+        await ImportAsync(_dataDir);
+        string id, execution, decided;
+        long sentAtKill;
+        await using (var first = await NodeProcess.StartAsync(_dataDir, ("ClockControl", "true")))
+        {
+            // B at 1,500 messages a second: its second wave takes about ten seconds, time to be killed in.
+            id = await PublishAsync(first, Canvas("Killed test", throttle: ", \"throttle\": 1500"));
+            execution = await AwaitDecisionPendingAsync(first, id);
+            var b = Messages(id, "mail-b");
+            await ClickAsync(first, b.Take(b.Count / 4).ToList());
+            await AwaitClicksAsync(first, id, b.Count / 4);
+            await first.SendAsync(HttpMethod.Post, "/testing/clock/advance?by=P1DT1M");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            JsonElement decision;
+            while ((decision = Activity(await first.StatusAsync(id), "exp").GetProperty("decision")).ValueKind == JsonValueKind.Null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no decision:\n{first.Log}");
+                await Task.Delay(20);
+            }
+            first.Kill();
+            decided = decision.GetRawText();
+            sentAtKill = Messages(id, "mail-b").Count;
+        }
+        var arms = await ArmsBySqlAsync(id, execution);
+        output.WriteLine($"killed with {sentAtKill} of {arms["b"] + arms["holdback"]} messages of B sent");
+        Assert.True(sentAtKill < arms["b"] + arms["holdback"], "the node must be killed before the held-back wave is sent");
+
+        await using var second = await NodeProcess.StartAsync(_dataDir);
+        var status = await AwaitCompletedAsync(second, id);
+        Assert.Equal(decided, Activity(status, "exp").GetProperty("decision").GetRawText());
+        Assert.Equal(await ProfilesBySqlAsync(id, execution, "b", "holdback"), Recipients(id, "mail-b"));
+        Assert.Equal(arms["b"] + arms["holdback"], Messages(id, "mail-b").Count);
+        Assert.Equal(arms["a"], Messages(id, "mail-a").Count);
+        Assert.Equal(Profiles, await ScalarAsync($"SELECT COUNT(*) FROM sends se JOIN sendings sg ON sg.id = se.sending WHERE sg.campaign = '{id}'"));
+    }
+
     internal static async Task<string> PublishAsync(NodeProcess node, string canvas)
     {
         var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", canvas);
