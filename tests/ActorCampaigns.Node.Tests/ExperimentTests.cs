@@ -139,6 +139,57 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Profiles, await ScalarAsync($"SELECT COUNT(*) FROM sends se JOIN sendings sg ON sg.id = se.sending WHERE sg.campaign = '{id}'"));
     }
 
+    [Fact]
+    public async Task An_operator_forces_the_winner_with_a_reason_logged_with_their_key_and_hostile_bodies_are_refused()
+    {
+        await ImportAsync(_dataDir);
+        await using var node = await NodeProcess.StartAsync(_dataDir, ("ApiKeys__0", "campaign-key"));
+        node.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "campaign-key");
+        var id = await PublishAsync(node, Canvas("Forced test"));
+        var execution = await AwaitDecisionPendingAsync(node, id);
+        async Task<(HttpStatusCode Status, string Body)> ForceAsync(string activity, string body, string campaign = "")
+        {
+            using var response = await node.Http.PostAsync($"/api/campaigns/{(campaign.Length > 0 ? campaign : id)}/experiments/{activity}/winner",
+                new StringContent(body, Encoding.UTF8, "application/json"));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        foreach (var (activity, body, status, says) in new[]
+        {
+            ("exp", """{ "arm": "c", "reason": "x" }""", HttpStatusCode.BadRequest, "'c' is not an arm of experiment 'exp' (a, b)"),
+            ("exp", """{ "arm": "b" }""", HttpStatusCode.BadRequest, "$.reason"),
+            ("exp", """{ "arm": "b", "reason": "   " }""", HttpStatusCode.BadRequest, "$.reason"),
+            ("exp", $$"""{ "arm": "b", "reason": "{{new string('x', 501)}}" }""", HttpStatusCode.BadRequest, "more than 500"),
+            ("exp", """{ "arm": "b", "reason": "x", "winner": "a" }""", HttpStatusCode.BadRequest, "unknown field 'winner'"),
+            ("exp", """{ "arm": 2, "reason": "x" }""", HttpStatusCode.BadRequest, "$.arm"),
+            ("exp", "[1]", HttpStatusCode.BadRequest, "must be an object"),
+            ("exp", "{ \"arm\": ", HttpStatusCode.BadRequest, "not JSON"),
+            ("mail-a", """{ "arm": "b", "reason": "x" }""", HttpStatusCode.NotFound, "no experiment 'mail-a'"),
+            ("nope", """{ "arm": "b", "reason": "x" }""", HttpStatusCode.NotFound, "no experiment 'nope'"),
+        })
+        {
+            var (answered, text) = await ForceAsync(activity, body);
+            Assert.True(answered == status && text.Contains(says, StringComparison.Ordinal), $"{body}: {answered} {text}");
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await ForceAsync("exp", """{ "arm": "b", "reason": "x" }""", campaign: "c-404")).Status);
+        Assert.Null(Activity(await node.StatusAsync(id), "exp").GetProperty("decision").GetString());
+
+        var (forced, answer) = await ForceAsync("exp", """{ "arm": "b", "reason": "legal approved b's wording" }""");
+        Assert.True(forced == HttpStatusCode.OK, answer);
+        var key = $"key {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("campaign-key"u8))[..12]}";
+        var decision = JsonDocument.Parse(answer).RootElement.GetProperty("decision");
+        Assert.Equal(("b", "forced", key, "legal approved b's wording"), (decision.GetProperty("winner").GetString(), decision.GetProperty("reason").GetString(),
+            decision.GetProperty("forcedBy").GetString(), decision.GetProperty("explanation").GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, (await ForceAsync("exp", """{ "arm": "a", "reason": "again" }""")).Status);
+
+        var status2 = await AwaitCompletedAsync(node, id);
+        Assert.Equal("b", Activity(status2, "exp").GetProperty("decision").GetProperty("winner").GetString());
+        Assert.Equal(await ProfilesBySqlAsync(id, execution, "b", "holdback"), Recipients(id, "mail-b"));
+        var logs = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/logs");
+        Assert.Contains(logs.GetProperty("lines").EnumerateArray(), l => l.GetProperty("message").GetString()!
+            .Contains($"'b' wins (forced by {key}: legal approved b's wording)", StringComparison.Ordinal));
+    }
+
     internal static async Task<string> PublishAsync(NodeProcess node, string canvas)
     {
         var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", canvas);
