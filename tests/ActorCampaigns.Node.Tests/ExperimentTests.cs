@@ -51,6 +51,9 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         await using var node = await NodeProcess.StartAsync(_dataDir, ("ClockControl", "true"));
         var id = await PublishAsync(node, Canvas("Subject test"));
         var execution = await AwaitDecisionPendingAsync(node, id);
+        var waiting = await node.StatusAsync(id);
+        Assert.Equal(new[] { Activity(waiting, "mail-a"), Activity(waiting, "mail-b") }.Max(x => x.GetProperty("completedAt").GetDateTime()).AddDays(1),
+            Activity(waiting, "exp").GetProperty("decidesAt").GetDateTime());
         var (a, b) = (Messages(id, "mail-a"), Messages(id, "mail-b"));
         await ClickAsync(node, a.Take(a.Count / 20).ToList());
         await ClickAsync(node, b.Take(b.Count * 3 / 10).ToList());
@@ -84,6 +87,9 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         var logs = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/logs");
         var log = string.Join("\n", logs.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("message").GetString()));
         Assert.Contains("experiment decided: 'b' wins", log);
+        var report = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/report");
+        var reported = Assert.Single(report.GetProperty("experiments").EnumerateArray());
+        Assert.Equal((execution, decision.GetRawText()), (reported.GetProperty("execution").GetString(), reported.GetProperty("decision").GetRawText()));
 
         // The same run where the arms do equally well: nothing is clear, and the fallback (the first arm) wins.
         var even = await PublishAsync(node, Canvas("Even test"));

@@ -1,9 +1,11 @@
+using System.Text.Json;
 using System.Globalization;
 using System.Text;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Time;
+using ActorCampaigns.Engine.Activities;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
 
@@ -73,9 +75,17 @@ public sealed record ControlComparison(long Held, long Converted, double Convers
 
 public sealed record HourlyFeedback(DateTimeOffset Hour, string Activity, long Opened, long Clicked);
 
-/// <summary>A campaign's report: per channel activity, per live execution and in total, and opens and clicks per hour.</summary>
+/// <summary>An experiment in a live execution: when it decides while it waits, then its decision (<c>ExperimentDecision</c> JSON).</summary>
+public sealed record ExperimentReport(string Activity, string Execution, DateTime? DecidesAt, string? Decision);
+
+/// <summary>
+/// A campaign's report: per channel activity, per live execution and in total, and opens and clicks per hour; each
+/// experiment's decision per live execution.
+/// </summary>
 public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<ChannelReport> Channels, ChannelMetrics Total, IReadOnlyList<HourlyFeedback> Hourly)
 {
+    public IReadOnlyList<ExperimentReport> Experiments { get; init; } = [];
+
     /// <summary>The report of the campaign in <paramref name="state"/>, from the node's feedback, ledger and conversion events.</summary>
     public static async Task<CampaignReport> ReadAsync(CampaignState state, EngineServices services, CancellationToken cancellationToken = default)
     {
@@ -130,7 +140,14 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
                 g.Where(h => h.Kind == FeedbackKind.Clicked).Sum(h => h.Events)))
             .OrderBy(h => h.Hour).ThenBy(h => h.Activity)
             .ToList();
-        return new CampaignReport(state.Id.Value, state.Document?.Name, channels, channels.Aggregate(ChannelMetrics.None, (sum, c) => sum + c.Total), hourly);
+        var experiments = (state.Document?.Activities ?? []).OfType<ExperimentActivity>().SelectMany(experiment => live
+            .Where(e => e.Activities[experiment.Id] is var view && (view.IsDone || view.Decision is not null))
+            .Select(e => new ExperimentReport(experiment.Id, e.Id.Value, ExperimentFigures.DueAt(state.Document!, e, experiment), e.Activities[experiment.Id].Decision)))
+            .ToList();
+        return new CampaignReport(state.Id.Value, state.Document?.Name, channels, channels.Aggregate(ChannelMetrics.None, (sum, c) => sum + c.Total), hourly)
+        {
+            Experiments = experiments,
+        };
     }
 
     private static string Channel(ChannelActivity activity) => activity switch
@@ -162,6 +179,13 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
             executions = c.Executions.Select(e => new { execution = e.Execution, metrics = Json(e.Metrics) }),
         }),
         hourly = Hourly.Select(h => new { hour = h.Hour, activity = h.Activity, opened = h.Opened, clicked = h.Clicked }),
+        experiments = Experiments.Select(x => new
+        {
+            activity = x.Activity,
+            execution = x.Execution,
+            decidesAt = x.DecidesAt,
+            decision = x.Decision is { } decision ? JsonDocument.Parse(decision).RootElement.Clone() : (JsonElement?)null,
+        }),
     };
 
     private static object Json(ChannelMetrics m) => new
