@@ -56,6 +56,44 @@ public sealed class CampaignCommandTests(OneNode node) : IClassFixture<OneNode>
     }
 
     [Fact]
+    public async Task An_experiment_is_shown_waiting_then_its_winner_is_forced_and_its_figures_shown()
+    {
+        var file = node.File("experiment.json", """
+            { "name": "Subject test", "activities": [
+                { "id": "optin", "type": "buildAudience", "filter": "emailOptIn" },
+                { "id": "exp", "type": "experiment", "arms": [ { "name": "a", "percent": 25 }, { "name": "b", "percent": 25 } ], "metric": "opened", "window": "P7D" },
+                { "id": "mail-a", "type": "email", "content": { "from": "s@example.com", "subject": "A", "html": "<p>A</p>" } },
+                { "id": "mail-b", "type": "email", "content": { "from": "s@example.com", "subject": "B", "html": "<p>B</p>" } } ],
+              "transitions": [ { "from": "optin", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "mail-b" } ] }
+            """);
+        var id = CampaignId(Succeeded(await node.AcctlAsync("campaign", "create", "-f", file)));
+        Succeeded(await node.AcctlAsync("campaign", "publish", id));
+        string status;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(status = Succeeded(await node.AcctlAsync("campaign", "status", id)).Out).Contains("exp decides at"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, status);
+            await Task.Delay(200);
+        }
+        Assert.Matches(@"\): waiting", status);
+        Assert.Matches(@"exp\s+waiting\s+150", status);
+
+        var usage = await node.AcctlAsync("campaign", "winner", id, "exp", "b");
+        Assert.NotEqual(0, usage.ExitCode);
+        Assert.Contains("--reason", usage.Error);
+        var unknown = await node.AcctlAsync("campaign", "winner", id, "exp", "c", "--reason", "try");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("'c' is not an arm of experiment 'exp' (a, b)", unknown.Error);
+
+        Assert.Matches($@"{id}: experiment exp of \S+ decided, 'b' wins",
+            Succeeded(await node.AcctlAsync("campaign", "winner", id, "exp", "b", "--reason", "the brand team chose b")).Out);
+        var tail = Succeeded(await node.AcctlAsync("campaign", "tail", id)).Out;
+        Assert.Matches(@"exp: 'b' wins \(forced by key [0-9a-f]{12}: the brand team chose b\), \d+ held back sent its way", tail);
+        Assert.Matches(@"  a: 0 of \d+ opened, 0\.0 % \[\d+\.\d–\d+\.\d\], best 0\.\d{3}", tail);
+        Assert.Matches(@"mail-b\s+completed\s+\d+", tail);
+    }
+
+    [Fact]
     public async Task A_running_campaign_is_paused_resumed_and_stopped_and_list_filters_by_status()
     {
         var id = CampaignId(Succeeded(await node.AcctlAsync("campaign", "create", "-f", node.Campaign("Slow sale", throttle: 5))));

@@ -51,6 +51,24 @@ public static class CanvasTable
         }
         foreach (var failed in execution.GetProperty("activities").EnumerateObject().Where(a => a.Value.Text("failure") is not null))
             text.WriteLine($"{failed.Name} failed: {failed.Value.Text("failure")}");
+        foreach (var experiment in execution.GetProperty("activities").EnumerateObject())
+            WriteExperiment(text, experiment.Name, experiment.Value);
         return text.ToString();
+    }
+
+    /// <summary>An experiment's line: when it decides; or who won and why, each arm's rate with its interval and probability to be best.</summary>
+    private static void WriteExperiment(TextWriter text, string name, JsonElement view)
+    {
+        if (view.Text("decidesAt") is { } at)
+            text.WriteLine($"{name} decides at {at}, {view.GetProperty("out").Number("holdback"):N0} held back");
+        if (!view.TryGetProperty("decision", out var decision) || decision.ValueKind != JsonValueKind.Object)
+            return;
+        var why = decision.Text("forcedBy") is { } by ? $"forced by {by}: " : decision.Text("reason") == "fallback" ? "fallback: " : "";
+        text.WriteLine($"{name}: '{decision.Text("winner")}' wins ({why}{decision.Text("explanation")}), {decision.Number("heldBack"):N0} held back sent its way");
+        foreach (var arm in decision.Items("arms"))
+            text.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"  {arm.Text("name")}: {arm.Number("successes"):N0} of {arm.Number("reached"):N0} {decision.Text("metric")}, " +
+                $"{arm.GetProperty("rate").GetDouble() * 100:0.0} % [{arm.GetProperty("low").GetDouble() * 100:0.0}–{arm.GetProperty("high").GetDouble() * 100:0.0}], " +
+                $"best {arm.GetProperty("probabilityToBeBest").GetDouble():0.000}"));
     }
 }

@@ -20,7 +20,22 @@ public static class CampaignPalette
         new("campaign resume", "<id>", "goes on from where it was paused or failed", i => LifecycleAsync(i, "resume")),
         new("campaign stop", "<id>", "ends every execution (final)", i => LifecycleAsync(i, "stop")),
         new("campaign report", "<id>", "sent, delivered, opened, clicked, bounced and unsubscribed per channel activity", ReportAsync),
+        new("campaign winner", "<id> <experiment> <arm>", "forces an experiment's winner now; its held-back profiles go down that arm", WinnerAsync,
+            "--reason TEXT"),
     ];
+
+    private static async Task WinnerAsync(Invocation call)
+    {
+        var (id, experiment, arm) = (call.CampaignId(0), call.Argument(1)!, call.Argument(2)!);
+        var reason = call.Option("--reason") ?? throw CommandFailure.Usage("'campaign winner' needs --reason TEXT: why the winner is forced, for the log");
+        var body = System.Text.Json.JsonSerializer.Serialize(new { arm, reason });
+        var answer = await call.Node.PostAsync($"/api/campaigns/{id}/experiments/{Uri.EscapeDataString(experiment)}/winner", call.Cancel,
+            new StringContent(body, Encoding.UTF8, "application/json"));
+        if (call.Json)
+            Json.Write(call.Out, answer);
+        else
+            call.Out.WriteLine($"{id}: experiment {experiment} of {answer.Text("execution")} decided, '{answer.GetProperty("decision").Text("winner")}' wins");
+    }
 
     private static async Task ListAsync(Invocation call)
     {
