@@ -47,7 +47,7 @@ public static class CampaignLog
 
     private static string Experiment(Activities.ExperimentDecision d) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"experiment decided: '{d.Winner}' wins ({(d.ForcedBy is { } by ? $"forced by {by}: " : d.Reason == Activities.ExperimentDecision.Fallback ? "fallback: " : "")}" +
-        $"{d.Explanation}); {string.Join(", ", d.Arms.Select(a => $"{a.Name} {a.Successes}/{a.Reached} {d.Metric} ({a.Rate:P1}, best {a.ProbabilityToBeBest:0.###})"))}; " +
+        $"{d.Explanation}); {string.Join(", ", d.Arms.Select(a => $"{a.Name} {a.Successes}/{a.Reached} {d.Metric} ({a.Rate:P1}, best {a.ProbabilityToBeBest:0.000})"))}; " +
         $"{d.HeldBack} held back leave by '{d.Winner}'");
 
     private static string Name(ExecutionMode mode) => mode.ToString().ToLowerInvariant();

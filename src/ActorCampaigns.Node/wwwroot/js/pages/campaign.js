@@ -1,3 +1,4 @@
+import { experimentFigures } from '../experiment.js';
 import { api, follow } from '../api.js';
 import { drawCanvas } from '../canvas.js';
 import { loadKinds } from '../kinds.js';
@@ -92,6 +93,8 @@ export async function campaignPage(main, id) {
         ...Object.entries(view?.excluded ?? {}).flatMap(([reason, count]) => [h('dt', { text: `Excluded ${reason}` }), h('dd', { text: number(count) })]),
         h('dt', { text: 'Errors' }), h('dd', { text: number(view?.errors ?? 0) })),
       view?.failure ? h('p', { class: 'error', role: 'alert', text: `Failed: ${view.failure}` }) : null,
+      type === 'experiment' && (view?.decision || view?.decidesAt) ? h('h3', { text: 'Experiment' }) : null,
+      type === 'experiment' ? experimentFigures(view) : null,
       view?.partitions ? h('h3', { text: 'Partitions' }) : null,
       view?.partitions ? h('div', { class: 'table-wrap' }, h('table', { class: 'partitions' },
         h('thead', {}, h('tr', {}, ['#', 'Member', 'State', 'In', 'Out'].map(c => h('th', { scope: 'col', text: c })))),

@@ -1,3 +1,4 @@
+import { experimentFigures } from '../experiment.js';
 import { api } from '../api.js';
 import { describeError, h, notice, number, percent } from '../ui.js';
 
@@ -19,6 +20,9 @@ export async function reportPage(main, id) {
     h('div', { class: 'title' }, h('h1', {}, `Report: ${report.name ?? id}`), h('a', { class: 'button secondary', href: `#/campaigns/${id}` }, 'Back to the canvas'), download),
     h('section', { 'aria-labelledby': 'funnel-title' }, h('h2', { id: 'funnel-title', text: 'Funnel' }),
       report.channels.length ? report.channels.map(funnel) : h('p', { class: 'muted', text: 'This campaign sends nothing.' })),
+    report.experiments?.length ? h('section', { 'aria-labelledby': 'experiments-title' }, h('h2', { id: 'experiments-title', text: 'Experiments' }),
+      report.experiments.map(x => h('div', { class: 'experiment-report', 'data-activity': x.activity },
+        h('h3', { text: `${x.activity} (${x.execution})` }), experimentFigures({ decidesAt: x.decidesAt, decision: x.decision })))) : null,
     h('section', { 'aria-labelledby': 'hourly-title' }, h('h2', { id: 'hourly-title', text: 'Opens and clicks per hour' }), hourly(report.hourly)),
     h('section', { 'aria-labelledby': 'exclusions-title' }, h('h2', { id: 'exclusions-title', text: 'Exclusions by reason' }), exclusions(report.channels)));
 }
