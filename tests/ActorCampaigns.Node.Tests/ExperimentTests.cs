@@ -5,6 +5,7 @@ using System.Text.Json;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Engine.Activities;
+using ActorCampaigns.TestSupport;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
@@ -266,18 +267,8 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
 
     internal SortedSet<long> Recipients(string campaign, string activity) => [.. Messages(campaign, activity).Select(m => m.GetProperty("profileId").GetInt64())];
 
-    /// <summary>
-    /// Each profile's arm as plain SQL computes it from the experiment's key: ((id × 2654435761 mod 2^32) xor key) ×
-    /// 2146121005 mod 2^32, below 10 % of 2^32 in a, below 20 % in b, else held back (SQLite has no xor: (x | k) - (x &amp; k)).
-    /// </summary>
-    private static string ArmSql(string campaign, string execution)
-    {
-        var key = (long)(uint)ExperimentArms.KeyOf(campaign, execution, "exp");
-        const string product = "((id * 2654435761) & 4294967295)";
-        var place = $"(((({product} | {key}) - ({product} & {key})) * 2146121005) & 4294967295)";
-        var (a, b) = ((long)Math.Round(0.1 * (1L << 32)), (long)Math.Round(0.2 * (1L << 32)));
-        return $"CASE WHEN {place} < {a} THEN 'a' WHEN {place} < {b} THEN 'b' ELSE 'holdback' END";
-    }
+    /// <summary>Each profile's arm as plain SQL computes it from the experiment's key (<see cref="ExperimentArmsSql"/>).</summary>
+    private static string ArmSql(string campaign, string execution) => ExperimentArmsSql.Arm(ExperimentArms.KeyOf(campaign, execution, "exp"), ("a", 10), ("b", 10));
 
     internal async Task<Dictionary<string, long>> ArmsBySqlAsync(string campaign, string execution)
     {

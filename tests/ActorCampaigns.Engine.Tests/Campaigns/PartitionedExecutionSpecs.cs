@@ -86,8 +86,9 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
         return ids;
     }
 
-    private List<long> Outbox(string channel) =>
-        File.ReadLines(Path.Combine(_folder, "outbox", $"{channel}.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("profileId").GetInt64()).ToList();
+    private List<long> Outbox(string channel, string? activity = null) =>
+        File.ReadLines(Path.Combine(_folder, "outbox", $"{channel}.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(m => activity is null || m.GetProperty("activityId").GetString() == activity).Select(m => m.GetProperty("profileId").GetInt64()).ToList();
 
     private Task<CampaignState> AwaitStateAsync(IActorRef region, CampaignId id, Func<CampaignState, bool> condition) =>
         this.AwaitStateAsync(region, id, condition, Timeout, Cancel);
@@ -146,6 +147,50 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
         var partitions = new ExecutionPartitions(execution.Partitions!);
         Assert.Equal(Enumerable.Range(0, Partitions).Select(p => (long)texted.Count(i => partitions.Of(i) == p)), decision.Takes[0]!);
         Assert.Equal(SqlIds("SELECT COUNT(*) FROM profiles WHERE country = 'FR'")[0], execution.Activities["fr"].Counts.Out["out"]);
+    }
+
+    /// <summary>
+    /// An experiment run per partition: no arm better than the other, so after its (one-second) window the fallback wins
+    /// and its path runs again on every partition with the held-back profiles, each profile mailed once.
+    /// </summary>
+    [Fact]
+    public async Task A_partitioned_experiment_sends_the_held_back_profiles_down_the_winners_path_once_on_every_partition()
+    {
+        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
+        var document = CampaignValidator.Validate("""
+            { "name": "Partitioned experiment", "activities": [
+                { "id": "optin", "type": "buildAudience", "filter": "emailOptIn and email is not null" },
+                { "id": "exp", "type": "experiment", "arms": [ { "name": "a", "percent": 20 }, { "name": "b", "percent": 20 } ],
+                  "metric": "opened", "window": "PT1S", "minimumPerArm": 1, "fallback": "b" },
+                { "id": "mail-a", "type": "email", "content": { "from": "s@example.com", "subject": "A", "html": "<p>A</p>" } },
+                { "id": "mail-b", "type": "email", "content": { "from": "s@example.com", "subject": "B", "html": "<p>B</p>" } } ],
+              "transitions": [ { "from": "optin", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "mail-b" } ] }
+            """, Domain.Profiles.ProfileSchema.Core).Document!;
+        var id = new CampaignId("c-experiment");
+        await region.Ask<CampaignReplies.Accepted>(new Create(id, document), Timeout, Cancel);
+        await region.Ask<CampaignReplies.Accepted>(new Publish(id), Timeout, Cancel);
+
+        var done = await AwaitStateAsync(region, id, s => s.Executions is [{ State: ExecutionState.Completed or ExecutionState.Failed }]);
+        var execution = done.Executions[0];
+        Assert.Equal(ExecutionState.Completed, execution.State);
+        var decision = Engine.Activities.ExperimentDecision.Parse(execution.Activities["exp"].Decision!);
+        Assert.Equal(("b", "fallback"), (decision.Winner, decision.Reason));
+
+        var arm = TestSupport.ExperimentArmsSql.Arm(Engine.Activities.ExperimentArms.KeyOf(id.Value, execution.Id.Value, "exp"), ("a", 20), ("b", 20));
+        var targeted = $"FROM profiles WHERE emailOptIn = 1 AND email IS NOT NULL AND {arm}";
+        var armA = SqlIds($"SELECT id {targeted} = 'a' ORDER BY id");
+        var mailB = SqlIds($"SELECT id {targeted} <> 'a' ORDER BY id");
+        Assert.Equal(armA, Outbox("email", "mail-a").Order());
+        Assert.Equal(mailB, Outbox("email", "mail-b").Order());
+        Assert.Equal(armA.Count + mailB.Count, Outbox("email").Count);
+        foreach (var activity in new[] { "exp", "mail-b" })
+        {
+            var view = execution.Activities[activity];
+            Assert.Equal(Enumerable.Range(0, Partitions), view.Partitions!.Keys);
+            Assert.All(view.Partitions.Values, p => Assert.Equal(ActivityState.Completed, p.State));
+        }
+        Assert.Equal(mailB.Count, execution.Activities["mail-b"].Counts.Out["out"]);
+        Assert.Equal(SqlIds($"SELECT COUNT(*) {targeted} = 'holdback'")[0], decision.HeldBack);
     }
 
     [Fact]
