@@ -28,8 +28,10 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
             { "id": "exp", "type": "experiment", "arms": [ { "name": "a", "percent": 10 }, { "name": "b", "percent": 10 } ],
               "metric": "clicked", "window": "P1D", "minimumPerArm": 500 },
             { "id": "mail-a", "type": "email", "content": { "from": "shop@example.com", "subject": "A", "html": "<p><a href=\"https://shop.example/a\">A</a></p>" } },
-            { "id": "mail-b", "type": "email"{{throttle}}, "content": { "from": "shop@example.com", "subject": "B", "html": "<p><a href=\"https://shop.example/b\">B</a></p>" } } ],
-          "transitions": [ { "from": "all", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "mail-b" } ] }
+            { "id": "mail-b", "type": "email"{{throttle}}, "content": { "from": "shop@example.com", "subject": "B", "html": "<p><a href=\"https://shop.example/b\">B</a></p>" } },
+            { "id": "end-b", "type": "end" } ],
+          "transitions": [ { "from": "all", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "mail-b" },
+            { "from": "mail-b", "to": "end-b" } ] }
         """;
 
     /// <summary>20,000 profiles, each with an email and consent, ids 7,919 apart and more (a CRM export, not 1..N).</summary>
@@ -53,9 +55,16 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         var id = await PublishAsync(node, Canvas("Subject test"));
         var execution = await AwaitDecisionPendingAsync(node, id);
         var waiting = await node.StatusAsync(id);
-        Assert.Equal(new[] { Activity(waiting, "mail-a"), Activity(waiting, "mail-b") }.Max(x => x.GetProperty("completedAt").GetDateTime()).AddDays(1),
+        Assert.Equal(new[] { "mail-a", "mail-b", "end-b" }.Select(x => Activity(waiting, x)).Max(x => x.GetProperty("completedAt").GetDateTime()).AddDays(1),
             Activity(waiting, "exp").GetProperty("decidesAt").GetDateTime());
+        var report = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/report");
+        Assert.Equal(Activity(waiting, "exp").GetProperty("decidesAt").GetDateTime(),
+            Assert.Single(report.GetProperty("experiments").EnumerateArray()).GetProperty("decidesAt").GetDateTime());
         var (a, b) = (Messages(id, "mail-a"), Messages(id, "mail-b"));
+        // A profile of arm b unsubscribes before the decision: its first-wave message stays counted as sent.
+        using (var unsubscribe = await new HttpClient().PostAsync(b[^1].GetProperty("unsubscribeUrl").GetString(),
+                   new FormUrlEncodedContent([KeyValuePair.Create("List-Unsubscribe", "One-Click")])))
+            Assert.Equal(HttpStatusCode.OK, unsubscribe.StatusCode);
         await ClickAsync(node, a.Take(a.Count / 20).ToList());
         await ClickAsync(node, b.Take(b.Count * 3 / 10).ToList());
         await AwaitClicksAsync(node, id, a.Count / 20 + b.Count * 3 / 10);
@@ -84,11 +93,12 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(arms["b"] + arms["holdback"], Messages(id, "mail-b").Count);
         Assert.Equal(arms["a"], Messages(id, "mail-a").Count);
         Assert.Equal(arms["b"] + arms["holdback"], Activity(status, "mail-b").GetProperty("out").GetProperty("out").GetInt64());
+        Assert.Equal(arms["b"] + arms["holdback"], Activity(status, "end-b").GetProperty("in").GetInt64());
         Assert.Equal(Profiles, await ScalarAsync($"SELECT COUNT(*) FROM sends se JOIN sendings sg ON sg.id = se.sending WHERE sg.campaign = '{id}'"));
         var logs = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/logs");
         var log = string.Join("\n", logs.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("message").GetString()));
         Assert.Contains("experiment decided: 'b' wins", log);
-        var report = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/report");
+        report = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/report");
         var reported = Assert.Single(report.GetProperty("experiments").EnumerateArray());
         Assert.Equal((execution, decision.GetRawText()), (reported.GetProperty("execution").GetString(), reported.GetProperty("decision").GetRawText()));
 
@@ -103,8 +113,9 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         var evenDecision = Decision(evenStatus);
         output.WriteLine(evenDecision.ToString());
         Assert.Equal(("a", "fallback"), (evenDecision.GetProperty("winner").GetString(), evenDecision.GetProperty("reason").GetString()));
-        Assert.Equal(await ProfilesBySqlAsync(even, evenExecution, "a", "holdback"), Recipients(even, "mail-a"));
-        Assert.Equal(await ProfilesBySqlAsync(even, evenExecution, "b"), Recipients(even, "mail-b"));
+        // The profile that unsubscribed is excluded from this campaign, whichever arm it is in.
+        Assert.Equal(await ProfilesBySqlAsync(even, evenExecution, ["a", "holdback"], optedIn: true), Recipients(even, "mail-a"));
+        Assert.Equal(await ProfilesBySqlAsync(even, evenExecution, ["b"], optedIn: true), Recipients(even, "mail-b"));
     }
 
     [Fact]
@@ -282,11 +293,16 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         return arms;
     }
 
-    internal async Task<SortedSet<long>> ProfilesBySqlAsync(string campaign, string execution, params string[] arms)
+    internal Task<SortedSet<long>> ProfilesBySqlAsync(string campaign, string execution, params string[] arms) =>
+        ProfilesBySqlAsync(campaign, execution, arms, optedIn: false);
+
+    /// <param name="optedIn">Only those who still consent (those who unsubscribed since are excluded from a new campaign).</param>
+    internal async Task<SortedSet<long>> ProfilesBySqlAsync(string campaign, string execution, string[] arms, bool optedIn)
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id FROM profiles WHERE email IS NOT NULL AND {ArmSql(campaign, execution)} IN ({string.Join(", ", arms.Select(a => $"'{a}'"))})";
+        command.CommandText = $"SELECT id FROM profiles WHERE email IS NOT NULL {(optedIn ? "AND emailOptIn = 1" : "")} " +
+            $"AND {ArmSql(campaign, execution)} IN ({string.Join(", ", arms.Select(a => $"'{a}'"))})";
         await using var reader = await command.ExecuteReaderAsync();
         var ids = new SortedSet<long>();
         while (await reader.ReadAsync())

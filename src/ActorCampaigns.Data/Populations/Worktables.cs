@@ -14,16 +14,25 @@ public sealed record PortPopulation(string Campaign, string Execution, string Ac
 /// Batch numbers from <paramref name="From"/> (included) to <paramref name="To"/> (excluded). A partitioned execution
 /// numbers the batches of partition <c>p</c> from <c>p &lt;&lt; 40</c> on (<see cref="Of"/>), so a partition reads its
 /// own by their range and a reader of the whole population reads all of them in number order, which is id order.
+/// The batches of an experiment's second wave (its held-back profiles, and what the winner's path makes of them) are
+/// numbered from <see cref="SecondWave"/> on, after every first-wave batch, in the same layout of partitions.
 /// </summary>
 public sealed record BatchRange(long From, long To)
 {
     /// <summary>Bits of a batch number left to the batches of one partition (a trillion batches).</summary>
     public const int PartitionShift = 40;
 
-    public static BatchRange Of(int partition) => new((long)partition << PartitionShift, (long)(partition + 1) << PartitionShift);
+    /// <summary>The bit set in the numbers of second-wave batches.</summary>
+    public const long SecondWave = 1L << 62;
 
-    /// <summary>The number of batch <paramref name="n"/> of <paramref name="partition"/>.</summary>
-    public static long Number(int partition, long n) => ((long)partition << PartitionShift) | n;
+    /// <summary>Every batch of the second wave, of all partitions.</summary>
+    public static readonly BatchRange WholeSecondWave = new(SecondWave, long.MaxValue);
+
+    public static BatchRange Of(int partition, bool secondWave = false) =>
+        new(Number(partition, 0, secondWave), Number(partition + 1, 0, secondWave));
+
+    /// <summary>The number of batch <paramref name="n"/> of <paramref name="partition"/>, in the first wave or the second.</summary>
+    public static long Number(int partition, long n, bool secondWave = false) => (secondWave ? SecondWave : 0) | ((long)partition << PartitionShift) | n;
 }
 
 /// <summary>

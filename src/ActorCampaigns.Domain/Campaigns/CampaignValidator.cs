@@ -250,7 +250,7 @@ public static partial class CampaignValidator
             ActivityKinds.Of(activity).Check(activity, new KindChecks(path, scope, schema,
                 _inbound[activity.Id].Select(t => _document.Transitions[t].From).ToList(),
                 _outbound[activity.Id].Select(t => (_document.Transitions[t].Port, _document.Transitions[t].To)).ToList(),
-                port => Downstream(activity.Id, port), errors));
+                port => Downstream(activity.Id, port), id => _inbound.TryGetValue(id, out var into) ? into.Count : 0, errors));
 
         /// <summary>The activities reachable from <paramref name="port"/> of <paramref name="from"/>, each once, in the order met.</summary>
         private List<Activity> Downstream(string from, string port)

@@ -326,7 +326,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
                 });
                 DeferAsync(accepted, _ =>
                 {
-                    var started = accepted.Events.OfType<CampaignEvents.ExecutionStarted>().LastOrDefault()?.Execution;
+                    var started = accepted.Events.OfType<CampaignEvents.ExecutionStarted>().LastOrDefault()?.Execution
+                        ?? accepted.Events.OfType<CampaignEvents.ExperimentDecided>().LastOrDefault()?.Execution;
                     _summaries.ReplyAfterNextWrite(replyTo, new CampaignReplies.Accepted(_state.Id, _state.Status, started));
                     SaveSummary();
                     foreach (var completed in accepted.Events.OfType<CampaignEvents.ActivityCompleted>())
@@ -388,7 +389,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         var inboundCompletedAt = InboundCompletedAt(execution, activity, plan);
         var run = ActivityRun.Of(_state.Id, plan, execution.Id, execution.Mode, activity, execution.Variables, execution.StartedAt, inboundCompletedAt,
             start.Done, execution.Partitions is { } boundaries ? new ExecutionPartitions(boundaries) : null,
-            decision: execution.Activities[activity.Id].Decision);
+            decision: execution.Activities[activity.Id].Decision, secondWave: execution.Activities[activity.Id].FirstWave is not null);
         var child = Context.ActorOf(ActivityActor.Props(run, _services), NextActivities.ActorName(execution.Id, activity.Id));
         _activities[child] = (execution.Id, activity.Id);
         Context.Watch(child);

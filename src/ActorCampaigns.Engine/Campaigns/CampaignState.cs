@@ -64,7 +64,9 @@ public sealed record CampaignState(
             foreach (var ((id, activity), view) in live)
             {
                 if (id == execution.Id && activities.TryGetValue(activity, out var persisted) && persisted.State == ActivityState.Pending)
-                    activities = activities.SetItem(activity, view);
+                    activities = activities.SetItem(activity, persisted.FirstWave is { } first
+                        ? view with { Counts = ActivityCounts.Sum([first, view.Counts]), FirstWave = first, Decision = persisted.Decision }
+                        : view);
             }
             // An experiment that sent its arms waits for its decision, and its execution with it once the rest is done.
             if (execution.State == ExecutionState.Running)
@@ -182,7 +184,9 @@ public sealed record CampaignState(
         if (activity.IsDone)
             return Conflict($"activity '{complete.Activity}' of execution {complete.Execution} is already done");
         var final = execution.Mode == ExecutionMode.Test && IsHeldInTest(complete.Activity) ? ActivityState.Held : ActivityState.Completed;
-        var events = new List<ICampaignEvent> { new ActivityCompleted(Id, execution.Id, complete.Activity, final, complete.Counts, now) };
+        // A second wave's counts add to the first's.
+        var counts = activity.FirstWave is { } first ? ActivityCounts.Sum([first, complete.Counts]) : complete.Counts;
+        var events = new List<ICampaignEvent> { new ActivityCompleted(Id, execution.Id, complete.Activity, final, counts, now) };
         if (execution.Activities.All(a => a.Key == complete.Activity || a.Value.IsDone) && AwaitingDecision(execution).Count == 0)
         {
             events.Add(new ExecutionCompleted(Id, execution.Id, now));
@@ -215,7 +219,8 @@ public sealed record CampaignState(
     /// </summary>
     private Decision DecideExperimentDecision(DecideExperiment decide, DateTime now)
     {
-        if (Execution(decide.Execution) is not { IsActive: true, Mode: ExecutionMode.Live } execution)
+        // A decision reached as the campaign paused is dropped: the first tick after resume decides again.
+        if (Execution(decide.Execution) is not { State: ExecutionState.Running, Mode: ExecutionMode.Live } execution)
             return Conflict($"execution {decide.Execution} of campaign '{Id}' is not a running live execution");
         if (Document!.Activities.FirstOrDefault(a => a.Id == decide.Activity) is not ExperimentActivity experiment)
             return Invalid($"campaign '{Id}' has no experiment '{decide.Activity}'");
@@ -340,7 +345,8 @@ public sealed record CampaignState(
         ActivityCompleted completed => WithExecution(completed.Execution, e => e with
         {
             Activities = e.Activities.SetItem(completed.Activity, new ActivityView(completed.State, completed.Counts, CompletedAt: completed.At,
-                Partitions: e.Activities[completed.Activity].Partitions, Decision: e.Activities[completed.Activity].Decision)),
+                Partitions: e.Activities[completed.Activity].Partitions, Decision: e.Activities[completed.Activity].Decision,
+                FirstWave: e.Activities[completed.Activity].FirstWave)),
         }),
         ExecutionPartitioned partitioned => WithExecution(partitioned.Execution, e => e with { Partitions = partitioned.Boundaries }),
         PartitionCompleted completed => WithExecution(completed.Execution, e => e with
@@ -370,7 +376,8 @@ public sealed record CampaignState(
                 {
                     State = ExecutionState.Running,
                     Activities = e.Activities.ToImmutableDictionary(a => a.Key,
-                        a => a.Value.State == ActivityState.Failed ? ActivityView.Pending with { Partitions = a.Value.Partitions, Decision = a.Value.Decision }
+                        a => a.Value.State == ActivityState.Failed
+                            ? ActivityView.Pending with { Partitions = a.Value.Partitions, Decision = a.Value.Decision, FirstWave = a.Value.FirstWave }
                             : a.Value),
                 }
                 : e).ToImmutableList(),
@@ -385,16 +392,17 @@ public sealed record CampaignState(
     };
 
     /// <summary>
-    /// The experiment, with its decision, and every activity on the winner's path are to run again: the experiment
-    /// writes the held-back profiles by the winner's port after its first wave, and the path takes them (its first
-    /// wave's batches and messages are kept once).
+    /// The experiment, with its decision, and every activity on the winner's path run again for the second wave,
+    /// keeping their first wave's counts: the experiment writes its held-back profiles by the winner's port as
+    /// second-wave batches, and the path takes those alone (its first wave stays as it was).
     /// </summary>
     private ImmutableDictionary<string, ActivityView> Reopened(ImmutableDictionary<string, ActivityView> activities, ExperimentDecided decided)
     {
         var winner = ExperimentDecision.Parse(decided.Decision).Winner;
-        var reopened = activities.SetItem(decided.Activity, ActivityView.Pending with { Decision = decided.Decision });
+        var reopened = activities.SetItem(decided.Activity,
+            ActivityView.Pending with { Decision = decided.Decision, FirstWave = activities[decided.Activity].Counts });
         foreach (var id in Document!.Downstream(decided.Activity, winner))
-            reopened = reopened.SetItem(id, ActivityView.Pending);
+            reopened = reopened.SetItem(id, ActivityView.Pending with { FirstWave = activities[id].Counts });
         return reopened;
     }
 

@@ -13,10 +13,15 @@ public enum ActivityState { Pending, Running, Waiting, Completed, Held, Skipped,
 /// as the campaign last read them; never persisted, the feedback store holds them.
 /// </param>
 /// <param name="Partitions">In a partitioned execution, the partitions of an activity that runs per partition: persisted once completed, live while they run.</param>
+/// <param name="FirstWave">
+/// For an experiment and the activities on its winner's path, run again after its decision for the held-back
+/// profiles: their counts of the first wave, which the second wave's add to.
+/// </param>
 public sealed record ActivityView(ActivityState State, ActivityCounts Counts, string? Failure = null, DateTime? CompletedAt = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableSortedDictionary<string, long>? Feedback = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableSortedDictionary<int, PartitionView>? Partitions = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Decision = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Decision = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ActivityCounts? FirstWave = null)
 {
     public static readonly ActivityView Pending = new(ActivityState.Pending, ActivityCounts.None);
 

@@ -11,6 +11,10 @@ namespace ActorCampaigns.Engine.Executions;
 /// <param name="Partitions">How the execution is partitioned; null: it runs whole.</param>
 /// <param name="Partition">The partition this run works on; null: the whole population (every partition's batches, in id order).</param>
 /// <param name="Decision">What the campaign decided over the whole population for this activity's partitions to apply (a split's cuts), if it decides.</param>
+/// <param name="SecondWave">
+/// The run of an experiment's second wave: an activity on the winner's path reads and writes only second-wave batches
+/// (<see cref="Data.Populations.BatchRange.SecondWave"/>); the experiment writes its held-back profiles on the winner's port.
+/// </param>
 public sealed record ActivityRun(
     CampaignId Campaign,
     string CampaignName,
@@ -24,7 +28,8 @@ public sealed record ActivityRun(
     InboundProgress Upstream,
     ExecutionPartitions? Partitions = null,
     RunPartition? Partition = null,
-    string? Decision = null)
+    string? Decision = null,
+    bool SecondWave = false)
 {
     /// <summary>
     /// The run of <paramref name="activity"/> in an execution started at <paramref name="startedAt"/> with
@@ -33,10 +38,10 @@ public sealed record ActivityRun(
     /// </summary>
     public static ActivityRun Of(CampaignId campaign, ExecutionPlan plan, ExecutionId execution, ExecutionMode mode, Activity activity,
         IReadOnlyDictionary<string, VariableValue> variables, DateTime startedAt, DateTime inboundCompletedAt, IEnumerable<string> done,
-        ExecutionPartitions? partitions = null, RunPartition? partition = null, string? decision = null) =>
+        ExecutionPartitions? partitions = null, RunPartition? partition = null, string? decision = null, bool secondWave = false) =>
         new(campaign, plan.Document.Name, execution, mode, activity, plan,
             new EvaluationContext(startedAt, variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value), new ExecutionScope(campaign.Value, execution.Value)),
-            variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done), partitions, partition, decision);
+            variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done), partitions, partition, decision, secondWave);
 
     /// <summary>The ports feeding this activity, as (activity, port) of the transitions into it.</summary>
     public IReadOnlyList<(string Activity, string Port)> Inbound { get; } = Plan.InboundOf(Activity.Id);

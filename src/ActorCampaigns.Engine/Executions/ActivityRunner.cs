@@ -101,9 +101,11 @@ public sealed class ActivityRunner(EngineServices services)
     /// <summary>What the stages use: the stores, the providers, the clock, the batch size.</summary>
     public EngineServices Services => services;
 
-    /// <summary>An inbound population: the run's partition of it, or all of it.</summary>
-    private PortPopulation Inbound(ActivityRun run, string activity, string port) =>
-        new(run.Campaign.Value, run.Execution.Value, activity, port, run.Partition?.Batches);
+    /// <summary>An inbound population: the run's partition of it, or all of it; in a second wave, only its second-wave batches.</summary>
+    private static PortPopulation Inbound(ActivityRun run, string activity, string port) =>
+        new(run.Campaign.Value, run.Execution.Value, activity, port, run.SecondWave
+            ? run.Partition is { } partition ? BatchRange.Of(partition.Index, secondWave: true) : BatchRange.WholeSecondWave
+            : run.Partition?.Batches);
 
     /// <summary>
     /// An inbound population, batch by batch: what is written so far, then, until the activity writing it has

@@ -55,7 +55,7 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
     {
         var number = _batches.GetValueOrDefault((port, partition));
         _batches[(port, partition)] = number + 1;
-        await worktables.AppendAsync(new PortPopulation(run.Campaign.Value, run.Execution.Value, run.Activity.Id, port), BatchRange.Number(partition, number),
+        await worktables.AppendAsync(new PortPopulation(run.Campaign.Value, run.Execution.Value, run.Activity.Id, port), BatchRange.Number(partition, number, run.SecondWave),
             ids, cancellationToken);
     }
 }

@@ -40,13 +40,14 @@ public static class PartitionMessages
         int Partition,
         long Epoch,
         IActorRef Coordinator,
-        string? Decision = null) : IPartitionMessage
+        string? Decision = null,
+        bool SecondWave = false) : IPartitionMessage
     {
         public string EntityId => PartitionMessages.EntityId(Campaign, Execution, Activity, Partition);
 
         /// <summary>The run this assignment asks for, on this member's <paramref name="plan"/> of the document.</summary>
         public ActivityRun ToRun(ExecutionPlan plan) => ActivityRun.Of(Campaign, plan, Execution, Mode, Document.Activities.First(a => a.Id == Activity),
-            Variables, StartedAt, InboundCompletedAt, Done, new ExecutionPartitions(Boundaries), new RunPartition(Partition, Epoch), Decision);
+            Variables, StartedAt, InboundCompletedAt, Done, new ExecutionPartitions(Boundaries), new RunPartition(Partition, Epoch), Decision, SecondWave);
     }
 
     /// <summary>An activity feeding the partition's activity has completed (all its partitions).</summary>

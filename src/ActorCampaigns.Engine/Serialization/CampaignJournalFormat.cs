@@ -256,6 +256,11 @@ public static class CampaignJournalFormat
                 writer.WritePropertyName("decision");
                 writer.WriteRawValue(decision);
             }
+            if (activity.FirstWave is { } firstWave)
+            {
+                writer.WritePropertyName("firstWave");
+                WriteCounts(writer, firstWave);
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
@@ -323,7 +328,8 @@ public static class CampaignJournalFormat
             a.Value.OptionalTime("completedAt"),
             a.Value.Has("feedback") ? a.Value.Longs("feedback").ToImmutableSortedDictionary(StringComparer.Ordinal) : null,
             a.Value.Has("partitions") ? a.Value.Objects("partitions").Select(ReadPartition).ToImmutableSortedDictionary(p => p.Id, p => p) : null,
-            a.Value.Has("decision") ? a.Value.Json("decision") : null)),
+            a.Value.Has("decision") ? a.Value.Json("decision") : null,
+            a.Value.Has("firstWave") ? a.Value.Counts("firstWave") : null)),
         f.OptionalString("triggeredBy"),
         f.Has("partitions") ? f.Numbers("partitions") : null)
     {

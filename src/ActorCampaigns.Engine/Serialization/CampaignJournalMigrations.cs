@@ -19,8 +19,8 @@ public static class CampaignJournalMigrations
         // Version 3 added an activity's decision for its partitions (an event, and an optional field of an activity)
         // and a channel activity's optional conversion goal in documents: nothing a version 2 payload has.
         _ => { },
-        // Version 4 added the experiment kind in documents and an experiment's decision (an event): nothing a version 3
-        // payload has.
+        // Version 4 added the experiment kind in documents, an experiment's decision (an event) and an activity's
+        // first-wave counts (an optional field): nothing a version 3 payload has.
         _ => { },
     ];
 

@@ -40,12 +40,13 @@ public static class ExperimentEndpoints
             return await CampaignEndpoints.AskAsync(region, new CampaignCommands.ForceWinner(new CampaignId(id), activity, arm, reason, KeyOf(request)), cancel,
                 async accepted =>
                 {
+                    // The reply names the execution decided; an earlier decision (the automatic one, just before) names none.
                     var state = await CampaignEndpoints.StateAsync(region, id, cancel);
-                    var decided = state.Executions.First(e => e.Activities.GetValueOrDefault(activity)?.Decision is not null);
-                    return Results.Ok(new
-                    {
-                        id, activity, execution = decided.Id.Value, decision = JsonDocument.Parse(decided.Activities[activity].Decision!).RootElement.Clone(),
-                    });
+                    var decision = accepted.Execution is { } decided ? state.Execution(decided)?.Activities.GetValueOrDefault(activity)?.Decision : null;
+                    return decision is null
+                        ? Problems.Rejected(new CampaignReplies.Rejected(new CampaignId(id), RejectionKind.Conflict,
+                            $"experiment '{activity}' had already decided"))
+                        : Results.Ok(new { id, activity, execution = accepted.Execution!.Value, decision = JsonDocument.Parse(decision).RootElement.Clone() });
                 });
         }).WithTags("campaigns").WithSummary("Forces an experiment's winner in its execution waiting for a decision; the held-back profiles go down its path")
             .ReadsBody("application/json", "{ \"arm\": \"b\", \"reason\": \"why, for the log\" }")

@@ -141,7 +141,7 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
             .OrderBy(h => h.Hour).ThenBy(h => h.Activity)
             .ToList();
         var experiments = (state.Document?.Activities ?? []).OfType<ExperimentActivity>().SelectMany(experiment => live
-            .Where(e => e.Activities[experiment.Id] is var view && (view.IsDone || view.Decision is not null))
+            .Where(e => e.Activities.GetValueOrDefault(experiment.Id) is { } view && (view.IsDone || view.State == ActivityState.Waiting || view.Decision is not null))
             .Select(e => new ExperimentReport(experiment.Id, e.Id.Value, ExperimentFigures.DueAt(state.Document!, e, experiment), e.Activities[experiment.Id].Decision)))
             .ToList();
         return new CampaignReport(state.Id.Value, state.Document?.Name, channels, channels.Aggregate(ChannelMetrics.None, (sum, c) => sum + c.Total), hourly)

@@ -17,7 +17,7 @@ public sealed class ExperimentValidationTests
             { "id": "mail-b", "type": "email", "content": { "from": "s@example.com", "subject": "B", "html": "<p>B</p>" } },
             { "id": "end", "type": "end" } ],
           "transitions": [ { "from": "all", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "later" },
-            { "from": "later", "to": "mail-b" }, { "from": "mail-a", "to": "end" }, { "from": "mail-b", "to": "end" } ] }
+            { "from": "later", "to": "mail-b" }, { "from": "mail-b", "to": "end" } ] }
         """;
 
     private static IReadOnlyList<ValidationError> ErrorsWith(Action<JsonObject> change)
@@ -59,6 +59,10 @@ public sealed class ExperimentValidationTests
     [InlineData("a probability of 1", "$.activities[1].decision.probabilityToBeBest", "more than 0.5 and less than 1")]
     [InlineData("a minimum of 0", "$.activities[1].minimumPerArm", "at least 1")]
     [InlineData("an unknown field of an arm", "$.activities[1].arms[0].weight", "unknown field 'weight'")]
+    [InlineData("an activity on two arms' paths", "$.activities[1].arms[0]", "'end' is on arm 'a''s path and has 2 inbound transitions")]
+    [InlineData("an arm's path fed from elsewhere", "$.activities[1].arms[1]", "'mail-b' is on arm 'b''s path and has 2 inbound transitions")]
+    [InlineData("an arm's path with no email", "$.activities[1].arms[1]", "arm 'b''s path sends no email: only emails are clicked")]
+    [InlineData("eleven arms", "$.activities[1].arms", "at most 10 arms, this one has 11")]
     public void A_wrong_experiment_is_a_located_error(string mistake, string path, string message)
     {
         var errors = ErrorsWith(document =>
@@ -81,14 +85,26 @@ public sealed class ExperimentValidationTests
                     break;
                 case "a fallback that is no arm": experiment["fallback"] = "c"; break;
                 case "converted without its event": experiment["metric"] = "converted"; break;
-                case "one arm": arms.RemoveAt(1); transitions.RemoveAt(2); transitions.RemoveAt(2); document["activities"]!.AsArray().RemoveAt(3);
-                    document["activities"]!.AsArray().RemoveAt(3); transitions.RemoveAt(3); break;
+                case "one arm": arms.RemoveAt(1); transitions.RemoveAt(2); break;
                 case "an arm of 0 %": arms[0]!["percent"] = 0; break;
                 case "an arm named holdback": arms[1]!["name"] = "holdback"; transitions[2]!["port"] = "holdback"; break;
                 case "two arms of one name": arms[1]!["name"] = "a"; transitions[2]!["port"] = "a"; break;
                 case "a probability of 1": experiment["decision"] = new JsonObject { ["probabilityToBeBest"] = 1 }; break;
                 case "a minimum of 0": experiment["minimumPerArm"] = 0; break;
                 case "an unknown field of an arm": arms[0]!["weight"] = 3; break;
+                case "an activity on two arms' paths": transitions.Add(new JsonObject { ["from"] = "mail-a", ["to"] = "end" }); break;
+                case "an arm's path fed from elsewhere": transitions.Add(new JsonObject { ["from"] = "all", ["to"] = "mail-b" }); break;
+                case "an arm's path with no email":
+                    document["activities"]!.AsArray()[4] = JsonNode.Parse("""{ "id": "mail-b", "type": "sms", "content": { "text": "B" } }""");
+                    break;
+                case "eleven arms":
+                    for (var i = 0; i < 9; i++)
+                    {
+                        arms.Add(new JsonObject { ["name"] = $"x{i}", ["percent"] = 1 });
+                        transitions.Add(new JsonObject { ["from"] = "exp", ["port"] = $"x{i}", ["to"] = $"m{i}" });
+                        document["activities"]!.AsArray().Add(JsonNode.Parse($$"""{ "id": "m{{i}}", "type": "email", "content": { "from": "s@example.com", "subject": "X", "html": "<p>X</p>" } }"""));
+                    }
+                    break;
             }
         });
         Assert.Contains(errors, e => e.Path == path && e.Message.Contains(message, StringComparison.Ordinal));

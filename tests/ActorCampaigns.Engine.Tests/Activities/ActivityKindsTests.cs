@@ -39,12 +39,14 @@ public sealed class ActivityKindsTests
         }
         if (activity["primary"] is not null)
             activity["primary"] = "a";
-        // An experiment's arms must lead somewhere.
+        // Each arm of an experiment leads to an email of its own.
         if (kind is ExperimentKind)
         {
-            activities.Add(JsonNode.Parse("""{ "id": "z", "type": "end" }"""));
-            foreach (var arm in activity["arms"]!.AsArray())
-                transitions.Add(new JsonObject { ["from"] = "it", ["port"] = arm!["name"]!.GetValue<string>(), ["to"] = "z" });
+            foreach (var arm in activity["arms"]!.AsArray().Select(a => a!["name"]!.GetValue<string>()))
+            {
+                activities.Add(JsonNode.Parse($$"""{ "id": "mail-{{arm}}", "type": "email", "content": { "from": "s@example.com", "subject": "S", "html": "<p>S</p>" } }"""));
+                transitions.Add(new JsonObject { ["from"] = "it", ["port"] = arm, ["to"] = $"mail-{arm}" });
+            }
         }
         activities.Add(activity);
         return new JsonObject { ["name"] = "kinds", ["activities"] = activities, ["transitions"] = transitions }.ToJsonString();

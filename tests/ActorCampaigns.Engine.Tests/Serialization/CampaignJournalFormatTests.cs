@@ -173,11 +173,16 @@ public sealed class CampaignJournalFormatTests : IDisposable
         var execution = d.Executions[0];
         Assert.Equal(ExecutionState.Completed, execution.State);
         Assert.Equal(JournalFixture.ExperimentDecision, execution.Activities["exp"].Decision);
-        Assert.Equal((900L, 870L, 96L), (execution.Activities["exp"].Counts.Out["b"], execution.Activities["mail-b"].Counts.Out["out"],
+        // Each second wave added to its first: the experiment's b and the counts of b's path.
+        Assert.Equal((1000L, 100L, 900L, 775L), (execution.Activities["exp"].Counts.In, execution.Activities["exp"].Counts.Out["a"],
+            execution.Activities["exp"].Counts.Out["b"], execution.Activities["exp"].Counts.Out["holdback"]));
+        Assert.Equal((900L, 870L, 96L), (execution.Activities["mail-b"].Counts.In, execution.Activities["mail-b"].Counts.Out["out"],
             execution.Activities["mail-a"].Counts.Out["out"]));
-        // Snapshotted right after the decision: the experiment and b's path (later, mail-b, end) to run again, a's path kept.
+        // Snapshotted right after the decision: the experiment and b's path (later, mail-b, end-b) to run again with their
+        // first wave's counts kept, a's path as it was.
         var decided = Assert.Single(snapshots).Value.Executions[0];
-        Assert.Equal(["end", "exp", "later", "mail-b"], decided.Activities.Where(a => a.Value.State == ActivityState.Pending).Select(a => a.Key).Order());
+        Assert.Equal(["end-b", "exp", "later", "mail-b"], decided.Activities.Where(a => a.Value.State == ActivityState.Pending).Select(a => a.Key).Order());
+        Assert.Equal(120L, decided.Activities["mail-b"].FirstWave!.Out["out"]);
         Assert.Equal(ActivityState.Completed, decided.Activities["mail-a"].State);
     }
 

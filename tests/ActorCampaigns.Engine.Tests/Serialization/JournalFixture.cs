@@ -85,7 +85,7 @@ public static class JournalFixture
         }
         """;
 
-    /// <summary>An experiment (since version 4): two arms, one of them through a wait, both ending at one end.</summary>
+    /// <summary>An experiment (since version 4): two arms, one of them through a wait, each to its end.</summary>
     private const string Experiment = """
         {
           "name": "Experiment", "schedule": SCHEDULE,
@@ -96,11 +96,12 @@ public static class JournalFixture
             { "id": "mail-a", "type": "email", "content": { "from": "a@example.com", "subject": "A", "html": "<p>A</p>" } },
             { "id": "later", "type": "wait", "duration": "PT1H" },
             { "id": "mail-b", "type": "email", "content": { "from": "a@example.com", "subject": "B", "html": "<p>B</p>" } },
-            { "id": "end", "type": "end" }
+            { "id": "end-a", "type": "end" },
+            { "id": "end-b", "type": "end" }
           ],
           "transitions": [
             { "from": "all", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "later" },
-            { "from": "later", "to": "mail-b" }, { "from": "mail-a", "to": "end" }, { "from": "mail-b", "to": "end" }
+            { "from": "later", "to": "mail-b" }, { "from": "mail-a", "to": "end-a" }, { "from": "mail-b", "to": "end-b" }
           ]
         }
         """;
@@ -219,7 +220,8 @@ public static class JournalFixture
         journal.Add(new Persisted($"campaign-{c}", journal.Count(p => p.PersistenceId == $"campaign-{c}" && !p.Snapshot), true, state));
         Run(t2.AddMinutes(6), new Stop(c));
 
-        // Since version 4: an experiment sends its arms, decides, and its winner's path runs again with the held back.
+        // Since version 4: an experiment sends its arms, decides, and its winner's path runs again for the held back,
+        // each activity's second wave adding to its first.
         var d = new CampaignId(CampaignD);
         state = CampaignState.Empty(d);
         var t3 = new DateTime(2026, 12, 4, 12, 0, 0, DateTimeKind.Utc);
@@ -231,13 +233,14 @@ public static class JournalFixture
         Run(t3.AddMinutes(3), new CompleteActivity(d, experimented, "mail-a", Counts(100, ("out", 96), ("excluded", 4))));
         Run(t3.AddMinutes(63), new CompleteActivity(d, experimented, "later", Counts(125, ("out", 125))));
         Run(t3.AddMinutes(64), new CompleteActivity(d, experimented, "mail-b", Counts(125, ("out", 120), ("excluded", 5))));
-        Run(t3.AddMinutes(64), new CompleteActivity(d, experimented, "end", Counts(216, [])));
+        Run(t3.AddMinutes(3), new CompleteActivity(d, experimented, "end-a", Counts(96, [])));
+        Run(t3.AddMinutes(64), new CompleteActivity(d, experimented, "end-b", Counts(120, [])));
         Run(t3.AddDays(2).AddMinutes(64), new DecideExperiment(d, experimented, "exp", ExperimentDecision));
         journal.Add(new Persisted($"campaign-{d}", journal.Count(p => p.PersistenceId == $"campaign-{d}" && !p.Snapshot), true, state));
-        Run(t3.AddDays(2).AddMinutes(65), new CompleteActivity(d, experimented, "exp", Counts(1000, ("a", 100), ("b", 900), ("holdback", 775))));
-        Run(t3.AddDays(2).AddMinutes(125), new CompleteActivity(d, experimented, "later", Counts(900, ("out", 900))));
-        Run(t3.AddDays(2).AddMinutes(126), new CompleteActivity(d, experimented, "mail-b", Counts(900, ("out", 870), ("excluded", 30))));
-        Run(t3.AddDays(2).AddMinutes(126), new CompleteActivity(d, experimented, "end", Counts(966, [])));
+        Run(t3.AddDays(2).AddMinutes(65), new CompleteActivity(d, experimented, "exp", Counts(0, ("b", 775))));
+        Run(t3.AddDays(2).AddMinutes(125), new CompleteActivity(d, experimented, "later", Counts(775, ("out", 775))));
+        Run(t3.AddDays(2).AddMinutes(126), new CompleteActivity(d, experimented, "mail-b", Counts(775, ("out", 750), ("excluded", 25))));
+        Run(t3.AddDays(2).AddMinutes(126), new CompleteActivity(d, experimented, "end-b", Counts(750, [])));
         return journal;
     }
 

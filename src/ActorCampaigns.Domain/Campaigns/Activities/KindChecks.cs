@@ -14,11 +14,13 @@ public sealed class KindChecks
     private readonly List<ValidationError> _errors;
 
     private readonly Func<string, IReadOnlyList<Activity>> _downstream;
+    private readonly Func<string, int> _inboundCount;
 
     internal KindChecks(string path, BindingScope scope, ProfileSchema schema, IReadOnlyList<string> inbound,
-        IReadOnlyList<(string Port, string To)> outbound, Func<string, IReadOnlyList<Activity>> downstream, List<ValidationError> errors)
+        IReadOnlyList<(string Port, string To)> outbound, Func<string, IReadOnlyList<Activity>> downstream, Func<string, int> inboundCount,
+        List<ValidationError> errors)
     {
-        (Path, Scope, Schema, Inbound, Outbound, _downstream, _errors) = (path, scope, schema, inbound, outbound, downstream, errors);
+        (Path, Scope, Schema, Inbound, Outbound, _downstream, _inboundCount, _errors) = (path, scope, schema, inbound, outbound, downstream, inboundCount, errors);
     }
 
     /// <summary>The activity's path in the document (<c>$.activities[3]</c>).</summary>
@@ -37,6 +39,9 @@ public sealed class KindChecks
 
     /// <summary>Every activity reachable from the activity's <paramref name="port"/>, each once (the graph is acyclic when asked).</summary>
     public IReadOnlyList<Activity> Downstream(string port) => _downstream(port);
+
+    /// <summary>How many transitions lead into the activity <paramref name="id"/>.</summary>
+    public int InboundCount(string id) => _inboundCount(id);
 
     public void Error(string at, string message) => _errors.Add(new ValidationError(Path + at, message));
 

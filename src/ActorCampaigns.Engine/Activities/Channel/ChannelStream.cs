@@ -128,9 +128,9 @@ public sealed class ChannelStream
 
     private static readonly IReadOnlySet<long> NoneCapped = new HashSet<long>();
 
-    /// <summary>A batch as the ledger names it: numbered within the run's partition, if it has one, as worktable batches are.</summary>
+    /// <summary>A batch as the ledger names it: numbered within the run's partition and wave, as worktable batches are.</summary>
     private DeliveryBatch BatchOf(Rendered rendered) => new(_run.Campaign.Value, _run.Execution.Value, _channel.Id,
-        _run.Partition is { } partition ? BatchRange.Number(partition.Index, rendered.Number) : rendered.Number);
+        BatchRange.Number(_run.Partition?.Index ?? 0, rendered.Number, _run.SecondWave));
 
     /// <summary>A rendered batch: its messages in the form the channel's provider takes (let go once sent).</summary>
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, MessageBatch Messages,

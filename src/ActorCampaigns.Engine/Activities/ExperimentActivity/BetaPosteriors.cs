@@ -9,7 +9,7 @@ public sealed record ArmPosterior(double ProbabilityToBeBest, double Low, double
 /// P(i) = ∫ f_i(x) Π_{j≠i} F_j(x) dx, with f and F each posterior's density and distribution. The integral is taken
 /// numerically (trapezoids) on a grid made of 2,001 points across ±12 standard deviations of each arm's posterior,
 /// merged, so a narrow posterior (a large arm) is as finely resolved as a wide one; each density is normalised on
-/// that grid, so no Beta function is needed. Accurate to about 1e-6 against the closed form for two arms.
+/// that grid, so no Beta function is needed. It agrees with the closed form for two arms to 3 decimals (BetaPosteriorsTests).
 /// </summary>
 public static class BetaPosteriors
 {

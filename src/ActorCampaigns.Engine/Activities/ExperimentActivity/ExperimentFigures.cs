@@ -12,18 +12,22 @@ public static class ExperimentFigures
 {
     /// <summary>
     /// When the experiment decides: its window after the last of its arms' paths is done (the arms' messages all
-    /// sent); null while an activity on them is not done, or once decided.
+    /// sent); null while an activity on them is not done, once decided, and in an execution that is not a live one
+    /// running (a test decides nothing; a stopped execution never will).
     /// </summary>
     public static DateTime? DueAt(CampaignDocument document, ExecutionView execution, ExperimentActivity experiment)
     {
-        var view = execution.Activities[experiment.Id];
+        // An execution of an older version of a draft may not have the experiment.
+        if (execution.Mode != ExecutionMode.Live || execution.State is not (ExecutionState.Running or ExecutionState.Waiting)
+            || execution.Activities.GetValueOrDefault(experiment.Id) is not { } view)
+            return null;
         // Status shows an experiment waiting for its decision as waiting; it is done.
         if (view.Decision is not null || !(view.IsDone || view.State == ActivityState.Waiting) || !IsoDuration.TryParse(experiment.Window, out var window, out _))
             return null;
-        var paths = Paths(document, experiment).Select(id => execution.Activities[id]).ToList();
-        if (paths.Any(a => !a.IsDone))
+        var paths = Paths(document, experiment).Select(id => execution.Activities.GetValueOrDefault(id)).ToList();
+        if (paths.Any(a => a is not { IsDone: true }))
             return null;
-        return paths.Select(a => a.CompletedAt).Append(view.CompletedAt).Max() + window;
+        return paths.Select(a => a!.CompletedAt).Append(view.CompletedAt).Max() + window;
     }
 
     /// <summary>Every activity on the arms' paths, each once.</summary>

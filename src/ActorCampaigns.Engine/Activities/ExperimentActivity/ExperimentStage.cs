@@ -1,3 +1,4 @@
+using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
@@ -8,9 +9,8 @@ namespace ActorCampaigns.Engine.Activities;
 
 /// <summary>
 /// Sends each profile by its arm's port as it arrives (<see cref="ExperimentArms"/>), the rest by <c>holdback</c>.
-/// Once decided (the campaign runs it again with the decision), it writes the same batches again, kept once, then
-/// the held-back profiles by the winner's port, after the arm's own: the winner's path, run again, takes them as a
-/// second wave.
+/// Once decided, the campaign runs it again for the second wave: it reads back its <c>holdback</c> and writes it by
+/// the winner's port as second-wave batches, which the winner's path, run again, takes alone.
 /// </summary>
 public sealed class ExperimentStage : ActivityStage<ExperimentActivity>
 {
@@ -21,14 +21,15 @@ public sealed class ExperimentStage : ActivityStage<ExperimentActivity>
     protected override Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, ExperimentActivity experiment, long input,
         CancellationToken cancellationToken)
     {
+        if (run.SecondWave && run.Decision is { } decided)
+        {
+            var winner = ExperimentDecision.Parse(decided).Winner;
+            var heldBack = new PortPopulation(run.Campaign.Value, run.Execution.Value, experiment.Id, ExperimentActivity.Holdback, run.Partition?.Batches);
+            return Task.FromResult(Source.From(() => runner.Services.Worktables.ReadAsync(heldBack, cancellationToken: cancellationToken))
+                .Select(ids => new PortBatch(winner, ids)));
+        }
         var arms = new ExperimentArms(experiment, run.Campaign.Value, run.Execution.Value);
-        var first = Source.From(() => runner.Union(run, run.Inbound, cancellationToken)).SelectMany(ids => Assign(experiment, arms, ids));
-        if (run.Decision is not { } decided)
-            return Task.FromResult(first);
-        var winner = ExperimentDecision.Parse(decided).Winner;
-        var second = Source.From(() => runner.Union(run, run.Inbound, cancellationToken))
-            .Select(ids => new PortBatch(winner, ids.Where(id => arms.Of(id) == ExperimentActivity.Holdback).ToArray()));
-        return Task.FromResult(first.Concat(second));
+        return Task.FromResult(Source.From(() => runner.Union(run, run.Inbound, cancellationToken)).SelectMany(ids => Assign(experiment, arms, ids)));
     }
 
     private static IEnumerable<PortBatch> Assign(ExperimentActivity experiment, ExperimentArms arms, long[] ids)

@@ -34,6 +34,9 @@ public sealed record ExperimentActivity(
 
     public const double DefaultProbabilityToBeBest = 0.95;
 
+    /// <summary>At most this many arms: each is a path of its own on the canvas, and the decision's cost grows with their square.</summary>
+    public const int MaxArms = 10;
+
     [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts => [.. Arms.Select(a => a.Name), Holdback];
 }
@@ -105,6 +108,8 @@ public sealed class ExperimentKind : ActivityKind<ExperimentActivity>
         }
         if (experiment.Arms.Count < 2)
             checks.Error(".arms", "an experiment needs at least two arms");
+        if (experiment.Arms.Count > ExperimentActivity.MaxArms)
+            checks.Error(".arms", $"an experiment has at most {ExperimentActivity.MaxArms} arms, this one has {experiment.Arms.Count}");
         var total = experiment.Arms.Sum(a => a.Percent);
         if (total > 100)
             checks.Error(".arms", $"the arms' percents add up to {total:0.###}, more than 100");
@@ -128,8 +133,9 @@ public sealed class ExperimentKind : ActivityKind<ExperimentActivity>
     }
 
     /// <summary>
-    /// Every arm leads somewhere, nothing leaves the holdback, and what an arm leads to looks at each profile alone: the
-    /// winner's path runs again over its first wave and the held-back profiles, and gives the first wave the same outcome.
+    /// Every arm leads somewhere and sends a message its metric can measure, nothing leaves the holdback, and an arm's
+    /// path is its own: activities that look at each profile alone, each fed by one transition only. The winner's path
+    /// runs again for the held-back profiles alone, so nothing on it may mix them with profiles from elsewhere.
     /// </summary>
     private static void CheckPaths(ExperimentActivity experiment, KindChecks checks)
     {
@@ -143,13 +149,22 @@ public sealed class ExperimentKind : ActivityKind<ExperimentActivity>
                 checks.Error($".arms[{a}]", $"arm '{arm.Name}' has no transition: its profiles, and the held-back ones if it wins, would go nowhere");
                 continue;
             }
-            foreach (var downstream in checks.Downstream(arm.Name))
+            var path = checks.Downstream(arm.Name);
+            foreach (var downstream in path)
             {
                 var kind = ActivityKinds.Of(downstream);
                 if (kind is ExperimentKind || kind.Scope == PopulationScope.WholePopulation)
                     checks.Error($".arms[{a}]", $"'{downstream.Id}' ({kind.Type}) is on arm '{arm.Name}''s path, and looks at its whole population: an arm's path may only hold " +
                         "activities that look at each profile alone (a wait, a fork, a channel, an end), since the winner's path runs again with the held-back profiles");
+                else if (checks.InboundCount(downstream.Id) > 1)
+                    checks.Error($".arms[{a}]", $"'{downstream.Id}' is on arm '{arm.Name}''s path and has {checks.InboundCount(downstream.Id)} inbound transitions: " +
+                        "each activity on an arm's path is fed by one transition only, so the held-back profiles are not mixed with others");
             }
+            var measured = experiment.Metric == ExperimentMetric.Converted ? path.OfType<ChannelActivity>().Any() : path.OfType<EmailActivity>().Any();
+            if (!measured)
+                checks.Error($".arms[{a}]", experiment.Metric == ExperimentMetric.Converted
+                    ? $"arm '{arm.Name}''s path sends no message: the experiment would have nothing to measure"
+                    : $"arm '{arm.Name}''s path sends no email: only emails are {CampaignFormat.Name(experiment.Metric)}, so the experiment would have nothing to measure");
         }
     }
 
