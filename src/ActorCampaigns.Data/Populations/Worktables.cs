@@ -31,6 +31,13 @@ public sealed record BatchRange(long From, long To)
     public static BatchRange Of(int partition, bool secondWave = false) =>
         new(Number(partition, 0, secondWave), Number(partition + 1, 0, secondWave));
 
+    /// <summary>A batch number as an operator reads it: <c>batch 12</c>, <c>batch 12 of partition 2</c>, <c>… of the second wave</c>.</summary>
+    public static string Describe(long number)
+    {
+        var (wave, partition, n) = ((number & SecondWave) != 0, (number & ~SecondWave) >> PartitionShift, number & ((1L << PartitionShift) - 1));
+        return $"batch {n}" + (partition > 0 ? $" of partition {partition}" : "") + (wave ? " of the second wave" : "");
+    }
+
     /// <summary>The number of batch <paramref name="n"/> of <paramref name="partition"/>, in the first wave or the second.</summary>
     public static long Number(int partition, long n, bool secondWave = false) => (secondWave ? SecondWave : 0) | ((long)partition << PartitionShift) | n;
 }

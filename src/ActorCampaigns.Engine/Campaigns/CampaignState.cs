@@ -184,18 +184,34 @@ public sealed record CampaignState(
         if (activity.IsDone)
             return Conflict($"activity '{complete.Activity}' of execution {complete.Execution} is already done");
         var final = execution.Mode == ExecutionMode.Test && IsHeldInTest(complete.Activity) ? ActivityState.Held : ActivityState.Completed;
-        // A second wave's counts add to the first's.
-        var counts = activity.FirstWave is { } first ? ActivityCounts.Sum([first, complete.Counts]) : complete.Counts;
+        var counts = activity.FirstWave is { } first ? SecondWaveAdded(complete.Activity, first, complete.Counts, activity.Decision) : complete.Counts;
         var events = new List<ICampaignEvent> { new ActivityCompleted(Id, execution.Id, complete.Activity, final, counts, now) };
         if (execution.Activities.All(a => a.Key == complete.Activity || a.Value.IsDone) && AwaitingDecision(execution).Count == 0)
-        {
-            events.Add(new ExecutionCompleted(Id, execution.Id, now));
-            var othersLive = Executions.Any(e => e.Id != execution.Id && e.Mode == ExecutionMode.Live && e.IsActive);
-            if (execution.Mode == ExecutionMode.Live && !othersLive && Document!.Schedule is not SignalSchedule
-                && Occurrences.Next(Document.Schedule, LastDue ?? now) is null)
-                events.Add(new CampaignCompleted(Id, now));
-        }
+            events.AddRange(Ended(execution, now));
         return new Decision.Accepted(events);
+    }
+
+    /// <summary>
+    /// A second wave's counts added to the first's; for the experiment itself, its held-back profiles moved from
+    /// <c>holdback</c> to the winner's port.
+    /// </summary>
+    private ActivityCounts SecondWaveAdded(string activity, ActivityCounts first, ActivityCounts second, string? decision)
+    {
+        var sum = ActivityCounts.Sum([first, second]);
+        if (decision is null || Document!.Activities.FirstOrDefault(a => a.Id == activity) is not ExperimentActivity)
+            return sum;
+        var moved = second.Out.GetValueOrDefault(ExperimentDecision.Parse(decision).Winner);
+        return sum with { Out = new Dictionary<string, long>(sum.Out) { [ExperimentActivity.Holdback] = sum.Out.GetValueOrDefault(ExperimentActivity.Holdback) - moved } };
+    }
+
+    /// <summary>The execution completed, and with it the campaign when it has nothing ahead.</summary>
+    private IEnumerable<ICampaignEvent> Ended(ExecutionView execution, DateTime now)
+    {
+        yield return new ExecutionCompleted(Id, execution.Id, now);
+        var othersLive = Executions.Any(e => e.Id != execution.Id && e.Mode == ExecutionMode.Live && e.IsActive);
+        if (execution.Mode == ExecutionMode.Live && !othersLive && Document!.Schedule is not SignalSchedule
+            && Occurrences.Next(Document.Schedule, LastDue ?? now) is null)
+            yield return new CampaignCompleted(Id, now);
     }
 
     /// <summary>Once per execution started split, before anything of it runs: a rerun splits as the first run did.</summary>
@@ -238,9 +254,12 @@ public sealed record CampaignState(
         {
             return Invalid($"the decision of experiment '{experiment.Id}' is not an experiment's decision: {e.Message}");
         }
-        return experiment.Arms.Any(a => a.Name == decision.Winner)
-            ? Accept(new ExperimentDecided(Id, execution.Id, experiment.Id, decide.Decision, now))
-            : Invalid($"'{decision.Winner}' is not an arm of experiment '{experiment.Id}' ({string.Join(", ", experiment.Arms.Select(a => a.Name))})");
+        if (experiment.Arms.All(a => a.Name != decision.Winner))
+            return Invalid($"'{decision.Winner}' is not an arm of experiment '{experiment.Id}' ({string.Join(", ", experiment.Arms.Select(a => a.Name))})");
+        var decided = new ExperimentDecided(Id, execution.Id, experiment.Id, decide.Decision, now);
+        // Nobody held back (the arms took everyone): nothing runs again, and the execution may be over.
+        var over = decision.HeldBack == 0 && execution.Activities.All(a => a.Value.IsDone) && AwaitingDecision(execution).All(e => e.Id == experiment.Id);
+        return new Decision.Accepted(over ? [decided, .. Ended(execution, now)] : [decided]);
     }
 
     /// <summary>
@@ -377,7 +396,11 @@ public sealed record CampaignState(
                     State = ExecutionState.Running,
                     Activities = e.Activities.ToImmutableDictionary(a => a.Key,
                         a => a.Value.State == ActivityState.Failed
-                            ? ActivityView.Pending with { Partitions = a.Value.Partitions, Decision = a.Value.Decision, FirstWave = a.Value.FirstWave }
+                            ? ActivityView.Pending with
+                            {
+                                Counts = a.Value.FirstWave ?? ActivityCounts.None, Partitions = a.Value.Partitions, Decision = a.Value.Decision,
+                                FirstWave = a.Value.FirstWave,
+                            }
                             : a.Value),
                 }
                 : e).ToImmutableList(),
@@ -398,13 +421,17 @@ public sealed record CampaignState(
     /// </summary>
     private ImmutableDictionary<string, ActivityView> Reopened(ImmutableDictionary<string, ActivityView> activities, ExperimentDecided decided)
     {
-        var winner = ExperimentDecision.Parse(decided.Decision).Winner;
-        var reopened = activities.SetItem(decided.Activity,
-            ActivityView.Pending with { Decision = decided.Decision, FirstWave = activities[decided.Activity].Counts });
-        foreach (var id in Document!.Downstream(decided.Activity, winner))
-            reopened = reopened.SetItem(id, ActivityView.Pending with { FirstWave = activities[id].Counts });
+        var decision = ExperimentDecision.Parse(decided.Decision);
+        if (decision.HeldBack == 0)
+            return activities.SetItem(decided.Activity, activities[decided.Activity] with { Decision = decided.Decision });
+        var reopened = activities.SetItem(decided.Activity, SecondWave(activities[decided.Activity]) with { Decision = decided.Decision });
+        foreach (var id in Document!.Downstream(decided.Activity, decision.Winner))
+            reopened = reopened.SetItem(id, SecondWave(activities[id]));
         return reopened;
     }
+
+    /// <summary>An activity to run again for a second wave: pending, showing its first wave's counts until it reports its own.</summary>
+    private static ActivityView SecondWave(ActivityView first) => ActivityView.Pending with { Counts = first.Counts, FirstWave = first.Counts };
 
     /// <summary>A failed activity fails its execution; a failed live execution fails the campaign until resumed.</summary>
     private CampaignState WithFailure(ActivityFailed failed)

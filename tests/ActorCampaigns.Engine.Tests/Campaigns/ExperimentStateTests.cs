@@ -71,6 +71,8 @@ public sealed class ExperimentStateTests
         Assert.IsType<Decision.Accepted>(last);
         var activities = decided.Executions[0].Activities;
         Assert.Equal(["exp", "later", "mail-b"], activities.Where(a => !a.Value.IsDone).Select(a => a.Key).Order());
+        // Until they report their second wave, they show their first.
+        Assert.Equal((10L, 10L), (activities["mail-b"].Counts.Out["out"], activities["mail-b"].FirstWave!.Out["out"]));
         Assert.Equal("b", ExperimentDecision.Parse(activities["exp"].Decision!).Winner);
         Assert.Empty(decided.AwaitingDecision(decided.Executions[0]));
 
@@ -79,9 +81,21 @@ public sealed class ExperimentStateTests
         Assert.Empty(Assert.IsType<Decision.Accepted>(second).Events);
         Assert.Equal(activities["exp"].Decision, again.Executions[0].Activities["exp"].Decision);
 
-        // The second wave done, the execution completes.
+        // The second wave done, the execution completes; each count adds the second wave to the first.
         var (done, _) = Run(decided, Now.AddHours(9), Complete(decided, "exp"), Complete(decided, "later"), Complete(decided, "mail-b"));
         Assert.Equal(ExecutionState.Completed, done.Executions[0].State);
+        Assert.Equal((20L, 20L), (done.Executions[0].Activities["mail-b"].Counts.In, done.Executions[0].Activities["mail-b"].Counts.Out["out"]));
+    }
+
+    [Fact]
+    public void With_nobody_held_back_the_decision_reopens_nothing_and_ends_the_execution()
+    {
+        var state = FirstWaveDone();
+        var decision = ExperimentDecision.Decide(Experiment, [("a", 10, 10, 1), ("b", 10, 10, 2)], 0, Now.AddHours(7), null).ToJson();
+        var (decided, _) = Run(state, Now.AddHours(7), new DecideExperiment(Id, state.Executions[0].Id, "exp", decision));
+        Assert.Equal(ExecutionState.Completed, decided.Executions[0].State);
+        Assert.All(decided.Executions[0].Activities.Values, a => Assert.True(a.IsDone));
+        Assert.Equal(decision, decided.Executions[0].Activities["exp"].Decision);
     }
 
     [Fact]

@@ -151,7 +151,8 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
 
     /// <summary>
     /// An experiment run per partition: no arm better than the other, so after its (one-second) window the fallback wins
-    /// and its path runs again on every partition with the held-back profiles, each profile mailed once.
+    /// and its path runs again with the held-back profiles, each profile mailed once: the email on every partition, the
+    /// wait before it once over the whole second wave, where the campaign runs.
     /// </summary>
     [Fact]
     public async Task A_partitioned_experiment_sends_the_held_back_profiles_down_the_winners_path_once_on_every_partition()
@@ -163,8 +164,10 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
                 { "id": "exp", "type": "experiment", "arms": [ { "name": "a", "percent": 20 }, { "name": "b", "percent": 20 } ],
                   "metric": "opened", "window": "PT1S", "minimumPerArm": 1, "fallback": "b" },
                 { "id": "mail-a", "type": "email", "content": { "from": "s@example.com", "subject": "A", "html": "<p>A</p>" } },
+                { "id": "later", "type": "wait", "duration": "PT1S" },
                 { "id": "mail-b", "type": "email", "content": { "from": "s@example.com", "subject": "B", "html": "<p>B</p>" } } ],
-              "transitions": [ { "from": "optin", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "mail-b" } ] }
+              "transitions": [ { "from": "optin", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "later" },
+                { "from": "later", "to": "mail-b" } ] }
             """, Domain.Profiles.ProfileSchema.Core).Document!;
         var id = new CampaignId("c-experiment");
         await region.Ask<CampaignReplies.Accepted>(new Create(id, document), Timeout, Cancel);
@@ -190,6 +193,11 @@ public sealed class PartitionedExecutionSpecs(ITestOutputHelper output) : Akka.H
             Assert.All(view.Partitions.Values, p => Assert.Equal(ActivityState.Completed, p.State));
         }
         Assert.Equal(mailB.Count, execution.Activities["mail-b"].Counts.Out["out"]);
+        Assert.Equal((mailB.Count, mailB.Count), (execution.Activities["later"].Counts.In, execution.Activities["later"].Counts.Out["out"]));
+        Assert.Null(execution.Activities["later"].Partitions);
+        var experiment = execution.Activities["exp"].Counts;
+        Assert.Equal(((long)armA.Count + mailB.Count, armA.Count, mailB.Count, 0L),
+            (experiment.In, experiment.Out["a"], experiment.Out["b"], experiment.Out["holdback"]));
         Assert.Equal(SqlIds($"SELECT COUNT(*) {targeted} = 'holdback'")[0], decision.HeldBack);
     }
 

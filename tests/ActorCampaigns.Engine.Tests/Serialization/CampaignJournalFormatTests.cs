@@ -173,8 +173,8 @@ public sealed class CampaignJournalFormatTests : IDisposable
         var execution = d.Executions[0];
         Assert.Equal(ExecutionState.Completed, execution.State);
         Assert.Equal(JournalFixture.ExperimentDecision, execution.Activities["exp"].Decision);
-        // Each second wave added to its first: the experiment's b and the counts of b's path.
-        Assert.Equal((1000L, 100L, 900L, 775L), (execution.Activities["exp"].Counts.In, execution.Activities["exp"].Counts.Out["a"],
+        // Each second wave added to its first: the held back moved from holdback to b, and b's path counts both waves.
+        Assert.Equal((1000L, 100L, 900L, 0L), (execution.Activities["exp"].Counts.In, execution.Activities["exp"].Counts.Out["a"],
             execution.Activities["exp"].Counts.Out["b"], execution.Activities["exp"].Counts.Out["holdback"]));
         Assert.Equal((900L, 870L, 96L), (execution.Activities["mail-b"].Counts.In, execution.Activities["mail-b"].Counts.Out["out"],
             execution.Activities["mail-a"].Counts.Out["out"]));
@@ -182,7 +182,7 @@ public sealed class CampaignJournalFormatTests : IDisposable
         // first wave's counts kept, a's path as it was.
         var decided = Assert.Single(snapshots).Value.Executions[0];
         Assert.Equal(["end-b", "exp", "later", "mail-b"], decided.Activities.Where(a => a.Value.State == ActivityState.Pending).Select(a => a.Key).Order());
-        Assert.Equal(120L, decided.Activities["mail-b"].FirstWave!.Out["out"]);
+        Assert.Equal((120L, 120L), (decided.Activities["mail-b"].FirstWave!.Out["out"], decided.Activities["mail-b"].Counts.Out["out"]));
         Assert.Equal(ActivityState.Completed, decided.Activities["mail-a"].State);
     }
 

@@ -1,6 +1,7 @@
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data.Deliveries;
+using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Engine.Executions;
 
 namespace ActorCampaigns.Engine.Activities.Channel;
@@ -156,7 +157,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             if (pending.Count > 0 && clock.GetUtcNow() - lastAnswer >= sender.Patience)
                 throw new ProviderUnreachableException(
                     $"the {channel} provider was unreachable for {sender.Patience.TotalSeconds:0} s ({results.First(r => r.Deferred).Failure}): " +
-                    $"{pending.Count} messages of batch {batch.Batch} wait, resume sends them");
+                    $"{pending.Count} messages of {BatchRange.Describe(batch.Batch)} wait, resume sends them");
             if (pending.Count > 0)
                 await Task.Delay(RetryPause, clock, cancellationToken);
         }

@@ -28,6 +28,8 @@ public sealed class ExperimentStage : ActivityStage<ExperimentActivity>
             return Task.FromResult(Source.From(() => runner.Services.Worktables.ReadAsync(heldBack, cancellationToken: cancellationToken))
                 .Select(ids => new PortBatch(winner, ids)));
         }
+        if (run.Decision is not null)
+            throw new InvalidOperationException($"experiment '{experiment.Id}' has decided and runs again only for its second wave");
         var arms = new ExperimentArms(experiment, run.Campaign.Value, run.Execution.Value);
         return Task.FromResult(Source.From(() => runner.Union(run, run.Inbound, cancellationToken)).SelectMany(ids => Assign(experiment, arms, ids)));
     }
