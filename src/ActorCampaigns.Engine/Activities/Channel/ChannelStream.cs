@@ -64,7 +64,7 @@ public sealed class ChannelStream
         var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables, rendering);
         var sending = new Sending(_name, _channel.Category);
-        var numbered = Source.From(() => profiles).Async().ZipWithIndex();
+        var numbered = Source.From(() => Sliced(profiles)).Async().ZipWithIndex();
         // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
         var checkedForCap = capping is null
             ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
@@ -111,18 +111,40 @@ public sealed class ChannelStream
     }
 
     /// <summary>
-    /// The activity's <c>throttle</c>: batches wait so that messages leave at that rate on average (a batch goes whole,
-    /// its messages counting as its cost; the first batch goes at once). A partition's run takes its share of the rate.
+    /// The activity's <c>throttle</c>, spread through each second: batches are cut into slices of a tenth of a second's
+    /// messages (<see cref="Sliced"/>), and each slice waits its turn in a bucket that holds one slice, so no second sees
+    /// more than the rate and a slice, and any ten seconds the rate within a slice. A partition's run takes its share of
+    /// the rate: it sends the activity's rate over as many seconds as there are partitions.
     /// </summary>
     private Flow<Rendered, Rendered, NotUsed> Throttled()
     {
         var flow = Flow.Create<Rendered>();
-        if (_channel.Throttle is not { } perSecond)
+        if (_channel.Throttle is not { } perSecond || Slice is not { } slice)
             return flow;
         var rate = (int)Math.Max(1, Math.Round(perSecond));
-        // A partition sends the activity's rate over as many seconds as there are partitions: together, the activity's rate.
-        var shares = _run.Partition is null ? 1 : _run.Partitions!.Count;
-        return flow.Throttle(rate, TimeSpan.FromSeconds(shares), rate, rendered => Math.Max(1, rendered.Messages.Count), ThrottleMode.Shaping);
+        return flow.Throttle(rate, TimeSpan.FromSeconds(Shares), slice, rendered => Math.Max(1, rendered.Messages.Count), ThrottleMode.Shaping);
+    }
+
+    /// <summary>The number of runs sharing the activity's throttle: its partitions, or one.</summary>
+    private int Shares => _run.Partition is null ? 1 : _run.Partitions!.Count;
+
+    /// <summary>With a throttle, a tenth of a second of this run's messages (at least one); none without.</summary>
+    private int? Slice => _channel.Throttle is { } perSecond ? (int)Math.Max(1, Math.Floor(perSecond / Shares / 10)) : null;
+
+    /// <summary>The inbound batches, cut into slices when throttled (each slice a batch of its own for the ledger).</summary>
+    private IAsyncEnumerable<ProfileBatch> Sliced(IAsyncEnumerable<ProfileBatch> profiles) => Slice is { } slice ? SlicedAsync(profiles, slice) : profiles;
+
+    private static async IAsyncEnumerable<ProfileBatch> SlicedAsync(IAsyncEnumerable<ProfileBatch> profiles, int slice)
+    {
+        await foreach (var batch in profiles)
+        {
+            for (var start = 0; start < batch.Count; start += slice)
+            {
+                var end = Math.Min(batch.Count, start + slice);
+                yield return start == 0 && end == batch.Count ? batch
+                    : new ProfileBatch(batch.Ids[start..end], batch.Columns.Select(c => c with { Values = c.Values[start..end] }).ToList());
+            }
+        }
     }
 
 
