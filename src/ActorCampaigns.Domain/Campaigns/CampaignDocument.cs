@@ -61,8 +61,29 @@ public sealed record AsapSchedule : Schedule;
 /// <summary>Runs once at <see cref="At"/> (UTC).</summary>
 public sealed record OnceSchedule(DateTime At) : Schedule;
 
-/// <summary>Runs at each occurrence of <see cref="Cron"/> in <see cref="TimeZone"/> (IANA), between <see cref="From"/> and <see cref="Until"/>.</summary>
-public sealed record RecurringSchedule(string Cron, string TimeZone, DateTime? From, DateTime? Until) : Schedule;
+/// <summary>
+/// Runs at each occurrence of <see cref="Cron"/> in <see cref="TimeZone"/> (IANA), between <see cref="From"/> and
+/// <see cref="Until"/>; occurrences missed while no node ran follow <see cref="CatchUp"/>.
+/// </summary>
+public sealed record RecurringSchedule(string Cron, string TimeZone, DateTime? From, DateTime? Until, CatchUp CatchUp = CatchUp.Latest) : Schedule;
+
+/// <summary>
+/// What a recurring campaign does with occurrences it missed (its nodes were down): run the most recent one once and
+/// skip the older ones (<see cref="Latest"/>), run them all in a row (<see cref="All"/>), or skip them all
+/// (<see cref="None"/>: an occurrence more than <see cref="Grace"/> late is missed). Skipped occurrences are logged.
+/// </summary>
+public enum CatchUp
+{
+    Latest,
+    All,
+    None,
+}
+
+public static class CatchUpPolicy
+{
+    /// <summary>How late an occurrence may start and still not count as missed under <see cref="CatchUp.None"/>.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);
+}
 
 /// <summary>Runs on each <c>POST /api/campaigns/{id}/trigger</c>, or when another campaign's end signals it.</summary>
 public sealed record SignalSchedule : Schedule;

@@ -88,7 +88,8 @@ internal static class CampaignDocumentReader
                     fields.String("cron", required: true) ?? "",
                     fields.String("timeZone", required: false) ?? "UTC",
                     fields.Timestamp("from", required: false),
-                    fields.Timestamp("until", required: false));
+                    fields.Timestamp("until", required: false),
+                    fields.Enum<CatchUp>("catchUp", required: false) ?? CatchUp.Latest);
                 break;
             case "signal":
                 schedule = new SignalSchedule();

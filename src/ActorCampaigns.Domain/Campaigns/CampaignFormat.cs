@@ -120,6 +120,8 @@ public static class CampaignFormat
                     WriteTimestamp(writer, "from", from);
                 if (recurring.Until is { } until)
                     WriteTimestamp(writer, "until", until);
+                if (recurring.CatchUp != CatchUp.Latest)
+                    writer.WriteString("catchUp", Name(recurring.CatchUp));
                 break;
             case SignalSchedule:
                 writer.WriteString("type", "signal");

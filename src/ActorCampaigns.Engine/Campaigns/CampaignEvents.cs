@@ -40,6 +40,12 @@ public static class CampaignEvents
 
     public sealed record ActivityFailed(CampaignId Id, ExecutionId Execution, string Activity, string Reason, DateTime At) : ICampaignEvent;
 
+    /// <summary>
+    /// Occurrences of a recurring schedule missed while no node ran, skipped by its catch-up policy: <paramref name="Count"/>
+    /// of them, from <paramref name="First"/> to <paramref name="Through"/>; the next occurrence is after <paramref name="Through"/>.
+    /// </summary>
+    public sealed record OccurrencesSkipped(CampaignId Id, int Count, DateTime First, DateTime Through, CatchUp CatchUp, DateTime At) : ICampaignEvent;
+
     public sealed record ExecutionCompleted(CampaignId Id, ExecutionId Execution, DateTime At) : ICampaignEvent;
 
     public sealed record Paused(CampaignId Id, DateTime At) : ICampaignEvent;

@@ -25,6 +25,9 @@ public static class CampaignLog
         ActivityDecided e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity, $"decided over the whole population for its partitions: {e.Decision}"),
         ExperimentDecided e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity, Experiment(Activities.ExperimentDecision.Parse(e.Decision))),
         ActivityFailed e => new LogLine(e.At, LogLevel.Error, e.Execution.Value, e.Activity, $"failed: {e.Reason}"),
+        OccurrencesSkipped e => new LogLine(e.At, LogLevel.Warning, null, null, e.Count == 1
+            ? $"skipped the occurrence due {e.First:O}, missed while no node ran (catchUp {Name(e.CatchUp)})"
+            : $"skipped {e.Count} occurrences due from {e.First:O} to {e.Through:O}, missed while no node ran (catchUp {Name(e.CatchUp)})"),
         ExecutionCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, "execution completed"),
         Paused e => Info(e.At, "paused: activities hold at their next batch boundary"),
         Resumed e => Info(e.At, "resumed"),
@@ -51,4 +54,6 @@ public static class CampaignLog
         $"{d.HeldBack} held back leave by '{d.Winner}'");
 
     private static string Name(ExecutionMode mode) => mode.ToString().ToLowerInvariant();
+
+    private static string Name(Domain.Campaigns.CatchUp policy) => policy.ToString().ToLowerInvariant();
 }

@@ -86,9 +86,13 @@ public sealed record CampaignState(
         ? Occurrences.Next(document.Schedule, LastDue ?? PublishedAt ?? DateTime.MaxValue)
         : null;
 
-    /// <summary>The last occurrence of the schedule that started an execution; the next one is after it.</summary>
+    /// <summary>The last occurrence of the schedule that started an execution or was skipped; the next one is after it.</summary>
     [JsonIgnore]
-    public DateTime? LastDue => Executions.Where(e => e.Due is not null).Select(e => e.Due).Max();
+    public DateTime? LastDue => Executions.Where(e => e.Due is not null).Select(e => e.Due).Append(SkippedThrough).Max();
+
+    /// <summary>The last occurrence a catch-up policy skipped (<see cref="OccurrencesSkipped"/>), if any.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTime? SkippedThrough { get; init; }
 
     public ExecutionView? Execution(ExecutionId id) => Executions.FirstOrDefault(e => e.Id == id);
 
@@ -172,7 +176,23 @@ public sealed record CampaignState(
         var isOccurrence = Occurrences.Next(Document!.Schedule, scheduled.Due.AddTicks(-1)) == scheduled.Due;
         if (!isOccurrence || scheduled.Due <= (LastDue ?? PublishedAt) || scheduled.Due > now)
             return Conflict($"{scheduled.Due:O} is not a due occurrence of campaign '{Id}' after {(LastDue ?? PublishedAt):O}");
-        return Accept(Start(ExecutionMode.Live, DocumentVariables, scheduled.Due, now, partitions));
+        if (Document.Schedule is not RecurringSchedule { CatchUp: not CatchUp.All } recurring)
+            return Accept(Start(ExecutionMode.Live, DocumentVariables, scheduled.Due, now, partitions));
+        // The occurrences due by now, from this one: the catch-up policy runs the latest (or, under none, only one not
+        // late), and skips the others.
+        var (count, latest, beforeLatest) = (1, scheduled.Due, (DateTime?)null);
+        while (Occurrences.Next(recurring, latest) is { } next && next <= now)
+            (count, beforeLatest, latest) = (count + 1, latest, next);
+        var runs = recurring.CatchUp == CatchUp.Latest || now - latest <= CatchUpPolicy.Grace;
+        var skipped = runs ? count - 1 : count;
+        var events = new List<ICampaignEvent>();
+        if (skipped > 0)
+            events.Add(new OccurrencesSkipped(Id, skipped, scheduled.Due, runs ? beforeLatest!.Value : latest, recurring.CatchUp, now));
+        if (runs)
+            events.Add(Start(ExecutionMode.Live, DocumentVariables, latest, now, partitions));
+        else if (!Executions.Any(e => e.Mode == ExecutionMode.Live && e.IsActive) && Occurrences.Next(recurring, latest) is null)
+            events.Add(new CampaignCompleted(Id, now));
+        return new Decision.Accepted(events);
     }
 
     private Decision DecideActivityCompleted(CompleteActivity complete, DateTime now)
@@ -411,6 +431,7 @@ public sealed record CampaignState(
             Executions = Executions.Select(e => e.IsActive ? e with { State = ExecutionState.Stopped, FinishedAt = stopped.At } : e).ToImmutableList(),
         },
         CampaignCompleted => this with { Status = CampaignStatus.Completed },
+        OccurrencesSkipped skipped => this with { SkippedThrough = skipped.Through },
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name),
     };
 

@@ -145,6 +145,12 @@ public static class CampaignJournalFormat
                 writer.WritePropertyName("decision");
                 writer.WriteRawValue(decided.Decision);
                 break;
+            case OccurrencesSkipped skipped:
+                writer.WriteNumber("count", skipped.Count);
+                writer.WriteString("first", skipped.First);
+                writer.WriteString("through", skipped.Through);
+                writer.WriteString("catchUp", skipped.CatchUp.ToString().ToLowerInvariant());
+                break;
             case ActivityFailed failed:
                 writer.WriteString("execution", failed.Execution.Value);
                 writer.WriteString("activity", failed.Activity);
@@ -175,6 +181,8 @@ public static class CampaignJournalFormat
         [typeof(PartitionCompleted)] = f => new PartitionCompleted(f.Campaign("id"), f.Execution("execution"), f.String("activity"), (int)f.Long("partition"),
             f.Counts("counts"), f.OptionalString("node"), f.Time("at")),
         [typeof(ActivityDecided)] = f => new ActivityDecided(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.Json("decision"), f.Time("at")),
+        [typeof(OccurrencesSkipped)] = f => new OccurrencesSkipped(f.Campaign("id"), (int)f.Long("count"), f.Time("first"), f.Time("through"),
+            Enum.Parse<CatchUp>(f.String("catchUp"), ignoreCase: true), f.Time("at")),
         [typeof(ExperimentDecided)] = f => new ExperimentDecided(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.Json("decision"), f.Time("at")),
         [typeof(ActivityFailed)] = f => new ActivityFailed(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.String("reason"), f.Time("at")),
         [typeof(ExecutionCompleted)] = f => new ExecutionCompleted(f.Campaign("id"), f.Execution("execution"), f.Time("at")),
@@ -196,6 +204,8 @@ public static class CampaignJournalFormat
             writer.WriteString("createdAt", created);
         if (state.PublishedAt is { } published)
             writer.WriteString("publishedAt", published);
+        if (state.SkippedThrough is { } skippedThrough)
+            writer.WriteString("skippedThrough", skippedThrough);
         writer.WriteStartArray("executions");
         foreach (var execution in state.Executions)
             WriteExecution(writer, execution);
@@ -311,6 +321,7 @@ public static class CampaignJournalFormat
             l.OptionalString("execution"), l.OptionalString("activity"), l.String("message"))).ToImmutableList() : null)
     {
         Node = f.OptionalString("node"),
+        SkippedThrough = f.OptionalTime("skippedThrough"),
     };
 
     private static ExecutionView ReadExecution(Fields f) => new(

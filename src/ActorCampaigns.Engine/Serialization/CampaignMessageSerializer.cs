@@ -48,6 +48,7 @@ public sealed class CampaignMessageSerializer(ExtendedActorSystem system) : Seri
         [typeof(PartitionCompleted)] = "e.partition-completed",
         [typeof(ActivityDecided)] = "e.activity-decided",
         [typeof(ExperimentDecided)] = "e.experiment-decided",
+        [typeof(OccurrencesSkipped)] = "e.occurrences-skipped",
         [typeof(ExecutionCompleted)] = "e.execution-completed",
         [typeof(Paused)] = "e.paused",
         [typeof(Resumed)] = "e.resumed",

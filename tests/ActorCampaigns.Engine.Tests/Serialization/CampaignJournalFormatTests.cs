@@ -186,6 +186,21 @@ public sealed class CampaignJournalFormatTests : IDisposable
         Assert.Equal(ActivityState.Completed, decided.Activities["mail-a"].State);
     }
 
+    /// <summary>From version 4 on: a recurring schedule's catch-up policy, and the occurrences it skipped, kept in the state.</summary>
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void A_fixture_journal_since_version_4_replays_skipped_occurrences(string file)
+    {
+        Assert.SkipWhen(file is "journal-v0.jsonl" or "journal-v1.jsonl" or "journal-v2.jsonl" or "journal-v3.jsonl", "catch-up came with version 4");
+        var (e, events, snapshots) = Replay(file, JournalFixture.CampaignE);
+        Assert.Equal(CatchUp.None, ((RecurringSchedule)e.Document!.Schedule).CatchUp);
+        var skipped = Assert.Single(events.OfType<OccurrencesSkipped>());
+        Assert.Equal((3, new DateTime(2026, 12, 5, 9, 0, 0), new DateTime(2026, 12, 7, 9, 0, 0)), (skipped.Count, skipped.First, skipped.Through));
+        Assert.Empty(e.Executions);
+        Assert.Equal(new DateTime(2026, 12, 8, 9, 0, 0), e.NextDue);
+        Assert.Equal(new DateTime(2026, 12, 7, 9, 0, 0), Assert.Single(snapshots).Value.SkippedThrough);
+    }
+
     /// <summary>
     /// The fixture of the current version is what today's code writes: a change to anything stored fails here until
     /// it gets a version of its own, a migration step and a fixture (see docs/decisions.md, issue 17).

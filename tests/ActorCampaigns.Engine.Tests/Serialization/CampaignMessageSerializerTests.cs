@@ -77,6 +77,7 @@ public sealed class CampaignMessageSerializerTests : IDisposable
             new DecideActivity(Id, E1, "split", JournalFixture.SplitCuts), new ActivityDecided(Id, E1, "split", JournalFixture.SplitCuts, At),
             new DecideExperiment(Id, E1, "exp", JournalFixture.ExperimentDecision), new ExperimentDecided(Id, E1, "exp", JournalFixture.ExperimentDecision, At),
             new ForceWinner(Id, "exp", "b", "b's offer is the one legal approved", "key 3f2a9c1b0d4e"),
+            new OccurrencesSkipped(Id, 7, At.AddDays(-7), At.AddDays(-1), ActorCampaigns.Domain.Campaigns.CatchUp.Latest, At),
             new PartitionMessages.InboundCompleted("c-7|e-1|mail|2", "fr"), new PartitionMessages.Hold("c-7|e-1|mail|2"), new PartitionMessages.Stop("c-7|e-1|mail|2"),
             new PartitionMessages.Report(Id, E1, "mail", 2, 3, "akka.tcp://actorcampaigns@10.0.0.7:4053", PartitionMessages.ReportKind.Failed, Counts, "fenced off"),
             new Created(Id, Document, null, At), new Replaced(Id, Document, At), new Published(Id, At),

@@ -20,6 +20,7 @@ public static class JournalFixture
     public const string CampaignB = "c-8";
     public const string CampaignC = "c-9";
     public const string CampaignD = "c-10";
+    public const string CampaignE = "c-11";
 
     /// <summary>What campaign D's experiment decided: b, the fallback, with both arms' figures.</summary>
     public const string ExperimentDecision = """{"winner":"b","reason":"fallback","explanation":"no arm is the best with probability 0.9 or more (the most probable, 'b', has 0.61)","decidedAt":"2026-12-06T12:00:00Z","metric":"converted","heldBack":775,"arms":[{"name":"a","profiles":100,"reached":96,"successes":4,"rate":0.041666666666666664,"low":0.016,"high":0.101,"probabilityToBeBest":0.39},{"name":"b","profiles":125,"reached":120,"successes":6,"rate":0.05,"low":0.022,"high":0.105,"probabilityToBeBest":0.61}]}""";
@@ -120,6 +121,7 @@ public static class JournalFixture
         (CampaignA, Document(EveryKind, Recurring)),
         (CampaignB, Document(EveryKind, Signal)),
         (CampaignD, Document(Experiment, Asap)),
+        (CampaignE, Document(OtherForms, """{ "type": "recurring", "cron": "0 9 * * *", "timeZone": "UTC", "catchUp": "none" }""")),
     ];
 
     public static string Document(string template, string schedule) => template.Replace("SCHEDULE", schedule);
@@ -241,6 +243,15 @@ public static class JournalFixture
         Run(t3.AddDays(2).AddMinutes(125), new CompleteActivity(d, experimented, "later", Counts(775, ("out", 775))));
         Run(t3.AddDays(2).AddMinutes(126), new CompleteActivity(d, experimented, "mail-b", Counts(775, ("out", 750), ("excluded", 25))));
         Run(t3.AddDays(2).AddMinutes(126), new CompleteActivity(d, experimented, "end-b", Counts(750, [])));
+
+        // Since version 4: a daily campaign whose nodes were down three days skips what it missed (catchUp none).
+        var e = new CampaignId(CampaignE);
+        state = CampaignState.Empty(e);
+        var t4 = new DateTime(2026, 12, 5, 8, 0, 0, DateTimeKind.Utc);
+        Run(t4, new Create(e, docs[6]));
+        Run(t4, new Publish(e));
+        Run(t4.AddDays(2).AddHours(3), new StartScheduled(e, t4.AddHours(1)));
+        journal.Add(new Persisted($"campaign-{e}", journal.Count(p => p.PersistenceId == $"campaign-{e}" && !p.Snapshot), true, state));
         return journal;
     }
 
