@@ -74,6 +74,9 @@ public sealed partial class Ledger(Database database)
             CREATE TABLE IF NOT EXISTS delivery_retries (
                 campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, profile {whole} NOT NULL,
                 PRIMARY KEY (campaign, execution, activity, profile));
+            CREATE TABLE IF NOT EXISTS delivery_starts (
+                campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, started_at {whole} NOT NULL,
+                PRIMARY KEY (campaign, execution, activity));
             CREATE TABLE IF NOT EXISTS partition_epochs (
                 campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, partition {whole} NOT NULL,
                 epoch {whole} NOT NULL, PRIMARY KEY (campaign, execution, activity, partition));

@@ -49,6 +49,7 @@ public sealed class RetentionCleaner(Database database, IReadOnlyList<RetentionP
             parts.Add(new("worktables", worktables, services.Worktables.ExecutionsAsync, services.Worktables.DeleteExecutionAsync, services.BatchSize));
             // The fences of its partitions go with its populations: nothing of an ended execution runs again.
             parts.Add(new("partition epochs", worktables, services.Ledger.EpochExecutionsAsync, services.Ledger.DeleteEpochsAsync));
+            parts.Add(new("sending starts", worktables, services.Ledger.StartExecutionsAsync, services.Ledger.DeleteStartsAsync));
         }
         if (RetentionOptions.Enabled(options.Outbox) is { } outbox && database is PostgresDatabase postgres)
             parts.Add(new("outbox", outbox, cancel => OutboxTable.ExecutionsAsync(postgres, cancel),

@@ -24,6 +24,12 @@ public abstract record ChannelActivity(string Id, MessageCategory Category, doub
     /// <summary>The conversion its report measures, if it names one.</summary>
     public ConversionGoal? Conversion { get; init; }
 
+    /// <summary>
+    /// How long it may send (ISO 8601), from when it started: what is not sent by then is excluded as <c>expired</c> and
+    /// the activity completes. None: it sends until done.
+    /// </summary>
+    public string? MaxDuration { get; init; }
+
     [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts => [Transition.DefaultPort, "excluded"];
 
@@ -68,7 +74,9 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         .. Content,
         new("category", "Category", "select:marketing|transactional",
             "marketing (default: needs the channel's opt-in, counts against the frequency cap) or transactional."),
-        new("throttle", "Throttle (messages/s)", "number", "At most this many messages a second, on average."),
+        new("throttle", "Throttle (messages/s)", "number", "At most this many messages a second, spread through each second."),
+        new("maxDuration", "Maximum send duration", "text",
+            "How long it may send from its start, as an ISO 8601 duration (PT12H): what is not sent by then is excluded as expired."),
         new("conversion.event", "Conversion event", "text",
             "A conversion event's name (purchase): the report counts the profiles who had one after their message, with its value."),
         new("conversion.window", "Attribution window", "text", "How long after its message an event counts, as an ISO 8601 duration (default P7D)."),
@@ -84,7 +92,7 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         if (throttle is <= 0)
             fields.Error(fields.At("throttle"), "must be a positive number of messages per second");
         var content = fields.Object("content", required: true);
-        var activity = Read(id, content, category, throttle);
+        var activity = Read(id, content, category, throttle) with { MaxDuration = fields.String("maxDuration", required: false) };
         content?.RejectUnknown($"{Type} content");
         if (fields.Object("conversion", required: false) is not { } conversion)
             return activity;
@@ -107,6 +115,8 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
             writer.WritePropertyName("throttle");
             CampaignFormat.WriteNumber(writer, throttle);
         }
+        if (channel.MaxDuration is not null)
+            writer.WriteString("maxDuration", channel.MaxDuration);
         writer.WriteStartObject("content");
         WriteContent(channel, writer);
         writer.WriteEndObject();
@@ -123,6 +133,13 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
     {
         foreach (var (field, template) in channel.Templates)
             checks.Template(template, $".content.{field}");
+        if (channel.MaxDuration is { } maxDuration)
+        {
+            if (!IsoDuration.TryParse(maxDuration, out var duration, out var reason))
+                checks.Error(".maxDuration", reason);
+            else if (duration <= TimeSpan.Zero)
+                checks.Error(".maxDuration", "a maximum send duration must be longer than zero");
+        }
         if (channel.Conversion is not { } conversion)
             return;
         if (conversion.Event.Length > 0 && !ConversionEvents.IsName(conversion.Event))

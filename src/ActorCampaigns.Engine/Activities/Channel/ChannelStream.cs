@@ -17,7 +17,8 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 /// <summary>
 /// A channel's stream: render each profile's message or exclude it with its reason (no address; for marketing, no
 /// consent, named <c>unsubscribed</c> when the profile withdrew it through an unsubscribe of this channel; for
-/// marketing, in the node's global control group: <c>globalControl</c>; the node's frequency cap reached: <c>capped</c>; a render error), send the batch exactly once, and let
+/// marketing, in the node's global control group: <c>globalControl</c>; the node's frequency cap reached: <c>capped</c>; its maximum
+/// send duration over before the batch began: <c>expired</c>; a render error), send the batch exactly once, and let
 /// the sent profiles out by <c>out</c> and the others by <c>excluded</c>. Emails get their links tracked, an open pixel and a one-click unsubscribe URL when the node
 /// tracks. Reading, rendering and sending run as three stages, so they overlap.
 /// </summary>
@@ -26,6 +27,8 @@ public sealed class ChannelStream
     private const string Excluded = "excluded";
 
     private const string GlobalControl = "globalControl";
+
+    private const string Expired = "expired";
 
     private readonly ActivityRun _run;
     private readonly ChannelActivity _channel;
@@ -57,8 +60,13 @@ public sealed class ChannelStream
     /// <param name="unsubscribed">The profiles (ascending ids) that unsubscribed from this channel.</param>
     /// <param name="capping">The node's frequency cap, if it has one; it applies to marketing messages.</param>
     /// <param name="held">Records the profiles of a batch held back as the global control group (their message is not sent).</param>
+    /// <param name="deadline">
+    /// When its maximum send duration runs out, if it has one: a batch not begun by then is not sent, its profiles
+    /// excluded as <c>expired</c>; one begun before (claimed) is sent whatever the time.
+    /// </param>
     public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, long[] unsubscribed, Delivery delivery, LinkTracking? tracking,
-        FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, CancellationToken cancellationToken)
+        FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, DateTimeOffset? deadline, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
         var tracked = _channel is EmailActivity ? tracking : null;
@@ -69,13 +77,15 @@ public sealed class ChannelStream
         var checkedForCap = capping is null
             ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
             : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
-        return checkedForCap
+        var checkedForTime = checkedForCap.SelectAsync(1, async next => (next.Batch, next.Number, next.Capped,
+            Expired: deadline is { } end && clock.GetUtcNow() >= end && !await delivery.IsClaimedAsync(BatchOf(next.Number), cancellationToken)));
+        return checkedForTime
             // Rendered off the stage's thread: a stage busy rendering could not stop, and its activity, campaign and node
             // wait for it to stop before they cancel what it renders. No asynchronous boundary after it: its buffer held
             // rendered messages (tens of MB a batch) for the GC to promote. Messages are rendered into the provider's own
             // form: for the outbox, straight into its lines (pooled bytes, a few MB a batch), not kept as strings.
-            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, templates, tracked, delivery, next.Number, cancellationToken),
-                cancellationToken))
+            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, next.Expired, templates, tracked, delivery, next.Number,
+                    cancellationToken), cancellationToken))
             .Via(Throttled())
             // The rendered messages are let go once sent (disposed): marking needs only the ids.
             .SelectAsync(delivery.BatchesInFlight(_name), async rendered =>
@@ -122,7 +132,8 @@ public sealed class ChannelStream
         if (_channel.Throttle is not { } perSecond || Slice is not { } slice)
             return flow;
         var rate = (int)Math.Max(1, Math.Round(perSecond));
-        return flow.Throttle(rate, TimeSpan.FromSeconds(Shares), slice, rendered => Math.Max(1, rendered.Messages.Count), ThrottleMode.Shaping);
+        // A slice with nothing to send (all excluded, or expired) costs nothing: it does not wait.
+        return flow.Throttle(rate, TimeSpan.FromSeconds(Shares), slice, rendered => rendered.Messages.Count, ThrottleMode.Shaping);
     }
 
     /// <summary>The number of runs sharing the activity's throttle: its partitions, or one.</summary>
@@ -151,16 +162,18 @@ public sealed class ChannelStream
     private static readonly IReadOnlySet<long> NoneCapped = new HashSet<long>();
 
     /// <summary>A batch as the ledger names it: numbered within the run's partition and wave, as worktable batches are.</summary>
-    private DeliveryBatch BatchOf(Rendered rendered) => new(_run.Campaign.Value, _run.Execution.Value, _channel.Id,
-        BatchRange.Number(_run.Partition?.Index ?? 0, rendered.Number, _run.SecondWave));
+    private DeliveryBatch BatchOf(Rendered rendered) => BatchOf(rendered.Number);
+
+    private DeliveryBatch BatchOf(long number) => new(_run.Campaign.Value, _run.Execution.Value, _channel.Id,
+        BatchRange.Number(_run.Partition?.Index ?? 0, number, _run.SecondWave));
 
     /// <summary>A rendered batch: its messages in the form the channel's provider takes (let go once sent).</summary>
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, MessageBatch Messages,
         IReadOnlyCollection<string> RenderErrors, IReadOnlyList<long> Held, int Errors = 0);
 
     /// <exception cref="OperationCanceledException">The activity stopped (stop, pause, the node shutting down): the batch is dropped unsent.</exception>
-    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, MessageTemplates templates, LinkTracking? tracking, Delivery delivery,
-        long number, CancellationToken cancellationToken)
+    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, bool expired, MessageTemplates templates, LinkTracking? tracking,
+        Delivery delivery, long number, CancellationToken cancellationToken)
     {
         // The templates see only the columns they name.
         var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
@@ -176,6 +189,7 @@ public sealed class ChannelStream
                 : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? Array.BinarySearch(unsubscribed, batch.Ids[row]) >= 0 ? "unsubscribed" : "noConsent"
                 : _channel.Category == MessageCategory.Marketing && _control?.Holds(batch.Ids[row]) == true ? GlobalControl
                 : capped.Contains(batch.Ids[row]) ? "capped"
+                : expired ? Expired
                 : null;
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
             if (reason is null)

@@ -165,6 +165,9 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         return new DeliveryOutcome(sent.Count, failed, left);
     }
 
+    /// <summary>Whether the batch was claimed before (its sending began).</summary>
+    public Task<bool> IsClaimedAsync(DeliveryBatch batch, CancellationToken cancellationToken) => ledger.IsClaimedAsync(batch, cancellationToken);
+
     /// <summary>Marks the batch sent and records the messages that left, unless it was marked before.</summary>
     public Task MarkSentAsync(DeliveryBatch batch, Sending sending, DeliveryOutcome outcome, CancellationToken cancellationToken = default) =>
         outcome.ToMark is { } left ? ledger.MarkSentAsync(batch, sending, clock.GetUtcNow(), sending.ToProfiles ? left : [], cancellationToken) : Task.CompletedTask;
