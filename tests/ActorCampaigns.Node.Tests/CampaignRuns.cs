@@ -5,13 +5,20 @@ namespace ActorCampaigns.Node.Tests;
 /// <summary>Campaigns created on a node and run until their first execution completes.</summary>
 internal static class CampaignRuns
 {
+    /// <summary>Creates the campaign and sends it <paramref name="command"/> (publish or test); its id.</summary>
+    public static async Task<string> PublishAsync(NodeProcess node, string canvas, string command = "publish")
+    {
+        var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", canvas);
+        Assert.True(created == HttpStatusCode.Created, body.ToString());
+        var id = body.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/{command}")).Status);
+        return id;
+    }
+
     /// <summary>Creates the campaign, sends it <paramref name="command"/> (publish or test) and returns its id once its execution completed.</summary>
     public static async Task<string> RunAsync(NodeProcess node, string canvas, string command = "publish")
     {
-        var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", canvas);
-        Assert.Equal(HttpStatusCode.Created, created);
-        var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/{command}")).Status);
+        var id = await PublishAsync(node, canvas, command);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await node.StatusAsync(id)).GetProperty("executions") is var executions
             && (executions.GetArrayLength() == 0 || executions[0].GetProperty("state").GetString() != "completed"))

@@ -8,38 +8,21 @@ namespace ActorCampaigns.Node.Tests;
 /// A daily campaign on a node process whose clock jumps 8 days ahead, as after 8 days down: under the default catch-up
 /// policy it sends once, not 8 times, and logs the occurrences it skipped.
 /// </summary>
-public sealed class CatchUpTests : IAsyncLifetime
+public sealed class CatchUpTests() : ClockedNode("catchup")
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-catchup-").FullName;
-    private NodeProcess _node = null!;
-
-    public async Task InitializeAsync() => _node = await NodeProcess.StartAsync(_dataDir, ("ClockControl", "true"));
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
-
-    private async Task<DateTimeOffset> AdvanceAsync(TimeSpan by) =>
-        (await _node.SendAsync(HttpMethod.Post, $"/testing/clock/advance?by=PT{Math.Max(1, (long)by.TotalSeconds)}S")).Body.GetProperty("now").GetDateTimeOffset();
-
-    private async Task<JsonElement> ExecutionsAsync(string id) => (await _node.StatusAsync(id)).GetProperty("executions");
+    private async Task<JsonElement> ExecutionsAsync(string id) => (await Node.StatusAsync(id)).GetProperty("executions");
 
     [Fact]
     public async Task A_daily_campaign_back_after_eight_days_sends_once_and_logs_what_it_skipped()
     {
-        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import",
+        Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Post, "/api/profiles/import",
             "id,email,emailOptIn\n17,a@x.io,true\n29,b@x.io,true\n31,c@x.io,true\n", "text/csv")).Status);
-        var (created, body) = await _node.SendAsync(HttpMethod.Post, "/api/campaigns", """
+        var id = await CampaignRuns.PublishAsync(Node, """
             { "name": "Daily digest", "schedule": { "type": "recurring", "cron": "0 9 * * *", "timeZone": "UTC" },
               "activities": [ { "id": "all", "type": "buildAudience" },
                 { "id": "mail", "type": "email", "content": { "from": "d@example.com", "subject": "Digest", "html": "<p>Digest</p>" } } ],
               "transitions": [ { "from": "all", "to": "mail" } ] }
             """);
-        Assert.Equal(HttpStatusCode.Created, created);
-        var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
 
         // To one minute past the next 09:00: the first occurrence runs.
         var now = await AdvanceAsync(TimeSpan.Zero);
@@ -55,12 +38,12 @@ public sealed class CatchUpTests : IAsyncLifetime
         await Task.Delay(3_000);
         var executions = await ExecutionsAsync(id);
         Assert.Equal(2, executions.GetArrayLength());
-        var lines = (await _node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/logs")).GetProperty("lines").EnumerateArray()
+        var lines = (await Node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/logs")).GetProperty("lines").EnumerateArray()
             .Select(l => l.GetProperty("message").GetString()!).ToList();
         Assert.Contains(lines, l => l.StartsWith($"skipped 7 occurrences due from {nine.AddDays(1).UtcDateTime:yyyy-MM-ddTHH:mm:ss}", StringComparison.Ordinal)
             && l.EndsWith("(catchUp latest)", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains($"for the occurrence due {nine.AddDays(8).UtcDateTime:yyyy-MM-ddTHH:mm:ss}", StringComparison.Ordinal));
-        var messages = File.ReadAllLines(Path.Combine(_dataDir, "outbox", "email.jsonl"));
+        var messages = File.ReadAllLines(Path.Combine(DataDir, "outbox", "email.jsonl"));
         Assert.Equal(6, messages.Length);
     }
 
@@ -69,7 +52,7 @@ public sealed class CatchUpTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!condition(await ExecutionsAsync(id)))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{await _node.StatusAsync(id)}");
+            Assert.True(DateTime.UtcNow < deadline, $"{await Node.StatusAsync(id)}");
             await Task.Delay(100);
         }
     }

@@ -9,32 +9,21 @@ namespace ActorCampaigns.Node.Tests;
 /// their message, once each, with the events' value; events before the message, after the window, or of another name
 /// do not count. On a node process whose clock the test moves forward.
 /// </summary>
-public sealed class ConversionReportTests : IAsyncLifetime
+public sealed class ConversionReportTests() : ClockedNode("conversions")
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-conversions-").FullName;
-    private NodeProcess _node = null!;
-
-    public async Task InitializeAsync() => _node = await NodeProcess.StartAsync(_dataDir, ("ClockControl", "true"));
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
-
     private async Task EventsAsync(string events)
     {
-        var (status, body) = await _node.SendAsync(HttpMethod.Post, "/api/events", events);
+        var (status, body) = await Node.SendAsync(HttpMethod.Post, "/api/events", events);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
     }
 
     [Fact]
     public async Task The_report_counts_who_converted_within_the_window_after_the_message_with_the_value()
     {
-        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import",
+        Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Post, "/api/profiles/import",
             "id,email,emailOptIn\n11,a@x.io,true\n22,b@x.io,true\n33,c@x.io,true\n44,d@x.io,true\n55,e@x.io,true\n66,,true\n", "text/csv")).Status);
-        var before = (await _node.SendAsync(HttpMethod.Post, "/testing/clock/advance?by=PT1S")).Body.GetProperty("now").GetDateTimeOffset();
-        var id = await CampaignRuns.RunAsync(_node, """
+        var before = (await Node.SendAsync(HttpMethod.Post, "/testing/clock/advance?by=PT1S")).Body.GetProperty("now").GetDateTimeOffset();
+        var id = await CampaignRuns.RunAsync(Node, """
             { "name": "Sale", "activities": [
                 { "id": "all", "type": "buildAudience", "filter": "email is not null" },
                 { "id": "mail", "type": "email", "conversion": { "event": "purchase", "window": "P7D" },
@@ -48,18 +37,18 @@ public sealed class ConversionReportTests : IAsyncLifetime
               { "profileId": 22, "name": "purchase", "value": 99, "at": "{{before.AddMinutes(-5):O}}" },
               { "profileId": 33, "name": "signup", "value": 1 } ]
             """);
-        await _node.SendAsync(HttpMethod.Post, "/testing/clock/advance?by=P6D");
+        await Node.SendAsync(HttpMethod.Post, "/testing/clock/advance?by=P6D");
         await EventsAsync("""[ { "profileId": 55, "name": "purchase", "value": 7 } ]""");
-        await _node.SendAsync(HttpMethod.Post, "/testing/clock/advance?by=P2D");
+        await Node.SendAsync(HttpMethod.Post, "/testing/clock/advance?by=P2D");
         await EventsAsync("""[ { "profileId": 44, "name": "purchase", "value": 1000 } ]""");
 
-        var report = await _node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/report");
+        var report = await Node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/report");
         var mail = report.GetProperty("channels")[0];
         Assert.Equal("purchase", mail.GetProperty("conversion").GetProperty("event").GetString());
         var total = mail.GetProperty("total");
         Assert.Equal((5L, 2L, 22.5, 0.4), (total.GetProperty("sent").GetInt64(), total.GetProperty("converted").GetInt64(),
             total.GetProperty("conversionValue").GetDouble(), total.GetProperty("conversionRate").GetDouble()));
-        var csv = await _node.Http.GetStringAsync($"/api/campaigns/{id}/report?format=csv");
+        var csv = await Node.Http.GetStringAsync($"/api/campaigns/{id}/report?format=csv");
         Assert.EndsWith(",2,22.5,0.4", csv.Split('\n')[1]);
     }
 }

@@ -37,15 +37,6 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
     private static readonly (string Name, string Value) SmallBatches = ("BatchSize", "2000");
 
-    private static async Task<string> CreateAndPublishAsync(NodeProcess node)
-    {
-        var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", Canvas);
-        Assert.Equal(HttpStatusCode.Created, created);
-        var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
-        return id;
-    }
-
     private static async Task<JsonElement> AwaitCompletedAsync(NodeProcess node, string id)
     {
         var deadline = DateTime.UtcNow.AddSeconds(120);
@@ -75,7 +66,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         string crashed;
         await using (var first = await NodeProcess.StartAsync(_dataDir, SmallBatches))
         {
-            crashed = await CreateAndPublishAsync(first);
+            crashed = await CampaignRuns.PublishAsync(first, Canvas);
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (OutboxLines() == 0 && DateTime.UtcNow < deadline)
                 await Task.Delay(20);
@@ -88,7 +79,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
         await using var second = await NodeProcess.StartAsync(_dataDir, SmallBatches);
         var resumed = await AwaitCompletedAsync(second, crashed);
-        var uninterrupted = await AwaitCompletedAsync(second, await CreateAndPublishAsync(second));
+        var uninterrupted = await AwaitCompletedAsync(second, await CampaignRuns.PublishAsync(second, Canvas));
 
         var activities = resumed.GetProperty("executions")[0].GetProperty("activities");
         var expected = uninterrupted.GetProperty("executions")[0].GetProperty("activities");

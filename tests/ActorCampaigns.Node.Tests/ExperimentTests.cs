@@ -52,7 +52,7 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
     {
         await ImportAsync(_dataDir);
         await using var node = await NodeProcess.StartAsync(_dataDir, ("ClockControl", "true"));
-        var id = await PublishAsync(node, Canvas("Subject test"));
+        var id = await CampaignRuns.PublishAsync(node, Canvas("Subject test"));
         var execution = await AwaitDecisionPendingAsync(node, id);
         var waiting = await node.StatusAsync(id);
         Assert.Equal(new[] { "mail-a", "mail-b", "end-b" }.Select(x => Activity(waiting, x)).Max(x => x.GetProperty("completedAt").GetDateTime()).AddDays(1),
@@ -104,7 +104,7 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         Assert.Equal((execution, decision.GetRawText()), (reported.GetProperty("execution").GetString(), reported.GetProperty("decision").GetRawText()));
 
         // The same run where the arms do equally well: nothing is clear, and the fallback (the first arm) wins.
-        var even = await PublishAsync(node, Canvas("Even test"));
+        var even = await CampaignRuns.PublishAsync(node, Canvas("Even test"));
         var evenExecution = await AwaitDecisionPendingAsync(node, even);
         var (evenA, evenB) = (Messages(even, "mail-a"), Messages(even, "mail-b"));
         await ClickAsync(node, [.. evenA.Take(evenA.Count / 10), .. evenB.Take(evenB.Count / 10)]);
@@ -128,7 +128,7 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         await using (var first = await NodeProcess.StartAsync(_dataDir, ("ClockControl", "true")))
         {
             // B at 1,500 messages a second: its second wave takes about ten seconds, time to be killed in.
-            id = await PublishAsync(first, Canvas("Killed test", throttle: ", \"throttle\": 1500"));
+            id = await CampaignRuns.PublishAsync(first, Canvas("Killed test", throttle: ", \"throttle\": 1500"));
             execution = await AwaitDecisionPendingAsync(first, id);
             var b = Messages(id, "mail-b");
             await ClickAsync(first, b.Take(b.Count / 4).ToList());
@@ -169,7 +169,7 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         await ImportAsync(_dataDir);
         await using var node = await NodeProcess.StartAsync(_dataDir, ("ApiKeys__0", "campaign-key"));
         node.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "campaign-key");
-        var id = await PublishAsync(node, Canvas("Forced test"));
+        var id = await CampaignRuns.PublishAsync(node, Canvas("Forced test"));
         var execution = await AwaitDecisionPendingAsync(node, id);
         async Task<(HttpStatusCode Status, string Body)> ForceAsync(string activity, string body, string campaign = "")
         {
@@ -212,15 +212,6 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         var logs = await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/logs");
         Assert.Contains(logs.GetProperty("lines").EnumerateArray(), l => l.GetProperty("message").GetString()!
             .Contains($"'b' wins (forced by {key}: legal approved b's wording)", StringComparison.Ordinal));
-    }
-
-    internal static async Task<string> PublishAsync(NodeProcess node, string canvas)
-    {
-        var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", canvas);
-        Assert.True(created == HttpStatusCode.Created, body.ToString());
-        var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
-        return id;
     }
 
     /// <summary>Waits until the arms' messages are all sent and the execution waits for the experiment's decision; returns the execution.</summary>

@@ -9,23 +9,13 @@ namespace ActorCampaigns.Node.Tests;
 /// whose clock the test moves past it: what was not sent by then is excluded as <c>expired</c>, exactly, and the
 /// activity completes.
 /// </summary>
-public sealed class MaxDurationTests : IAsyncLifetime
+public sealed class MaxDurationTests() : ClockedNode("maxduration")
 {
     private const int Profiles = 1_000;
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-maxduration-").FullName;
-    private NodeProcess _node = null!;
-
-    public async Task InitializeAsync() => _node = await NodeProcess.StartAsync(_dataDir, ("ClockControl", "true"));
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
-    }
 
     private List<JsonElement> Outbox(string campaign)
     {
-        var path = Path.Combine(_dataDir, "outbox", "email.jsonl");
+        var path = Path.Combine(DataDir, "outbox", "email.jsonl");
         return File.Exists(path)
             ? File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement).Where(m => m.GetProperty("campaignId").GetString() == campaign).ToList()
             : [];
@@ -37,16 +27,13 @@ public sealed class MaxDurationTests : IAsyncLifetime
         var csv = new StringBuilder("id,email,emailOptIn\n");
         for (var i = 0; i < Profiles; i++)
             csv.Append($"{11 * i + 5},p{i}@example.com,true\n");
-        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
-        var (created, body) = await _node.SendAsync(HttpMethod.Post, "/api/campaigns", """
+        Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
+        var id = await CampaignRuns.PublishAsync(Node, """
             { "name": "Flash sale", "activities": [ { "id": "all", "type": "buildAudience" },
                 { "id": "mail", "type": "email", "throttle": 20, "maxDuration": "PT10M",
                   "content": { "from": "s@example.com", "subject": "Two hours only", "html": "<p>Now</p>" } } ],
               "transitions": [ { "from": "all", "to": "mail" } ] }
             """);
-        Assert.Equal(HttpStatusCode.Created, created);
-        var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
 
         // At 20 a second the thousand would take 50 s: some go, then the ten minutes pass.
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -55,9 +42,9 @@ public sealed class MaxDurationTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, "nothing was sent");
             await Task.Delay(50);
         }
-        await _node.SendAsync(HttpMethod.Post, "/testing/clock/advance?by=PT11M");
+        await AdvanceAsync(TimeSpan.FromMinutes(11));
         JsonElement status;
-        while ((status = await _node.StatusAsync(id)).GetProperty("executions")[0].GetProperty("state").GetString() != "completed")
+        while ((status = await Node.StatusAsync(id)).GetProperty("executions")[0].GetProperty("state").GetString() != "completed")
         {
             Assert.True(DateTime.UtcNow < deadline.AddSeconds(30), $"the activity did not complete: {status}");
             await Task.Delay(100);

@@ -13,15 +13,6 @@ public sealed class PauseAndWaitTests : IDisposable
 
     private int OutboxLines => File.Exists(Outbox) ? File.ReadAllLines(Outbox).Length : 0;
 
-    private static async Task<string> PublishAsync(NodeProcess node, string canvas)
-    {
-        var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", canvas);
-        Assert.Equal(HttpStatusCode.Created, created);
-        var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
-        return id;
-    }
-
     private static async Task<JsonElement> AwaitAsync(NodeProcess node, string id, Func<JsonElement, bool> condition, int seconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
@@ -53,7 +44,7 @@ public sealed class PauseAndWaitTests : IDisposable
         SqliteConnection.ClearAllPools();
 
         await using var node = await NodeProcess.StartAsync(_dataDir, ("BatchSize", "50"));
-        var id = await PublishAsync(node, """
+        var id = await CampaignRuns.PublishAsync(node, """
             { "name": "Paused", "activities": [
                 { "id": "all", "type": "buildAudience", "filter": "email is not null" },
                 { "id": "mail", "type": "email", "category": "transactional", "content": { "from": "a@example.com", "subject": "Hi {{ firstName }}", "html": "<p>Hi</p>" } } ],
@@ -86,7 +77,7 @@ public sealed class PauseAndWaitTests : IDisposable
         {
             var csv = "id,email\n" + string.Join("\n", Enumerable.Range(1, 10).Select(i => $"{i},p{i}@example.com"));
             Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv, "text/csv")).Status);
-            var id = await PublishAsync(node, """
+            var id = await CampaignRuns.PublishAsync(node, """
                 { "name": "Waiting", "activities": [
                     { "id": "all", "type": "buildAudience" }, { "id": "hold", "type": "wait", "duration": "PT4S" },
                     { "id": "mail", "type": "email", "category": "transactional", "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } } ],

@@ -1,0 +1,21 @@
+namespace ActorCampaigns.Node.Tests;
+
+/// <summary>A node process of its own, in a data dir of its own, whose clock the test moves forward (<c>POST /testing/clock/advance</c>).</summary>
+public abstract class ClockedNode(string name) : IAsyncLifetime
+{
+    protected string DataDir { get; } = Directory.CreateTempSubdirectory($"actorcampaigns-{name}-").FullName;
+
+    protected NodeProcess Node { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Node = await NodeProcess.StartAsync(DataDir, ("ClockControl", "true"));
+
+    public async Task DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        Directory.Delete(DataDir, recursive: true);
+    }
+
+    /// <summary>Moves the node's clock forward (at least a second); the node's time after.</summary>
+    protected async Task<DateTimeOffset> AdvanceAsync(TimeSpan by) =>
+        (await Node.SendAsync(HttpMethod.Post, $"/testing/clock/advance?by=PT{Math.Max(1, (long)by.TotalSeconds)}S")).Body.GetProperty("now").GetDateTimeOffset();
+}
