@@ -222,7 +222,8 @@ public sealed class ExperimentTests(ITestOutputHelper output) : IDisposable
         {
             var status = await node.StatusAsync(id);
             var execution = status.GetProperty("executions")[0];
-            if (execution.GetProperty("state").GetString() == "waiting" && Activity(status, "exp").GetProperty("state").GetString() == "waiting")
+            // Waiting, and every activity on the arms' paths done: it says when it decides.
+            if (execution.GetProperty("state").GetString() == "waiting" && Activity(status, "exp").GetProperty("decidesAt").ValueKind == JsonValueKind.String)
                 return execution.GetProperty("id").GetString()!;
             Assert.True(DateTime.UtcNow < deadline, $"campaign {id} does not wait for its experiment: {status}\n{node.Log}");
             await Task.Delay(100);
