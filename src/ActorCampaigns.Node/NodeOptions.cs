@@ -102,6 +102,14 @@ public sealed class NodeOptions
     /// </summary>
     public GlobalControlGroupOptions GlobalControlGroup { get; set; } = new();
 
+    /// <summary>
+    /// Quiet hours by channel (section <c>ActorCampaigns:QuietHours:Sms</c>, <c>:Email</c>, <c>:Push</c>): <c>From</c>
+    /// and <c>To</c> (HH:mm, past midnight when From is later), <c>Action</c> (<c>hold</c>: marketing messages wait for
+    /// them to end; <c>drop</c>: they are excluded as <c>quietHours</c>) and <c>TimeZone</c> (IANA, default UTC).
+    /// Transactional messages pass; an activity may set its own.
+    /// </summary>
+    public Dictionary<string, QuietHoursOptions> QuietHours { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Tracking of opens, clicks and unsubscribes in emails.</summary>
     public TrackingOptions Tracking { get; set; } = new();
 
@@ -157,6 +165,38 @@ public sealed class ClusterSettings
     /// downs the minority side (keep-majority) and its campaigns move to the others.
     /// </summary>
     public int DownUnreachableAfterSeconds { get; set; } = 20;
+}
+
+public sealed class QuietHoursOptions
+{
+    public string? From { get; set; }
+
+    public string? To { get; set; }
+
+    public string Action { get; set; } = "hold";
+
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>The quiet hours of channel <paramref name="channel"/>, or the setting that is wrong and why.</summary>
+    public Engine.Activities.Channel.QuietWindow Window(string channel)
+    {
+        var at = $"ActorCampaigns:QuietHours:{channel}";
+        if (!Domain.Time.QuietHours.TryParseTime(From ?? "", out var from, out var fromError))
+            throw new InvalidOperationException($"{at}:From: {fromError}");
+        if (!Domain.Time.QuietHours.TryParseTime(To ?? "", out var to, out var toError))
+            throw new InvalidOperationException($"{at}:To: {toError}");
+        if (Domain.Time.QuietHours.Problem(from, to) is { } problem)
+            throw new InvalidOperationException($"{at}: {problem}");
+        var action = Action.ToLowerInvariant() switch
+        {
+            "hold" => Domain.Time.QuietAction.Hold,
+            "drop" => Domain.Time.QuietAction.Drop,
+            _ => throw new InvalidOperationException($"{at}:Action: '{Action}' is not hold or drop"),
+        };
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone))
+            throw new InvalidOperationException($"{at}:TimeZone: '{TimeZone}' is not a known IANA time zone such as Europe/Paris");
+        return new Engine.Activities.Channel.QuietWindow(new Domain.Time.QuietHours(from, to, action), zone);
+    }
 }
 
 public sealed class GlobalControlGroupOptions

@@ -1,13 +1,14 @@
 namespace ActorCampaigns.Node.Tests;
 
 /// <summary>A node process of its own, in a data dir of its own, whose clock the test moves forward (<c>POST /testing/clock/advance</c>).</summary>
-public abstract class ClockedNode(string name) : IAsyncLifetime
+/// <param name="settings">Node settings besides the clock control.</param>
+public abstract class ClockedNode(string name, params (string Name, string Value)[] settings) : IAsyncLifetime
 {
     protected string DataDir { get; } = Directory.CreateTempSubdirectory($"actorcampaigns-{name}-").FullName;
 
     protected NodeProcess Node { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Node = await NodeProcess.StartAsync(DataDir, ("ClockControl", "true"));
+    public async Task InitializeAsync() => Node = await NodeProcess.StartAsync(DataDir, [("ClockControl", "true"), .. settings]);
 
     public async Task DisposeAsync()
     {

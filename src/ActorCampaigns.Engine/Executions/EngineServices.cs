@@ -40,6 +40,9 @@ public sealed record EngineServices(
 {
     public UnrecordedFailures Unrecorded { get; init; } = new();
 
+    /// <summary>The node's quiet hours by channel (<c>email</c>, <c>sms</c>, <c>push</c>), for marketing messages.</summary>
+    public IReadOnlyDictionary<string, QuietWindow> QuietHours { get; init; } = new Dictionary<string, QuietWindow>();
+
     /// <summary>The profiles kept from every marketing message (excluded as <c>globalControl</c>); none: no such group.</summary>
     public GlobalControlGroup? GlobalControl { get; init; }
 

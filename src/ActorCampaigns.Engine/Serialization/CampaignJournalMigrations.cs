@@ -20,8 +20,9 @@ public static class CampaignJournalMigrations
         // and a channel activity's optional conversion goal in documents: nothing a version 2 payload has.
         _ => { },
         // Version 4 added the experiment kind in documents, an experiment's decision (an event) and an activity's
-        // first-wave counts (an optional field), a recurring schedule's catch-up policy (optional, in documents) and
-        // the occurrences it skipped (an event, and the state's skippedThrough): nothing a version 3 payload has.
+        // first-wave counts (an optional field), a recurring schedule's catch-up policy and a channel's maximum send
+        // duration and quiet hours (optional, in documents), and the occurrences a catch-up skipped (an event, and the
+        // state's skippedThrough): nothing a version 3 payload has.
         _ => { },
     ];
 

@@ -29,6 +29,8 @@ public static class CampaignStores
         services = services with { Slots = new ExecutionSlots.Settings(Math.Max(1, node.MaxRunningExecutions), IdleNode.ReleaseMemory), Rendering = node.Rendering, Index = index };
         if (node.GlobalControlGroup.Percent != 0)
             services = services with { GlobalControl = new GlobalControlGroup(node.GlobalControlGroup.Percent, node.GlobalControlGroup.Seed) };
+        if (node.QuietHours.Count > 0)
+            services = services with { QuietHours = QuietHoursOf(node) };
         if (node.FrequencyCapMessages is { } messages)
             services = services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) };
 
@@ -46,5 +48,19 @@ public static class CampaignStores
         builder.Services.AddSingleton(provider => new ConversionWriter(services.Conversions,
             failed => provider.GetRequiredService<ILogger<ConversionWriter>>().LogError(failed, "writing a batch of conversion events failed; it is tried again")));
         return (services, database);
+    }
+
+    /// <summary>The node's quiet hours by channel name; a setting that is wrong stops the node with its path and why.</summary>
+    private static Dictionary<string, QuietWindow> QuietHoursOf(NodeOptions node)
+    {
+        var channels = new Dictionary<string, QuietWindow>(StringComparer.Ordinal);
+        foreach (var (channel, options) in node.QuietHours)
+        {
+            var name = channel.ToLowerInvariant();
+            if (name is not ("email" or "sms" or "push"))
+                throw new InvalidOperationException($"ActorCampaigns:QuietHours:{channel}: '{channel}' is not a channel (Email, Sms or Push)");
+            channels[name] = options.Window(channel);
+        }
+        return channels;
     }
 }

@@ -13,6 +13,15 @@ public enum MessageCategory { Marketing, Transactional }
 /// (<c>POST /api/events</c>) within <paramref name="Window"/> (an ISO 8601 duration) after their message count as
 /// converted in the report, with the events' value.
 /// </summary>
+/// <summary>An activity's quiet hours as written: times of day <c>HH:mm</c> (checked by the validator) and the action.</summary>
+public sealed record QuietHoursField(string From, string To, QuietAction Action)
+{
+    /// <summary>The window, once valid; null for <c>ignore</c>.</summary>
+    public QuietHours? Window => Action == QuietAction.Ignore ? null
+        : new QuietHours(TimeOnly.ParseExact(From, "HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            TimeOnly.ParseExact(To, "HH:mm", System.Globalization.CultureInfo.InvariantCulture), Action);
+}
+
 public sealed record ConversionGoal(string Event, string Window)
 {
     public const string DefaultWindow = "P7D";
@@ -29,6 +38,12 @@ public abstract record ChannelActivity(string Id, MessageCategory Category, doub
     /// the activity completes. None: it sends until done.
     /// </summary>
     public string? MaxDuration { get; init; }
+
+    /// <summary>
+    /// Its own quiet hours, in the node's quiet-hours time zone, over the node's for its channel (which apply to
+    /// marketing messages only): these apply whatever the category; action <c>ignore</c> sends at any hour.
+    /// </summary>
+    public QuietHoursField? QuietHours { get; init; }
 
     [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts => [Transition.DefaultPort, "excluded"];
@@ -75,6 +90,10 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         new("category", "Category", "select:marketing|transactional",
             "marketing (default: needs the channel's opt-in, counts against the frequency cap) or transactional."),
         new("throttle", "Throttle (messages/s)", "number", "At most this many messages a second, spread through each second."),
+        new("quietHours.from", "Quiet hours from", "text", "Start of this activity's quiet hours (HH:mm), over the node's for the channel."),
+        new("quietHours.to", "Quiet hours to", "text", "End of its quiet hours (HH:mm, excluded); past midnight when earlier than from."),
+        new("quietHours.action", "Quiet hours action", "select:hold|drop|ignore",
+            "hold (default): messages wait until the quiet hours end; drop: they are excluded as quietHours; ignore: no quiet hours."),
         new("maxDuration", "Maximum send duration", "text",
             "How long it may send from its start, as an ISO 8601 duration (PT12H): what is not sent by then is excluded as expired."),
         new("conversion.event", "Conversion event", "text",
@@ -92,7 +111,10 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         if (throttle is <= 0)
             fields.Error(fields.At("throttle"), "must be a positive number of messages per second");
         var content = fields.Object("content", required: true);
-        var activity = Read(id, content, category, throttle) with { MaxDuration = fields.String("maxDuration", required: false) };
+        var activity = Read(id, content, category, throttle) with
+        {
+            MaxDuration = fields.String("maxDuration", required: false), QuietHours = ReadQuietHours(fields),
+        };
         content?.RejectUnknown($"{Type} content");
         if (fields.Object("conversion", required: false) is not { } conversion)
             return activity;
@@ -102,6 +124,17 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         var goal = new ConversionGoal(name ?? "", conversion.String("window", required: false) ?? ConversionGoal.DefaultWindow);
         conversion.RejectUnknown("conversion");
         return (T)(activity with { Conversion = goal });
+    }
+
+    private static QuietHoursField? ReadQuietHours(JsonFields fields)
+    {
+        if (fields.Object("quietHours", required: false) is not { } quiet)
+            return null;
+        var action = quiet.Enum<QuietAction>("action", required: false, QuietAction.Hold)!.Value;
+        var window = new QuietHoursField(quiet.String("from", required: action != QuietAction.Ignore) ?? "",
+            quiet.String("to", required: action != QuietAction.Ignore) ?? "", action);
+        quiet.RejectUnknown("quiet hours");
+        return window;
     }
 
     /// <summary>The content's fields, inside <c>content</c>.</summary>
@@ -117,6 +150,16 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         }
         if (channel.MaxDuration is not null)
             writer.WriteString("maxDuration", channel.MaxDuration);
+        if (channel.QuietHours is { } quiet)
+        {
+            writer.WriteStartObject("quietHours");
+            if (quiet.From.Length > 0)
+                writer.WriteString("from", quiet.From);
+            if (quiet.To.Length > 0)
+                writer.WriteString("to", quiet.To);
+            writer.WriteString("action", CampaignFormat.Name(quiet.Action));
+            writer.WriteEndObject();
+        }
         writer.WriteStartObject("content");
         WriteContent(channel, writer);
         writer.WriteEndObject();
@@ -133,6 +176,17 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
     {
         foreach (var (field, template) in channel.Templates)
             checks.Template(template, $".content.{field}");
+        if (channel.QuietHours is { Action: not QuietAction.Ignore } quiet)
+        {
+            var from = QuietHours.TryParseTime(quiet.From, out var start, out var fromError);
+            var to = QuietHours.TryParseTime(quiet.To, out var end, out var toError);
+            if (!from)
+                checks.Error(".quietHours.from", fromError);
+            if (!to)
+                checks.Error(".quietHours.to", toError);
+            if (from && to && QuietHours.Problem(start, end) is { } problem)
+                checks.Error(".quietHours", problem);
+        }
         if (channel.MaxDuration is { } maxDuration)
         {
             if (!IsoDuration.TryParse(maxDuration, out var duration, out var reason))

@@ -40,7 +40,20 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
             ? await services.Ledger.SendingStartedAsync(run.Campaign.Value, run.Execution.Value, channel.Id, services.Clock.GetUtcNow(), cancellationToken) + duration
             : null;
         return stream.Create(profiles, unsubscribed, Delivery.For(services, Lease(services, run)),
-            services.Tracking, capping, services.Rendering ?? RenderLimits.Default, Held, deadline, services.Clock, cancellationToken);
+            services.Tracking, capping, services.Rendering ?? RenderLimits.Default, Held, new Timing(deadline, Quiet(services, channel, stream.Name), services.Clock),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The activity's own quiet hours (in the node's time zone for the channel, else UTC), whatever its category; else
+    /// the node's for its channel, for marketing messages only.
+    /// </summary>
+    private static QuietWindow? Quiet(Executions.EngineServices services, T channel, string name)
+    {
+        var node = services.QuietHours.GetValueOrDefault(name);
+        if (channel.QuietHours is { } own)
+            return own.Window is { } hours ? new QuietWindow(hours, node?.Zone ?? TimeZoneInfo.Utc) : null;
+        return channel.Category == MessageCategory.Marketing ? node : null;
     }
 
     /// <summary>The lease a partition's run sends under; none for a run over the whole population.</summary>

@@ -18,7 +18,8 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 /// A channel's stream: render each profile's message or exclude it with its reason (no address; for marketing, no
 /// consent, named <c>unsubscribed</c> when the profile withdrew it through an unsubscribe of this channel; for
 /// marketing, in the node's global control group: <c>globalControl</c>; the node's frequency cap reached: <c>capped</c>; its maximum
-/// send duration over before the batch began: <c>expired</c>; a render error), send the batch exactly once, and let
+/// send duration over before the batch began: <c>expired</c>; in quiet hours that drop: <c>quietHours</c>; a render error), wait
+/// out quiet hours that hold, send the batch exactly once, and let
 /// the sent profiles out by <c>out</c> and the others by <c>excluded</c>. Emails get their links tracked, an open pixel and a one-click unsubscribe URL when the node
 /// tracks. Reading, rendering and sending run as three stages, so they overlap.
 /// </summary>
@@ -28,7 +29,6 @@ public sealed class ChannelStream
 
     private const string GlobalControl = "globalControl";
 
-    private const string Expired = "expired";
 
     private readonly ActivityRun _run;
     private readonly ChannelActivity _channel;
@@ -60,13 +60,9 @@ public sealed class ChannelStream
     /// <param name="unsubscribed">The profiles (ascending ids) that unsubscribed from this channel.</param>
     /// <param name="capping">The node's frequency cap, if it has one; it applies to marketing messages.</param>
     /// <param name="held">Records the profiles of a batch held back as the global control group (their message is not sent).</param>
-    /// <param name="deadline">
-    /// When its maximum send duration runs out, if it has one: a batch not begun by then is not sent, its profiles
-    /// excluded as <c>expired</c>; one begun before (claimed) is sent whatever the time.
-    /// </param>
+    /// <param name="timing">When it may send: its maximum send duration and quiet hours.</param>
     public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, long[] unsubscribed, Delivery delivery, LinkTracking? tracking,
-        FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, DateTimeOffset? deadline, TimeProvider clock,
-        CancellationToken cancellationToken)
+        FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, Timing timing, CancellationToken cancellationToken)
     {
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
         var tracked = _channel is EmailActivity ? tracking : null;
@@ -78,13 +74,13 @@ public sealed class ChannelStream
             ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
             : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
         var checkedForTime = checkedForCap.SelectAsync(1, async next => (next.Batch, next.Number, next.Capped,
-            Expired: deadline is { } end && clock.GetUtcNow() >= end && !await delivery.IsClaimedAsync(BatchOf(next.Number), cancellationToken)));
+            Withheld: await timing.WithheldAsync(() => delivery.IsClaimedAsync(BatchOf(next.Number), cancellationToken), cancellationToken)));
         return checkedForTime
             // Rendered off the stage's thread: a stage busy rendering could not stop, and its activity, campaign and node
             // wait for it to stop before they cancel what it renders. No asynchronous boundary after it: its buffer held
             // rendered messages (tens of MB a batch) for the GC to promote. Messages are rendered into the provider's own
             // form: for the outbox, straight into its lines (pooled bytes, a few MB a batch), not kept as strings.
-            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, next.Expired, templates, tracked, delivery, next.Number,
+            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, next.Withheld, templates, tracked, delivery, next.Number,
                     cancellationToken), cancellationToken))
             .Via(Throttled())
             // The rendered messages are let go once sent (disposed): marking needs only the ids.
@@ -172,8 +168,9 @@ public sealed class ChannelStream
         IReadOnlyCollection<string> RenderErrors, IReadOnlyList<long> Held, int Errors = 0);
 
     /// <exception cref="OperationCanceledException">The activity stopped (stop, pause, the node shutting down): the batch is dropped unsent.</exception>
-    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, bool expired, MessageTemplates templates, LinkTracking? tracking,
-        Delivery delivery, long number, CancellationToken cancellationToken)
+    /// <param name="withheld">Why none of the batch is sent at this time (<c>expired</c>, <c>quietHours</c>), if so.</param>
+    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, string? withheld, MessageTemplates templates,
+        LinkTracking? tracking, Delivery delivery, long number, CancellationToken cancellationToken)
     {
         // The templates see only the columns they name.
         var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
@@ -189,8 +186,7 @@ public sealed class ChannelStream
                 : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? Array.BinarySearch(unsubscribed, batch.Ids[row]) >= 0 ? "unsubscribed" : "noConsent"
                 : _channel.Category == MessageCategory.Marketing && _control?.Holds(batch.Ids[row]) == true ? GlobalControl
                 : capped.Contains(batch.Ids[row]) ? "capped"
-                : expired ? Expired
-                : null;
+                : withheld;
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
             if (reason is null)
             {
