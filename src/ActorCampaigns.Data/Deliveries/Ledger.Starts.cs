@@ -2,7 +2,10 @@ using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Deliveries;
 
-/// <summary>When each channel activity of an execution started sending (<c>delivery_starts</c>): its maximum send duration counts from there.</summary>
+/// <summary>
+/// When each channel activity of an execution started sending (<c>delivery_starts</c>): its maximum send duration counts
+/// from there; and which batches quiet hours dropped (a <c>delivery_batches</c> row of state <c>dropped</c>, no message).
+/// </summary>
 public sealed partial class Ledger
 {
     /// <summary>
@@ -26,14 +29,28 @@ public sealed partial class Ledger
         return DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(await select.ExecuteScalarAsync(cancellationToken)));
     }
 
-    /// <summary>Whether a batch was claimed: begun before its activity's send duration ran out, it is sent whatever the time.</summary>
-    public async Task<bool> IsClaimedAsync(DeliveryBatch batch, CancellationToken cancellationToken = default)
+    /// <summary>The state a batch is recorded in, <c>claimed</c>, <c>sent</c> or <c>dropped</c>; null when it was never begun.</summary>
+    public async Task<string?> BatchStateAsync(DeliveryBatch batch, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var select = Command(connection,
-            "SELECT COUNT(*) FROM delivery_batches WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch");
+            "SELECT state FROM delivery_batches WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch");
         Key(select, batch);
-        return Convert.ToInt64(await select.ExecuteScalarAsync(cancellationToken)) > 0;
+        return await select.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public const string Dropped = "dropped";
+
+    /// <summary>Records that quiet hours dropped a batch: a rerun, at whatever hour, drops it again rather than send it.</summary>
+    public async Task DropAsync(DeliveryBatch batch, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var insert = Command(connection,
+            "INSERT INTO delivery_batches (campaign, execution, activity, batch, state, count, claimed_at) " +
+            $"VALUES (@campaign, @execution, @activity, @batch, '{Dropped}', 0, @at) ON CONFLICT DO NOTHING");
+        Key(insert, batch);
+        Parameter(insert, "@at", at.UtcDateTime.ToString("O"));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The executions that have sending starts here: those retention asks their campaigns about.</summary>

@@ -26,8 +26,8 @@ public static class CampaignLog
         ExperimentDecided e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity, Experiment(Activities.ExperimentDecision.Parse(e.Decision))),
         ActivityFailed e => new LogLine(e.At, LogLevel.Error, e.Execution.Value, e.Activity, $"failed: {e.Reason}"),
         OccurrencesSkipped e => new LogLine(e.At, LogLevel.Warning, null, null, e.Count == 1
-            ? $"skipped the occurrence due {e.First:O}, missed while no node ran (catchUp {Name(e.CatchUp)})"
-            : $"skipped {e.Count} occurrences due from {e.First:O} to {e.Through:O}, missed while no node ran (catchUp {Name(e.CatchUp)})"),
+            ? $"skipped the occurrence due {e.First:O}, missed while no node ran or the campaign was paused (catchUp {Name(e.CatchUp)})"
+            : $"skipped {e.Count} occurrences due from {e.First:O} to {e.Through:O}, missed while no node ran or the campaign was paused (catchUp {Name(e.CatchUp)})"),
         ExecutionCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, "execution completed"),
         Paused e => Info(e.At, "paused: activities hold at their next batch boundary"),
         Resumed e => Info(e.At, "resumed"),

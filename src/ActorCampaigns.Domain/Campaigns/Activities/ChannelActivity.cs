@@ -8,11 +8,6 @@ namespace ActorCampaigns.Domain.Campaigns;
 
 public enum MessageCategory { Marketing, Transactional }
 
-/// <summary>
-/// What a channel activity's messages aim at: profiles who had a conversion event named <paramref name="Event"/>
-/// (<c>POST /api/events</c>) within <paramref name="Window"/> (an ISO 8601 duration) after their message count as
-/// converted in the report, with the events' value.
-/// </summary>
 /// <summary>An activity's quiet hours as written: times of day <c>HH:mm</c> (checked by the validator) and the action.</summary>
 public sealed record QuietHoursField(string From, string To, QuietAction Action)
 {
@@ -22,6 +17,11 @@ public sealed record QuietHoursField(string From, string To, QuietAction Action)
             TimeOnly.ParseExact(To, "HH:mm", System.Globalization.CultureInfo.InvariantCulture), Action);
 }
 
+/// <summary>
+/// What a channel activity's messages aim at: profiles who had a conversion event named <paramref name="Event"/>
+/// (<c>POST /api/events</c>) within <paramref name="Window"/> (an ISO 8601 duration) after their message count as
+/// converted in the report, with the events' value.
+/// </summary>
 public sealed record ConversionGoal(string Event, string Window)
 {
     public const string DefaultWindow = "P7D";

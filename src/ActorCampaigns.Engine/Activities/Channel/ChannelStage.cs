@@ -35,9 +35,11 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
         // report can compare what it did with what those sent did (a batch run again records its profiles again, counted once).
         Task Held(IReadOnlyList<long> held) => services.Feedback.AppendAsync(held.Select(profile => new Data.Feedback.FeedbackEvent(run.Campaign.Value,
             run.Execution.Value, channel.Id, profile, Domain.Expressions.FeedbackKind.Held, services.Clock.GetUtcNow())).ToList(), cancellationToken);
-        // A maximum send duration counts from the activity's first start, the same for every rerun and partition.
+        // A maximum send duration counts from the activity's first start, the same for every rerun and partition; an
+        // experiment's second wave, which starts after its window, counts from its own.
         DateTimeOffset? deadline = channel.MaxDuration is { } maxDuration && Domain.Time.IsoDuration.TryParse(maxDuration, out var duration, out _)
-            ? await services.Ledger.SendingStartedAsync(run.Campaign.Value, run.Execution.Value, channel.Id, services.Clock.GetUtcNow(), cancellationToken) + duration
+            ? await services.Ledger.SendingStartedAsync(run.Campaign.Value, run.Execution.Value, run.SecondWave ? $"{channel.Id}#second-wave" : channel.Id,
+                services.Clock.GetUtcNow(), cancellationToken) + duration
             : null;
         return stream.Create(profiles, unsubscribed, Delivery.For(services, Lease(services, run)),
             services.Tracking, capping, services.Rendering ?? RenderLimits.Default, Held, new Timing(deadline, Quiet(services, channel, stream.Name), services.Clock),

@@ -74,7 +74,8 @@ public sealed class ChannelStream
             ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
             : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
         var checkedForTime = checkedForCap.SelectAsync(1, async next => (next.Batch, next.Number, next.Capped,
-            Withheld: await timing.WithheldAsync(() => delivery.IsClaimedAsync(BatchOf(next.Number), cancellationToken), cancellationToken)));
+            Withheld: await timing.WithheldAsync(() => delivery.BatchStateAsync(BatchOf(next.Number), cancellationToken),
+                () => delivery.DropAsync(BatchOf(next.Number), cancellationToken), cancellationToken)));
         return checkedForTime
             // Rendered off the stage's thread: a stage busy rendering could not stop, and its activity, campaign and node
             // wait for it to stop before they cancel what it renders. No asynchronous boundary after it: its buffer held
@@ -127,10 +128,16 @@ public sealed class ChannelStream
         var flow = Flow.Create<Rendered>();
         if (_channel.Throttle is not { } perSecond || Slice is not { } slice)
             return flow;
-        var rate = (int)Math.Max(1, Math.Round(perSecond));
-        // A slice with nothing to send (all excluded, or expired) costs nothing: it does not wait.
-        return flow.Throttle(rate, TimeSpan.FromSeconds(Shares), slice, rendered => rendered.Messages.Count, ThrottleMode.Shaping);
+        // The rate counted per 100 s, so a fraction of a message a second is kept (0.5/s is not 1/s), and 2 % under it:
+        // a slice let go a few milliseconds late, then one on time, must not put one slice too many in a second. A slice
+        // with nothing to send (all excluded, or expired) costs nothing: it does not wait.
+        var perHundred = perSecond * 100 * Headroom;
+        var (messages, seconds) = perHundred >= 1 ? ((int)Math.Floor(perHundred), 100.0) : (1, 100 / perHundred);
+        return flow.Throttle(messages, TimeSpan.FromSeconds(seconds * Shares), slice, rendered => rendered.Messages.Count, ThrottleMode.Shaping);
     }
+
+    /// <summary>The share of its throttle a channel sends at.</summary>
+    private const double Headroom = 0.98;
 
     /// <summary>The number of runs sharing the activity's throttle: its partitions, or one.</summary>
     private int Shares => _run.Partition is null ? 1 : _run.Partitions!.Count;

@@ -165,8 +165,11 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         return new DeliveryOutcome(sent.Count, failed, left);
     }
 
-    /// <summary>Whether the batch was claimed before (its sending began).</summary>
-    public Task<bool> IsClaimedAsync(DeliveryBatch batch, CancellationToken cancellationToken) => ledger.IsClaimedAsync(batch, cancellationToken);
+    /// <summary>The state the batch is recorded in (<c>claimed</c>, <c>sent</c>, <c>dropped</c>), or null when it was never begun.</summary>
+    public Task<string?> BatchStateAsync(DeliveryBatch batch, CancellationToken cancellationToken) => ledger.BatchStateAsync(batch, cancellationToken);
+
+    /// <summary>Records that quiet hours dropped the batch.</summary>
+    public Task DropAsync(DeliveryBatch batch, CancellationToken cancellationToken) => ledger.DropAsync(batch, clock.GetUtcNow(), cancellationToken);
 
     /// <summary>Marks the batch sent and records the messages that left, unless it was marked before.</summary>
     public Task MarkSentAsync(DeliveryBatch batch, Sending sending, DeliveryOutcome outcome, CancellationToken cancellationToken = default) =>
