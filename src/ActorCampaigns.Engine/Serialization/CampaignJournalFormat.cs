@@ -44,6 +44,8 @@ public static class CampaignJournalFormat
 
     private static readonly StoredNames<LogLevel> LogLevels = new((LogLevel.Info, "info"), (LogLevel.Warning, "warning"), (LogLevel.Error, "error"));
 
+    private static readonly StoredNames<CatchUp> CatchUps = new((CatchUp.Latest, "latest"), (CatchUp.All, "all"), (CatchUp.None, "none"));
+
     public static byte[] Write(object value)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -134,22 +136,16 @@ public static class CampaignJournalFormat
                     writer.WriteString("node", completed.Node);
                 break;
             case ActivityDecided decided:
-                writer.WriteString("execution", decided.Execution.Value);
-                writer.WriteString("activity", decided.Activity);
-                writer.WritePropertyName("decision");
-                writer.WriteRawValue(decided.Decision);
+                WriteDecision(writer, decided.Execution, decided.Activity, decided.Decision);
                 break;
             case ExperimentDecided decided:
-                writer.WriteString("execution", decided.Execution.Value);
-                writer.WriteString("activity", decided.Activity);
-                writer.WritePropertyName("decision");
-                writer.WriteRawValue(decided.Decision);
+                WriteDecision(writer, decided.Execution, decided.Activity, decided.Decision);
                 break;
             case OccurrencesSkipped skipped:
                 writer.WriteNumber("count", skipped.Count);
                 writer.WriteString("first", skipped.First);
                 writer.WriteString("through", skipped.Through);
-                writer.WriteString("catchUp", skipped.CatchUp.ToString().ToLowerInvariant());
+                writer.WriteString("catchUp", CatchUps.Name(skipped.CatchUp));
                 break;
             case ActivityFailed failed:
                 writer.WriteString("execution", failed.Execution.Value);
@@ -182,7 +178,7 @@ public static class CampaignJournalFormat
             f.Counts("counts"), f.OptionalString("node"), f.Time("at")),
         [typeof(ActivityDecided)] = f => new ActivityDecided(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.Json("decision"), f.Time("at")),
         [typeof(OccurrencesSkipped)] = f => new OccurrencesSkipped(f.Campaign("id"), (int)f.Long("count"), f.Time("first"), f.Time("through"),
-            Enum.Parse<CatchUp>(f.String("catchUp"), ignoreCase: true), f.Time("at")),
+            CatchUps.Parse(f.String("catchUp")), f.Time("at")),
         [typeof(ExperimentDecided)] = f => new ExperimentDecided(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.Json("decision"), f.Time("at")),
         [typeof(ActivityFailed)] = f => new ActivityFailed(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.String("reason"), f.Time("at")),
         [typeof(ExecutionCompleted)] = f => new ExecutionCompleted(f.Campaign("id"), f.Execution("execution"), f.Time("at")),
@@ -356,6 +352,15 @@ public static class CampaignJournalFormat
         CampaignFormat.Write(writer, document);
     }
 
+    /// <summary>An activity's decision in an execution, its JSON kept as it was written.</summary>
+    private static void WriteDecision(Utf8JsonWriter writer, ExecutionId execution, string activity, string decision)
+    {
+        writer.WriteString("execution", execution.Value);
+        writer.WriteString("activity", activity);
+        writer.WritePropertyName("decision");
+        writer.WriteRawValue(decision);
+    }
+
     private static void WriteCounts(Utf8JsonWriter writer, ActivityCounts counts)
     {
         writer.WriteStartObject();
@@ -470,5 +475,6 @@ public static class CampaignJournalFormat
         && ExecutionStates.Values.Count == Enum.GetValues<ExecutionState>().Length
         && ActivityStates.Values.Count == Enum.GetValues<ActivityState>().Length
         && CampaignStatuses.Values.Count == Enum.GetValues<CampaignStatus>().Length
-        && LogLevels.Values.Count == Enum.GetValues<LogLevel>().Length;
+        && LogLevels.Values.Count == Enum.GetValues<LogLevel>().Length
+        && CatchUps.Values.Count == Enum.GetValues<CatchUp>().Length;
 }

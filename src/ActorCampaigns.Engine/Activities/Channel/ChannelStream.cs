@@ -29,7 +29,6 @@ public sealed class ChannelStream
 
     private const string GlobalControl = "globalControl";
 
-
     private readonly ActivityRun _run;
     private readonly ChannelActivity _channel;
     private readonly string _name;
