@@ -250,23 +250,8 @@ public static partial class CampaignValidator
             ActivityKinds.Of(activity).Check(activity, new KindChecks(path, scope, schema,
                 _inbound[activity.Id].Select(t => _document.Transitions[t].From).ToList(),
                 _outbound[activity.Id].Select(t => (_document.Transitions[t].Port, _document.Transitions[t].To)).ToList(),
-                port => Downstream(activity.Id, port), id => _inbound.TryGetValue(id, out var into) ? into.Count : 0, errors));
-
-        /// <summary>The activities reachable from <paramref name="port"/> of <paramref name="from"/>, each once, in the order met.</summary>
-        private List<Activity> Downstream(string from, string port)
-        {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var queue = new Queue<string>(_outbound[from].Select(t => _document.Transitions[t]).Where(t => t.Port == port).Select(t => t.To));
-            var reached = new List<Activity>();
-            while (queue.TryDequeue(out var id))
-            {
-                if (!seen.Add(id))
-                    continue;
-                reached.Add(ActivityOf(id));
-                foreach (var t in _outbound[id])
-                    queue.Enqueue(_document.Transitions[t].To);
-            }
-            return reached;
-        }
+                // Transitions naming an unknown activity are reported apart; what they lead to is left out here.
+                port => _document.Downstream(activity.Id, port).Where(_index.ContainsKey).Select(ActivityOf).ToList(),
+                id => _inbound.TryGetValue(id, out var into) ? into.Count : 0, errors));
     }
 }
