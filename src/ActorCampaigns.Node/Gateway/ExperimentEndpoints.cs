@@ -57,13 +57,9 @@ public static class ExperimentEndpoints
     /// Who asked, for the log: the first 12 hex digits of the SHA-256 of the bearer key presented (never the key
     /// itself), or <c>no key</c> when the node asks for none.
     /// </summary>
-    public static string KeyOf(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.Ordinal)
-            ? $"key {Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(header[7..])))[..12]}"
-            : "no key";
-    }
+    public static string KeyOf(HttpRequest request) => BearerKeys.Presented(request) is { } key
+        ? $"key {Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..12]}"
+        : "no key";
 
     private static IResult WinnerProblem(string path, string message) =>
         Problems.Invalid("the winner body must be { \"arm\": \"b\", \"reason\": \"...\" }", [new { path, message }]);

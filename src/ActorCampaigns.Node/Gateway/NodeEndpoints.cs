@@ -54,8 +54,14 @@ public sealed class BearerKeys
 
     public bool Admit(HttpRequest request)
     {
-        var header = request.Headers.Authorization.ToString();
-        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? Encoding.UTF8.GetBytes(header[7..]) : [];
+        var given = Presented(request) is { } key ? Encoding.UTF8.GetBytes(key) : [];
         return _keys.Any(k => CryptographicOperations.FixedTimeEquals(k, given));
+    }
+
+    /// <summary>The key a request presents as <c>Authorization: Bearer &lt;key&gt;</c>, if any.</summary>
+    public static string? Presented(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : null;
     }
 }
