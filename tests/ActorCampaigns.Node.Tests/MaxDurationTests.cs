@@ -13,15 +13,6 @@ public sealed class MaxDurationTests() : ClockedNode("maxduration")
 {
     private const int Profiles = 1_000;
 
-    private List<JsonElement> Outbox(string campaign)
-    {
-        // Only whole lines: the node may be writing the last one.
-        var path = Path.Combine(DataDir, "outbox", "email.jsonl");
-        var text = File.Exists(path) ? File.ReadAllText(path) : "";
-        return text[..(text.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonDocument.Parse(l).RootElement).Where(m => m.GetProperty("campaignId").GetString() == campaign).ToList();
-    }
-
     [Fact]
     public async Task What_is_not_sent_within_the_maximum_duration_is_excluded_as_expired_and_the_activity_completes()
     {
@@ -38,7 +29,7 @@ public sealed class MaxDurationTests() : ClockedNode("maxduration")
 
         // At 20 a second the thousand would take 50 s: some go, then the ten minutes pass.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Outbox(id).Count < 40)
+        while (Outbox("email", id).Count < 40)
         {
             Assert.True(DateTime.UtcNow < deadline, "nothing was sent");
             await Task.Delay(50);
@@ -51,7 +42,7 @@ public sealed class MaxDurationTests() : ClockedNode("maxduration")
             await Task.Delay(100);
         }
         var mail = status.GetProperty("executions")[0].GetProperty("activities").GetProperty("mail");
-        var sent = Outbox(id);
+        var sent = Outbox("email", id);
         var expired = mail.GetProperty("excluded").GetProperty("expired").GetInt64();
         Assert.Equal(sent.Count, sent.Select(m => m.GetProperty("profileId").GetInt64()).Distinct().Count());
         Assert.Equal((long)sent.Count, mail.GetProperty("out").GetProperty("out").GetInt64());

@@ -31,17 +31,8 @@ public class CampaignStateTests
     /// <summary>Decides each command in turn on the state, applies what was accepted, returns the state and the last decision.</summary>
     private static (CampaignState State, Decision Last) Run(CampaignState state, params ICampaignCommand[] commands) => RunAt(Now, state, commands);
 
-    private static (CampaignState State, Decision Last) RunAt(DateTime now, CampaignState state, params ICampaignCommand[] commands)
-    {
-        Decision last = new Decision.Rejected(RejectionKind.Invalid, "no command");
-        foreach (var command in commands)
-        {
-            last = state.Decide(command, now);
-            if (last is Decision.Accepted accepted)
-                state = accepted.Events.Aggregate(state, (s, e) => s.Apply(e));
-        }
-        return (state, last);
-    }
+    private static (CampaignState State, Decision Last) RunAt(DateTime now, CampaignState state, params ICampaignCommand[] commands) =>
+        CampaignStates.Run(state, now, commands);
 
     private static CampaignState Created(string schedule = """{ "type": "asap" }""") =>
         Run(CampaignState.Empty(Id), new Create(Id, Document(schedule))).State;

@@ -25,13 +25,20 @@ public sealed class CatchUpTests
         var state = CampaignState.Empty(Id);
         foreach (var (command, at) in new (ICampaignCommand, DateTime)[] { (new Create(Id, document), Published), (new Publish(Id), Published),
                      (new StartScheduled(Id, First), First.AddSeconds(1)) })
-            state = ((Decision.Accepted)state.Decide(command, at)).Events.Aggregate(state, (s, e) => s.Apply(e));
+            state = Accepted(state, at, command);
         // The first occurrence ran and completed; then the nodes were down for 8 days.
         var execution = state.Executions[0].Id;
         foreach (var activity in new[] { "all", "mail" })
-            state = ((Decision.Accepted)state.Decide(new CompleteActivity(Id, execution, activity, ActivityCounts.None), First.AddMinutes(1))).Events
-                .Aggregate(state, (s, e) => s.Apply(e));
+            state = Accepted(state, First.AddMinutes(1), new CompleteActivity(Id, execution, activity, ActivityCounts.None));
         return state;
+    }
+
+    /// <summary>The state after <paramref name="command"/>, which must be accepted.</summary>
+    private static CampaignState Accepted(CampaignState state, DateTime at, ICampaignCommand command)
+    {
+        var (after, decision) = CampaignStates.Run(state, at, command);
+        Assert.IsType<Decision.Accepted>(decision);
+        return after;
     }
 
     private static IReadOnlyList<ICampaignEvent> Back(CampaignState state, TimeSpan late) =>

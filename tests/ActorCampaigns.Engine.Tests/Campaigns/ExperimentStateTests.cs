@@ -25,27 +25,15 @@ public sealed class ExperimentStateTests
 
     private static readonly ExperimentActivity Experiment = (ExperimentActivity)Document.Activities[1];
 
-    private static (CampaignState State, Decision Last) Run(CampaignState state, DateTime at, params ICampaignCommand[] commands)
-    {
-        Decision last = new Decision.Rejected(RejectionKind.Invalid, "no command");
-        foreach (var command in commands)
-        {
-            last = state.Decide(command, at);
-            if (last is Decision.Accepted accepted)
-                state = accepted.Events.Aggregate(state, (s, e) => s.Apply(e));
-        }
-        return (state, last);
-    }
-
     private static CompleteActivity Complete(CampaignState state, string activity) =>
         new(Id, state.Executions[0].Id, activity, new ActivityCounts(10, new Dictionary<string, long> { ["out"] = 10 }, new Dictionary<string, long>(), 0));
 
     /// <summary>Published, and everything of the first wave done: the arms' paths completed at Now + 1 h.</summary>
     private static CampaignState FirstWaveDone()
     {
-        var (state, _) = Run(CampaignState.Empty(Id), Now, new Create(Id, Document), new Publish(Id));
-        (state, _) = Run(state, Now, Complete(state, "all"), Complete(state, "exp"), Complete(state, "mail-a"));
-        (state, _) = Run(state, Now.AddHours(1), Complete(state, "later"), Complete(state, "mail-b"));
+        var (state, _) = CampaignStates.Run(CampaignState.Empty(Id), Now, new Create(Id, Document), new Publish(Id));
+        (state, _) = CampaignStates.Run(state, Now, Complete(state, "all"), Complete(state, "exp"), Complete(state, "mail-a"));
+        (state, _) = CampaignStates.Run(state, Now.AddHours(1), Complete(state, "later"), Complete(state, "mail-b"));
         return state;
     }
 
@@ -67,7 +55,7 @@ public sealed class ExperimentStateTests
     public void The_decision_reopens_the_experiment_and_the_winners_path_only_and_comes_once()
     {
         var state = FirstWaveDone();
-        var (decided, last) = Run(state, Now.AddHours(7), new DecideExperiment(Id, state.Executions[0].Id, "exp", Decision("b")));
+        var (decided, last) = CampaignStates.Run(state, Now.AddHours(7), new DecideExperiment(Id, state.Executions[0].Id, "exp", Decision("b")));
         Assert.IsType<Decision.Accepted>(last);
         var activities = decided.Executions[0].Activities;
         Assert.Equal(["exp", "later", "mail-b"], activities.Where(a => !a.Value.IsDone).Select(a => a.Key).Order());
@@ -77,12 +65,12 @@ public sealed class ExperimentStateTests
         Assert.Empty(decided.AwaitingDecision(decided.Executions[0]));
 
         // A second decision (a forced winner racing the automatic one) changes nothing.
-        var (again, second) = Run(decided, Now.AddHours(8), new DecideExperiment(Id, state.Executions[0].Id, "exp", Decision("a")));
+        var (again, second) = CampaignStates.Run(decided, Now.AddHours(8), new DecideExperiment(Id, state.Executions[0].Id, "exp", Decision("a")));
         Assert.Empty(Assert.IsType<Decision.Accepted>(second).Events);
         Assert.Equal(activities["exp"].Decision, again.Executions[0].Activities["exp"].Decision);
 
         // The second wave done, the execution completes; each count adds the second wave to the first.
-        var (done, _) = Run(decided, Now.AddHours(9), Complete(decided, "exp"), Complete(decided, "later"), Complete(decided, "mail-b"));
+        var (done, _) = CampaignStates.Run(decided, Now.AddHours(9), Complete(decided, "exp"), Complete(decided, "later"), Complete(decided, "mail-b"));
         Assert.Equal(ExecutionState.Completed, done.Executions[0].State);
         Assert.Equal((20L, 20L), (done.Executions[0].Activities["mail-b"].Counts.In, done.Executions[0].Activities["mail-b"].Counts.Out["out"]));
     }
@@ -92,7 +80,7 @@ public sealed class ExperimentStateTests
     {
         var state = FirstWaveDone();
         var decision = ExperimentDecision.Decide(Experiment, [("a", 10, 10, 1), ("b", 10, 10, 2)], 0, Now.AddHours(7), null).ToJson();
-        var (decided, _) = Run(state, Now.AddHours(7), new DecideExperiment(Id, state.Executions[0].Id, "exp", decision));
+        var (decided, _) = CampaignStates.Run(state, Now.AddHours(7), new DecideExperiment(Id, state.Executions[0].Id, "exp", decision));
         Assert.Equal(ExecutionState.Completed, decided.Executions[0].State);
         Assert.All(decided.Executions[0].Activities.Values, a => Assert.True(a.IsDone));
         Assert.Equal(decision, decided.Executions[0].Activities["exp"].Decision);
@@ -101,25 +89,25 @@ public sealed class ExperimentStateTests
     [Fact]
     public void A_winner_is_forced_only_on_an_experiment_whose_arms_are_sent_with_one_of_its_arms()
     {
-        var (sending, _) = Run(CampaignState.Empty(Id), Now, new Create(Id, Document), new Publish(Id));
-        (sending, _) = Run(sending, Now, Complete(sending, "all"), Complete(sending, "exp"), Complete(sending, "mail-a"));
+        var (sending, _) = CampaignStates.Run(CampaignState.Empty(Id), Now, new Create(Id, Document), new Publish(Id));
+        (sending, _) = CampaignStates.Run(sending, Now, Complete(sending, "all"), Complete(sending, "exp"), Complete(sending, "mail-a"));
         AssertRejected(sending.ForceableWinner(new ForceWinner(Id, "exp", "b", "why", "key x"), out _, out _), RejectionKind.Conflict, "still on their way");
         var state = FirstWaveDone();
         AssertRejected(state.ForceableWinner(new ForceWinner(Id, "mail-a", "b", "why", "key x"), out _, out _), RejectionKind.NotFound, "no experiment 'mail-a'");
         AssertRejected(state.ForceableWinner(new ForceWinner(Id, "exp", "c", "why", "key x"), out _, out _), RejectionKind.Invalid, "'c' is not an arm");
         Assert.IsType<Decision.Accepted>(state.ForceableWinner(new ForceWinner(Id, "exp", "b", "why", "key x"), out var execution, out _));
         Assert.Equal(state.Executions[0].Id, execution!.Id);
-        var (decided, _) = Run(state, Now.AddHours(2), new DecideExperiment(Id, state.Executions[0].Id, "exp", Decision("b")));
+        var (decided, _) = CampaignStates.Run(state, Now.AddHours(2), new DecideExperiment(Id, state.Executions[0].Id, "exp", Decision("b")));
         AssertRejected(decided.ForceableWinner(new ForceWinner(Id, "exp", "a", "why", "key x"), out _, out _), RejectionKind.Conflict, "waiting for its decision");
     }
 
     [Fact]
     public void A_test_execution_does_not_wait_for_a_decision()
     {
-        var (state, _) = Run(CampaignState.Empty(Id), Now, new Create(Id, Document), new StartTest(Id));
-        (state, _) = Run(state, Now, Complete(state, "all"), Complete(state, "exp"), Complete(state, "mail-a"), Complete(state, "later"), Complete(state, "mail-b"));
+        var (state, _) = CampaignStates.Run(CampaignState.Empty(Id), Now, new Create(Id, Document), new StartTest(Id));
+        (state, _) = CampaignStates.Run(state, Now, Complete(state, "all"), Complete(state, "exp"), Complete(state, "mail-a"), Complete(state, "later"), Complete(state, "mail-b"));
         Assert.Equal(ExecutionState.Completed, state.Executions[0].State);
-        AssertRejected(Run(state, Now, new DecideExperiment(Id, state.Executions[0].Id, "exp", Decision("b"))).Last, RejectionKind.Conflict, "not a running live execution");
+        AssertRejected(CampaignStates.Run(state, Now, new DecideExperiment(Id, state.Executions[0].Id, "exp", Decision("b"))).Last, RejectionKind.Conflict, "not a running live execution");
     }
 
     private static void AssertRejected(Decision decision, RejectionKind kind, string reason)
