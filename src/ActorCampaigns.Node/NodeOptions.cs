@@ -103,6 +103,12 @@ public sealed class NodeOptions
     public GlobalControlGroupOptions GlobalControlGroup { get; set; } = new();
 
     /// <summary>
+    /// The node's time zone (IANA, default UTC): a channel's <c>sendAt</c> reads each recipient's local time in their
+    /// <c>timezone</c> attribute, and in this zone when it is empty or names no zone. Every node of a cluster needs the same.
+    /// </summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>
     /// Quiet hours by channel (section <c>ActorCampaigns:QuietHours:Sms</c>, <c>:Email</c>, <c>:Push</c>): <c>From</c>
     /// and <c>To</c> (HH:mm, past midnight when From is later), <c>Action</c> (<c>hold</c>: marketing messages wait for
     /// them to end; <c>drop</c>: they are excluded as <c>quietHours</c>) and <c>TimeZone</c> (IANA, default UTC).

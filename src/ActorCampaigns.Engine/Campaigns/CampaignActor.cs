@@ -112,7 +112,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
             _activities.Remove(Sender);
             Ended(waiting.Execution, waiting.Activity);
             _waiting[(waiting.Execution, waiting.Activity)] = waiting.Until;
-            Live(waiting.Execution, waiting.Activity, new ActivityView(ActivityState.Waiting, ActivityCounts.None));
+            Live(waiting.Execution, waiting.Activity, new ActivityView(ActivityState.Waiting, waiting.Counts ?? ActivityCounts.None,
+                Later: new LaterRun(waiting.Until, waiting.Messages)));
         });
         Command<ActivityActor.Held>(held =>
         {

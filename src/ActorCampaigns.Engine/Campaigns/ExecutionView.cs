@@ -21,13 +21,20 @@ public sealed record ActivityView(ActivityState State, ActivityCounts Counts, st
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableSortedDictionary<string, long>? Feedback = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableSortedDictionary<int, PartitionView>? Partitions = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Decision = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ActivityCounts? FirstWave = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ActivityCounts? FirstWave = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LaterRun? Later = null)
 {
     public static readonly ActivityView Pending = new(ActivityState.Pending, ActivityCounts.None);
 
     [JsonIgnore]
     public bool IsDone => State is ActivityState.Completed or ActivityState.Held or ActivityState.Skipped;
 }
+
+/// <summary>
+/// When a waiting activity runs again: a wait at its end, a channel when the next of its messages is due (their
+/// recipients' local time, quiet hours over); <paramref name="Messages"/> waiting, when known.
+/// </summary>
+public sealed record LaterRun(DateTime Until, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Messages);
 
 /// <summary>One partition of an activity's run: the member it runs on, its state and its own counts (cumulative, as its run last reported them).</summary>
 public sealed record PartitionView(int Id, string? Node, ActivityState State, ActivityCounts Counts);

@@ -23,8 +23,11 @@ public sealed class ActivityActor : ReceiveActor
 
     public sealed record Failed(ExecutionId Execution, string Activity, string Reason);
 
-    /// <summary>A wait whose time has not come: the campaign runs it again once the clock passes <paramref name="Until"/>.</summary>
-    public sealed record Waiting(ExecutionId Execution, string Activity, DateTime Until);
+    /// <summary>
+    /// A wait whose time has not come, or a channel whose messages wait for their time (<paramref name="Counts"/> so
+    /// far, <paramref name="Messages"/> waiting when known): the campaign runs it again once the clock passes <paramref name="Until"/>.
+    /// </summary>
+    public sealed record Waiting(ExecutionId Execution, string Activity, DateTime Until, ActivityCounts? Counts = null, long? Messages = null);
 
     /// <summary>The activity stopped at a batch boundary on <see cref="Hold"/>; resuming runs it again from its committed batches.</summary>
     public sealed record Held(ExecutionId Execution, string Activity, ActivityCounts Counts);
@@ -73,6 +76,8 @@ public sealed class ActivityActor : ReceiveActor
         {
             if (_holding)
                 ReportAndStop(new Held(run.Execution, run.Activity.Id, streamed.Counts));
+            else if (run.Later.Until is { } until)
+                ReportAndStop(new Waiting(run.Execution, run.Activity.Id, until, streamed.Counts, run.Later.Messages));
             else if (run.Activity is EndActivity { Signal: { } signal } && run.Mode == ExecutionMode.Live)
                 SignalAsync(signal).PipeTo(Self, success: reply => new Signalled(streamed.Counts, reply));
             else

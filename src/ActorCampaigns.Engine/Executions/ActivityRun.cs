@@ -45,4 +45,7 @@ public sealed record ActivityRun(
 
     /// <summary>The ports feeding this activity, as (activity, port) of the transitions into it.</summary>
     public IReadOnlyList<(string Activity, string Port)> Inbound { get; } = Plan.InboundOf(Activity.Id);
+
+    /// <summary>What this run leaves for later (messages waiting for their time), said by its stage as it streams.</summary>
+    public Postponement Later { get; } = new();
 }

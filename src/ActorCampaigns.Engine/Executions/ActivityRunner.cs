@@ -85,13 +85,14 @@ public sealed class ActivityRunner(EngineServices services)
         return output.Counts;
     }
 
-    /// <summary>Runs the activity to its end: its counts, or, for a wait not over yet, when it will be.</summary>
+    /// <summary>Runs the activity to its end: its counts, or, for a wait not over yet or messages left for later, when it runs again.</summary>
     public async Task<ActivityOutcome> RunAsync(ActivityRun run, IMaterializer materializer, CancellationToken cancellationToken = default)
     {
         if (WaitsUntil(run) is { } until)
             return new ActivityOutcome.Waiting(until);
         var prepared = await PrepareAsync(run, cancellationToken);
-        return new ActivityOutcome.Done(await Materialize(run, prepared, materializer, _ => { }, cancellationToken).Counts);
+        var counts = await Materialize(run, prepared, materializer, _ => { }, cancellationToken).Counts;
+        return run.Later.Until is { } later ? new ActivityOutcome.Waiting(later) : new ActivityOutcome.Done(counts);
     }
 
     /// <summary>The stage of the activity's kind; <paramref name="input"/> is 0 when its inbound populations were still being written.</summary>

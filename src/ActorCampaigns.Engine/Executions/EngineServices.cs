@@ -43,6 +43,9 @@ public sealed record EngineServices(
     /// <summary>The node's quiet hours by channel (<c>email</c>, <c>sms</c>, <c>push</c>), for marketing messages.</summary>
     public IReadOnlyDictionary<string, QuietWindow> QuietHours { get; init; } = new Dictionary<string, QuietWindow>();
 
+    /// <summary>The node's time zone: a channel's <c>sendAt</c> reads it for recipients whose <c>timezone</c> is empty or unknown.</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
     /// <summary>The profiles kept from every marketing message (excluded as <c>globalControl</c>); none: no such group.</summary>
     public GlobalControlGroup? GlobalControl { get; init; }
 

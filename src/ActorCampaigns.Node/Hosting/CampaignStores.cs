@@ -29,6 +29,11 @@ public static class CampaignStores
         services = services with { Slots = new ExecutionSlots.Settings(Math.Max(1, node.MaxRunningExecutions), IdleNode.ReleaseMemory), Rendering = node.Rendering, Index = index };
         if (node.GlobalControlGroup.Percent != 0)
             services = services with { GlobalControl = new GlobalControlGroup(node.GlobalControlGroup.Percent, node.GlobalControlGroup.Seed) };
+        services = services with
+        {
+            TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(node.TimeZone, out var zone) ? zone
+                : throw new InvalidOperationException($"ActorCampaigns:TimeZone: '{node.TimeZone}' is not a known IANA time zone such as Europe/Paris"),
+        };
         if (node.QuietHours.Count > 0)
             services = services with { QuietHours = QuietHoursOf(node) };
         if (node.FrequencyCapMessages is { } messages)

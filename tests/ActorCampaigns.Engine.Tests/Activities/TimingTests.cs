@@ -17,12 +17,12 @@ public sealed class TimingTests
     private static async Task<(string? Withheld, bool Dropped)> AskAsync(Timing timing, string? recorded)
     {
         var dropped = false;
-        var withheld = await timing.WithheldAsync(() => Task.FromResult(recorded), () =>
+        var verdict = await timing.JudgeAsync(() => Task.FromResult(recorded), () =>
         {
             dropped = true;
             return Task.CompletedTask;
-        }, CancellationToken.None);
-        return (withheld, dropped);
+        });
+        return (verdict.Reason, dropped);
     }
 
     [Fact]
@@ -39,5 +39,20 @@ public sealed class TimingTests
         Assert.Equal(((string?)null, false), await AskAsync(new Timing(TenPm.AddHours(-1), Night, new At(TenPm)), "claimed"));
         Assert.Equal((Timing.Expired, false), await AskAsync(new Timing(TenPm.AddHours(-1), Night, new At(TenPm)), null));
         Assert.Equal(((string?)null, false), await AskAsync(new Timing(null, null, new At(TenPm)), null));
+    }
+
+    [Fact]
+    public async Task Quiet_hours_that_hold_hold_a_batch_until_they_end_in_their_zone_or_until_the_deadline_if_sooner()
+    {
+        var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        var night = new QuietWindow(new QuietHours(new TimeOnly(21, 0), new TimeOnly(8, 0), QuietAction.Hold), paris);
+        // 22:00 UTC is 23:00 in Paris in December: the window ends at 08:00 there, 07:00 UTC.
+        var verdict = await new Timing(null, night, new At(TenPm)).JudgeAsync(() => Task.FromResult<string?>(null), () => Task.CompletedTask);
+        Assert.Equal((null, new DateTimeOffset(2026, 12, 2, 7, 0, 0, TimeSpan.Zero)), (verdict.Reason, verdict.HeldUntil));
+        var sooner = await new Timing(TenPm.AddHours(2), night, new At(TenPm)).JudgeAsync(() => Task.FromResult<string?>(null), () => Task.CompletedTask);
+        Assert.Equal(TenPm.AddHours(2), sooner.HeldUntil);
+        // At 07:00 UTC the window is over: sent.
+        Assert.Equal(Timing.Verdict.Send, await new Timing(null, night, new At(new DateTimeOffset(2026, 12, 2, 7, 0, 0, TimeSpan.Zero)))
+            .JudgeAsync(() => Task.FromResult<string?>(null), () => Task.CompletedTask));
     }
 }

@@ -18,6 +18,17 @@ public sealed record QuietHoursField(string From, string To, QuietAction Action)
 }
 
 /// <summary>
+/// When a channel activity's messages leave, as written: a time of day <c>HH:mm</c> on each recipient's clock (their
+/// <c>timezone</c> attribute), on some days (<c>mon</c> to <c>sun</c>; all when none are named). Checked by the validator.
+/// </summary>
+public sealed record SendAtField(string LocalTime, IReadOnlyList<string> Days)
+{
+    /// <summary>The time, once valid.</summary>
+    public LocalSendTime Time => new(TimeOnly.ParseExact(LocalTime, "HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+        Days.Count == 0 ? Enum.GetValues<DayOfWeek>() : Days.Select(d => LocalSendTime.Day(d)!.Value).ToList());
+}
+
+/// <summary>
 /// What a channel activity's messages aim at: profiles who had a conversion event named <paramref name="Event"/>
 /// (<c>POST /api/events</c>) within <paramref name="Window"/> (an ISO 8601 duration) after their message count as
 /// converted in the report, with the events' value.
@@ -44,6 +55,12 @@ public abstract record ChannelActivity(string Id, MessageCategory Category, doub
     /// marketing messages only): these apply whatever the category; action <c>ignore</c> sends at any hour.
     /// </summary>
     public QuietHoursField? QuietHours { get; init; }
+
+    /// <summary>
+    /// The local time its messages leave at: each recipient's message waits, from when the activity started, for the
+    /// next such moment in their time zone. None: they leave as the activity reaches them.
+    /// </summary>
+    public SendAtField? SendAt { get; init; }
 
     [JsonIgnore]
     public override IReadOnlyList<string> OutputPorts => [Transition.DefaultPort, "excluded"];
@@ -94,6 +111,8 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         new("quietHours.to", "Quiet hours to", "text", "End of its quiet hours (HH:mm, excluded); past midnight when earlier than from."),
         new("quietHours.action", "Quiet hours action", "select:hold|drop|ignore",
             "hold (default): messages wait until the quiet hours end; drop: they are excluded as quietHours; ignore: no quiet hours."),
+        new("sendAt.localTime", "Send at local time", "text",
+            "Each message waits for this time of day (HH:mm) in its recipient's time zone (their timezone attribute, else the node's)."),
         new("maxDuration", "Maximum send duration", "text",
             "How long it may send from its start, as an ISO 8601 duration (PT12H): what is not sent by then is excluded as expired."),
         new("conversion.event", "Conversion event", "text",
@@ -113,7 +132,7 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         var content = fields.Object("content", required: true);
         var activity = Read(id, content, category, throttle) with
         {
-            MaxDuration = fields.String("maxDuration", required: false), QuietHours = ReadQuietHours(fields),
+            MaxDuration = fields.String("maxDuration", required: false), QuietHours = ReadQuietHours(fields), SendAt = ReadSendAt(fields),
         };
         content?.RejectUnknown($"{Type} content");
         if (fields.Object("conversion", required: false) is not { } conversion)
@@ -137,6 +156,25 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         return window;
     }
 
+    private static SendAtField? ReadSendAt(JsonFields fields)
+    {
+        if (fields.Object("sendAt", required: false) is not { } sendAt)
+            return null;
+        var days = new List<string>();
+        foreach (var (element, path) in sendAt.Array("days", required: false))
+        {
+            if (element.ValueKind != JsonValueKind.String)
+                sendAt.Error(path, $"must be a day's name ({string.Join(", ", LocalSendTime.DayNames)}), not {JsonFields.Describe(element)}");
+            else
+                days.Add(element.GetString()!);
+        }
+        if (sendAt.Get("days") is { ValueKind: JsonValueKind.Array } named && named.GetArrayLength() == 0)
+            sendAt.Error(sendAt.At("days"), "names no day: leave it out to send on every day");
+        var field = new SendAtField(sendAt.String("localTime", required: true) ?? "", days);
+        sendAt.RejectUnknown("sendAt");
+        return field;
+    }
+
     /// <summary>The content's fields, inside <c>content</c>.</summary>
     protected abstract void WriteContent(T channel, Utf8JsonWriter writer);
 
@@ -158,6 +196,19 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
             if (quiet.To.Length > 0)
                 writer.WriteString("to", quiet.To);
             writer.WriteString("action", CampaignFormat.Name(quiet.Action));
+            writer.WriteEndObject();
+        }
+        if (channel.SendAt is { } sendAt)
+        {
+            writer.WriteStartObject("sendAt");
+            writer.WriteString("localTime", sendAt.LocalTime);
+            if (sendAt.Days.Count > 0)
+            {
+                writer.WriteStartArray("days");
+                foreach (var day in sendAt.Days)
+                    writer.WriteStringValue(day);
+                writer.WriteEndArray();
+            }
             writer.WriteEndObject();
         }
         writer.WriteStartObject("content");
@@ -186,6 +237,16 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
                 checks.Error(".quietHours.to", toError);
             if (from && to && QuietHours.Problem(start, end) is { } problem)
                 checks.Error(".quietHours", problem);
+        }
+        if (channel.SendAt is { } sendAt)
+        {
+            if (sendAt.LocalTime.Length > 0 && !QuietHours.TryParseTime(sendAt.LocalTime, out _, out var timeError))
+                checks.Error(".sendAt.localTime", timeError);
+            for (var i = 0; i < sendAt.Days.Count; i++)
+            {
+                if (LocalSendTime.Day(sendAt.Days[i]) is null)
+                    checks.Error($".sendAt.days[{i}]", $"'{sendAt.Days[i]}' is not a day's name ({string.Join(", ", LocalSendTime.DayNames)})");
+            }
         }
         if (channel.MaxDuration is { } maxDuration)
         {

@@ -9,15 +9,17 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 
 /// <summary>
 /// What the channel kinds share: a live execution sends its population as it arrives (<see cref="ChannelStream"/>),
-/// a test execution holds the activity with the number it would send.
+/// or, when its messages wait for their recipients' local time, the groups due (<see cref="LocalSendGroups"/>) and
+/// waits for the next; a test execution holds the activity with the number it would send.
 /// </summary>
 public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivity
 {
     public override bool HeldInTest => true;
 
-    public override bool RunsPerPartition(Activity activity) => true;
+    /// <summary>Per partition, unless its messages wait for their local time: it groups its whole population by time zone.</summary>
+    public override bool RunsPerPartition(Activity activity) => ((T)activity).SendAt is null;
 
-    protected override bool StreamsInbound(T activity, ExecutionMode mode) => mode == ExecutionMode.Live;
+    protected override bool StreamsInbound(T activity, ExecutionMode mode) => mode == ExecutionMode.Live && activity.SendAt is null;
 
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, T channel, long input,
         CancellationToken cancellationToken)
@@ -28,22 +30,33 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
         var stream = new ChannelStream(run, channel,
             (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await runner.EnrichColumnsAsync(run, cancellationToken)).Keys),
             services.GlobalControl);
-        var profiles = await runner.ReadColumnsAsync(run, runner.Union(run, run.Inbound, cancellationToken), stream.Columns, [], cancellationToken);
+        var started = channel.MaxDuration is not null || channel.SendAt is not null
+            ? await services.Ledger.SendingStartedAsync(run.Campaign.Value, run.Execution.Value, run.SecondWave ? $"{channel.Id}#second-wave" : channel.Id,
+                services.Clock.GetUtcNow(), cancellationToken)
+            : (DateTimeOffset?)null;
+        // A maximum send duration counts from the activity's first start, the same for every rerun and partition; an
+        // experiment's second wave, which starts after its window, counts from its own.
+        DateTimeOffset? deadline = channel.MaxDuration is { } maxDuration && Domain.Time.IsoDuration.TryParse(maxDuration, out var duration, out _)
+            ? started + duration
+            : null;
+        var population = runner.Union(run, run.Inbound, cancellationToken);
+        string? note = null;
+        if (channel.SendAt is { } sendAt)
+        {
+            var groups = await LocalSendGroups.ReadAsync(runner, run, sendAt.Time, started!.Value, services.TimeZone, cancellationToken);
+            (population, note) = (groups.Due(services.Clock.GetUtcNow(), deadline, run.Later, services.BatchSize), groups.Note);
+        }
+        var profiles = await runner.ReadColumnsAsync(run, population, stream.Columns, [], cancellationToken);
         var unsubscribed = await services.Feedback.UnsubscribedAsync(stream.Name, cancellationToken);
         var capping = services.Cap is { } cap ? new FrequencyCapping(services.Ledger, cap, stream.Name, services.Clock) : null;
         // A profile held back as the global control group is recorded, at the time its message would have left, so the
         // report can compare what it did with what those sent did (a batch run again records its profiles again, counted once).
         Task Held(IReadOnlyList<long> held) => services.Feedback.AppendAsync(held.Select(profile => new Data.Feedback.FeedbackEvent(run.Campaign.Value,
             run.Execution.Value, channel.Id, profile, Domain.Expressions.FeedbackKind.Held, services.Clock.GetUtcNow())).ToList(), cancellationToken);
-        // A maximum send duration counts from the activity's first start, the same for every rerun and partition; an
-        // experiment's second wave, which starts after its window, counts from its own.
-        DateTimeOffset? deadline = channel.MaxDuration is { } maxDuration && Domain.Time.IsoDuration.TryParse(maxDuration, out var duration, out _)
-            ? await services.Ledger.SendingStartedAsync(run.Campaign.Value, run.Execution.Value, run.SecondWave ? $"{channel.Id}#second-wave" : channel.Id,
-                services.Clock.GetUtcNow(), cancellationToken) + duration
-            : null;
-        return stream.Create(profiles, unsubscribed, Delivery.For(services, Lease(services, run)),
+        var sends = stream.Create(profiles, unsubscribed, Delivery.For(services, Lease(services, run)),
             services.Tracking, capping, services.Rendering ?? RenderLimits.Default, Held, new Timing(deadline, Quiet(services, channel, stream.Name), services.Clock),
             cancellationToken);
+        return note is null ? sends : Source.Single(new PortBatch(Transition.DefaultPort, [], Notes: [note])).Concat(sends);
     }
 
     /// <summary>

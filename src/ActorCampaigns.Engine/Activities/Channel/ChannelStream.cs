@@ -18,8 +18,8 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 /// A channel's stream: render each profile's message or exclude it with its reason (no address; for marketing, no
 /// consent, named <c>unsubscribed</c> when the profile withdrew it through an unsubscribe of this channel; for
 /// marketing, in the node's global control group: <c>globalControl</c>; the node's frequency cap reached: <c>capped</c>; its maximum
-/// send duration over before the batch began: <c>expired</c>; in quiet hours that drop: <c>quietHours</c>; a render error), wait
-/// out quiet hours that hold, send the batch exactly once, and let
+/// send duration over before the batch began: <c>expired</c>; in quiet hours that drop: <c>quietHours</c>; a render error), end
+/// at quiet hours that hold (the run waits for them to end), send the batch exactly once, and let
 /// the sent profiles out by <c>out</c> and the others by <c>excluded</c>. Emails get their links tracked, an open pixel and a one-click unsubscribe URL when the node
 /// tracks. Reading, rendering and sending run as three stages, so they overlap.
 /// </summary>
@@ -73,14 +73,23 @@ public sealed class ChannelStream
             ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
             : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
         var checkedForTime = checkedForCap.SelectAsync(1, async next => (next.Batch, next.Number, next.Capped,
-            Withheld: await timing.WithheldAsync(() => delivery.BatchStateAsync(BatchOf(next.Number), cancellationToken),
-                () => delivery.DropAsync(BatchOf(next.Number), cancellationToken), cancellationToken)));
+            Verdict: await timing.JudgeAsync(() => delivery.BatchStateAsync(BatchOf(next.Number), cancellationToken),
+                () => delivery.DropAsync(BatchOf(next.Number), cancellationToken))));
         return checkedForTime
+            // Quiet hours that hold end the run at this batch: it runs again when they are over, reading its profiles
+            // (their consent, the cap) afresh.
+            .TakeWhile(next =>
+            {
+                if (next.Verdict.HeldUntil is not { } until)
+                    return true;
+                _run.Later.Leave(until, null);
+                return false;
+            })
             // Rendered off the stage's thread: a stage busy rendering could not stop, and its activity, campaign and node
             // wait for it to stop before they cancel what it renders. No asynchronous boundary after it: its buffer held
             // rendered messages (tens of MB a batch) for the GC to promote. Messages are rendered into the provider's own
             // form: for the outbox, straight into its lines (pooled bytes, a few MB a batch), not kept as strings.
-            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, next.Withheld, templates, tracked, delivery, next.Number,
+            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, next.Verdict.Reason, templates, tracked, delivery, next.Number,
                     cancellationToken), cancellationToken))
             .Via(Throttled())
             // The rendered messages are let go once sent (disposed): marking needs only the ids.

@@ -2,9 +2,10 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 
 /// <summary>
 /// When a channel activity may send a batch: not after its maximum send duration (<paramref name="Deadline"/>), and not
-/// in its quiet hours (<paramref name="Quiet"/>), which hold the batch until they end or drop it. What was decided
-/// holds for a rerun (after a crash, a pause, a partition moved): a batch begun (claimed) before is sent whatever the
-/// time, one dropped before is dropped again whatever the hour (the ledger records it).
+/// in its quiet hours (<paramref name="Quiet"/>), which hold the batch (and those after it) until they end or drop it.
+/// What was decided holds for a rerun (after a crash, a pause, a partition moved, quiet hours over): a batch begun
+/// (claimed) before is sent whatever the time, one dropped before is dropped again whatever the hour (the ledger
+/// records it).
 /// </summary>
 public sealed record Timing(DateTimeOffset? Deadline, QuietWindow? Quiet, TimeProvider Clock)
 {
@@ -12,37 +13,34 @@ public sealed record Timing(DateTimeOffset? Deadline, QuietWindow? Quiet, TimePr
 
     public const string QuietHours = "quietHours";
 
-    /// <summary>How often a batch held by quiet hours looks at the clock again.</summary>
-    private static readonly TimeSpan HoldPoll = TimeSpan.FromSeconds(1);
+    /// <summary>What becomes of a batch now: sent, excluded for a reason, or held until an instant.</summary>
+    public sealed record Verdict(string? Reason, DateTimeOffset? HeldUntil = null)
+    {
+        public static readonly Verdict Send = new((string?)null);
+    }
 
-    /// <summary>
-    /// Why the next batch is not sent (<see cref="Expired"/>, <see cref="QuietHours"/>), or null once it may go (after
-    /// waiting out quiet hours that hold).
-    /// </summary>
     /// <param name="recorded">The batch's state in the ledger (claimed, sent, dropped), or null when never begun.</param>
     /// <param name="drop">Records that quiet hours dropped the batch.</param>
-    public async Task<string?> WithheldAsync(Func<Task<string?>> recorded, Func<Task> drop, CancellationToken cancellationToken)
+    public async Task<Verdict> JudgeAsync(Func<Task<string?>> recorded, Func<Task> drop)
     {
         if (Deadline is null && Quiet is null)
-            return null;
+            return Verdict.Send;
         var state = await recorded();
         if (state == Data.Deliveries.Ledger.Dropped)
-            return QuietHours;
+            return new Verdict(QuietHours);
         if (state is not null)
-            return null;
-        if (Expires() is { } expired)
-            return expired;
-        if (Quiet is not { } quiet || !quiet.Holds(Clock.GetUtcNow()))
-            return null;
+            return Verdict.Send;
+        var now = Clock.GetUtcNow();
+        if (Deadline is { } end && now >= end)
+            return new Verdict(Expired);
+        if (Quiet is not { } quiet || !quiet.Holds(now))
+            return Verdict.Send;
         if (quiet.Hours.Action == Domain.Time.QuietAction.Drop)
         {
             await drop();
-            return QuietHours;
+            return new Verdict(QuietHours);
         }
-        while (quiet.Holds(Clock.GetUtcNow()))
-            await Task.Delay(HoldPoll, Clock, cancellationToken);
-        return Expires();
+        var ends = quiet.EndAfter(now);
+        return new Verdict(null, Deadline is { } deadline && deadline < ends ? deadline : ends);
     }
-
-    private string? Expires() => Deadline is { } end && Clock.GetUtcNow() >= end ? Expired : null;
 }
