@@ -6,7 +6,7 @@ namespace ActorCampaigns.Node.Tests;
 
 /// <summary>
 /// SMS quiet hours from 21:00 to 08:00 (UTC) on a node process whose clock the test moves to 22:00: a marketing SMS
-/// waits until 08:00 and then leaves, an activity that drops them excludes every profile as <c>quietHours</c>, and a
+/// waits until 08:00 (its activity waiting, as a wait does) and then leaves, an activity that drops them excludes every profile as <c>quietHours</c>, and a
 /// transactional SMS passes at once.
 /// </summary>
 public sealed class QuietHoursTests() : ClockedNode("quiet", ("QuietHours__Sms__From", "21:00"), ("QuietHours__Sms__To", "08:00"),
@@ -57,7 +57,11 @@ public sealed class QuietHoursTests() : ClockedNode("quiet", ("QuietHours__Sms__
         Assert.Equal(Profiles, Outbox("sms", transactional).Count);
         await Task.Delay(2_000);
         Assert.Empty(Outbox("sms", held));
-        Assert.Equal("running", (await Node.StatusAsync(held)).GetProperty("executions")[0].GetProperty("activities").GetProperty("text").GetProperty("state").GetString());
+        // The run ended at its first batch and waits for 08:00 (it holds no slot and no data read at 22:00).
+        var waiting = (await Node.StatusAsync(held)).GetProperty("executions")[0];
+        var text = waiting.GetProperty("activities").GetProperty("text");
+        Assert.Equal(("waiting", "waiting", ten.AddHours(10).UtcDateTime), (waiting.GetProperty("state").GetString(), text.GetProperty("state").GetString(),
+            text.GetProperty("later").GetProperty("until").GetDateTime().ToUniversalTime()));
 
         // 08:01: the quiet hours are over and the held messages leave, each once.
         await AdvanceAsync(ten.AddHours(10).AddMinutes(1) - await AdvanceAsync(TimeSpan.Zero));

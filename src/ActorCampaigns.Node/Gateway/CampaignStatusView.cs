@@ -36,6 +36,8 @@ public static class CampaignStatusView
                     errors = view.Counts.Errors,
                     failure = view.Failure,
                     completedAt = view.CompletedAt,
+                    // A waiting activity: when it runs again, and for a channel how many messages wait for their time.
+                    later = view.Later is { } later ? new { until = later.Until, messages = later.Messages } : null,
                     feedback = a is ChannelActivity ? view.Feedback ?? ImmutableSortedDictionary<string, long>.Empty : null,
                     // An experiment: when it decides, while it waits; then its decision with every arm's figures.
                     decidesAt = a is ExperimentActivity waiting ? ExperimentFigures.DueAt(state.Document, e, waiting) : null,
