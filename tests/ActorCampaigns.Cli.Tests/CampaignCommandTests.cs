@@ -94,6 +94,31 @@ public sealed class CampaignCommandTests(OneNode node) : IClassFixture<OneNode>
     }
 
     [Fact]
+    public async Task A_channel_waiting_for_its_recipients_local_time_is_shown_with_until_when_and_how_many()
+    {
+        // These profiles have no timezone: 23:59 in the node's zone, UTC, today or tomorrow.
+        var file = node.File("morning.json", """
+            { "name": "Morning", "activities": [ { "id": "optin", "type": "buildAudience", "filter": "emailOptIn" },
+                { "id": "mail", "type": "email", "sendAt": { "localTime": "23:59" }, "content": { "from": "s@example.com", "subject": "M", "html": "<p>M</p>" } } ],
+              "transitions": [ { "from": "optin", "to": "mail" } ] }
+            """);
+        var id = CampaignId(Succeeded(await node.AcctlAsync("campaign", "create", "-f", file)));
+        Succeeded(await node.AcctlAsync("campaign", "publish", id));
+        string status;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(status = Succeeded(await node.AcctlAsync("campaign", "status", id)).Out).Contains("mail waits until"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, status);
+            await Task.Delay(200);
+        }
+        var until = new DateTimeOffset(DateTime.UtcNow.Date.AddMinutes(23 * 60 + 59), TimeSpan.Zero);
+        until = until < DateTimeOffset.UtcNow ? until.AddDays(1) : until;
+        Assert.Contains($"mail waits until {until.UtcDateTime:yyyy-MM-ddTHH:mm:ss}", status);
+        Assert.Contains($", {OneNode.OptedIn} messages waiting", status);
+        Succeeded(await node.AcctlAsync("campaign", "stop", id));
+    }
+
+    [Fact]
     public async Task A_running_campaign_is_paused_resumed_and_stopped_and_list_filters_by_status()
     {
         var id = CampaignId(Succeeded(await node.AcctlAsync("campaign", "create", "-f", node.Campaign("Slow sale", throttle: 5))));

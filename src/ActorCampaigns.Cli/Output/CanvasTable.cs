@@ -51,6 +51,13 @@ public static class CanvasTable
         }
         foreach (var failed in execution.GetProperty("activities").EnumerateObject().Where(a => a.Value.Text("failure") is not null))
             text.WriteLine($"{failed.Name} failed: {failed.Value.Text("failure")}");
+        foreach (var waiting in execution.GetProperty("activities").EnumerateObject()
+                     .Where(a => a.Value.TryGetProperty("later", out var later) && later.ValueKind == JsonValueKind.Object))
+        {
+            var later = waiting.Value.GetProperty("later");
+            text.WriteLine($"{waiting.Name} waits until {later.Text("until")}"
+                + (later.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? $", {messages.GetInt64():N0} messages waiting" : ""));
+        }
         foreach (var experiment in execution.GetProperty("activities").EnumerateObject())
             WriteExperiment(text, experiment.Name, experiment.Value);
         return text.ToString();
