@@ -103,6 +103,13 @@ public sealed class NodeOptions
     public GlobalControlGroupOptions GlobalControlGroup { get; set; } = new();
 
     /// <summary>
+    /// The providers' quotas by channel (section <c>ActorCampaigns:Providers:Email</c>, <c>:Sms</c>, <c>:Push</c>):
+    /// <c>Quota=50000/PT1H</c>, at most that many messages within any hour, counted in the database for every campaign
+    /// and every member. Every node of a cluster needs the same.
+    /// </summary>
+    public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
     /// The node's time zone (IANA, default UTC): a channel's <c>sendAt</c> reads each recipient's local time in their
     /// <c>timezone</c> attribute, and in this zone when it is empty or names no zone. Every node of a cluster needs the same.
     /// </summary>
@@ -171,6 +178,12 @@ public sealed class ClusterSettings
     /// downs the minority side (keep-majority) and its campaigns move to the others.
     /// </summary>
     public int DownUnreachableAfterSeconds { get; set; } = 20;
+}
+
+public sealed class ProviderOptions
+{
+    /// <summary>At most so many messages within a rolling window: <c>50000/PT1H</c>; none: no quota.</summary>
+    public string? Quota { get; set; }
 }
 
 public sealed class QuietHoursOptions

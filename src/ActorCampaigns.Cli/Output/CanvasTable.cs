@@ -58,6 +58,9 @@ public static class CanvasTable
             text.WriteLine($"{waiting.Name} waits until {later.Text("until")}"
                 + (later.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? $", {messages.GetInt64():N0} messages waiting" : ""));
         }
+        foreach (var waiting in execution.GetProperty("activities").EnumerateObject()
+                     .Where(a => a.Value.TryGetProperty("quota", out var quota) && quota.ValueKind == JsonValueKind.Object))
+            text.WriteLine($"{waiting.Name} waits for the {waiting.Value.GetProperty("quota").Text("channel")} quota since {waiting.Value.GetProperty("quota").Text("waitingSince")}");
         foreach (var experiment in execution.GetProperty("activities").EnumerateObject())
             WriteExperiment(text, experiment.Name, experiment.Value);
         return text.ToString();

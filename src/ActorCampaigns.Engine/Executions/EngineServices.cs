@@ -43,6 +43,14 @@ public sealed record EngineServices(
     /// <summary>The node's quiet hours by channel (<c>email</c>, <c>sms</c>, <c>push</c>), for marketing messages.</summary>
     public IReadOnlyDictionary<string, QuietWindow> QuietHours { get; init; } = new Dictionary<string, QuietWindow>();
 
+    /// <summary>The providers' quotas by channel (<c>email</c>, <c>sms</c>, <c>push</c>), shared by every campaign and member.</summary>
+    public IReadOnlyDictionary<string, ProviderQuota> Quotas { get; init; } = new Dictionary<string, ProviderQuota>();
+
+    /// <summary>Where the quotas are counted: the database every member shares.</summary>
+    public ProviderQuotas QuotaCounter => _quotaCounter ??= new ProviderQuotas(Profiles.Database);
+
+    private ProviderQuotas? _quotaCounter;
+
     /// <summary>The node's time zone: a channel's <c>sendAt</c> reads it for recipients whose <c>timezone</c> is empty or unknown.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 
@@ -79,6 +87,7 @@ public sealed record EngineServices(
         await services.Profiles.InitializeAsync(cancellationToken);
         await services.Worktables.InitializeAsync(cancellationToken);
         await services.Ledger.InitializeAsync(cancellationToken);
+        await services.QuotaCounter.InitializeAsync(cancellationToken);
         await services.Audiences.InitializeAsync(cancellationToken);
         await services.Feedback.InitializeAsync(cancellationToken);
         await services.Conversions.InitializeAsync(cancellationToken);

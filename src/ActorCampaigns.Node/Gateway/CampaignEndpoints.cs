@@ -117,10 +117,13 @@ public static class CampaignEndpoints
                 ? Problems.NotFound($"no campaign '{id}'")
                 : Results.Json(new { id, status = CampaignState.Name(state.Status), document = PublicFormat(state.Document) });
         }).WithSummary("Gets a campaign's state and document").Answers(StatusCodes.Status200OK, 404);
-        campaigns.MapGet("/{id}/status", async (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+        campaigns.MapGet("/{id}/status", async (string id, IRequiredActor<CampaignRegion> region, EngineServices services, CancellationToken cancel) =>
         {
             var state = await StateAsync(region, id, cancel);
-            return state.Status == CampaignStatus.None ? Problems.NotFound($"no campaign '{id}'") : Results.Json(CampaignStatusView.Of(state));
+            if (state.Status == CampaignStatus.None)
+                return Problems.NotFound($"no campaign '{id}'");
+            var quotas = services.Quotas.Count == 0 ? null : await services.QuotaCounter.WaitingAsync(id, services.Clock.GetUtcNow(), cancel);
+            return Results.Json(CampaignStatusView.Of(state, quotas));
         }).WithSummary("Gets a campaign's status: each execution with each activity's state and counts").Answers(StatusCodes.Status200OK, 404);
         foreach (var (verb, command, summary) in Lifecycle)
         {

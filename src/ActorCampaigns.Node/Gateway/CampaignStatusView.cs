@@ -9,7 +9,8 @@ namespace ActorCampaigns.Node.Gateway;
 /// <summary>The status document of contract section 5, built from a campaign's state.</summary>
 public static class CampaignStatusView
 {
-    public static object Of(CampaignState state) => new
+    /// <param name="quotas">The campaign's activities waiting for their provider's quota now (channel, since when), when the node has quotas.</param>
+    public static object Of(CampaignState state, IReadOnlyDictionary<string, (string Channel, DateTimeOffset Since)>? quotas = null) => new
     {
         id = state.Id.Value,
         name = state.Document?.Name,
@@ -38,6 +39,9 @@ public static class CampaignStatusView
                     completedAt = view.CompletedAt,
                     // A waiting activity: when it runs again, and for a channel how many messages wait for their time.
                     later = view.Later is { } later ? new { until = later.Until, messages = later.Messages } : null,
+                    // A channel of a running execution whose next messages wait for the provider's quota (shared by every campaign).
+                    quota = e.State == ExecutionState.Running && quotas?.GetValueOrDefault(a.Id) is { Channel: not null } asking
+                        ? new { channel = asking.Channel, waitingSince = asking.Since.UtcDateTime } : null,
                     feedback = a is ChannelActivity ? view.Feedback ?? ImmutableSortedDictionary<string, long>.Empty : null,
                     // An experiment: when it decides, while it waits; then its decision with every arm's figures.
                     decidesAt = a is ExperimentActivity waiting ? ExperimentFigures.DueAt(state.Document, e, waiting) : null,

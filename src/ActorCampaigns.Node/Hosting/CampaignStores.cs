@@ -1,3 +1,4 @@
+using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Data.Conversions;
@@ -34,6 +35,8 @@ public static class CampaignStores
             TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(node.TimeZone, out var zone) ? zone
                 : throw new InvalidOperationException($"ActorCampaigns:TimeZone: '{node.TimeZone}' is not a known IANA time zone such as Europe/Paris"),
         };
+        if (node.Providers.Count > 0)
+            services = services with { Quotas = QuotasOf(node) };
         if (node.QuietHours.Count > 0)
             services = services with { QuietHours = QuietHoursOf(node) };
         if (node.FrequencyCapMessages is { } messages)
@@ -53,6 +56,24 @@ public static class CampaignStores
         builder.Services.AddSingleton(provider => new ConversionWriter(services.Conversions,
             failed => provider.GetRequiredService<ILogger<ConversionWriter>>().LogError(failed, "writing a batch of conversion events failed; it is tried again")));
         return (services, database);
+    }
+
+    /// <summary>The providers' quotas by channel name; a setting that is wrong stops the node with its path and why.</summary>
+    private static Dictionary<string, ProviderQuota> QuotasOf(NodeOptions node)
+    {
+        var quotas = new Dictionary<string, ProviderQuota>(StringComparer.Ordinal);
+        foreach (var (channel, options) in node.Providers)
+        {
+            var name = channel.ToLowerInvariant();
+            if (name is not ("email" or "sms" or "push"))
+                throw new InvalidOperationException($"ActorCampaigns:Providers:{channel}: '{channel}' is not a channel (Email, Sms or Push)");
+            if (options.Quota is null)
+                continue;
+            if (!ProviderQuota.TryParse(options.Quota, out var quota, out var error))
+                throw new InvalidOperationException($"ActorCampaigns:Providers:{channel}:Quota: {error}");
+            quotas[name] = quota!;
+        }
+        return quotas;
     }
 
     /// <summary>The node's quiet hours by channel name; a setting that is wrong stops the node with its path and why.</summary>

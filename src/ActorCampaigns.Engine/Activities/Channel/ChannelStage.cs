@@ -55,6 +55,10 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
             run.Execution.Value, channel.Id, profile, Domain.Expressions.FeedbackKind.Held, services.Clock.GetUtcNow())).ToList(), cancellationToken);
         var sends = stream.Create(profiles, unsubscribed, Delivery.For(services, Lease(services, run)),
             services.Tracking, capping, services.Rendering ?? RenderLimits.Default, Held, new Timing(deadline, Quiet(services, channel, stream.Name), services.Clock),
+            services.Quotas.TryGetValue(stream.Name, out var quota)
+                ? new QuotaGate(services.QuotaCounter, stream.Name, quota, new Data.Deliveries.QuotaWaiter(run.Campaign.Value, run.Execution.Value,
+                    run.SecondWave ? $"{channel.Id}#second-wave" : channel.Id, run.Partition?.Index ?? -1), services.Clock)
+                : null,
             cancellationToken);
         return note is null ? sends : Source.Single(new PortBatch(Transition.DefaultPort, [], Notes: [note])).Concat(sends);
     }

@@ -60,9 +60,12 @@ public sealed class ChannelStream
     /// <param name="capping">The node's frequency cap, if it has one; it applies to marketing messages.</param>
     /// <param name="held">Records the profiles of a batch held back as the global control group (their message is not sent).</param>
     /// <param name="timing">When it may send: its maximum send duration and quiet hours.</param>
+    /// <param name="quota">The turn at the provider's quota, when the node sets one for the channel.</param>
     public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, long[] unsubscribed, Delivery delivery, LinkTracking? tracking,
-        FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, Timing timing, CancellationToken cancellationToken)
+        FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, Timing timing, QuotaGate? quota,
+        CancellationToken cancellationToken)
     {
+        _quota = quota;
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
         var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables, rendering);
@@ -92,6 +95,13 @@ public sealed class ChannelStream
             .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, next.Verdict.Reason, templates, tracked, delivery, next.Number,
                     cancellationToken), cancellationToken))
             .Via(Throttled())
+            .SelectAsync(1, async rendered =>
+            {
+                if (quota is not null)
+                    await quota.TakeAsync(rendered.Messages.Count, async () => await delivery.BatchStateAsync(BatchOf(rendered), cancellationToken) is not null,
+                        cancellationToken);
+                return rendered;
+            })
             // The rendered messages are let go once sent (disposed): marking needs only the ids.
             .SelectAsync(delivery.BatchesInFlight(_name), async rendered =>
             {
@@ -150,10 +160,19 @@ public sealed class ChannelStream
     /// <summary>The number of runs sharing the activity's throttle: its partitions, or one.</summary>
     private int Shares => _run.Partition is null ? 1 : _run.Partitions!.Count;
 
-    /// <summary>With a throttle, a tenth of a second of this run's messages (at least one); none without.</summary>
-    private int? Slice => _channel.Throttle is { } perSecond ? (int)Math.Max(1, Math.Floor(perSecond / Shares / 10)) : null;
+    private QuotaGate? _quota;
 
-    /// <summary>The inbound batches, cut into slices when throttled (each slice a batch of its own for the ledger).</summary>
+    /// <summary>
+    /// With a throttle, a tenth of a second of this run's messages (at least one); with a provider quota, a hundredth
+    /// of it at most; none without either.
+    /// </summary>
+    private int? Slice => (_channel.Throttle is { } perSecond ? (int)Math.Max(1, Math.Floor(perSecond / Shares / 10)) : (int?)null, _quota?.Slice) switch
+    {
+        ({ } throttled, { } quoted) => Math.Min(throttled, quoted),
+        var (throttled, quoted) => throttled ?? quoted,
+    };
+
+    /// <summary>The inbound batches, cut into slices when throttled or under a quota (each slice a batch of its own for the ledger).</summary>
     private IAsyncEnumerable<ProfileBatch> Sliced(IAsyncEnumerable<ProfileBatch> profiles) => Slice is { } slice ? SlicedAsync(profiles, slice) : profiles;
 
     private static async IAsyncEnumerable<ProfileBatch> SlicedAsync(IAsyncEnumerable<ProfileBatch> profiles, int slice)

@@ -1,0 +1,125 @@
+using ActorCampaigns.Data.Deliveries;
+
+namespace ActorCampaigns.Data.Tests;
+
+/// <summary>
+/// A provider's quota counted in the database, on SQLite and PostgreSQL alike: runs asking at once from many
+/// connections never take more than a window allows, they take it in turn, and a run that stopped asking does not
+/// hold the others back.
+/// </summary>
+public abstract class ProviderQuotasContract
+{
+    protected abstract Task<ProviderQuotas> CreateAsync();
+
+    private static readonly DateTimeOffset Noon = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly ProviderQuota Hundred = new(100, TimeSpan.FromHours(1));
+
+    private static QuotaWaiter Run(int i) => new($"c-{i}", "e-1", "mail", -1);
+
+    [Fact]
+    public async Task Runs_asking_at_once_never_take_more_than_the_window_allows()
+    {
+        var quotas = await CreateAsync();
+        // Every 5 minutes of clock for two hours and a half, 8 runs ask at once (each twice) for slices of 7, from their own connections.
+        var granted = new System.Collections.Concurrent.ConcurrentBag<(DateTimeOffset At, int Run)>();
+        for (var i = 0; i < 30; i++)
+        {
+            var at = Noon.AddMinutes(i * 5);
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(ask => Task.Run(async () =>
+            {
+                if (await quotas.TryTakeAsync("email", Hundred, Run(ask % 8), 7, at))
+                    granted.Add((at, ask % 8));
+            })));
+        }
+        // Any hour (a grant at t counts until t + 1 h, excluded) holds at most 100 messages.
+        foreach (var (at, _) in granted)
+            Assert.InRange(granted.Count(g => g.At > at - Hundred.Window && g.At <= at) * 7, 7, 100);
+        // And the quota was used: 14 slices of 7 fit an hour, and the clock moved 2.5 hours; every run had its turns.
+        Assert.True(granted.Count >= 28, $"{granted.Count} slices granted");
+        Assert.All(Enumerable.Range(0, 8), run => Assert.True(granted.Count(g => g.Run == run) >= 3, $"run {run}: {granted.Count(g => g.Run == run)} slices"));
+    }
+
+    [Fact]
+    public async Task The_run_that_waited_longest_goes_first_and_a_run_granted_goes_to_the_back()
+    {
+        var quotas = await CreateAsync();
+        var small = new ProviderQuota(10, TimeSpan.FromMinutes(1));
+        Assert.True(await quotas.TryTakeAsync("sms", small, Run(1), 10, Noon));
+        // The window is full: run 2, then run 3 queue.
+        Assert.False(await quotas.TryTakeAsync("sms", small, Run(2), 5, Noon.AddSeconds(1)));
+        Assert.False(await quotas.TryTakeAsync("sms", small, Run(3), 5, Noon.AddSeconds(2)));
+        var waiting = await quotas.WaitingAsync("c-2", Noon.AddSeconds(3));
+        Assert.Equal(("sms", Noon.AddSeconds(1)), waiting["mail"]);
+        // They keep asking (a waiting run asks every half second) while the window is full.
+        Assert.False(await quotas.TryTakeAsync("sms", small, Run(3), 5, Noon.AddSeconds(55)));
+        Assert.False(await quotas.TryTakeAsync("sms", small, Run(2), 5, Noon.AddSeconds(55)));
+        // The window has room again: run 1 asks first but run 2 has waited longer; then run 3; run 1 after them.
+        Assert.False(await quotas.TryTakeAsync("sms", small, Run(1), 5, Noon.AddSeconds(61)));
+        Assert.False(await quotas.TryTakeAsync("sms", small, Run(3), 5, Noon.AddSeconds(61)));
+        Assert.True(await quotas.TryTakeAsync("sms", small, Run(2), 5, Noon.AddSeconds(62)));
+        Assert.True(await quotas.TryTakeAsync("sms", small, Run(3), 5, Noon.AddSeconds(62)));
+        Assert.False(await quotas.TryTakeAsync("sms", small, Run(1), 5, Noon.AddSeconds(63)));
+        Assert.Empty(await quotas.WaitingAsync("c-2", Noon.AddSeconds(63)));
+        // Another channel's quota is another counter.
+        Assert.True(await quotas.TryTakeAsync("email", small, Run(1), 10, Noon.AddSeconds(63)));
+    }
+
+    [Fact]
+    public async Task A_run_that_stopped_asking_holds_no_one_back()
+    {
+        var quotas = await CreateAsync();
+        var small = new ProviderQuota(10, TimeSpan.FromMinutes(1));
+        Assert.True(await quotas.TryTakeAsync("push", small, Run(1), 10, Noon));
+        Assert.False(await quotas.TryTakeAsync("push", small, Run(2), 5, Noon.AddSeconds(1)));
+        // Run 2 died without leaving: once it has not asked for a while, run 3 goes first.
+        Assert.True(await quotas.TryTakeAsync("push", small, Run(3), 5, Noon.AddSeconds(1) + ProviderQuotas.Abandoned + TimeSpan.FromMinutes(1)));
+        // Run 4 left the queue when it stopped (its 10 did not fit the 5 left): run 5 goes.
+        Assert.False(await quotas.TryTakeAsync("push", small, Run(4), 10, Noon.AddMinutes(2)));
+        Assert.False(await quotas.TryTakeAsync("push", small, Run(5), 5, Noon.AddMinutes(2)));
+        await quotas.LeaveAsync("push", Run(4));
+        Assert.True(await quotas.TryTakeAsync("push", small, Run(5), 5, Noon.AddMinutes(2)));
+    }
+
+    [Theory]
+    [InlineData("50000/PT1H", null)]
+    [InlineData("0/PT1H", "a quota of 0 messages sends nothing")]
+    [InlineData("-5/PT1H", "is not a quota written messages/duration")]
+    [InlineData("1000", "is not a quota written messages/duration")]
+    [InlineData("1000/P0D", "a quota's window must be longer than zero")]
+    [InlineData("1000/an hour", "ISO 8601")]
+    public void A_quota_is_written_messages_over_a_duration(string text, string? error)
+    {
+        Assert.Equal(error is null, ProviderQuota.TryParse(text, out _, out var why));
+        if (error is not null)
+            Assert.Contains(error, why, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqliteProviderQuotasTests : ProviderQuotasContract, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("actorcampaigns-quotas-").FullName;
+
+    protected override async Task<ProviderQuotas> CreateAsync()
+    {
+        var quotas = new ProviderQuotas(new SqliteDatabase(Path.Combine(_folder, "data.db")));
+        await quotas.InitializeAsync();
+        return quotas;
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresProviderQuotasTests(PostgresFixture postgres) : ProviderQuotasContract
+{
+    protected override async Task<ProviderQuotas> CreateAsync()
+    {
+        var quotas = new ProviderQuotas(new PostgresDatabase(await postgres.CreateDatabaseAsync()));
+        await quotas.InitializeAsync();
+        return quotas;
+    }
+}
