@@ -32,9 +32,10 @@ public sealed record QuotaWaiter(string Campaign, string Execution, string Activ
 /// The providers' quotas, counted in the database every node shares, so one counter holds for all campaigns and all
 /// members. Each grant is a row (channel, time, messages); a grant is given inside a transaction that holds the
 /// channel's lock (SQLite: the writer lock; PostgreSQL: an advisory lock), so two members never both take the last
-/// of a window. Waiters queue: a grant goes to the run that has waited longest among those still asking (seen within
-/// <see cref="Abandoned"/>), and a run granted goes to the back, so runs share the quota in turn, slice by slice: a
-/// small campaign is not stuck behind a large one.
+/// of a window. Waiters queue: a run is granted when the window has room for its slice after the slices of every run
+/// that has waited longer (among those still asking, seen within <see cref="Abandoned"/>), and a run granted goes to
+/// the back, so runs share a scarce quota in turn, slice by slice (a small campaign is not stuck behind a large one),
+/// and an ample one at once.
 /// </summary>
 public sealed class ProviderQuotas(Database database)
 {
@@ -49,7 +50,7 @@ public sealed class ProviderQuotas(Database database)
             CREATE INDEX IF NOT EXISTS provider_quota_grants_at ON provider_quota_grants (channel, at);
             CREATE TABLE IF NOT EXISTS provider_quota_waiters (
                 channel {text} NOT NULL, campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, part {whole} NOT NULL,
-                since {whole} NOT NULL, seen {whole} NOT NULL, PRIMARY KEY (channel, campaign, execution, activity, part));
+                since {whole} NOT NULL, seen {whole} NOT NULL, messages {whole} NOT NULL, PRIMARY KEY (channel, campaign, execution, activity, part));
             """, cancellationToken);
     }
 
@@ -71,31 +72,26 @@ public sealed class ProviderQuotas(Database database)
             await lockChannel.ExecuteNonQueryAsync(cancellationToken);
         }
         await using (var queue = Command(connection,
-            "INSERT INTO provider_quota_waiters (channel, campaign, execution, activity, part, since, seen) VALUES (@channel, @campaign, @execution, @activity, @part, @at, @at) " +
-            "ON CONFLICT (channel, campaign, execution, activity, part) DO UPDATE SET seen = @at", transaction))
+            "INSERT INTO provider_quota_waiters (channel, campaign, execution, activity, part, since, seen, messages) " +
+            "VALUES (@channel, @campaign, @execution, @activity, @part, @at, @at, @messages) " +
+            "ON CONFLICT (channel, campaign, execution, activity, part) DO UPDATE SET seen = @at, messages = @messages", transaction))
         {
             Waiter(queue, channel, waiter);
             Parameter(queue, "@at", at);
+            Parameter(queue, "@messages", messages);
             await queue.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using (var first = Command(connection,
-            "SELECT campaign, execution, activity, part FROM provider_quota_waiters WHERE channel = @channel AND seen >= @alive " +
-            "ORDER BY since, campaign, execution, activity, part LIMIT 1", transaction))
+        // What the window has used, and what the runs that waited longer ask for.
+        await using (var taken = Command(connection,
+            "SELECT (SELECT COALESCE(SUM(messages), 0) FROM provider_quota_grants WHERE channel = @channel AND at > @from) + " +
+            "(SELECT COALESCE(SUM(w.messages), 0) FROM provider_quota_waiters w JOIN provider_quota_waiters me ON me.channel = w.channel " +
+            "AND me.campaign = @campaign AND me.execution = @execution AND me.activity = @activity AND me.part = @part " +
+            "WHERE w.channel = @channel AND w.seen >= @alive AND w.since < me.since)", transaction))
         {
-            Parameter(first, "@channel", channel);
-            Parameter(first, "@alive", at - (long)Abandoned.TotalMilliseconds);
-            await using var reader = await first.ExecuteReaderAsync(cancellationToken);
-            var head = await reader.ReadAsync(cancellationToken)
-                && new QuotaWaiter(reader.GetString(0), reader.GetString(1), reader.GetString(2), Convert.ToInt32(reader.GetValue(3))) == waiter;
-            await reader.DisposeAsync();
-            if (!head)
-                return await QueuedAsync();
-        }
-        await using (var used = Command(connection, "SELECT COALESCE(SUM(messages), 0) FROM provider_quota_grants WHERE channel = @channel AND at > @from", transaction))
-        {
-            Parameter(used, "@channel", channel);
-            Parameter(used, "@from", at - (long)quota.Window.TotalMilliseconds);
-            if (Convert.ToInt64(await used.ExecuteScalarAsync(cancellationToken)) + messages > quota.Messages)
+            Waiter(taken, channel, waiter);
+            Parameter(taken, "@from", at - (long)quota.Window.TotalMilliseconds);
+            Parameter(taken, "@alive", at - (long)Abandoned.TotalMilliseconds);
+            if (Convert.ToInt64(await taken.ExecuteScalarAsync(cancellationToken)) + messages > quota.Messages)
                 return await QueuedAsync();
         }
         await using (var grant = Command(connection, "INSERT INTO provider_quota_grants (channel, at, messages) VALUES (@channel, @at, @messages)", transaction))
