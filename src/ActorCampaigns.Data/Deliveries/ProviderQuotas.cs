@@ -30,39 +30,48 @@ public sealed record QuotaWaiter(string Campaign, string Execution, string Activ
 
 /// <summary>
 /// The providers' quotas, counted in the database every node shares, so one counter holds for all campaigns and all
-/// members. Each grant is a row (channel, time, messages); a grant is given inside a transaction that holds the
-/// channel's lock (SQLite: the writer lock; PostgreSQL: an advisory lock), so two members never both take the last
-/// of a window. Waiters queue: a run is granted when the window has room for its slice after the slices of every run
-/// that has waited longer (among those still asking, seen within <see cref="Abandoned"/>), and a run granted goes to
-/// the back, so runs share a scarce quota in turn, slice by slice (a small campaign is not stuck behind a large one),
-/// and an ample one at once.
+/// members. Each grant is a row (channel, activity, time, messages); a grant is given inside a transaction that holds
+/// the channel's lock (SQLite: the writer lock; PostgreSQL: an advisory lock), so two members never both take the last
+/// of a window. Runs asking are kept as waiters (alive while they ask again within <see cref="Abandoned"/> of real
+/// time: windows are counted on the node's clock, which a test may move, liveness on the system's), and a
+/// scarce quota is shared out fairly, activity by activity (a campaign's partitions count as one): a run is granted
+/// only when the window has room for its slice after the slices asked by the runs of other activities that come
+/// before it, those whose activity was served less over the last two windows, or as much and has waited longer (a grant sends its
+/// activity's runs to the back); and while other activities ask, an activity takes no more than an equal part of a
+/// window. So campaigns asking at once get equal parts, a small campaign is not stuck behind a large one however many
+/// partitions the large one has, and a campaign alone takes it all.
 /// </summary>
 public sealed class ProviderQuotas(Database database)
 {
-    /// <summary>A waiter not seen asking for this long is gone (its member died, its run stopped): it no longer holds the queue.</summary>
+    /// <summary>A waiter not seen asking for this long is gone (its run ended or stopped, its member died): it no longer counts.</summary>
     public static readonly TimeSpan Abandoned = TimeSpan.FromSeconds(10);
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         var (_, whole, text) = database.Types;
         await database.CreateTablesAsync($"""
-            CREATE TABLE IF NOT EXISTS provider_quota_grants (channel {text} NOT NULL, at {whole} NOT NULL, messages {whole} NOT NULL);
+            CREATE TABLE IF NOT EXISTS provider_quota_grants (
+                channel {text} NOT NULL, campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, at {whole} NOT NULL, messages {whole} NOT NULL);
             CREATE INDEX IF NOT EXISTS provider_quota_grants_at ON provider_quota_grants (channel, at);
             CREATE TABLE IF NOT EXISTS provider_quota_waiters (
                 channel {text} NOT NULL, campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, part {whole} NOT NULL,
-                since {whole} NOT NULL, seen {whole} NOT NULL, messages {whole} NOT NULL, PRIMARY KEY (channel, campaign, execution, activity, part));
+                since {whole} NOT NULL, seen {whole} NOT NULL, messages {whole} NOT NULL, refused {whole} NOT NULL,
+                PRIMARY KEY (channel, campaign, execution, activity, part));
             """, cancellationToken);
     }
 
     /// <summary>
     /// Takes <paramref name="messages"/> (at most the quota's) of <paramref name="channel"/>'s quota at <paramref name="now"/>
-    /// if the window has room and no one has waited longer; otherwise queues the waiter (or keeps its place).
+    /// if the window has room and it is the waiter's turn; otherwise keeps the waiter asking (its place kept).
     /// </summary>
     /// <returns>True when granted.</returns>
-    public async Task<bool> TryTakeAsync(string channel, ProviderQuota quota, QuotaWaiter waiter, long messages, DateTimeOffset now,
+    /// <param name="now">The time of the node's clock, which windows are counted in.</param>
+    /// <param name="seen">The real time (the system's clock, which no test moves), which says whether a waiter still asks.</param>
+    public async Task<bool> TryTakeAsync(string channel, ProviderQuota quota, QuotaWaiter waiter, long messages, DateTimeOffset now, DateTimeOffset seen,
         CancellationToken cancellationToken = default)
     {
-        var at = now.ToUnixTimeMilliseconds();
+        var (at, seenAt) = (now.ToUnixTimeMilliseconds(), seen.ToUnixTimeMilliseconds());
+        var alive = seenAt - (long)Abandoned.TotalMilliseconds;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (database.Dialect == SqlDialect.PostgreSql)
@@ -71,61 +80,88 @@ public sealed class ProviderQuotas(Database database)
             Parameter(lockChannel, "@channel", channel);
             await lockChannel.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using (var queue = Command(connection,
-            "INSERT INTO provider_quota_waiters (channel, campaign, execution, activity, part, since, seen, messages) " +
-            "VALUES (@channel, @campaign, @execution, @activity, @part, @at, @at, @messages) " +
-            "ON CONFLICT (channel, campaign, execution, activity, part) DO UPDATE SET seen = @at, messages = @messages", transaction))
+        await using (var ask = Command(connection,
+            "INSERT INTO provider_quota_waiters (channel, campaign, execution, activity, part, since, seen, messages, refused) " +
+            "VALUES (@channel, @campaign, @execution, @activity, @part, @at, @seen, @messages, 0) " +
+            // A run back after a while (not asking since it was last granted) queues again from now.
+            "ON CONFLICT (channel, campaign, execution, activity, part) DO UPDATE SET seen = @seen, messages = @messages, " +
+            "since = CASE WHEN provider_quota_waiters.seen < @alive THEN @at ELSE provider_quota_waiters.since END", transaction))
         {
-            Waiter(queue, channel, waiter);
-            Parameter(queue, "@at", at);
-            Parameter(queue, "@messages", messages);
-            await queue.ExecuteNonQueryAsync(cancellationToken);
+            Waiter(ask, channel, waiter);
+            Parameter(ask, "@at", at);
+            Parameter(ask, "@seen", seenAt);
+            Parameter(ask, "@alive", alive);
+            Parameter(ask, "@messages", messages);
+            await ask.ExecuteNonQueryAsync(cancellationToken);
         }
-        // What the window has used, and what the runs that waited longer ask for.
+        // What the window has used, all told and by this activity, and since when this run waits.
+        long used, mine, served, since, others;
         await using (var taken = Command(connection,
-            "SELECT (SELECT COALESCE(SUM(messages), 0) FROM provider_quota_grants WHERE channel = @channel AND at > @from) + " +
-            "(SELECT COALESCE(SUM(w.messages), 0) FROM provider_quota_waiters w JOIN provider_quota_waiters me ON me.channel = w.channel " +
-            "AND me.campaign = @campaign AND me.execution = @execution AND me.activity = @activity AND me.part = @part " +
-            "WHERE w.channel = @channel AND w.seen >= @alive AND w.since < me.since)", transaction))
+            "SELECT (SELECT COALESCE(SUM(messages), 0) FROM provider_quota_grants WHERE channel = @channel AND at > @from), " +
+            "(SELECT COALESCE(SUM(messages), 0) FROM provider_quota_grants WHERE channel = @channel AND at > @from " +
+            "AND campaign = @campaign AND execution = @execution AND activity = @activity), " +
+            "(SELECT COALESCE(SUM(messages), 0) FROM provider_quota_grants WHERE channel = @channel AND at > @served " +
+            "AND campaign = @campaign AND execution = @execution AND activity = @activity), " +
+            "(SELECT since FROM provider_quota_waiters WHERE channel = @channel AND campaign = @campaign AND execution = @execution AND activity = @activity AND part = @part), " +
+            "(SELECT COUNT(*) FROM (SELECT DISTINCT campaign, execution, activity FROM provider_quota_waiters WHERE channel = @channel AND seen >= @alive " +
+            "AND NOT (campaign = @campaign AND execution = @execution AND activity = @activity)) o)",
+            transaction))
         {
             Waiter(taken, channel, waiter);
             Parameter(taken, "@from", at - (long)quota.Window.TotalMilliseconds);
-            Parameter(taken, "@alive", at - (long)Abandoned.TotalMilliseconds);
-            if (Convert.ToInt64(await taken.ExecuteScalarAsync(cancellationToken)) + messages > quota.Messages)
-                return await QueuedAsync();
+            Parameter(taken, "@served", at - 2 * (long)quota.Window.TotalMilliseconds);
+            Parameter(taken, "@alive", alive);
+            await using var reader = await taken.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (used, mine, served, since, others) = (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2)),
+                Convert.ToInt64(reader.GetValue(3)), Convert.ToInt64(reader.GetValue(4)));
         }
-        await using (var grant = Command(connection, "INSERT INTO provider_quota_grants (channel, at, messages) VALUES (@channel, @at, @messages)", transaction))
+        // What the runs of other activities before it ask for: those whose activity was served less over the last two
+        // windows (the last alone would favour, at each window's turn, whoever asked first in the one before), or as
+        // much and waited longer.
+        await using (var before = Command(connection,
+            "SELECT COALESCE(SUM(w.messages), 0) FROM provider_quota_waiters w LEFT JOIN (SELECT campaign, execution, activity, SUM(messages) AS used " +
+            "FROM provider_quota_grants WHERE channel = @channel AND at > @served GROUP BY campaign, execution, activity) g " +
+            "ON g.campaign = w.campaign AND g.execution = w.execution AND g.activity = w.activity " +
+            "WHERE w.channel = @channel AND w.seen >= @alive AND NOT (w.campaign = @campaign AND w.execution = @execution AND w.activity = @activity) " +
+            "AND (COALESCE(g.used, 0) < @mine OR (COALESCE(g.used, 0) = @mine AND w.since < @since))", transaction))
         {
-            Parameter(grant, "@channel", channel);
+            Waiter(before, channel, waiter);
+            Parameter(before, "@served", at - 2 * (long)quota.Window.TotalMilliseconds);
+            Parameter(before, "@alive", alive);
+            Parameter(before, "@mine", served);
+            Parameter(before, "@since", since);
+            used += Convert.ToInt64(await before.ExecuteScalarAsync(cancellationToken));
+        }
+        // While other activities ask, no more than an equal part of the window (a slice granted while below it).
+        var granted = used + messages <= quota.Messages && mine < (quota.Messages + others) / (others + 1);
+        if (granted)
+        {
+            await using var grant = Command(connection,
+                "INSERT INTO provider_quota_grants (channel, campaign, execution, activity, at, messages) VALUES (@channel, @campaign, @execution, @activity, @at, @messages); " +
+                // The activity's runs go to the back; grants older than two windows count no more, waiters long gone are forgotten.
+                // (strictly behind every waiter: two grants in one millisecond still queue in order)
+                "UPDATE provider_quota_waiters SET refused = 0, since = (SELECT MAX(m) FROM (SELECT @at AS m UNION ALL " +
+                "SELECT MAX(since) + 1 FROM provider_quota_waiters WHERE channel = @channel) last) " +
+                "WHERE channel = @channel AND campaign = @campaign AND execution = @execution AND activity = @activity; " +
+                "DELETE FROM provider_quota_grants WHERE channel = @channel AND at <= @before; " +
+                "DELETE FROM provider_quota_waiters WHERE channel = @channel AND seen < @gone", transaction);
+            Waiter(grant, channel, waiter);
             Parameter(grant, "@at", at);
             Parameter(grant, "@messages", messages);
+            Parameter(grant, "@before", at - 2 * (long)quota.Window.TotalMilliseconds);
+            Parameter(grant, "@gone", seenAt - 10 * (long)Abandoned.TotalMilliseconds);
             await grant.ExecuteNonQueryAsync(cancellationToken);
         }
-        // Granted: out of the queue; its next slice queues again, behind those waiting now.
-        await using (var leave = Command(connection, "DELETE FROM provider_quota_waiters WHERE channel = @channel AND campaign = @campaign AND execution = @execution " +
-                                                     "AND activity = @activity AND part = @part", transaction))
+        else
         {
-            Waiter(leave, channel, waiter);
-            await leave.ExecuteNonQueryAsync(cancellationToken);
-        }
-        // Grants older than the window count no more, and waiters long gone are forgotten.
-        await using (var forget = Command(connection, "DELETE FROM provider_quota_grants WHERE channel = @channel AND at <= @before; " +
-                                                      "DELETE FROM provider_quota_waiters WHERE channel = @channel AND seen < @gone", transaction))
-        {
-            Parameter(forget, "@channel", channel);
-            Parameter(forget, "@before", at - (long)quota.Window.TotalMilliseconds);
-            Parameter(forget, "@gone", at - 10 * (long)Abandoned.TotalMilliseconds);
-            await forget.ExecuteNonQueryAsync(cancellationToken);
+            await using var refuse = Command(connection, "UPDATE provider_quota_waiters SET refused = 1 WHERE channel = @channel AND campaign = @campaign " +
+                                                         "AND execution = @execution AND activity = @activity AND part = @part", transaction);
+            Waiter(refuse, channel, waiter);
+            await refuse.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return true;
-
-        // Not granted: the waiter's place in the queue (or that it still asks) is kept.
-        async Task<bool> QueuedAsync()
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return false;
-        }
+        return granted;
     }
 
     /// <summary>The waiter stopped asking (its run ended or stopped): it leaves the queue.</summary>
@@ -138,15 +174,16 @@ public sealed class ProviderQuotas(Database database)
         await leave.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The activities of a campaign's runs waiting for a channel's quota at <paramref name="now"/>: activity → (channel, since when).</summary>
-    public async Task<IReadOnlyDictionary<string, (string Channel, DateTimeOffset Since)>> WaitingAsync(string campaign, DateTimeOffset now,
+    /// <summary>The activities of a campaign whose runs were last refused their channel's quota, at <paramref name="now"/>: activity → (channel, in line since).</summary>
+    /// <param name="seen">The real time (the system's clock).</param>
+    public async Task<IReadOnlyDictionary<string, (string Channel, DateTimeOffset Since)>> WaitingAsync(string campaign, DateTimeOffset seen,
         CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var select = Command(connection,
-            "SELECT activity, channel, MIN(since) FROM provider_quota_waiters WHERE campaign = @campaign AND seen >= @alive GROUP BY activity, channel");
+            "SELECT activity, channel, MIN(since) FROM provider_quota_waiters WHERE campaign = @campaign AND seen >= @alive AND refused = 1 GROUP BY activity, channel");
         Parameter(select, "@campaign", campaign);
-        Parameter(select, "@alive", now.ToUnixTimeMilliseconds() - (long)Abandoned.TotalMilliseconds);
+        Parameter(select, "@alive", seen.ToUnixTimeMilliseconds() - (long)Abandoned.TotalMilliseconds);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         var waiting = new Dictionary<string, (string, DateTimeOffset)>();
         while (await reader.ReadAsync(cancellationToken))

@@ -122,7 +122,7 @@ public static class CampaignEndpoints
             var state = await StateAsync(region, id, cancel);
             if (state.Status == CampaignStatus.None)
                 return Problems.NotFound($"no campaign '{id}'");
-            var quotas = services.Quotas.Count == 0 ? null : await services.QuotaCounter.WaitingAsync(id, services.Clock.GetUtcNow(), cancel);
+            var quotas = services.Quotas.Count == 0 ? null : await services.QuotaCounter.WaitingAsync(id, TimeProvider.System.GetUtcNow(), cancel);
             return Results.Json(CampaignStatusView.Of(state, quotas));
         }).WithSummary("Gets a campaign's status: each execution with each activity's state and counts").Answers(StatusCodes.Status200OK, 404);
         foreach (var (verb, command, summary) in Lifecycle)

@@ -23,7 +23,7 @@ public sealed class QuotaGate(ProviderQuotas quotas, string channel, ProviderQuo
         var granted = false;
         try
         {
-            while (!(granted = await quotas.TryTakeAsync(channel, quota, waiter, messages, clock.GetUtcNow(), cancellationToken)))
+            while (!(granted = await quotas.TryTakeAsync(channel, quota, waiter, messages, clock.GetUtcNow(), TimeProvider.System.GetUtcNow(), cancellationToken)))
                 await Task.Delay(Poll * (0.75 + Random.Shared.NextDouble() / 2), clock, cancellationToken);
         }
         finally
