@@ -140,7 +140,9 @@ public static class Acctl
             {
                 if (!names.Contains(rest[i]))
                     throw CommandFailure.Usage($"'{command.Words}' takes no option {rest[i]} (usage: {command.Usage})");
-                options[rest[i]] = i + 1 < rest.Count ? rest[++i] : throw CommandFailure.Usage($"{rest[i]} needs a value (usage: {command.Usage})");
+                // A flag (an option written without a value, such as --yes) stands alone.
+                options[rest[i]] = command.Options.Contains(rest[i]) ? "true"
+                    : i + 1 < rest.Count ? rest[++i] : throw CommandFailure.Usage($"{rest[i]} needs a value (usage: {command.Usage})");
             }
             else
                 arguments.Add(rest[i]);

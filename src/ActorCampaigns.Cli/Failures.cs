@@ -24,6 +24,9 @@ public sealed class CommandFailure(string message, int exitCode = ExitCodes.Fail
 {
     public int ExitCode { get; } = exitCode;
 
+    /// <summary>The node's problem answer, when the failure is one (what a command may read more of: a publish's figures).</summary>
+    public System.Text.Json.JsonElement? Problem { get; init; }
+
     public IReadOnlyList<string> Details { get; } = details ?? [];
 
     public static CommandFailure Usage(string message) => new(message, ExitCodes.Usage);

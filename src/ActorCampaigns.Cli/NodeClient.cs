@@ -130,7 +130,7 @@ public sealed class NodeClient : IDisposable
             ? errors.EnumerateArray().Select(Detail).Where(d => d != title).ToList()
             : [];
         var code = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? ExitCodes.Unauthorized : ExitCodes.Failed;
-        throw new CommandFailure(title ?? $"the node answered {(int)response.StatusCode}", code, details);
+        throw new CommandFailure(title ?? $"the node answered {(int)response.StatusCode}", code, details) { Problem = problem };
     }
 
     private static string Detail(JsonElement error) =>

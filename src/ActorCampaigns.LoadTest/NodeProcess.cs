@@ -93,6 +93,18 @@ public sealed class NodeProcess : IAsyncDisposable
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    /// <summary>
+    /// Publishes a campaign, confirming with the token a one-shot campaign's first publish answers with (409 and its
+    /// estimate): what a client that has read the figures does.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PublishAsync(string campaign)
+    {
+        var (status, body) = await PublishAsync(campaign);
+        return status == HttpStatusCode.Conflict && body.TryGetProperty("confirmToken", out var token)
+            ? await SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/publish?confirm={token.GetString()}")
+            : (status, body);
+    }
+
     public async Task<JsonElement> StatusAsync(string campaign) => (await Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/status"));
 
     /// <summary>Seconds of processor time the process has used so far, in its own code (user) and in the kernel's on its behalf (system), from <c>/proc</c>.</summary>

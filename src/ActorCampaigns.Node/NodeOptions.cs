@@ -102,6 +102,9 @@ public sealed class NodeOptions
     /// </summary>
     public GlobalControlGroupOptions GlobalControlGroup { get; set; } = new();
 
+    /// <summary>Approvals of large publishes (section <c>ActorCampaigns:Approvals</c>).</summary>
+    public ApprovalOptions Approvals { get; set; } = new();
+
     /// <summary>
     /// The providers' quotas by channel (section <c>ActorCampaigns:Providers:Email</c>, <c>:Sms</c>, <c>:Push</c>):
     /// <c>Quota=50000/PT1H</c>, at most that many messages within any hour, counted in the database for every campaign
@@ -178,6 +181,15 @@ public sealed class ClusterSettings
     /// downs the minority side (keep-majority) and its campaigns move to the others.
     /// </summary>
     public int DownUnreachableAfterSeconds { get; set; } = 20;
+}
+
+public sealed class ApprovalOptions
+{
+    /// <summary>
+    /// Above this many estimated messages, publishing a one-shot campaign needs an approval by another API key than
+    /// the one publishing (<c>POST /api/campaigns/{id}/approve</c>); none: no approvals.
+    /// </summary>
+    public long? AudienceThreshold { get; set; }
 }
 
 public sealed class ProviderOptions

@@ -37,7 +37,14 @@ public sealed class CampaignCommandTests(OneNode node) : IClassFixture<OneNode>
         Assert.Matches(@"\(test\): completed", tested);
         Assert.Matches(@"mail\s+held\s+150\s+out 0", tested);
 
-        Assert.Contains($"{id}: publish accepted", Succeeded(await node.AcctlAsync("campaign", "publish", id)).Out);
+        // A one-shot campaign's publish shows what it sends; without a person to answer, it needs --yes.
+        var unconfirmed = await node.AcctlAsync("campaign", "publish", id);
+        Assert.Equal(1, unconfirmed.ExitCode);
+        Assert.Contains($"{id} sends about 150 messages (email 150): publish it with --yes", unconfirmed.Error);
+        Assert.Contains("draft", Succeeded(await node.AcctlAsync("campaign", "show", id)).Out);
+        var published = Succeeded(await node.AcctlAsync("campaign", "publish", id, "--yes")).Out;
+        Assert.Contains($"{id} sends about 150 messages (email 150)", published);
+        Assert.Contains($"{id}: publish accepted", published);
         var tail = Succeeded(await node.AcctlAsync("campaign", "tail", id)).Out;
         var lastFrame = tail[tail.LastIndexOf($"{id} Winter sale", StringComparison.Ordinal)..];
         Assert.Matches(@"\(live\): completed", lastFrame);
@@ -67,7 +74,7 @@ public sealed class CampaignCommandTests(OneNode node) : IClassFixture<OneNode>
               "transitions": [ { "from": "optin", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "mail-b" } ] }
             """);
         var id = CampaignId(Succeeded(await node.AcctlAsync("campaign", "create", "-f", file)));
-        Succeeded(await node.AcctlAsync("campaign", "publish", id));
+        Succeeded(await node.AcctlAsync("campaign", "publish", id, "--yes"));
         string status;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(status = Succeeded(await node.AcctlAsync("campaign", "status", id)).Out).Contains("exp decides at"))
@@ -103,7 +110,7 @@ public sealed class CampaignCommandTests(OneNode node) : IClassFixture<OneNode>
               "transitions": [ { "from": "optin", "to": "mail" } ] }
             """);
         var id = CampaignId(Succeeded(await node.AcctlAsync("campaign", "create", "-f", file)));
-        Succeeded(await node.AcctlAsync("campaign", "publish", id));
+        Succeeded(await node.AcctlAsync("campaign", "publish", id, "--yes"));
         string status;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(status = Succeeded(await node.AcctlAsync("campaign", "status", id)).Out).Contains("mail waits until"))
@@ -122,7 +129,7 @@ public sealed class CampaignCommandTests(OneNode node) : IClassFixture<OneNode>
     public async Task A_running_campaign_is_paused_resumed_and_stopped_and_list_filters_by_status()
     {
         var id = CampaignId(Succeeded(await node.AcctlAsync("campaign", "create", "-f", node.Campaign("Slow sale", throttle: 5))));
-        Succeeded(await node.AcctlAsync("campaign", "publish", id));
+        Succeeded(await node.AcctlAsync("campaign", "publish", id, "--yes"));
 
         Assert.Contains($"{id}: pause accepted", Succeeded(await node.AcctlAsync("campaign", "pause", id)).Out);
         Assert.Matches($@"{id}\s+Slow sale\s+paused", Succeeded(await node.AcctlAsync("campaign", "list", "--status", "paused")).Out);

@@ -87,7 +87,7 @@ public sealed class ErrorTests(OneNode node) : IClassFixture<OneNode>
 
         var one = await node.AcctlAsync("campaign", "publish", "--help");
         Assert.Equal(0, one.ExitCode);
-        Assert.StartsWith("usage: acctl <host:port> campaign publish <id>\n", one.Out);
+        Assert.StartsWith("usage: acctl <host:port> campaign publish <id> [--yes]\n", one.Out);
 
         var none = await AcctlProcess.RunAsync();
         Assert.Equal(2, none.ExitCode);

@@ -10,7 +10,7 @@ public sealed class PartitionedTailTests(PartitionedNode node) : IClassFixture<P
     public async Task Tail_shows_each_partition_of_an_activity_with_its_member_and_its_counts()
     {
         var id = CampaignCommandTests.CampaignId(CampaignCommandTests.Succeeded(await node.AcctlAsync("campaign", "create", "-f", node.Campaign("Partitioned sale"))));
-        CampaignCommandTests.Succeeded(await node.AcctlAsync("campaign", "publish", id));
+        CampaignCommandTests.Succeeded(await node.AcctlAsync("campaign", "publish", id, "--yes"));
         var tail = CampaignCommandTests.Succeeded(await node.AcctlAsync("campaign", "tail", id)).Out;
         var lastFrame = tail[tail.LastIndexOf($"{id} Partitioned sale", StringComparison.Ordinal)..];
         Assert.Matches(@"mail\s+completed\s+150\s+out 150", lastFrame);

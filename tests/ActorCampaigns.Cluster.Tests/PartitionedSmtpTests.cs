@@ -43,7 +43,7 @@ internal static class SmtpCampaign
             """);
         Assert.Equal(HttpStatusCode.Created, created);
         var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await cluster.Nodes[0].SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.Nodes[0].PublishAsync(id)).Status);
         return (id, await AwaitAsync(cluster.Nodes[0], id, s => cluster.Sink.Received.Count >= 1_000 && RunningOn(s).Count == 3, seconds: 120));
     }
 

@@ -34,7 +34,7 @@ public sealed class ProviderQuotaTests(ThreeNodesUnderAQuota cluster, ITestOutpu
             """);
         Assert.Equal(HttpStatusCode.Created, created);
         var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await cluster.Nodes[0].SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.Nodes[0].PublishAsync(id)).Status);
         return id;
     }
 

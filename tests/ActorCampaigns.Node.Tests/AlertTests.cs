@@ -56,7 +56,7 @@ public sealed class AlertTests : IAsyncLifetime
         Assert.Empty(Outbox("alert"));
         Assert.Empty(Outbox("email"));
 
-        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _node.PublishAsync(id)).Status);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await _node.StatusAsync(id)).GetProperty("executions") is var executions
             && (executions.GetArrayLength() < 2 || executions[0].GetProperty("state").GetString() != "completed"))

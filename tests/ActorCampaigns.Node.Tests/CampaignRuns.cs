@@ -11,7 +11,8 @@ internal static class CampaignRuns
         var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", canvas);
         Assert.True(created == HttpStatusCode.Created, body.ToString());
         var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/{command}")).Status);
+        var (status, answer) = command == "publish" ? await node.PublishAsync(id) : await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/{command}");
+        Assert.True(status == HttpStatusCode.OK, answer.ToString());
         return id;
     }
 

@@ -89,7 +89,7 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
             """);
         Assert.Equal(HttpStatusCode.Created, created);
         var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await node.PublishAsync(id)).Status);
         var writing = DateTime.UtcNow.AddSeconds(60);
         while (!File.Exists(Outbox) || new FileInfo(Outbox).Length == 0)
         {

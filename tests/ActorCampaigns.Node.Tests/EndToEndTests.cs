@@ -58,7 +58,7 @@ public sealed class EndToEndTests : IAsyncDisposable
             """);
         Assert.Equal(HttpStatusCode.Created, created);
         var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await node.PublishAsync(id)).Status);
         await AwaitAsync(node, id, s => State(s, "later") == "waiting");
         Assert.Equal(1000, _smtp.Received.Count);
 

@@ -52,7 +52,7 @@ public sealed class FeedTests : IAsyncLifetime
             if (!published)
             {
                 Assert.Equal("draft", status.GetProperty("status").GetString());
-                Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+                Assert.Equal(HttpStatusCode.OK, (await _node.PublishAsync(id)).Status);
                 published = true;
             }
             else if (status.GetProperty("status").GetString() == "completed")

@@ -69,7 +69,7 @@ public sealed class GatewayTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, (await _node.SendAsync(HttpMethod.Post, "/api/campaigns/c-none/publish")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await _node.SendAsync(HttpMethod.Get, "/api/campaigns/c-none/status")).Status);
-        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _node.PublishAsync(id!)).Status);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class GatewayTests : IAsyncLifetime
         var (_, list) = await _node.SendAsync(HttpMethod.Get, "/api/campaigns");
         Assert.Contains(list.EnumerateArray(), c => c.GetProperty("id").GetString() == id && c.GetProperty("status").GetString() == "draft");
 
-        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _node.PublishAsync(id)).Status);
         var (unknown, problem) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/trigger", """{ "variables": { "colour": "red" } }""");
         Assert.Equal(HttpStatusCode.BadRequest, unknown);
         Assert.Contains("not declared", problem.GetProperty("title").GetString());

@@ -123,7 +123,7 @@ public sealed class HostileInputTests : IAsyncLifetime
         var (created, body) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", Mailing(html));
         Assert.Equal(HttpStatusCode.Created, created);
         var campaign = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await node.PublishAsync(campaign)).Status);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!((await node.StatusAsync(campaign)).GetProperty("executions") is { } executions && executions.GetArrayLength() > 0
                  && executions[0].GetProperty("activities").TryGetProperty("mail", out var mail) && mail.GetProperty("state").GetString() == "running"))

@@ -33,7 +33,7 @@ public sealed class PassivationTests(ITestOutputHelper output) : IDisposable
     /// <summary>Publishes an asap campaign (nothing to select on an empty profile store) and waits for it to complete.</summary>
     private static async Task CompleteAsync(NodeProcess node, string id)
     {
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await node.PublishAsync(id)).Status);
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while ((await node.StatusAsync(id)).GetProperty("status").GetString() != "completed")
         {

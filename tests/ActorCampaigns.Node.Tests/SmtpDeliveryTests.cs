@@ -27,7 +27,7 @@ public sealed class SmtpDeliveryTests : IAsyncDisposable
             """);
         Assert.Equal(HttpStatusCode.Created, created);
         var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await node.PublishAsync(id)).Status);
         JsonElement mail;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((mail = (await node.StatusAsync(id)).GetProperty("executions")[0].GetProperty("activities").GetProperty("mail")).GetProperty("state").GetString() != "completed")

@@ -36,7 +36,7 @@ public sealed class SmtpOutageTests : IAsyncDisposable
             """);
         Assert.True(created == HttpStatusCode.Created, body.ToString());
         var id = body.GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await node.PublishAsync(id)).Status);
 
         // Slices of 20 leave every tenth of a second (throttle 200/s): the relay goes down inside one of them, in the third
         // batch of 500.

@@ -28,7 +28,7 @@ public sealed class AccessibilityTests(ConsoleNode console) : IClassFixture<Cons
     public async Task Every_page_passes_the_contrast_and_label_checks()
     {
         var id = await console.CreateAsync(Campaign);
-        await console.Node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish");
+        await console.Node.PublishAsync(id);
         var page = await console.PageAsync();
 
         await page.GotoAsync($"{console.BaseUrl}/#/");

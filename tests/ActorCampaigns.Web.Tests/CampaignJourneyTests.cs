@@ -44,9 +44,10 @@ public sealed class CampaignJourneyTests(ConsoleNode console) : IClassFixture<Co
         await Expect(page.Locator("svg .activity[data-id='email1'] .state")).ToHaveTextAsync("held");
         await ConsoleNode.ScreenshotAsync(page, "2-tested");
 
-        // Publish, confirmed in a dialog; the canvas follows the live run to the end.
+        // Publish, confirmed in a dialog that shows the messages it sends; the canvas follows the live run to the end.
         await page.ClickAsync("button[data-action=publish]");
         await Expect(page.Locator("#confirm")).ToBeVisibleAsync();
+        await Expect(page.Locator("#confirm-text")).ToContainTextAsync($"It sends about {ConsoleNode.OptedIn:N0} messages (email {ConsoleNode.OptedIn:N0})");
         await page.ClickAsync("#confirm-ok");
         await Expect(page.Locator("svg .activity[data-id='email1'] .state")).ToHaveTextAsync("completed", new() { Timeout = 30_000 });
         await Expect(page.Locator(".title .pill")).ToHaveTextAsync("completed");

@@ -18,7 +18,7 @@ public sealed class ExperimentConsoleTests(ConsoleNode console) : IClassFixture<
                 { "id": "mail-b", "type": "email", "content": { "from": "shop@example.com", "subject": "B", "html": "<p>B</p>" } } ],
               "transitions": [ { "from": "optin", "to": "exp" }, { "from": "exp", "port": "a", "to": "mail-a" }, { "from": "exp", "port": "b", "to": "mail-b" } ] }
             """);
-        Assert.Equal(HttpStatusCode.OK, (await console.Node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await console.Node.PublishAsync(id)).Status);
         var page = await console.PageAsync();
         await page.GotoAsync($"{console.BaseUrl}/#/campaigns/{id}");
         await Expect(page.Locator("svg .activity[data-id='exp'] .state")).ToHaveTextAsync("waiting", new() { Timeout = 30_000 });

@@ -39,7 +39,7 @@ public sealed class LargeCanvasTests(ConsoleNode console) : IClassFixture<Consol
         await Expect(page.Locator("svg .transition")).ToHaveCountAsync(39);
 
         // Clicks on activities while the run's counts stream in (40 activities, batches of 100 profiles).
-        await console.Node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish");
+        await console.Node.PublishAsync(id);
         var clicks = new List<double>();
         for (var b = 1; b <= 13; b++)
         {

@@ -18,7 +18,7 @@ public sealed class PartitionedConsoleTests(PartitionedConsoleNode console) : IC
                 { "id": "mail", "type": "email", "content": { "from": "shop@example.com", "subject": "Sale", "html": "<p>Hi</p>" } } ],
               "transitions": [ { "from": "optin", "to": "mail" } ] }
             """);
-        Assert.Equal(HttpStatusCode.OK, (await console.Node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await console.Node.PublishAsync(id)).Status);
         var page = await console.PageAsync();
         await page.GotoAsync($"{console.BaseUrl}/#/campaigns/{id}");
         await Expect(page.Locator("svg .activity[data-id='mail'] .state")).ToHaveTextAsync("completed", new() { Timeout = 30_000 });

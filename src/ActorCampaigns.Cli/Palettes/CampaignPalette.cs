@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text;
 using ActorCampaigns.Cli.Output;
 
@@ -15,7 +16,9 @@ public static class CampaignPalette
         new("campaign create", "", "creates a draft from a campaign document (JSON)", CreateAsync, "-f FILE"),
         new("campaign validate", "", "checks a campaign document without creating it", ValidateAsync, "-f FILE"),
         new("campaign test", "<id>", "runs the canvas in test mode: counts only, nothing sent", i => LifecycleAsync(i, "test")),
-        new("campaign publish", "<id>", "freezes the campaign and hands it to its schedule", i => LifecycleAsync(i, "publish")),
+        new("campaign publish", "<id>", "freezes the campaign and hands it to its schedule; a one-shot campaign shows what it sends and asks", PublishAsync,
+            "--yes"),
+        new("campaign approve", "<id> <token>", "approves a publish above the node's threshold asked by another API key", ApproveAsync),
         new("campaign pause", "<id>", "holds every activity at a batch boundary", i => LifecycleAsync(i, "pause")),
         new("campaign resume", "<id>", "goes on from where it was paused or failed", i => LifecycleAsync(i, "resume")),
         new("campaign stop", "<id>", "ends every execution (final)", i => LifecycleAsync(i, "stop")),
@@ -120,6 +123,55 @@ public static class CampaignPalette
         if (!File.Exists(path))
             throw CommandFailure.Usage($"no file '{path}'");
         return new StringContent(await File.ReadAllTextAsync(path, call.Cancel), Encoding.UTF8, "application/json");
+    }
+
+    /// <summary>
+    /// Publishes; a one-shot campaign's node answers first with the messages it would send and a confirmation token:
+    /// they are shown, and the publish confirmed with --yes or when the operator answers y.
+    /// </summary>
+    private static async Task PublishAsync(Invocation call)
+    {
+        var id = call.CampaignId(0);
+        JsonElement answer;
+        try
+        {
+            answer = await call.Node.PostAsync($"/api/campaigns/{id}/publish", call.Cancel);
+        }
+        catch (CommandFailure failure) when (failure.Problem is { } problem && problem.TryGetProperty("confirmToken", out var confirm))
+        {
+            var token = confirm.GetString()!;
+            var figures = $"{id} sends about {problem.GetProperty("messages").GetInt64():N0} messages ("
+                + string.Join(", ", problem.GetProperty("estimate").EnumerateObject().Select(c => $"{c.Name} {c.Value.GetInt64():N0}")) + ")"
+                + (problem.GetProperty("approvalRequired").GetBoolean() ? $"; above {problem.GetProperty("approvalThreshold").GetInt64():N0}, another API key approves it first: acctl campaign approve {id} {token}" : "");
+            if (call.Option("--yes") is null)
+            {
+                if (!call.Terminal.TypedInput)
+                    throw new CommandFailure($"{figures}: publish it with --yes", ExitCodes.Failed);
+                call.Out.Write($"{figures}. Publish now? [y/N] ");
+                if (call.Terminal.In.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+                {
+                    call.Out.WriteLine($"{id}: not published");
+                    return;
+                }
+            }
+            else if (!call.Json)
+                call.Out.WriteLine(figures);
+            answer = await call.Node.PostAsync($"/api/campaigns/{id}/publish?confirm={Uri.EscapeDataString(token)}", call.Cancel);
+        }
+        if (call.Json)
+            Json.Write(call.Out, answer);
+        else
+            call.Out.WriteLine($"{id}: publish accepted" + (answer.Text("status") is { } status ? $", now {status}" : ""));
+    }
+
+    private static async Task ApproveAsync(Invocation call)
+    {
+        var (id, token) = (call.CampaignId(0), call.Argument(1)!);
+        var answer = await call.Node.PostAsync($"/api/campaigns/{id}/approve?confirm={Uri.EscapeDataString(token)}", call.Cancel);
+        if (call.Json)
+            Json.Write(call.Out, answer);
+        else
+            call.Out.WriteLine($"{id}: publish asked by {answer.Text("requestedBy")} approved by {answer.Text("approvedBy")}");
     }
 
     private static async Task LifecycleAsync(Invocation call, string verb)

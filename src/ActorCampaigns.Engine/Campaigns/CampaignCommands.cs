@@ -16,7 +16,8 @@ public static class CampaignCommands
     /// <summary>Runs the canvas in test mode: counts, nothing sent, no audience changed.</summary>
     public sealed record StartTest(CampaignId Id) : ICampaignCommand;
 
-    public sealed record Publish(CampaignId Id) : ICampaignCommand;
+    /// <param name="By">Who published, for the log (an API key's fingerprint); <paramref name="ApprovedBy"/>, who approved it when it needed an approval.</param>
+    public sealed record Publish(CampaignId Id, string? By = null, string? ApprovedBy = null) : ICampaignCommand;
 
     public sealed record Pause(CampaignId Id) : ICampaignCommand;
 

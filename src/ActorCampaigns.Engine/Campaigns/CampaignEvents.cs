@@ -14,7 +14,8 @@ public static class CampaignEvents
 
     public sealed record Replaced(CampaignId Id, CampaignDocument Document, DateTime At) : ICampaignEvent;
 
-    public sealed record Published(CampaignId Id, DateTime At) : ICampaignEvent;
+    /// <param name="By">Who published (an API key's fingerprint), and <paramref name="ApprovedBy"/> who approved it; null in journals from before.</param>
+    public sealed record Published(CampaignId Id, DateTime At, string? By = null, string? ApprovedBy = null) : ICampaignEvent;
 
     /// <param name="Due">The schedule occurrence it runs for (once, recurring), else null.</param>
     /// <param name="TriggeredBy">The end activity of another campaign that signalled it, else null.</param>

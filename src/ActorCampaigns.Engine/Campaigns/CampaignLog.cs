@@ -11,7 +11,7 @@ public static class CampaignLog
         Created { DuplicatedFrom: { } from } e => Info(e.At, $"created as a copy of campaign '{from}'"),
         Created e => Info(e.At, "created"),
         Replaced e => Info(e.At, "document replaced"),
-        Published e => Info(e.At, "published"),
+        Published e => Info(e.At, "published" + (e.By is { } by ? $" by {by}" : "") + (e.ApprovedBy is { } approver ? $", approved by {approver}" : "")),
         ExecutionStarted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, $"{Name(e.Mode)} execution started"
             + (e.Due is { } due ? $" for the occurrence due {due:O}" : "")
             + (e.TriggeredBy is { } by ? $", signalled by {by}" : e.Variables.Count > 0 ? $" with {string.Join(", ", e.Variables.Select(v => $"{v.Key}={v.Value.Value}"))}" : "")),

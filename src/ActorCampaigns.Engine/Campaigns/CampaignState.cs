@@ -110,7 +110,7 @@ public sealed record CampaignState(
                 ? Accept(new Replaced(Id, replace.Document, now))
                 : Conflict($"campaign '{Id}' is {Name(Status)}: only a draft can be replaced"),
             StartTest => DecideTest(now, partitions),
-            Publish => DecidePublish(now, partitions),
+            Publish publish => DecidePublish(publish, now, partitions),
             Trigger trigger => DecideTrigger(trigger, now, partitions),
             StartScheduled scheduled => DecideScheduled(scheduled, now, partitions),
             Pause => Status == CampaignStatus.Live
@@ -141,7 +141,7 @@ public sealed record CampaignState(
         return Accept(Start(ExecutionMode.Test, DocumentVariables, null, now, partitions));
     }
 
-    private Decision DecidePublish(DateTime now, int partitions)
+    private Decision DecidePublish(Publish publish, DateTime now, int partitions)
     {
         if (Status != CampaignStatus.Draft)
             return Conflict($"campaign '{Id}' is {Name(Status)}: only a draft can be published");
@@ -150,8 +150,8 @@ public sealed record CampaignState(
         if (Document.Schedule is RecurringSchedule && Occurrences.Next(Document.Schedule, now) is null)
             return Invalid($"campaign '{Id}' has no occurrence left after {now:O}");
         return Document!.Schedule is AsapSchedule
-            ? Accept(new Published(Id, now), Start(ExecutionMode.Live, DocumentVariables, null, now, partitions))
-            : Accept(new Published(Id, now));
+            ? Accept(new Published(Id, now, publish.By, publish.ApprovedBy), Start(ExecutionMode.Live, DocumentVariables, null, now, partitions))
+            : Accept(new Published(Id, now, publish.By, publish.ApprovedBy));
     }
 
     private Decision DecideTrigger(Trigger trigger, DateTime now, int partitions)

@@ -155,7 +155,13 @@ public static class CampaignJournalFormat
             case ExecutionCompleted completed:
                 writer.WriteString("execution", completed.Execution.Value);
                 break;
-            case Published or Paused or Resumed or Stopped or CampaignCompleted:
+            case Published published:
+                if (published.By is { } by)
+                    writer.WriteString("by", by);
+                if (published.ApprovedBy is { } approvedBy)
+                    writer.WriteString("approvedBy", approvedBy);
+                break;
+            case Paused or Resumed or Stopped or CampaignCompleted:
                 break;
             default:
                 throw new ArgumentException($"{@event.GetType().FullName} has no stored representation", nameof(@event));
@@ -168,7 +174,7 @@ public static class CampaignJournalFormat
     {
         [typeof(Created)] = f => new Created(f.Campaign("id"), f.Document("document"), f.OptionalCampaign("duplicatedFrom"), f.Time("at")),
         [typeof(Replaced)] = f => new Replaced(f.Campaign("id"), f.Document("document"), f.Time("at")),
-        [typeof(Published)] = f => new Published(f.Campaign("id"), f.Time("at")),
+        [typeof(Published)] = f => new Published(f.Campaign("id"), f.Time("at"), f.OptionalString("by"), f.OptionalString("approvedBy")),
         [typeof(ExecutionStarted)] = f => new ExecutionStarted(f.Campaign("id"), f.Execution("execution"), ExecutionModes.Parse(f.String("mode")),
             f.Variables("variables"), f.OptionalTime("due"), f.Time("at"), f.OptionalString("triggeredBy"), f.Has("partitions") ? (int)f.Long("partitions") : 1),
         [typeof(ActivityCompleted)] = f => new ActivityCompleted(f.Campaign("id"), f.Execution("execution"), f.String("activity"),

@@ -161,7 +161,7 @@ public static class BenchCanvasCommand
         node.ResetPeakResident();
         var cpu = node.CpuTimes();
         var clock = Stopwatch.StartNew();
-        await gateway.PostAsync("POST /api/campaigns/{id}/publish", $"/api/campaigns/{id}/publish", null, cancellationToken);
+        await gateway.PublishAsync(id, cancellationToken);
         JsonElement status;
         // When the node's memory was highest, to tell which activities held it (sampled with each status).
         var (highest, highestAt) = (0L, 0.0);

@@ -119,7 +119,7 @@ public static class BenchClusterCommand
                 ids.Add(body.GetProperty("id").GetString()!);
             }
             var clock = Stopwatch.StartNew();
-            await Task.WhenAll(ids.Select((id, i) => started[i % nodes].SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/publish")));
+            await Task.WhenAll(ids.Select((id, i) => started[i % nodes].PublishAsync(id)));
             var done = new Dictionary<string, JsonElement>();
             var progress = new ProgressLine(output);
             while (done.Count < ids.Count)

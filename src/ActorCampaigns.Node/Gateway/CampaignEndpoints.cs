@@ -21,7 +21,6 @@ public static class CampaignEndpoints
     private static readonly (string Verb, Func<CampaignId, ICampaignCommand> Command, string Summary)[] Lifecycle =
     [
         ("test", id => new StartTest(id), "Runs the canvas in test mode: counts only, nothing sent, no audience saved"),
-        ("publish", id => new Publish(id), "Publishes a draft: it becomes read-only and runs by its schedule"),
         ("pause", id => new Pause(id), "Holds every activity of a live campaign at its next batch"),
         ("resume", id => new Resume(id), "Goes on with a paused or failed campaign"),
         ("stop", id => new Stop(id), "Ends a published campaign and its running executions for good"),
@@ -125,6 +124,7 @@ public static class CampaignEndpoints
             var quotas = services.Quotas.Count == 0 ? null : await services.QuotaCounter.WaitingAsync(id, TimeProvider.System.GetUtcNow(), cancel);
             return Results.Json(CampaignStatusView.Of(state, quotas));
         }).WithSummary("Gets a campaign's status: each execution with each activity's state and counts").Answers(StatusCodes.Status200OK, 404);
+        campaigns.MapPublishEndpoints();
         foreach (var (verb, command, summary) in Lifecycle)
         {
             campaigns.MapPost($"/{{id}}/{verb}", (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>

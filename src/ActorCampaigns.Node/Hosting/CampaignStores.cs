@@ -43,6 +43,11 @@ public static class CampaignStores
             services = services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) };
 
         builder.Services.AddSingleton(services);
+        var approvals = new PublishApprovals(database);
+        await approvals.InitializeAsync();
+        builder.Services.AddSingleton(approvals);
+        builder.Services.AddSingleton(node.Approvals);
+        builder.Services.AddSingleton(new Gateway.PublishEndpoints.PublishKey(await new NodeSecrets(database).GetOrCreateAsync("publish-key", 32)));
         builder.Services.AddSingleton(index);
         builder.Services.AddSingleton(tracking);
         // Each committed batch of feedback tells its campaigns, whose live counters then read it (the region is up by

@@ -86,7 +86,7 @@ public static class LoadCampaignsCommand
         await Task.WhenAll(slices.Select(async s =>
         {
             var own = Stopwatch.StartNew();
-            await gateway.PostAsync("POST /api/campaigns/{id}/publish", $"/api/campaigns/{s.Id}/publish", null, cancel);
+            await gateway.PublishAsync(s.Id, cancel);
             var final = await gateway.FollowAsync(s.Id, status => Ended(status, "live"), status => run.Seen(s.Id, status), cancel);
             run.Completed(s.Id, final, own.Elapsed.TotalSeconds);
         }));

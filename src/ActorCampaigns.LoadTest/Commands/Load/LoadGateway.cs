@@ -23,6 +23,27 @@ public sealed class LoadGateway(Uri gateway, string? key, ApiLatency latency) : 
     public Task<JsonElement> PostAsync(string call, string path, string? json, CancellationToken cancel) =>
         SendAsync(call, HttpMethod.Post, path, json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"), cancel);
 
+    /// <summary>
+    /// Publishes a campaign as a client that has read the figures does: the first ask of a one-shot campaign answers
+    /// 409 with its estimate and a confirmation token, the second confirms with it (timed as the one call).
+    /// </summary>
+    public Task<JsonElement> PublishAsync(string campaign, CancellationToken cancel) =>
+        latency.TimeAsync("POST /api/campaigns/{id}/publish", async () =>
+        {
+            using var ask = await _http.PostAsync($"/api/campaigns/{campaign}/publish", null, cancel);
+            var text = await ask.Content.ReadAsStringAsync(cancel);
+            var path = $"/api/campaigns/{campaign}/publish";
+            if (ask.StatusCode == HttpStatusCode.Conflict && JsonDocument.Parse(text).RootElement.TryGetProperty("confirmToken", out var token))
+            {
+                path += $"?confirm={token.GetString()}";
+                using var confirmed = await _http.PostAsync(path, null, cancel);
+                (ask.StatusCode, text) = (confirmed.StatusCode, await confirmed.Content.ReadAsStringAsync(cancel));
+            }
+            if (!((int)ask.StatusCode is >= 200 and < 300))
+                throw new InvalidOperationException($"POST {path}: the gateway answered {(int)ask.StatusCode}: {text}");
+            return JsonDocument.Parse(text).RootElement.Clone();
+        });
+
     public Task<JsonElement> GetAsync(string call, string path, CancellationToken cancel) => SendAsync(call, HttpMethod.Get, path, null, cancel);
 
     public Task<JsonElement> SendAsync(string call, HttpMethod method, string path, HttpContent? body, CancellationToken cancel) =>

@@ -111,7 +111,7 @@ public static class LoadTrackingCommand
               "transitions": [ { "from": "all", "to": "mail" } ] }
             """, cancel);
         var id = created.GetProperty("id").GetString()!;
-        await gateway.PostAsync("publish", $"/api/campaigns/{id}/publish", null, cancel);
+        await gateway.PublishAsync(id, cancel);
         await gateway.FollowAsync(id, s => s.GetProperty("executions").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } e
             && e.GetProperty("state").GetString() == "completed", _ => { }, cancel);
         output.WriteLine("sent a campaign of 15,000 tracked emails to have URLs to hit");

@@ -3,10 +3,11 @@
 const keyName = 'actorcampaigns-api-key';
 
 export class ApiError extends Error {
-  constructor(status, title, errors) {
+  constructor(status, title, errors, problem) {
     super(title);
     this.status = status;
     this.errors = errors ?? [];
+    this.problem = problem ?? {};
   }
 }
 
@@ -29,7 +30,7 @@ export async function api(path, { method = 'GET', body, text = false } = {}) {
   if (!response.ok) {
     let problem = {};
     try { problem = await response.json(); } catch { /* not JSON */ }
-    throw new ApiError(response.status, problem.title ?? `${response.status} ${response.statusText}`, problem.errors);
+    throw new ApiError(response.status, problem.title ?? `${response.status} ${response.statusText}`, problem.errors, problem);
   }
   if (text) return response.text();
   return response.status === 204 ? null : response.json();

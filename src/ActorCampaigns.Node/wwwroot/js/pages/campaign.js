@@ -25,12 +25,30 @@ export async function campaignPage(main, id) {
   svg.setAttribute('aria-label', `Canvas of ${doc.name}`);
   const canvas = drawCanvas(svg, doc, { moved: movedOf(id), onActivity: a => showActivity(a), onTransition: t => showTransition(t) });
 
+  // A one-shot campaign (asap or once) is published in two steps: the node answers with the messages it would send
+  // and a token bound to those figures, shown in the dialog; confirming sends the token back.
+  const oneShot = !doc.schedule || ['asap', 'once'].includes(doc.schedule.type);
+  const figures = problem => {
+    const channels = Object.entries(problem.estimate ?? {}).map(([channel, n]) => `${channel} ${number(n)}`).join(', ');
+    return `It sends about ${number(problem.messages)} messages (${channels || 'no channel'}), now, and cannot be undone.`
+      + (problem.approvalRequired ? ` Above ${number(problem.approvalThreshold)} messages, another API key must approve it first.` : '');
+  };
+  const publish = async label => {
+    try {
+      return await api(`/api/campaigns/${id}/publish`, { method: 'POST' });
+    } catch (error) {
+      if (error.status !== 409 || !error.problem.confirmToken) throw error;
+      if (!(await confirmed('Publish this campaign?', figures(error.problem), label))) return null;
+      return api(`/api/campaigns/${id}/publish?confirm=${encodeURIComponent(error.problem.confirmToken)}`, { method: 'POST' });
+    }
+  };
   const action = (label, verb, confirm) => h('button', {
     type: 'button', 'data-action': verb, class: verb === 'stop' ? 'danger' : (verb === 'publish' ? '' : 'secondary'),
     onclick: async () => {
-      if (confirm && !(await confirmed(confirm[0], confirm[1], label))) return;
+      if (confirm && !(verb === 'publish' && oneShot) && !(await confirmed(confirm[0], confirm[1], label))) return;
       try {
-        const answer = await api(`/api/campaigns/${id}/${verb}`, { method: 'POST' });
+        const answer = verb === 'publish' ? await publish(label) : await api(`/api/campaigns/${id}/${verb}`, { method: 'POST' });
+        if (answer === null) return;
         if (verb === 'duplicate') { location.hash = `#/campaigns/${answer.id}/edit`; return; }
         notice(`${label}: accepted`);
       } catch (error) { notice(`${label} refused: ${describeError(error)}`, true); }

@@ -1,0 +1,155 @@
+using System.Security.Cryptography;
+using System.Text;
+using ActorCampaigns.Data.Campaigns;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
+using ActorCampaigns.Engine.Hosting;
+using Akka.Hosting;
+
+namespace ActorCampaigns.Node.Gateway;
+
+/// <summary>
+/// Publishing with a confirmation: a live publish of a one-shot campaign (asap or once) first answers 409 with the
+/// estimated messages per channel and a <c>confirmToken</c> bound to them; <c>POST …/publish?confirm=TOKEN</c> then
+/// publishes, unless the figures changed since (a stale token: 409 again, with the new ones). Above
+/// <c>Approvals:AudienceThreshold</c> messages it also needs <c>POST …/approve?confirm=TOKEN</c> by another API key than
+/// the one that asked; the publish is logged with both keys' fingerprints. Recurring and signal campaigns publish at once.
+/// </summary>
+public static class PublishEndpoints
+{
+    /// <summary>The secret confirmation tokens are keyed with, the same on every member (kept in the database).</summary>
+    public sealed record PublishKey(byte[] Secret);
+
+    public static void MapPublishEndpoints(this RouteGroupBuilder campaigns)
+    {
+        campaigns.MapPost("/{id}/publish", async (string id, string? confirm, HttpRequest request, IRequiredActor<CampaignRegion> region, EngineServices services,
+            PublishApprovals approvals, PublishKey key, ApprovalOptions node, CancellationToken cancel) =>
+        {
+            var state = await CampaignEndpoints.StateAsync(region, id, cancel);
+            if (state.Status == CampaignStatus.None)
+                return Problems.NotFound($"no campaign '{id}'");
+            var by = ExperimentEndpoints.KeyOf(request);
+            if (state.Status != CampaignStatus.Draft || state.Document!.Schedule is not (AsapSchedule or OnceSchedule))
+                return await PublishAsync(region, id, by, null, cancel);
+            var estimate = await EstimateAsync(state.Document, id, services, cancel);
+            var token = Token(key, id, state.Document, estimate);
+            var needsApproval = node.AudienceThreshold is { } threshold && estimate.Values.Sum() > threshold;
+            if (confirm != token)
+            {
+                if (needsApproval)
+                    await approvals.RequestAsync(id, token, by, services.Clock.GetUtcNow(), cancel);
+                return Unconfirmed(confirm is null
+                        ? $"publishing '{state.Document.Name}' sends about {estimate.Values.Sum():N0} messages: confirm with POST /api/campaigns/{id}/publish?confirm={token}"
+                        : $"the figures changed since that confirmation (the audience, or the document): about {estimate.Values.Sum():N0} messages now; confirm again",
+                    estimate, token, needsApproval, node);
+            }
+            if (!needsApproval)
+                return await PublishAsync(region, id, by, null, cancel);
+            var (_, approvedBy) = await approvals.OfAsync(id, token, cancel);
+            return approvedBy is null
+                ? Unconfirmed($"about {estimate.Values.Sum():N0} messages is above this node's approval threshold ({node.AudienceThreshold:N0}): " +
+                              $"another API key must approve first, with POST /api/campaigns/{id}/approve?confirm={token}", estimate, token, true, node)
+                : await PublishAsync(region, id, by, approvedBy, cancel);
+        }).WithSummary("Publishes a draft: it becomes read-only and runs by its schedule; a one-shot campaign needs ?confirm= (and above the threshold an approval)")
+            .Answers(StatusCodes.Status200OK, 400, 404, 409);
+
+        campaigns.MapPost("/{id}/approve", async (string id, string? confirm, HttpRequest request, IRequiredActor<CampaignRegion> region, EngineServices services,
+            PublishApprovals approvals, PublishKey key, ApprovalOptions node, CancellationToken cancel) =>
+        {
+            var state = await CampaignEndpoints.StateAsync(region, id, cancel);
+            if (state.Status == CampaignStatus.None)
+                return Problems.NotFound($"no campaign '{id}'");
+            if (state.Status != CampaignStatus.Draft || state.Document!.Schedule is not (AsapSchedule or OnceSchedule))
+                return Conflict($"campaign '{id}' is {CampaignState.Name(state.Status)} and not a one-shot draft: there is no publish to approve");
+            var by = ExperimentEndpoints.KeyOf(request);
+            if (BearerKeys.Presented(request) is null)
+                return Conflict("approvals need API keys: this request presented none, so who approves cannot be told from who asked");
+            var estimate = await EstimateAsync(state.Document, id, services, cancel);
+            var token = Token(key, id, state.Document, estimate);
+            if (confirm != token)
+                return Unconfirmed("that confirmation is not the current one (the figures changed, or it was mistyped): approve the publish asked with the token below",
+                    estimate, token, true, node);
+            var (outcome, requestedBy) = await approvals.ApproveAsync(id, token, by, services.Clock.GetUtcNow(), cancel);
+            return outcome switch
+            {
+                ApprovalOutcome.NotAsked => Conflict($"nobody asked to publish campaign '{id}' with these figures yet: POST /api/campaigns/{id}/publish first"),
+                ApprovalOutcome.SameKey => Results.Problem(title: $"{by} asked for this publish: another API key must approve it", statusCode: StatusCodes.Status403Forbidden,
+                    extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = "an approval must come from another API key than the one that asked" } } }),
+                _ => Results.Ok(new { id, confirmToken = token, requestedBy, approvedBy = by }),
+            };
+        }).WithSummary("Approves a publish above the node's approval threshold, by another API key than the one that asked")
+            .Answers(StatusCodes.Status200OK, 403, 404, 409);
+    }
+
+    private static Task<IResult> PublishAsync(IRequiredActor<CampaignRegion> region, string id, string by, string? approvedBy, CancellationToken cancel) =>
+        CampaignEndpoints.AskAsync(region, new CampaignCommands.Publish(new CampaignId(id), by, approvedBy), cancel, accepted => Task.FromResult(Results.Ok(new
+        {
+            id = accepted.Id.Value, status = CampaignState.Name(accepted.Status), execution = accepted.Execution?.Value,
+        })));
+
+    private static IResult Conflict(string what) => Results.Problem(title: what, statusCode: StatusCodes.Status409Conflict,
+        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = what } } });
+
+    private static IResult Unconfirmed(string what, SortedDictionary<string, long> estimate, string token, bool needsApproval, ApprovalOptions node) =>
+        Results.Problem(title: what, statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = new[] { new { message = what } },
+            ["estimate"] = estimate,
+            ["messages"] = estimate.Values.Sum(),
+            ["confirmToken"] = token,
+            ["approvalRequired"] = needsApproval,
+            ["approvalThreshold"] = node.AudienceThreshold,
+        });
+
+    /// <summary>
+    /// The messages each channel would send, at most: for each channel activity, the profiles its audiences (the
+    /// build and read audiences upstream of it) hold now; splits, tests and exclusions on the way only lower it.
+    /// </summary>
+    public static async Task<SortedDictionary<string, long>> EstimateAsync(CampaignDocument document, string campaign, EngineServices services, CancellationToken cancel)
+    {
+        var plan = new ExecutionPlan(document);
+        var schema = await services.Profiles.GetSchemaAsync(cancel);
+        var scope = plan.Scope(schema, document.Variables.ToDictionary(v => v.Key, v => v.Value.Type), new Dictionary<string, Bound>());
+        var context = new EvaluationContext(services.Clock.GetUtcNow().UtcDateTime, document.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value),
+            new ExecutionScope(campaign, "estimate"));
+        var saved = (await services.Audiences.ListAsync(cancel)).ToDictionary(a => a.Name, a => a.Size);
+        var sizes = new Dictionary<string, long>();
+        foreach (var activity in document.Activities)
+        {
+            sizes[activity.Id] = activity switch
+            {
+                BuildAudienceActivity build => await services.Profiles.CountAsync(Expression.CheckFilter(build.Filter, scope).Bound, context, cancel),
+                ReadAudienceActivity read => saved.GetValueOrDefault(read.Audience),
+                _ => 0,
+            };
+        }
+        var estimate = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var channel in document.Activities.OfType<ChannelActivity>())
+        {
+            var name = ((IChannelKind)ActivityKinds.Of(channel)).Channel;
+            estimate[name] = estimate.GetValueOrDefault(name) + Upstream(plan, channel.Id, []).Sum(a => sizes[a]);
+        }
+        return estimate;
+    }
+
+    private static HashSet<string> Upstream(ExecutionPlan plan, string activity, HashSet<string> seen)
+    {
+        foreach (var (from, _) in plan.InboundOf(activity))
+        {
+            if (seen.Add(from))
+                Upstream(plan, from, seen);
+        }
+        return seen;
+    }
+
+    /// <summary>The confirmation of publishing <paramref name="document"/> as campaign <paramref name="id"/> with these figures.</summary>
+    private static string Token(PublishKey key, string id, CampaignDocument document, SortedDictionary<string, long> estimate)
+    {
+        var text = $"{id}\n{CampaignFormat.Write(document)}\n{string.Join(",", estimate.Select(e => $"{e.Key}={e.Value}"))}";
+        return Base64Url(HMACSHA256.HashData(key.Secret, Encoding.UTF8.GetBytes(text)))[..24];
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
