@@ -99,7 +99,7 @@ public sealed class NodeProcess : IAsyncDisposable
     /// </summary>
     public async Task<(HttpStatusCode Status, JsonElement Body)> PublishAsync(string campaign)
     {
-        var (status, body) = await PublishAsync(campaign);
+        var (status, body) = await SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/publish");
         return status == HttpStatusCode.Conflict && body.TryGetProperty("confirmToken", out var token)
             ? await SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/publish?confirm={token.GetString()}")
             : (status, body);
