@@ -120,6 +120,8 @@ public sealed class PublishConfirmationTests : IAsyncLifetime
         Assert.StartsWith("key ", marketer);
         Assert.DoesNotContain("marketer-key", marketer + manager);
 
+        // Nor can the approver publish it alone.
+        Assert.Equal(HttpStatusCode.Forbidden, (await AsAsync("manager-key", $"/api/campaigns/{id}/publish?confirm={token}")).Status);
         var (published, _) = await AsAsync("marketer-key", $"/api/campaigns/{id}/publish?confirm={token}");
         Assert.Equal(HttpStatusCode.OK, published);
         using var logs = new HttpRequestMessage(HttpMethod.Get, $"/api/campaigns/{id}/logs");

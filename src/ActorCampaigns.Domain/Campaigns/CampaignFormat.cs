@@ -23,6 +23,10 @@ public static class CampaignFormat
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = Encoder };
 
+    /// <summary>The document's fingerprint: the first 32 hex digits of the SHA-256 of its written form.</summary>
+    public static string Fingerprint(CampaignDocument document) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Write(document))))[..32];
+
     public static string Write(CampaignDocument document)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();

@@ -17,7 +17,8 @@ public static class CampaignCommands
     public sealed record StartTest(CampaignId Id) : ICampaignCommand;
 
     /// <param name="By">Who published, for the log (an API key's fingerprint); <paramref name="ApprovedBy"/>, who approved it when it needed an approval.</param>
-    public sealed record Publish(CampaignId Id, string? By = null, string? ApprovedBy = null) : ICampaignCommand;
+    /// <param name="Confirmed">The fingerprint of the document whose figures were confirmed: a campaign changed since is not published.</param>
+    public sealed record Publish(CampaignId Id, string? By = null, string? ApprovedBy = null, string? Confirmed = null) : ICampaignCommand;
 
     public sealed record Pause(CampaignId Id) : ICampaignCommand;
 

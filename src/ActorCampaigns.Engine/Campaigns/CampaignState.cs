@@ -145,6 +145,8 @@ public sealed record CampaignState(
     {
         if (Status != CampaignStatus.Draft)
             return Conflict($"campaign '{Id}' is {Name(Status)}: only a draft can be published");
+        if (publish.Confirmed is { } confirmed && confirmed != CampaignFormat.Fingerprint(Document!))
+            return Conflict($"campaign '{Id}' changed since its figures were confirmed: publish it again to see and confirm the new ones");
         if (Document!.Schedule is OnceSchedule once && once.At <= now)
             return Invalid($"campaign '{Id}' is scheduled once at {once.At:O}, which has passed");
         if (Document.Schedule is RecurringSchedule && Occurrences.Next(Document.Schedule, now) is null)

@@ -19,7 +19,7 @@ public sealed class PartitionActor : ReceiveActor
     private IActorRef? _run;
     private ExecutionPlan? _plan;
     /// <summary>While quiet hours hold the partition's messages: when its run goes again, and what completed meanwhile.</summary>
-    private (DateTime Until, Campaigns.ActivityCounts Counts, List<string> Completed, ICancelable Ticks)? _waiting;
+    private (DateTime Until, Campaigns.ActivityCounts Counts, HashSet<string> Completed, ICancelable Ticks)? _waiting;
     private int _runs;
 
     /// <summary>How often a waiting partition looks at the clock.</summary>

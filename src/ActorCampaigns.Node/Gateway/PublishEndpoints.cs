@@ -13,9 +13,11 @@ namespace ActorCampaigns.Node.Gateway;
 /// <summary>
 /// Publishing with a confirmation: a live publish of a one-shot campaign (asap or once) first answers 409 with the
 /// estimated messages per channel and a <c>confirmToken</c> bound to them; <c>POST …/publish?confirm=TOKEN</c> then
-/// publishes, unless the figures changed since (a stale token: 409 again, with the new ones). Above
-/// <c>Approvals:AudienceThreshold</c> messages it also needs <c>POST …/approve?confirm=TOKEN</c> by another API key than
-/// the one that asked; the publish is logged with both keys' fingerprints. Recurring and signal campaigns publish at once.
+/// publishes, unless the figures changed since (a stale token: 409 again, with the new ones; a document replaced
+/// between the check and the publish is refused by the campaign). Above <c>Approvals:AudienceThreshold</c> messages,
+/// whatever the schedule, it also needs <c>POST …/approve?confirm=TOKEN</c> by another API key than the one that asked,
+/// and is published by a key other than the approver's; the publish is logged with both keys' fingerprints.
+/// Recurring and signal campaigns below the threshold publish at once.
 /// </summary>
 public static class PublishEndpoints
 {
@@ -30,28 +32,37 @@ public static class PublishEndpoints
             var state = await CampaignEndpoints.StateAsync(region, id, cancel);
             if (state.Status == CampaignStatus.None)
                 return Problems.NotFound($"no campaign '{id}'");
-            var by = ExperimentEndpoints.KeyOf(request);
-            if (state.Status != CampaignStatus.Draft || state.Document!.Schedule is not (AsapSchedule or OnceSchedule))
-                return await PublishAsync(region, id, by, null, cancel);
+            // Who publishes, for the log: a key's fingerprint, or nobody when the node asks for no key.
+            var by = BearerKeys.Presented(request) is null ? null : ExperimentEndpoints.KeyOf(request);
+            if (state.Status != CampaignStatus.Draft)
+                return await PublishAsync(region, id, by, null, null, cancel);
+            var oneShot = state.Document!.Schedule is AsapSchedule or OnceSchedule;
+            if (!oneShot && node.AudienceThreshold is null)
+                return await PublishAsync(region, id, by, null, null, cancel);
             var estimate = await EstimateAsync(state.Document, id, services, cancel);
-            var token = Token(key, id, state.Document, estimate);
             var needsApproval = node.AudienceThreshold is { } threshold && estimate.Values.Sum() > threshold;
+            if (!oneShot && !needsApproval)
+                return await PublishAsync(region, id, by, null, null, cancel);
+            var token = Token(key, id, state.Document, estimate);
             if (confirm != token)
             {
                 if (needsApproval)
-                    await approvals.RequestAsync(id, token, by, services.Clock.GetUtcNow(), cancel);
+                    await approvals.RequestAsync(id, token, by!, services.Clock.GetUtcNow(), cancel);
                 return Unconfirmed(confirm is null
                         ? $"publishing '{state.Document.Name}' sends about {estimate.Values.Sum():N0} messages: confirm with POST /api/campaigns/{id}/publish?confirm={token}"
                         : $"the figures changed since that confirmation (the audience, or the document): about {estimate.Values.Sum():N0} messages now; confirm again",
                     estimate, token, needsApproval, node);
             }
+            var fingerprint = CampaignFormat.Fingerprint(state.Document);
             if (!needsApproval)
-                return await PublishAsync(region, id, by, null, cancel);
+                return await PublishAsync(region, id, by, null, fingerprint, cancel);
             var (_, approvedBy) = await approvals.OfAsync(id, token, cancel);
-            return approvedBy is null
-                ? Unconfirmed($"about {estimate.Values.Sum():N0} messages is above this node's approval threshold ({node.AudienceThreshold:N0}): " +
-                              $"another API key must approve first, with POST /api/campaigns/{id}/approve?confirm={token}", estimate, token, true, node)
-                : await PublishAsync(region, id, by, approvedBy, cancel);
+            if (approvedBy is null)
+                return Unconfirmed($"about {estimate.Values.Sum():N0} messages is above this node's approval threshold ({node.AudienceThreshold:N0}): " +
+                                   $"another API key must approve first, with POST /api/campaigns/{id}/approve?confirm={token}", estimate, token, true, node);
+            return approvedBy == by
+                ? Forbidden($"{by} approved this publish: another API key must publish it")
+                : await PublishAsync(region, id, by, approvedBy, fingerprint, cancel);
         }).WithSummary("Publishes a draft: it becomes read-only and runs by its schedule; a one-shot campaign needs ?confirm= (and above the threshold an approval)")
             .Answers(StatusCodes.Status200OK, 400, 404, 409);
 
@@ -61,13 +72,15 @@ public static class PublishEndpoints
             var state = await CampaignEndpoints.StateAsync(region, id, cancel);
             if (state.Status == CampaignStatus.None)
                 return Problems.NotFound($"no campaign '{id}'");
-            if (state.Status != CampaignStatus.Draft || state.Document!.Schedule is not (AsapSchedule or OnceSchedule))
-                return Conflict($"campaign '{id}' is {CampaignState.Name(state.Status)} and not a one-shot draft: there is no publish to approve");
+            if (state.Status != CampaignStatus.Draft)
+                return Conflict($"campaign '{id}' is {CampaignState.Name(state.Status)}: only a draft's publish is approved");
             var by = ExperimentEndpoints.KeyOf(request);
             if (BearerKeys.Presented(request) is null)
                 return Conflict("approvals need API keys: this request presented none, so who approves cannot be told from who asked");
-            var estimate = await EstimateAsync(state.Document, id, services, cancel);
-            var token = Token(key, id, state.Document, estimate);
+            var estimate = await EstimateAsync(state.Document!, id, services, cancel);
+            var token = Token(key, id, state.Document!, estimate);
+            if (node.AudienceThreshold is not { } threshold || estimate.Values.Sum() <= threshold)
+                return Conflict($"campaign '{id}' sends about {estimate.Values.Sum():N0} messages, within this node's approval threshold: it needs no approval");
             if (confirm != token)
                 return Unconfirmed("that confirmation is not the current one (the figures changed, or it was mistyped): approve the publish asked with the token below",
                     estimate, token, true, node);
@@ -75,19 +88,22 @@ public static class PublishEndpoints
             return outcome switch
             {
                 ApprovalOutcome.NotAsked => Conflict($"nobody asked to publish campaign '{id}' with these figures yet: POST /api/campaigns/{id}/publish first"),
-                ApprovalOutcome.SameKey => Results.Problem(title: $"{by} asked for this publish: another API key must approve it", statusCode: StatusCodes.Status403Forbidden,
-                    extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = "an approval must come from another API key than the one that asked" } } }),
+                ApprovalOutcome.SameKey => Forbidden($"{by} asked for this publish: another API key must approve it"),
                 _ => Results.Ok(new { id, confirmToken = token, requestedBy, approvedBy = by }),
             };
         }).WithSummary("Approves a publish above the node's approval threshold, by another API key than the one that asked")
             .Answers(StatusCodes.Status200OK, 403, 404, 409);
     }
 
-    private static Task<IResult> PublishAsync(IRequiredActor<CampaignRegion> region, string id, string by, string? approvedBy, CancellationToken cancel) =>
-        CampaignEndpoints.AskAsync(region, new CampaignCommands.Publish(new CampaignId(id), by, approvedBy), cancel, accepted => Task.FromResult(Results.Ok(new
+    private static Task<IResult> PublishAsync(IRequiredActor<CampaignRegion> region, string id, string? by, string? approvedBy, string? confirmed,
+        CancellationToken cancel) =>
+        CampaignEndpoints.AskAsync(region, new CampaignCommands.Publish(new CampaignId(id), by, approvedBy, confirmed), cancel, accepted => Task.FromResult(Results.Ok(new
         {
             id = accepted.Id.Value, status = CampaignState.Name(accepted.Status), execution = accepted.Execution?.Value,
         })));
+
+    private static IResult Forbidden(string what) => Results.Problem(title: what, statusCode: StatusCodes.Status403Forbidden,
+        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = "who approves a publish and who asks for it or publishes it must be different API keys" } } });
 
     private static IResult Conflict(string what) => Results.Problem(title: what, statusCode: StatusCodes.Status409Conflict,
         extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = what } } });

@@ -43,6 +43,10 @@ public static class CampaignStores
             services = services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) };
 
         builder.Services.AddSingleton(services);
+        if (node.Approvals.AudienceThreshold is { } threshold && (threshold < 0 || node.ApiKeys.Count == 0))
+            throw new InvalidOperationException(threshold < 0
+                ? $"ActorCampaigns:Approvals:AudienceThreshold: {threshold} is no number of messages: give 0 or more, or no threshold"
+                : "ActorCampaigns:Approvals:AudienceThreshold: approvals need ApiKeys (who approves must be told from who asks); set ApiKeys, or no threshold");
         var approvals = new PublishApprovals(database);
         await approvals.InitializeAsync();
         builder.Services.AddSingleton(approvals);

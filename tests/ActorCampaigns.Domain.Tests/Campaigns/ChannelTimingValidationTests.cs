@@ -53,6 +53,7 @@ public sealed class ChannelTimingValidationTests
     [Theory]
     [InlineData("""{ "localTime": "25:00" }""", "$.activities[1].sendAt.localTime", "'25:00' is not a time of day written HH:mm")]
     [InlineData("""{ "localTime": "9:30" }""", "$.activities[1].sendAt.localTime", "'9:30' is not a time of day")]
+    [InlineData("""{ "localTime": "" }""", "$.activities[1].sendAt.localTime", "'' is not a time of day")]
     [InlineData("""{ "days": ["mon"] }""", "$.activities[1].sendAt.localTime", "is required")]
     [InlineData("""{ "localTime": "09:30", "days": ["mon", "funday"] }""", "$.activities[1].sendAt.days[1]", "'funday' is not a day's name (mon, tue")]
     [InlineData("""{ "localTime": "09:30", "days": [1] }""", "$.activities[1].sendAt.days[0]", "must be a day's name")]

@@ -240,7 +240,7 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
         }
         if (channel.SendAt is { } sendAt)
         {
-            if (sendAt.LocalTime.Length > 0 && !QuietHours.TryParseTime(sendAt.LocalTime, out _, out var timeError))
+            if (!QuietHours.TryParseTime(sendAt.LocalTime, out _, out var timeError))
                 checks.Error(".sendAt.localTime", timeError);
             for (var i = 0; i < sendAt.Days.Count; i++)
             {

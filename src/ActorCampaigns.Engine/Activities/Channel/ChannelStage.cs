@@ -41,10 +41,11 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
             : null;
         var population = runner.Union(run, run.Inbound, cancellationToken);
         string? note = null;
+        IReadOnlyList<long>? numbers = null;
         if (channel.SendAt is { } sendAt)
         {
             var groups = await LocalSendGroups.ReadAsync(runner, run, sendAt.Time, started!.Value, services.TimeZone, cancellationToken);
-            (population, note) = (groups.Due(services.Clock.GetUtcNow(), deadline, run.Later, services.BatchSize), groups.Note);
+            ((population, numbers), note) = (groups.Due(services.Clock.GetUtcNow(), deadline, run.Later, services.BatchSize), groups.Note);
         }
         var profiles = await runner.ReadColumnsAsync(run, population, stream.Columns, [], cancellationToken);
         var unsubscribed = await services.Feedback.UnsubscribedAsync(stream.Name, cancellationToken);
@@ -55,6 +56,7 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
             run.Execution.Value, channel.Id, profile, Domain.Expressions.FeedbackKind.Held, services.Clock.GetUtcNow())).ToList(), cancellationToken);
         var sends = stream.Create(profiles, unsubscribed, Delivery.For(services, Lease(services, run)),
             services.Tracking, capping, services.Rendering ?? RenderLimits.Default, Held, new Timing(deadline, Quiet(services, channel, stream.Name), services.Clock),
+            numbers,
             services.Quotas.TryGetValue(stream.Name, out var quota)
                 ? new QuotaGate(services.QuotaCounter, stream.Name, quota, new Data.Deliveries.QuotaWaiter(run.Campaign.Value, run.Execution.Value,
                     run.SecondWave ? $"{channel.Id}#second-wave" : channel.Id, run.Partition?.Index ?? -1), services.Clock)

@@ -60,9 +60,13 @@ public sealed class ChannelStream
     /// <param name="capping">The node's frequency cap, if it has one; it applies to marketing messages.</param>
     /// <param name="held">Records the profiles of a batch held back as the global control group (their message is not sent).</param>
     /// <param name="timing">When it may send: its maximum send duration and quiet hours.</param>
+    /// <param name="groups">
+    /// For messages sent at their local time: the first ledger batch number of each inbound batch's group, in order
+    /// (a group's batches numbered on from it); null: batches numbered in turn from 0.
+    /// </param>
     /// <param name="quota">The turn at the provider's quota, when the node sets one for the channel.</param>
     public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, long[] unsubscribed, Delivery delivery, LinkTracking? tracking,
-        FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, Timing timing, QuotaGate? quota,
+        FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, Timing timing, IReadOnlyList<long>? groups, QuotaGate? quota,
         CancellationToken cancellationToken)
     {
         _quota = quota;
@@ -70,14 +74,21 @@ public sealed class ChannelStream
         var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables, rendering);
         var sending = new Sending(_name, _channel.Category);
-        var numbered = Source.From(() => Sliced(profiles)).Async().ZipWithIndex();
+        var numbered = Source.From(() => Numbered(profiles, groups)).Async();
         // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
         var checkedForCap = capping is null
             ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
             : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
-        var checkedForTime = checkedForCap.SelectAsync(1, async next => (next.Batch, next.Number, next.Capped,
-            Verdict: await timing.JudgeAsync(() => delivery.BatchStateAsync(BatchOf(next.Number), cancellationToken),
-                () => delivery.DropAsync(BatchOf(next.Number), cancellationToken))));
+        // A batch takes its place in the provider's quota (its profiles not capped, at most), then is judged on the
+        // clock as it is after that wait: quiet hours or the deadline may have come meanwhile.
+        var checkedForTime = checkedForCap.SelectAsync(1, async next =>
+        {
+            if (quota is not null)
+                await quota.TakeAsync(next.Batch.Count - next.Capped.Count,
+                    async () => await delivery.BatchStateAsync(BatchOf(next.Number), cancellationToken) is not null, cancellationToken);
+            return (next.Batch, next.Number, next.Capped, Verdict: await timing.JudgeAsync(() => delivery.BatchStateAsync(BatchOf(next.Number), cancellationToken),
+                () => delivery.DropAsync(BatchOf(next.Number), cancellationToken)));
+        });
         return checkedForTime
             // Quiet hours that hold end the run at this batch: it runs again when they are over, reading its profiles
             // (their consent, the cap) afresh.
@@ -95,13 +106,6 @@ public sealed class ChannelStream
             .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, next.Verdict.Reason, templates, tracked, delivery, next.Number,
                     cancellationToken), cancellationToken))
             .Via(Throttled())
-            .SelectAsync(1, async rendered =>
-            {
-                if (quota is not null)
-                    await quota.TakeAsync(rendered.Messages.Count, async () => await delivery.BatchStateAsync(BatchOf(rendered), cancellationToken) is not null,
-                        cancellationToken);
-                return rendered;
-            })
             // The rendered messages are let go once sent (disposed): marking needs only the ids.
             .SelectAsync(delivery.BatchesInFlight(_name), async rendered =>
             {
@@ -172,18 +176,24 @@ public sealed class ChannelStream
         var (throttled, quoted) => throttled ?? quoted,
     };
 
-    /// <summary>The inbound batches, cut into slices when throttled or under a quota (each slice a batch of its own for the ledger).</summary>
-    private IAsyncEnumerable<ProfileBatch> Sliced(IAsyncEnumerable<ProfileBatch> profiles) => Slice is { } slice ? SlicedAsync(profiles, slice) : profiles;
-
-    private static async IAsyncEnumerable<ProfileBatch> SlicedAsync(IAsyncEnumerable<ProfileBatch> profiles, int slice)
+    /// <summary>
+    /// The inbound batches with their ledger numbers, cut into slices when throttled or under a quota (each slice a
+    /// batch of its own for the ledger): numbered in turn from 0, or within each local-time group from its number.
+    /// </summary>
+    private async IAsyncEnumerable<(ProfileBatch Batch, long Number)> Numbered(IAsyncEnumerable<ProfileBatch> profiles, IReadOnlyList<long>? groups)
     {
+        var slice = Slice ?? int.MaxValue;
+        var (next, index) = (0L, 0);
+        long? group = null;
         await foreach (var batch in profiles)
         {
+            if (groups is not null && groups[index++] is var first && first != group)
+                (group, next) = (first, first);
             for (var start = 0; start < batch.Count; start += slice)
             {
-                var end = Math.Min(batch.Count, start + slice);
-                yield return start == 0 && end == batch.Count ? batch
-                    : new ProfileBatch(batch.Ids[start..end], batch.Columns.Select(c => c with { Values = c.Values[start..end] }).ToList());
+                var end = (int)Math.Min(batch.Count, (long)start + slice);
+                yield return (start == 0 && end == batch.Count ? batch
+                    : new ProfileBatch(batch.Ids[start..end], batch.Columns.Select(c => c with { Values = c.Values[start..end] }).ToList()), next++);
             }
         }
     }

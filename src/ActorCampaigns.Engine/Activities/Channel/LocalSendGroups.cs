@@ -83,9 +83,11 @@ public sealed class LocalSendGroups
     /// The groups due by <paramref name="now"/> (or, with a <paramref name="deadline"/> before their time, by it: they
     /// expire), earliest first, in batches; the others are left to <paramref name="later"/>.
     /// </summary>
-    public IAsyncEnumerable<long[]> Due(DateTimeOffset now, DateTimeOffset? deadline, Postponement later, int batchSize)
+    /// <returns>The batches, and for each the first ledger batch number of its group (<see cref="GroupNumber"/>).</returns>
+    public (IAsyncEnumerable<long[]> Batches, IReadOnlyList<long> Groups) Due(DateTimeOffset now, DateTimeOffset? deadline, Postponement later, int batchSize)
     {
         var due = new List<long[]>();
+        var groups = new List<long>();
         foreach (var (at, ids) in _groups)
         {
             var when = deadline is { } end && end < at ? end : at;
@@ -95,10 +97,20 @@ public sealed class LocalSendGroups
                 continue;
             }
             ids.Sort();
-            due.AddRange(ids.Chunk(batchSize));
+            foreach (var chunk in ids.Chunk(batchSize))
+            {
+                due.Add(chunk);
+                groups.Add(GroupNumber(at));
+            }
         }
-        return Batches(due);
+        return (Batches(due), groups);
     }
+
+    /// <summary>
+    /// A group's batches are numbered from its due moment (minutes after the start, times 2^24), so a change in one
+    /// group (a recipient who moved zone, one deleted) never renumbers another's batches in the ledger.
+    /// </summary>
+    private long GroupNumber(DateTimeOffset due) => (long)(due - _started).TotalMinutes << 24;
 
 #pragma warning disable CS1998 // an iterator over what is already in memory
     private static async IAsyncEnumerable<long[]> Batches(List<long[]> batches)
