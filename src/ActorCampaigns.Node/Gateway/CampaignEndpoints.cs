@@ -125,6 +125,7 @@ public static class CampaignEndpoints
             return Results.Json(CampaignStatusView.Of(state, quotas));
         }).WithSummary("Gets a campaign's status: each execution with each activity's state and counts").Answers(StatusCodes.Status200OK, 404);
         campaigns.MapPublishEndpoints();
+        campaigns.MapProofEndpoints();
         foreach (var (verb, command, summary) in Lifecycle)
         {
             campaigns.MapPost($"/{{id}}/{verb}", (string id, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>

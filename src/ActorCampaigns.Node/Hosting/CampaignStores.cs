@@ -50,6 +50,9 @@ public static class CampaignStores
         var approvals = new PublishApprovals(database);
         await approvals.InitializeAsync();
         builder.Services.AddSingleton(approvals);
+        var proofs = new ProofLog(database);
+        await proofs.InitializeAsync();
+        builder.Services.AddSingleton(proofs);
         builder.Services.AddSingleton(node.Approvals);
         builder.Services.AddSingleton(new Gateway.PublishEndpoints.PublishKey(await new NodeSecrets(database).GetOrCreateAsync("publish-key", 32)));
         builder.Services.AddSingleton(index);

@@ -1,0 +1,200 @@
+using System.Text.Json;
+using ActorCampaigns.Channels;
+using ActorCampaigns.Data.Campaigns;
+using ActorCampaigns.Data.Populations;
+using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Populations;
+using ActorCampaigns.Domain.Profiles;
+using ActorCampaigns.Domain.Templates;
+using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Executions;
+using ActorCampaigns.Engine.Hosting;
+using Akka.Hosting;
+
+namespace ActorCampaigns.Node.Gateway;
+
+/// <summary>
+/// <c>POST /api/campaigns/{id}/proofs</c>: each channel activity's message rendered for chosen profiles (or the first
+/// ones of its population in the latest test run) and sent to seed addresses through the channel's real provider,
+/// its subject (or title, or text) starting <c>[Proof]</c>, links as written. Proofs are kept apart
+/// (<see cref="ProofLog"/>): never counted as sends.
+/// </summary>
+public static class ProofEndpoints
+{
+    public const int MaxProfiles = 20;
+
+    public const int MaxSeeds = 10;
+
+    private const int MaxAddress = 320;
+
+    private const string Body = "{ \"seeds\": { \"email\": [\"qa@example.com\"], \"sms\": [\"+33612345678\"] }, \"profiles\": [1, 2] } or \"first\": 3";
+
+    private sealed record Request(IReadOnlyDictionary<string, IReadOnlyList<string>> Seeds, IReadOnlyList<long>? Profiles, int First);
+
+    public static void MapProofEndpoints(this RouteGroupBuilder campaigns) =>
+        campaigns.MapPost("/{id}/proofs", async (string id, HttpRequest request, IRequiredActor<CampaignRegion> region, EngineServices services, ProofLog log,
+            CancellationToken cancel) =>
+        {
+            var (body, unreadable) = await JsonBody.ReadAsync(request, "proofs request", cancel);
+            if (body is null)
+                return unreadable!;
+            Request asked;
+            using (body)
+            {
+                var (parsed, problem) = Read(body.RootElement);
+                if (problem is not null)
+                    return problem;
+                asked = parsed!;
+            }
+            var state = await CampaignEndpoints.StateAsync(region, id, cancel);
+            if (state.Status == CampaignStatus.None)
+                return Problems.NotFound($"no campaign '{id}'");
+            var document = state.Document!;
+            var channels = document.Activities.OfType<ChannelActivity>().Where(c => asked.Seeds.ContainsKey(Channel(c))).ToList();
+            if (channels.Count == 0)
+                return Invalid("$.seeds", $"no seed address for a channel of this campaign ({string.Join(", ", document.Activities.OfType<ChannelActivity>().Select(Channel).Distinct())})");
+            var test = state.Executions.FirstOrDefault(e => e.Mode == ExecutionMode.Test);
+            if (asked.Profiles is null && test is null)
+                return Results.Problem(title: $"campaign '{id}' has no test run to take the first profiles from: run it in test mode, or name \"profiles\"",
+                    statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = "no test run" } } });
+            var schema = await services.Profiles.GetSchemaAsync(cancel);
+            var plan = new ExecutionPlan(document);
+            var proofs = new List<Proof>();
+            if (asked.Profiles is not null)
+            {
+                var existing = await services.Profiles.ExistingAsync(asked.Profiles.Distinct().ToList(), cancel);
+                var missing = asked.Profiles.Where(p => !existing.Contains(p)).Take(5).ToList();
+                if (missing.Count > 0)
+                    return Invalid("$.profiles", $"no profile {string.Join(", ", missing)}");
+            }
+            foreach (var channel in channels)
+            {
+                var ids = asked.Profiles ?? await FirstAsync(services.Worktables, plan, id, test!.Id.Value, channel.Id, asked.First, cancel);
+                var batch = await ReadAsync(services, schema, channel, ids, cancel);
+                proofs.AddRange(await SendAsync(services, id, document, channel, batch, asked.Seeds[Channel(channel)], cancel));
+            }
+            await log.RecordAsync(proofs, cancel);
+            return Results.Ok(new
+            {
+                id,
+                proofs = proofs.Select(p => new { activity = p.Activity, profile = p.Profile, to = p.To, messageId = p.MessageId, failure = p.Failure }),
+            });
+        }).WithSummary("Sends each channel activity's message, rendered for chosen profiles, to seed addresses, subject prefixed [Proof]; never counted")
+            .ReadsBody("application/json", Body).Answers(StatusCodes.Status200OK, 400, 404, 409, 413);
+
+    private static string Channel(ChannelActivity channel) => ((IChannelKind)ActivityKinds.Of(channel)).Channel;
+
+    /// <summary>The first <paramref name="count"/> profiles that reached the activity in the test run.</summary>
+    private static async Task<IReadOnlyList<long>> FirstAsync(Worktables worktables, ExecutionPlan plan, string campaign, string execution, string activity, int count,
+        CancellationToken cancel)
+    {
+        var ids = new SortedSet<long>();
+        foreach (var (from, port) in plan.InboundOf(activity))
+        {
+            await foreach (var (_, batch) in worktables.ReadBatchesAsync(new PortPopulation(campaign, execution, from, port), long.MinValue, cancel))
+            {
+                ids.UnionWith(batch);
+                if (ids.Count >= count)
+                    break;
+            }
+        }
+        return ids.Take(count).ToList();
+    }
+
+    /// <summary>The profiles with the attributes the activity's templates name (enrich columns are not computed for proofs).</summary>
+    private static async Task<ProfileBatch> ReadAsync(EngineServices services, ProfileSchema schema, ChannelActivity channel, IReadOnlyList<long> ids, CancellationToken cancel)
+    {
+        var kind = (IChannelKind)ActivityKinds.Of(channel);
+        var named = TemplateNames.Roots(channel.Templates.Select(t => t.Template)).Where(n => schema.Find(n) is not null).Append(kind.Address).Distinct().ToList();
+        var rows = new List<ProfileBatch>();
+        await foreach (var batch in services.Profiles.ReadColumnsAsync(Once(ids.Distinct().Order().ToArray()), named, cancel))
+            rows.Add(batch);
+        return rows.Count == 1 ? rows[0] : new ProfileBatch([], []);
+    }
+
+    private static async IAsyncEnumerable<long[]> Once(long[] ids)
+    {
+        await Task.CompletedTask;
+        if (ids.Length > 0)
+            yield return ids;
+    }
+
+    private static async Task<IReadOnlyList<Proof>> SendAsync(EngineServices services, string campaign, CampaignDocument document, ChannelActivity channel,
+        ProfileBatch batch, IReadOnlyList<string> seeds, CancellationToken cancel)
+    {
+        var name = Channel(channel);
+        var templates = new Channels.Templates.MessageTemplates(channel, document.Name, document.Variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value),
+            services.Rendering);
+        var messages = new List<OutboundMessage>();
+        var failed = new List<Proof>();
+        var now = services.Clock.GetUtcNow();
+        for (var row = 0; row < batch.Count; row++)
+        {
+            var (content, error) = templates.Render(batch, row, cancel);
+            foreach (var seed in seeds)
+            {
+                var messageId = $"proof-{Guid.NewGuid():N}";
+                if (content is null)
+                    failed.Add(new Proof(campaign, channel.Id, batch.Ids[row], seed, messageId, $"renderError: {error}", now));
+                else
+                    messages.Add(new OutboundMessage(messageId, campaign, "proof", channel.Id, batch.Ids[row], seed, Marked(content)));
+            }
+        }
+        var sender = services.Senders?.GetValueOrDefault(name) ?? services.Outbox.For(name);
+        var results = messages.Count == 0 ? [] : await sender.SendAsync(messages, cancel);
+        return [.. results.Select(r => new Proof(campaign, channel.Id, r.Message.ProfileId, r.Message.To, r.Message.MessageId, r.Failure, now)), .. failed];
+    }
+
+    /// <summary>The content with its subject (else title, else text) starting <c>[Proof] </c>.</summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> Marked(IReadOnlyList<KeyValuePair<string, string>> content)
+    {
+        var field = new[] { "subject", "title", "text" }.FirstOrDefault(f => content.Any(c => c.Key == f));
+        return content.Select(c => c.Key == field ? KeyValuePair.Create(c.Key, $"[Proof] {c.Value}") : c).ToList();
+    }
+
+    private static (Request? Request, IResult? Problem) Read(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+            return (null, Invalid("$", $"the body must be an object such as {Body}"));
+        if (!body.TryGetProperty("seeds", out var seedsElement) || seedsElement.ValueKind != JsonValueKind.Object)
+            return (null, Invalid("$.seeds", "seeds is required: an object of addresses by channel, such as { \"email\": [\"qa@example.com\"] }"));
+        var seeds = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var channel in seedsElement.EnumerateObject())
+        {
+            var path = $"$.seeds.{channel.Name}";
+            if (channel.Name is not ("email" or "sms" or "push"))
+                return (null, Invalid(path, $"'{(channel.Name.Length > 40 ? channel.Name[..40] + "…" : channel.Name)}' is not a channel (email, sms, push)"));
+            if (channel.Value.ValueKind != JsonValueKind.Array || channel.Value.GetArrayLength() is 0 or > MaxSeeds)
+                return (null, Invalid(path, $"must be an array of 1 to {MaxSeeds} addresses"));
+            var addresses = new List<string>();
+            foreach (var (address, i) in channel.Value.EnumerateArray().Select((a, i) => (a, i)))
+            {
+                if (address.ValueKind != JsonValueKind.String || address.GetString() is not { Length: > 0 and <= MaxAddress } text || text.Any(char.IsControl)
+                    || (channel.Name == "email" && !text.Contains('@')))
+                    return (null, Invalid($"{path}[{i}]", $"must be an address of 1 to {MaxAddress} characters without control characters{(channel.Name == "email" ? ", with an @" : "")}"));
+                addresses.Add(text);
+            }
+            seeds[channel.Name] = addresses;
+        }
+        IReadOnlyList<long>? profiles = null;
+        if (body.TryGetProperty("profiles", out var named))
+        {
+            if (named.ValueKind != JsonValueKind.Array || named.GetArrayLength() is 0 or > MaxProfiles
+                || named.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.Number || !p.TryGetInt64(out _)))
+                return (null, Invalid("$.profiles", $"must be an array of 1 to {MaxProfiles} profile ids"));
+            profiles = named.EnumerateArray().Select(p => p.GetInt64()).ToList();
+        }
+        var first = 1;
+        if (body.TryGetProperty("first", out var firstElement))
+        {
+            if (profiles is not null)
+                return (null, Invalid("$.first", "give profiles or first, not both"));
+            if (firstElement.ValueKind != JsonValueKind.Number || !firstElement.TryGetInt32(out first) || first is < 1 or > MaxProfiles)
+                return (null, Invalid("$.first", $"must be a whole number from 1 to {MaxProfiles}"));
+        }
+        var unknown = body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("seeds" or "profiles" or "first"));
+        return unknown is not null ? (null, Invalid($"$.{(unknown.Length > 40 ? unknown[..40] : unknown)}", "unknown field")) : (new Request(seeds, profiles, first), null);
+    }
+
+    private static IResult Invalid(string path, string message) => Problems.Invalid("the proofs request cannot be read", [new { path, message }]);
+}
