@@ -32,6 +32,10 @@ public sealed record MessageId(string Campaign, string Execution, string Activit
             : null;
     }
 
+    /// <summary>Whether the text is a proof's id (<c>proof-</c> and 32 hex digits): feedback about it names no profile.</summary>
+    public static bool IsProof(string text) =>
+        text.Length == 38 && text.StartsWith("proof-", StringComparison.Ordinal) && text.AsSpan(6).ContainsAnyExcept("0123456789abcdef") == false;
+
     /// <summary>Whether the text is an alert's id (<see cref="OutboundMessage.AlertIdFor"/>).</summary>
     public static bool IsAlert(string text)
     {

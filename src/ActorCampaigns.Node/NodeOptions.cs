@@ -102,6 +102,9 @@ public sealed class NodeOptions
     /// </summary>
     public GlobalControlGroupOptions GlobalControlGroup { get; set; } = new();
 
+    /// <summary>Proofs (section <c>ActorCampaigns:Proofs</c>).</summary>
+    public ProofOptions Proofs { get; set; } = new();
+
     /// <summary>Approvals of large publishes (section <c>ActorCampaigns:Approvals</c>).</summary>
     public ApprovalOptions Approvals { get; set; } = new();
 
@@ -181,6 +184,15 @@ public sealed class ClusterSettings
     /// downs the minority side (keep-majority) and its campaigns move to the others.
     /// </summary>
     public int DownUnreachableAfterSeconds { get; set; } = 20;
+}
+
+public sealed class ProofOptions
+{
+    /// <summary>
+    /// The addresses proofs may go to (<c>qa@example.com</c>) or their domains (<c>@example.com</c>); none: any address
+    /// an API key names.
+    /// </summary>
+    public List<string> Seeds { get; set; } = [];
 }
 
 public sealed class ApprovalOptions

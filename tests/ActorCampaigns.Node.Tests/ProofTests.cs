@@ -80,6 +80,7 @@ public sealed class ProofTests : IAsyncDisposable
     [InlineData("""{ "seeds": { "email": ["a@b.c"] }, "first": 500 }""", "$.first")]
     [InlineData("""{ "seeds": { "email": ["a@b.c"] }, "profiles": [99999] }""", "$.profiles")]
     [InlineData("""{ "seeds": { "sms": ["+33612345678"] }, "profiles": [17] }""", "$.seeds")]
+    [InlineData("""{ "seeds": { "email": ["a@b.c", "b@b.c", "c@b.c"] }, "first": 20 }""", "$")]
     public async Task A_wrong_proofs_request_is_refused_at_its_path_and_sends_nothing(string body, string path)
     {
         await using var node = await NodeProcess.StartAsync(_dataDir, ("EmailProvider", "smtp"), ("Smtp__Port", _smtp.Port.ToString()), ("Smtp__Security", "None"));
@@ -93,5 +94,31 @@ public sealed class ProofTests : IAsyncDisposable
         Assert.True(status == HttpStatusCode.BadRequest, problem.ToString());
         Assert.Equal(path, problem.GetProperty("errors")[0].GetProperty("path").GetString());
         Assert.Empty(_smtp.Received);
+    }
+
+    [Fact]
+    public async Task A_node_with_seed_addresses_sends_proofs_to_them_only_and_feedback_about_a_proof_is_counted_unknown()
+    {
+        await using var node = await NodeProcess.StartAsync(_dataDir, ("EmailProvider", "smtp"), ("Smtp__Port", _smtp.Port.ToString()), ("Smtp__Security", "None"),
+            ("Proofs__Seeds__0", "@example.com"), ("Proofs__Seeds__1", "boss@partner.test"));
+        await node.SendAsync(HttpMethod.Post, "/api/profiles/import", "id,email,emailOptIn\n17,ada@example.com,true\n", "text/csv");
+        var (_, created) = await node.SendAsync(HttpMethod.Post, "/api/campaigns", """
+            { "name": "Welcome", "activities": [ { "id": "all", "type": "buildAudience" },
+                { "id": "mail", "type": "email", "content": { "from": "shop@example.com", "subject": "Hi", "html": "<p>Hi</p>" } } ],
+              "transitions": [ { "from": "all", "to": "mail" } ] }
+            """);
+        var id = created.GetProperty("id").GetString()!;
+        var (refused, problem) = await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/proofs", """{ "seeds": { "email": ["qa@example.com", "x@evil.test"] }, "profiles": [17] }""");
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Contains("'x@evil.test' is not among this node's seed addresses", problem.GetProperty("errors")[0].GetProperty("message").GetString());
+        Assert.Empty(_smtp.Received);
+        var (status, sent) = await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/proofs", """{ "seeds": { "email": ["QA@example.com", "qa@example.com", "BOSS@partner.test"] }, "profiles": [17] }""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, sent.GetProperty("proofs").GetArrayLength());
+        // A bounce of a proof names no profile: counted unknown, and the rest of the batch is recorded.
+        var proofId = sent.GetProperty("proofs")[0].GetProperty("messageId").GetString();
+        var (fed, counts) = await node.SendAsync(HttpMethod.Post, "/api/feedback", $$"""[ { "messageId": "{{proofId}}", "event": "bounced", "reason": "no such user" } ]""");
+        Assert.True(fed == HttpStatusCode.OK, counts.ToString());
+        Assert.Equal(1, counts.GetProperty("unknown").GetInt32());
     }
 }

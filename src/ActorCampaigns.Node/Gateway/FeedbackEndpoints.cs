@@ -33,7 +33,7 @@ public static class FeedbackEndpoints
                     return BatchItems.Invalid(errors, "feedback");
                 var sent = await services.Ledger.SentAmongAsync(events.Select(Message).ToList(), cancel);
                 var known = events.Where(e => sent.Contains(Message(e))).ToList();
-                // Events about alerts (a bounce of an alert email) name no profile: counted with the unknown, recorded nowhere.
+                // Events about alerts and proofs (a bounce of an alert email) name no profile: counted with the unknown, recorded nowhere.
                 var unknown = events.Count - known.Count + alerts;
                 foreach (var complaint in known.Where(e => e.Kind == FeedbackKind.Complained).ToList())
                 {
@@ -59,7 +59,7 @@ public static class FeedbackEndpoints
             }
             var id = Text(item, "messageId");
             var message = id is null ? null : MessageId.Parse(id);
-            if (message is null && id is not null && MessageId.IsAlert(id))
+            if (message is null && id is not null && (MessageId.IsAlert(id) || MessageId.IsProof(id)))
             {
                 alerts++;
                 return;

@@ -31,9 +31,16 @@ public static class ProofEndpoints
 
     private sealed record Request(IReadOnlyDictionary<string, IReadOnlyList<string>> Seeds, IReadOnlyList<long>? Profiles, int First);
 
+    /// <summary>Proofs a request may send at most: activities × profiles × seeds.</summary>
+    public const int MaxMessages = 50;
+
+    /// <summary>Whether an address is one of the node's seeds: listed, or in a listed <c>@domain</c>.</summary>
+    private static bool Allowed(ProofOptions options, string address) => options.Seeds.Any(seed =>
+        seed.StartsWith('@') ? address.EndsWith(seed, StringComparison.OrdinalIgnoreCase) : string.Equals(seed, address, StringComparison.OrdinalIgnoreCase));
+
     public static void MapProofEndpoints(this RouteGroupBuilder campaigns) =>
         campaigns.MapPost("/{id}/proofs", async (string id, HttpRequest request, IRequiredActor<CampaignRegion> region, EngineServices services, ProofLog log,
-            CancellationToken cancel) =>
+            ProofOptions options, CancellationToken cancel) =>
         {
             var (body, unreadable) = await JsonBody.ReadAsync(request, "proofs request", cancel);
             if (body is null)
@@ -53,6 +60,11 @@ public static class ProofEndpoints
             var channels = document.Activities.OfType<ChannelActivity>().Where(c => asked.Seeds.ContainsKey(Channel(c))).ToList();
             if (channels.Count == 0)
                 return Invalid("$.seeds", $"no seed address for a channel of this campaign ({string.Join(", ", document.Activities.OfType<ChannelActivity>().Select(Channel).Distinct())})");
+            var total = channels.Sum(c => asked.Seeds[Channel(c)].Count) * (asked.Profiles?.Count ?? asked.First);
+            if (total > MaxMessages)
+                return Invalid("$", $"that is {total} proofs ({channels.Count} channel activities × profiles × seeds): at most {MaxMessages} a request");
+            if (options.Seeds.Count > 0 && asked.Seeds.SelectMany(s => s.Value).FirstOrDefault(a => !Allowed(options, a)) is { } stranger)
+                return Invalid("$.seeds", $"'{stranger}' is not among this node's seed addresses (ActorCampaigns:Proofs:Seeds)");
             var test = state.Executions.FirstOrDefault(e => e.Mode == ExecutionMode.Test);
             if (asked.Profiles is null && test is null)
                 return Results.Problem(title: $"campaign '{id}' has no test run to take the first profiles from: run it in test mode, or name \"profiles\"",
@@ -71,9 +83,12 @@ public static class ProofEndpoints
             {
                 var ids = asked.Profiles ?? await FirstAsync(services.Worktables, plan, id, test!.Id.Value, channel.Id, asked.First, cancel);
                 var batch = await ReadAsync(services, schema, channel, ids, cancel);
-                proofs.AddRange(await SendAsync(services, id, document, channel, batch, asked.Seeds[Channel(channel)], cancel));
+                // Once sending has begun it finishes and is recorded, the client gone or not; a provider that throws
+                // fails this activity's proofs, not the others'.
+                var sent = await SendAsync(services, id, document, channel, batch, asked.Seeds[Channel(channel)], CancellationToken.None);
+                await log.RecordAsync(sent, CancellationToken.None);
+                proofs.AddRange(sent);
             }
-            await log.RecordAsync(proofs, cancel);
             return Results.Ok(new
             {
                 id,
@@ -141,8 +156,15 @@ public static class ProofEndpoints
             }
         }
         var sender = services.Senders?.GetValueOrDefault(name) ?? services.Outbox.For(name);
-        var results = messages.Count == 0 ? [] : await sender.SendAsync(messages, cancel);
-        return [.. results.Select(r => new Proof(campaign, channel.Id, r.Message.ProfileId, r.Message.To, r.Message.MessageId, r.Failure, now)), .. failed];
+        try
+        {
+            var results = messages.Count == 0 ? [] : await sender.SendAsync(messages, cancel);
+            return [.. results.Select(r => new Proof(campaign, channel.Id, r.Message.ProfileId, r.Message.To, r.Message.MessageId, r.Failure, now)), .. failed];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return [.. messages.Select(m => new Proof(campaign, channel.Id, m.ProfileId, m.To, m.MessageId, $"the provider failed: {e.Message}", now)), .. failed];
+        }
     }
 
     /// <summary>The content with its subject (else title, else text) starting <c>[Proof] </c>.</summary>
@@ -174,7 +196,7 @@ public static class ProofEndpoints
                     return (null, Invalid($"{path}[{i}]", $"must be an address of 1 to {MaxAddress} characters without control characters{(channel.Name == "email" ? ", with an @" : "")}"));
                 addresses.Add(text);
             }
-            seeds[channel.Name] = addresses;
+            seeds[channel.Name] = addresses.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         }
         IReadOnlyList<long>? profiles = null;
         if (body.TryGetProperty("profiles", out var named))

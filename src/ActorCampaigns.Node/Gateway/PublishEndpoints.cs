@@ -36,13 +36,16 @@ public static class PublishEndpoints
             var by = BearerKeys.Presented(request) is null ? null : ExperimentEndpoints.KeyOf(request);
             if (state.Status != CampaignStatus.Draft)
                 return await PublishAsync(region, id, by, null, null, cancel);
+            // Every publish of a draft names the document it was decided on: one replaced meanwhile (a recurring draft
+            // turned asap, a larger audience) is refused by the campaign.
+            var fingerprint = CampaignFormat.Fingerprint(state.Document!);
             var oneShot = state.Document!.Schedule is AsapSchedule or OnceSchedule;
             if (!oneShot && node.AudienceThreshold is null)
-                return await PublishAsync(region, id, by, null, null, cancel);
+                return await PublishAsync(region, id, by, null, fingerprint, cancel);
             var estimate = await EstimateAsync(state.Document, id, services, cancel);
             var needsApproval = node.AudienceThreshold is { } threshold && estimate.Values.Sum() > threshold;
             if (!oneShot && !needsApproval)
-                return await PublishAsync(region, id, by, null, null, cancel);
+                return await PublishAsync(region, id, by, null, fingerprint, cancel);
             var token = Token(key, id, state.Document, estimate);
             if (confirm != token)
             {
@@ -53,7 +56,6 @@ public static class PublishEndpoints
                         : $"the figures changed since that confirmation (the audience, or the document): about {estimate.Values.Sum():N0} messages now; confirm again",
                     estimate, token, needsApproval, node);
             }
-            var fingerprint = CampaignFormat.Fingerprint(state.Document);
             if (!needsApproval)
                 return await PublishAsync(region, id, by, null, fingerprint, cancel);
             var (_, approvedBy) = await approvals.OfAsync(id, token, cancel);

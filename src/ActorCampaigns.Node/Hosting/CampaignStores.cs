@@ -53,6 +53,7 @@ public static class CampaignStores
         var proofs = new ProofLog(database);
         await proofs.InitializeAsync();
         builder.Services.AddSingleton(proofs);
+        builder.Services.AddSingleton(node.Proofs);
         builder.Services.AddSingleton(node.Approvals);
         builder.Services.AddSingleton(new Gateway.PublishEndpoints.PublishKey(await new NodeSecrets(database).GetOrCreateAsync("publish-key", 32)));
         builder.Services.AddSingleton(index);
