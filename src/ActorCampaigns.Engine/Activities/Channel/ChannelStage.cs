@@ -30,9 +30,10 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
         var stream = new ChannelStream(run, channel,
             (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await runner.EnrichColumnsAsync(run, cancellationToken)).Keys),
             services.GlobalControl);
+        // The activity as the ledger and the quota know its sending: an experiment's second wave apart from its first.
+        var sender = run.SecondWave ? $"{channel.Id}#second-wave" : channel.Id;
         var started = channel.MaxDuration is not null || channel.SendAt is not null
-            ? await services.Ledger.SendingStartedAsync(run.Campaign.Value, run.Execution.Value, run.SecondWave ? $"{channel.Id}#second-wave" : channel.Id,
-                services.Clock.GetUtcNow(), cancellationToken)
+            ? await services.Ledger.SendingStartedAsync(run.Campaign.Value, run.Execution.Value, sender, services.Clock.GetUtcNow(), cancellationToken)
             : (DateTimeOffset?)null;
         // A maximum send duration counts from the activity's first start, the same for every rerun and partition; an
         // experiment's second wave, which starts after its window, counts from its own.
@@ -58,8 +59,8 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
             services.Tracking, capping, services.Rendering ?? RenderLimits.Default, Held, new Timing(deadline, Quiet(services, channel, stream.Name), services.Clock),
             numbers,
             services.Quotas.TryGetValue(stream.Name, out var quota)
-                ? new QuotaGate(services.QuotaCounter, stream.Name, quota, new Data.Deliveries.QuotaWaiter(run.Campaign.Value, run.Execution.Value,
-                    run.SecondWave ? $"{channel.Id}#second-wave" : channel.Id, run.Partition?.Index ?? -1), services.Clock)
+                ? new QuotaGate(services.QuotaCounter, stream.Name, quota, new Data.Deliveries.QuotaWaiter(run.Campaign.Value, run.Execution.Value, sender,
+                    run.Partition?.Index ?? -1), services.Clock)
                 : null,
             cancellationToken);
         return note is null ? sends : Source.Single(new PortBatch(Transition.DefaultPort, [], Notes: [note])).Concat(sends);

@@ -69,24 +69,25 @@ public sealed class ChannelStream
         FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, Timing timing, IReadOnlyList<long>? groups, QuotaGate? quota,
         CancellationToken cancellationToken)
     {
-        _quota = quota;
+        var slice = SliceOf(quota);
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
         var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables, rendering);
         var sending = new Sending(_name, _channel.Category);
-        var numbered = Source.From(() => Numbered(profiles, groups)).Async();
+        var numbered = Source.From(() => Numbered(profiles, groups, slice)).Async();
         // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
         var checkedForCap = capping is null
             ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
             : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
         // A batch takes its place in the provider's quota (its profiles not capped, at most), then is judged on the
         // clock as it is after that wait: quiet hours or the deadline may have come meanwhile.
+        // The batch's state in the ledger is read once, and only if the quota or the timing asks for it.
         var checkedForTime = checkedForCap.SelectAsync(1, async next =>
         {
+            var recorded = new Lazy<Task<string?>>(() => delivery.BatchStateAsync(BatchOf(next.Number), cancellationToken));
             if (quota is not null)
-                await quota.TakeAsync(next.Batch.Count - next.Capped.Count,
-                    async () => await delivery.BatchStateAsync(BatchOf(next.Number), cancellationToken) is not null, cancellationToken);
-            return (next.Batch, next.Number, next.Capped, Verdict: await timing.JudgeAsync(() => delivery.BatchStateAsync(BatchOf(next.Number), cancellationToken),
+                await quota.TakeAsync(next.Batch.Count - next.Capped.Count, async () => await recorded.Value is not null, cancellationToken);
+            return (next.Batch, next.Number, next.Capped, Verdict: await timing.JudgeAsync(() => recorded.Value,
                 () => delivery.DropAsync(BatchOf(next.Number), cancellationToken)));
         });
         return checkedForTime
@@ -105,7 +106,7 @@ public sealed class ChannelStream
             // form: for the outbox, straight into its lines (pooled bytes, a few MB a batch), not kept as strings.
             .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, next.Verdict.Reason, templates, tracked, delivery, next.Number,
                     cancellationToken), cancellationToken))
-            .Via(Throttled())
+            .Via(Throttled(slice))
             // The rendered messages are let go once sent (disposed): marking needs only the ids.
             .SelectAsync(delivery.BatchesInFlight(_name), async rendered =>
             {
@@ -145,17 +146,17 @@ public sealed class ChannelStream
     /// more than the rate and a slice, and any ten seconds the rate within a slice. A partition's run takes its share of
     /// the rate: it sends the activity's rate over as many seconds as there are partitions.
     /// </summary>
-    private Flow<Rendered, Rendered, NotUsed> Throttled()
+    private Flow<Rendered, Rendered, NotUsed> Throttled(int? slice)
     {
         var flow = Flow.Create<Rendered>();
-        if (_channel.Throttle is not { } perSecond || Slice is not { } slice)
+        if (_channel.Throttle is not { } perSecond || slice is null)
             return flow;
         // The rate counted per 100 s, so a fraction of a message a second is kept (0.5/s is not 1/s), and 4 % under it:
         // a slice let go a few milliseconds late, then one on time, must not put one slice too many in a second. A slice
         // with nothing to send (all excluded, or expired) costs nothing: it does not wait.
         var perHundred = perSecond * 100 * Headroom;
         var (messages, seconds) = perHundred >= 1 ? ((int)Math.Floor(perHundred), 100.0) : (1, 100 / perHundred);
-        return flow.Throttle(messages, TimeSpan.FromSeconds(seconds * Shares), slice, rendered => rendered.Messages.Count, ThrottleMode.Shaping);
+        return flow.Throttle(messages, TimeSpan.FromSeconds(seconds * Shares), slice.Value, rendered => rendered.Messages.Count, ThrottleMode.Shaping);
     }
 
     /// <summary>
@@ -167,13 +168,11 @@ public sealed class ChannelStream
     /// <summary>The number of runs sharing the activity's throttle: its partitions, or one.</summary>
     private int Shares => _run.Partition is null ? 1 : _run.Partitions!.Count;
 
-    private QuotaGate? _quota;
-
     /// <summary>
     /// With a throttle, a tenth of a second of this run's messages (at least one); with a provider quota, a hundredth
     /// of it at most; none without either.
     /// </summary>
-    private int? Slice => (_channel.Throttle is { } perSecond ? (int)Math.Max(1, Math.Floor(perSecond / Shares / 10)) : (int?)null, _quota?.Slice) switch
+    private int? SliceOf(QuotaGate? quota) => (_channel.Throttle is { } perSecond ? (int)Math.Max(1, Math.Floor(perSecond / Shares / 10)) : (int?)null, quota?.Slice) switch
     {
         ({ } throttled, { } quoted) => Math.Min(throttled, quoted),
         var (throttled, quoted) => throttled ?? quoted,
@@ -183,9 +182,10 @@ public sealed class ChannelStream
     /// The inbound batches with their ledger numbers, cut into slices when throttled or under a quota (each slice a
     /// batch of its own for the ledger): numbered in turn from 0, or within each local-time group from its number.
     /// </summary>
-    private async IAsyncEnumerable<(ProfileBatch Batch, long Number)> Numbered(IAsyncEnumerable<ProfileBatch> profiles, IReadOnlyList<long>? groups)
+    private static async IAsyncEnumerable<(ProfileBatch Batch, long Number)> Numbered(IAsyncEnumerable<ProfileBatch> profiles, IReadOnlyList<long>? groups,
+        int? sliced)
     {
-        var slice = Slice ?? int.MaxValue;
+        var slice = sliced ?? int.MaxValue;
         var (next, index) = (0L, 0);
         long? group = null;
         await foreach (var batch in profiles)
