@@ -236,10 +236,12 @@ public sealed class QuietHoursOptions
             "drop" => Domain.Time.QuietAction.Drop,
             _ => throw new InvalidOperationException($"{at}:Action: '{Action}' is not hold or drop"),
         };
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone))
-            throw new InvalidOperationException($"{at}:TimeZone: '{TimeZone}' is not a known IANA time zone such as Europe/Paris");
-        return new Engine.Activities.Channel.QuietWindow(new Domain.Time.QuietHours(from, to, action), zone);
+        return new Engine.Activities.Channel.QuietWindow(new Domain.Time.QuietHours(from, to, action), Zone($"{at}:TimeZone", TimeZone));
     }
+
+    /// <summary>The time zone a setting at <paramref name="at"/> names, or the setting that is wrong.</summary>
+    public static TimeZoneInfo Zone(string at, string name) => TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) ? zone
+        : throw new InvalidOperationException($"{at}: '{name}' is not a known IANA time zone such as Europe/Paris");
 }
 
 public sealed class GlobalControlGroupOptions

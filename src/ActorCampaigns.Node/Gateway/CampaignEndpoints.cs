@@ -133,7 +133,8 @@ public static class CampaignEndpoints
         }
     }
 
-    private static async IAsyncEnumerable<long[]> Once(long[] ids)
+    /// <summary>A population of one batch (the profile store skips an empty one).</summary>
+    internal static async IAsyncEnumerable<long[]> Once(long[] ids)
     {
         await Task.CompletedTask;
         yield return ids;

@@ -30,6 +30,14 @@ public static class Problems
         return Results.Problem(title: what, statusCode: StatusCodes.Status507InsufficientStorage, extensions: extensions);
     }
 
+    /// <summary>409: the request cannot go on in the state things are in, said in <paramref name="what"/>.</summary>
+    public static IResult Conflict(string what) => Results.Problem(title: what, statusCode: StatusCodes.Status409Conflict,
+        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = what } } });
+
+    /// <summary>403: the caller may not do <paramref name="what"/>, for the rule in <paramref name="rule"/>.</summary>
+    public static IResult Forbidden(string what, string rule) => Results.Problem(title: what, statusCode: StatusCodes.Status403Forbidden,
+        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = rule } } });
+
     public static IResult NotFound(string what) => Results.Problem(title: what, statusCode: StatusCodes.Status404NotFound,
         extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = what } } });
 }

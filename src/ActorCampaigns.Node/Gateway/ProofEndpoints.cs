@@ -67,8 +67,7 @@ public static class ProofEndpoints
                 return Invalid("$.seeds", $"'{stranger}' is not among this node's seed addresses (ActorCampaigns:Proofs:Seeds)");
             var test = state.Executions.FirstOrDefault(e => e.Mode == ExecutionMode.Test);
             if (asked.Profiles is null && test is null)
-                return Results.Problem(title: $"campaign '{id}' has no test run to take the first profiles from: run it in test mode, or name \"profiles\"",
-                    statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = "no test run" } } });
+                return Problems.Conflict($"campaign '{id}' has no test run to take the first profiles from: run it in test mode, or name \"profiles\"");
             var schema = await services.Profiles.GetSchemaAsync(cancel);
             var plan = new ExecutionPlan(document);
             var proofs = new List<Proof>();
@@ -122,16 +121,9 @@ public static class ProofEndpoints
         var kind = (IChannelKind)ActivityKinds.Of(channel);
         var named = TemplateNames.Roots(channel.Templates.Select(t => t.Template)).Where(n => schema.Find(n) is not null).Append(kind.Address).Distinct().ToList();
         var rows = new List<ProfileBatch>();
-        await foreach (var batch in services.Profiles.ReadColumnsAsync(Once(ids.Distinct().Order().ToArray()), named, cancel))
+        await foreach (var batch in services.Profiles.ReadColumnsAsync(CampaignEndpoints.Once(ids.Distinct().Order().ToArray()), named, cancel))
             rows.Add(batch);
         return rows.Count == 1 ? rows[0] : new ProfileBatch([], []);
-    }
-
-    private static async IAsyncEnumerable<long[]> Once(long[] ids)
-    {
-        await Task.CompletedTask;
-        if (ids.Length > 0)
-            yield return ids;
     }
 
     private static async Task<IReadOnlyList<Proof>> SendAsync(EngineServices services, string campaign, CampaignDocument document, ChannelActivity channel,

@@ -104,11 +104,9 @@ public static class PublishEndpoints
             id = accepted.Id.Value, status = CampaignState.Name(accepted.Status), execution = accepted.Execution?.Value,
         })));
 
-    private static IResult Forbidden(string what) => Results.Problem(title: what, statusCode: StatusCodes.Status403Forbidden,
-        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = "who approves a publish and who asks for it or publishes it must be different API keys" } } });
+    private static IResult Forbidden(string what) => Problems.Forbidden(what, "who approves a publish and who asks for it or publishes it must be different API keys");
 
-    private static IResult Conflict(string what) => Results.Problem(title: what, statusCode: StatusCodes.Status409Conflict,
-        extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { message = what } } });
+    private static IResult Conflict(string what) => Problems.Conflict(what);
 
     private static IResult Unconfirmed(string what, SortedDictionary<string, long> estimate, string token, bool needsApproval, ApprovalOptions node) =>
         Results.Problem(title: what, statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?>

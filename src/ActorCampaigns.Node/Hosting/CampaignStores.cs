@@ -32,13 +32,12 @@ public static class CampaignStores
             services = services with { GlobalControl = new GlobalControlGroup(node.GlobalControlGroup.Percent, node.GlobalControlGroup.Seed) };
         services = services with
         {
-            TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(node.TimeZone, out var zone) ? zone
-                : throw new InvalidOperationException($"ActorCampaigns:TimeZone: '{node.TimeZone}' is not a known IANA time zone such as Europe/Paris"),
+            TimeZone = QuietHoursOptions.Zone("ActorCampaigns:TimeZone", node.TimeZone),
+            Quotas = ByChannel("Providers", node.Providers, (channel, options) => options.Quota is null ? null
+                : ProviderQuota.TryParse(options.Quota, out var quota, out var error) ? quota
+                : throw new InvalidOperationException($"ActorCampaigns:Providers:{channel}:Quota: {error}")),
+            QuietHours = ByChannel("QuietHours", node.QuietHours, (channel, options) => options.Window(channel)),
         };
-        if (node.Providers.Count > 0)
-            services = services with { Quotas = QuotasOf(node) };
-        if (node.QuietHours.Count > 0)
-            services = services with { QuietHours = QuietHoursOf(node) };
         if (node.FrequencyCapMessages is { } messages)
             services = services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) };
 
@@ -71,34 +70,22 @@ public static class CampaignStores
         return (services, database);
     }
 
-    /// <summary>The providers' quotas by channel name; a setting that is wrong stops the node with its path and why.</summary>
-    private static Dictionary<string, ProviderQuota> QuotasOf(NodeOptions node)
+    /// <summary>
+    /// A setting per channel (section <c>ActorCampaigns:{section}:Email</c>, <c>:Sms</c>, <c>:Push</c>) read by
+    /// <paramref name="read"/> (null: none for that channel), by channel name; a setting that is wrong stops the node
+    /// with its path and why.
+    /// </summary>
+    private static Dictionary<string, T> ByChannel<TOptions, T>(string section, Dictionary<string, TOptions> settings, Func<string, TOptions, T?> read)
+        where T : class
     {
-        var quotas = new Dictionary<string, ProviderQuota>(StringComparer.Ordinal);
-        foreach (var (channel, options) in node.Providers)
+        var channels = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (channel, options) in settings)
         {
             var name = channel.ToLowerInvariant();
             if (name is not ("email" or "sms" or "push"))
-                throw new InvalidOperationException($"ActorCampaigns:Providers:{channel}: '{channel}' is not a channel (Email, Sms or Push)");
-            if (options.Quota is null)
-                continue;
-            if (!ProviderQuota.TryParse(options.Quota, out var quota, out var error))
-                throw new InvalidOperationException($"ActorCampaigns:Providers:{channel}:Quota: {error}");
-            quotas[name] = quota!;
-        }
-        return quotas;
-    }
-
-    /// <summary>The node's quiet hours by channel name; a setting that is wrong stops the node with its path and why.</summary>
-    private static Dictionary<string, QuietWindow> QuietHoursOf(NodeOptions node)
-    {
-        var channels = new Dictionary<string, QuietWindow>(StringComparer.Ordinal);
-        foreach (var (channel, options) in node.QuietHours)
-        {
-            var name = channel.ToLowerInvariant();
-            if (name is not ("email" or "sms" or "push"))
-                throw new InvalidOperationException($"ActorCampaigns:QuietHours:{channel}: '{channel}' is not a channel (Email, Sms or Push)");
-            channels[name] = options.Window(channel);
+                throw new InvalidOperationException($"ActorCampaigns:{section}:{channel}: '{channel}' is not a channel (Email, Sms or Push)");
+            if (read(channel, options) is { } value)
+                channels[name] = value;
         }
         return channels;
     }
