@@ -156,6 +156,15 @@ public sealed class TrackingOptions
 
     /// <summary>How long after sending a tracking URL still works.</summary>
     public int TokenLifetimeDays { get; set; } = 365;
+
+    /// <summary>An open this soon after its message was sent is a machine's (a gateway or proxy fetching the pixel on receipt); 0 turns this off.</summary>
+    public double MachineOpenSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// User agents whose opens are a machine's (<c>*</c> for any characters, "" for none sent); none given:
+    /// <see cref="Channels.Tracking.MachineAgents.Known"/>. Giving a list replaces those.
+    /// </summary>
+    public List<string>? MachineUserAgents { get; set; }
 }
 
 /// <summary>Settings of cluster membership (section <c>ActorCampaigns:Cluster</c>).</summary>

@@ -15,15 +15,16 @@ public class LinkTrackingTests
     public void Links_become_click_urls_naming_them_and_an_open_pixel_ends_the_body()
     {
         const string html = """<html><body><p>Hi</p><a class="x" href="https://shop.example/offer?a=1&amp;b=2">Offer</a> <a href='http://b.example/'>B</a> <a href="mailto:help@example.com">Help</a></body></html>""";
-        var tokens = _tracking.MessageTokens(Message);
-        var token = tokens.Message;
-        var tracked = _tracking.Track(html, Message, tokens);
+        var (tracked, token) = _tracking.Track(html, Message);
 
         var clicks = Regex.Matches(tracked, "href=[\"']https://news\\.example\\.com/t/c/([A-Za-z0-9_.-]+)[\"']").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(2, clicks.Count);
         Assert.Equal(["https://shop.example/offer?a=1&b=2", "http://b.example/"],
             clicks.Select(c => _tracking.Tokens.VerifyClick(c)!.Link));
         Assert.All(clicks, c => Assert.Equal(7, _tracking.Tokens.VerifyClick(c)!.Profile));
+        // Every token of the message says it held two links (the mailto is not tracked): clicks on both at once tell a scanner.
+        Assert.All(clicks, c => Assert.Equal(2, _tracking.Tokens.VerifyClick(c)!.Links));
+        Assert.Equal(2, _tracking.Tokens.Verify(token, TrackingPurpose.Message)!.Links);
         // A shared link gives nobody the recipient's unsubscribe or open: no part of it is the message token.
         Assert.All(clicks.SelectMany(c => c.Split('.')), part => Assert.Null(_tracking.Tokens.Verify(part, TrackingPurpose.Message)));
         Assert.DoesNotContain(token, string.Join(" ", clicks));
@@ -48,5 +49,5 @@ public class LinkTrackingTests
 
     [Fact]
     public void Html_without_a_body_gets_the_pixel_at_its_end() =>
-        Assert.Matches("^<p>Hi</p><img src=\"https://news.example.com/t/o/[^\"]+\"[^>]*>$", _tracking.Track("<p>Hi</p>", Message, _tracking.MessageTokens(Message)));
+        Assert.Matches("^<p>Hi</p><img src=\"https://news.example.com/t/o/[^\"]+\"[^>]*>$", _tracking.Track("<p>Hi</p>", Message).Html);
 }

@@ -28,15 +28,15 @@ public class TrackingTokensTests
     public void A_click_token_pairs_the_message_with_the_link_signed_once_for_the_activity()
     {
         var tokens = Tokens();
-        var first = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail", 42).Click, "c-1", "e-2", "mail", "https://example.com/offer");
-        var second = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail", 43).Click, "c-1", "e-2", "mail", "https://example.com/offer");
-        Assert.Equal(new TrackingClaim("c-1", "e-2", "mail", 42, TrackingPurpose.Link, "https://example.com/offer", _clock.GetUtcNow().AddDays(30)),
+        var first = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail", 42, links: 1).Click, "c-1", "e-2", "mail", "https://example.com/offer");
+        var second = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail", 43, links: 1).Click, "c-1", "e-2", "mail", "https://example.com/offer");
+        Assert.Equal(new TrackingClaim("c-1", "e-2", "mail", 42, TrackingPurpose.Link, "https://example.com/offer", _clock.GetUtcNow().AddDays(30), Links: 1),
             tokens.VerifyClick(first));
         Assert.Equal(43, tokens.VerifyClick(second)!.Profile);
         Assert.Equal(first.Split('.')[1], second.Split('.')[1]);
         // A minute on, the link is signed again, so its expiry follows the messages'.
         _clock.Advance(TimeSpan.FromMinutes(2));
-        var later = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail", 44).Click, "c-1", "e-2", "mail", "https://example.com/offer");
+        var later = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail", 44, links: 1).Click, "c-1", "e-2", "mail", "https://example.com/offer");
         Assert.NotEqual(first.Split('.')[1], later.Split('.')[1]);
         Assert.Equal(_clock.GetUtcNow().AddDays(30), tokens.VerifyClick(later)!.ExpiresAt);
     }
@@ -45,9 +45,9 @@ public class TrackingTokensTests
     public void A_click_token_refuses_parts_of_other_activities_or_purposes()
     {
         var tokens = Tokens();
-        var (message, click) = tokens.IssueMessage("c-1", "e-2", "mail", 42);
-        var otherActivity = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail2", 42).Click, "c-1", "e-2", "mail2", "https://evil.example");
-        var otherExecution = tokens.Click(tokens.IssueMessage("c-1", "e-3", "mail", 42).Click, "c-1", "e-3", "mail", "https://evil.example");
+        var (message, click) = tokens.IssueMessage("c-1", "e-2", "mail", 42, links: 1);
+        var otherActivity = tokens.Click(tokens.IssueMessage("c-1", "e-2", "mail2", 42, links: 1).Click, "c-1", "e-2", "mail2", "https://evil.example");
+        var otherExecution = tokens.Click(tokens.IssueMessage("c-1", "e-3", "mail", 42, links: 1).Click, "c-1", "e-3", "mail", "https://evil.example");
         var link = tokens.Click(click, "c-1", "e-2", "mail", "https://example.com").Split('.')[1];
         Assert.NotNull(tokens.VerifyClick($"{click}.{link}"));
         Assert.Null(tokens.VerifyClick($"{click}.{otherActivity.Split('.')[1]}"));
@@ -65,8 +65,8 @@ public class TrackingTokensTests
     public void A_message_click_token_neither_opens_nor_unsubscribes_and_cannot_be_made_from_the_message_token()
     {
         var tokens = Tokens();
-        var (message, click) = tokens.IssueMessage("c-1", "e-2", "mail", 42);
-        Assert.Equal(tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message), message); // as emails sent before
+        var (message, click) = tokens.IssueMessage("c-1", "e-2", "mail", 42, links: 0);
+        Assert.Equal(tokens.Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Message), message); // as a message token alone
         Assert.NotNull(tokens.Verify(message, TrackingPurpose.Message));
         Assert.Null(tokens.Verify(click, TrackingPurpose.Message));
         Assert.Equal(42, tokens.Verify(click, TrackingPurpose.MessageClick)!.Profile);
@@ -85,6 +85,28 @@ public class TrackingTokensTests
     [Fact]
     public void A_link_token_of_an_email_sent_before_still_verifies_as_a_click() =>
         Assert.Equal("https://example.com/offer", Tokens().VerifyClick(Tokens().Issue("c-1", "e-2", "mail", 42, TrackingPurpose.Link, "https://example.com/offer"))!.Link);
+
+    [Fact]
+    public void A_message_token_of_version_1_sent_before_links_were_counted_still_verifies_with_no_count()
+    {
+        // Version 1, key id "k1", purpose Message, expiry, campaign, execution, activity, profile: no number of links.
+        var expires = (ulong)_clock.GetUtcNow().AddDays(3).ToUnixTimeSeconds();
+        var payload = new List<byte> { 1, 2, (byte)'k', (byte)'1', (byte)TrackingPurpose.Message };
+        for (var value = expires; ; value >>= 7)
+        {
+            payload.Add((byte)(value < 0x80 ? value : (value & 0x7F) | 0x80));
+            if (value < 0x80)
+                break;
+        }
+        foreach (var text in new[] { "c-1", "e-2", "mail" })
+            payload.AddRange([(byte)text.Length, .. System.Text.Encoding.UTF8.GetBytes(text)]);
+        payload.Add(42);
+        var token = Base64Url.EncodeToString([.. payload, .. HMACSHA256.HashData(Key1, payload.ToArray())[..16]]);
+
+        var claim = Tokens().Verify(token, TrackingPurpose.Message);
+        Assert.Equal(("c-1", "e-2", "mail", 42L, 0), (claim!.Campaign, claim.Execution, claim.Activity, claim.Profile, claim.Links));
+        Assert.Equal(5, Tokens().Verify(Tokens().IssueMessage("c-1", "e-2", "mail", 42, links: 5).Message, TrackingPurpose.Message)!.Links);
+    }
 
     [Fact]
     public void A_token_is_compact()

@@ -65,24 +65,26 @@ public abstract class LedgerContract
     }
 
     [Fact]
-    public async Task Of_the_messages_asked_about_only_those_recorded_as_sent_come_back_across_several_queries()
+    public async Task Of_the_messages_asked_about_only_those_recorded_as_sent_come_back_with_their_time_across_several_queries()
     {
         var ledger = new Ledger(await CreateDatabaseAsync());
         await ledger.InitializeAsync();
         await ledger.ClaimAsync(First, 500, null);
         var odd = Enumerable.Range(0, 500).Select(i => 2L * i + 1).ToList();
-        await ledger.MarkSentAsync(First, Email, DateTimeOffset.UtcNow, odd);
-        Assert.Empty(await ledger.SentAmongAsync([]));
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_796_000_000_123);
+        await ledger.MarkSentAsync(First, Email, at, odd);
+        Assert.Empty(await ledger.SentAtAsync([]));
 
         var asked = Enumerable.Range(1, 1200).Select(p => new MessageKey("c-1", "e-1", "mail", p)).Concat([
             new MessageKey("c-1", "e-1", "mail", 1), new MessageKey("c-1", "e-2", "mail", 1), new MessageKey("c-2", "e-1", "mail", 1),
             new MessageKey("c-1", "e-1", "text", 1), new MessageKey("c-1", "e-1.mail", "1", 1)]).ToList();
-        var sent = await ledger.SentAmongAsync(asked);
-        Assert.Equal(odd.Select(p => new MessageKey("c-1", "e-1", "mail", p)), sent.OrderBy(m => m.Profile));
+        var sent = await ledger.SentAtAsync(asked);
+        Assert.Equal(odd.Select(p => new MessageKey("c-1", "e-1", "mail", p)), sent.Keys.OrderBy(m => m.Profile));
+        Assert.All(sent.Values, time => Assert.Equal(at, time));
     }
 
     [Fact]
-    public async Task A_message_sent_one_by_one_counts_as_sent_once_settled_before_its_batch_is_recorded()
+    public async Task A_message_sent_one_by_one_counts_as_sent_once_settled_before_its_batch_is_recorded_with_no_time_yet()
     {
         var ledger = new Ledger(await CreateDatabaseAsync());
         await ledger.InitializeAsync();
@@ -90,8 +92,11 @@ public abstract class LedgerContract
         await ledger.ClaimMessagesAsync(First, [1, 2, 3]);
         await ledger.SettleMessagesAsync(First, [(1, null), (2, "550 no such user")], []);
 
-        var sent = await ledger.SentAmongAsync([new MessageKey("c-1", "e-1", "mail", 1), new MessageKey("c-1", "e-1", "mail", 2), new MessageKey("c-1", "e-1", "mail", 3)]);
-        Assert.Equal([new MessageKey("c-1", "e-1", "mail", 1)], sent);
+        MessageKey[] asked = [new("c-1", "e-1", "mail", 1), new("c-1", "e-1", "mail", 2), new("c-1", "e-1", "mail", 3)];
+        Assert.Equal([KeyValuePair.Create(asked[0], (DateTimeOffset?)null)], await ledger.SentAtAsync(asked));
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_796_000_000_000);
+        await ledger.MarkSentAsync(First, Email, at, [1]);
+        Assert.Equal([KeyValuePair.Create(asked[0], (DateTimeOffset?)at)], await ledger.SentAtAsync(asked));
     }
 }
 

@@ -24,27 +24,45 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
     [ThreadStatic]
     private static StringBuilder? t_html;
 
-    /// <summary>The message's token for its open pixel and its unsubscribe URL, and its click token for its links.</summary>
-    public (string Message, string Click) MessageTokens(OutboundMessage message) =>
-        tokens.IssueMessage(message.CampaignId, message.ExecutionId, message.ActivityId, message.ProfileId);
+    /// <summary>Where the links of the html being tracked are, found once, counted into the message's tokens, then rewritten.</summary>
+    [ThreadStatic]
+    private static List<(int Index, int Length)>? t_links;
 
     public string UnsubscribeUrl(string messageToken) => $"{_base}/t/u/{messageToken}";
 
     /// <summary>An email with its html tracked (<see cref="Track"/>) and its one-click unsubscribe URL added.</summary>
     public OutboundMessage TrackEmail(OutboundMessage message)
     {
-        var issued = MessageTokens(message);
         var content = new KeyValuePair<string, string>[message.Content.Count + 1];
+        string? messageToken = null;
         for (var i = 0; i < message.Content.Count; i++)
-            content[i] = message.Content[i] is { Key: "html" } html ? KeyValuePair.Create(html.Key, Track(html.Value, message, issued)) : message.Content[i];
-        content[^1] = KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, UnsubscribeUrl(issued.Message));
+        {
+            if (message.Content[i] is { Key: "html" } html)
+            {
+                (var tracked, messageToken) = Track(html.Value, message);
+                content[i] = KeyValuePair.Create(html.Key, tracked);
+            }
+            else
+            {
+                content[i] = message.Content[i];
+            }
+        }
+        messageToken ??= tokens.IssueMessage(message.CampaignId, message.ExecutionId, message.ActivityId, message.ProfileId, links: 0).Message;
+        content[^1] = KeyValuePair.Create(OutboundMessage.UnsubscribeUrl, UnsubscribeUrl(messageToken));
         return message with { Content = content };
     }
 
-    /// <summary>The html with its links rewritten to click URLs and an open pixel before the end of its body.</summary>
-    public string Track(string html, OutboundMessage message, (string Message, string Click) messageTokens)
+    /// <summary>
+    /// The html with its links rewritten to click URLs and an open pixel before the end of its body, and the message's
+    /// token (pixel, unsubscribe), which counts the links.
+    /// </summary>
+    public (string Html, string MessageToken) Track(string html, OutboundMessage message)
     {
-        var messageToken = messageTokens.Message;
+        var links = t_links ??= [];
+        links.Clear();
+        foreach (var link in LinkUrl().EnumerateMatches(html))
+            links.Add((link.Index, link.Length));
+        var (messageToken, clickToken) = tokens.IssueMessage(message.CampaignId, message.ExecutionId, message.ActivityId, message.ProfileId, links.Count);
         var tracked = (t_html ??= new StringBuilder(1024)).Clear();
         var bodyEnd = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
         var copied = 0;
@@ -59,18 +77,18 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
             tracked.Append(html, copied, end - copied);
             copied = end;
         }
-        foreach (var link in LinkUrl().EnumerateMatches(html))
+        foreach (var (index, length) in links)
         {
-            CopyUntil(link.Index);
-            var url = html.AsSpan(link.Index, link.Length);
+            CopyUntil(index);
+            var url = html.AsSpan(index, length);
             var target = url.Contains('&') ? WebUtility.HtmlDecode(url.ToString()) : url.ToString();
-            tracked.Append(_base).Append("/t/c/").Append(tokens.Click(messageTokens.Click, message.CampaignId, message.ExecutionId, message.ActivityId, target));
-            copied += link.Length;
+            tracked.Append(_base).Append("/t/c/").Append(tokens.Click(clickToken, message.CampaignId, message.ExecutionId, message.ActivityId, target));
+            copied += length;
         }
         CopyUntil(html.Length);
         if (bodyEnd < 0)
             AppendPixel(tracked, messageToken);
-        return tracked.ToString();
+        return (tracked.ToString(), messageToken);
     }
 
     private void AppendPixel(StringBuilder html, string messageToken) =>

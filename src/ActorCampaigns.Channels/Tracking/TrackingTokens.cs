@@ -15,10 +15,11 @@ public enum TrackingPurpose : byte { Message = 1, Link = 2, ActivityLink = 3, Me
 
 /// <summary>
 /// What a tracking token names: one message (campaign, execution, activity, profile) and, for a click, the link that
-/// was in it. Tokens carry their end of validity.
+/// was in it. Tokens carry their end of validity; a message's tokens, how many links it held (<see cref="Links"/>: 0
+/// in tokens signed before they said), so clicks on every one of them within a second tell a link scanner.
 /// </summary>
 public sealed record TrackingClaim(string Campaign, string Execution, string Activity, long Profile, TrackingPurpose Purpose, string? Link,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt, int Links = 0);
 
 /// <summary>
 /// Compact signed tokens for tracking URLs: the claim in a few bytes (varints and short strings), then an
@@ -35,7 +36,8 @@ public sealed record TrackingClaim(string Campaign, string Execution, string Act
 /// </summary>
 public sealed class TrackingTokens
 {
-    private const byte Version = 1;
+    /// <summary>Version 2 adds a message's number of links after its profile; version 1 tokens still verify.</summary>
+    private const byte Version = 2;
     private const int MacLength = 16;
 
     /// <summary>Longer tokens are refused before decoding: a link and the ids fit in far less.</summary>
@@ -80,10 +82,11 @@ public sealed class TrackingTokens
     private static Dictionary<(TrackingTokens, string, string, string, string), (string Token, DateTimeOffset SignedAt)>? t_activityLinks;
 
     /// <summary>A message's token (pixel, unsubscribe) and its click token, from one signature.</summary>
-    public (string Message, string Click) IssueMessage(string campaign, string execution, string activity, long profile)
+    /// <param name="links">How many tracked links the message holds.</param>
+    public (string Message, string Click) IssueMessage(string campaign, string execution, string activity, long profile, int links)
     {
         string? click = null;
-        var message = Issue(campaign, execution, activity, profile, TrackingPurpose.Message, null, (payload, purposeAt, mac) =>
+        var message = Issue(campaign, execution, activity, profile, TrackingPurpose.Message, null, links, (payload, purposeAt, mac) =>
         {
             var clickToken = payload.ToArray();
             clickToken[purposeAt] = (byte)TrackingPurpose.MessageClick;
@@ -96,13 +99,15 @@ public sealed class TrackingTokens
     public string Issue(string campaign, string execution, string activity, long profile, TrackingPurpose purpose, string? link = null) =>
         purpose == TrackingPurpose.MessageClick
             ? throw new ArgumentException("a message's click token comes with its message token: IssueMessage", nameof(purpose))
-            : Issue(campaign, execution, activity, profile, purpose, link, null);
+            : Issue(campaign, execution, activity, profile, purpose, link, 0, null);
 
     private delegate void AlsoSigned(ReadOnlySpan<byte> payload, int purposeAt, ReadOnlySpan<byte> mac);
 
-    private string Issue(string campaign, string execution, string activity, long profile, TrackingPurpose purpose, string? link, AlsoSigned? also)
+    private string Issue(string campaign, string execution, string activity, long profile, TrackingPurpose purpose, string? link, int links,
+        AlsoSigned? also)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(profile);
+        ArgumentOutOfRangeException.ThrowIfNegative(links);
         if ((purpose is not (TrackingPurpose.Message or TrackingPurpose.MessageClick)) != (link is not null))
             throw new ArgumentException("a link token names its link, a message token none", nameof(link));
         // Fixed bytes and varints take under 64; a UTF-16 char takes at most 3 bytes of UTF-8.
@@ -122,6 +127,8 @@ public sealed class TrackingTokens
             token.Number((ulong)profile);
             if (link is not null)
                 token.Text(link);
+            else
+                token.Number((ulong)links);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
             var signer = _signer.Value!;
             signer.AppendData(token.Written);
@@ -175,7 +182,7 @@ public sealed class TrackingTokens
         if (token.Length is 0 or > MaxLength || !Base64Url.IsValid(token))
             return null;
         var bytes = Base64Url.DecodeFromChars(token);
-        if (bytes.Length <= MacLength + 1 || bytes[0] != Version)
+        if (bytes.Length <= MacLength + 1 || bytes[0] is not (1 or Version))
             return null;
         var payload = bytes.AsSpan(0, bytes.Length - MacLength);
         var reader = new Reader(payload[1..]);
@@ -199,12 +206,14 @@ public sealed class TrackingTokens
             || !reader.Text(out var activity) || !reader.Number(out var profile) || profile > long.MaxValue)
             return null;
         string? link = null;
-        if (purpose is not (TrackingPurpose.Message or TrackingPurpose.MessageClick) && !reader.Text(out link))
+        ulong links = 0;
+        if (purpose is not (TrackingPurpose.Message or TrackingPurpose.MessageClick) ? !reader.Text(out link)
+            : bytes[0] == Version && (!reader.Number(out links) || links > int.MaxValue))
             return null;
         if (!reader.AtEnd || expires > (ulong)DateTimeOffset.MaxValue.ToUnixTimeSeconds())
             return null;
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds((long)expires);
-        return expiresAt < _clock.GetUtcNow() ? null : new TrackingClaim(campaign, execution, activity, (long)profile, purpose, link, expiresAt);
+        return expiresAt < _clock.GetUtcNow() ? null : new TrackingClaim(campaign, execution, activity, (long)profile, purpose, link, expiresAt, (int)links);
     }
 
     /// <summary>Writes a token into a buffer large enough for it.</summary>

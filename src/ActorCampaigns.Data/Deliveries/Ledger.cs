@@ -322,12 +322,14 @@ public sealed partial class Ledger(Database database)
     }
 
     /// <summary>
-    /// Of <paramref name="messages"/>, those recorded in <c>sends</c>: what feedback may be about. A query per few
+    /// Of <paramref name="messages"/>, those sent (what feedback may be about), each with the time its batch was recorded
+    /// in <c>sends</c>, or null while a message settled sent one by one waits for its batch to be. A query per few
     /// hundred messages, which travel as one JSON text (SQLite) or one array per part (PostgreSQL).
     /// </summary>
-    public async Task<IReadOnlySet<MessageKey>> SentAmongAsync(IReadOnlyCollection<MessageKey> messages, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<MessageKey, DateTimeOffset?>> SentAtAsync(IReadOnlyCollection<MessageKey> messages,
+        CancellationToken cancellationToken = default)
     {
-        var sent = new HashSet<MessageKey>();
+        var sent = new Dictionary<MessageKey, DateTimeOffset?>();
         if (messages.Count == 0)
             return sent;
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -337,10 +339,10 @@ public sealed partial class Ledger(Database database)
             : "unnest(@campaign, @execution, @activity, @profile) AS m(campaign, execution, activity, profile)";
         // A message a provider took one by one is settled as sent before its batch is recorded in sends: feedback
         // arriving in between (a bounce within seconds, a long batch through SMTP) is about a message sent all the same.
-        await using var command = Command(connection, $"SELECT g.campaign, g.execution, g.activity, s.profile FROM {asked} " +
+        await using var command = Command(connection, $"SELECT g.campaign, g.execution, g.activity, s.profile, s.at FROM {asked} " +
             $"JOIN {Sends.Sendings} g ON g.campaign = m.campaign AND g.execution = m.execution AND g.activity = m.activity " +
             $"JOIN {Sends.Table} s ON s.sending = g.id AND s.profile = m.profile " +
-            $"UNION SELECT d.campaign, d.execution, d.activity, d.profile FROM {asked} JOIN delivery_messages d " +
+            $"UNION ALL SELECT d.campaign, d.execution, d.activity, d.profile, CAST(NULL AS bigint) FROM {asked} JOIN delivery_messages d " +
             "ON d.campaign = m.campaign AND d.execution = m.execution AND d.activity = m.activity AND d.profile = m.profile AND d.state = 'sent'");
         var parameters = (sqlite ? ["@messages"] : new[] { "@campaign", "@execution", "@activity", "@profile" })
             .Select(name => Parameter(command, name, null)).ToArray();
@@ -359,7 +361,11 @@ public sealed partial class Ledger(Database database)
             }
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                sent.Add(new MessageKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+            {
+                var message = new MessageKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3));
+                DateTimeOffset? at = reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4));
+                sent[message] = at ?? sent.GetValueOrDefault(message);
+            }
         }
         return sent;
     }

@@ -6,15 +6,17 @@ namespace ActorCampaigns.Data.Feedback;
 
 /// <summary>
 /// One thing that happened to one message: <paramref name="Detail"/> is the link of a click, the reason of a bounce.
+/// <paramref name="Machine"/>: an open or click by a machine, not the person (<see cref="MachineFeedback"/>);
+/// <paramref name="Links"/>: how many links the message held, as its click token says (0: unknown).
 /// </summary>
 public sealed record FeedbackEvent(string Campaign, string Execution, string Activity, long Profile, FeedbackKind Kind, DateTimeOffset At,
-    string? Detail = null);
+    string? Detail = null, bool Machine = false, int Links = 0);
 
-/// <summary>How many events of a kind an activity's messages had in an execution, and from how many profiles.</summary>
-public sealed record FeedbackCount(string Execution, string Activity, FeedbackKind Kind, long Events, long Profiles);
+/// <summary>How many events of a kind (a machine's, or people's) an activity's messages had in an execution, and from how many profiles.</summary>
+public sealed record FeedbackCount(string Execution, string Activity, FeedbackKind Kind, long Events, long Profiles, bool Machine = false);
 
-/// <summary>Events of a kind in one hour (UTC) for one activity.</summary>
-public sealed record FeedbackHour(string Execution, string Activity, FeedbackKind Kind, DateTimeOffset Hour, long Events);
+/// <summary>Events of a kind (a machine's, or people's) in one hour (UTC) for one activity.</summary>
+public sealed record FeedbackHour(string Execution, string Activity, FeedbackKind Kind, DateTimeOffset Hour, long Events, bool Machine = false);
 
 /// <summary>Bounces of an activity by their reason.</summary>
 public sealed record BounceReason(string Execution, string Activity, string Reason, long Profiles);
@@ -23,7 +25,8 @@ public sealed record BounceReason(string Execution, string Activity, string Reas
 /// Feedback events, the only per-profile rows that grow with traffic: a row per event in <c>feedback_events</c>, which
 /// feedback predicates (<c>opened('mail')</c>) read beside the profiles, so the table lives in the profiles' database.
 /// Events are appended in batches, a transaction each. The same event recorded twice stays two rows: unique
-/// metrics count profiles, not rows. Counts, hours and bounce reasons add the <see cref="Totals"/> that retention
+/// metrics count profiles, not rows. Opens and clicks by machines are kept under their own kinds
+/// (<see cref="FeedbackEvents.Name"/>). Counts, hours and bounce reasons add the <see cref="Totals"/> that retention
 /// folded events of ended executions into.
 /// </summary>
 public sealed class FeedbackStore(Database database)
@@ -71,14 +74,14 @@ public sealed class FeedbackStore(Database database)
             if (database.Dialect == SqlDialect.Sqlite)
             {
                 parameters[0].Value = JsonSerializer.Serialize(chunk.Select(e => new object?[]
-                    { e.Campaign, e.Execution, e.Activity, e.Profile, FeedbackEvents.Name(e.Kind), e.At.ToUnixTimeMilliseconds(), e.Detail }));
+                    { e.Campaign, e.Execution, e.Activity, e.Profile, FeedbackEvents.Name(e.Kind, e.Machine), e.At.ToUnixTimeMilliseconds(), e.Detail }));
             }
             else
             {
                 object[] values =
                 [
                     chunk.Select(e => e.Campaign).ToArray(), chunk.Select(e => e.Execution).ToArray(), chunk.Select(e => e.Activity).ToArray(),
-                    chunk.Select(e => e.Profile).ToArray(), chunk.Select(e => FeedbackEvents.Name(e.Kind)).ToArray(),
+                    chunk.Select(e => e.Profile).ToArray(), chunk.Select(e => FeedbackEvents.Name(e.Kind, e.Machine)).ToArray(),
                     chunk.Select(e => e.At.ToUnixTimeMilliseconds()).ToArray(), chunk.Select(e => e.Detail).ToArray(),
                 ];
                 for (var i = 0; i < values.Length; i++)
@@ -113,21 +116,27 @@ public sealed class FeedbackStore(Database database)
             $"WHERE campaign = @campaign GROUP BY execution, activity, kind UNION ALL " +
             $"SELECT execution, activity, kind, events, profiles FROM {FeedbackTotals.Kinds} WHERE campaign = @campaign) f " +
             "GROUP BY execution, activity, kind", campaign, cancellationToken))
-            counts.Add(new FeedbackCount((string)row[0], (string)row[1], Kind((string)row[2]), (long)row[3], (long)row[4]));
+        {
+            var (kind, machine) = FeedbackEvents.Parse((string)row[2]);
+            counts.Add(new FeedbackCount((string)row[0], (string)row[1], kind, (long)row[3], (long)row[4], machine));
+        }
         return counts;
     }
 
-    /// <summary>Opens and clicks per hour, for one campaign.</summary>
+    /// <summary>Opens and clicks per hour, people's and machines', for one campaign.</summary>
     public async Task<IReadOnlyList<FeedbackHour>> HoursAsync(string campaign, CancellationToken cancellationToken = default)
     {
         var hours = new List<FeedbackHour>();
         await foreach (var row in QueryAsync(
             "SELECT execution, activity, kind, hour, CAST(SUM(events) AS bigint) FROM (" +
             $"SELECT execution, activity, kind, at / 3600000 AS hour, COUNT(*) AS events FROM {FeedbackEvents.Table} " +
-            "WHERE campaign = @campaign AND kind IN ('opened', 'clicked') GROUP BY execution, activity, kind, at / 3600000 UNION ALL " +
+            "WHERE campaign = @campaign AND kind IN ('opened', 'clicked', 'machineOpened', 'machineClicked') GROUP BY execution, activity, kind, at / 3600000 UNION ALL " +
             $"SELECT execution, activity, kind, hour, events FROM {FeedbackTotals.Hours} WHERE campaign = @campaign) f " +
             "GROUP BY execution, activity, kind, hour ORDER BY 4", campaign, cancellationToken))
-            hours.Add(new FeedbackHour((string)row[0], (string)row[1], Kind((string)row[2]), DateTimeOffset.FromUnixTimeSeconds((long)row[3] * 3600), (long)row[4]));
+        {
+            var (kind, machine) = FeedbackEvents.Parse((string)row[2]);
+            hours.Add(new FeedbackHour((string)row[0], (string)row[1], kind, DateTimeOffset.FromUnixTimeSeconds((long)row[3] * 3600), (long)row[4], machine));
+        }
         return hours;
     }
 
@@ -160,6 +169,4 @@ public sealed class FeedbackStore(Database database)
             yield return row;
         }
     }
-
-    private static FeedbackKind Kind(string name) => Enum.Parse<FeedbackKind>(name, ignoreCase: true);
 }

@@ -159,6 +159,8 @@ public sealed class Binder
 
     private Bound BindCall(CallSyntax call)
     {
+        if (call.Arguments.OfType<NamedArgumentSyntax>().FirstOrDefault() is { } named && call.Name is not ("opened" or "clicked"))
+            throw Error(named, $"{call.Name} takes no named argument '{named.Name}'; 'machine:' is an argument of opened(...) and clicked(...)");
         if (FeedbackFunctions.TryGetValue(call.Name, out var kind))
             return BindFeedback(call, kind);
         switch (call.Name)
@@ -236,6 +238,16 @@ public sealed class Binder
     {
         if (_scope.FeedbackActivities is null)
             throw Error(call, $"feedback predicate {call.Name}(...) is not allowed here");
+        var machine = false;
+        foreach (var named in call.Arguments.OfType<NamedArgumentSyntax>())
+        {
+            if (kind is not (FeedbackKind.Opened or FeedbackKind.Clicked))
+                throw Error(named, $"{call.Name} takes no named argument '{named.Name}'; 'machine:' is an argument of opened(...) and clicked(...)");
+            if (named.Name != "machine" || named.Value is not LiteralSyntax { Kind: LiteralKind.Bool, Value: bool counted })
+                throw Error(named, $"{call.Name} takes one named argument, machine: true or false (whether opens and clicks by machines count too)");
+            machine = counted;
+        }
+        call = call with { Arguments = call.Arguments.Where(a => a is not NamedArgumentSyntax).ToList() };
         if (kind == FeedbackKind.Unsubscribed)
         {
             Arity(call, 0);
@@ -254,7 +266,7 @@ public sealed class Binder
                 throw Error(call.Arguments[1], why);
             window = parsed;
         }
-        return new BoundFeedback(kind, activity, window);
+        return new BoundFeedback(kind, activity, window, machine);
     }
 
     private string LiteralArgument(CallSyntax call, int arity, int index = 0)

@@ -54,9 +54,10 @@ public enum FeedbackKind { Sent, Delivered, Opened, Clicked, Bounced, Unsubscrib
 
 /// <summary>
 /// A feedback predicate such as <c>opened('mail', 'P7D')</c>: <see cref="Activity"/> is an activity id of this
-/// campaign or <c>*</c> for any campaign (null for <c>unsubscribed()</c>).
+/// campaign or <c>*</c> for any campaign (null for <c>unsubscribed()</c>). Opens and clicks recorded as a machine's
+/// (a privacy proxy, a link scanner) count only when <see cref="Machine"/> (<c>opened('mail', 'P7D', machine: true)</c>).
 /// </summary>
-public sealed record BoundFeedback(FeedbackKind Kind, string? Activity, TimeSpan? Window) : Bound(ExprType.Bool);
+public sealed record BoundFeedback(FeedbackKind Kind, string? Activity, TimeSpan? Window, bool Machine = false) : Bound(ExprType.Bool);
 
 /// <summary><c>count(feedback)</c>: how many such events the profile has; allowed in enrich columns only.</summary>
 public sealed record BoundFeedbackCount(BoundFeedback Feedback) : Bound(ExprType.Int);

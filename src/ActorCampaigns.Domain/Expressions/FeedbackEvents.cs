@@ -8,8 +8,18 @@ public static class FeedbackEvents
 {
     public const string Table = "feedback_events";
 
-    /// <summary>How a kind is written in the table's <c>kind</c> column.</summary>
-    public static string Name(FeedbackKind kind) => kind.ToString().ToLowerInvariant();
+    /// <summary>
+    /// How a kind is written in the table's <c>kind</c> column: <c>opened</c>; an open or a click recorded as a
+    /// machine's (a mail privacy proxy fetching the pixel, a link scanner) as <c>machineOpened</c>, <c>machineClicked</c>,
+    /// so what reads <c>opened</c> counts people, and retention's totals keep the two apart without a column more.
+    /// </summary>
+    public static string Name(FeedbackKind kind, bool machine = false) =>
+        machine ? $"machine{kind}" : kind.ToString().ToLowerInvariant();
+
+    /// <summary>The kind and whether a machine's, of a <c>kind</c> column's value (<see cref="Name"/>).</summary>
+    public static (FeedbackKind Kind, bool Machine) Parse(string name) => name.StartsWith("machine", StringComparison.Ordinal)
+        ? (Enum.Parse<FeedbackKind>(name["machine".Length..]), true)
+        : (Enum.Parse<FeedbackKind>(name, ignoreCase: true), false);
 }
 
 /// <summary>

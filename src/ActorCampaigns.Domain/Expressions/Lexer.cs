@@ -10,7 +10,7 @@ internal static class Lexer
         "and", "or", "not", "in", "between", "like", "is", "null", "true", "false",
     };
 
-    private static readonly string[] Symbols = ["<=", ">=", "!=", "<>", "=", "<", ">", "(", ")", ",", "+", "-", "*", "/", "."];
+    private static readonly string[] Symbols = ["<=", ">=", "!=", "<>", "=", "<", ">", "(", ")", ",", "+", "-", "*", "/", ".", ":"];
 
     public static List<Token> Tokenize(string text)
     {

@@ -210,13 +210,15 @@ public sealed class Parser
                 var arguments = new List<Syntax>();
                 if (!Current.IsSymbol(")"))
                 {
-                    arguments.Add(Nested(ParseExpression));
+                    arguments.Add(Nested(ParseArgument));
                     while (Current.IsSymbol(","))
                     {
                         Advance();
-                        arguments.Add(Nested(ParseExpression));
+                        arguments.Add(Nested(ParseArgument));
                     }
                 }
+                if (arguments.SkipWhile(a => a is not NamedArgumentSyntax).FirstOrDefault(a => a is not NamedArgumentSyntax) is { } late)
+                    throw new ExpressionException(late.Column, $"a positional argument of {token.Text} comes after a named one");
                 ExpectSymbol(")", $"')' to close the arguments of {token.Text}");
                 return Bounded(new CallSyntax(token.Column, token.Text, arguments));
             case TokenKind.Identifier:
@@ -224,6 +226,16 @@ public sealed class Parser
             default:
                 throw new ExpressionException(token.Column, $"expected a value, an attribute or '(', found {token.Describe()}");
         }
+    }
+
+    /// <summary>An argument of a call: an expression, or a name, ':' and an expression (<c>machine: true</c>).</summary>
+    private Syntax ParseArgument()
+    {
+        if (Current.Kind != TokenKind.Identifier || !_tokens[_position + 1].IsSymbol(":"))
+            return ParseExpression();
+        var name = Advance();
+        Advance();
+        return new NamedArgumentSyntax(name.Column, name.Text, ParseExpression());
     }
 
     private Syntax Nested(Func<Syntax> parse)

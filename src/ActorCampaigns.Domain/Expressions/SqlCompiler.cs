@@ -148,8 +148,15 @@ public sealed class SqlCompiler
         }
         else
         {
-            _sql.Append($" FROM {FeedbackEvents.Table} fe WHERE fe.profile = profiles.\"id\" AND fe.kind = ");
+            _sql.Append($" FROM {FeedbackEvents.Table} fe WHERE fe.profile = profiles.\"id\" AND fe.kind ");
+            _sql.Append(feedback.Machine ? "IN (" : "= ");
             Value(ExprType.String, FeedbackEvents.Name(feedback.Kind));
+            if (feedback.Machine)
+            {
+                _sql.Append(", ");
+                Value(ExprType.String, FeedbackEvents.Name(feedback.Kind, machine: true));
+                _sql.Append(')');
+            }
         }
         if (feedback.Activity is { } activity && activity != "*")
         {

@@ -60,3 +60,9 @@ public sealed record CallSyntax(int Column, string Name, IReadOnlyList<Syntax> A
 {
     public override int Depth { get; } = Arguments.Count == 0 ? 1 : Arguments.Max(a => a.Depth) + 1;
 }
+
+/// <summary>A named argument of a call, <c>machine: true</c>; only after the positional ones.</summary>
+public sealed record NamedArgumentSyntax(int Column, string Name, Syntax Value) : Syntax(Column)
+{
+    public override int Depth => Value.Depth + 1;
+}

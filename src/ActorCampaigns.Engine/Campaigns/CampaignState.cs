@@ -49,7 +49,7 @@ public sealed record CampaignState(
                 if (activities.TryGetValue(activity.Key, out var view))
                     activities = activities.SetItem(activity.Key, view with
                     {
-                        Feedback = activity.ToImmutableSortedDictionary(c => FeedbackEvents.Name(c.Kind), c => c.Profiles, StringComparer.Ordinal),
+                        Feedback = activity.ToImmutableSortedDictionary(c => FeedbackEvents.Name(c.Kind, c.Machine), c => c.Profiles, StringComparer.Ordinal),
                     });
             }
             return execution with { Activities = activities };

@@ -31,8 +31,8 @@ public static class FeedbackEndpoints
                 var (events, alerts, errors) = Read(body.RootElement, services.Clock);
                 if (errors.Count > 0)
                     return BatchItems.Invalid(errors, "feedback");
-                var sent = await services.Ledger.SentAmongAsync(events.Select(Message).ToList(), cancel);
-                var known = events.Where(e => sent.Contains(Message(e))).ToList();
+                var sent = await services.Ledger.SentAtAsync(events.Select(Message).ToList(), cancel);
+                var known = events.Where(e => sent.ContainsKey(Message(e))).ToList();
                 // Events about alerts and proofs (a bounce of an alert email) name no profile: counted with the unknown, recorded nowhere.
                 var unknown = events.Count - known.Count + alerts;
                 foreach (var complaint in known.Where(e => e.Kind == FeedbackKind.Complained).ToList())

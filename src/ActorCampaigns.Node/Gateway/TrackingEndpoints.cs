@@ -9,7 +9,8 @@ namespace ActorCampaigns.Node.Gateway;
 /// What people's mail clients reach: the open pixel, clicks and one-click unsubscribe (RFC 8058). A token that does
 /// not verify gets 404 and records nothing; a click leads only to the link its signed token names. Opens and clicks
 /// are answered once queued for the next batch of feedback, not once committed: a mail client neither waits for the
-/// answer nor retries without one. An unsubscribe is answered once done.
+/// answer nor retries without one. An unsubscribe is answered once done. Opens and clicks by machines (privacy proxies,
+/// link scanners) are recorded apart (<see cref="MachineFeedback"/>).
 /// </summary>
 public static class TrackingEndpoints
 {
@@ -18,11 +19,13 @@ public static class TrackingEndpoints
 
     public static void MapTrackingEndpoints(this WebApplication app)
     {
-        app.MapGet("/t/o/{token}", async (string token, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
+        app.MapGet("/t/o/{token}", async (string token, HttpRequest request, LinkTracking tracking, MachineAgents machines, FeedbackWriter feedback,
+            EngineServices services) =>
         {
             if (tracking.Tokens.Verify(token, TrackingPurpose.Message) is not { } claim)
                 return Results.NotFound();
-            await feedback.EnqueueAsync([Event(claim, FeedbackKind.Opened, services.Clock)]);
+            // A privacy proxy's fetch is known by its user agent here; an open too soon after the send, as it is written.
+            await feedback.EnqueueAsync([Event(claim, FeedbackKind.Opened, services.Clock) with { Machine = machines.IsMachine(request.Headers.UserAgent) }]);
             return new PixelResult();
         }).WithTags("tracking").WithSummary("Open pixel: records an open and answers a 1x1 GIF");
         app.MapGet("/t/c/{token}", async (string token, HttpResponse response, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
@@ -30,7 +33,7 @@ public static class TrackingEndpoints
             if (tracking.Tokens.VerifyClick(token) is not { Link: { } link } claim
                 || !Uri.TryCreate(link, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
                 return Results.NotFound();
-            await feedback.EnqueueAsync([Event(claim, FeedbackKind.Clicked, services.Clock, link)]);
+            await feedback.EnqueueAsync([Event(claim, FeedbackKind.Clicked, services.Clock, link) with { Links = claim.Links }]);
             response.Headers.CacheControl = "no-store";
             return Results.Redirect(target.AbsoluteUri);
         }).WithTags("tracking").WithSummary("Click: records it and redirects (302) to the link the message held");

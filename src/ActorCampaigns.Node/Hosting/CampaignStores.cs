@@ -59,12 +59,19 @@ public static class CampaignStores
         builder.Services.AddSingleton(tracking);
         // Each committed batch of feedback tells its campaigns, whose live counters then read it (the region is up by
         // the time the first request records anything).
-        builder.Services.AddSingleton(provider => new FeedbackWriter(services.Feedback, campaigns =>
+        if (!double.IsFinite(node.Tracking.MachineOpenSeconds) || node.Tracking.MachineOpenSeconds is < 0 or > 3600)
+            throw new InvalidOperationException($"ActorCampaigns:Tracking:MachineOpenSeconds is {node.Tracking.MachineOpenSeconds}: " +
+                "give the seconds after a send within which an open is a machine's, from 0 (off) to 3600");
+        var machines = new MachineFeedback(database, services.Ledger, TimeSpan.FromSeconds(node.Tracking.MachineOpenSeconds));
+        builder.Services.AddSingleton(new MachineAgents(node.Tracking.MachineUserAgents ?? [.. MachineAgents.Known]));
+        builder.Services.AddSingleton(provider => new FeedbackWriter(services.Feedback, machines, campaigns =>
         {
             var region = provider.GetRequiredService<IRequiredActor<CampaignRegion>>().ActorRef;
             foreach (var campaign in campaigns)
                 region.Tell(new CampaignQueries.FeedbackArrived(new CampaignId(campaign)));
-        }, failed => provider.GetRequiredService<ILogger<FeedbackWriter>>().LogError(failed, "writing a batch of feedback events failed; it is tried again")));
+        }, failed => provider.GetRequiredService<ILogger<FeedbackWriter>>().LogError(failed, "writing a batch of feedback events failed; it is tried again"),
+            unjudged => provider.GetRequiredService<ILogger<FeedbackWriter>>().LogWarning(unjudged,
+                "the clicks of a batch of feedback events could not be judged for link scanners; they count as people's")));
         builder.Services.AddSingleton(provider => new ConversionWriter(services.Conversions,
             failed => provider.GetRequiredService<ILogger<ConversionWriter>>().LogError(failed, "writing a batch of conversion events failed; it is tried again")));
         return (services, database);

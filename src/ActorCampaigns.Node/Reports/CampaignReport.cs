@@ -17,10 +17,12 @@ namespace ActorCampaigns.Node.Reports;
 /// sent minus the profiles that bounced: a provider's acceptance is delivery unless it bounces. Retried counts the
 /// messages that needed more than one try because the provider could not be reached (from the ledger), whatever
 /// became of them. Converted counts the profiles who had the activity's conversion event within its window after their
-/// message, with the value of those events summed (0 for an activity that names no conversion).
+/// message, with the value of those events summed (0 for an activity that names no conversion). Opens and clicks are
+/// people's; those of machines (privacy proxies, link scanners) are counted apart, as events and as profiles.
 /// </summary>
 public sealed record ChannelMetrics(long Targeted, IReadOnlyDictionary<string, long> Excluded, long Sent, long Bounced, long Opened, long UniqueOpened,
-    long Clicked, long UniqueClicked, long Unsubscribed, long Errors, long Retried, long Converted = 0, double ConversionValue = 0)
+    long Clicked, long UniqueClicked, long Unsubscribed, long Errors, long Retried, long Converted = 0, double ConversionValue = 0,
+    long MachineOpened = 0, long UniqueMachineOpened = 0, long MachineClicked = 0, long UniqueMachineClicked = 0)
 {
     public static readonly ChannelMetrics None = new(0, new Dictionary<string, long>(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -37,7 +39,8 @@ public sealed record ChannelMetrics(long Targeted, IReadOnlyDictionary<string, l
         a.Excluded.Concat(b.Excluded).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value)),
         a.Sent + b.Sent, a.Bounced + b.Bounced, a.Opened + b.Opened, a.UniqueOpened + b.UniqueOpened, a.Clicked + b.Clicked,
         a.UniqueClicked + b.UniqueClicked, a.Unsubscribed + b.Unsubscribed, a.Errors + b.Errors, a.Retried + b.Retried,
-        a.Converted + b.Converted, a.ConversionValue + b.ConversionValue);
+        a.Converted + b.Converted, a.ConversionValue + b.ConversionValue, a.MachineOpened + b.MachineOpened,
+        a.UniqueMachineOpened + b.UniqueMachineOpened, a.MachineClicked + b.MachineClicked, a.UniqueMachineClicked + b.UniqueMachineClicked);
 }
 
 public sealed record ExecutionMetrics(string Execution, ChannelMetrics Metrics);
@@ -116,14 +119,15 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
             {
                 var counts = execution.Activities.GetValueOrDefault(activity.Id)?.Counts ?? ActivityCounts.None;
                 var converted = conversions.Where(c => c.Execution == execution.Id.Value && c.Activity == activity.Id).ToList();
-                long Events(FeedbackKind kind, bool unique) => feedback
-                    .Where(f => f.Execution == execution.Id.Value && f.Activity == activity.Id && f.Kind == kind)
+                long Events(FeedbackKind kind, bool unique, bool machine = false) => feedback
+                    .Where(f => f.Execution == execution.Id.Value && f.Activity == activity.Id && f.Kind == kind && f.Machine == machine)
                     .Sum(f => unique ? f.Profiles : f.Events);
                 return new ExecutionMetrics(execution.Id.Value, new ChannelMetrics(counts.In, counts.Excluded, counts.Out.GetValueOrDefault(Transition.DefaultPort),
                     Events(FeedbackKind.Bounced, true), Events(FeedbackKind.Opened, false), Events(FeedbackKind.Opened, true),
                     Events(FeedbackKind.Clicked, false), Events(FeedbackKind.Clicked, true), Events(FeedbackKind.Unsubscribed, true), counts.Errors,
                     retries.Where(r => r.Execution == execution.Id.Value && r.Activity == activity.Id).Sum(r => r.Messages),
-                    converted.Sum(c => c.Profiles), converted.Sum(c => c.Value)));
+                    converted.Sum(c => c.Profiles), converted.Sum(c => c.Value), Events(FeedbackKind.Opened, false, machine: true),
+                    Events(FeedbackKind.Opened, true, machine: true), Events(FeedbackKind.Clicked, false, machine: true), Events(FeedbackKind.Clicked, true, machine: true)));
             }).ToList();
             var reasons = bounces.Where(b => b.Activity == activity.Id).GroupBy(b => b.Reason).ToDictionary(g => g.Key, g => g.Sum(b => b.Profiles));
             var errors = failures.Where(f => f.Activity == activity.Id && live.Any(e => e.Id.Value == f.Execution))
@@ -134,7 +138,7 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
                 held.Count == 0 ? null : ControlComparison.Of(total, held.Sum(h => h.Held), held.Sum(h => h.Converted)));
         }).ToList();
         var hourly = hours
-            .Where(h => live.Any(e => e.Id.Value == h.Execution))
+            .Where(h => !h.Machine && live.Any(e => e.Id.Value == h.Execution))
             .GroupBy(h => (h.Hour, h.Activity))
             .Select(g => new HourlyFeedback(g.Key.Hour, g.Key.Activity, g.Where(h => h.Kind == FeedbackKind.Opened).Sum(h => h.Events),
                 g.Where(h => h.Kind == FeedbackKind.Clicked).Sum(h => h.Events)))
@@ -194,6 +198,7 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
         uniqueOpened = m.UniqueOpened, clicked = m.Clicked, uniqueClicked = m.UniqueClicked, unsubscribed = m.Unsubscribed, errors = m.Errors, retried = m.Retried,
         deliveryRate = m.DeliveryRate, openRate = m.OpenRate, clickRate = m.ClickRate, clickToOpenRate = m.ClickToOpenRate,
         converted = m.Converted, conversionValue = m.ConversionValue, conversionRate = m.ConversionRate,
+        machineOpened = m.MachineOpened, uniqueMachineOpened = m.UniqueMachineOpened, machineClicked = m.MachineClicked, uniqueMachineClicked = m.UniqueMachineClicked,
     };
 
     /// <summary>
@@ -202,7 +207,7 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
     /// </summary>
     public string ToCsv()
     {
-        var csv = new StringBuilder("activity,channel,execution,targeted,excluded,sent,delivered,bounced,opened,uniqueOpened,clicked,uniqueClicked,unsubscribed,errors,deliveryRate,openRate,clickRate,clickToOpenRate,retried,converted,conversionValue,conversionRate\n");
+        var csv = new StringBuilder("activity,channel,execution,targeted,excluded,sent,delivered,bounced,opened,uniqueOpened,clicked,uniqueClicked,unsubscribed,errors,deliveryRate,openRate,clickRate,clickToOpenRate,retried,converted,conversionValue,conversionRate,machineOpened,uniqueMachineOpened,machineClicked,uniqueMachineClicked\n");
         foreach (var channel in Channels)
         {
             foreach (var (execution, metrics) in channel.Executions.Select(e => (e.Execution, e.Metrics)).Append(("total", channel.Total)))
@@ -211,7 +216,8 @@ public sealed record CampaignReport(string Id, string? Name, IReadOnlyList<Chann
                 csv.AppendJoin(',', new object[] { channel.Activity, channel.Channel, execution, metrics.Targeted, excluded, metrics.Sent, metrics.Delivered,
                     metrics.Bounced, metrics.Opened, metrics.UniqueOpened, metrics.Clicked, metrics.UniqueClicked, metrics.Unsubscribed, metrics.Errors,
                     metrics.DeliveryRate, metrics.OpenRate, metrics.ClickRate, metrics.ClickToOpenRate, metrics.Retried, metrics.Converted,
-                    metrics.ConversionValue, metrics.ConversionRate }.Select(Field)).Append('\n');
+                    metrics.ConversionValue, metrics.ConversionRate, metrics.MachineOpened, metrics.UniqueMachineOpened, metrics.MachineClicked,
+                    metrics.UniqueMachineClicked }.Select(Field)).Append('\n');
             }
         }
         return csv.ToString();

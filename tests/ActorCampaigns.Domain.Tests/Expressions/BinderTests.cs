@@ -77,6 +77,32 @@ public class BinderTests
         Assert.Equal(ExprType.Int, count!.Type);
     }
 
+    [Theory]
+    [InlineData("opened('mail', 'P7D', machine: true)", true)]
+    [InlineData("clicked('*', machine: false)", false)]
+    [InlineData("opened('mail')", false)]
+    public void Opens_and_clicks_count_machines_only_when_asked(string filter, bool machine)
+    {
+        var scope = Scope with { FeedbackActivities = new HashSet<string> { "mail" } };
+        var (bound, error) = Expression.CheckFilter(filter, scope);
+        Assert.Null(error);
+        Assert.Equal(machine, Assert.IsType<BoundFeedback>(bound).Machine);
+    }
+
+    [Theory]
+    [InlineData("opened('mail', machine: 1)", 16, "opened takes one named argument, machine: true or false")]
+    [InlineData("opened('mail', robots: true)", 16, "opened takes one named argument, machine: true or false")]
+    [InlineData("bounced('mail', machine: true)", 17, "bounced takes no named argument 'machine'")]
+    [InlineData("lower(x: 'A') = 'a'", 7, "lower takes no named argument 'x'")]
+    [InlineData("opened(machine: true, 'mail')", 23, "a positional argument of opened comes after a named one")]
+    [InlineData("opened('mail', machine: true, 'P7D')", 31, "a positional argument of opened comes after a named one")]
+    public void A_named_argument_is_machine_after_the_others_of_opened_or_clicked(string filter, int column, string message)
+    {
+        var (_, error) = Expression.CheckFilter(filter, Scope with { FeedbackActivities = new HashSet<string> { "mail" } });
+        Assert.Equal(column, error!.Column);
+        Assert.StartsWith(message, error.Message);
+    }
+
     [Fact]
     public void What_a_profile_did_is_asked_only_over_profiles()
     {
