@@ -14,6 +14,7 @@ public sealed class DeliverySettingsTests : IDisposable
     [InlineData("QuietHours__Sms__From", "25:00", "ActorCampaigns:QuietHours:Sms:From: '25:00' is not a time of day")]
     [InlineData("TimeZone", "Mars/Olympus", "ActorCampaigns:TimeZone: 'Mars/Olympus' is not a known IANA time zone")]
     [InlineData("Approvals__AudienceThreshold", "1000", "ActorCampaigns:Approvals:AudienceThreshold: approvals need ApiKeys")]
+    [InlineData("Tracking__MachineOpenSeconds", "-1", "ActorCampaigns:Tracking:MachineOpenSeconds is -1: give the seconds after a send")]
     public async Task A_wrong_delivery_setting_stops_the_node_with_its_path_and_why(string name, string value, string message)
     {
         var settings = name.StartsWith("QuietHours", StringComparison.Ordinal)

@@ -4,11 +4,11 @@ namespace ActorCampaigns.Channels.Tracking;
 /// User agents of machines that fetch open pixels for people who did not open anything: a pattern is a user agent
 /// as sent (case-insensitive), where <c>*</c> stands for any run of characters; the empty pattern is a request with no
 /// user agent at all. By default, Apple Mail Privacy Protection, whose proxy fetches every message's images on
-/// delivery with the bare <c>Mozilla/5.0</c>, and requests without a user agent, which no mail client sends.
+/// delivery with the bare <c>Mozilla/5.0</c>. Gmail's image proxy is not one: it fetches when the person opens.
 /// </summary>
 public sealed class MachineAgents(IReadOnlyList<string> patterns)
 {
-    public static readonly IReadOnlyList<string> Known = ["Mozilla/5.0", ""];
+    public static readonly IReadOnlyList<string> Known = ["Mozilla/5.0"];
 
     public bool IsMachine(string? userAgent) => patterns.Any(pattern => Matches(pattern, (userAgent ?? "").Trim()));
 

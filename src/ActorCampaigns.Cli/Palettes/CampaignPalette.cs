@@ -192,7 +192,8 @@ public static class CampaignPalette
             Json.Write(call.Out, report);
             return;
         }
-        var table = new Table("ACTIVITY", "CHANNEL", "TARGETED", "SENT", "DELIVERED", "BOUNCED", "OPENED", "CLICKED", "UNSUBSCRIBED", "ERRORS", "OPEN RATE", "CLICK RATE");
+        var table = new Table("ACTIVITY", "CHANNEL", "TARGETED", "SENT", "DELIVERED", "BOUNCED", "OPENED", "CLICKED", "UNSUBSCRIBED", "ERRORS", "OPEN RATE", "CLICK RATE",
+            "MACHINE OPENED", "MACHINE CLICKED");
         foreach (var channel in report.Items("channels"))
             Row(table, channel.Text("activity"), channel.Text("channel"), channel.GetProperty("total"));
         Row(table, "total", "", report.GetProperty("total"));
@@ -202,7 +203,8 @@ public static class CampaignPalette
 
     private static void Row(Table table, string? activity, string? channel, System.Text.Json.JsonElement m) =>
         table.Add(activity, channel, m.Number("targeted"), m.Number("sent"), m.Number("delivered"), m.Number("bounced"), m.Number("uniqueOpened"),
-            m.Number("uniqueClicked"), m.Number("unsubscribed"), m.Number("errors"), Percent(m, "openRate"), Percent(m, "clickRate"));
+            m.Number("uniqueClicked"), m.Number("unsubscribed"), m.Number("errors"), Percent(m, "openRate"), Percent(m, "clickRate"),
+            m.Number("uniqueMachineOpened"), m.Number("uniqueMachineClicked"));
 
     private static string Percent(System.Text.Json.JsonElement metrics, string name) =>
         metrics.TryGetProperty(name, out var rate) ? $"{rate.GetDouble() * 100:0.#} %" : "-";

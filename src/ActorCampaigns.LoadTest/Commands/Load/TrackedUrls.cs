@@ -41,11 +41,12 @@ public static partial class TrackedUrls
         return (opens, clicks);
     }
 
-    /// <summary>Opens and clicks the node's feedback store holds (plain SQL).</summary>
+    /// <summary>Opens and clicks the node's feedback store holds, people's and machines' (plain SQL).</summary>
     public static async Task<long> RecordedAsync(Database database, CancellationToken cancel)
     {
         await using var connection = await database.OpenAsync(cancel);
-        await using var command = Command(connection, "SELECT COUNT(*) FROM feedback_events WHERE kind IN ('opened', 'clicked')");
+        await using var command = Command(connection,
+            "SELECT COUNT(*) FROM feedback_events WHERE kind IN ('opened', 'clicked', 'machineOpened', 'machineClicked')");
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancel));
     }
 }

@@ -37,7 +37,8 @@ function funnel(channel) {
       h('th', { scope: 'row', text: label }),
       h('td', { class: 'bar-cell' }, h('span', { class: 'bar', style: `width: ${Math.round(100 * (value ?? 0) / top)}%` })),
       h('td', { class: 'number', 'data-step': label.toLowerCase(), text: number(value) }))))),
-    h('p', { class: 'muted small', text: `bounced ${number(m.bounced)}, unsubscribed ${number(m.unsubscribed)}, errors ${number(m.errors)}, retried ${number(m.retried)}` }));
+    h('p', { class: 'muted small', text: `bounced ${number(m.bounced)}, unsubscribed ${number(m.unsubscribed)}, errors ${number(m.errors)}, retried ${number(m.retried)}` }),
+    h('p', { class: 'muted small', 'data-machine': '', text: `not counted above, by machines (privacy proxies, link scanners): opened ${number(m.uniqueMachineOpened)}, clicked ${number(m.uniqueMachineClicked)}` }));
 }
 
 function hourly(hours) {
