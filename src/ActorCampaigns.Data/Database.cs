@@ -29,6 +29,24 @@ public abstract class Database
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Adds a nullable column to a table made by an earlier version, under the schema lock; nothing if it is there.</summary>
+    public async Task AddColumnAsync(string table, string column, string type, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockSchemaAsync(connection, transaction, cancellationToken);
+        if (Dialect == SqlDialect.Sqlite)
+        {
+            await using var exists = Command(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'", transaction);
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken)) > 0)
+                return;
+        }
+        await using var alter = Command(connection,
+            $"ALTER TABLE {table} ADD COLUMN {(Dialect == SqlDialect.PostgreSql ? "IF NOT EXISTS " : "")}{column} {type}", transaction);
+        await alter.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>The executions, as (campaign, execution) pairs, that <paramref name="sql"/> selects as its two columns.</summary>
     public async Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(string sql, CancellationToken cancellationToken)
     {

@@ -48,6 +48,14 @@ public class LinkTrackingTests
     }
 
     [Fact]
+    public void A_message_counts_its_distinct_links_a_logo_and_a_button_to_one_page_are_one()
+    {
+        var (tracked, token) = _tracking.Track("""<a href="https://shop.example/x?a=1&amp;b=2"><img></a> <a href="https://shop.example/x?a=1&b=2">Shop</a> <a href="https://b.example/">B</a>""", Message);
+        Assert.Equal(3, Regex.Matches(tracked, "/t/c/").Count);
+        Assert.Equal(2, _tracking.Tokens.Verify(token, TrackingPurpose.Message)!.Links);
+    }
+
+    [Fact]
     public void Html_without_a_body_gets_the_pixel_at_its_end() =>
         Assert.Matches("^<p>Hi</p><img src=\"https://news.example.com/t/o/[^\"]+\"[^>]*>$", _tracking.Track("<p>Hi</p>", Message).Html);
 }

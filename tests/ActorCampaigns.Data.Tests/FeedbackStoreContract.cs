@@ -79,46 +79,51 @@ public abstract class FeedbackStoreContract
     public async Task Opens_soon_after_the_send_and_clicks_on_every_link_within_a_second_are_recorded_as_a_machines_and_counted_apart()
     {
         var (profiles, feedback, ledger) = await CreateAsync();
-        await profiles.ImportCsvAsync(new StringReader("id,email,emailOptIn\n" + string.Concat(Enumerable.Range(1, 7).Select(i => $"{i},p{i}@x.io,true\n"))));
+        await profiles.ImportCsvAsync(new StringReader("id,email,emailOptIn\n" + string.Concat(Enumerable.Range(1, 9).Select(i => $"{i},p{i}@x.io,true\n"))));
         var sentAt = Now.AddHours(-1);
-        await ledger.MarkSentAsync(new DeliveryBatch("c-1", "e-1", "mail", 0), new Sending("email", MessageCategory.Marketing), sentAt, [1, 2, 3, 4, 7]);
-        // Profile 5's message went through SMTP one by one: settled sent, its batch not recorded yet. Profile 6 was never sent.
+        await ledger.MarkSentAsync(new DeliveryBatch("c-1", "e-1", "mail", 0), new Sending("email", MessageCategory.Marketing), sentAt, [1, 2, 3, 4, 7, 9]);
+        // Profiles 5 and 8 went through SMTP one by one: settled sent at their own times, their batch not recorded yet.
+        // Profile 6 was never sent (its open is judged on nothing: a person's).
         var smtp = new DeliveryBatch("c-1", "e-1", "mail", 1);
-        await ledger.ClaimAsync(smtp, 1, null);
-        await ledger.ClaimMessagesAsync(smtp, [5]);
-        await ledger.SettleMessagesAsync(smtp, [(5, null)], []);
+        await ledger.ClaimAsync(smtp, 2, null);
+        await ledger.ClaimMessagesAsync(smtp, [5, 8]);
+        await ledger.SettleMessagesAsync(smtp, [(8, null)], [], sentAt);
+        await ledger.SettleMessagesAsync(smtp, [(5, null)], [], sentAt.AddSeconds(20));
         var writer = new FeedbackWriter(feedback, new MachineFeedback(ledger.Database, ledger, TimeSpan.FromSeconds(2)));
         FeedbackEvent At(long profile, FeedbackKind kind, double seconds, string? link = null, int links = 0) =>
             new("c-1", "e-1", "mail", profile, kind, sentAt.AddSeconds(seconds), link, Links: links);
 
         await writer.RecordAsync([
-            At(1, FeedbackKind.Opened, 1.5), At(2, FeedbackKind.Opened, 5), At(5, FeedbackKind.Opened, 30), At(6, FeedbackKind.Opened, 1),
-            At(3, FeedbackKind.Opened, 3600) with { Machine = true }, // a privacy proxy's user agent, told by the endpoint
+            At(1, FeedbackKind.Opened, 1.5), At(2, FeedbackKind.Opened, 5), At(5, FeedbackKind.Opened, 21), At(6, FeedbackKind.Opened, 1),
+            At(8, FeedbackKind.Opened, 30), At(3, FeedbackKind.Opened, 3600) with { Machine = true }, // a privacy proxy's user agent, told by the endpoint
             At(1, FeedbackKind.Clicked, 10, "https://a", 3), At(1, FeedbackKind.Clicked, 10.4, "https://b", 3), At(1, FeedbackKind.Clicked, 10.9, "https://c", 3),
             At(2, FeedbackKind.Clicked, 10, "https://a", 3), At(2, FeedbackKind.Clicked, 10.5, "https://b", 3), At(2, FeedbackKind.Clicked, 12, "https://c", 3),
             At(3, FeedbackKind.Clicked, 20, "https://a", 2), At(4, FeedbackKind.Clicked, 20, "https://a", 1),
             At(7, FeedbackKind.Clicked, 20, "https://a", 2), At(7, FeedbackKind.Clicked, 20.5, "https://a", 2),
+            At(9, FeedbackKind.Clicked, 5, "https://a", 2),
         ]);
-        // The second link of profile 3's message, clicked by the same scanner, reaches another batch (another node): both clicks are the machine's.
-        await writer.RecordAsync([At(3, FeedbackKind.Clicked, 20.6, "https://b", 2), At(1, FeedbackKind.Clicked, 60, "https://a", 3)]);
+        // The second link of profile 3's message, clicked by the same scanner, reaches another batch (another node): both
+        // clicks are the machine's. A gateway sweeps profile 9's links long after the person clicked one: only its sweep is.
+        await writer.RecordAsync([At(3, FeedbackKind.Clicked, 20.6, "https://b", 2), At(1, FeedbackKind.Clicked, 60, "https://a", 3),
+            At(9, FeedbackKind.Clicked, 100, "https://a", 2), At(9, FeedbackKind.Clicked, 100.4, "https://b", 2)]);
         await writer.DisposeAsync();
 
-        Assert.Equal(2, await CountAsync(profiles, "opened('mail')")); // 2 (5 s after), 6 (no send known)
-        Assert.Equal(5, await CountAsync(profiles, "opened('mail', 'P7D', machine: true)"));
-        Assert.Equal(4, await CountAsync(profiles, "clicked('mail')")); // 1 (a minute later), 2 (not within a second), 4 (one link), 7 (one link twice)
-        Assert.Equal(5, await CountAsync(profiles, "clicked('*', machine: true)"));
+        Assert.Equal(3, await CountAsync(profiles, "opened('mail')")); // 2 (5 s after), 6 (no send known), 8 (30 s after its own send)
+        Assert.Equal(6, await CountAsync(profiles, "opened('mail', 'P7D', machine: true)"));
+        Assert.Equal(5, await CountAsync(profiles, "clicked('mail')")); // 1 (a minute later), 2 (not within a second), 4 (one link), 7 (one link twice), 9
+        Assert.Equal(6, await CountAsync(profiles, "clicked('*', machine: true)"));
         Assert.Equal(1, await CountAsync(profiles, "clicked('mail', machine: true) and not clicked('mail')"));
         var counts = await feedback.CountAsync("c-1");
         long Events(FeedbackKind kind, bool machine) => counts.Single(c => c.Kind == kind && c.Machine == machine).Events;
-        Assert.Equal((2, 3, 7, 5), (Events(FeedbackKind.Opened, false), Events(FeedbackKind.Opened, true), Events(FeedbackKind.Clicked, false), Events(FeedbackKind.Clicked, true)));
-        Assert.Equal(2, counts.Single(c => c is { Kind: FeedbackKind.Clicked, Machine: true }).Profiles);
+        Assert.Equal((3, 3, 8, 7), (Events(FeedbackKind.Opened, false), Events(FeedbackKind.Opened, true), Events(FeedbackKind.Clicked, false), Events(FeedbackKind.Clicked, true)));
+        Assert.Equal(3, counts.Single(c => c is { Kind: FeedbackKind.Clicked, Machine: true }).Profiles);
 
         // Retention's totals keep the two apart.
         while (await feedback.Totals.FoldAsync("c-1", "e-1", 100) > 0)
         {
         }
         Assert.Equal(counts.OrderBy(c => (c.Kind, c.Machine)), (await feedback.CountAsync("c-1")).OrderBy(c => (c.Kind, c.Machine)));
-        Assert.Equal(5, (await feedback.HoursAsync("c-1")).Where(h => h is { Kind: FeedbackKind.Clicked, Machine: true }).Sum(h => h.Events));
+        Assert.Equal(7, (await feedback.HoursAsync("c-1")).Where(h => h is { Kind: FeedbackKind.Clicked, Machine: true }).Sum(h => h.Events));
     }
 
     [Fact]

@@ -39,12 +39,12 @@ public abstract class LedgerContract
         var ledger = new Ledger(await CreateDatabaseAsync());
         await ledger.InitializeAsync();
         Assert.Empty(await ledger.ClaimMessagesAsync(First, [1, 2, 3]));
-        await ledger.SettleMessagesAsync(First, [(1, null), (2, "550 no such user")], []);
+        await ledger.SettleMessagesAsync(First, [(1, null), (2, "550 no such user")], [], DateTimeOffset.UtcNow);
 
         var settled = await ledger.ClaimMessagesAsync(First, [1, 2, 3, 4]);
         Assert.Equal(new Dictionary<long, string?> { [1] = null, [2] = "550 no such user" }, settled);
         Assert.Empty(await ledger.ClaimMessagesAsync(First with { Activity = "other" }, [1, 2]));
-        await ledger.SettleMessagesAsync(First, [(3, "550 no such user"), (4, "connection: refused")], []);
+        await ledger.SettleMessagesAsync(First, [(3, "550 no such user"), (4, "connection: refused")], [], DateTimeOffset.UtcNow);
         Assert.Equal([("e-1", "mail", "550 no such user", 2L), ("e-1", "mail", "connection: refused", 1L)],
             (await ledger.FailuresAsync("c-1")).OrderByDescending(f => f.Messages));
     }
@@ -55,11 +55,11 @@ public abstract class LedgerContract
         var ledger = new Ledger(await CreateDatabaseAsync());
         await ledger.InitializeAsync();
         await ledger.ClaimMessagesAsync(First, [1, 2, 3]);
-        await ledger.SettleMessagesAsync(First, [(1, null)], [2, 3]);
+        await ledger.SettleMessagesAsync(First, [(1, null)], [2, 3], DateTimeOffset.UtcNow);
         Assert.Equal(new Dictionary<long, string?> { [1] = null }, await ledger.ClaimMessagesAsync(First, [1, 2, 3]));
 
-        await ledger.SettleMessagesAsync(First, [(2, null), (3, null)], [2, 3]);
-        await ledger.SettleMessagesAsync(First with { Execution = "e-2" }, [(1, null)], [1]);
+        await ledger.SettleMessagesAsync(First, [(2, null), (3, null)], [2, 3], DateTimeOffset.UtcNow);
+        await ledger.SettleMessagesAsync(First with { Execution = "e-2" }, [(1, null)], [1], DateTimeOffset.UtcNow);
         Assert.Equal([("e-1", "mail", 2L), ("e-2", "mail", 1L)], (await ledger.RetriesAsync("c-1")).OrderBy(r => r.Execution));
         Assert.Empty(await ledger.RetriesAsync("c-2"));
     }
@@ -84,19 +84,40 @@ public abstract class LedgerContract
     }
 
     [Fact]
-    public async Task A_message_sent_one_by_one_counts_as_sent_once_settled_before_its_batch_is_recorded_with_no_time_yet()
+    public async Task A_message_sent_one_by_one_counts_as_sent_once_settled_before_its_batch_is_recorded_with_its_own_time()
     {
         var ledger = new Ledger(await CreateDatabaseAsync());
         await ledger.InitializeAsync();
         await ledger.ClaimAsync(First, 3, null);
         await ledger.ClaimMessagesAsync(First, [1, 2, 3]);
-        await ledger.SettleMessagesAsync(First, [(1, null), (2, "550 no such user")], []);
+        var settled = DateTimeOffset.FromUnixTimeMilliseconds(1_796_000_000_000);
+        await ledger.SettleMessagesAsync(First, [(1, null), (2, "550 no such user")], [], settled);
 
         MessageKey[] asked = [new("c-1", "e-1", "mail", 1), new("c-1", "e-1", "mail", 2), new("c-1", "e-1", "mail", 3)];
-        Assert.Equal([KeyValuePair.Create(asked[0], (DateTimeOffset?)null)], await ledger.SentAtAsync(asked));
-        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_796_000_000_000);
-        await ledger.MarkSentAsync(First, Email, at, [1]);
-        Assert.Equal([KeyValuePair.Create(asked[0], (DateTimeOffset?)at)], await ledger.SentAtAsync(asked));
+        Assert.Equal([KeyValuePair.Create(asked[0], (DateTimeOffset?)settled)], await ledger.SentAtAsync(asked));
+        // Its batch recorded later: the message keeps the time it left.
+        await ledger.MarkSentAsync(First, Email, settled.AddSeconds(30), [1]);
+        Assert.Equal([KeyValuePair.Create(asked[0], (DateTimeOffset?)settled)], await ledger.SentAtAsync(asked));
+    }
+
+    [Fact]
+    public async Task A_ledger_made_before_messages_kept_their_time_gets_the_column_and_its_messages_stay_sent_with_no_time()
+    {
+        var database = await CreateDatabaseAsync();
+        await database.CreateTablesAsync("""
+            CREATE TABLE delivery_messages (campaign text NOT NULL, execution text NOT NULL, activity text NOT NULL, profile bigint NOT NULL,
+                state text NOT NULL, reason text, PRIMARY KEY (campaign, execution, activity, profile));
+            INSERT INTO delivery_messages VALUES ('c-1', 'e-1', 'mail', 1, 'sent', NULL);
+            """, CancellationToken.None);
+        var ledger = new Ledger(database);
+        await ledger.InitializeAsync();
+        await ledger.InitializeAsync(); // as every start does
+
+        await ledger.ClaimMessagesAsync(First, [2]);
+        var settled = DateTimeOffset.FromUnixTimeMilliseconds(1_796_000_000_000);
+        await ledger.SettleMessagesAsync(First, [(2, null)], [], settled);
+        var sent = await ledger.SentAtAsync([new MessageKey("c-1", "e-1", "mail", 1), new MessageKey("c-1", "e-1", "mail", 2)]);
+        Assert.Equal([(1L, (DateTimeOffset?)null), (2L, settled)], sent.OrderBy(s => s.Key.Profile).Select(s => (s.Key.Profile, s.Value)));
     }
 }
 

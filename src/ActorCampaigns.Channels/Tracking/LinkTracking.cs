@@ -24,9 +24,12 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
     [ThreadStatic]
     private static StringBuilder? t_html;
 
-    /// <summary>Where the links of the html being tracked are, found once, counted into the message's tokens, then rewritten.</summary>
+    /// <summary>The links of the html being tracked and where they are: found once, counted into the message's tokens, then rewritten.</summary>
     [ThreadStatic]
-    private static List<(int Index, int Length)>? t_links;
+    private static List<(int Index, int Length, string Target)>? t_links;
+
+    [ThreadStatic]
+    private static HashSet<string>? t_targets;
 
     public string UnsubscribeUrl(string messageToken) => $"{_base}/t/u/{messageToken}";
 
@@ -54,15 +57,22 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
 
     /// <summary>
     /// The html with its links rewritten to click URLs and an open pixel before the end of its body, and the message's
-    /// token (pixel, unsubscribe), which counts the links.
+    /// token (pixel, unsubscribe), which counts the distinct links: a scanner follows each once, a logo and a button to
+    /// the same page are one.
     /// </summary>
     public (string Html, string MessageToken) Track(string html, OutboundMessage message)
     {
-        var links = t_links ??= [];
+        var (links, targets) = (t_links ??= [], t_targets ??= []);
         links.Clear();
+        targets.Clear();
         foreach (var link in LinkUrl().EnumerateMatches(html))
-            links.Add((link.Index, link.Length));
-        var (messageToken, clickToken) = tokens.IssueMessage(message.CampaignId, message.ExecutionId, message.ActivityId, message.ProfileId, links.Count);
+        {
+            var url = html.AsSpan(link.Index, link.Length);
+            var target = url.Contains('&') ? WebUtility.HtmlDecode(url.ToString()) : url.ToString();
+            links.Add((link.Index, link.Length, target));
+            targets.Add(target);
+        }
+        var (messageToken, clickToken) = tokens.IssueMessage(message.CampaignId, message.ExecutionId, message.ActivityId, message.ProfileId, targets.Count);
         var tracked = (t_html ??= new StringBuilder(1024)).Clear();
         var bodyEnd = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
         var copied = 0;
@@ -77,11 +87,9 @@ public sealed partial class LinkTracking(Uri publicBaseUrl, TrackingTokens token
             tracked.Append(html, copied, end - copied);
             copied = end;
         }
-        foreach (var (index, length) in links)
+        foreach (var (index, length, target) in links)
         {
             CopyUntil(index);
-            var url = html.AsSpan(index, length);
-            var target = url.Contains('&') ? WebUtility.HtmlDecode(url.ToString()) : url.ToString();
             tracked.Append(_base).Append("/t/c/").Append(tokens.Click(clickToken, message.CampaignId, message.ExecutionId, message.ActivityId, target));
             copied += length;
         }

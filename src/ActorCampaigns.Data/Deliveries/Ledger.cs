@@ -81,6 +81,8 @@ public sealed partial class Ledger(Database database)
                 campaign {text} NOT NULL, execution {text} NOT NULL, activity {text} NOT NULL, partition {whole} NOT NULL,
                 epoch {whole} NOT NULL, PRIMARY KEY (campaign, execution, activity, partition));
             """, cancellationToken);
+        // When each message settled sent left, in Unix milliseconds: what tells an open on receipt (by a machine).
+        await database.AddColumnAsync("delivery_messages", "settled_at", whole, cancellationToken);
     }
 
     /// <summary>
@@ -128,20 +130,22 @@ public sealed partial class Ledger(Database database)
     }
 
     /// <summary>
-    /// Records what became of each message: sent (no failure), in a statement per few thousand, or failed with its
-    /// reason, one by one (refusals are few); and, in the same transaction, the messages that needed more than one try
-    /// (<paramref name="retried"/>: the provider could not be reached at a try), each counted once however many it took.
+    /// Records what became of each message: sent (no failure) at <paramref name="at"/>, in a statement per few thousand,
+    /// or failed with its reason, one by one (refusals are few); and, in the same transaction, the messages that needed
+    /// more than one try (<paramref name="retried"/>: the provider could not be reached at a try), each counted once
+    /// however many it took.
     /// </summary>
     public async Task SettleMessagesAsync(DeliveryBatch batch, IReadOnlyList<(long Profile, string? Failure)> results, IReadOnlyList<long> retried,
-        CancellationToken cancellationToken = default)
+        DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         const string message = "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND ";
-        await using (var sent = Command(connection, "UPDATE delivery_messages SET state = 'sent', reason = NULL " + message +
+        await using (var sent = Command(connection, "UPDATE delivery_messages SET state = 'sent', reason = NULL, settled_at = @at " + message +
             (database.Dialect == SqlDialect.Sqlite ? "profile IN (SELECT value FROM json_each(@profiles))" : "profile = ANY(@profiles)"), transaction))
         {
             ActivityKey(sent, batch);
+            Parameter(sent, "@at", at.ToUnixTimeMilliseconds());
             var ids = Parameter(sent, "@profiles", null);
             foreach (var chunk in results.Where(r => r.Failure is null).Select(r => r.Profile).Chunk(SendsPerStatement))
             {
@@ -322,9 +326,10 @@ public sealed partial class Ledger(Database database)
     }
 
     /// <summary>
-    /// Of <paramref name="messages"/>, those sent (what feedback may be about), each with the time its batch was recorded
-    /// in <c>sends</c>, or null while a message settled sent one by one waits for its batch to be. A query per few
-    /// hundred messages, which travel as one JSON text (SQLite) or one array per part (PostgreSQL).
+    /// Of <paramref name="messages"/>, those sent (what feedback may be about), each with the time it left: when it was
+    /// settled sent, for a message a provider took one by one (SMTP), else when its batch was recorded in <c>sends</c>;
+    /// null when neither is known (settled by a version that kept no time, its batch not recorded yet). A query per
+    /// few hundred messages, which travel as one JSON text (SQLite) or one array per part (PostgreSQL).
     /// </summary>
     public async Task<IReadOnlyDictionary<MessageKey, DateTimeOffset?>> SentAtAsync(IReadOnlyCollection<MessageKey> messages,
         CancellationToken cancellationToken = default)
@@ -339,11 +344,11 @@ public sealed partial class Ledger(Database database)
             : "unnest(@campaign, @execution, @activity, @profile) AS m(campaign, execution, activity, profile)";
         // A message a provider took one by one is settled as sent before its batch is recorded in sends: feedback
         // arriving in between (a bounce within seconds, a long batch through SMTP) is about a message sent all the same.
-        await using var command = Command(connection, $"SELECT g.campaign, g.execution, g.activity, s.profile, s.at FROM {asked} " +
-            $"JOIN {Sends.Sendings} g ON g.campaign = m.campaign AND g.execution = m.execution AND g.activity = m.activity " +
-            $"JOIN {Sends.Table} s ON s.sending = g.id AND s.profile = m.profile " +
-            $"UNION ALL SELECT d.campaign, d.execution, d.activity, d.profile, CAST(NULL AS bigint) FROM {asked} JOIN delivery_messages d " +
-            "ON d.campaign = m.campaign AND d.execution = m.execution AND d.activity = m.activity AND d.profile = m.profile AND d.state = 'sent'");
+        await using var command = Command(connection, $"SELECT m.campaign, m.execution, m.activity, m.profile, COALESCE(d.settled_at, s.at) FROM {asked} " +
+            $"LEFT JOIN {Sends.Sendings} g ON g.campaign = m.campaign AND g.execution = m.execution AND g.activity = m.activity " +
+            $"LEFT JOIN {Sends.Table} s ON s.sending = g.id AND s.profile = m.profile " +
+            "LEFT JOIN delivery_messages d ON d.campaign = m.campaign AND d.execution = m.execution AND d.activity = m.activity AND d.profile = m.profile " +
+            "AND d.state = 'sent' WHERE s.profile IS NOT NULL OR d.profile IS NOT NULL");
         var parameters = (sqlite ? ["@messages"] : new[] { "@campaign", "@execution", "@activity", "@profile" })
             .Select(name => Parameter(command, name, null)).ToArray();
         foreach (var chunk in messages.Chunk(MessagesPerQuery))
@@ -362,9 +367,8 @@ public sealed partial class Ledger(Database database)
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var message = new MessageKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3));
-                DateTimeOffset? at = reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4));
-                sent[message] = at ?? sent.GetValueOrDefault(message);
+                sent[new MessageKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3))] =
+                    reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4));
             }
         }
         return sent;

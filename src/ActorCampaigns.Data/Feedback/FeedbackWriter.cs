@@ -12,12 +12,12 @@ public sealed class FeedbackWriter(FeedbackStore store, MachineFeedback machines
     : GroupCommit<FeedbackEvent>(async events =>
         {
             await store.AppendAsync(await machines.JudgeOpensAsync(events));
-            // The batch is committed: a failure here must not write it again, so it leaves those clicks as people's.
+            // The batch is committed: nothing here may fail it, which would write it again; its clicks stay people's.
             try
             {
                 await machines.MarkScannerClicksAsync(events);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
                 unjudged?.Invoke(e);
             }

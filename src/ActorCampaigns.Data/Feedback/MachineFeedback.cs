@@ -9,10 +9,10 @@ namespace ActorCampaigns.Data.Feedback;
 /// Tells the opens and clicks of machines from people's, as they are recorded: a mail privacy proxy fetches the pixel
 /// of every message it receives, a security gateway follows every link, and retargeting on <c>opened</c> would take
 /// them for interest. An open is a machine's when its user agent is a known proxy's (decided by the tracking endpoint),
-/// or when it comes within <c>openWithin</c> of its message's send: of the time its batch was recorded sent, or before
-/// that (a message settled sent one by one while its batch goes on). Clicks are a machine's when the message's links,
-/// two or more, were all clicked within a second of its first click: those clicks are rewritten as the machine's
-/// after their batch commits, so a scanner's clicks split between two nodes are still seen whole by the later.
+/// or when it comes within <c>openWithin</c> of the time its message left (<see cref="Ledger.SentAtAsync"/>; an open
+/// of a message whose time is not known is a person's). Clicks are a machine's when every link of the message (the
+/// distinct targets its tokens count, two or more) was clicked within a second: those clicks are rewritten as the
+/// machine's after their batch commits, so a scanner's clicks split between two nodes are still seen whole by the later.
 /// </summary>
 public sealed class MachineFeedback(Database database, Ledger ledger, TimeSpan openWithin)
 {
@@ -29,14 +29,15 @@ public sealed class MachineFeedback(Database database, Ledger ledger, TimeSpan o
         if (opens.Count == 0 || openWithin <= TimeSpan.Zero)
             return events;
         var sent = await ledger.SentAtAsync(opens, cancellationToken);
-        return events.Select(e => e is { Kind: FeedbackKind.Opened, Machine: false } && sent.TryGetValue(Message(e), out var at)
-            && (at is null || e.At < at.Value + openWithin) ? e with { Machine = true } : e).ToList();
+        return events.Select(e => e is { Kind: FeedbackKind.Opened, Machine: false } && sent.GetValueOrDefault(Message(e)) is { } left
+            && e.At < left + openWithin ? e with { Machine = true } : e).ToList();
     }
 
     /// <summary>
-    /// Rewrites as a machine's the clicks of the messages clicked in <paramref name="events"/> whose every link (as
-    /// their tokens count them, two or more) was clicked within <see cref="ScannerBurst"/> of the message's first click.
-    /// Runs after the events commit, so it sees those another node committed before.
+    /// Rewrites as a machine's the clicks of the messages clicked in <paramref name="events"/> that fall in a burst:
+    /// from one of the message's clicks, within <see cref="ScannerBurst"/>, clicks on as many distinct links as the
+    /// message holds (two or more). A person's click before or after a scanner's burst stays a person's. Runs after
+    /// the events commit, so it sees those another node committed before.
     /// </summary>
     public async Task MarkScannerClicksAsync(IReadOnlyList<FeedbackEvent> events, CancellationToken cancellationToken = default)
     {
@@ -48,21 +49,22 @@ public sealed class MachineFeedback(Database database, Ledger ledger, TimeSpan o
         var asked = sqlite
             ? "SELECT value->>0 AS campaign, value->>1 AS execution, value->>2 AS activity, value->>3 AS profile, value->>4 AS links FROM json_each(@messages)"
             : "SELECT * FROM unnest(@campaign, @execution, @activity, @profile, @links) AS m(campaign, execution, activity, profile, links)";
-        const string same = "f.campaign = m.campaign AND f.execution = m.execution AND f.activity = m.activity AND f.profile = m.profile";
+        static string Same(string a, string b) =>
+            $"{a}.campaign = {b}.campaign AND {a}.execution = {b}.execution AND {a}.activity = {b}.activity AND {a}.profile = {b}.profile";
         var (human, machine) = (FeedbackEvents.Name(FeedbackKind.Clicked), FeedbackEvents.Name(FeedbackKind.Clicked, machine: true));
-        var kinds = $"f.kind IN ('{human}', '{machine}')";
+        var burst = (long)ScannerBurst.TotalMilliseconds;
+        // The UPDATE is driven by the bursts found (FROM), so it reads the clicked messages' rows through their index.
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var update = Command(connection, $"""
             WITH m AS ({asked}),
-            firsts AS (SELECT m.campaign, m.execution, m.activity, m.profile, m.links, MIN(f.at) AS first_at FROM m
-                JOIN {FeedbackEvents.Table} f ON {same} AND {kinds} GROUP BY m.campaign, m.execution, m.activity, m.profile, m.links),
-            bursts AS (SELECT m.campaign, m.execution, m.activity, m.profile, m.first_at FROM firsts m
-                JOIN {FeedbackEvents.Table} f ON {same} AND {kinds} AND f.at <= m.first_at + {(long)ScannerBurst.TotalMilliseconds}
-                GROUP BY m.campaign, m.execution, m.activity, m.profile, m.first_at, m.links HAVING COUNT(DISTINCT f.detail) >= m.links)
-            UPDATE {FeedbackEvents.Table} SET kind = '{machine}' WHERE kind = '{human}' AND EXISTS (SELECT 1 FROM bursts b
-                WHERE b.campaign = {FeedbackEvents.Table}.campaign AND b.execution = {FeedbackEvents.Table}.execution
-                AND b.activity = {FeedbackEvents.Table}.activity AND b.profile = {FeedbackEvents.Table}.profile
-                AND {FeedbackEvents.Table}.at <= b.first_at + {(long)ScannerBurst.TotalMilliseconds})
+            clicks AS (SELECT f.campaign, f.execution, f.activity, f.profile, f.at, f.detail, m.links FROM m
+                JOIN {FeedbackEvents.Table} f ON {Same("f", "m")} AND f.kind IN ('{human}', '{machine}')),
+            bursts AS (SELECT s.campaign, s.execution, s.activity, s.profile, s.at AS from_at FROM clicks s
+                JOIN clicks c ON {Same("c", "s")} AND c.at BETWEEN s.at AND s.at + {burst}
+                GROUP BY s.campaign, s.execution, s.activity, s.profile, s.at, s.links HAVING COUNT(DISTINCT c.detail) >= s.links)
+            UPDATE {FeedbackEvents.Table} SET kind = '{machine}' FROM bursts b
+            WHERE {Same(FeedbackEvents.Table, "b")} AND {FeedbackEvents.Table}.kind = '{human}'
+                AND {FeedbackEvents.Table}.at BETWEEN b.from_at AND b.from_at + {burst}
             """);
         var parameters = (sqlite ? ["@messages"] : new[] { "@campaign", "@execution", "@activity", "@profile", "@links" })
             .Select(name => Parameter(update, name, null)).ToArray();

@@ -238,9 +238,11 @@ public sealed class Binder
     {
         if (_scope.FeedbackActivities is null)
             throw Error(call, $"feedback predicate {call.Name}(...) is not allowed here");
-        var machine = false;
+        bool? machine = null;
         foreach (var named in call.Arguments.OfType<NamedArgumentSyntax>())
         {
+            if (machine is not null)
+                throw Error(named, $"{call.Name} is given 'machine:' twice");
             if (kind is not (FeedbackKind.Opened or FeedbackKind.Clicked))
                 throw Error(named, $"{call.Name} takes no named argument '{named.Name}'; 'machine:' is an argument of opened(...) and clicked(...)");
             if (named.Name != "machine" || named.Value is not LiteralSyntax { Kind: LiteralKind.Bool, Value: bool counted })
@@ -266,7 +268,7 @@ public sealed class Binder
                 throw Error(call.Arguments[1], why);
             window = parsed;
         }
-        return new BoundFeedback(kind, activity, window, machine);
+        return new BoundFeedback(kind, activity, window, machine ?? false);
     }
 
     private string LiteralArgument(CallSyntax call, int arity, int index = 0)

@@ -96,6 +96,7 @@ public class BinderTests
     [InlineData("lower(x: 'A') = 'a'", 7, "lower takes no named argument 'x'")]
     [InlineData("opened(machine: true, 'mail')", 23, "a positional argument of opened comes after a named one")]
     [InlineData("opened('mail', machine: true, 'P7D')", 31, "a positional argument of opened comes after a named one")]
+    [InlineData("opened('mail', machine: true, machine: false)", 31, "opened is given 'machine:' twice")]
     public void A_named_argument_is_machine_after_the_others_of_opened_or_clicked(string filter, int column, string message)
     {
         var (_, error) = Expression.CheckFilter(filter, Scope with { FeedbackActivities = new HashSet<string> { "mail" } });

@@ -140,7 +140,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
                 var chunkResults = await sender.SendAsync(chunk, CancellationToken.None);
                 await ledger.SettleMessagesAsync(batch, chunkResults.Where(r => !r.Deferred).Select(r => (r.Message.ProfileId, r.Failure)).ToList(),
                     chunkResults.Where(r => (r.Deferred || r.Attempts > 1) && retried.Add(r.Message.ProfileId)).Select(r => r.Message.ProfileId).ToList(),
-                    CancellationToken.None);
+                    clock.GetUtcNow(), CancellationToken.None);
                 results.AddRange(chunkResults);
             }
             var answered = results.Where(r => !r.Deferred).ToList();
