@@ -57,7 +57,12 @@ public sealed class NodeProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (node._process.HasExited)
+            {
+                // Without a timeout, WaitForExit also waits for the redirected output to be read to its end: what the node
+                // said as it stopped (a setting it refused) is in the log, not still in the pipe.
+                node._process.WaitForExit();
                 throw new InvalidOperationException($"the node exited with {node._process.ExitCode}:\n{node.Log}");
+            }
             try
             {
                 if ((await node.Http.GetAsync(readyPath)).IsSuccessStatusCode)

@@ -3,7 +3,7 @@ using ActorCampaigns.Cli.Output;
 
 namespace ActorCampaigns.Cli.Palettes;
 
-/// <summary><c>profiles</c> and <c>audiences</c>: the data campaigns target.</summary>
+/// <summary><c>profiles</c>, <c>entities</c> and <c>audiences</c>: the data campaigns target.</summary>
 public static class ProfilePalette
 {
     public static readonly Command[] Commands =
@@ -11,20 +11,46 @@ public static class ProfilePalette
         new("profiles import", "<file.csv>", "imports or updates profiles from a CSV file (header: id, then attributes)", ImportAsync),
         new("profiles events import", "<file>", "records what profiles did from a CSV file (header: profileId, name, at, value, properties) " +
             "or a JSON lines file (.jsonl, .ndjson: an event per line)", EventsImportAsync),
+        new("entities import", "<name> <file.csv>", "imports or updates an entity's rows from a CSV file (header: id, " +
+            "a link such as profileId:link(profiles) on the first import, then columns as name:type)", EntitiesImportAsync),
+        new("entities list", "", "the entities, their link to profiles, rows and columns", EntitiesAsync),
         new("audiences list", "", "saved audiences and their sizes", AudiencesAsync),
     ];
 
     private static Task ImportAsync(Invocation call) => UploadAsync(call, "/api/profiles/import", "text/csv",
         answer => $"imported {answer.Number("imported"):N0}, updated {answer.Number("updated"):N0}, rejected {answer.Number("rejected"):N0}");
 
+    private static Task EntitiesImportAsync(Invocation call) => UploadAsync(call,
+        $"/api/entities/{Uri.EscapeDataString(call.Argument(0) ?? throw CommandFailure.Usage("name the entity: entities import <name> <file.csv>"))}/import",
+        "text/csv", answer => $"imported {answer.Number("imported"):N0}, updated {answer.Number("updated"):N0}, rejected {answer.Number("rejected"):N0}", fileArgument: 1);
+
+    private static async Task EntitiesAsync(Invocation call)
+    {
+        var answer = await call.Node.GetAsync("/api/entities", call.Cancel);
+        if (call.Json)
+        {
+            Json.Write(call.Out, answer);
+            return;
+        }
+        var table = new Table("ENTITY", "LINK", "ROWS", "COLUMNS");
+        foreach (var entity in answer.EnumerateArray())
+            table.Add(entity.Text("name"), entity.Text("link"), entity.Number("rows"),
+                string.Join(", ", entity.Items("columns").Select(c => $"{c.Text("name")}:{c.Text("type")}")));
+        if (table.Count == 0)
+            call.Out.WriteLine("no entities: import one with entities import <name> <file.csv>");
+        else
+            table.WriteTo(call.Out);
+    }
+
     private static Task EventsImportAsync(Invocation call) => UploadAsync(call, "/api/events/import",
         Path.GetExtension(call.Argument(0)!).ToLowerInvariant() is ".jsonl" or ".ndjson" ? "application/x-ndjson" : "text/csv",
         answer => $"recorded {answer.Number("recorded"):N0}, rejected {answer.Number("rejected"):N0}");
 
-    /// <summary>Uploads the file named by the first argument, showing progress, then the node's summary and the first rejected lines.</summary>
-    private static async Task UploadAsync(Invocation call, string endpoint, string contentType, Func<System.Text.Json.JsonElement, string> summary)
+    /// <summary>Uploads the file named by an argument (the first by default), showing progress, then the node's summary and the first rejected lines.</summary>
+    private static async Task UploadAsync(Invocation call, string endpoint, string contentType, Func<System.Text.Json.JsonElement, string> summary,
+        int fileArgument = 0)
     {
-        var path = call.Argument(0)!;
+        var path = call.Argument(fileArgument) ?? throw CommandFailure.Usage("name the file to import");
         if (!File.Exists(path))
             throw CommandFailure.Usage($"no file '{path}'");
         await using var file = File.OpenRead(path);

@@ -1,11 +1,22 @@
+using System.Text.RegularExpressions;
 using ActorCampaigns.Data.Csv;
 using ActorCampaigns.Domain.Profiles;
 
 namespace ActorCampaigns.Data.Profiles;
 
-/// <summary>The columns a CSV file declares in its header (<c>name</c> or <c>name:type</c>), checked against the schema.</summary>
-public sealed record ImportHeader(IReadOnlyList<ProfileAttribute> Columns, ProfileSchema Schema, IReadOnlyList<ProfileAttribute> NewAttributes)
+/// <summary>
+/// The columns a CSV file declares in its header (<c>name</c> or <c>name:type</c>), checked against the schema. A
+/// column typed <c>link(profiles)</c> holds ids of another table's rows (an entity's link to its profile): an int
+/// column, listed in <see cref="Links"/> with what it links to.
+/// </summary>
+public sealed partial record ImportHeader(IReadOnlyList<ProfileAttribute> Columns, ProfileSchema Schema, IReadOnlyList<ProfileAttribute> NewAttributes)
 {
+    /// <summary>The columns declared <c>link(target)</c>, with their target.</summary>
+    public IReadOnlyList<(string Column, string Target)> Links { get; private init; } = [];
+
+    [GeneratedRegex(@"^link\(\s*([A-Za-z0-9_]+)\s*\)$")]
+    private static partial Regex LinkType();
+
     /// <summary>PostgreSQL's longest identifier (NAMEDATALEN - 1 bytes; names are ASCII): longer ones would be cut and could clash.</summary>
     public const int MaxNameLength = 63;
 
@@ -21,6 +32,7 @@ public sealed record ImportHeader(IReadOnlyList<ProfileAttribute> Columns, Profi
         var columns = new List<ProfileAttribute>();
         var added = new List<ProfileAttribute>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var links = new List<(string, string)>();
         var updated = schema;
         for (var i = 0; i < fields.Count; i++)
         {
@@ -34,9 +46,14 @@ public sealed record ImportHeader(IReadOnlyList<ProfileAttribute> Columns, Profi
             }
             var existing = updated.Find(name);
             var type = existing?.Type ?? AttributeType.String;
-            if (parts.Length == 2 && !AttributeTypes.TryParse(parts[1].Trim(), out type))
+            if (parts.Length == 2 && LinkType().Match(parts[1].Trim()) is { Success: true } link)
             {
-                problems.Add($"column {i + 1} '{CsvText.Excerpt(text)}': unknown type '{CsvText.Excerpt(parts[1].Trim())}' (string, int, number, bool, date, timestamp)");
+                type = AttributeType.Int;
+                links.Add((name, link.Groups[1].Value));
+            }
+            else if (parts.Length == 2 && !AttributeTypes.TryParse(parts[1].Trim(), out type))
+            {
+                problems.Add($"column {i + 1} '{CsvText.Excerpt(text)}': unknown type '{CsvText.Excerpt(parts[1].Trim())}' (string, int, number, bool, date, timestamp, link(profiles))");
                 continue;
             }
             if (!seen.Add(name))
@@ -64,6 +81,6 @@ public sealed record ImportHeader(IReadOnlyList<ProfileAttribute> Columns, Profi
         if (problems.Count > 0)
             throw new ImportRefusedException("bad CSV header: " + string.Join("; ", problems.Take(MaxListedProblems))
                 + (problems.Count > MaxListedProblems ? $"; and {problems.Count - MaxListedProblems} more problems" : ""));
-        return new ImportHeader(columns, updated, added);
+        return new ImportHeader(columns, updated, added) { Links = links };
     }
 }

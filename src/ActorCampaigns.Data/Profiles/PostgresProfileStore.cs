@@ -8,7 +8,7 @@ using static ActorCampaigns.Data.Database;
 namespace ActorCampaigns.Data.Profiles;
 
 /// <summary>Profiles in PostgreSQL: native date, timestamptz and boolean; imports by binary COPY into a staging table.</summary>
-public sealed class PostgresProfileStore(PostgresDatabase database) : ProfileStore(database)
+public sealed class PostgresProfileStore(PostgresDatabase database, StoredTable? table = null) : ProfileStore(database, table ?? StoredTable.Profiles)
 {
     public override async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -16,8 +16,8 @@ public sealed class PostgresProfileStore(PostgresDatabase database) : ProfileSto
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await Database.LockSchemaAsync(connection, transaction, cancellationToken);
         await using var command = Command(connection, $"""
-            CREATE TABLE IF NOT EXISTS profile_attributes (name text PRIMARY KEY, type text NOT NULL, position integer NOT NULL);
-            CREATE TABLE IF NOT EXISTS profile_imports (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, started_at text NOT NULL,
+            CREATE TABLE IF NOT EXISTS {Table.Columns} (name text PRIMARY KEY, type text NOT NULL, position integer NOT NULL);
+            CREATE TABLE IF NOT EXISTS {Table.Imports} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, started_at text NOT NULL,
                 finished_at text, imported bigint, updated bigint, rejected bigint);
             {ProfilesTableSql()};
             """, transaction);
@@ -44,7 +44,7 @@ public sealed class PostgresProfileStore(PostgresDatabase database) : ProfileSto
     protected override async Task RefreshStatisticsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "ANALYZE profiles");
+        await using var command = Command(connection, $"ANALYZE {Table.Name}");
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -54,14 +54,14 @@ public sealed class PostgresProfileStore(PostgresDatabase database) : ProfileSto
         var columns = string.Join(", ", header.Columns.Select(c => $"{SqlCompiler.QuoteIdentifier(c.Name)} {ColumnType(c.Type)}"));
         await using var create = Command(connection, $"CREATE TEMP TABLE import_batch ({columns})");
         await create.ExecuteNonQueryAsync(cancellationToken);
-        return new Writer(connection, header, run);
+        return new Writer(connection, header, run, Table.Name);
     }
 
     /// <summary>
     /// Per batch: COPY the rows into a staging table, then one upsert that skips ids this run already wrote
     /// and returns which ids it inserted; a row it does not return was a duplicate in the file.
     /// </summary>
-    private sealed class Writer(NpgsqlConnection connection, ImportHeader header, long run) : IImportWriter
+    private sealed class Writer(NpgsqlConnection connection, ImportHeader header, long run, string table) : IImportWriter
     {
         private readonly string _names = string.Join(", ", header.Columns.Select(c => SqlCompiler.QuoteIdentifier(c.Name)));
         private readonly NpgsqlDbType[] _types = header.Columns.Select(c => DbType(c.Type)).ToArray();
@@ -96,7 +96,7 @@ public sealed class PostgresProfileStore(PostgresDatabase database) : ProfileSto
                 .Select(c => SqlCompiler.QuoteIdentifier(c.Name)).Select(n => $"{n} = EXCLUDED.{n}")
                 .Append($"\"{ImportColumn}\" = EXCLUDED.\"{ImportColumn}\""));
             await using (var upsert = new NpgsqlCommand(
-                $"INSERT INTO profiles AS p ({_names}, \"{ImportColumn}\") SELECT {_names}, @run FROM import_batch " +
+                $"INSERT INTO {table} AS p ({_names}, \"{ImportColumn}\") SELECT {_names}, @run FROM import_batch " +
                 $"ON CONFLICT (\"id\") DO UPDATE SET {updates} WHERE p.\"{ImportColumn}\" <> EXCLUDED.\"{ImportColumn}\" " +
                 "RETURNING \"id\", (xmax = 0)", connection, transaction))
             {

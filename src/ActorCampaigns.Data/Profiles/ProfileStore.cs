@@ -12,10 +12,11 @@ namespace ActorCampaigns.Data.Profiles;
 
 /// <summary>
 /// The profiles of a node: one table with the core attributes and the custom ones declared by CSV headers,
-/// imported by streaming upsert and read back as id-ordered batches matching a compiled filter.
+/// imported by streaming upsert and read back as id-ordered batches matching a compiled filter. The rows of an
+/// entity (bookings) are kept the same way in a table of their own (<see cref="StoredTable"/>).
 /// SQLite and PostgreSQL implement the dialect-specific parts.
 /// </summary>
-public abstract class ProfileStore(Database database)
+public abstract class ProfileStore(Database database, StoredTable table)
 {
     public const int ImportBatchSize = 10_000;
     public const int MaxReportedErrors = 1_000;
@@ -24,6 +25,16 @@ public abstract class ProfileStore(Database database)
     protected const string ImportColumn = "_import";
 
     public Database Database { get; } = database;
+
+    public StoredTable Table { get; } = table;
+
+    /// <summary>The store of <paramref name="table"/> in <paramref name="database"/>, for its dialect.</summary>
+    public static ProfileStore Open(Database database, StoredTable? table = null) => database switch
+    {
+        SqliteDatabase sqlite => new SqliteProfileStore(sqlite, table),
+        PostgresDatabase postgres => new PostgresProfileStore(postgres, table),
+        _ => throw new ArgumentException($"no profile store for {database.GetType().Name}", nameof(database)),
+    };
 
     public SqlDialect Dialect => Database.Dialect;
 
@@ -39,8 +50,8 @@ public abstract class ProfileStore(Database database)
     protected abstract object? ReadValue(DbDataReader reader, int ordinal, ExprType type);
 
     protected string ProfilesTableSql() =>
-        "CREATE TABLE IF NOT EXISTS profiles (" +
-        string.Join(", ", ProfileSchema.CoreAttributes.Select(a =>
+        $"CREATE TABLE IF NOT EXISTS {Table.Name} (" +
+        string.Join(", ", Table.Core.Attributes.Select(a =>
             $"{SqlCompiler.QuoteIdentifier(a.Name)} {ColumnType(a.Type)}{(a.Name == "id" ? " PRIMARY KEY" : "")}")) +
         $", \"{ImportColumn}\" {ColumnType(AttributeType.Int)} NOT NULL DEFAULT 0)";
 
@@ -50,17 +61,17 @@ public abstract class ProfileStore(Database database)
         return await ReadSchemaAsync(connection, cancellationToken);
     }
 
-    private static async Task<ProfileSchema> ReadSchemaAsync(DbConnection connection, CancellationToken cancellationToken, DbTransaction? transaction = null)
+    private async Task<ProfileSchema> ReadSchemaAsync(DbConnection connection, CancellationToken cancellationToken, DbTransaction? transaction = null)
     {
         var custom = new List<(string, AttributeType)>();
-        await using var command = Command(connection, "SELECT name, type FROM profile_attributes ORDER BY position", transaction);
+        await using var command = Command(connection, $"SELECT name, type FROM {Table.Columns} ORDER BY position", transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             AttributeTypes.TryParse(reader.GetString(1), out var type);
             custom.Add((reader.GetString(0), type));
         }
-        return ProfileSchema.Core.With(custom);
+        return Table.Core.With(custom);
     }
 
     /// <summary>
@@ -68,14 +79,17 @@ public abstract class ProfileStore(Database database)
     /// are not UTF-8 among them) are rejected with their line number and reason; good lines are kept. A bad header
     /// refuses the whole file before any write.
     /// </summary>
-    public Task<ImportSummary> ImportCsvAsync(Stream utf8, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        ImportAsync(new CsvReader(utf8), progress, cancellationToken);
+    /// <param name="accept">Told the header before anything is written; what it throws refuses the file.</param>
+    public Task<ImportSummary> ImportCsvAsync(Stream utf8, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default,
+        Func<ImportHeader, CancellationToken, Task>? accept = null) =>
+        ImportAsync(new CsvReader(utf8), progress, cancellationToken, accept);
 
     /// <summary>Imports CSV text already decoded, as <see cref="ImportCsvAsync(Stream, IProgress{ImportProgress}?, CancellationToken)"/> does.</summary>
     public Task<ImportSummary> ImportCsvAsync(TextReader csv, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        ImportAsync(new CsvReader(csv), progress, cancellationToken);
+        ImportAsync(new CsvReader(csv), progress, cancellationToken, null);
 
-    private async Task<ImportSummary> ImportAsync(CsvReader records, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    private async Task<ImportSummary> ImportAsync(CsvReader records, IProgress<ImportProgress>? progress, CancellationToken cancellationToken,
+        Func<ImportHeader, CancellationToken, Task>? accept)
     {
         var clock = Stopwatch.StartNew();
         if (!records.Read())
@@ -83,6 +97,11 @@ public abstract class ProfileStore(Database database)
         if (records.Error is { } headerError)
             throw new ImportRefusedException($"bad CSV header: {headerError}");
         var header = ImportHeader.Parse(Enumerable.Range(0, records.FieldCount).Select(records.FieldText).ToList(), await GetSchemaAsync(cancellationToken));
+        if (Table.IsProfiles && header.Links is [var (linked, _), ..])
+            throw new ImportRefusedException($"bad CSV header: column '{linked}': profiles link to nothing; a link column belongs to an entity's rows " +
+                "(POST /api/entities/{name}/import)");
+        if (accept is not null)
+            await accept(header, cancellationToken);
         await AddAttributesAsync(header.NewAttributes, cancellationToken);
         var run = await StartRunAsync(cancellationToken);
 
@@ -184,10 +203,10 @@ public abstract class ProfileStore(Database database)
         foreach (var attribute in attributes.Where(a => current.Find(a.Name) is null))
         {
             var name = SqlCompiler.QuoteIdentifier(attribute.Name);
-            await using (var alter = Command(connection, $"ALTER TABLE profiles ADD COLUMN {name} {ColumnType(attribute.Type)}", transaction))
+            await using (var alter = Command(connection, $"ALTER TABLE {Table.Name} ADD COLUMN {name} {ColumnType(attribute.Type)}", transaction))
                 await alter.ExecuteNonQueryAsync(cancellationToken);
             await using var insert = Command(connection,
-                "INSERT INTO profile_attributes (name, type, position) VALUES (@name, @type, (SELECT COUNT(*) FROM profile_attributes))", transaction);
+                $"INSERT INTO {Table.Columns} (name, type, position) VALUES (@name, @type, (SELECT COUNT(*) FROM {Table.Columns}))", transaction);
             Parameter(insert, "@name", attribute.Name);
             Parameter(insert, "@type", AttributeTypes.Name(attribute.Type));
             await insert.ExecuteNonQueryAsync(cancellationToken);
@@ -201,7 +220,7 @@ public abstract class ProfileStore(Database database)
     private async Task<long> StartRunAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "INSERT INTO profile_imports (started_at) VALUES (@at) RETURNING id");
+        await using var command = Command(connection, $"INSERT INTO {Table.Imports} (started_at) VALUES (@at) RETURNING id");
         Parameter(command, "@at", DateTime.UtcNow.ToString("O"));
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
     }
@@ -210,7 +229,7 @@ public abstract class ProfileStore(Database database)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            "UPDATE profile_imports SET finished_at = @at, imported = @imported, updated = @updated, rejected = @rejected WHERE id = @id");
+            $"UPDATE {Table.Imports} SET finished_at = @at, imported = @imported, updated = @updated, rejected = @rejected WHERE id = @id");
         Parameter(command, "@at", DateTime.UtcNow.ToString("O"));
         Parameter(command, "@imported", summary.Imported);
         Parameter(command, "@updated", summary.Updated);
@@ -228,11 +247,11 @@ public abstract class ProfileStore(Database database)
     {
         await using var connection = await OpenAsync(cancellationToken);
         long count;
-        await using (var counting = Command(connection, "SELECT COUNT(*) FROM profiles"))
+        await using (var counting = Command(connection, $"SELECT COUNT(*) FROM {Table.Name}"))
             count = Convert.ToInt64(await counting.ExecuteScalarAsync(cancellationToken));
         var step = Math.Max(1, (count + partitions - 1) / partitions);
         await using var command = Command(connection,
-            "SELECT \"id\" FROM (SELECT \"id\", ROW_NUMBER() OVER (ORDER BY \"id\") AS n FROM profiles) ranked " +
+            $"SELECT \"id\" FROM (SELECT \"id\", ROW_NUMBER() OVER (ORDER BY \"id\") AS n FROM {Table.Name}) ranked " +
             "WHERE n > 1 AND (n - 1) % @step = 0 ORDER BY \"id\"");
         Parameter(command, "@step", step);
         var boundaries = new List<long>(partitions);
@@ -253,11 +272,12 @@ public abstract class ProfileStore(Database database)
             .Select(name => schema.Find(name) ?? throw new ArgumentException($"unknown attribute '{name}'"))
             .Select(a => (a.Name, Type: ExprTypes.Of(a.Type), Sql: SqlCompiler.QuoteIdentifier(a.Name)))
             .ToList();
-        var filter = query.Filter is null ? null : SqlCompiler.Compile(query.Filter, Dialect, query.Context);
+        var (from, column) = Source(query.Filter);
+        var filter = query.Filter is null ? null : SqlCompiler.Compile(query.Filter, Dialect, query.Context, column);
         var select = string.Join("", columns.Select(c => ", " + c.Sql));
         var where = filter is null ? "" : $"({filter.Text}) AND ";
         var below = query.Ids is null ? "" : " AND \"id\" < @below";
-        var sql = $"SELECT \"id\"{select} FROM profiles WHERE {where}\"id\" > @after{below} ORDER BY \"id\" LIMIT @limit";
+        var sql = $"SELECT \"id\"{select} FROM {from} WHERE {where}\"id\" > @after{below} ORDER BY \"id\" LIMIT @limit";
 
         await using var connection = await OpenAsync(cancellationToken);
         var after = query.Ids is { From: > long.MinValue } ids ? ids.From - 1 : long.MinValue;
@@ -299,7 +319,7 @@ public abstract class ProfileStore(Database database)
             columns.Add((name, expression.Type, $"({compiled.Text})"));
             parameters.AddRange(compiled.Parameters);
         }
-        var select = $"SELECT \"id\"{string.Join("", columns.Select(c => ", " + c.Sql))} FROM profiles WHERE ";
+        var select = $"SELECT \"id\"{string.Join("", columns.Select(c => ", " + c.Sql))} FROM {Table.Name} WHERE ";
         var byList = Dialect == SqlDialect.Sqlite ? "\"id\" IN (SELECT value FROM json_each(@ids))" : "\"id\" = ANY(@ids)";
         await using var readers = new Readers(this);
         var pending = new Queue<Task<ProfileBatch>>();
@@ -340,7 +360,7 @@ public abstract class ProfileStore(Database database)
     private async Task<long> ProfilesBetweenAsync(long first, long last, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT COUNT(*) FROM profiles WHERE \"id\" BETWEEN @first AND @last");
+        await using var command = Command(connection, $"SELECT COUNT(*) FROM {Table.Name} WHERE \"id\" BETWEEN @first AND @last");
         Parameter(command, "@first", first);
         Parameter(command, "@last", last);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
@@ -423,12 +443,40 @@ public abstract class ProfileStore(Database database)
         return new ProfileBatch(ids.ToArray(), columns.Select((c, i) => new PopulationColumn(c.Name, c.Type, values[i].ToArray())).ToList());
     }
 
-    /// <summary>How many profiles match a filter (null: all).</summary>
+    /// <summary>
+    /// What a filter reads rows from, and how it names their columns: the table itself, or for an entity's rows whose
+    /// filter names their profile's attributes (<c>profile.country</c>), the rows joined to their profiles by the link,
+    /// those attributes as columns of that name (a row whose profile is gone has them null).
+    /// </summary>
+    private (string From, Func<string, string> Column) Source(Bound? filter)
+    {
+        var prefix = BindingScope.LinkedProfile + ".";
+        var linked = new SortedSet<string>(StringComparer.Ordinal);
+        if (filter is not null)
+            BoundSubstitution.Replace(filter, column =>
+            {
+                if (column.Name.StartsWith(prefix, StringComparison.Ordinal))
+                    linked.Add(column.Name[prefix.Length..]);
+                return null;
+            });
+        // "profile.country" names the joined column as it is: the attribute's name was checked when it was quoted.
+        static string Linked(string attribute) => $"\"{BindingScope.LinkedProfile}.{SqlCompiler.QuoteIdentifier(attribute)[1..]}";
+        string Column(string name) => name.StartsWith(prefix, StringComparison.Ordinal) ? Linked(name[prefix.Length..]) : SqlCompiler.QuoteIdentifier(name);
+        if (linked.Count == 0)
+            return (Table.Name, Column);
+        var link = Table.Link ?? throw new InvalidOperationException($"the rows of {Table.Rows} have no link to profiles");
+        var attributes = string.Join("", linked.Select(a => $", p.{SqlCompiler.QuoteIdentifier(a)} AS {Linked(a)}"));
+        return ($"(SELECT e.*{attributes} FROM {Table.Name} e LEFT JOIN {StoredTable.Profiles.Name} p ON p.\"id\" = e.{SqlCompiler.QuoteIdentifier(link)}) {Table.Name}",
+            Column);
+    }
+
+    /// <summary>How many rows match a filter (null: all).</summary>
     public async Task<long> CountAsync(Bound? filter, EvaluationContext context, CancellationToken cancellationToken = default)
     {
-        var compiled = filter is null ? null : SqlCompiler.Compile(filter, Dialect, context);
+        var (from, column) = Source(filter);
+        var compiled = filter is null ? null : SqlCompiler.Compile(filter, Dialect, context, column);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT COUNT(*) FROM profiles{(compiled is null ? "" : $" WHERE {compiled.Text}")}");
+        await using var command = Command(connection, $"SELECT COUNT(*) FROM {from}{(compiled is null ? "" : $" WHERE {compiled.Text}")}");
         foreach (var (name, value) in compiled?.Parameters ?? [])
             Parameter(command, name, value);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
@@ -440,7 +488,7 @@ public abstract class ProfileStore(Database database)
         var schema = await GetSchemaAsync(cancellationToken);
         var select = string.Join(", ", schema.Attributes.Select(a => SqlCompiler.QuoteIdentifier(a.Name)));
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {select} FROM profiles WHERE \"id\" = @id");
+        await using var command = Command(connection, $"SELECT {select} FROM {Table.Name} WHERE \"id\" = @id");
         Parameter(command, "@id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -457,8 +505,8 @@ public abstract class ProfileStore(Database database)
             return existing;
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, Dialect == SqlDialect.Sqlite
-            ? "SELECT \"id\" FROM profiles WHERE \"id\" IN (SELECT value FROM json_each(@ids))"
-            : "SELECT \"id\" FROM profiles WHERE \"id\" = ANY(@ids)");
+            ? $"SELECT \"id\" FROM {Table.Name} WHERE \"id\" IN (SELECT value FROM json_each(@ids))"
+            : $"SELECT \"id\" FROM {Table.Name} WHERE \"id\" = ANY(@ids)");
         Parameter(command, "@ids", Dialect == SqlDialect.Sqlite ? $"[{string.Join(',', ids)}]" : ids.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -10,14 +10,14 @@ using static ActorCampaigns.Data.Database;
 namespace ActorCampaigns.Data.Profiles;
 
 /// <summary>Profiles in a SQLite file in WAL mode: dates as day numbers, timestamps as microseconds, bools as 0/1.</summary>
-public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(database)
+public sealed class SqliteProfileStore(SqliteDatabase database, StoredTable? table = null) : ProfileStore(database, table ?? StoredTable.Profiles)
 {
     public override async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, $"""
-            CREATE TABLE IF NOT EXISTS profile_attributes (name TEXT PRIMARY KEY, type TEXT NOT NULL, position INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS profile_imports (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL,
+            CREATE TABLE IF NOT EXISTS {Table.Columns} (name TEXT PRIMARY KEY, type TEXT NOT NULL, position INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS {Table.Imports} (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL,
                 finished_at TEXT, imported INTEGER, updated INTEGER, rejected INTEGER);
             {ProfilesTableSql()};
             """);
@@ -123,7 +123,7 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
     }
 
     protected override async Task<IImportWriter> BeginImportAsync(ImportHeader header, long run, CancellationToken cancellationToken) =>
-        new Writer((SqliteConnection)await OpenAsync(cancellationToken), header, run);
+        new Writer((SqliteConnection)await OpenAsync(cancellationToken), header, run, Table.Name);
 
     /// <summary>
     /// Per row: insert, or else update unless this run already wrote that id (then it is a duplicate in the file).
@@ -138,7 +138,7 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
         private readonly sqlite3_stmt _update;
         private byte[] _utf8 = new byte[4096];
 
-        public Writer(SqliteConnection connection, ImportHeader header, long run)
+        public Writer(SqliteConnection connection, ImportHeader header, long run, string table)
         {
             _connection = connection;
             _db = connection.Handle!;
@@ -147,9 +147,9 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : ProfileStore(d
             var names = header.Columns.Select(c => SqlCompiler.QuoteIdentifier(c.Name)).ToList();
             var parameters = names.Select((_, i) => $"?{i + 1}").ToList();
             var assignments = names.Select((n, i) => (n, p: parameters[i])).Where(x => x.n != "\"id\"").Select(x => $"{x.n} = {x.p}");
-            _insert = Prepare($"INSERT INTO profiles ({string.Join(", ", names)}, \"{ImportColumn}\") " +
+            _insert = Prepare($"INSERT INTO {table} ({string.Join(", ", names)}, \"{ImportColumn}\") " +
                 $"VALUES ({string.Join(", ", parameters)}, {run}) ON CONFLICT(\"id\") DO NOTHING");
-            _update = Prepare($"UPDATE profiles SET {string.Join(", ", assignments.Append($"\"{ImportColumn}\" = {run}"))} " +
+            _update = Prepare($"UPDATE {table} SET {string.Join(", ", assignments.Append($"\"{ImportColumn}\" = {run}"))} " +
                 $"WHERE \"id\" = ?{header.IdIndex + 1} AND \"{ImportColumn}\" <> {run}");
         }
 

@@ -20,13 +20,14 @@ public sealed record ValidationResult(CampaignDocument? Document, IReadOnlyList<
 /// </summary>
 public static partial class CampaignValidator
 {
-    public static ValidationResult Validate(string json, ProfileSchema schema)
+    /// <param name="entities">The node's entities with their columns (what <c>buildAudience</c>'s <c>entity</c> may name).</param>
+    public static ValidationResult Validate(string json, ProfileSchema schema, IReadOnlyDictionary<string, ProfileSchema>? entities = null)
     {
         var errors = new List<ValidationError>();
         var read = CampaignDocumentReader.Read(json, errors);
         if (read is null)
             return new ValidationResult(null, errors);
-        new Checks(read, schema, errors).Run();
+        new Checks(read, schema, entities ?? new Dictionary<string, ProfileSchema>(), errors).Run();
         var ordered = errors.Distinct().ToList();
         return new ValidationResult(ordered.Count == 0 ? read.Document : null, ordered);
     }
@@ -43,7 +44,8 @@ public static partial class CampaignValidator
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
     internal static partial Regex CampaignId();
 
-    private sealed class Checks(CampaignDocumentReader.Result read, ProfileSchema schema, List<ValidationError> errors)
+    private sealed class Checks(CampaignDocumentReader.Result read, ProfileSchema schema, IReadOnlyDictionary<string, ProfileSchema> entities,
+        List<ValidationError> errors)
     {
         private readonly CampaignDocument _document = read.Document;
         private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
@@ -247,7 +249,7 @@ public static partial class CampaignValidator
 
         /// <summary>What the activity's kind checks: expressions, attributes, templates, its place among its inbound activities.</summary>
         private void CheckParameters(Activity activity, string path, BindingScope scope) =>
-            ActivityKinds.Of(activity).Check(activity, new KindChecks(path, scope, schema,
+            ActivityKinds.Of(activity).Check(activity, new KindChecks(path, scope, schema, entities,
                 _inbound[activity.Id].Select(t => _document.Transitions[t].From).ToList(),
                 _outbound[activity.Id].Select(t => (_document.Transitions[t].Port, _document.Transitions[t].To)).ToList(),
                 // Transitions naming an unknown activity are reported apart; what they lead to is left out here.

@@ -17,6 +17,21 @@ public sealed record BindingScope(
 {
     public static readonly IReadOnlyDictionary<string, ExprType> NoVariables = new Dictionary<string, ExprType>();
 
+    /// <summary>How an expression over an entity's rows names the attributes of each row's profile: <c>profile.country</c>.</summary>
+    public const string LinkedProfile = "profile";
+
+    /// <summary>
+    /// The columns of an entity's rows (<paramref name="entity"/>) and, through their link, their profile's attributes
+    /// as <c>profile.name</c>. Not over profiles: no feedback, no <c>did(...)</c>.
+    /// </summary>
+    public static BindingScope ForEntity(ProfileSchema entity, ProfileSchema profiles, IReadOnlyDictionary<string, ExprType>? variables = null)
+    {
+        var columns = entity.Attributes.ToDictionary(a => a.Name, a => ExprTypes.Of(a.Type), StringComparer.Ordinal);
+        foreach (var attribute in profiles.Attributes)
+            columns[$"{LinkedProfile}.{attribute.Name}"] = ExprTypes.Of(attribute.Type);
+        return new BindingScope(columns, variables ?? NoVariables);
+    }
+
     /// <summary>The profile attributes of <paramref name="schema"/>, plus population columns such as enrich results.</summary>
     public static BindingScope ForProfiles(
         ProfileSchema schema,

@@ -205,6 +205,12 @@ public sealed class Parser
                 if (name.Kind != TokenKind.Identifier)
                     throw new ExpressionException(name.Column, $"expected a variable name after 'vars.', found {name.Describe()}");
                 return new VariableSyntax(token.Column, name.Text);
+            case TokenKind.Identifier when token.Text == BindingScope.LinkedProfile && Current.IsSymbol("."):
+                Advance();
+                var attribute = Advance();
+                if (attribute.Kind != TokenKind.Identifier)
+                    throw new ExpressionException(attribute.Column, $"expected an attribute of the profile after '{BindingScope.LinkedProfile}.', found {attribute.Describe()}");
+                return new NameSyntax(token.Column, $"{BindingScope.LinkedProfile}.{attribute.Text}");
             case TokenKind.Identifier when Current.IsSymbol("("):
                 Advance();
                 var arguments = new List<Syntax>();

@@ -35,6 +35,16 @@ public sealed partial class ProfileSchema
 
     public static readonly ProfileSchema Core = new(CoreAttributes);
 
+    /// <summary>What every entity's rows have before their imports declare columns: an id.</summary>
+    public static readonly ProfileSchema EntityCore = new([new("id", AttributeType.Int, true)]);
+
+    /// <summary>Longest entity name: its tables' names stay well within PostgreSQL's 63 characters.</summary>
+    public const int MaxEntityNameLength = 40;
+
+    /// <summary>Whether <paramref name="name"/> names an entity: lower-case ASCII letters, digits and '_', from a letter; not <c>profiles</c>.</summary>
+    public static bool IsEntityName(string name) => name.Length is > 0 and <= MaxEntityNameLength && char.IsAsciiLetterLower(name[0])
+        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') && name != "profiles";
+
     private readonly Dictionary<string, ProfileAttribute> _byName;
 
     private ProfileSchema(IReadOnlyList<ProfileAttribute> attributes)

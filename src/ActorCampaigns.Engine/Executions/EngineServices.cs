@@ -1,3 +1,4 @@
+using ActorCampaigns.Data.Entities;
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Templates;
@@ -62,6 +63,11 @@ public sealed record EngineServices(
 
     private ConversionStore? _conversions;
 
+    /// <summary>The entities besides profiles (bookings…) campaigns can target, in the profiles' database.</summary>
+    public EntityCatalog Entities => _entities ??= new EntityCatalog(Profiles.Database);
+
+    private EntityCatalog? _entities;
+
     /// <summary>What experiments measure (sends, feedback, conversions), in the profiles' database.</summary>
     public ExperimentOutcomes Experiments => _experiments ??= new ExperimentOutcomes(Profiles.Database);
 
@@ -75,12 +81,7 @@ public sealed record EngineServices(
         CancellationToken cancellationToken = default, LinkTracking? tracking = null,
         IReadOnlyDictionary<string, IMessageSender>? senders = null)
     {
-        ProfileStore profiles = database switch
-        {
-            SqliteDatabase sqlite => new SqliteProfileStore(sqlite),
-            PostgresDatabase postgres => new PostgresProfileStore(postgres),
-            _ => throw new ArgumentException($"no profile store for {database.GetType().Name}", nameof(database)),
-        };
+        var profiles = ProfileStore.Open(database);
         var wakeups = new CampaignWakeups(database);
         var services = new EngineServices(profiles, new Worktables(database), new Ledger(database), new AudienceStore(database),
             new FeedbackStore(database), new OutboxProvider(outboxFolder), clock, batchSize, tracking, senders) { Wakeups = wakeups };
@@ -91,6 +92,7 @@ public sealed record EngineServices(
         await services.Audiences.InitializeAsync(cancellationToken);
         await services.Feedback.InitializeAsync(cancellationToken);
         await services.Conversions.InitializeAsync(cancellationToken);
+        await services.Entities.InitializeAsync(cancellationToken);
         await wakeups.InitializeAsync(cancellationToken);
         return services;
     }

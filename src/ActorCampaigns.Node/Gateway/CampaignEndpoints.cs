@@ -194,7 +194,7 @@ public static class CampaignEndpoints
         var (json, problem) = await JsonBody.ReadTextAsync(request, "campaign document", 4 * CampaignLimits.MaxDocumentCharacters, cancel);
         if (json is null)
             return (null, problem);
-        var result = CampaignValidator.Validate(json, await services.Profiles.GetSchemaAsync(cancel));
+        var result = CampaignValidator.Validate(json, await services.Profiles.GetSchemaAsync(cancel), await services.Entities.SchemasAsync(cancel));
         return result.IsValid ? (result.Document, null) : (null, Problems.Validation(result.Errors));
     }
 

@@ -22,40 +22,9 @@ public static class ProfileEndpoints
 
     public static void MapProfileEndpoints(this WebApplication app)
     {
-        app.MapPost("/api/profiles/import", async (HttpRequest request, EngineServices services, CancellationToken cancel) =>
-        {
-            // The CSV reader reads synchronously; the body is spooled to a temporary file first, asynchronously.
-            var spool = Path.GetTempFileName();
-            try
-            {
-                await using (var file = File.Create(spool))
-                    await request.Body.CopyToAsync(file, cancel);
-                await using var csv = File.OpenRead(spool);
-                var summary = await services.Profiles.ImportCsvAsync(csv, cancellationToken: cancel);
-                return Results.Ok(new
-                {
-                    imported = summary.Imported,
-                    updated = summary.Updated,
-                    rejected = summary.Rejected,
-                    errors = summary.Errors.Select(e => new { line = e.Line, reason = e.Reason }),
-                });
-            }
-            catch (ImportRefusedException refused)
-            {
-                return Problems.Invalid("the CSV file was refused", [new { message = refused.Message }]);
-            }
-            catch (Exception e) when (DiskFull.Is(e))
-            {
-                var committed = (e as ImportInterruptedException)?.Committed;
-                return Problems.DiskFull($"{DiskFull.Reason}: the import stopped after {committed?.Accepted ?? 0} profiles; " +
-                    "import the file again once there is space (profiles already imported are updated, not added twice)",
-                    new() { ["imported"] = committed?.Imported ?? 0, ["updated"] = committed?.Updated ?? 0 });
-            }
-            finally
-            {
-                File.Delete(spool);
-            }
-        }).WithTags("profiles").WithSummary("Imports profiles from a CSV body (header row required), updating those already there")
+        app.MapPost("/api/profiles/import", (HttpRequest request, EngineServices services, CancellationToken cancel) =>
+            CsvImports.ImportAsync(request, "profiles", csv => services.Profiles.ImportCsvAsync(csv, cancellationToken: cancel), cancel)
+        ).WithTags("profiles").WithSummary("Imports profiles from a CSV body (header row required), updating those already there")
             .ReadsBody("text/csv", "UTF-8 CSV (RFC 4180), a header row of attribute names (name:type for custom attributes), one profile per line", JsonSchemaType.String)
             .Answers(StatusCodes.Status200OK, 400, 413, 507);
         app.MapGet("/api/profiles/{id:long}", async (long id, EngineServices services, CancellationToken cancel) =>

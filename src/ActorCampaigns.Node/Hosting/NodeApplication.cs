@@ -18,6 +18,7 @@ public static class NodeApplication
         app.MapLiveness();
         app.MapHealth();
         app.MapProfileEndpoints();
+        app.MapEntityEndpoints();
         app.MapAudienceEndpoints();
         app.MapCampaignEndpoints();
         app.MapExperimentEndpoints();

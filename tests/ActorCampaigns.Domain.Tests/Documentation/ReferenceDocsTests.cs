@@ -45,6 +45,25 @@ public sealed class ReferenceDocsTests
         AssertAll("expression refused", Place.SplitFilter, refused: true);
 
     [Fact]
+    public void Every_entity_filter_example_of_the_expressions_page_is_valid()
+    {
+        var entities = new Dictionary<string, ProfileSchema>
+        {
+            ["bookings"] = ProfileSchema.EntityCore.With([("profileId", AttributeType.Int), ("amount", AttributeType.Number), ("bookedOn", AttributeType.Date)]),
+        };
+        var expressions = FencedBlock.All(File.ReadAllText(Repository.PathOf(ExpressionsDoc))).Where(b => b.Info == "expression entity")
+            .SelectMany(b => b.Lines.Select((text, i) => (Text: text.Trim(), Line: b.Line + i))).Where(e => e.Text.Length > 0).ToList();
+        Assert.True(expressions.Count >= 2, $"{ExpressionsDoc} has {expressions.Count} examples in ```expression entity blocks");
+        var problems = expressions.SelectMany(e => CampaignValidator.Validate(JsonSerializer.Serialize(new
+            {
+                name = "Entity examples",
+                activities = new object[] { new { id = "rows", type = "buildAudience", entity = "bookings", filter = e.Text }, new { id = "done", type = "end" } },
+                transitions = new[] { new { from = "rows", to = "done" } },
+            }), Schema, entities).Errors.Select(error => $"line {e.Line}: {e.Text} => {error}")).ToList();
+        Assert.True(problems.Count == 0, $"{ExpressionsDoc}:\n{string.Join('\n', problems)}");
+    }
+
+    [Fact]
     public void Every_campaign_example_of_the_campaign_format_page_is_valid()
     {
         var examples = FencedBlock.All(File.ReadAllText(Repository.PathOf(CampaignFormatDoc))).Where(b => b.Info == "json campaign").ToList();

@@ -16,11 +16,12 @@ public sealed class KindChecks
     private readonly Func<string, IReadOnlyList<Activity>> _downstream;
     private readonly Func<string, int> _inboundCount;
 
-    internal KindChecks(string path, BindingScope scope, ProfileSchema schema, IReadOnlyList<string> inbound,
-        IReadOnlyList<(string Port, string To)> outbound, Func<string, IReadOnlyList<Activity>> downstream, Func<string, int> inboundCount,
-        List<ValidationError> errors)
+    internal KindChecks(string path, BindingScope scope, ProfileSchema schema, IReadOnlyDictionary<string, ProfileSchema> entities,
+        IReadOnlyList<string> inbound, IReadOnlyList<(string Port, string To)> outbound, Func<string, IReadOnlyList<Activity>> downstream,
+        Func<string, int> inboundCount, List<ValidationError> errors)
     {
-        (Path, Scope, Schema, Inbound, Outbound, _downstream, _inboundCount, _errors) = (path, scope, schema, inbound, outbound, downstream, inboundCount, errors);
+        (Path, Scope, Schema, Entities, Inbound, Outbound, _downstream, _inboundCount, _errors) =
+            (path, scope, schema, entities, inbound, outbound, downstream, inboundCount, errors);
     }
 
     /// <summary>The activity's path in the document (<c>$.activities[3]</c>).</summary>
@@ -30,6 +31,9 @@ public sealed class KindChecks
     public BindingScope Scope { get; }
 
     public ProfileSchema Schema { get; }
+
+    /// <summary>The entities of the node (bookings…) with their columns, by name.</summary>
+    public IReadOnlyDictionary<string, ProfileSchema> Entities { get; }
 
     /// <summary>The activity at the start of each inbound transition, one per transition (an activity may appear twice, by two ports).</summary>
     public IReadOnlyList<string> Inbound { get; }

@@ -1,8 +1,10 @@
 using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Profiles;
 using System.Text.Json;
 namespace ActorCampaigns.Domain.Campaigns;
 
-public sealed record BuildAudienceActivity(string Id, string Filter) : Activity(Id);
+/// <param name="Entity">The entity whose rows it picks (bookings); null: profiles.</param>
+public sealed record BuildAudienceActivity(string Id, string Filter, string? Entity = null) : Activity(Id);
 
 public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
 {
@@ -10,10 +12,14 @@ public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
 
     public override ActivityGroup Group => ActivityGroup.Targeting;
 
-    public override string Summary => "Starts a population: the profiles whose attributes match a filter expression (every profile when the filter is empty).";
+    public override string Summary => "Starts a population: the profiles (or an entity's rows) whose attributes match a filter expression (every one when the filter is empty).";
 
     public override IReadOnlyList<KindField> Fields { get; } =
-        [new("filter", "Filter (empty: every profile)", "area", "A boolean expression over a profile's attributes, variables and feedback; empty keeps every profile.")];
+    [
+        new("entity", "Entity (empty: profiles)", "text", "The entity whose rows it picks, such as bookings (imported with POST /api/entities/{name}/import); empty picks profiles."),
+        new("filter", "Filter (empty: every row)", "area",
+            "A boolean expression over a profile's attributes, variables and feedback; over an entity's rows, their columns and their profile's as profile.name. Empty keeps every row."),
+    ];
 
     public override bool IsSource => true;
 
@@ -21,14 +27,36 @@ public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
 
     public override string Icon => "M2 3h12l-4.5 5.5V13l-3 1.5V8.5z";
 
-    public override Activity Read(string id, JsonFields fields) => new BuildAudienceActivity(id, fields.String("filter", required: false) ?? "");
+    public override Activity Read(string id, JsonFields fields) =>
+        new BuildAudienceActivity(id, fields.String("filter", required: false) ?? "", fields.String("entity", required: false) is { } entity and not "profiles" ? entity : null);
 
-    protected override void Check(BuildAudienceActivity activity, KindChecks checks) => checks.Filter(activity.Filter, ".filter");
+    protected override void Check(BuildAudienceActivity activity, KindChecks checks)
+    {
+        if (activity.Entity is not { } entity)
+        {
+            checks.Filter(activity.Filter, ".filter");
+            return;
+        }
+        if (checks.Entities.GetValueOrDefault(entity) is not { } schema)
+        {
+            checks.Error(".entity", ProfileSchema.IsEntityName(entity)
+                ? $"no entity '{entity}' on this node: import its rows first (POST /api/entities/{entity}/import)"
+                : $"'{entity}' is not an entity name: lower-case letters, digits and '_', from a letter");
+            return;
+        }
+        checks.Filter(activity.Filter, ".filter", BindingScope.ForEntity(schema, checks.Schema, checks.Scope.Variables));
+        // Until a population of rows can be turned into one of profiles, only end activities may take it.
+        foreach (var reader in checks.Downstream(Transition.DefaultPort).Where(a => a is not EndActivity))
+            checks.Error(".entity", $"'{reader.Id}' ({ActivityKinds.Of(reader).Type}) reads profiles, and this activity outputs rows of {entity}: " +
+                "an entity's rows go only to end activities");
+    }
 
     protected override void Write(BuildAudienceActivity build, Utf8JsonWriter writer)
     {
+        if (build.Entity is { } entity)
+            writer.WriteString("entity", entity);
         writer.WriteString("filter", build.Filter);
     }
 
-    protected override IEnumerable<string> Columns(BuildAudienceActivity build, BindingScope scope) => NamesIn(build.Filter, scope);
+    protected override IEnumerable<string> Columns(BuildAudienceActivity build, BindingScope scope) => build.Entity is null ? NamesIn(build.Filter, scope) : [];
 }
