@@ -104,6 +104,42 @@ public abstract class EntityCatalogContract
         var refused = await Assert.ThrowsAsync<ImportRefusedException>(() => catalog.ImportCsvAsync(name, Utf8(csv)));
         Assert.Contains(message, refused.Message);
         Assert.Empty(await catalog.ListAsync());
+        Assert.Empty(await EntityTablesAsync(database));
+    }
+
+    private static async Task<List<string>> EntityTablesAsync(Database database)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = Command(connection, database.Dialect == SqlDialect.Sqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'entit%' AND name <> 'entities' ORDER BY name"
+            : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'entit%' AND table_name <> 'entities' ORDER BY 1");
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            tables.Add(reader.GetString(0));
+        return tables;
+    }
+
+    [Fact]
+    public async Task An_entity_named_like_anothers_catalogue_and_long_profile_attributes_work_alike()
+    {
+        var database = await CreateDatabaseAsync();
+        var profiles = ProfileStore.Open(database);
+        await profiles.InitializeAsync();
+        var catalog = new EntityCatalog(database);
+        await catalog.InitializeAsync();
+        // Two attributes of 63 characters, alike in their first 60: PostgreSQL would cut "profile." and either to the same name.
+        var (a, b) = (new string('a', 60) + "one", new string('a', 60) + "two");
+        await profiles.ImportCsvAsync(Utf8($"id,{a},{b}\n1,x,y\n2,x,z\n"));
+        await catalog.ImportCsvAsync("bookings", Utf8("id,profileId:link(profiles)\n10,1\n11,2\n"));
+        await catalog.ImportCsvAsync("bookings_columns", Utf8("id,owner:link(profiles)\n20,2\n"));
+        await catalog.ImportCsvAsync("bookings", Utf8("id,amount:int\n10,5\n"));
+
+        var bookings = (await catalog.FindAsync("bookings"))!;
+        Assert.Equal(1, await bookings.Rows.CountAsync(Filter($"profile.{a} = 'x' and profile.{b} = 'y' and amount = 5", bookings, profiles), Now));
+        var other = (await catalog.FindAsync("bookings_columns"))!;
+        Assert.Equal(["id", "owner"], (await other.Rows.GetSchemaAsync()).Attributes.Select(c => c.Name));
+        Assert.Equal(1, await other.Rows.CountAsync(Filter($"profile.{b} = 'z'", other, profiles), Now));
     }
 
     [Fact]

@@ -63,18 +63,35 @@ public sealed class EntityCatalog(Database database)
         var known = await FindAsync(name, cancellationToken);
         var rows = known?.Rows ?? ProfileStore.Open(database, StoredTable.Entity(name));
         await rows.InitializeAsync(cancellationToken);
-        return await rows.ImportCsvAsync(utf8, progress, cancellationToken, async (header, cancel) =>
+        try
         {
-            if (header.Links.FirstOrDefault(l => l.Target != "profiles") is ({ } column, { } target))
-                throw new ImportRefusedException($"bad CSV header: column '{column}' links to '{Excerpt(target)}': an entity's rows link to profiles (link(profiles))");
-            if (known is null && header.Links.Count != 1)
-                throw new ImportRefusedException($"bad CSV header: the first import of '{name}' declares the column that links each row to its profile, " +
-                    $"such as profileId:link(profiles); {(header.Links.Count == 0 ? "none is declared" : $"{header.Links.Count} are")}");
-            if (known is not null && header.Links.FirstOrDefault(l => l.Column != known.Link) is ({ } other, _))
-                throw new ImportRefusedException($"bad CSV header: '{name}' links to profiles by '{known.Link}', not by '{other}'");
-            if (known is null && await RegisterAsync(name, header.Links[0].Column, cancel) is { } declared && declared != header.Links[0].Column)
-                throw new ImportRefusedException($"bad CSV header: '{name}' was declared meanwhile, linking to profiles by '{declared}'");
-        });
+            return await rows.ImportCsvAsync(utf8, progress, cancellationToken, (header, cancel) => AcceptAsync(name, known, header, cancel));
+        }
+        catch (ImportRefusedException) when (known is null)
+        {
+            // A first import refused leaves no tables behind, unless another declared the entity meanwhile.
+            if (await FindAsync(name, CancellationToken.None) is null)
+                await database.CreateTablesAsync($"DROP TABLE IF EXISTS {rows.Table.Name}; DROP TABLE IF EXISTS {rows.Table.Columns}; " +
+                    $"DROP TABLE IF EXISTS {rows.Table.Imports};", CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Checks an import's header against the entity (declared or not yet), declaring it on its first import.</summary>
+    private async Task AcceptAsync(string name, Entity? known, ImportHeader header, CancellationToken cancel)
+    {
+        if (header.Links.FirstOrDefault(l => l.Target != "profiles") is ({ } column, { } target))
+            throw new ImportRefusedException($"bad CSV header: column '{column}' links to '{Excerpt(target)}': an entity's rows link to profiles (link(profiles))");
+        if (known is null && header.Links.Count != 1)
+            throw new ImportRefusedException($"bad CSV header: the first import of '{name}' declares the column that links each row to its profile, " +
+                $"such as profileId:link(profiles); {(header.Links.Count == 0 ? "none is declared" : $"{header.Links.Count} are")}");
+        if (known is not null && header.Links.FirstOrDefault(l => l.Column != known.Link) is ({ } other, _))
+            throw new ImportRefusedException($"bad CSV header: '{name}' links to profiles by '{known.Link}', not by '{other}'");
+        // A first import that stopped between declaring the entity and adding its columns left the link to declare.
+        if (known is not null && header.Schema.Find(known.Link) is null)
+            throw new ImportRefusedException($"bad CSV header: the rows of '{name}' have no column '{known.Link}' yet: declare it ({known.Link}:link(profiles))");
+        if (known is null && await RegisterAsync(name, header.Links[0].Column, cancel) is { } declared && declared != header.Links[0].Column)
+            throw new ImportRefusedException($"bad CSV header: '{name}' was declared meanwhile, linking to profiles by '{declared}'");
     }
 
     /// <summary>Declares the entity unless an import running at the same time did; the link column it has.</summary>

@@ -459,15 +459,32 @@ public abstract class ProfileStore(Database database, StoredTable table)
                     linked.Add(column.Name[prefix.Length..]);
                 return null;
             });
-        // "profile.country" names the joined column as it is: the attribute's name was checked when it was quoted.
-        static string Linked(string attribute) => $"\"{BindingScope.LinkedProfile}.{SqlCompiler.QuoteIdentifier(attribute)[1..]}";
-        string Column(string name) => name.StartsWith(prefix, StringComparison.Ordinal) ? Linked(name[prefix.Length..]) : SqlCompiler.QuoteIdentifier(name);
+        // The joined attributes are named _p0, _p1…: short (PostgreSQL cuts names at 63 bytes, and "profile." and an
+        // attribute's 63 would be cut alike), and no column's name (those start with a letter).
+        var aliases = linked.Select((attribute, i) => (attribute, alias: $"\"_p{i}\"")).ToDictionary(a => a.attribute, a => a.alias, StringComparer.Ordinal);
+        string Column(string name) => name.StartsWith(prefix, StringComparison.Ordinal) ? aliases[name[prefix.Length..]] : SqlCompiler.QuoteIdentifier(name);
         if (linked.Count == 0)
             return (Table.Name, Column);
         var link = Table.Link ?? throw new InvalidOperationException($"the rows of {Table.Rows} have no link to profiles");
-        var attributes = string.Join("", linked.Select(a => $", p.{SqlCompiler.QuoteIdentifier(a)} AS {Linked(a)}"));
+        var attributes = string.Join("", linked.Select(a => $", p.{SqlCompiler.QuoteIdentifier(a)} AS {aliases[a]}"));
         return ($"(SELECT e.*{attributes} FROM {Table.Name} e LEFT JOIN {StoredTable.Profiles.Name} p ON p.\"id\" = e.{SqlCompiler.QuoteIdentifier(link)}) {Table.Name}",
             Column);
+    }
+
+    /// <summary>The highest value of a column among the rows matching a filter (null: all); null when none has one.</summary>
+    public async Task<object?> MaxAsync(string column, Bound? filter, EvaluationContext context, CancellationToken cancellationToken = default)
+    {
+        var type = (await GetSchemaAsync(cancellationToken)).Find(column) is { } attribute
+            ? ExprTypes.Of(attribute.Type)
+            : throw new ArgumentException($"the rows of {Table.Rows} have no column '{column}'", nameof(column));
+        var (from, name) = Source(filter);
+        var compiled = filter is null ? null : SqlCompiler.Compile(filter, Dialect, context, name);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT MAX({SqlCompiler.QuoteIdentifier(column)}) FROM {from}{(compiled is null ? "" : $" WHERE {compiled.Text}")}");
+        foreach (var (parameter, value) in compiled?.Parameters ?? [])
+            Parameter(command, parameter, value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? ReadValue(reader, 0, type) : null;
     }
 
     /// <summary>How many rows match a filter (null: all).</summary>

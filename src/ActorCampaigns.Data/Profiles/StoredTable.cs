@@ -12,9 +12,13 @@ public sealed record StoredTable(string Name, string Columns, string Imports, Pr
 {
     public static readonly StoredTable Profiles = new("profiles", "profile_attributes", "profile_imports", ProfileSchema.Core);
 
-    /// <summary>An entity's table; <paramref name="entity"/> is a name <see cref="ProfileSchema.IsEntityName"/> accepts.</summary>
+    /// <summary>
+    /// An entity's tables; <paramref name="entity"/> is a name <see cref="ProfileSchema.IsEntityName"/> accepts. The rows'
+    /// table is <c>entity_{name}</c>, its catalogues <c>entitycolumns_{name}</c> and <c>entityimports_{name}</c>: no
+    /// entity's name makes another's table name (an entity called <c>x_columns</c> next to <c>x</c> would, with suffixes).
+    /// </summary>
     public static StoredTable Entity(string entity, string? link = null) => ProfileSchema.IsEntityName(entity)
-        ? new($"entity_{entity}", $"entity_{entity}_columns", $"entity_{entity}_imports", ProfileSchema.EntityCore, link)
+        ? new($"entity_{entity}", $"entitycolumns_{entity}", $"entityimports_{entity}", ProfileSchema.EntityCore, link)
         : throw new ArgumentException($"'{entity}' is not an entity name", nameof(entity));
 
     public bool IsProfiles => Name == Profiles.Name;

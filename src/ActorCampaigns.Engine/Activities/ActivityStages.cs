@@ -8,6 +8,7 @@ public static class ActivityStages
     public static IReadOnlyList<ActivityStage> All { get; } =
     [
         new BuildAudienceStage(),
+        new IncrementalQueryStage(),
         new ReadAudienceStage(),
         new CombineStage(),
         new DeduplicateStage(),

@@ -68,6 +68,11 @@ public sealed record EngineServices(
 
     private EntityCatalog? _entities;
 
+    /// <summary>What incremental queries output before, in the profiles' database.</summary>
+    public IncrementalRows Incremental => _incremental ??= new IncrementalRows(Profiles.Database);
+
+    private IncrementalRows? _incremental;
+
     /// <summary>What experiments measure (sends, feedback, conversions), in the profiles' database.</summary>
     public ExperimentOutcomes Experiments => _experiments ??= new ExperimentOutcomes(Profiles.Database);
 
@@ -93,6 +98,7 @@ public sealed record EngineServices(
         await services.Feedback.InitializeAsync(cancellationToken);
         await services.Conversions.InitializeAsync(cancellationToken);
         await services.Entities.InitializeAsync(cancellationToken);
+        await services.Incremental.InitializeAsync(cancellationToken);
         await wakeups.InitializeAsync(cancellationToken);
         return services;
     }

@@ -94,9 +94,16 @@ public static class CampaignEndpoints
                 return Problems.NotFound($"no transition from '{from}' port '{port}' in an execution of campaign '{id}'");
             var population = new Data.Populations.PortPopulation(id, run.Id.Value, from, port);
             var ids = await services.Worktables.PreviewAsync(population, Math.Clamp(limit ?? 20, 1, 1_000), cancel);
-            var schema = await services.Profiles.GetSchemaAsync(cancel);
+            // A source of an entity's rows (bookings) leaves them, not profiles: they are read from their own table.
+            var store = activity switch
+            {
+                BuildAudienceActivity { Entity: { } entity } => (await services.Entities.FindAsync(entity, cancel))?.Rows,
+                IncrementalQueryActivity { Entity: { } entity } => (await services.Entities.FindAsync(entity, cancel))?.Rows,
+                _ => services.Profiles,
+            } ?? services.Profiles;
+            var schema = await store.GetSchemaAsync(cancel);
             var rows = new List<Domain.Populations.ProfileBatch>();
-            await foreach (var batch in services.Profiles.ReadColumnsAsync(Once(ids.ToArray()), schema.Attributes.Skip(1).Select(a => a.Name).ToList(), cancel))
+            await foreach (var batch in store.ReadColumnsAsync(Once(ids.ToArray()), schema.Attributes.Skip(1).Select(a => a.Name).ToList(), cancel))
                 rows.Add(batch);
             return Results.Ok(new
             {

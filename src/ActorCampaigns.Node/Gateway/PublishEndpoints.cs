@@ -136,7 +136,9 @@ public static class PublishEndpoints
         {
             sizes[activity.Id] = activity switch
             {
-                BuildAudienceActivity build => await services.Profiles.CountAsync(Expression.CheckFilter(build.Filter, scope).Bound, context, cancel),
+                // An entity's rows reach no channel (validation keeps them from one): they count for no message.
+                BuildAudienceActivity { Entity: null } build => await services.Profiles.CountAsync(Expression.CheckFilter(build.Filter, scope).Bound, context, cancel),
+                IncrementalQueryActivity { Entity: null } query => await services.Profiles.CountAsync(Expression.CheckFilter(query.Filter, scope).Bound, context, cancel),
                 ReadAudienceActivity read => saved.GetValueOrDefault(read.Audience),
                 _ => 0,
             };

@@ -45,11 +45,25 @@ public class EntityAudienceValidationTests
     }
 
     [Fact]
+    public void An_entitys_rows_reach_no_activity_that_reads_profiles_even_through_flow_control()
+    {
+        var errors = CampaignValidator.Validate("""
+            { "name": "Bookings", "activities": [ { "id": "rows", "type": "buildAudience", "entity": "bookings" },
+                { "id": "later", "type": "wait", "duration": "P1D" }, { "id": "split", "type": "split", "subsets": [ { "name": "all" } ] } ],
+              "transitions": [ { "from": "rows", "to": "later" }, { "from": "later", "to": "split" } ] }
+            """, ProfileSchema.Core, Entities).Errors;
+        Assert.Equal(["'later' (wait) takes profiles", "'split' (split) takes profiles"],
+            errors.Where(e => e.Path == "$.activities[0].entity").Select(e => e.Message[..e.Message.IndexOf(", and", StringComparison.Ordinal)]).Order());
+        Assert.Null(Assert.IsType<BuildAudienceActivity>(CampaignValidator.Validate(
+            Canvas("""{ "id": "rows", "type": "buildAudience", "entity": "" }"""), ProfileSchema.Core, Entities).Document!.Activities[0]).Entity);
+    }
+
+    [Fact]
     public void An_entitys_rows_go_to_no_activity_that_reads_profiles()
     {
         var error = Assert.Single(Errors(Canvas("""{ "id": "rows", "type": "buildAudience", "entity": "bookings" }""",
             """{ "id": "next", "type": "email", "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } }""")));
         Assert.Equal("$.activities[0].entity", error.Path);
-        Assert.StartsWith("'next' (email) reads profiles, and this activity outputs rows of bookings", error.Message);
+        Assert.StartsWith("'next' (email) takes profiles, and this activity outputs rows of bookings", error.Message);
     }
 }

@@ -11,6 +11,7 @@ public static class ActivityKinds
     public static IReadOnlyList<ActivityKind> All { get; } =
     [
         new BuildAudienceKind(),
+        new IncrementalQueryKind(),
         new ReadAudienceKind(),
         new CombineKind(),
         new DeduplicateKind(),

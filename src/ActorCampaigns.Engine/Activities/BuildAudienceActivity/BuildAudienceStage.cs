@@ -19,22 +19,23 @@ public sealed class BuildAudienceStage : ActivityStage<BuildAudienceActivity>
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, BuildAudienceActivity build, long input,
         CancellationToken cancellationToken)
     {
-        if (build.Entity is { } name)
-        {
-            var entity = await runner.Services.Entities.FindAsync(name, cancellationToken)
-                ?? throw new InvalidOperationException($"'{run.Activity.Id}' picks rows of '{name}', and this node has no such entity (import its rows: POST /api/entities/{name}/import)");
-            var scope = BindingScope.ForEntity(await entity.Rows.GetSchemaAsync(cancellationToken), await runner.Services.Profiles.GetSchemaAsync(cancellationToken),
-                run.Variables);
-            var (rows, error) = Expression.CheckFilter(build.Filter, scope);
-            if (error is not null)
-                throw new InvalidOperationException($"filter of '{run.Activity.Id}' no longer type-checks: {error}");
-            return Stream(entity.Rows, rows);
-        }
-        return Stream(runner.Services.Profiles, await runner.BindAsync(build.Filter, run, cancellationToken));
+        var (rows, filter) = await RowsAsync(runner, run, build.Entity, build.Filter, cancellationToken);
+        return Source.From(() => rows.StreamAsync(new ProfileQuery(filter, run.Context, [], runner.Services.BatchSize,
+                run.Partition is { } partition && build.Entity is null ? run.Partitions!.Ids(partition.Index) : null), cancellationToken))
+            .Select(batch => new PortBatch(Transition.DefaultPort, batch.Ids));
+    }
 
-        Source<PortBatch, NotUsed> Stream(ProfileStore store, Bound? filter) =>
-            Source.From(() => store.StreamAsync(new ProfileQuery(filter, run.Context, [], runner.Services.BatchSize,
-                    run.Partition is { } partition && build.Entity is null ? run.Partitions!.Ids(partition.Index) : null), cancellationToken))
-                .Select(batch => new PortBatch(Transition.DefaultPort, batch.Ids));
+    /// <summary>Where a source reads its rows (the profiles, or an entity's) and its filter bound over them.</summary>
+    internal static async Task<(ProfileStore Rows, Bound? Filter)> RowsAsync(ActivityRunner runner, ActivityRun run, string? entityName, string filter,
+        CancellationToken cancellationToken)
+    {
+        if (entityName is null)
+            return (runner.Services.Profiles, await runner.BindAsync(filter, run, cancellationToken));
+        var entity = await runner.Services.Entities.FindAsync(entityName, cancellationToken)
+            ?? throw new InvalidOperationException($"'{run.Activity.Id}' picks rows of '{entityName}', and this node has no such entity (import its rows: POST /api/entities/{entityName}/import)");
+        var scope = BindingScope.ForEntity(await entity.Rows.GetSchemaAsync(cancellationToken), await runner.Services.Profiles.GetSchemaAsync(cancellationToken),
+            run.Variables);
+        var (bound, error) = Expression.CheckFilter(filter, scope);
+        return error is null ? (entity.Rows, bound) : throw new InvalidOperationException($"filter of '{run.Activity.Id}' no longer type-checks: {error}");
     }
 }

@@ -27,28 +27,38 @@ public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
 
     public override string Icon => "M2 3h12l-4.5 5.5V13l-3 1.5V8.5z";
 
-    public override Activity Read(string id, JsonFields fields) =>
-        new BuildAudienceActivity(id, fields.String("filter", required: false) ?? "", fields.String("entity", required: false) is { } entity and not "profiles" ? entity : null);
+    public override Activity Read(string id, JsonFields fields) => new BuildAudienceActivity(id, fields.String("filter", required: false) ?? "", EntityOf(fields));
 
-    protected override void Check(BuildAudienceActivity activity, KindChecks checks)
+    /// <summary>The <c>entity</c> field: null for none, empty or <c>profiles</c>.</summary>
+    internal static string? EntityOf(JsonFields fields) => fields.String("entity", required: false) is { Length: > 0 } entity and not "profiles" ? entity : null;
+
+    protected override void Check(BuildAudienceActivity activity, KindChecks checks) => CheckSource(activity.Entity, activity.Filter, checks);
+
+    /// <summary>
+    /// Checks a source of rows (this kind, an incremental query): its entity, its filter over the rows' columns, and that
+    /// an entity's rows go only where they can. The scope of the rows' columns, or null when the entity is unknown.
+    /// </summary>
+    internal static BindingScope? CheckSource(string? entity, string filter, KindChecks checks)
     {
-        if (activity.Entity is not { } entity)
+        if (entity is null)
         {
-            checks.Filter(activity.Filter, ".filter");
-            return;
+            checks.Filter(filter, ".filter");
+            return checks.Scope;
         }
         if (checks.Entities.GetValueOrDefault(entity) is not { } schema)
         {
             checks.Error(".entity", ProfileSchema.IsEntityName(entity)
                 ? $"no entity '{entity}' on this node: import its rows first (POST /api/entities/{entity}/import)"
                 : $"'{entity}' is not an entity name: lower-case letters, digits and '_', from a letter");
-            return;
+            return null;
         }
-        checks.Filter(activity.Filter, ".filter", BindingScope.ForEntity(schema, checks.Schema, checks.Scope.Variables));
+        var scope = BindingScope.ForEntity(schema, checks.Schema, checks.Scope.Variables);
+        checks.Filter(filter, ".filter", scope);
         // Until a population of rows can be turned into one of profiles, only end activities may take it.
         foreach (var reader in checks.Downstream(Transition.DefaultPort).Where(a => a is not EndActivity))
-            checks.Error(".entity", $"'{reader.Id}' ({ActivityKinds.Of(reader).Type}) reads profiles, and this activity outputs rows of {entity}: " +
+            checks.Error(".entity", $"'{reader.Id}' ({ActivityKinds.Of(reader).Type}) takes profiles, and this activity outputs rows of {entity}: " +
                 "an entity's rows go only to end activities");
+        return scope;
     }
 
     protected override void Write(BuildAudienceActivity build, Utf8JsonWriter writer)
