@@ -59,6 +59,17 @@ public sealed class EntityTests : IAsyncLifetime
         var expected = Scalar("SELECT COUNT(*) FROM entity_bookings b JOIN profiles p ON p.id = b.\"profileId\" WHERE p.country = 'FR' AND b.amount > 100");
         Assert.True(expected > 1_000, $"{expected}");
         Assert.Equal(expected, picked);
+
+        // The canvas's preview of the transition shows bookings, read from their table, not profiles of the same ids.
+        var (previewed, preview) = await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{campaign}/transitions/rows/out?limit=5");
+        Assert.Equal(HttpStatusCode.OK, previewed);
+        Assert.Equal(5, preview.GetProperty("profiles").GetArrayLength());
+        Assert.All(preview.GetProperty("profiles").EnumerateArray(), row =>
+        {
+            Assert.True(row.GetProperty("id").GetInt64() >= 77_000_000, row.ToString());
+            Assert.True(row.GetProperty("amount").GetDouble() > 100, row.ToString());
+            Assert.False(row.TryGetProperty("email", out _), row.ToString());
+        });
     }
 
     [Fact]

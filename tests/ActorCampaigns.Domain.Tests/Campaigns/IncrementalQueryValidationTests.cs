@@ -24,6 +24,7 @@ public class IncrementalQueryValidationTests
             """{ "id": "fresh", "type": "incrementalQuery", "entity": "bookings", "filter": "status = 'paid'", "by": "bookedAt" }""").Document!.Activities[0]);
         Assert.Equal(("bookings", "bookedAt"), (byTime.Entity, byTime.By));
         Assert.Empty(Validate("""{ "id": "fresh", "type": "incrementalQuery", "by": "createdAt" }""").Errors);
+        Assert.Null(Assert.IsType<IncrementalQueryActivity>(Validate("""{ "id": "fresh", "type": "incrementalQuery", "by": "" }""").Document!.Activities[0]).By);
     }
 
     [Theory]

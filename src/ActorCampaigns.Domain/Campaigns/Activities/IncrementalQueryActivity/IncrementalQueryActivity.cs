@@ -32,7 +32,7 @@ public sealed class IncrementalQueryKind : ActivityKind<IncrementalQueryActivity
 
     public override Activity Read(string id, JsonFields fields) =>
         new IncrementalQueryActivity(id, fields.String("filter", required: false) ?? "", BuildAudienceKind.EntityOf(fields),
-            fields.String("by", required: false) is { } by and not "id" ? by : null);
+            fields.String("by", required: false) is { Length: > 0 } by and not "id" ? by : null);
 
     protected override void Check(IncrementalQueryActivity activity, KindChecks checks)
     {
