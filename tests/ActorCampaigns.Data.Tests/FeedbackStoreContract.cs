@@ -89,7 +89,7 @@ public abstract class FeedbackStoreContract
         await ledger.ClaimMessagesAsync(smtp, [5, 8]);
         await ledger.SettleMessagesAsync(smtp, [(8, null)], [], sentAt);
         await ledger.SettleMessagesAsync(smtp, [(5, null)], [], sentAt.AddSeconds(20));
-        var writer = new FeedbackWriter(feedback, new MachineFeedback(ledger.Database, ledger, TimeSpan.FromSeconds(2)));
+        var writer = new FeedbackWriter(feedback, new MachineFeedback(ledger, TimeSpan.FromSeconds(2)));
         FeedbackEvent At(long profile, FeedbackKind kind, double seconds, string? link = null, int links = 0) =>
             new("c-1", "e-1", "mail", profile, kind, sentAt.AddSeconds(seconds), link, Links: links);
 

@@ -54,7 +54,7 @@ public sealed class FeedbackWriterTests : IDisposable
         return (new FeedbackStore(database), new Ledger(database));
     }
 
-    private static MachineFeedback Machines(Ledger ledger) => new(ledger.Database, ledger, TimeSpan.FromSeconds(2));
+    private static MachineFeedback Machines(Ledger ledger) => new(ledger, TimeSpan.FromSeconds(2));
 
     public void Dispose()
     {

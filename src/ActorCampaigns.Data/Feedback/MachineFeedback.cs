@@ -14,8 +14,11 @@ namespace ActorCampaigns.Data.Feedback;
 /// distinct targets its tokens count, two or more) was clicked within a second: those clicks are rewritten as the
 /// machine's after their batch commits, so a scanner's clicks split between two nodes are still seen whole by the later.
 /// </summary>
-public sealed class MachineFeedback(Database database, Ledger ledger, TimeSpan openWithin)
+public sealed class MachineFeedback(Ledger ledger, TimeSpan openWithin)
 {
+    /// <summary>The ledger's: feedback events live beside the sends they are judged against.</summary>
+    private Database Database => ledger.Database;
+
     /// <summary>How close together clicks on every link of a message are a scanner's.</summary>
     public static readonly TimeSpan ScannerBurst = TimeSpan.FromSeconds(1);
 
@@ -45,7 +48,7 @@ public sealed class MachineFeedback(Database database, Ledger ledger, TimeSpan o
             .GroupBy(Message).Select(g => (Message: g.Key, g.First().Links)).ToList();
         if (clicked.Count == 0)
             return;
-        var sqlite = database.Dialect == SqlDialect.Sqlite;
+        var sqlite = Database.Dialect == SqlDialect.Sqlite;
         var asked = sqlite
             ? "SELECT value->>0 AS campaign, value->>1 AS execution, value->>2 AS activity, value->>3 AS profile, value->>4 AS links FROM json_each(@messages)"
             : "SELECT * FROM unnest(@campaign, @execution, @activity, @profile, @links) AS m(campaign, execution, activity, profile, links)";
@@ -54,7 +57,7 @@ public sealed class MachineFeedback(Database database, Ledger ledger, TimeSpan o
         var (human, machine) = (FeedbackEvents.Name(FeedbackKind.Clicked), FeedbackEvents.Name(FeedbackKind.Clicked, machine: true));
         var burst = (long)ScannerBurst.TotalMilliseconds;
         // The UPDATE is driven by the bursts found (FROM), so it reads the clicked messages' rows through their index.
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await Database.OpenAsync(cancellationToken);
         await using var update = Command(connection, $"""
             WITH m AS ({asked}),
             clicks AS (SELECT f.campaign, f.execution, f.activity, f.profile, f.at, f.detail, m.links FROM m

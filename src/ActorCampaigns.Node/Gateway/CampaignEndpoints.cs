@@ -95,12 +95,7 @@ public static class CampaignEndpoints
             var population = new Data.Populations.PortPopulation(id, run.Id.Value, from, port);
             var ids = await services.Worktables.PreviewAsync(population, Math.Clamp(limit ?? 20, 1, 1_000), cancel);
             // A source of an entity's rows (bookings) leaves them, not profiles: they are read from their own table.
-            var entity = activity switch
-            {
-                BuildAudienceActivity { Entity: { } name } => name,
-                IncrementalQueryActivity { Entity: { } name } => name,
-                _ => null,
-            };
+            var entity = (activity as IRowSource)?.Entity;
             var store = entity is null ? services.Profiles : (await services.Entities.FindAsync(entity, cancel))?.Rows;
             if (store is null)
                 return Problems.NotFound($"'{from}' picks rows of '{entity}', and this node has no such entity");

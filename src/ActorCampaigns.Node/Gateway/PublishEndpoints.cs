@@ -137,8 +137,7 @@ public static class PublishEndpoints
             sizes[activity.Id] = activity switch
             {
                 // An entity's rows reach no channel (validation keeps them from one): they count for no message.
-                BuildAudienceActivity { Entity: null } build => await services.Profiles.CountAsync(Expression.CheckFilter(build.Filter, scope).Bound, context, cancel),
-                IncrementalQueryActivity { Entity: null } query => await services.Profiles.CountAsync(Expression.CheckFilter(query.Filter, scope).Bound, context, cancel),
+                IRowSource { Entity: null } source => await services.Profiles.CountAsync(Expression.CheckFilter(source.Filter, scope).Bound, context, cancel),
                 ReadAudienceActivity read => saved.GetValueOrDefault(read.Audience),
                 _ => 0,
             };

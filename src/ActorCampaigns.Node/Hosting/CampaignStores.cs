@@ -62,7 +62,7 @@ public static class CampaignStores
         if (!double.IsFinite(node.Tracking.MachineOpenSeconds) || node.Tracking.MachineOpenSeconds is < 0 or > 3600)
             throw new InvalidOperationException($"ActorCampaigns:Tracking:MachineOpenSeconds is {node.Tracking.MachineOpenSeconds}: " +
                 "give the seconds after a send within which an open is a machine's, from 0 (off) to 3600");
-        var machines = new MachineFeedback(database, services.Ledger, TimeSpan.FromSeconds(node.Tracking.MachineOpenSeconds));
+        var machines = new MachineFeedback(services.Ledger, TimeSpan.FromSeconds(node.Tracking.MachineOpenSeconds));
         builder.Services.AddSingleton(new MachineAgents(node.Tracking.MachineUserAgents ?? [.. MachineAgents.Known]));
         builder.Services.AddSingleton(provider => new FeedbackWriter(services.Feedback, machines, campaigns =>
         {

@@ -19,16 +19,17 @@ public sealed class BuildAudienceStage : ActivityStage<BuildAudienceActivity>
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, BuildAudienceActivity build, long input,
         CancellationToken cancellationToken)
     {
-        var (rows, filter) = await RowsAsync(runner, run, build.Entity, build.Filter, cancellationToken);
+        var (rows, filter) = await RowsAsync(runner, run, build, cancellationToken);
         return Source.From(() => rows.StreamAsync(new ProfileQuery(filter, run.Context, [], runner.Services.BatchSize,
                 run.Partition is { } partition && build.Entity is null ? run.Partitions!.Ids(partition.Index) : null), cancellationToken))
             .Select(batch => new PortBatch(Transition.DefaultPort, batch.Ids));
     }
 
     /// <summary>Where a source reads its rows (the profiles, or an entity's) and its filter bound over them.</summary>
-    internal static async Task<(ProfileStore Rows, Bound? Filter)> RowsAsync(ActivityRunner runner, ActivityRun run, string? entityName, string filter,
+    internal static async Task<(ProfileStore Rows, Bound? Filter)> RowsAsync(ActivityRunner runner, ActivityRun run, IRowSource source,
         CancellationToken cancellationToken)
     {
+        var (entityName, filter) = (source.Entity, source.Filter);
         if (entityName is null)
             return (runner.Services.Profiles, await runner.BindAsync(filter, run, cancellationToken));
         var entity = await runner.Services.Entities.FindAsync(entityName, cancellationToken)

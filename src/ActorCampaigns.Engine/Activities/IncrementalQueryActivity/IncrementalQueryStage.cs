@@ -23,7 +23,7 @@ public sealed class IncrementalQueryStage : ActivityStage<IncrementalQueryActivi
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, IncrementalQueryActivity query, long input,
         CancellationToken cancellationToken)
     {
-        var (rows, filter) = await BuildAudienceStage.RowsAsync(runner, run, query.Entity, query.Filter, cancellationToken);
+        var (rows, filter) = await BuildAudienceStage.RowsAsync(runner, run, query, cancellationToken);
         var incremental = runner.Services.Incremental;
         var key = new IncrementalQuery(run.Campaign.Value, query.Id, run.Execution.Value);
         var live = run.Mode == ExecutionMode.Live;

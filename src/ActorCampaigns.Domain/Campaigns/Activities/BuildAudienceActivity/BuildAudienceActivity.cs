@@ -3,8 +3,17 @@ using ActorCampaigns.Domain.Profiles;
 using System.Text.Json;
 namespace ActorCampaigns.Domain.Campaigns;
 
+/// <summary>An activity that starts a population of rows picked by a filter: profiles, or an entity's rows.</summary>
+public interface IRowSource
+{
+    string Filter { get; }
+
+    /// <summary>The entity whose rows it picks (bookings); null: profiles.</summary>
+    string? Entity { get; }
+}
+
 /// <param name="Entity">The entity whose rows it picks (bookings); null: profiles.</param>
-public sealed record BuildAudienceActivity(string Id, string Filter, string? Entity = null) : Activity(Id);
+public sealed record BuildAudienceActivity(string Id, string Filter, string? Entity = null) : Activity(Id), IRowSource;
 
 public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
 {
@@ -32,14 +41,15 @@ public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
     /// <summary>The <c>entity</c> field: null for none, empty or <c>profiles</c>.</summary>
     internal static string? EntityOf(JsonFields fields) => fields.String("entity", required: false) is { Length: > 0 } entity and not "profiles" ? entity : null;
 
-    protected override void Check(BuildAudienceActivity activity, KindChecks checks) => CheckSource(activity.Entity, activity.Filter, checks);
+    protected override void Check(BuildAudienceActivity activity, KindChecks checks) => CheckSource(activity, checks);
 
     /// <summary>
     /// Checks a source of rows (this kind, an incremental query): its entity, its filter over the rows' columns, and that
     /// an entity's rows go only where they can. The scope of the rows' columns, or null when the entity is unknown.
     /// </summary>
-    internal static BindingScope? CheckSource(string? entity, string filter, KindChecks checks)
+    internal static BindingScope? CheckSource(IRowSource source, KindChecks checks)
     {
+        var (entity, filter) = (source.Entity, source.Filter);
         if (entity is null)
         {
             checks.Filter(filter, ".filter");

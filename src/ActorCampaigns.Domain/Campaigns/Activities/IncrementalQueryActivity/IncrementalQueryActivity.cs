@@ -5,7 +5,7 @@ namespace ActorCampaigns.Domain.Campaigns;
 
 /// <param name="Entity">The entity whose rows it picks; null: profiles.</param>
 /// <param name="By">A column of the rows whose high-water mark tells what is new (a timestamp, date or int); null: by id.</param>
-public sealed record IncrementalQueryActivity(string Id, string Filter, string? Entity = null, string? By = null) : Activity(Id);
+public sealed record IncrementalQueryActivity(string Id, string Filter, string? Entity = null, string? By = null) : Activity(Id), IRowSource;
 
 public sealed class IncrementalQueryKind : ActivityKind<IncrementalQueryActivity>
 {
@@ -36,7 +36,7 @@ public sealed class IncrementalQueryKind : ActivityKind<IncrementalQueryActivity
 
     protected override void Check(IncrementalQueryActivity activity, KindChecks checks)
     {
-        if (BuildAudienceKind.CheckSource(activity.Entity, activity.Filter, checks) is not { } scope || activity.By is not { } by)
+        if (BuildAudienceKind.CheckSource(activity, checks) is not { } scope || activity.By is not { } by)
             return;
         if (!scope.Columns.TryGetValue(by, out var type) || by.Contains('.'))
             checks.Error(".by", $"'{by}' is not a column of the rows (their own, not their profile's)");
