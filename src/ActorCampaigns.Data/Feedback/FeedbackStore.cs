@@ -130,7 +130,8 @@ public sealed class FeedbackStore(Database database)
         await foreach (var row in QueryAsync(
             "SELECT execution, activity, kind, hour, CAST(SUM(events) AS bigint) FROM (" +
             $"SELECT execution, activity, kind, at / 3600000 AS hour, COUNT(*) AS events FROM {FeedbackEvents.Table} " +
-            "WHERE campaign = @campaign AND kind IN ('opened', 'clicked', 'machineOpened', 'machineClicked') GROUP BY execution, activity, kind, at / 3600000 UNION ALL " +
+            $"WHERE campaign = @campaign AND kind IN ({string.Join(", ", FeedbackEvents.Hourly.Order(StringComparer.Ordinal).Select(k => $"'{k}'"))}) " +
+            "GROUP BY execution, activity, kind, at / 3600000 UNION ALL " +
             $"SELECT execution, activity, kind, hour, events FROM {FeedbackTotals.Hours} WHERE campaign = @campaign) f " +
             "GROUP BY execution, activity, kind, hour ORDER BY 4", campaign, cancellationToken))
         {

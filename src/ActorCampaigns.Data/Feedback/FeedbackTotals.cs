@@ -112,7 +112,7 @@ public sealed class FeedbackTotals(Database database)
             profiles.Add(profile);
             _kinds[(activity, kind)] = (events + 1, profiles);
             // As the report reads them: hours since 1970 (UTC), a bounce without a reason as 'unknown'.
-            if (kind is "opened" or "clicked" or "machineOpened" or "machineClicked")
+            if (FeedbackEvents.Hourly.Contains(kind))
                 _hours[(activity, kind, at / 3_600_000)] = _hours.GetValueOrDefault((activity, kind, at / 3_600_000)) + 1;
             if (kind == "bounced" && (activity, detail ?? "unknown") is var reason)
                 (_bounces.TryGetValue(reason, out var bounced) ? bounced : _bounces[reason] = []).Add(profile);

@@ -16,6 +16,12 @@ public static class FeedbackEvents
     public static string Name(FeedbackKind kind, bool machine = false) =>
         machine ? $"machine{kind}" : kind.ToString().ToLowerInvariant();
 
+    /// <summary>The kinds the report counts per hour: opens and clicks, people's and machines'.</summary>
+    public static readonly IReadOnlySet<string> Hourly = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Name(FeedbackKind.Opened), Name(FeedbackKind.Clicked), Name(FeedbackKind.Opened, machine: true), Name(FeedbackKind.Clicked, machine: true),
+    };
+
     /// <summary>The kind and whether a machine's, of a <c>kind</c> column's value (<see cref="Name"/>).</summary>
     public static (FeedbackKind Kind, bool Machine) Parse(string name) => name.StartsWith("machine", StringComparison.Ordinal)
         ? (Enum.Parse<FeedbackKind>(name["machine".Length..]), true)
