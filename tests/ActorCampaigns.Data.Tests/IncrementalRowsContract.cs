@@ -7,24 +7,39 @@ public abstract class IncrementalRowsContract
 {
     protected abstract Task<Database> CreateDatabaseAsync();
 
-    private static IncrementalQuery Run(string execution) => new("c-1", "fresh", execution);
+    private static IncrementalQuery Run(string execution, bool byMark = false) => new("c-1", "fresh", execution, byMark);
 
     private static long[] Ids(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => 1_000L * i + 7).ToArray();
 
+    private static async Task<long[][]> Claimed(IncrementalRows rows, IncrementalQuery query, int batchSize = 4) =>
+        await rows.ClaimedAsync(query, batchSize).ToArrayAsync();
+
     [Fact]
-    public async Task Each_row_is_output_by_the_first_execution_that_claims_it_again_by_its_reruns_and_never_by_a_test()
+    public async Task By_id_each_row_is_claimed_by_the_first_execution_that_streams_it_and_output_from_its_claims_in_id_order()
     {
         var rows = new IncrementalRows(await CreateDatabaseAsync());
         await rows.InitializeAsync();
-        Assert.Equal(Ids(1, 10), await rows.ClaimAsync(Run("e-1"), Ids(1, 10), claim: true));
-        Assert.Equal(Ids(11, 15), await rows.ClaimAsync(Run("e-2"), Ids(5, 15), claim: true));
-        // e-1 again after a crash: its own rows, not e-2's.
-        Assert.Equal(Ids(1, 10), await rows.ClaimAsync(Run("e-1"), Ids(1, 12), claim: true));
+        await rows.ClaimAsync(Run("e-1"), Ids(1, 10));
+        await rows.CloseAsync(Run("e-1"));
+        await rows.ClaimAsync(Run("e-2"), Ids(5, 15));
+        Assert.True(await rows.IsClaimedAsync(Run("e-1")));
+        Assert.False(await rows.IsClaimedAsync(Run("e-2")));
+        Assert.Equal([Ids(1, 4), Ids(5, 8), Ids(9, 10)], await Claimed(rows, Run("e-1")));
+        Assert.Equal(Ids(11, 15), (await Claimed(rows, Run("e-2"))).SelectMany(b => b));
+
+        // e-3 stops while claiming; its rerun streams more rows (added meanwhile, ids between): what it claimed stays its own.
+        await rows.ClaimAsync(Run("e-3"), [Ids(16, 16)[0], Ids(18, 18)[0]]);
+        await rows.ClaimAsync(Run("e-3"), Ids(1, 20));
+        Assert.Equal(Ids(16, 20), (await Claimed(rows, Run("e-3"))).SelectMany(b => b));
+
         // A test looks without claiming; the next live execution still gets those rows.
-        Assert.Equal(Ids(16, 20), await rows.ClaimAsync(Run("t-1"), Ids(1, 20), claim: false));
-        Assert.Equal(Ids(16, 20), await rows.ClaimAsync(Run("e-3"), Ids(1, 20), claim: true));
-        Assert.Empty(await rows.ClaimAsync(Run("e-4"), Ids(1, 20), claim: true));
-        Assert.Equal(Ids(1, 3), await rows.ClaimAsync(new IncrementalQuery("c-1", "other", "e-4"), Ids(1, 3), claim: true));
+        Assert.Equal(Ids(21, 25), await rows.UnclaimedAsync(Run("t-1"), Ids(1, 25)));
+        Assert.Empty(await Claimed(rows, Run("t-1")));
+        await rows.ClaimAsync(Run("e-4"), Ids(1, 25));
+        Assert.Equal(Ids(21, 25), (await Claimed(rows, Run("e-4"))).SelectMany(b => b));
+        // Another activity of the campaign claims apart.
+        await rows.ClaimAsync(new IncrementalQuery("c-1", "other", "e-4"), Ids(1, 3));
+        Assert.Equal([Ids(1, 3)], await Claimed(rows, new IncrementalQuery("c-1", "other", "e-4")));
     }
 
     [Fact]
@@ -32,8 +47,41 @@ public abstract class IncrementalRowsContract
     {
         var rows = new IncrementalRows(await CreateDatabaseAsync());
         await rows.InitializeAsync();
-        var claims = await Task.WhenAll(Enumerable.Range(1, 6).Select(e => Task.Run(() => rows.ClaimAsync(Run($"e-{e}"), Ids(1, 5_000), claim: true))));
-        Assert.Equal(Ids(1, 5_000), claims.SelectMany(c => c).Order());
+        await Task.WhenAll(Enumerable.Range(1, 6).Select(e => Task.Run(() => rows.ClaimAsync(Run($"e-{e}"), Ids(1, 5_000)))));
+        var claims = await Task.WhenAll(Enumerable.Range(1, 6).Select(e => Claimed(rows, Run($"e-{e}"), 1_000)));
+        Assert.Equal(Ids(1, 5_000), claims.SelectMany(c => c).SelectMany(b => b).Order());
+    }
+
+    [Fact]
+    public async Task By_a_mark_each_execution_claims_the_rows_of_its_range_even_those_an_earlier_one_had()
+    {
+        var rows = new IncrementalRows(await CreateDatabaseAsync());
+        await rows.InitializeAsync();
+        await rows.ClaimAsync(Run("e-1", byMark: true), Ids(1, 5));
+        await rows.ClaimAsync(Run("e-2", byMark: true), Ids(3, 7)); // rows 3 to 5 changed: their mark is in e-2's range now
+        await rows.ClaimAsync(Run("e-2", byMark: true), Ids(3, 4));
+        Assert.Equal(Ids(1, 5), (await Claimed(rows, Run("e-1", byMark: true))).SelectMany(b => b));
+        Assert.Equal(Ids(3, 7), (await Claimed(rows, Run("e-2", byMark: true))).SelectMany(b => b));
+        Assert.Empty(await Claimed(rows, Run("e-1"))); // by id, nothing
+    }
+
+    [Fact]
+    public async Task Two_executions_making_their_ranges_at_once_never_start_from_the_same_mark()
+    {
+        var rows = new IncrementalRows(await CreateDatabaseAsync());
+        await rows.InitializeAsync();
+        Comparison<string> numbers = (a, b) => long.Parse(a).CompareTo(long.Parse(b));
+        var highest = 0;
+        var ranges = await Task.WhenAll(Enumerable.Range(1, 4).Select(e => Task.Run(() => rows.RangeAsync(Run($"e-{e}"), async () =>
+        {
+            var now = Interlocked.Add(ref highest, 10); // rows keep coming: each later look sees a higher value
+            await Task.Delay(100); // while the other executions ask
+            return now.ToString();
+        }, numbers, keep: true))));
+        // Whatever the order, each range starts where the one before it ended: they chain, without overlap.
+        var chain = ranges.OrderBy(r => long.Parse(r.To!)).ToArray();
+        Assert.Equal([null, "10", "20", "30"], chain.Select(r => r.From));
+        Assert.Equal(["10", "20", "30", "40"], chain.Select(r => r.To));
     }
 
     [Fact]

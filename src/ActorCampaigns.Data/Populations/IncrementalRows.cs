@@ -1,17 +1,28 @@
+using System.Data.Common;
 using ActorCampaigns.Domain.Expressions;
+using System.Runtime.CompilerServices;
 using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Populations;
 
-/// <summary>One incremental query: an activity of a campaign, run by its executions one after the other.</summary>
-public sealed record IncrementalQuery(string Campaign, string Activity, string Execution);
+/// <summary>
+/// One execution of an incremental query (an activity of a campaign, run by its executions one after the other), by id
+/// or by a column's high-water mark (<paramref name="ByMark"/>).
+/// </summary>
+public sealed record IncrementalQuery(string Campaign, string Activity, string Execution, bool ByMark = false);
 
 /// <summary>
-/// What incremental queries output before. By id, each row is claimed by the first execution that outputs it
-/// (<c>incremental_rows</c>): a run outputs the rows it claims, and a run of the same execution again (after a crash)
-/// claims the same ones, so no row is lost or output twice across executions. By a column's high-water mark, each
-/// execution keeps the range it reads (<c>incremental_marks</c>): from the previous executions' highest mark to the
-/// highest value when it first ran, so its runs read the same range. Test executions read and claim nothing.
+/// What incremental queries output. An execution first claims its rows, then outputs what it claimed:
+/// <list type="bullet">
+/// <item>By id, each row is claimed by the first execution that streams it (<c>incremental_rows</c>), so no row is output
+/// by two executions.</item>
+/// <item>By a column, each execution keeps its range (<c>incremental_marks</c>): from the previous executions' highest
+/// mark to the highest value when it first ran; the rows it found in that range are its claims (<c>incremental_range_rows</c>).</item>
+/// </list>
+/// Once the claims are whole the execution is marked claimed (<c>incremental_claimed</c>); from then on a run of it
+/// (after a crash, a restart, a resume) claims nothing more and outputs the same rows in the same batches, whatever
+/// changed in the data meanwhile. A run stopped while claiming claims again (what it claimed stays its own).
+/// Test executions read and claim nothing.
 /// </summary>
 public sealed class IncrementalRows(Database database)
 {
@@ -24,60 +35,130 @@ public sealed class IncrementalRows(Database database)
             CREATE TABLE IF NOT EXISTS incremental_rows (
                 campaign {text} NOT NULL, activity {text} NOT NULL, row_id {whole} NOT NULL, execution {text} NOT NULL,
                 PRIMARY KEY (campaign, activity, row_id));
+            CREATE INDEX IF NOT EXISTS incremental_rows_by_execution ON incremental_rows (campaign, activity, execution, row_id);
             CREATE TABLE IF NOT EXISTS incremental_marks (
                 campaign {text} NOT NULL, activity {text} NOT NULL, execution {text} NOT NULL, from_mark {text}, to_mark {text},
+                PRIMARY KEY (campaign, activity, execution));
+            CREATE TABLE IF NOT EXISTS incremental_range_rows (
+                campaign {text} NOT NULL, activity {text} NOT NULL, execution {text} NOT NULL, row_id {whole} NOT NULL,
+                PRIMARY KEY (campaign, activity, execution, row_id));
+            CREATE TABLE IF NOT EXISTS incremental_claimed (
+                campaign {text} NOT NULL, activity {text} NOT NULL, execution {text} NOT NULL,
                 PRIMARY KEY (campaign, activity, execution));
             """, cancellationToken);
     }
 
+    /// <summary>Whether this execution's claims are whole: a run of it outputs them and claims nothing more.</summary>
+    public async Task<bool> IsClaimedAsync(IncrementalQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var select = Command(connection, "SELECT 1 FROM incremental_claimed WHERE campaign = @campaign AND activity = @activity AND execution = @execution");
+        Key(select, query);
+        return await select.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
     /// <summary>
-    /// Of <paramref name="rows"/> (ascending), those this execution outputs: claimed now, or by an earlier run of it;
-    /// <paramref name="claim"/> false (a test) only looks: those no execution claimed, or this one.
+    /// Claims <paramref name="rows"/> for this execution, in one transaction: by id, those no execution claimed yet;
+    /// by a column, all of them (they are in its range).
     /// </summary>
-    public async Task<long[]> ClaimAsync(IncrementalQuery query, IReadOnlyList<long> rows, bool claim, CancellationToken cancellationToken = default)
+    public async Task ClaimAsync(IncrementalQuery query, IReadOnlyList<long> rows, CancellationToken cancellationToken = default)
+    {
+        if (rows.Count == 0)
+            return;
+        var sqlite = database.Dialect == SqlDialect.Sqlite;
+        var into = query.ByMark ? "incremental_range_rows (campaign, activity, execution, row_id)" : "incremental_rows (campaign, activity, execution, row_id)";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        {
+            await using var insert = Command(connection, sqlite
+                ? $"INSERT INTO {into} SELECT @campaign, @activity, @execution, value FROM json_each(@ids) WHERE true ON CONFLICT DO NOTHING"
+                : $"INSERT INTO {into} SELECT @campaign, @activity, @execution, unnest(@ids) ON CONFLICT DO NOTHING",
+                transaction);
+            Key(insert, query);
+            Parameter(insert, "@ids", sqlite ? $"[{string.Join(',', chunk)}]" : chunk);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Marks this execution's claims whole.</summary>
+    public async Task CloseAsync(IncrementalQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var insert = Command(connection, "INSERT INTO incremental_claimed (campaign, activity, execution) VALUES (@campaign, @activity, @execution) ON CONFLICT DO NOTHING");
+        Key(insert, query);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The rows this execution claimed, ascending, in batches of <paramref name="batchSize"/>: the same batches on every run once it is claimed.</summary>
+    public async IAsyncEnumerable<long[]> ClaimedAsync(IncrementalQuery query, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var from = query.ByMark ? "incremental_range_rows" : "incremental_rows";
+        var after = long.MinValue;
+        while (true)
+        {
+            var batch = new List<long>(batchSize);
+            await using (var connection = await database.OpenAsync(cancellationToken))
+            await using (var select = Command(connection, $"SELECT row_id FROM {from} WHERE campaign = @campaign AND activity = @activity AND execution = @execution " +
+                "AND row_id > @after ORDER BY row_id LIMIT @limit"))
+            {
+                Key(select, query);
+                Parameter(select, "@after", after);
+                Parameter(select, "@limit", batchSize);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                    batch.Add(reader.GetInt64(0));
+            }
+            if (batch.Count == 0)
+                yield break;
+            yield return batch.ToArray();
+            if (batch.Count < batchSize)
+                yield break;
+            after = batch[^1];
+        }
+    }
+
+    /// <summary>Of <paramref name="rows"/> (ascending), those no execution claimed by id: what a test run would output, looking only.</summary>
+    public async Task<long[]> UnclaimedAsync(IncrementalQuery query, IReadOnlyList<long> rows, CancellationToken cancellationToken = default)
     {
         if (rows.Count == 0)
             return [];
         var sqlite = database.Dialect == SqlDialect.Sqlite;
+        var claimed = new HashSet<long>();
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var owners = new Dictionary<long, string>();
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
-            var ids = sqlite ? (object)$"[{string.Join(',', chunk)}]" : chunk;
-            if (claim)
-            {
-                await using var insert = Command(connection, sqlite
-                    ? "INSERT INTO incremental_rows (campaign, activity, row_id, execution) SELECT @campaign, @activity, value, @execution FROM json_each(@ids) WHERE true ON CONFLICT DO NOTHING"
-                    : "INSERT INTO incremental_rows (campaign, activity, row_id, execution) SELECT @campaign, @activity, unnest(@ids), @execution ON CONFLICT DO NOTHING",
-                    transaction);
-                Key(insert, query);
-                Parameter(insert, "@ids", ids);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-            await using var select = Command(connection, "SELECT row_id, execution FROM incremental_rows WHERE campaign = @campaign AND activity = @activity AND " +
-                (sqlite ? "row_id IN (SELECT value FROM json_each(@ids))" : "row_id = ANY(@ids)"), transaction);
+            await using var select = Command(connection, "SELECT row_id FROM incremental_rows WHERE campaign = @campaign AND activity = @activity AND " +
+                (sqlite ? "row_id IN (SELECT value FROM json_each(@ids))" : "row_id = ANY(@ids)"));
             Key(select, query);
-            Parameter(select, "@ids", ids);
+            Parameter(select, "@ids", sqlite ? $"[{string.Join(',', chunk)}]" : chunk);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                owners[reader.GetInt64(0)] = reader.GetString(1);
+                claimed.Add(reader.GetInt64(0));
         }
-        await transaction.CommitAsync(cancellationToken);
-        return rows.Where(r => owners.GetValueOrDefault(r) is not { } owner || owner == query.Execution).ToArray();
+        return rows.Where(r => !claimed.Contains(r)).ToArray();
     }
 
     /// <summary>
     /// The range this execution reads, (from, to]: kept from its first run, or now made from the previous executions'
     /// highest mark and <paramref name="highest"/> (the highest value there is now, invariant text; null: no rows) and
-    /// kept unless <paramref name="keep"/> is false (a test). Marks compare as <paramref name="compare"/> says.
+    /// kept unless <paramref name="keep"/> is false (a test). Made under the query's lock, so two executions never start
+    /// from the same mark and two runs of one execution read one range. Marks compare as <paramref name="compare"/> says.
     /// </summary>
     public async Task<(string? From, string? To)> RangeAsync(IncrementalQuery query, Func<Task<string?>> highest, Comparison<string> compare, bool keep,
         CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (database.Dialect == SqlDialect.PostgreSql)
+        {
+            await using var lockQuery = Command(connection, "SELECT pg_advisory_xact_lock(hashtext('incremental query ' || @campaign || ' ' || @activity))", transaction);
+            Key(lockQuery, query);
+            await lockQuery.ExecuteNonQueryAsync(cancellationToken);
+        }
         string? from = null;
-        await using (var marks = Command(connection, "SELECT execution, from_mark, to_mark FROM incremental_marks WHERE campaign = @campaign AND activity = @activity"))
+        await using (var marks = Command(connection, "SELECT execution, from_mark, to_mark FROM incremental_marks WHERE campaign = @campaign AND activity = @activity", transaction))
         {
             Key(marks, query);
             await using var reader = await marks.ExecuteReaderAsync(cancellationToken);
@@ -92,16 +173,19 @@ public sealed class IncrementalRows(Database database)
         var to = await highest() is { } now && (from is null || compare(now, from) > 0) ? now : from;
         if (!keep)
             return (from, to);
-        await using var insert = Command(connection, "INSERT INTO incremental_marks (campaign, activity, execution, from_mark, to_mark) " +
-            "VALUES (@campaign, @activity, @execution, @from, @to) ON CONFLICT DO NOTHING");
-        Key(insert, query);
-        Parameter(insert, "@from", from);
-        Parameter(insert, "@to", to);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        await using (var insert = Command(connection, "INSERT INTO incremental_marks (campaign, activity, execution, from_mark, to_mark) " +
+            "VALUES (@campaign, @activity, @execution, @from, @to)", transaction))
+        {
+            Key(insert, query);
+            Parameter(insert, "@from", from);
+            Parameter(insert, "@to", to);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
         return (from, to);
     }
 
-    private static void Key(System.Data.Common.DbCommand command, IncrementalQuery query)
+    private static void Key(DbCommand command, IncrementalQuery query)
     {
         Parameter(command, "@campaign", query.Campaign);
         Parameter(command, "@activity", query.Activity);

@@ -11,9 +11,11 @@ using Akka.Streams.Dsl;
 namespace ActorCampaigns.Engine.Activities;
 
 /// <summary>
-/// The rows a buildAudience would pick that earlier executions of this activity did not output: by id, those this
-/// execution claims as it streams them (<see cref="IncrementalRows.ClaimAsync"/>); by a column, those in the range
-/// this execution keeps, past the previous executions' high-water mark. A test execution claims and keeps nothing.
+/// The rows a buildAudience would pick that earlier executions of this activity did not output. A live execution first
+/// claims its rows (<see cref="IncrementalRows"/>): by id, those no execution claimed; by a column, those in the range it
+/// keeps, past the previous executions' high-water mark. Then it outputs what it claimed, in id order, from the claims:
+/// a rerun after a crash finds them whole and outputs the same batches, whatever changed in the data meanwhile. A test
+/// execution claims and keeps nothing: it outputs what a live one would claim now.
 /// </summary>
 public sealed class IncrementalQueryStage : ActivityStage<IncrementalQueryActivity>
 {
@@ -23,10 +25,12 @@ public sealed class IncrementalQueryStage : ActivityStage<IncrementalQueryActivi
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, IncrementalQueryActivity query, long input,
         CancellationToken cancellationToken)
     {
-        var (rows, filter) = await BuildAudienceStage.RowsAsync(runner, run, query, cancellationToken);
         var incremental = runner.Services.Incremental;
-        var key = new IncrementalQuery(run.Campaign.Value, query.Id, run.Execution.Value);
+        var key = new IncrementalQuery(run.Campaign.Value, query.Id, run.Execution.Value, ByMark: query.By is not null);
         var live = run.Mode == ExecutionMode.Live;
+        if (live && await incremental.IsClaimedAsync(key, cancellationToken))
+            return Claimed();
+        var (rows, filter) = await BuildAudienceStage.RowsAsync(runner, run, query, cancellationToken);
         if (query.By is { } column)
         {
             var type = ExprTypes.Of((await rows.GetSchemaAsync(cancellationToken)).Find(column)?.Type
@@ -34,19 +38,30 @@ public sealed class IncrementalQueryStage : ActivityStage<IncrementalQueryActivi
             var (from, to) = await incremental.RangeAsync(key, async () => Mark(await rows.MaxAsync(column, filter, run.Context, cancellationToken)),
                 (a, b) => Comparer<object>.Default.Compare(Value(a, type), Value(b, type)), live, cancellationToken);
             if (to is null)
+            {
+                if (live)
+                    await incremental.CloseAsync(key, cancellationToken);
                 return Source.Empty<PortBatch>();
+            }
             filter = And(filter, Compare(column, type, BinaryOperator.LessOrEqual, to));
             if (from is not null)
                 filter = And(filter, Compare(column, type, BinaryOperator.Greater, from));
-            return Stream(rows, filter).Select(ids => new PortBatch(Transition.DefaultPort, ids));
         }
-        return Stream(rows, filter)
-            .SelectAsync(1, ids => incremental.ClaimAsync(key, ids, claim: live, cancellationToken))
-            .Where(ids => ids.Length > 0)
-            .Select(ids => new PortBatch(Transition.DefaultPort, ids));
+        var picked = rows.StreamAsync(new ProfileQuery(filter, run.Context, [], runner.Services.BatchSize), cancellationToken);
+        if (!live)
+        {
+            var batches = Source.From(() => picked).Select(batch => batch.Ids);
+            return (query.By is null ? batches.SelectAsync(1, ids => incremental.UnclaimedAsync(key, ids, cancellationToken)) : batches)
+                .Where(ids => ids.Length > 0)
+                .Select(ids => new PortBatch(Transition.DefaultPort, ids));
+        }
+        await foreach (var batch in picked)
+            await incremental.ClaimAsync(key, batch.Ids, cancellationToken);
+        await incremental.CloseAsync(key, cancellationToken);
+        return Claimed();
 
-        Source<long[], NotUsed> Stream(ProfileStore store, Bound? where) =>
-            Source.From(() => store.StreamAsync(new ProfileQuery(where, run.Context, [], runner.Services.BatchSize), cancellationToken)).Select(batch => batch.Ids);
+        Source<PortBatch, NotUsed> Claimed() =>
+            Source.From(() => incremental.ClaimedAsync(key, runner.Services.BatchSize, cancellationToken)).Select(ids => new PortBatch(Transition.DefaultPort, ids));
     }
 
     private static Bound And(Bound? left, Bound right) => left is null ? right : new BoundBinary(ExprType.Bool, BinaryOperator.And, left, right);
