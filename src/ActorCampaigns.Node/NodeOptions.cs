@@ -137,6 +137,19 @@ public sealed class NodeOptions
 
     /// <summary>How long what ended executions leave behind is kept (section <c>ActorCampaigns:Retention</c>).</summary>
     public Retention.RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>Files loadFile activities read (section <c>ActorCampaigns:Files</c>).</summary>
+    public CampaignFileOptions Files { get; set; } = new();
+}
+
+/// <summary>Settings of the files campaigns load (section <c>ActorCampaigns:Files</c>).</summary>
+public sealed class CampaignFileOptions
+{
+    /// <summary>Where a loadFile's <c>path</c> is read from; default <c>files</c> under the data dir. Nothing outside it is read.</summary>
+    public string? Folder { get; set; }
+
+    /// <summary>The largest file a campaign may have attached (<c>PUT /api/campaigns/{id}/files/{name}</c>), in bytes.</summary>
+    public long MaxBytes { get; set; } = 64L * 1024 * 1024;
 }
 
 /// <summary>Settings of tracking (section <c>ActorCampaigns:Tracking</c>).</summary>

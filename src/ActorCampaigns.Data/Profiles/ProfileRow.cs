@@ -30,7 +30,8 @@ public sealed record ProfileRow(long Line, long Id, object?[] Values)
         return (new ProfileRow(csv.Line, id, values), null);
     }
 
-    private static object? ParseValue(AttributeType type, ReadOnlySpan<char> text) => type switch
+    /// <summary>A typed value from its text (not a string column), or null when the text is not one.</summary>
+    internal static object? ParseValue(AttributeType type, ReadOnlySpan<char> text) => type switch
     {
         AttributeType.Int => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l : null,
         AttributeType.Number => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null,

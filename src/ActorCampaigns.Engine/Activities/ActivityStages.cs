@@ -9,6 +9,7 @@ public static class ActivityStages
     [
         new BuildAudienceStage(),
         new IncrementalQueryStage(),
+        new LoadFileStage(),
         new ReadAudienceStage(),
         new CombineStage(),
         new DeduplicateStage(),

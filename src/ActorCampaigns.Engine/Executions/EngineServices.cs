@@ -6,6 +6,7 @@ using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Conversions;
 using ActorCampaigns.Data.Experiments;
+using ActorCampaigns.Data.Files;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Data;
 using ActorCampaigns.Data.Audiences;
@@ -73,6 +74,19 @@ public sealed record EngineServices(
 
     private IncrementalRows? _incremental;
 
+    /// <summary>Files attached to campaigns, in the profiles' database (every member reads them).</summary>
+    public CampaignFiles Files => _files ??= new CampaignFiles(Profiles.Database);
+
+    private CampaignFiles? _files;
+
+    /// <summary>The rows loadFile activities loaded, per execution, in the profiles' database.</summary>
+    public LoadedFiles Loaded => _loaded ??= new LoadedFiles(Profiles.Database);
+
+    private LoadedFiles? _loaded;
+
+    /// <summary>Where loadFile activities read a <c>path</c> from; null: nowhere (such an activity fails, saying so).</summary>
+    public string? FilesFolder { get; init; }
+
     /// <summary>What experiments measure (sends, feedback, conversions), in the profiles' database.</summary>
     public ExperimentOutcomes Experiments => _experiments ??= new ExperimentOutcomes(Profiles.Database);
 
@@ -99,6 +113,8 @@ public sealed record EngineServices(
         await services.Conversions.InitializeAsync(cancellationToken);
         await services.Entities.InitializeAsync(cancellationToken);
         await services.Incremental.InitializeAsync(cancellationToken);
+        await services.Files.InitializeAsync(cancellationToken);
+        await services.Loaded.InitializeAsync(cancellationToken);
         await wakeups.InitializeAsync(cancellationToken);
         return services;
     }

@@ -94,6 +94,15 @@ public static class CampaignEndpoints
                 return Problems.NotFound($"no transition from '{from}' port '{port}' in an execution of campaign '{id}'");
             var population = new Data.Populations.PortPopulation(id, run.Id.Value, from, port);
             var ids = await services.Worktables.PreviewAsync(population, Math.Clamp(limit ?? 20, 1, 1_000), cancel);
+            if (activity is LoadFileActivity)
+                return Results.Ok(new
+                {
+                    execution = run.Id.Value,
+                    from,
+                    port,
+                    count = await services.Worktables.CountAsync(population, cancel),
+                    profiles = await LoadedRowsAsync(services, new Data.Files.FileLoad(id, run.Id.Value, from), ids, cancel),
+                });
             // A source of an entity's rows (bookings) leaves them, not profiles: they are read from their own table.
             var entity = (activity as IRowSource)?.Entity;
             var store = entity is null ? services.Profiles : (await services.Entities.FindAsync(entity, cancel))?.Rows;
@@ -240,4 +249,20 @@ public static class CampaignEndpoints
     /// <summary>A document as users write it (the public format, enrich columns as an object), not its records' shape.</summary>
     private static JsonElement? PublicFormat(CampaignDocument? document) =>
         document is null ? null : JsonDocument.Parse(CampaignFormat.Write(document)).RootElement.Clone();
+    /// <summary>A loaded file's rows of these lines: the line as <c>id</c>, then the declared columns.</summary>
+    private static async Task<List<Dictionary<string, object?>>> LoadedRowsAsync(EngineServices services, Data.Files.FileLoad load, IReadOnlyList<long> lines,
+        CancellationToken cancel)
+    {
+        var wanted = lines.ToHashSet();
+        var rows = new List<Dictionary<string, object?>>();
+        await foreach (var page in services.Loaded.RowsAsync(load, Math.Max(1, lines.Count), cancel))
+        {
+            foreach (var row in page.Where(r => wanted.Contains(r.Line)))
+                rows.Add(new Dictionary<string, object?> { ["id"] = row.Line }.Concat(System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object?>>(row.Values)!)
+                    .ToDictionary(p => p.Key, p => p.Value));
+            if (rows.Count == wanted.Count)
+                break;
+        }
+        return rows;
+    }
 }

@@ -37,7 +37,11 @@ public static class CampaignStores
                 : ProviderQuota.TryParse(options.Quota, out var quota, out var error) ? quota
                 : throw new InvalidOperationException($"ActorCampaigns:Providers:{channel}:Quota: {error}")),
             QuietHours = ByChannel("QuietHours", node.QuietHours, (channel, options) => options.Window(channel)),
+            FilesFolder = Path.GetFullPath(node.Files.Folder ?? Path.Combine(node.DataDir, "files")),
         };
+        if (node.Files.MaxBytes <= 0)
+            throw new InvalidOperationException($"ActorCampaigns:Files:MaxBytes: {node.Files.MaxBytes} is no size: give the largest file campaigns may attach, in bytes");
+        builder.Services.AddSingleton(node.Files);
         if (node.FrequencyCapMessages is { } messages)
             services = services with { Cap = new FrequencyCap(messages, TimeSpan.FromDays(node.FrequencyCapDays)) };
 

@@ -19,6 +19,7 @@ public static class NodeApplication
         app.MapHealth();
         app.MapProfileEndpoints();
         app.MapEntityEndpoints();
+        app.MapFileEndpoints();
         app.MapAudienceEndpoints();
         app.MapCampaignEndpoints();
         app.MapExperimentEndpoints();

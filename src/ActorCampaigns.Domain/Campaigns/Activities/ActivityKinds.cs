@@ -12,6 +12,7 @@ public static class ActivityKinds
     [
         new BuildAudienceKind(),
         new IncrementalQueryKind(),
+        new LoadFileKind(),
         new ReadAudienceKind(),
         new CombineKind(),
         new DeduplicateKind(),

@@ -64,11 +64,17 @@ public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
         }
         var scope = BindingScope.ForEntity(schema, checks.Schema, checks.Scope.Variables);
         checks.Filter(filter, ".filter", scope);
-        // Until a population of rows can be turned into one of profiles, only end activities may take it.
-        foreach (var reader in checks.Downstream(Transition.DefaultPort).Where(a => a is not EndActivity))
-            checks.Error(".entity", $"'{reader.Id}' ({ActivityKinds.Of(reader).Type}) takes profiles, and this activity outputs rows of {entity}: " +
-                "an entity's rows go only to end activities");
+        RowsGoOnlyToEnd(checks, ".entity", $"rows of {entity}");
         return scope;
+    }
+
+    /// <summary>Until a population of rows can be turned into one of profiles, only end activities may take it.</summary>
+    /// <param name="rows">What the activity outputs, in words: "rows of bookings".</param>
+    internal static void RowsGoOnlyToEnd(KindChecks checks, string at, string rows)
+    {
+        foreach (var reader in checks.Downstream(Transition.DefaultPort).Where(a => a is not EndActivity))
+            checks.Error(at, $"'{reader.Id}' ({ActivityKinds.Of(reader).Type}) takes profiles, and this activity outputs {rows}: " +
+                "rows other than profiles go only to end activities");
     }
 
     protected override void Write(BuildAudienceActivity build, Utf8JsonWriter writer)
