@@ -58,11 +58,11 @@ public sealed class ProviderQuotaTests(ThreeNodesUnderAQuota cluster, ITestOutpu
             if (hour > 0)
                 await cluster.AdvanceAsync(TimeSpan.FromHours(1));
             // Each hour the window frees what the hour before took: wait for the next thousand to leave, less what
-            // slices may leave unused (a window with 996 taken has no room for a slice of 10; CI once saw 989 in an
-            // hour, when the small campaign's last slices were smaller than 10), and no more.
+            // a slice may leave unused (a window with 996 taken has no room for a slice of 10), and no more. (CI saw
+            // 989 and 947 before a campaign held at its equal part stopped keeping room for its waiting slices.)
             var deadline = DateTime.UtcNow.AddSeconds(90);
             long sent;
-            while ((sent = await SentAsync()) < before + 980)
+            while ((sent = await SentAsync()) < before + 990)
             {
                 if (DateTime.UtcNow > deadline)
                 {
@@ -72,13 +72,13 @@ public sealed class ProviderQuotaTests(ThreeNodesUnderAQuota cluster, ITestOutpu
                         output.WriteLine($"waiter {string.Join(' ', row)}");
                     output.WriteLine($"large {await SentAsync(large)}, small {await SentAsync(small)}");
                 }
-                Assert.True(DateTime.UtcNow < deadline, $"hour {hour}: {sent - before} sent, not 980 to 1,000");
+                Assert.True(DateTime.UtcNow < deadline, $"hour {hour}: {sent - before} sent, not 990 to 1,000");
                 await Task.Delay(250);
             }
             await Task.Delay(1_500);
             var (ofLarge, ofSmall) = (await SentAsync(large), await SentAsync(small));
             output.WriteLine($"hour {hour}: {ofLarge + ofSmall - before} sent ({ofLarge} large, {ofSmall} small so far)");
-            Assert.InRange(ofLarge + ofSmall - before, 980, 1_000);
+            Assert.InRange(ofLarge + ofSmall - before, 990, 1_000);
             before = ofLarge + ofSmall;
             if (ofSmall == Small)
                 smallDoneAt ??= hour;
@@ -94,8 +94,8 @@ public sealed class ProviderQuotaTests(ThreeNodesUnderAQuota cluster, ITestOutpu
             worst = Math.Max(worst, end - start + 1);
         }
         output.WriteLine($"at most {worst} sent in any hour; the small campaign was done in hour {smallDoneAt}");
-        Assert.InRange(worst, 980, 1_000);
-        Assert.InRange(await SentAsync(), 24 * 980, 24_000);
+        Assert.InRange(worst, 990, 1_000);
+        Assert.InRange(await SentAsync(), 24 * 990, 24_000);
         // Served in turn: the small campaign took about half of each hour while it waited, so it was done within 5 hours.
         Assert.InRange(smallDoneAt ?? 99, 1, 5);
         var status = await AwaitAsync(cluster.Nodes[0], large, s => Mail(s).TryGetProperty("quota", out var quota) && quota.ValueKind == System.Text.Json.JsonValueKind.Object);

@@ -82,6 +82,39 @@ public abstract class ProviderQuotasContract
         Assert.True(await quotas.TryTakeAsync("push", small, Run(5), 5, Noon.AddSeconds(122), Noon.AddSeconds(122)));
     }
 
+    [Fact]
+    public async Task A_campaign_held_at_its_equal_part_keeps_no_room_from_the_other_so_the_window_is_used_whole()
+    {
+        var quotas = await CreateAsync();
+        var hourly = new ProviderQuota(1_000, TimeSpan.FromHours(1));
+        QuotaWaiter Large(int part) => new("large", "e-1", "mail", part);
+        QuotaWaiter Small(int part) => new("small", "e-1", "mail", part);
+        // Hour 0: the large campaign alone takes the whole window.
+        for (var slice = 0; slice < 100; slice++)
+            Assert.True(await quotas.TryTakeAsync("email", hourly, Large(slice % 6), 10, Noon, Noon));
+        // Hour 1: both ask, the small one from 6 partitions, its batches cut into slices of uneven sizes, the large one
+        // from 2. The small one, served less, goes first and reaches its equal part first; held there, the slices its
+        // partitions still ask for must not keep the large one from the rest of the window.
+        var sizes = new[] { 10, 10, 10, 9, 8, 6 };
+        var (large, small) = (0L, 0L);
+        var at = Noon.AddHours(1).AddSeconds(1);
+        for (var round = 0; round < 400; round++, at = at.AddSeconds(1))
+        {
+            var before = large + small;
+            for (var part = 0; part < 6; part++)
+            {
+                if (await quotas.TryTakeAsync("email", hourly, Small(part), sizes[part], at, at))
+                    small += sizes[part];
+                if (part < 2 && await quotas.TryTakeAsync("email", hourly, Large(part), 10, at, at))
+                    large += 10;
+            }
+            if (large + small == before && round > 0)
+                break;
+        }
+        Assert.InRange(large + small, 990, 1_000);
+        Assert.InRange(small, 490, 510);
+    }
+
     [Theory]
     [InlineData("50000/PT1H", null)]
     [InlineData("0/PT1H", "a quota of 0 messages sends nothing")]

@@ -116,25 +116,33 @@ public sealed class ProviderQuotas(Database database)
             (used, mine, served, since, others) = (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2)),
                 Convert.ToInt64(reader.GetValue(3)), Convert.ToInt64(reader.GetValue(4)));
         }
+        // While other activities ask, no more than an equal part of the window (a slice granted while below it).
+        var share = (quota.Messages + others) / (others + 1);
         // What the runs of other activities before it ask for: those whose activity was served less over the last two
         // windows (the last alone would favour, at each window's turn, whoever asked first in the one before), or as
-        // much and waited longer.
+        // much and waited longer; and that can be granted now, below their equal part of this window (room kept for a
+        // run held at its part would be room nobody takes).
         await using (var before = Command(connection,
             "SELECT COALESCE(SUM(w.messages), 0) FROM provider_quota_waiters w LEFT JOIN (SELECT campaign, execution, activity, SUM(messages) AS used " +
             "FROM provider_quota_grants WHERE channel = @channel AND at > @served GROUP BY campaign, execution, activity) g " +
             "ON g.campaign = w.campaign AND g.execution = w.execution AND g.activity = w.activity " +
+            "LEFT JOIN (SELECT campaign, execution, activity, SUM(messages) AS used " +
+            "FROM provider_quota_grants WHERE channel = @channel AND at > @from GROUP BY campaign, execution, activity) n " +
+            "ON n.campaign = w.campaign AND n.execution = w.execution AND n.activity = w.activity " +
             "WHERE w.channel = @channel AND w.seen >= @alive AND NOT (w.campaign = @campaign AND w.execution = @execution AND w.activity = @activity) " +
+            "AND COALESCE(n.used, 0) < @share " +
             "AND (COALESCE(g.used, 0) < @mine OR (COALESCE(g.used, 0) = @mine AND w.since < @since))", transaction))
         {
             Waiter(before, channel, waiter);
             Parameter(before, "@served", at - 2 * (long)quota.Window.TotalMilliseconds);
+            Parameter(before, "@from", at - (long)quota.Window.TotalMilliseconds);
             Parameter(before, "@alive", alive);
             Parameter(before, "@mine", served);
             Parameter(before, "@since", since);
+            Parameter(before, "@share", share);
             used += Convert.ToInt64(await before.ExecuteScalarAsync(cancellationToken));
         }
-        // While other activities ask, no more than an equal part of the window (a slice granted while below it).
-        var granted = used + messages <= quota.Messages && mine < (quota.Messages + others) / (others + 1);
+        var granted = used + messages <= quota.Messages && mine < share;
         if (granted)
         {
             await using var grant = Command(connection,

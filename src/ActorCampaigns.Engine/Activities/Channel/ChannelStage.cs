@@ -55,14 +55,16 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
         // report can compare what it did with what those sent did (a batch run again records its profiles again, counted once).
         Task Held(IReadOnlyList<long> held) => services.Feedback.AppendAsync(held.Select(profile => new Data.Feedback.FeedbackEvent(run.Campaign.Value,
             run.Execution.Value, channel.Id, profile, Domain.Expressions.FeedbackKind.Held, services.Clock.GetUtcNow())).ToList(), cancellationToken);
+        var gate = services.Quotas.TryGetValue(stream.Name, out var quota)
+            ? new QuotaGate(services.QuotaCounter, stream.Name, quota, new Data.Deliveries.QuotaWaiter(run.Campaign.Value, run.Execution.Value, sender,
+                run.Partition?.Index ?? -1), services.Clock)
+            : null;
         var sends = stream.Create(profiles, unsubscribed, Delivery.For(services, Lease(services, run)),
             services.Tracking, capping, services.Rendering ?? RenderLimits.Default, Held, new Timing(deadline, Quiet(services, channel, stream.Name), services.Clock),
-            numbers,
-            services.Quotas.TryGetValue(stream.Name, out var quota)
-                ? new QuotaGate(services.QuotaCounter, stream.Name, quota, new Data.Deliveries.QuotaWaiter(run.Campaign.Value, run.Execution.Value, sender,
-                    run.Partition?.Index ?? -1), services.Clock)
-                : null,
-            cancellationToken);
+            numbers, gate, cancellationToken);
+        // A run done sending leaves the quota's queue at once: while it seemed to wait, others would get but a part.
+        if (gate is not null)
+            sends = sends.Concat(Source.Single(gate).SelectAsync(1, done => done.LeaveAsync()).Where(_ => false).Select(_ => new PortBatch(Transition.DefaultPort, [])));
         return note is null ? sends : Source.Single(new PortBatch(Transition.DefaultPort, [], Notes: [note])).Concat(sends);
     }
 

@@ -29,7 +29,14 @@ public sealed class QuotaGate(ProviderQuotas quotas, string channel, ProviderQuo
         finally
         {
             if (!granted)
-                await quotas.LeaveAsync(channel, waiter, CancellationToken.None);
+                await LeaveAsync();
         }
+    }
+
+    /// <summary>The run asks no more: it leaves the queue, so it no longer counts as asking.</summary>
+    public async Task<bool> LeaveAsync()
+    {
+        await quotas.LeaveAsync(channel, waiter, CancellationToken.None);
+        return true;
     }
 }
