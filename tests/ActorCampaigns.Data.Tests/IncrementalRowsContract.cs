@@ -74,14 +74,15 @@ public abstract class IncrementalRowsContract
         var highest = 0;
         var ranges = await Task.WhenAll(Enumerable.Range(1, 4).Select(e => Task.Run(() => rows.RangeAsync(Run($"e-{e}"), async () =>
         {
-            var now = Interlocked.Add(ref highest, 10); // rows keep coming: each later look sees a higher value
             await Task.Delay(100); // while the other executions ask
-            return now.ToString();
+            return Interlocked.Add(ref highest, 10).ToString(); // rows keep coming: each later look sees a higher value
         }, numbers, keep: true))));
-        // Whatever the order, each range starts where the one before it ended: they chain, without overlap.
-        var chain = ranges.OrderBy(r => long.Parse(r.To!)).ToArray();
-        Assert.Equal([null, "10", "20", "30"], chain.Select(r => r.From));
-        Assert.Equal(["10", "20", "30", "40"], chain.Select(r => r.To));
+        // Whatever the order, each range starts where the one kept before it ended (one that read a lower highest than
+        // that is empty): they chain, without overlap, and cover everything up to the highest read.
+        var chain = ranges.OrderBy(r => long.Parse(r.To!)).ThenBy(r => r.From is null ? -1 : long.Parse(r.From)).ToArray();
+        Assert.Null(chain[0].From);
+        Assert.All(Enumerable.Range(1, chain.Length - 1), i => Assert.Equal(chain[i - 1].To, chain[i].From));
+        Assert.Equal("40", chain[^1].To);
     }
 
     [Fact]

@@ -67,6 +67,17 @@ public abstract class LoadedFilesContract
             chunks.SelectMany(c => c.Rows).Select(r => (r.Line, r.Values)));
         Assert.Equal([4L, 6L], chunks.SelectMany(c => c.Rejects).Select(r => r.Line));
         Assert.StartsWith("amount: 'true' is not a valid number", chunks.SelectMany(c => c.Rejects).First().Reason);
+
+        // A byte order mark before the first line is not part of it; bytes that are not UTF-8 reject their line alone.
+        var file = new MemoryStream();
+        file.Write([0xEF, 0xBB, 0xBF]);
+        file.Write("{\"email\": \"a@example.com\"}\n{\"email\": \""u8);
+        file.Write([0xFF, 0xFE]);
+        file.Write("\"}\n{\"email\": \"b@example.com\"}\n"u8);
+        file.Position = 0;
+        var read = await FileRows.ReadAsync(file, FileFormat.Jsonl, Columns, 10, CancellationToken.None).ToListAsync();
+        Assert.Equal([1L, 3L], read.SelectMany(c => c.Rows).Select(r => r.Line));
+        Assert.Equal((2L, "has bytes that are not UTF-8"), read.SelectMany(c => c.Rejects).Select(r => (r.Line, r.Reason)).Single());
     }
 }
 

@@ -154,7 +154,7 @@ public sealed class LoadFileTests : IAsyncLifetime
         var preview = (await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{campaign}/transitions/load/out?limit=2")).Body;
         Assert.Equal(1_963, preview.GetProperty("count").GetInt64());
         Assert.Equal("P0@Example.com", preview.GetProperty("profiles")[0].GetProperty("email").GetString());
-        Assert.Equal(2, preview.GetProperty("profiles")[0].GetProperty("id").GetInt64());
+        Assert.Equal(2, preview.GetProperty("profiles")[0].GetProperty("_line").GetInt64());
     }
 
     [Fact]

@@ -83,6 +83,15 @@ public abstract class RetentionCleanerContract : IAsyncLifetime
         }
         for (var partition = 0; partition < 3; partition++)
             await _services.Ledger.AdvanceEpochAsync(Campaign, execution, "mail", partition);
+        // A loaded file (2 rows, a reject, its mark of being whole) and an incremental query's claims: by a mark (2 rows
+        // and the mark of being whole, the execution's own) and by id (what the query remembers for the next executions).
+        var load = new Data.Files.FileLoad(Campaign, execution, "load");
+        await _services.Loaded.AppendAsync(load, new([new(2, "{}"), new(3, "{}")], [new(4, "bad")]));
+        await _services.Loaded.CloseAsync(load, new(2, 1));
+        var (byMark, byId) = (new IncrementalQuery(Campaign, "fresh", execution, ByMark: true), new IncrementalQuery(Campaign, "new", execution));
+        await _services.Incremental.ClaimAsync(byMark, [11, 12]);
+        await _services.Incremental.CloseAsync(byMark);
+        await _services.Incremental.ClaimAsync(byId, [(execution[^1] - '0') * 100L]);
         await _services.Ledger.SendingStartedAsync(Campaign, execution, "mail", Now);
         long[] profiles = [.. Enumerable.Range(1, 9).Select(p => (long)p)];
         await _services.Ledger.MarkSentAsync(new DeliveryBatch(Campaign, execution, "mail", 0), new Sending("email", MessageCategory.Marketing), Now, profiles);
@@ -123,13 +132,22 @@ public abstract class RetentionCleanerContract : IAsyncLifetime
         // 14 events (all but the unsubscribe) in batches of whole profiles: 3 bounces, profile 2's 2 clicks with an
         // open, opens 3 at a time, the last 2.
         // 3 partition epochs in one statement and a last that finds none; the sending start in one, fewer than a batch.
-        List<RetentionCount> expected = [new("worktables", 7, 1, 8), new("partition epochs", 3, 1, 2), new("sending starts", 1, 1, 1), new("feedback", 14, 1, 5)];
+        // The load's 2 rows and reject in one statement of 3, then its mark; the 2 range rows and the mark of being whole
+        // in one, then one that finds none.
+        List<RetentionCount> expected = [new("worktables", 7, 1, 8), new("partition epochs", 3, 1, 2), new("sending starts", 1, 1, 1),
+            new("loaded files", 4, 1, 2), new("incremental ranges", 3, 1, 2), new("feedback", 14, 1, 5)];
         if (Database is PostgresDatabase)
-            expected.Insert(3, new("outbox", 9, 1, 4));
+            expected.Insert(5, new("outbox", 9, 1, 4));
         Assert.Equal(expected, counts);
         Assert.Equal(report, await ReportAsync());
         Assert.Equal(("e-2,e-3", Database is PostgresDatabase ? "e-2,e-3" : "", "e-2,e-3"), await ExecutionsHoldingAsync());
         Assert.Equal(new long[] { 5 }, await _services.Feedback.UnsubscribedAsync("email"));
+        Assert.False(await _services.Loaded.ExistsAsync(new(Campaign, "e-1", "load")));
+        Assert.NotNull(await _services.Loaded.LoadedAsync(new(Campaign, "e-2", "load")));
+        Assert.False(await _services.Incremental.IsClaimedAsync(new(Campaign, "fresh", "e-1", ByMark: true)));
+        Assert.True(await _services.Incremental.IsClaimedAsync(new(Campaign, "fresh", "e-2", ByMark: true)));
+        // What the query remembers stays: e-1's row is still claimed, never output again.
+        Assert.Empty(await _services.Incremental.UnclaimedAsync(new(Campaign, "new", "e-4"), [100L]));
     }
 
     [Fact]

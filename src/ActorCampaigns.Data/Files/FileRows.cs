@@ -81,6 +81,8 @@ public static class FileRows
         {
             if (tooLong)
                 rejects.Add(new FileReject(number, $"is longer than {CsvReader.MaxRecordLength:N0} bytes"));
+            else if (!System.Text.Unicode.Utf8.IsValid(line))
+                rejects.Add(new FileReject(number, "has bytes that are not UTF-8"));
             else if (line.AsSpan().IndexOfAnyExcept(" \t"u8) >= 0)
             {
                 var (values, reason) = JsonRow(columns, line);
@@ -195,14 +197,21 @@ public static class FileRows
                 }
                 if (end < 0)
                     break;
-                yield return (number++, tooLong ? [] : TrimCarriageReturn(line.ToArray()), tooLong);
+                yield return (number, tooLong ? [] : Text(number, line.ToArray()), tooLong);
+                number++;
                 (line, tooLong) = (new MemoryStream(), false);
                 span = span[(end + 1)..];
             }
         }
         if (line.Length > 0 || tooLong)
-            yield return (number, tooLong ? [] : TrimCarriageReturn(line.ToArray()), tooLong);
+            yield return (number, tooLong ? [] : Text(number, line.ToArray()), tooLong);
     }
 
-    private static byte[] TrimCarriageReturn(byte[] line) => line is [.., (byte)'\r'] ? line[..^1] : line;
+    /// <summary>A line without its CR (CRLF files), the first without a UTF-8 byte order mark (files saved by Windows tools).</summary>
+    private static byte[] Text(long number, byte[] line)
+    {
+        if (number == 1 && line is [0xEF, 0xBB, 0xBF, ..])
+            line = line[3..];
+        return line is [.., (byte)'\r'] ? line[..^1] : line;
+    }
 }

@@ -44,6 +44,16 @@ public sealed class LoadedFiles(Database database)
         return await reader.ReadAsync(cancellationToken) ? new LoadSummary(reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
 
+    /// <summary>Whether the load left anything: rows, rejects, or its mark of being whole.</summary>
+    public async Task<bool> ExistsAsync(FileLoad load, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var select = Command(connection, $"SELECT 1 WHERE EXISTS (SELECT 1 FROM loaded_files WHERE {Where}) " +
+            $"OR EXISTS (SELECT 1 FROM loaded_rejects WHERE {Where}) OR EXISTS (SELECT 1 FROM loaded_rows WHERE {Where})");
+        Key(select, load);
+        return await select.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
     /// <summary>Forgets what a load stopped midway wrote, so it starts over.</summary>
     public async Task ClearAsync(FileLoad load, CancellationToken cancellationToken = default)
     {
@@ -143,6 +153,23 @@ public sealed class LoadedFiles(Database database)
                 yield break;
             after = page[^1].Line;
         }
+    }
+
+    /// <summary>The executions that hold loads, for retention.</summary>
+    public Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(CancellationToken cancellationToken = default) =>
+        database.ExecutionsAsync("SELECT campaign, execution FROM loaded_rows UNION SELECT campaign, execution FROM loaded_rejects " +
+            "UNION SELECT campaign, execution FROM loaded_files", cancellationToken);
+
+    /// <summary>Deletes at most <paramref name="limit"/> rows of an ended execution's loads (rows, then rejects, then the loads); how many it deleted.</summary>
+    public async Task<int> DeleteExecutionAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default)
+    {
+        var deleted = 0;
+        foreach (var (table, rest) in new[] { ("loaded_rows", "activity, line"), ("loaded_rejects", "activity, line"), ("loaded_files", "activity") })
+        {
+            if (deleted < limit)
+                deleted += await database.DeleteOfExecutionAsync(table, rest, campaign, execution, limit - deleted, cancellationToken);
+        }
+        return deleted;
     }
 
     private const string Where = "campaign = @campaign AND execution = @execution AND activity = @activity";

@@ -143,12 +143,15 @@ public sealed class IncrementalRows(Database database)
     /// <summary>
     /// The range this execution reads, (from, to]: kept from its first run, or now made from the previous executions'
     /// highest mark and <paramref name="highest"/> (the highest value there is now, invariant text; null: no rows) and
-    /// kept unless <paramref name="keep"/> is false (a test). Made under the query's lock, so two executions never start
-    /// from the same mark and two runs of one execution read one range. Marks compare as <paramref name="compare"/> says.
+    /// kept unless <paramref name="keep"/> is false (a test). Kept under the query's lock, so each range starts where the
+    /// one kept before it ended (an execution that read a lower highest than that gets an empty range) and two runs of
+    /// one execution read one range. Marks compare as <paramref name="compare"/> says.
     /// </summary>
     public async Task<(string? From, string? To)> RangeAsync(IncrementalQuery query, Func<Task<string?>> highest, Comparison<string> compare, bool keep,
         CancellationToken cancellationToken = default)
     {
+        // Read before the lock: on SQLite the lock is the writer's, which a long scan must not hold.
+        var now = await highest();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (database.Dialect == SqlDialect.PostgreSql)
@@ -170,7 +173,7 @@ public sealed class IncrementalRows(Database database)
                     from = reader.GetString(2);
             }
         }
-        var to = await highest() is { } now && (from is null || compare(now, from) > 0) ? now : from;
+        var to = now is not null && (from is null || compare(now, from) > 0) ? now : from;
         if (!keep)
             return (from, to);
         await using (var insert = Command(connection, "INSERT INTO incremental_marks (campaign, activity, execution, from_mark, to_mark) " +
@@ -183,6 +186,25 @@ public sealed class IncrementalRows(Database database)
         }
         await transaction.CommitAsync(cancellationToken);
         return (from, to);
+    }
+
+    /// <summary>The executions that hold what only their runs need (the rows of their range, whether their claims are whole), for retention.</summary>
+    public Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(CancellationToken cancellationToken = default) =>
+        database.ExecutionsAsync("SELECT campaign, execution FROM incremental_range_rows UNION SELECT campaign, execution FROM incremental_claimed", cancellationToken);
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> of an ended execution's range rows, then its claimed mark; how many it
+    /// deleted. What the query remembers for the next executions (claims by id, marks) stays.
+    /// </summary>
+    public async Task<int> DeleteExecutionAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default)
+    {
+        var deleted = 0;
+        foreach (var (table, rest) in new[] { ("incremental_range_rows", "activity, row_id"), ("incremental_claimed", "activity") })
+        {
+            if (deleted < limit)
+                deleted += await database.DeleteOfExecutionAsync(table, rest, campaign, execution, limit - deleted, cancellationToken);
+        }
+        return deleted;
     }
 
     private static void Key(DbCommand command, IncrementalQuery query)

@@ -249,7 +249,7 @@ public static class CampaignEndpoints
     /// <summary>A document as users write it (the public format, enrich columns as an object), not its records' shape.</summary>
     private static JsonElement? PublicFormat(CampaignDocument? document) =>
         document is null ? null : JsonDocument.Parse(CampaignFormat.Write(document)).RootElement.Clone();
-    /// <summary>A loaded file's rows of these lines: the line as <c>id</c>, then the declared columns.</summary>
+    /// <summary>A loaded file's rows of these lines: the declared columns, and the line as <c>_line</c> (no column's name starts with '_').</summary>
     private static async Task<List<Dictionary<string, object?>>> LoadedRowsAsync(EngineServices services, Data.Files.FileLoad load, IReadOnlyList<long> lines,
         CancellationToken cancel)
     {
@@ -258,8 +258,11 @@ public static class CampaignEndpoints
         await foreach (var page in services.Loaded.RowsAsync(load, Math.Max(1, lines.Count), cancel))
         {
             foreach (var row in page.Where(r => wanted.Contains(r.Line)))
-                rows.Add(new Dictionary<string, object?> { ["id"] = row.Line }.Concat(System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object?>>(row.Values)!)
-                    .ToDictionary(p => p.Key, p => p.Value));
+            {
+                var values = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object?>>(row.Values)!;
+                values["_line"] = row.Line;
+                rows.Add(values);
+            }
             if (rows.Count == wanted.Count)
                 break;
         }

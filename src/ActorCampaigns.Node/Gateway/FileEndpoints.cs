@@ -46,12 +46,17 @@ public static class FileEndpoints
             EngineServices services, HttpResponse response, CancellationToken cancel) =>
         {
             var load = new FileLoad(id, execution, activity);
+            if (!await services.Loaded.ExistsAsync(load, cancel))
+            {
+                await Problems.NotFound($"no load by activity '{activity}' in execution '{execution}' of campaign '{id}'").ExecuteAsync(response.HttpContext);
+                return;
+            }
             response.ContentType = "text/csv; charset=utf-8";
             response.Headers.ContentDisposition = "attachment; filename=\"rejects.csv\"";
             await response.WriteAsync("line,reason\n", cancel);
             await foreach (var reject in services.Loaded.RejectsAsync(load, cancel))
                 await response.WriteAsync($"{reject.Line},{Quoted(reject.Reason)}\n", cancel);
-        }).WithSummary("The lines a loadFile activity rejected in an execution, as CSV: line number and reason");
+        }).WithSummary("The lines a loadFile activity rejected in an execution, as CSV: line number and reason").Answers(StatusCodes.Status200OK, 404);
     }
 
     private static IResult TooLarge(long maxBytes) => Results.Problem(title: $"the file is larger than {maxBytes:N0} bytes (ActorCampaigns__Files__MaxBytes)",

@@ -50,6 +50,9 @@ public sealed class RetentionCleaner(Database database, IReadOnlyList<RetentionP
             // The fences of its partitions go with its populations: nothing of an ended execution runs again.
             parts.Add(new("partition epochs", worktables, services.Ledger.EpochExecutionsAsync, services.Ledger.DeleteEpochsAsync));
             parts.Add(new("sending starts", worktables, services.Ledger.StartExecutionsAsync, services.Ledger.DeleteStartsAsync));
+            // What loads and incremental queries kept for their execution's reruns (not what a query remembers for the next).
+            parts.Add(new("loaded files", worktables, services.Loaded.ExecutionsAsync, services.Loaded.DeleteExecutionAsync));
+            parts.Add(new("incremental ranges", worktables, services.Incremental.ExecutionsAsync, services.Incremental.DeleteExecutionAsync));
         }
         if (RetentionOptions.Enabled(options.Outbox) is { } outbox && database is PostgresDatabase postgres)
             parts.Add(new("outbox", outbox, cancel => OutboxTable.ExecutionsAsync(postgres, cancel),

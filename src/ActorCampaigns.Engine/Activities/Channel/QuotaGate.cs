@@ -33,10 +33,21 @@ public sealed class QuotaGate(ProviderQuotas quotas, string channel, ProviderQuo
         }
     }
 
-    /// <summary>The run asks no more: it leaves the queue, so it no longer counts as asking.</summary>
+    /// <summary>
+    /// The run asks no more: it leaves the queue, so it no longer counts as asking. Best effort: if the database cannot
+    /// be reached, the waiter is forgotten anyway once it has not asked for <see cref="ProviderQuotas.Abandoned"/>, and
+    /// what the run sent stays done.
+    /// </summary>
     public async Task<bool> LeaveAsync()
     {
-        await quotas.LeaveAsync(channel, waiter, CancellationToken.None);
+        try
+        {
+            await quotas.LeaveAsync(channel, waiter, CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
+        {
+            // forgotten after ProviderQuotas.Abandoned
+        }
         return true;
     }
 }

@@ -20,7 +20,25 @@ public static class FilesFolder
                     "files are read from the files folder itself, not through links; refused, nothing read");
         }
         if (!File.Exists(full))
-            throw new InvalidOperationException($"'{activity}' reads '{path}', which is not a file in the files folder");
+            throw new InvalidOperationException($"'{activity}' reads '{path}', which is not a file in the files folder ({root})");
         return full;
+    }
+
+    /// <summary>
+    /// Opens the file <see cref="Resolve"/> found, and checks that what was opened is still inside the folder (on
+    /// Linux, by the open handle's own path): a link swapped in between the check and the open is refused.
+    /// </summary>
+    public static Stream Open(string folder, string path, string activity)
+    {
+        var full = Resolve(folder, path, activity);
+        var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        var opened = OperatingSystem.IsLinux() ? new FileInfo($"/proc/self/fd/{file.SafeFileHandle.DangerousGetHandle()}").LinkTarget : full;
+        if (opened is null || !opened.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            file.Dispose();
+            throw new InvalidOperationException($"'{activity}' reads '{path}', which changed into a link to outside the files folder as it was opened: refused, nothing read");
+        }
+        return file;
     }
 }

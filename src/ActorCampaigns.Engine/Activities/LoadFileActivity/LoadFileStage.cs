@@ -63,6 +63,6 @@ public sealed class LoadFileStage : ActivityStage<LoadFileActivity>
                     $"PUT /api/campaigns/{key.Campaign}/files/{name} attaches it");
         var folder = services.FilesFolder ?? throw new InvalidOperationException(
             $"'{load.Id}' reads '{load.Path}' of the files folder, and this node has none (ActorCampaigns__Files__Folder)");
-        return File.OpenRead(FilesFolder.Resolve(folder, load.Path!, load.Id));
+        return FilesFolder.Open(folder, load.Path!, load.Id);
     }
 }
