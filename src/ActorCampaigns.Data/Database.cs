@@ -47,6 +47,37 @@ public abstract class Database
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The values of the id column <paramref name="column"/> of the rows of <paramref name="table"/> that
+    /// <paramref name="where"/> selects (its parameters set by <paramref name="parameters"/>), ascending, in pages of
+    /// <paramref name="batchSize"/> read by keyset: the same pages every time the rows are the same.
+    /// </summary>
+    public async IAsyncEnumerable<long[]> IdPagesAsync(string table, string column, string where, Action<DbCommand> parameters, int batchSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var after = long.MinValue;
+        while (true)
+        {
+            var page = new List<long>(batchSize);
+            await using (var connection = await OpenAsync(cancellationToken))
+            await using (var select = Command(connection, $"SELECT {column} FROM {table} WHERE {where} AND {column} > @after ORDER BY {column} LIMIT @limit"))
+            {
+                parameters(select);
+                Parameter(select, "@after", after);
+                Parameter(select, "@limit", batchSize);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                    page.Add(reader.GetInt64(0));
+            }
+            if (page.Count == 0)
+                yield break;
+            yield return page.ToArray();
+            if (page.Count < batchSize)
+                yield break;
+            after = page[^1];
+        }
+    }
+
     /// <summary>The executions, as (campaign, execution) pairs, that <paramref name="sql"/> selects as its two columns.</summary>
     public async Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(string sql, CancellationToken cancellationToken)
     {

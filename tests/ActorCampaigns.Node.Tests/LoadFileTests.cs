@@ -158,6 +158,67 @@ public sealed class LoadFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_loaded_rows_reconciled_with_profiles_by_email_ignoring_case_give_the_exact_matched_and_unmatched_counts()
+    {
+        // 1,000 profiles p0…p999 (emails in lower case, ids spread), and a second profile with p5's email: both match.
+        var profiles = "id,email,emailOptIn\n" + string.Concat(Enumerable.Range(0, 1_000).Select(i => $"{7_919L * i + 13},p{i}@example.com,true\n"))
+            + "99999999,p5@example.com,true\n";
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", new StringContent(profiles, Encoding.UTF8, "text/csv"))).Status);
+        var (file, bad, _) = Bookings();
+        var (status, created) = await _node.SendAsync(HttpMethod.Post, "/api/campaigns", """
+            { "name": "Reconcile", "schedule": { "type": "signal" }, "activities": [
+                { "id": "load", "type": "loadFile", "file": "bookings.csv", "columns": { "email": "string", "amount": "number", "bookedOn": "date", "note": "string" },
+                  "onError": { "maxErrors": 100 } },
+                { "id": "match", "type": "reconciliation", "keys": [ { "column": "email", "attribute": "email", "ignoreCase": true } ] },
+                { "id": "mail", "type": "email", "content": { "from": "shop@example.com", "subject": "Your booking: {{ amount }}", "html": "<p>{{ amount }}</p>" } },
+                { "id": "keep", "type": "saveAudience", "audience": "reconciled" }, { "id": "done", "type": "end" } ],
+              "transitions": [ { "from": "load", "to": "match" }, { "from": "match", "port": "matched", "to": "mail" }, { "from": "mail", "to": "keep" },
+                { "from": "match", "port": "unmatched", "to": "done" } ] }
+            """);
+        Assert.True(status == HttpStatusCode.Created, created.ToString());
+        var campaign = created.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await _node.PublishAsync(campaign)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Put, $"/api/campaigns/{campaign}/files/bookings.csv", new ByteArrayContent(file))).Status);
+        var execution = await RunAsync(campaign);
+        Assert.Equal("completed", execution.GetProperty("state").GetString());
+        var match = execution.GetProperty("activities").GetProperty("match");
+
+        // Expected from the file as written: good rows of p0…p999 match (p5 twice), the good rows of p1000… do not.
+        var good = Enumerable.Range(0, 2_000).Where(i => !bad.ContainsKey(i + 2L)).ToList();
+        Assert.Equal(good.Count(i => i < 1_000) + 1, match.GetProperty("out").GetProperty("matched").GetInt64());
+        Assert.Equal(good.Count(i => i >= 1_000), match.GetProperty("out").GetProperty("unmatched").GetInt64());
+
+        // And against plain SQL over the node's database: the profiles whose email, case aside, is a loaded row's.
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "data.db")};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT id FROM profiles WHERE lower(email) IN (SELECT lower(json_extract(row_values, '$.email')) FROM loaded_rows WHERE campaign = $campaign) ORDER BY id";
+        select.Parameters.AddWithValue("$campaign", campaign);
+        var expected = new List<long>();
+        using (var reader = select.ExecuteReader())
+            while (reader.Read())
+                expected.Add(reader.GetInt64(0));
+        using var audience = connection.CreateCommand();
+        audience.CommandText = "SELECT size FROM audiences WHERE name = 'reconciled'";
+        Assert.Equal(expected.Count, Convert.ToInt64(audience.ExecuteScalar()));
+        var preview = (await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{campaign}/transitions/match/matched?limit=1000")).Body;
+        Assert.Equal(expected.Take(1_000), preview.GetProperty("profiles").EnumerateArray().Select(p => p.GetProperty("id").GetInt64()));
+        var logs = (await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{campaign}/logs")).Body.ToString();
+        Assert.Contains($"matched {expected.Count:N0} profiles; {good.Count(i => i >= 1_000):N0} rows matched none", logs);
+
+        // The file's amount rides along: each profile's email says the amount of the row that matched it.
+        var sent = File.ReadLines(Path.Combine(_dataDir, "outbox", "email.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(m => m.GetProperty("campaignId").GetString() == campaign).ToList();
+        Assert.Equal(expected, sent.Select(m => m.GetProperty("profileId").GetInt64()).Order());
+        foreach (var message in sent)
+        {
+            var profile = message.GetProperty("profileId").GetInt64();
+            var i = profile == 99_999_999 ? 5 : (profile - 13) / 7_919;
+            Assert.Contains($"Your booking: {(i * 37 % 1_000) + 0.25m}", message.ToString());
+        }
+    }
+
+    [Fact]
     public async Task More_bad_lines_than_accepted_fail_the_load_saying_so_and_keep_the_rejects_read()
     {
         var campaign = await CreateAsync("""

@@ -109,11 +109,8 @@ public sealed class LoadedFiles(Database database)
     }
 
     /// <summary>The rows' lines (their ids in the population), ascending, in batches of <paramref name="batchSize"/>.</summary>
-    public async IAsyncEnumerable<long[]> LinesAsync(FileLoad load, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await foreach (var batch in PagesAsync(load, "line", batchSize, cancellationToken))
-            yield return batch.Select(row => row.Line).ToArray();
-    }
+    public IAsyncEnumerable<long[]> LinesAsync(FileLoad load, int batchSize, CancellationToken cancellationToken = default) =>
+        database.IdPagesAsync("loaded_rows", "line", Where, command => Key(command, load), batchSize, cancellationToken);
 
     /// <summary>The rows with their values (JSON objects of the declared columns), by line.</summary>
     public IAsyncEnumerable<List<FileRow>> RowsAsync(FileLoad load, int batchSize, CancellationToken cancellationToken = default) =>

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using ActorCampaigns.Domain.Expressions;
-using System.Runtime.CompilerServices;
 using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Populations;
@@ -92,32 +91,9 @@ public sealed class IncrementalRows(Database database)
     }
 
     /// <summary>The rows this execution claimed, ascending, in batches of <paramref name="batchSize"/>: the same batches on every run once it is claimed.</summary>
-    public async IAsyncEnumerable<long[]> ClaimedAsync(IncrementalQuery query, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var from = query.ByMark ? "incremental_range_rows" : "incremental_rows";
-        var after = long.MinValue;
-        while (true)
-        {
-            var batch = new List<long>(batchSize);
-            await using (var connection = await database.OpenAsync(cancellationToken))
-            await using (var select = Command(connection, $"SELECT row_id FROM {from} WHERE campaign = @campaign AND activity = @activity AND execution = @execution " +
-                "AND row_id > @after ORDER BY row_id LIMIT @limit"))
-            {
-                Key(select, query);
-                Parameter(select, "@after", after);
-                Parameter(select, "@limit", batchSize);
-                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                    batch.Add(reader.GetInt64(0));
-            }
-            if (batch.Count == 0)
-                yield break;
-            yield return batch.ToArray();
-            if (batch.Count < batchSize)
-                yield break;
-            after = batch[^1];
-        }
-    }
+    public IAsyncEnumerable<long[]> ClaimedAsync(IncrementalQuery query, int batchSize, CancellationToken cancellationToken = default) =>
+        database.IdPagesAsync(query.ByMark ? "incremental_range_rows" : "incremental_rows", "row_id",
+            "campaign = @campaign AND activity = @activity AND execution = @execution", command => Key(command, query), batchSize, cancellationToken);
 
     /// <summary>Of <paramref name="rows"/> (ascending), those no execution claimed by id: what a test run would output, looking only.</summary>
     public async Task<long[]> UnclaimedAsync(IncrementalQuery query, IReadOnlyList<long> rows, CancellationToken cancellationToken = default)

@@ -207,6 +207,12 @@ public static partial class CampaignValidator
                     var from = _document.Transitions[t].From;
                     foreach (var (name, type) in Visit(from))
                         columns[name] = type;
+                    if (ActivityOf(from) is ReconciliationActivity && _document.Transitions[t].Port == ReconciliationActivity.Matched
+                        && _inbound[from].Select(r => ActivityOf(_document.Transitions[r].From)).FirstOrDefault() is LoadFileActivity load)
+                    {
+                        foreach (var (name, type) in ReconciliationKind.RideAlong(load, schema))
+                            columns[name] = type;
+                    }
                     if (ActivityOf(from) is EnrichActivity enrich)
                     {
                         var scope = BindingScope.ForProfiles(schema, _document.Variables.ToDictionary(v => v.Key, v => v.Value.Type), Visit(from))
@@ -254,6 +260,6 @@ public static partial class CampaignValidator
                 _outbound[activity.Id].Select(t => (_document.Transitions[t].Port, _document.Transitions[t].To)).ToList(),
                 // Transitions naming an unknown activity are reported apart; what they lead to is left out here.
                 port => _document.Downstream(activity.Id, port).Where(_index.ContainsKey).Select(ActivityOf).ToList(),
-                id => _inbound.TryGetValue(id, out var into) ? into.Count : 0, errors));
+                id => _inbound.TryGetValue(id, out var into) ? into.Count : 0, id => _index.ContainsKey(id) ? ActivityOf(id) : null, errors));
     }
 }

@@ -70,3 +70,10 @@ public sealed record BoundConversion(string Name, TimeSpan? Window) : Bound(Expr
 
 /// <summary><c>count(did(...))</c>: how many such events the profile has; <c>sum(did(...), value)</c>: the sum of their values (0 without any).</summary>
 public sealed record BoundConversionAggregate(BoundConversion Conversion, bool Sum) : Bound(Sum ? ExprType.Number : ExprType.Int);
+
+/// <summary>
+/// A column of the file row that a reconciliation (<see cref="Reconciliation"/>) matched the profile with, as its
+/// loadFile (<see cref="Load"/>) kept it, in the execution being read: the file's columns ride along with the
+/// profiles matched. Read by the database.
+/// </summary>
+public sealed record BoundFileColumn(ExprType Type, string Reconciliation, string Load, string Column) : Bound(Type);

@@ -115,6 +115,9 @@ public sealed class SqlCompiler
                 EmitFeedbackEvents(count.Feedback);
                 _sql.Append(')');
                 break;
+            case BoundFileColumn file:
+                EmitFileColumn(file);
+                break;
             case BoundConversion conversion:
                 _sql.Append("EXISTS (SELECT 1");
                 EmitConversionEvents(conversion);
@@ -174,6 +177,26 @@ public sealed class SqlCompiler
             _sql.Append($" AND {at} >= ");
             Value(ExprType.Int, new DateTimeOffset(DateTime.SpecifyKind(_context.Now, DateTimeKind.Utc) - window).ToUnixTimeMilliseconds());
         }
+    }
+
+    /// <summary>The value of a column of the file row matched to the profile being read (a row of <c>profiles</c>), typed.</summary>
+    private void EmitFileColumn(BoundFileColumn file)
+    {
+        var execution = _context.Execution
+            ?? throw new InvalidOperationException($"the file columns of reconciliation '{file.Reconciliation}' are read within an execution, and none is given");
+        var column = QuoteIdentifier(file.Column).Trim('"');
+        _sql.Append(_dialect == SqlDialect.Sqlite
+            ? $"(SELECT json_extract(lr.row_values, '$.{column}')"
+            : $"(SELECT CAST(CAST(lr.row_values AS jsonb) ->> '{column}' AS {PostgresType(file.Type)})");
+        _sql.Append(" FROM reconciled_profiles rp JOIN loaded_rows lr ON lr.campaign = rp.campaign AND lr.execution = rp.execution AND lr.line = rp.line AND lr.activity = ");
+        Value(ExprType.String, file.Load);
+        _sql.Append(" WHERE rp.profile_id = profiles.\"id\" AND rp.campaign = ");
+        Value(ExprType.String, execution.Campaign);
+        _sql.Append(" AND rp.execution = ");
+        Value(ExprType.String, execution.Execution);
+        _sql.Append(" AND rp.activity = ");
+        Value(ExprType.String, file.Reconciliation);
+        _sql.Append(')');
     }
 
     /// <summary>The conversion events of the profile being read (a row of <c>profiles</c>) of the name, within the window.</summary>

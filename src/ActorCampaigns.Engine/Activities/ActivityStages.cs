@@ -10,6 +10,7 @@ public static class ActivityStages
         new BuildAudienceStage(),
         new IncrementalQueryStage(),
         new LoadFileStage(),
+        new ReconciliationStage(),
         new ReadAudienceStage(),
         new CombineStage(),
         new DeduplicateStage(),

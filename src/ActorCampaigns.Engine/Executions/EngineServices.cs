@@ -84,6 +84,11 @@ public sealed record EngineServices(
 
     private LoadedFiles? _loaded;
 
+    /// <summary>What reconciliations matched, per execution, in the profiles' database.</summary>
+    public Reconciliations Reconciliations => _reconciliations ??= new Reconciliations(Profiles.Database);
+
+    private Reconciliations? _reconciliations;
+
     /// <summary>Where loadFile activities read a <c>path</c> from; null: nowhere (such an activity fails, saying so).</summary>
     public string? FilesFolder { get; init; }
 
@@ -115,6 +120,7 @@ public sealed record EngineServices(
         await services.Incremental.InitializeAsync(cancellationToken);
         await services.Files.InitializeAsync(cancellationToken);
         await services.Loaded.InitializeAsync(cancellationToken);
+        await services.Reconciliations.InitializeAsync(cancellationToken);
         await wakeups.InitializeAsync(cancellationToken);
         return services;
     }

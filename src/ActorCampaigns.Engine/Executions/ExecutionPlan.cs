@@ -51,10 +51,16 @@ public sealed class ExecutionPlan(CampaignDocument document)
     public IReadOnlyDictionary<string, Bound> EnrichColumnsOf(string activity, ProfileSchema schema, IReadOnlyDictionary<string, ExprType> variables)
     {
         var columns = new Dictionary<string, Bound>(StringComparer.Ordinal);
-        foreach (var (from, _) in InboundOf(activity))
+        foreach (var (from, port) in InboundOf(activity))
         {
             foreach (var (name, bound) in EnrichColumnsOf(from, schema, variables))
                 columns[name] = bound;
+            if (_activities[from] is ReconciliationActivity && port == ReconciliationActivity.Matched
+                && InboundOf(from).Select(i => _activities[i.Activity]).FirstOrDefault() is LoadFileActivity load)
+            {
+                foreach (var (name, type) in ReconciliationKind.RideAlong(load, schema))
+                    columns[name] = new BoundFileColumn(type, from, load.Id, name);
+            }
             if (_activities[from] is not EnrichActivity enrich)
                 continue;
             var upstream = new Dictionary<string, Bound>(columns);

@@ -94,14 +94,21 @@ public static class CampaignEndpoints
                 return Problems.NotFound($"no transition from '{from}' port '{port}' in an execution of campaign '{id}'");
             var population = new Data.Populations.PortPopulation(id, run.Id.Value, from, port);
             var ids = await services.Worktables.PreviewAsync(population, Math.Clamp(limit ?? 20, 1, 1_000), cancel);
-            if (activity is LoadFileActivity)
+            // A file's rows (those a reconciliation did not match among them) are read from what their load kept.
+            var load = activity switch
+            {
+                LoadFileActivity => from,
+                ReconciliationActivity when port == ReconciliationActivity.Unmatched => state.Document.Transitions.First(t => t.To == from).From,
+                _ => null,
+            };
+            if (load is not null)
                 return Results.Ok(new
                 {
                     execution = run.Id.Value,
                     from,
                     port,
                     count = await services.Worktables.CountAsync(population, cancel),
-                    profiles = await LoadedRowsAsync(services, new Data.Files.FileLoad(id, run.Id.Value, from), ids, cancel),
+                    profiles = await LoadedRowsAsync(services, new Data.Files.FileLoad(id, run.Id.Value, load), ids, cancel),
                 });
             // A source of an entity's rows (bookings) leaves them, not profiles: they are read from their own table.
             var entity = (activity as IRowSource)?.Entity;

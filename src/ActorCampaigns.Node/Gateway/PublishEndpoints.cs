@@ -139,6 +139,8 @@ public static class PublishEndpoints
                 // An entity's rows reach no channel (validation keeps them from one): they count for no message.
                 IRowSource { Entity: null } source => await services.Profiles.CountAsync(Expression.CheckFilter(source.Filter, scope).Bound, context, cancel),
                 ReadAudienceActivity read => saved.GetValueOrDefault(read.Audience),
+                // A file's rows matched to profiles: at most every profile (a row may match several).
+                ReconciliationActivity => await services.Profiles.CountAsync(null, context, cancel),
                 _ => 0,
             };
         }

@@ -32,7 +32,13 @@ public sealed class ActivityKindsTests
             JsonNode.Parse("""{ "id": "a", "type": "buildAudience", "filter": "" }"""),
             JsonNode.Parse("""{ "id": "b", "type": "buildAudience", "filter": "" }"""));
         var transitions = new JsonArray();
-        if (!kind.IsSource)
+        // A reconciliation takes the rows of one loaded file.
+        if (kind is ReconciliationKind)
+        {
+            activities.Add(JsonNode.Parse("""{ "id": "f", "type": "loadFile", "file": "rows.csv", "columns": { "email": "string" } }"""));
+            transitions.Add(JsonNode.Parse("""{ "from": "f", "to": "it" }"""));
+        }
+        else if (!kind.IsSource)
         {
             transitions.Add(JsonNode.Parse("""{ "from": "a", "to": "it" }"""));
             transitions.Add(JsonNode.Parse("""{ "from": "b", "to": "it" }"""));

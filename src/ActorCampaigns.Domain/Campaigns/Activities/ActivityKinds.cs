@@ -16,6 +16,7 @@ public static class ActivityKinds
         new ReadAudienceKind(),
         new CombineKind(),
         new DeduplicateKind(),
+        new ReconciliationKind(),
         new EnrichKind(),
         new SplitKind(),
         new SaveAudienceKind(),

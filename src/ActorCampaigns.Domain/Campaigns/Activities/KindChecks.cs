@@ -15,13 +15,14 @@ public sealed class KindChecks
 
     private readonly Func<string, IReadOnlyList<Activity>> _downstream;
     private readonly Func<string, int> _inboundCount;
+    private readonly Func<string, Activity?> _activityOf;
 
     internal KindChecks(string path, BindingScope scope, ProfileSchema schema, IReadOnlyDictionary<string, ProfileSchema> entities,
         IReadOnlyList<string> inbound, IReadOnlyList<(string Port, string To)> outbound, Func<string, IReadOnlyList<Activity>> downstream,
-        Func<string, int> inboundCount, List<ValidationError> errors)
+        Func<string, int> inboundCount, Func<string, Activity?> activityOf, List<ValidationError> errors)
     {
-        (Path, Scope, Schema, Entities, Inbound, Outbound, _downstream, _inboundCount, _errors) =
-            (path, scope, schema, entities, inbound, outbound, downstream, inboundCount, errors);
+        (Path, Scope, Schema, Entities, Inbound, Outbound, _downstream, _inboundCount, _activityOf, _errors) =
+            (path, scope, schema, entities, inbound, outbound, downstream, inboundCount, activityOf, errors);
     }
 
     /// <summary>The activity's path in the document (<c>$.activities[3]</c>).</summary>
@@ -43,6 +44,9 @@ public sealed class KindChecks
 
     /// <summary>Every activity reachable from the activity's <paramref name="port"/>, each once (the graph is acyclic when asked).</summary>
     public IReadOnlyList<Activity> Downstream(string port) => _downstream(port);
+
+    /// <summary>The document's activity <paramref name="id"/>, or null when it has none.</summary>
+    public Activity? ActivityOf(string id) => _activityOf(id);
 
     /// <summary>How many transitions lead into the activity <paramref name="id"/>.</summary>
     public int InboundCount(string id) => _inboundCount(id);

@@ -68,13 +68,14 @@ public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
         return scope;
     }
 
-    /// <summary>Until a population of rows can be turned into one of profiles, only end activities may take it.</summary>
-    /// <param name="rows">What the activity outputs, in words: "rows of bookings".</param>
-    internal static void RowsGoOnlyToEnd(KindChecks checks, string at, string rows)
+    /// <summary>A population of rows other than profiles goes only to end activities, or to a reconciliation that matches them to profiles.</summary>
+    /// <param name="rows">What the activity outputs by <paramref name="port"/>, in words: "rows of bookings".</param>
+    internal static void RowsGoOnlyToEnd(KindChecks checks, string at, string rows, string port = Transition.DefaultPort)
     {
-        foreach (var reader in checks.Downstream(Transition.DefaultPort).Where(a => a is not EndActivity))
+        var next = checks.Outbound.Where(o => o.Port == port).Select(o => o.To).ToHashSet();
+        foreach (var reader in checks.Downstream(port).Where(a => next.Contains(a.Id) && a is not (EndActivity or ReconciliationActivity)))
             checks.Error(at, $"'{reader.Id}' ({ActivityKinds.Of(reader).Type}) takes profiles, and this activity outputs {rows}: " +
-                "rows other than profiles go only to end activities");
+                "rows other than profiles go only to end or reconciliation activities");
     }
 
     protected override void Write(BuildAudienceActivity build, Utf8JsonWriter writer)
