@@ -37,11 +37,15 @@ public abstract class ReconciliationsContract
         var context = new EvaluationContext(new DateTime(2026, 12, 2), new Dictionary<string, object?>(), new ExecutionScope("c-1", "e-1"));
         KeyValuePair<string, Bound> Column(string name, ExprType type) => new(name, new BoundFileColumn(type, "match", "load", name));
         var read = new List<Domain.Populations.ProfileBatch>();
+        // A number kept as 8 still divides as a number (SQLite's json_extract gives a whole number).
+        var third = new KeyValuePair<string, Bound>("third", new BoundBinary(ExprType.Number, BinaryOperator.Divide,
+            new BoundFileColumn(ExprType.Number, "match", "load", "amount"), new BoundLiteral(ExprType.Int, 3L)));
         await foreach (var batch in profiles.ReadColumnsAsync(Once([9L, 70L, 123456789L]), ["email"], default,
-            [Column("amount", ExprType.Number), Column("count", ExprType.Int), Column("note", ExprType.String), Column("vip", ExprType.Bool)], context))
+            [Column("amount", ExprType.Number), Column("count", ExprType.Int), Column("note", ExprType.String), Column("vip", ExprType.Bool), third], context))
             read.Add(batch);
         var rows = read.Single();
         Assert.Equal([8.0, 57.25, 57.25], rows.ValuesOf("amount"));
+        Assert.Equal([8 / 3.0, 57.25 / 3, 57.25 / 3], rows.ValuesOf("third").Cast<double>(), new Comparer9());
         Assert.Equal([null, 3L, 3L], rows.ValuesOf("count"));
         Assert.Equal(["x", "l'été, \"2\"", "l'été, \"2\""], rows.ValuesOf("note"));
         Assert.Equal([false, true, true], rows.ValuesOf("vip"));
@@ -83,4 +87,12 @@ public sealed class SqliteReconciliationsTests : ReconciliationsContract, IDispo
 public sealed class PostgresReconciliationsTests(PostgresFixture postgres) : ReconciliationsContract
 {
     protected override async Task<Database> CreateDatabaseAsync() => new PostgresDatabase(await postgres.CreateDatabaseAsync());
+}
+
+/// <summary>Numbers equal to 9 decimals.</summary>
+internal sealed class Comparer9 : IEqualityComparer<double>
+{
+    public bool Equals(double x, double y) => Math.Abs(x - y) < 1e-9;
+
+    public int GetHashCode(double value) => 0;
 }

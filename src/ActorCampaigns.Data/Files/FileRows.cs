@@ -117,8 +117,15 @@ public static class FileRows
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 return (null, $"is {JsonFields.Describe(document.RootElement)}, not a JSON object");
             foreach (var column in columns)
-                if (document.RootElement.TryGetProperty(column.Name, out var value) && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+            {
+                if (!document.RootElement.TryGetProperty(column.Name, out var value))
+                    continue;
+                if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                     return (null, $"{column.Name}: {JsonFields.Describe(value)} is not a {AttributeTypes.Name(column.Type)}");
+                // As in a CSV file: a NUL is no text (and PostgreSQL's jsonb refuses \u0000).
+                if (value.ValueKind == JsonValueKind.String && value.GetString()!.Contains('\0'))
+                    return (null, $"{column.Name}: has a NUL character");
+            }
             return Row(columns, i => document.RootElement.TryGetProperty(columns[i].Name, out var value) ? value.ValueKind switch
             {
                 JsonValueKind.String => value.GetString(),

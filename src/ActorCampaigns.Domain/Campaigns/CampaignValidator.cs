@@ -192,26 +192,40 @@ public static partial class CampaignValidator
                 Error(PathOf(activity.Id), $"'{activity.Id}' is not reachable from any targeting activity");
         }
 
-        /// <summary>The enrich columns an activity can see: those computed by enrich activities upstream of it.</summary>
+        /// <summary>
+        /// The enrich columns an activity can see: those computed by enrich activities upstream of it, and the file
+        /// columns riding along with the profiles a reconciliation upstream matched. A file column reaching an activity
+        /// from two origins (two reconciliations, or one and an enrich column) is an error: the profiles of one would
+        /// read the other's value, or none.
+        /// </summary>
         private Dictionary<string, Dictionary<string, ExprType>> EnrichColumnsUpstream()
         {
             var result = new Dictionary<string, Dictionary<string, ExprType>>(StringComparer.Ordinal);
+            // Where each column an activity sees comes from, and whether that is a file's.
+            var origins = new Dictionary<(string Activity, string Column), (string Origin, bool File)>();
             Dictionary<string, ExprType> Visit(string id)
             {
                 if (result.TryGetValue(id, out var known))
                     return known;
                 var columns = new Dictionary<string, ExprType>(StringComparer.Ordinal);
                 result[id] = columns;
+                void Add(string name, ExprType type, (string Origin, bool File) origin)
+                {
+                    if (origins.TryGetValue((id, name), out var seen) && seen.Origin != origin.Origin && (seen.File || origin.File))
+                        Error(PathOf(id), $"the column '{name}' reaches '{id}' from '{seen.Origin}' and from '{origin.Origin}': rename one");
+                    origins[(id, name)] = origin;
+                    columns[name] = type;
+                }
                 foreach (var t in _inbound[id])
                 {
                     var from = _document.Transitions[t].From;
                     foreach (var (name, type) in Visit(from))
-                        columns[name] = type;
-                    if (ActivityOf(from) is ReconciliationActivity && _document.Transitions[t].Port == ReconciliationActivity.Matched
+                        Add(name, type, origins[(from, name)]);
+                    if (ActivityOf(from) is ReconciliationActivity reconciliation && _document.Transitions[t].Port == ReconciliationActivity.Matched
                         && _inbound[from].Select(r => ActivityOf(_document.Transitions[r].From)).FirstOrDefault() is LoadFileActivity load)
                     {
-                        foreach (var (name, type) in ReconciliationKind.RideAlong(load, schema))
-                            columns[name] = type;
+                        foreach (var (name, type) in ReconciliationKind.RideAlong(reconciliation, load))
+                            Add(name, type, (from, true));
                     }
                     if (ActivityOf(from) is EnrichActivity enrich)
                     {
@@ -220,7 +234,7 @@ public static partial class CampaignValidator
                         foreach (var column in enrich.Columns)
                         {
                             if (Expression.Check(column.Expression, scope).Bound is { Type: not ExprType.Null } bound)
-                                columns[column.Name] = bound.Type;
+                                Add(column.Name, bound.Type, (from, false));
                         }
                     }
                 }

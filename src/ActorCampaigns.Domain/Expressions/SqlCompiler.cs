@@ -185,8 +185,14 @@ public sealed class SqlCompiler
         var execution = _context.Execution
             ?? throw new InvalidOperationException($"the file columns of reconciliation '{file.Reconciliation}' are read within an execution, and none is given");
         var column = QuoteIdentifier(file.Column).Trim('"');
+        // SQLite's json_extract gives a whole number for 8.0, which must still divide as a number.
         _sql.Append(_dialect == SqlDialect.Sqlite
-            ? $"(SELECT json_extract(lr.row_values, '$.{column}')"
+            ? file.Type switch
+            {
+                ExprType.Number => $"(SELECT CAST(json_extract(lr.row_values, '$.{column}') AS REAL)",
+                ExprType.Int => $"(SELECT CAST(json_extract(lr.row_values, '$.{column}') AS INTEGER)",
+                _ => $"(SELECT json_extract(lr.row_values, '$.{column}')",
+            }
             : $"(SELECT CAST(CAST(lr.row_values AS jsonb) ->> '{column}' AS {PostgresType(file.Type)})");
         _sql.Append(" FROM reconciled_profiles rp JOIN loaded_rows lr ON lr.campaign = rp.campaign AND lr.execution = rp.execution AND lr.line = rp.line AND lr.activity = ");
         Value(ExprType.String, file.Load);

@@ -55,10 +55,10 @@ public sealed class ExecutionPlan(CampaignDocument document)
         {
             foreach (var (name, bound) in EnrichColumnsOf(from, schema, variables))
                 columns[name] = bound;
-            if (_activities[from] is ReconciliationActivity && port == ReconciliationActivity.Matched
+            if (_activities[from] is ReconciliationActivity reconciliation && port == ReconciliationActivity.Matched
                 && InboundOf(from).Select(i => _activities[i.Activity]).FirstOrDefault() is LoadFileActivity load)
             {
-                foreach (var (name, type) in ReconciliationKind.RideAlong(load, schema))
+                foreach (var (name, type) in ReconciliationKind.RideAlong(reconciliation, load))
                     columns[name] = new BoundFileColumn(type, from, load.Id, name);
             }
             if (_activities[from] is not EnrichActivity enrich)

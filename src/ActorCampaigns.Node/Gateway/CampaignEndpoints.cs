@@ -98,9 +98,11 @@ public static class CampaignEndpoints
             var load = activity switch
             {
                 LoadFileActivity => from,
-                ReconciliationActivity when port == ReconciliationActivity.Unmatched => state.Document.Transitions.First(t => t.To == from).From,
+                ReconciliationActivity when port == ReconciliationActivity.Unmatched => state.Document.Transitions.FirstOrDefault(t => t.To == from)?.From,
                 _ => null,
             };
+            if (load is null && activity is ReconciliationActivity && port == ReconciliationActivity.Unmatched)
+                return Problems.NotFound($"'{from}' takes no file now: its unmatched rows cannot be read");
             if (load is not null)
                 return Results.Ok(new
                 {

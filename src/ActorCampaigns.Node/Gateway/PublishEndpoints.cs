@@ -139,8 +139,10 @@ public static class PublishEndpoints
                 // An entity's rows reach no channel (validation keeps them from one): they count for no message.
                 IRowSource { Entity: null } source => await services.Profiles.CountAsync(Expression.CheckFilter(source.Filter, scope).Bound, context, cancel),
                 ReadAudienceActivity read => saved.GetValueOrDefault(read.Audience),
-                // A file's rows matched to profiles: at most every profile (a row may match several).
-                ReconciliationActivity => await services.Profiles.CountAsync(null, context, cancel),
+                // A file's rows matched to profiles: the rows of an attached file (a row matching several profiles that
+                // share its key counts once), at most every profile; a file read when it runs, every profile.
+                ReconciliationActivity reconciliation => Math.Min(await services.Profiles.CountAsync(null, context, cancel),
+                    await AttachedRowsAsync(document, campaign, reconciliation, services, cancel) ?? long.MaxValue),
                 _ => 0,
             };
         }
@@ -151,6 +153,28 @@ public static class PublishEndpoints
             estimate[name] = estimate.GetValueOrDefault(name) + Upstream(plan, channel.Id, []).Sum(a => sizes[a]);
         }
         return estimate;
+    }
+
+    /// <summary>How many rows the file attached for the load feeding <paramref name="reconciliation"/> has (lines, less a CSV's header); null when it is read at run time or missing.</summary>
+    private static async Task<long?> AttachedRowsAsync(CampaignDocument document, string campaign, ReconciliationActivity reconciliation, EngineServices services,
+        CancellationToken cancel)
+    {
+        var feeding = document.Transitions.FirstOrDefault(t => t.To == reconciliation.Id)?.From;
+        if (document.Activities.FirstOrDefault(a => a.Id == feeding) is not LoadFileActivity { File: { } name } load
+            || await services.Files.OpenAsync(campaign, name, cancel) is not { } file)
+            return null;
+        await using (file)
+        {
+            var (lines, buffer, last) = (0L, new byte[1 << 16], (byte)'\n');
+            int read;
+            while ((read = await file.ReadAsync(buffer, cancel)) > 0)
+            {
+                lines += buffer.AsSpan(0, read).Count((byte)'\n');
+                last = buffer[read - 1];
+            }
+            lines += last == '\n' ? 0 : 1;
+            return load.Format == FileFormat.Csv ? Math.Max(0, lines - 1) : lines;
+        }
     }
 
     private static HashSet<string> Upstream(ExecutionPlan plan, string activity, HashSet<string> seen)

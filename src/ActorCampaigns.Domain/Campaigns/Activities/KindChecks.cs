@@ -53,6 +53,9 @@ public sealed class KindChecks
 
     public void Error(string at, string message) => _errors.Add(new ValidationError(Path + at, message));
 
+    /// <summary>How many errors the document has so far: a check can tell whether its own found any.</summary>
+    public int ErrorCount => _errors.Count;
+
     /// <summary>A boolean expression over a profile (an empty filter keeps every profile).</summary>
     public void Filter(string filter, string at, BindingScope? scope = null)
     {

@@ -40,24 +40,15 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
         CancellationToken cancellationToken)
     {
         var services = runner.Services;
-        var arriving = new HashSet<long>();
-        await foreach (var lines in runner.Union(run, run.Inbound, cancellationToken))
-            arriving.UnionWith(lines);
+        // Validation makes the one loadFile before it its only inbound, and a load outputs every row it kept: its rows are read where the load kept them.
         var load = new FileLoad(key.Campaign, key.Execution, run.Inbound.Single().Activity);
 
-        // The rows' keys (null: a key value missing, it matches nothing), and each key to the first line having it.
-        var rows = new List<(long Line, string? Key)>();
+        // Each key the rows have, to the first line having it.
         var byKey = new Dictionary<string, long>(StringComparer.Ordinal);
-        await foreach (var page in services.Loaded.RowsAsync(load, services.BatchSize, cancellationToken))
+        await foreach (var row in RowKeysAsync(services, load, reconciliation, cancellationToken))
         {
-            foreach (var row in page.Where(r => arriving.Contains(r.Line)))
-            {
-                using var values = JsonDocument.Parse(row.Values);
-                var rowKey = KeyOf(reconciliation.Keys, k => values.RootElement.TryGetProperty(k.Column, out var value) ? Text(value) : null);
-                rows.Add((row.Line, rowKey));
-                if (rowKey is not null)
-                    byKey.TryAdd(rowKey, row.Line);
-            }
+            if (row.Key is not null)
+                byKey.TryAdd(row.Key, row.Line);
         }
 
         // The profiles stream past, their key attributes read, in id order: matches are written as they are found.
@@ -79,25 +70,54 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
                 await services.Reconciliations.AppendAsync(key, found, [], cancellationToken);
             matched += found.Count;
         }
+        byKey.Clear();
 
-        // A row matched when some profile has its key, even if that profile is counted with an earlier row.
-        var unmatched = rows.Where(r => r.Key is null || !matchedKeys.Contains(r.Key)).Select(r => r.Line).ToList();
-        foreach (var chunk in unmatched.Chunk(services.BatchSize))
-            await services.Reconciliations.AppendAsync(key, [], chunk, cancellationToken);
-        var summary = new ReconciliationSummary(matched, unmatched.Count);
+        // A row matched when some profile has its key, even if that profile counts with an earlier row.
+        var unmatched = 0L;
+        var chunk = new List<long>(services.BatchSize);
+        await foreach (var row in RowKeysAsync(services, load, reconciliation, cancellationToken))
+        {
+            if (row.Key is not null && matchedKeys.Contains(row.Key))
+                continue;
+            chunk.Add(row.Line);
+            if (chunk.Count == services.BatchSize)
+            {
+                await services.Reconciliations.AppendAsync(key, [], chunk, cancellationToken);
+                (unmatched, chunk) = (unmatched + chunk.Count, new List<long>(services.BatchSize));
+            }
+        }
+        await services.Reconciliations.AppendAsync(key, [], chunk, cancellationToken);
+        var summary = new ReconciliationSummary(matched, unmatched + chunk.Count);
         await services.Reconciliations.CloseAsync(key, summary, cancellationToken);
         return summary;
     }
 
-    /// <summary>The key of a row or profile: its key values joined (each lower-cased where case is ignored); null when one is missing.</summary>
+    /// <summary>The load's rows, by line, each with its key (null when a key value is missing or empty).</summary>
+    private static async IAsyncEnumerable<(long Line, string? Key)> RowKeysAsync(EngineServices services, FileLoad load, ReconciliationActivity reconciliation,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var page in services.Loaded.RowsAsync(load, services.BatchSize, cancellationToken))
+        {
+            foreach (var row in page)
+            {
+                using var values = JsonDocument.Parse(row.Values);
+                yield return (row.Line, KeyOf(reconciliation.Keys, k => values.RootElement.TryGetProperty(k.Column, out var value) ? Text(value) : null));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The key of a row or profile: its key values (each lower-cased, invariantly, where case is ignored), each after
+    /// its length, so no value can run into the next; null when one is missing or empty.
+    /// </summary>
     private static string? KeyOf(IReadOnlyList<ReconciliationKey> keys, Func<ReconciliationKey, string?> valueOf)
     {
         var text = new StringBuilder();
         foreach (var key in keys)
         {
-            if (valueOf(key) is not { } value)
+            if (valueOf(key) is not { Length: > 0 } value)
                 return null;
-            text.Append(key.IgnoreCase ? value.ToLowerInvariant() : value).Append('\u001f');
+            text.Append(value.Length).Append(':').Append(key.IgnoreCase ? value.ToLowerInvariant() : value);
         }
         return text.ToString();
     }

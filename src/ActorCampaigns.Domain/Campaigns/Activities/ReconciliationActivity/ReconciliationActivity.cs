@@ -55,6 +55,7 @@ public sealed class ReconciliationKind : ActivityKind<ReconciliationActivity>
 
     protected override void Check(ReconciliationActivity reconciliation, KindChecks checks)
     {
+        var reported = checks.ErrorCount;
         if (reconciliation.Keys.Count is 0 or > MaxKeys)
             checks.Error(".keys", $"must have 1 to {MaxKeys} keys");
         var sources = checks.Inbound.Select(checks.ActivityOf).ToList();
@@ -73,17 +74,28 @@ public sealed class ReconciliationKind : ActivityKind<ReconciliationActivity>
                 checks.Error($".keys[{k}].attribute", $"'{attribute}' is not a profile attribute");
             else if (profile.Type is not (AttributeType.String or AttributeType.Int))
                 checks.Error($".keys[{k}].attribute", $"'{attribute}' is {AttributeTypes.Name(profile.Type)}: keys are string or int attributes");
+            else if (declared is { Type: AttributeType.String or AttributeType.Int } && declared.Type != profile.Type)
+                checks.Error($".keys[{k}].attribute", $"'{attribute}' is {AttributeTypes.Name(profile.Type)} and '{column}' {AttributeTypes.Name(declared.Type)}: " +
+                    "a key compares values of one type");
+        }
+        // Which columns ride along depends on the keys: once they are right.
+        if (load is not null && checks.ErrorCount == reported)
+        {
+            foreach (var (name, _) in RideAlong(reconciliation, load).Where(c => checks.Schema.Find(c.Name) is not null))
+                checks.Error("", $"'{load.Id}' declares '{name}', which rides along with the profiles matched and is named like a profile attribute: " +
+                    "declare it under a name of its own (or make it a key)");
         }
         BuildAudienceKind.RowsGoOnlyToEnd(checks, "", "rows of the file it did not match", ReconciliationActivity.Unmatched);
     }
 
     /// <summary>
-    /// The columns of <paramref name="load"/>'s file that ride along with the profiles a reconciliation matched, and
-    /// their types: all but those named like a profile attribute (the profile's own value is read); dates and
-    /// timestamps ride as their ISO text.
+    /// The columns of <paramref name="load"/>'s file that ride along with the profiles <paramref name="reconciliation"/>
+    /// matched, and their types: all but its keys (the profile has their values, case aside); dates and timestamps ride
+    /// as their ISO text. Validation keeps their names apart from the profile attributes'; one added to the profiles
+    /// later is hidden, for these profiles, by the file's column.
     /// </summary>
-    public static IEnumerable<(string Name, ExprType Type)> RideAlong(LoadFileActivity load, ProfileSchema schema) =>
-        load.Columns.Where(c => schema.Find(c.Name) is null).Select(c => (c.Name, c.Type switch
+    public static IEnumerable<(string Name, ExprType Type)> RideAlong(ReconciliationActivity reconciliation, LoadFileActivity load) =>
+        load.Columns.Where(c => reconciliation.Keys.All(k => k.Column != c.Name)).Select(c => (c.Name, c.Type switch
         {
             AttributeType.Int => ExprType.Int,
             AttributeType.Number => ExprType.Number,
