@@ -78,6 +78,27 @@ public abstract class Database
         }
     }
 
+    /// <summary>The executions that hold rows in any of <paramref name="tables"/> (each with columns campaign and execution).</summary>
+    public Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsInAsync(IEnumerable<string> tables, CancellationToken cancellationToken) =>
+        ExecutionsAsync(string.Join(" UNION ", tables.Select(table => $"SELECT campaign, execution FROM {table}")), cancellationToken);
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> rows of an execution from <paramref name="tables"/> (each with the rest of
+    /// its key), in their order: a table is reached only once those before it are empty, so a mark kept last goes last.
+    /// How many it deleted.
+    /// </summary>
+    public async Task<int> DeleteOfExecutionAsync(IEnumerable<(string Table, string KeyRest)> tables, string campaign, string execution, int limit,
+        CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var (table, rest) in tables)
+        {
+            if (deleted < limit)
+                deleted += await DeleteOfExecutionAsync(table, rest, campaign, execution, limit - deleted, cancellationToken);
+        }
+        return deleted;
+    }
+
     /// <summary>The executions, as (campaign, execution) pairs, that <paramref name="sql"/> selects as its two columns.</summary>
     public async Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(string sql, CancellationToken cancellationToken)
     {

@@ -20,7 +20,7 @@ public abstract class LoadedFilesContract
     {
         var loads = new LoadedFiles(await CreateDatabaseAsync());
         await loads.InitializeAsync();
-        var load = new FileLoad("c-1", "e-1", "load");
+        var load = new ExecutionActivity("c-1", "e-1", "load");
         var chunks = await ReadAsync("""
             at,email,amount,extra
             2026-11-01T10:00:00Z,a@example.com,1.5,x

@@ -10,8 +10,8 @@ public abstract class ReconciliationsContract
 {
     protected abstract Task<Database> CreateDatabaseAsync();
 
-    private static readonly Reconciliation Match = new("c-1", "e-1", "match");
-    private static readonly FileLoad Load = new("c-1", "e-1", "load");
+    private static readonly ExecutionActivity Match = new("c-1", "e-1", "match");
+    private static readonly ExecutionActivity Load = new("c-1", "e-1", "load");
 
     [Fact]
     public async Task Matches_read_back_in_profile_order_and_the_matched_rows_columns_are_read_with_the_profiles()

@@ -85,14 +85,14 @@ public abstract class RetentionCleanerContract : IAsyncLifetime
             await _services.Ledger.AdvanceEpochAsync(Campaign, execution, "mail", partition);
         // A loaded file (2 rows, a reject, its mark of being whole) and an incremental query's claims: by a mark (2 rows
         // and the mark of being whole, the execution's own) and by id (what the query remembers for the next executions).
-        var load = new Data.Files.FileLoad(Campaign, execution, "load");
+        var load = new Data.Files.ExecutionActivity(Campaign, execution, "load");
         await _services.Loaded.AppendAsync(load, new([new(2, "{}"), new(3, "{}")], [new(4, "bad")]));
         await _services.Loaded.CloseAsync(load, new(2, 1));
         var (byMark, byId) = (new IncrementalQuery(Campaign, "fresh", execution, ByMark: true), new IncrementalQuery(Campaign, "new", execution));
         await _services.Incremental.ClaimAsync(byMark, [11, 12]);
         await _services.Incremental.CloseAsync(byMark);
         await _services.Incremental.ClaimAsync(byId, [(execution[^1] - '0') * 100L]);
-        var match = new Data.Files.Reconciliation(Campaign, execution, "match");
+        var match = new Data.Files.ExecutionActivity(Campaign, execution, "match");
         await _services.Reconciliations.AppendAsync(match, [(1, 2), (2, 3)], [4]);
         await _services.Reconciliations.CloseAsync(match, new(2, 1));
         await _services.Ledger.SendingStartedAsync(Campaign, execution, "mail", Now);

@@ -4,9 +4,6 @@ using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Files;
 
-/// <summary>One load: a loadFile activity in an execution of its campaign.</summary>
-public sealed record FileLoad(string Campaign, string Execution, string Activity);
-
 /// <summary>What a load kept: its rows and its rejected lines.</summary>
 public sealed record LoadSummary(long Rows, long Rejected);
 
@@ -35,47 +32,36 @@ public sealed class LoadedFiles(Database database)
     }
 
     /// <summary>What the load kept, once it is whole; null while it is not.</summary>
-    public async Task<LoadSummary?> LoadedAsync(FileLoad load, CancellationToken cancellationToken = default)
+    public async Task<LoadSummary?> LoadedAsync(ExecutionActivity load, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var select = Command(connection, "SELECT row_count, rejected FROM loaded_files WHERE " + Where);
-        Key(select, load);
+        load.Bind(select);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? new LoadSummary(reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
 
     /// <summary>Whether the load left anything: rows, rejects, or its mark of being whole.</summary>
-    public async Task<bool> ExistsAsync(FileLoad load, CancellationToken cancellationToken = default)
+    public async Task<bool> ExistsAsync(ExecutionActivity load, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var select = Command(connection, $"SELECT 1 WHERE EXISTS (SELECT 1 FROM loaded_files WHERE {Where}) " +
-            $"OR EXISTS (SELECT 1 FROM loaded_rejects WHERE {Where}) OR EXISTS (SELECT 1 FROM loaded_rows WHERE {Where})");
-        Key(select, load);
+        await using var select = Command(connection, "SELECT 1 WHERE " + string.Join(" OR ", Tables.Select(t => $"EXISTS (SELECT 1 FROM {t.Table} WHERE {Where})")));
+        load.Bind(select);
         return await select.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
     /// <summary>Forgets what a load stopped midway wrote, so it starts over.</summary>
-    public async Task ClearAsync(FileLoad load, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var table in new[] { "loaded_rows", "loaded_rejects", "loaded_files" })
-        {
-            await using var delete = Command(connection, $"DELETE FROM {table} WHERE {Where}", transaction);
-            Key(delete, load);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task ClearAsync(ExecutionActivity load, CancellationToken cancellationToken = default) =>
+        load.ClearAsync(database, Tables.Select(t => t.Table), cancellationToken);
 
     /// <summary>Writes a chunk of the file: its rows and rejected lines, in one transaction.</summary>
-    public async Task AppendAsync(FileLoad load, FileChunk chunk, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(ExecutionActivity load, FileChunk chunk, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = Command(connection, "INSERT INTO loaded_rows (campaign, execution, activity, line, row_values) VALUES (@campaign, @execution, @activity, @line, @values)", transaction))
         {
-            Key(insert, load);
+            load.Bind(insert);
             var (line, values) = (Parameter(insert, "@line", 0L), Parameter(insert, "@values", ""));
             foreach (var row in chunk.Rows)
             {
@@ -85,7 +71,7 @@ public sealed class LoadedFiles(Database database)
         }
         await using (var insert = Command(connection, "INSERT INTO loaded_rejects (campaign, execution, activity, line, reason) VALUES (@campaign, @execution, @activity, @line, @reason)", transaction))
         {
-            Key(insert, load);
+            load.Bind(insert);
             var (line, reason) = (Parameter(insert, "@line", 0L), Parameter(insert, "@reason", ""));
             foreach (var reject in chunk.Rejects)
             {
@@ -97,37 +83,37 @@ public sealed class LoadedFiles(Database database)
     }
 
     /// <summary>Marks the load whole, with what it kept and how many lines it rejected (kept or not).</summary>
-    public async Task CloseAsync(FileLoad load, LoadSummary summary, CancellationToken cancellationToken = default)
+    public async Task CloseAsync(ExecutionActivity load, LoadSummary summary, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var insert = Command(connection, "INSERT INTO loaded_files (campaign, execution, activity, row_count, rejected) VALUES (@campaign, @execution, @activity, @rows, @rejected) " +
             "ON CONFLICT DO NOTHING");
-        Key(insert, load);
+        load.Bind(insert);
         Parameter(insert, "@rows", summary.Rows);
         Parameter(insert, "@rejected", summary.Rejected);
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The rows' lines (their ids in the population), ascending, in batches of <paramref name="batchSize"/>.</summary>
-    public IAsyncEnumerable<long[]> LinesAsync(FileLoad load, int batchSize, CancellationToken cancellationToken = default) =>
-        database.IdPagesAsync("loaded_rows", "line", Where, command => Key(command, load), batchSize, cancellationToken);
+    public IAsyncEnumerable<long[]> LinesAsync(ExecutionActivity load, int batchSize, CancellationToken cancellationToken = default) =>
+        database.IdPagesAsync("loaded_rows", "line", Where, load.Bind, batchSize, cancellationToken);
 
     /// <summary>The rows with their values (JSON objects of the declared columns), by line.</summary>
-    public IAsyncEnumerable<List<FileRow>> RowsAsync(FileLoad load, int batchSize, CancellationToken cancellationToken = default) =>
+    public IAsyncEnumerable<List<FileRow>> RowsAsync(ExecutionActivity load, int batchSize, CancellationToken cancellationToken = default) =>
         PagesAsync(load, "line, row_values", batchSize, cancellationToken);
 
     /// <summary>The rejected lines kept, by line.</summary>
-    public async IAsyncEnumerable<FileReject> RejectsAsync(FileLoad load, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<FileReject> RejectsAsync(ExecutionActivity load, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var select = Command(connection, $"SELECT line, reason FROM loaded_rejects WHERE {Where} ORDER BY line");
-        Key(select, load);
+        load.Bind(select);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             yield return new FileReject(reader.GetInt64(0), reader.GetString(1));
     }
 
-    private async IAsyncEnumerable<List<FileRow>> PagesAsync(FileLoad load, string columns, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<List<FileRow>> PagesAsync(ExecutionActivity load, string columns, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = 0L;
         while (true)
@@ -136,7 +122,7 @@ public sealed class LoadedFiles(Database database)
             await using (var connection = await database.OpenAsync(cancellationToken))
             await using (var select = Command(connection, $"SELECT {columns} FROM loaded_rows WHERE {Where} AND line > @after ORDER BY line LIMIT @limit"))
             {
-                Key(select, load);
+                load.Bind(select);
                 Parameter(select, "@after", after);
                 Parameter(select, "@limit", batchSize);
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
@@ -154,27 +140,14 @@ public sealed class LoadedFiles(Database database)
 
     /// <summary>The executions that hold loads, for retention.</summary>
     public Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(CancellationToken cancellationToken = default) =>
-        database.ExecutionsAsync("SELECT campaign, execution FROM loaded_rows UNION SELECT campaign, execution FROM loaded_rejects " +
-            "UNION SELECT campaign, execution FROM loaded_files", cancellationToken);
+        database.ExecutionsInAsync(Tables.Select(t => t.Table), cancellationToken);
 
     /// <summary>Deletes at most <paramref name="limit"/> rows of an ended execution's loads (rows, then rejects, then the loads); how many it deleted.</summary>
-    public async Task<int> DeleteExecutionAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default)
-    {
-        var deleted = 0;
-        foreach (var (table, rest) in new[] { ("loaded_rows", "activity, line"), ("loaded_rejects", "activity, line"), ("loaded_files", "activity") })
-        {
-            if (deleted < limit)
-                deleted += await database.DeleteOfExecutionAsync(table, rest, campaign, execution, limit - deleted, cancellationToken);
-        }
-        return deleted;
-    }
+    public Task<int> DeleteExecutionAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default) =>
+        database.DeleteOfExecutionAsync(Tables, campaign, execution, limit, cancellationToken);
 
-    private const string Where = "campaign = @campaign AND execution = @execution AND activity = @activity";
+    /// <summary>What a load keeps, with the rest of each key; the mark of being whole last.</summary>
+    private static readonly (string Table, string KeyRest)[] Tables = [("loaded_rows", "activity, line"), ("loaded_rejects", "activity, line"), ("loaded_files", "activity")];
 
-    private static void Key(DbCommand command, FileLoad load)
-    {
-        Parameter(command, "@campaign", load.Campaign);
-        Parameter(command, "@execution", load.Execution);
-        Parameter(command, "@activity", load.Activity);
-    }
+    private const string Where = ExecutionActivity.Where;
 }

@@ -166,22 +166,17 @@ public sealed class IncrementalRows(Database database)
 
     /// <summary>The executions that hold what only their runs need (the rows of their range, whether their claims are whole), for retention.</summary>
     public Task<IReadOnlyList<(string Campaign, string Execution)>> ExecutionsAsync(CancellationToken cancellationToken = default) =>
-        database.ExecutionsAsync("SELECT campaign, execution FROM incremental_range_rows UNION SELECT campaign, execution FROM incremental_claimed", cancellationToken);
+        database.ExecutionsInAsync(OfRuns.Select(t => t.Table), cancellationToken);
 
     /// <summary>
     /// Deletes at most <paramref name="limit"/> of an ended execution's range rows, then its claimed mark; how many it
     /// deleted. What the query remembers for the next executions (claims by id, marks) stays.
     /// </summary>
-    public async Task<int> DeleteExecutionAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default)
-    {
-        var deleted = 0;
-        foreach (var (table, rest) in new[] { ("incremental_range_rows", "activity, row_id"), ("incremental_claimed", "activity") })
-        {
-            if (deleted < limit)
-                deleted += await database.DeleteOfExecutionAsync(table, rest, campaign, execution, limit - deleted, cancellationToken);
-        }
-        return deleted;
-    }
+    public Task<int> DeleteExecutionAsync(string campaign, string execution, int limit, CancellationToken cancellationToken = default) =>
+        database.DeleteOfExecutionAsync(OfRuns, campaign, execution, limit, cancellationToken);
+
+    /// <summary>What only an execution's runs need, with the rest of each key; the mark of being whole last.</summary>
+    private static readonly (string Table, string KeyRest)[] OfRuns = [("incremental_range_rows", "activity, row_id"), ("incremental_claimed", "activity")];
 
     private static void Key(DbCommand command, IncrementalQuery query)
     {

@@ -110,7 +110,7 @@ public static class CampaignEndpoints
                     from,
                     port,
                     count = await services.Worktables.CountAsync(population, cancel),
-                    profiles = await LoadedRowsAsync(services, new Data.Files.FileLoad(id, run.Id.Value, load), ids, cancel),
+                    profiles = await LoadedRowsAsync(services, new Data.Files.ExecutionActivity(id, run.Id.Value, load), ids, cancel),
                 });
             // A source of an entity's rows (bookings) leaves them, not profiles: they are read from their own table.
             var entity = (activity as IRowSource)?.Entity;
@@ -259,7 +259,7 @@ public static class CampaignEndpoints
     private static JsonElement? PublicFormat(CampaignDocument? document) =>
         document is null ? null : JsonDocument.Parse(CampaignFormat.Write(document)).RootElement.Clone();
     /// <summary>A loaded file's rows of these lines: the declared columns, and the line as <c>_line</c> (no column's name starts with '_').</summary>
-    private static async Task<List<Dictionary<string, object?>>> LoadedRowsAsync(EngineServices services, Data.Files.FileLoad load, IReadOnlyList<long> lines,
+    private static async Task<List<Dictionary<string, object?>>> LoadedRowsAsync(EngineServices services, Data.Files.ExecutionActivity load, IReadOnlyList<long> lines,
         CancellationToken cancel)
     {
         var wanted = lines.ToHashSet();

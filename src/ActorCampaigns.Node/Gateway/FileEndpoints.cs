@@ -45,7 +45,7 @@ public static class FileEndpoints
         campaigns.MapGet("/{id}/executions/{execution}/activities/{activity}/rejects", async (string id, string execution, string activity,
             EngineServices services, HttpResponse response, CancellationToken cancel) =>
         {
-            var load = new FileLoad(id, execution, activity);
+            var load = new ExecutionActivity(id, execution, activity);
             if (!await services.Loaded.ExistsAsync(load, cancel))
             {
                 await Problems.NotFound($"no load by activity '{activity}' in execution '{execution}' of campaign '{id}'").ExecuteAsync(response.HttpContext);

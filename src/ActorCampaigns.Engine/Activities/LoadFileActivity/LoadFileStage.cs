@@ -18,7 +18,7 @@ public sealed class LoadFileStage : ActivityStage<LoadFileActivity>
         CancellationToken cancellationToken)
     {
         var services = runner.Services;
-        var key = new FileLoad(run.Campaign.Value, run.Execution.Value, load.Id);
+        var key = new ExecutionActivity(run.Campaign.Value, run.Execution.Value, load.Id);
         if (await services.Loaded.LoadedAsync(key, cancellationToken) is not { } summary)
         {
             await services.Loaded.ClearAsync(key, cancellationToken);
@@ -30,7 +30,7 @@ public sealed class LoadFileStage : ActivityStage<LoadFileActivity>
             .Concat(Source.From(() => services.Loaded.LinesAsync(key, services.BatchSize, cancellationToken)).Select(lines => new PortBatch(Transition.DefaultPort, lines)));
     }
 
-    private static async Task<LoadSummary> LoadAsync(EngineServices services, FileLoad key, LoadFileActivity load, CancellationToken cancellationToken)
+    private static async Task<LoadSummary> LoadAsync(EngineServices services, ExecutionActivity key, LoadFileActivity load, CancellationToken cancellationToken)
     {
         await using var file = await OpenAsync(services, key, load, cancellationToken);
         var (rows, rejected) = (0L, 0L);
@@ -55,7 +55,7 @@ public sealed class LoadFileStage : ActivityStage<LoadFileActivity>
         return summary;
     }
 
-    private static async Task<Stream> OpenAsync(EngineServices services, FileLoad key, LoadFileActivity load, CancellationToken cancellationToken)
+    private static async Task<Stream> OpenAsync(EngineServices services, ExecutionActivity key, LoadFileActivity load, CancellationToken cancellationToken)
     {
         if (load.File is { } name)
             return await services.Files.OpenAsync(key.Campaign, name, cancellationToken)

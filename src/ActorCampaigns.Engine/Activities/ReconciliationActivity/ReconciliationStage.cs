@@ -22,7 +22,7 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
         CancellationToken cancellationToken)
     {
         var services = runner.Services;
-        var key = new Reconciliation(run.Campaign.Value, run.Execution.Value, reconciliation.Id);
+        var key = new ExecutionActivity(run.Campaign.Value, run.Execution.Value, reconciliation.Id);
         if (await services.Reconciliations.DoneAsync(key, cancellationToken) is not { } summary)
         {
             await services.Reconciliations.ClearAsync(key, cancellationToken);
@@ -36,12 +36,12 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
                 .Select(lines => new PortBatch(ReconciliationActivity.Unmatched, lines)));
     }
 
-    private static async Task<ReconciliationSummary> MatchAsync(ActivityRunner runner, ActivityRun run, ReconciliationActivity reconciliation, Reconciliation key,
+    private static async Task<ReconciliationSummary> MatchAsync(ActivityRunner runner, ActivityRun run, ReconciliationActivity reconciliation, ExecutionActivity key,
         CancellationToken cancellationToken)
     {
         var services = runner.Services;
         // Validation makes the one loadFile before it its only inbound, and a load outputs every row it kept: its rows are read where the load kept them.
-        var load = new FileLoad(key.Campaign, key.Execution, run.Inbound.Single().Activity);
+        var load = new ExecutionActivity(key.Campaign, key.Execution, run.Inbound.Single().Activity);
 
         // Each key the rows have, to the first line having it.
         var byKey = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -93,7 +93,7 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
     }
 
     /// <summary>The load's rows, by line, each with its key (null when a key value is missing or empty).</summary>
-    private static async IAsyncEnumerable<(long Line, string? Key)> RowKeysAsync(EngineServices services, FileLoad load, ReconciliationActivity reconciliation,
+    private static async IAsyncEnumerable<(long Line, string? Key)> RowKeysAsync(EngineServices services, ExecutionActivity load, ReconciliationActivity reconciliation,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var page in services.Loaded.RowsAsync(load, services.BatchSize, cancellationToken))
