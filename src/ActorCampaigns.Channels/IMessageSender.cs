@@ -48,12 +48,12 @@ public interface IMessageSender
 
     /// <summary>
     /// Sends a whole batch of an <see cref="Idempotent"/> provider, made by its <see cref="NewBatch"/>; a batch sent
-    /// before a crash comes again with the checkpoint its claim noted. Returns the profiles whose message was refused, with why.
+    /// before a crash comes again with the checkpoint its claim noted. Returns the keys (<see cref="OutboundMessage.Key"/>) whose message was refused, with why.
     /// </summary>
     async Task<IReadOnlyDictionary<long, string>> SendBatchAsync(MessageBatch batch, string? retryFrom, CancellationToken cancellationToken = default)
     {
         var results = await SendAsync(MessageList.Of(batch), cancellationToken);
-        return results.Where(r => !r.Sent).ToDictionary(r => r.Message.ProfileId, r => r.Failure!);
+        return results.Where(r => !r.Sent).ToDictionary(r => r.Message.Key, r => r.Failure!);
     }
 }
 

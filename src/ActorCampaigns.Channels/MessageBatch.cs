@@ -7,12 +7,26 @@ namespace ActorCampaigns.Channels;
 /// </summary>
 public abstract class MessageBatch : IDisposable
 {
-    public abstract int Count { get; }
+    private readonly List<long> _keys = [];
+    private readonly List<long> _profiles = [];
 
-    /// <summary>The profile of each message, in order.</summary>
-    public abstract IReadOnlyList<long> Profiles { get; }
+    public int Count => _keys.Count;
 
-    public abstract void Add(OutboundMessage message);
+    /// <summary>What each message is for, in order (<see cref="OutboundMessage.Key"/>): what the ledger and the ports know.</summary>
+    public IReadOnlyList<long> Keys => _keys;
+
+    /// <summary>The profile of each message, in order: what sends record.</summary>
+    public IReadOnlyList<long> Profiles => _profiles;
+
+    public void Add(OutboundMessage message)
+    {
+        Write(message);
+        _keys.Add(message.Key);
+        _profiles.Add(message.ProfileId);
+    }
+
+    /// <summary>Renders the message into the provider's form.</summary>
+    protected abstract void Write(OutboundMessage message);
 
     public void AddRange(IEnumerable<OutboundMessage> messages)
     {
@@ -20,32 +34,27 @@ public abstract class MessageBatch : IDisposable
             Add(message);
     }
 
-    public virtual void Dispose() { }
+    public virtual void Dispose()
+    {
+        _keys.Clear();
+        _profiles.Clear();
+    }
 }
 
 /// <summary>A batch kept as its messages: what providers that send one by one take.</summary>
 public sealed class MessageList(int expected = 16) : MessageBatch
 {
     private readonly List<OutboundMessage> _messages = new(expected);
-    private readonly List<long> _profiles = new(expected);
 
     public IReadOnlyList<OutboundMessage> Messages => _messages;
 
-    public override int Count => _messages.Count;
-
-    public override IReadOnlyList<long> Profiles => _profiles;
-
-    public override void Add(OutboundMessage message)
-    {
-        _messages.Add(message);
-        _profiles.Add(message.ProfileId);
-    }
+    protected override void Write(OutboundMessage message) => _messages.Add(message);
 
     /// <summary>Lets the messages go: a batch sent is kept only for its counts.</summary>
     public override void Dispose()
     {
         _messages.Clear();
-        _profiles.Clear();
+        base.Dispose();
     }
 
     /// <summary>A batch a provider made as a list, as its messages.</summary>

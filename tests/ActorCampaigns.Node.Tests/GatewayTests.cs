@@ -118,8 +118,8 @@ public sealed class GatewayTests : IAsyncLifetime
         var (status, kinds) = await _node.SendAsync(HttpMethod.Get, "/api/activity-kinds");
         Assert.Equal(HttpStatusCode.OK, status);
         var byType = kinds.EnumerateArray().ToDictionary(k => k.GetProperty("type").GetString()!);
-        Assert.Equal(["buildAudience", "incrementalQuery", "loadFile", "readAudience", "combine", "deduplicate", "reconciliation", "enrich", "split", "saveAudience", "wait", "fork", "andJoin", "test",
-            "experiment", "end", "email", "sms", "push"], byType.Keys.Take(19));
+        Assert.Equal(["buildAudience", "incrementalQuery", "loadFile", "readAudience", "combine", "deduplicate", "reconciliation", "changeDimension", "enrich", "split", "saveAudience", "wait", "fork", "andJoin", "test",
+            "experiment", "end", "email", "sms", "push"], byType.Keys.Take(20));
         var experiment = byType["experiment"];
         Assert.Equal(("flowControl", "arms", "holdback"), (experiment.GetProperty("group").GetString(),
             experiment.GetProperty("ports")[0].GetProperty("each").GetString(), experiment.GetProperty("ports")[1].GetProperty("port").GetString()));

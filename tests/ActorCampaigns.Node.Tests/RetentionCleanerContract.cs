@@ -95,6 +95,9 @@ public abstract class RetentionCleanerContract : IAsyncLifetime
         var match = new Data.Files.ExecutionActivity(Campaign, execution, "match");
         await _services.Reconciliations.AppendAsync(match, [(1, 2), (2, 3)], [4]);
         await _services.Reconciliations.CloseAsync(match, new(2, 1));
+        var change = new Data.Files.ExecutionActivity(Campaign, execution, "people");
+        await _services.Changes.AppendAsync(change, [(1, """{"stays":2}"""), (2, """{"stays":1}""")]);
+        await _services.Changes.CloseAsync(change, new(3, 2));
         await _services.Ledger.SendingStartedAsync(Campaign, execution, "mail", Now);
         long[] profiles = [.. Enumerable.Range(1, 9).Select(p => (long)p)];
         await _services.Ledger.MarkSentAsync(new DeliveryBatch(Campaign, execution, "mail", 0), new Sending("email", MessageCategory.Marketing), Now, profiles);
@@ -135,12 +138,13 @@ public abstract class RetentionCleanerContract : IAsyncLifetime
         // 14 events (all but the unsubscribe) in batches of whole profiles: 3 bounces, profile 2's 2 clicks with an
         // open, opens 3 at a time, the last 2.
         // 3 partition epochs in one statement and a last that finds none; the sending start in one, fewer than a batch.
-        // The load's 2 rows and reject in one statement of 3, then its mark; the 2 range rows and the mark of being whole
+        // The load's 2 rows and reject in one statement of 3, then its mark (a change's 2 profiles and its mark alike); the 2 range rows and the mark of being whole
         // in one, then one that finds none.
         List<RetentionCount> expected = [new("worktables", 7, 1, 8), new("partition epochs", 3, 1, 2), new("sending starts", 1, 1, 1),
-            new("loaded files", 4, 1, 2), new("reconciliations", 4, 1, 2), new("incremental ranges", 3, 1, 2), new("feedback", 14, 1, 5)];
+            new("loaded files", 4, 1, 2), new("reconciliations", 4, 1, 2), new("dimension changes", 3, 1, 2),
+            new("incremental ranges", 3, 1, 2), new("feedback", 14, 1, 5)];
         if (Database is PostgresDatabase)
-            expected.Insert(6, new("outbox", 9, 1, 4));
+            expected.Insert(7, new("outbox", 9, 1, 4));
         Assert.Equal(expected, counts);
         Assert.Equal(report, await ReportAsync());
         Assert.Equal(("e-2,e-3", Database is PostgresDatabase ? "e-2,e-3" : "", "e-2,e-3"), await ExecutionsHoldingAsync());
@@ -148,6 +152,8 @@ public abstract class RetentionCleanerContract : IAsyncLifetime
         Assert.False(await _services.Loaded.ExistsAsync(new(Campaign, "e-1", "load")));
         Assert.Null(await _services.Reconciliations.DoneAsync(new(Campaign, "e-1", "match")));
         Assert.NotNull(await _services.Reconciliations.DoneAsync(new(Campaign, "e-2", "match")));
+        Assert.Null(await _services.Changes.DoneAsync(new(Campaign, "e-1", "people")));
+        Assert.NotNull(await _services.Changes.DoneAsync(new(Campaign, "e-2", "people")));
         Assert.NotNull(await _services.Loaded.LoadedAsync(new(Campaign, "e-2", "load")));
         Assert.False(await _services.Incremental.IsClaimedAsync(new(Campaign, "fresh", "e-1", ByMark: true)));
         Assert.True(await _services.Incremental.IsClaimedAsync(new(Campaign, "fresh", "e-2", ByMark: true)));

@@ -11,14 +11,12 @@ public sealed class OutboxLines : MessageBatch
 {
     private readonly PooledBytes _bytes;
     private readonly List<int> _ends;
-    private readonly List<long> _profiles;
 
     /// <param name="expected">How many messages the batch will hold, to size the buffer.</param>
     public OutboxLines(int expected = 16)
     {
         _bytes = new PooledBytes(expected * 512);
         _ends = new List<int>(expected);
-        _profiles = new List<long>(expected);
     }
 
     public static OutboxLines Of(IReadOnlyCollection<OutboundMessage> messages)
@@ -28,16 +26,11 @@ public sealed class OutboxLines : MessageBatch
         return lines;
     }
 
-    public override int Count => _ends.Count;
-
-    /// <summary>The profile of each line, in order.</summary>
-    public override IReadOnlyList<long> Profiles => _profiles;
-
     /// <summary>Every line, each ending with a line feed.</summary>
     public ReadOnlyMemory<byte> Written => _bytes.Written;
 
     /// <summary>The line of one message: its ids, its address and its content fields, in that order.</summary>
-    public override void Add(OutboundMessage message)
+    protected override void Write(OutboundMessage message)
     {
         _bytes.Append("{\"messageId\":"u8);
         _bytes.JsonString(message.MessageId);
@@ -49,6 +42,11 @@ public sealed class OutboxLines : MessageBatch
         _bytes.JsonString(message.ActivityId);
         _bytes.Append(",\"profileId\":"u8);
         _bytes.Digits(message.ProfileId);
+        if (message.Row is { } row)
+        {
+            _bytes.Append(",\"entityRow\":"u8);
+            _bytes.Digits(row);
+        }
         _bytes.Append(",\"to\":"u8);
         _bytes.JsonString(message.To);
         if (message.Content.Count > 0)
@@ -58,7 +56,6 @@ public sealed class OutboxLines : MessageBatch
         }
         _bytes.Append("}\n"u8);
         _ends.Add(_bytes.Length);
-        _profiles.Add(message.ProfileId);
     }
 
     /// <summary>The lines whose message id is not among <paramref name="present"/>: what a retried batch still has to append.</summary>
@@ -86,5 +83,9 @@ public sealed class OutboxLines : MessageBatch
         throw new FormatException("an outbox line without a messageId");
     }
 
-    public override void Dispose() => _bytes.Dispose();
+    public override void Dispose()
+    {
+        _bytes.Dispose();
+        base.Dispose();
+    }
 }

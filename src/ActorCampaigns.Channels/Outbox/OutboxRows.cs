@@ -16,25 +16,19 @@ public sealed class OutboxRows : MessageBatch
 
     private readonly string _channel;
     private readonly PooledBytes _bytes;
-    private readonly List<long> _profiles;
 
     /// <param name="expected">How many messages the batch will hold, to size the buffer.</param>
     public OutboxRows(string channel, int expected = 16)
     {
         _channel = channel;
         _bytes = new PooledBytes(expected * 640);
-        _profiles = new List<long>(expected);
     }
-
-    public override int Count => _profiles.Count;
-
-    public override IReadOnlyList<long> Profiles => _profiles;
 
     /// <summary>The rows, without the COPY header and trailer.</summary>
     public ReadOnlyMemory<byte> Written => _bytes.Written;
 
     /// <summary>The row of one message, in <see cref="OutboxTable.Columns"/>' order; its content fields as a JSON object.</summary>
-    public override void Add(OutboundMessage message)
+    protected override void Write(OutboundMessage message)
     {
         _bytes.BigEndian((short)8);
         Text(message.MessageId);
@@ -50,7 +44,6 @@ public sealed class OutboxRows : MessageBatch
         _bytes.JsonMembers(message.Content);
         _bytes.Append("}"u8);
         Close(length);
-        _profiles.Add(message.ProfileId);
     }
 
     private void Text(string text)
@@ -69,5 +62,9 @@ public sealed class OutboxRows : MessageBatch
 
     private void Close(int start) => _bytes.BigEndianAt(start - 4, _bytes.Length - start);
 
-    public override void Dispose() => _bytes.Dispose();
+    public override void Dispose()
+    {
+        _bytes.Dispose();
+        base.Dispose();
+    }
 }

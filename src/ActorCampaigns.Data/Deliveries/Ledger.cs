@@ -87,8 +87,9 @@ public sealed partial class Ledger(Database database)
 
     /// <summary>
     /// Claims each message of a batch for a provider that is not idempotent (SMTP), and returns those settled before
-    /// (by a run that crashed after sending them): profile → null when sent, the reason when it failed. Those are
-    /// not sent again; a message claimed but never settled is sent again with the same message id.
+    /// (by a run that crashed after sending them): key → null when sent, the reason when it failed. Those are not sent
+    /// again; a message claimed but never settled is sent again with the same message id. A message is keyed by its
+    /// profile, or by its entity row when its channel sends one per row (the <c>profile</c> column holds that key).
     /// </summary>
     public async Task<IReadOnlyDictionary<long, string?>> ClaimMessagesAsync(DeliveryBatch batch, IReadOnlyList<long> profiles,
         CancellationToken cancellationToken = default)

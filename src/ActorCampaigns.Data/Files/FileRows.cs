@@ -1,14 +1,11 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ActorCampaigns.Data.Csv;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Profiles;
-using ActorCampaigns.Domain.Time;
 
 namespace ActorCampaigns.Data.Files;
 
@@ -139,7 +136,7 @@ public static class FileRows
     private static (string? Values, string? Reason) Row(IReadOnlyList<FileColumn> columns, Func<int, string?> text)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = RowValuesJson.Writer(buffer))
         {
             writer.WriteStartObject();
             for (var i = 0; i < columns.Count; i++)
@@ -155,26 +152,9 @@ public static class FileRows
                     writer.WriteString(name, value);
                     continue;
                 }
-                switch (ProfileRow.ParseValue(type, value))
-                {
-                    case null:
-                        return (null, $"{name}: '{CsvText.Excerpt(value)}' is not a valid {AttributeTypes.Name(type)}");
-                    case long whole:
-                        writer.WriteNumber(name, whole);
-                        break;
-                    case double number:
-                        writer.WriteNumber(name, number);
-                        break;
-                    case bool flag:
-                        writer.WriteBoolean(name, flag);
-                        break;
-                    case DateOnly date:
-                        writer.WriteString(name, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                        break;
-                    case DateTime at:
-                        writer.WriteString(name, Timestamps.Format(at));
-                        break;
-                }
+                if (ProfileRow.ParseValue(type, value) is not { } parsed)
+                    return (null, $"{name}: '{CsvText.Excerpt(value)}' is not a valid {AttributeTypes.Name(type)}");
+                RowValuesJson.Write(writer, name, parsed);
             }
             writer.WriteEndObject();
         }

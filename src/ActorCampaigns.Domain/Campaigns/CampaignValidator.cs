@@ -75,12 +75,55 @@ public static partial class CampaignValidator
             CheckSchedule();
             var variables = _document.Variables.ToDictionary(v => v.Key, v => v.Value.Type);
             var channels = _document.Activities.OfType<ChannelActivity>().Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+            if (acyclic)
+            {
+                _inputs = Dimensions.InputsOf(_document);
+                CheckDimensions();
+            }
             var columns = acyclic ? EnrichColumnsUpstream() : [];
             for (var i = 0; i < _document.Activities.Count; i++)
             {
                 var activity = _document.Activities[i];
                 var scope = BindingScope.ForProfiles(schema, variables, columns.GetValueOrDefault(activity.Id)) with { FeedbackActivities = channels };
                 CheckParameters(activity, read.ActivityPaths[i], scope);
+            }
+        }
+
+        /// <summary>What each activity takes (profiles until the graph is known to be acyclic).</summary>
+        private IReadOnlyDictionary<string, Dimension> _inputs = new Dictionary<string, Dimension>();
+
+        private Dimension InputOf(string id) => _inputs.GetValueOrDefault(id) ?? Dimension.Profiles;
+
+        private Dimension OutputOf(string id, string port) => Dimensions.OutputOf(ActivityOf(id), port, _inputs);
+
+        /// <summary>
+        /// Each transition brings what its activity takes (an entity's rows to no activity reading profiles), reported at
+        /// the activity it leaves, naming the one it leads to; and the transitions into an activity bring one dimension.
+        /// Profiles brought where they are not taken are left to that activity's own check (a reconciliation names its load).
+        /// </summary>
+        private void CheckDimensions()
+        {
+            foreach (var (id, into) in _inbound)
+            {
+                var kind = ActivityKinds.Of(ActivityOf(id));
+                (string From, Dimension Dimension)? first = null;
+                foreach (var t in into.Select(i => _document.Transitions[i]))
+                {
+                    var brought = OutputOf(t.From, t.Port);
+                    if (!kind.Takes(brought))
+                    {
+                        if (brought != Dimension.Profiles)
+                            Error(PathOf(t.From) + ActivityKinds.Of(ActivityOf(t.From)).OutputField(ActivityOf(t.From)),
+                                $"'{id}' ({kind.Type}) takes {kind.Taken}, and this activity outputs {brought}: {brought.GoesTo}");
+                        continue;
+                    }
+                    if (first is null)
+                        first = (t.From, brought);
+                    // An end takes whatever reaches it, mixed.
+                    else if (first.Value.Dimension != brought && ActivityOf(id) is not EndActivity)
+                        Error(PathOf(id), $"'{id}' takes {first.Value.Dimension} from '{first.Value.From}' and {brought} from '{t.From}': " +
+                            "the populations an activity takes are of one dimension");
+                }
             }
         }
 
@@ -219,8 +262,18 @@ public static partial class CampaignValidator
                 foreach (var t in _inbound[id])
                 {
                     var from = _document.Transitions[t].From;
-                    foreach (var (name, type) in Visit(from))
-                        Add(name, type, origins[(from, name)]);
+                    // Columns travel with profiles only: an entity's rows (and the profiles they change back to) carry none.
+                    if (InputOf(from) == Dimension.Profiles && OutputOf(from, _document.Transitions[t].Port) == Dimension.Profiles)
+                    {
+                        foreach (var (name, type) in Visit(from))
+                            Add(name, type, origins[(from, name)]);
+                    }
+                    if (ActivityOf(from) is ChangeDimensionActivity change && InputOf(from).Entity is { } entity
+                        && entities.GetValueOrDefault(entity) is { } rows)
+                    {
+                        foreach (var (name, type) in ChangeDimensionKind.RideAlong(change, rows))
+                            Add(name, type, (from, true));
+                    }
                     if (ActivityOf(from) is ReconciliationActivity reconciliation && _document.Transitions[t].Port == ReconciliationActivity.Matched
                         && _inbound[from].Select(r => ActivityOf(_document.Transitions[r].From)).FirstOrDefault() is LoadFileActivity load)
                     {
@@ -269,7 +322,7 @@ public static partial class CampaignValidator
 
         /// <summary>What the activity's kind checks: expressions, attributes, templates, its place among its inbound activities.</summary>
         private void CheckParameters(Activity activity, string path, BindingScope scope) =>
-            ActivityKinds.Of(activity).Check(activity, new KindChecks(path, scope, schema, entities,
+            ActivityKinds.Of(activity).Check(activity, new KindChecks(path, scope, schema, entities, InputOf(activity.Id),
                 _inbound[activity.Id].Select(t => _document.Transitions[t].From).ToList(),
                 _outbound[activity.Id].Select(t => (_document.Transitions[t].Port, _document.Transitions[t].To)).ToList(),
                 // Transitions naming an unknown activity are reported apart; what they lead to is left out here.

@@ -77,3 +77,9 @@ public sealed record BoundConversionAggregate(BoundConversion Conversion, bool S
 /// profiles matched. Read by the database.
 /// </summary>
 public sealed record BoundFileColumn(ExprType Type, string Reconciliation, string Load, string Column) : Bound(Type);
+
+/// <summary>
+/// An aggregate (<see cref="Column"/>) that a changeDimension (<see cref="Change"/>) computed over the entity's rows
+/// of the profile, in the execution being read: it rides along with the profile. Read by the database.
+/// </summary>
+public sealed record BoundAggregateColumn(ExprType Type, string Change, string Column) : Bound(Type);

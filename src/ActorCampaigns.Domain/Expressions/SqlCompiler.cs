@@ -118,6 +118,9 @@ public sealed class SqlCompiler
             case BoundFileColumn file:
                 EmitFileColumn(file);
                 break;
+            case BoundAggregateColumn aggregate:
+                EmitAggregateColumn(aggregate);
+                break;
             case BoundConversion conversion:
                 _sql.Append("EXISTS (SELECT 1");
                 EmitConversionEvents(conversion);
@@ -184,16 +187,7 @@ public sealed class SqlCompiler
     {
         var execution = _context.Execution
             ?? throw new InvalidOperationException($"the file columns of reconciliation '{file.Reconciliation}' are read within an execution, and none is given");
-        var column = QuoteIdentifier(file.Column).Trim('"');
-        // SQLite's json_extract gives a whole number for 8.0, which must still divide as a number.
-        _sql.Append(_dialect == SqlDialect.Sqlite
-            ? file.Type switch
-            {
-                ExprType.Number => $"(SELECT CAST(json_extract(lr.row_values, '$.{column}') AS REAL)",
-                ExprType.Int => $"(SELECT CAST(json_extract(lr.row_values, '$.{column}') AS INTEGER)",
-                _ => $"(SELECT json_extract(lr.row_values, '$.{column}')",
-            }
-            : $"(SELECT CAST(CAST(lr.row_values AS jsonb) ->> '{column}' AS {PostgresType(file.Type)})");
+        EmitJsonValue("lr.row_values", file.Type, file.Column);
         _sql.Append(" FROM reconciled_profiles rp JOIN loaded_rows lr ON lr.campaign = rp.campaign AND lr.execution = rp.execution AND lr.line = rp.line AND lr.activity = ");
         Value(ExprType.String, file.Load);
         _sql.Append(" WHERE rp.profile_id = profiles.\"id\" AND rp.campaign = ");
@@ -203,6 +197,36 @@ public sealed class SqlCompiler
         _sql.Append(" AND rp.activity = ");
         Value(ExprType.String, file.Reconciliation);
         _sql.Append(')');
+    }
+
+    /// <summary>An aggregate a changeDimension computed for the profile being read (a row of <c>profiles</c>), typed.</summary>
+    private void EmitAggregateColumn(BoundAggregateColumn aggregate)
+    {
+        var execution = _context.Execution
+            ?? throw new InvalidOperationException($"the aggregates of '{aggregate.Change}' are read within an execution, and none is given");
+        EmitJsonValue("cp.row_values", aggregate.Type, aggregate.Column);
+        _sql.Append(" FROM changed_profiles cp WHERE cp.profile_id = profiles.\"id\" AND cp.campaign = ");
+        Value(ExprType.String, execution.Campaign);
+        _sql.Append(" AND cp.execution = ");
+        Value(ExprType.String, execution.Execution);
+        _sql.Append(" AND cp.activity = ");
+        Value(ExprType.String, aggregate.Change);
+        _sql.Append(')');
+    }
+
+    /// <summary>Opens a subquery selecting the member <paramref name="name"/> of a JSON object column, as <paramref name="type"/>.</summary>
+    private void EmitJsonValue(string values, ExprType type, string name)
+    {
+        var column = QuoteIdentifier(name).Trim('"');
+        // SQLite's json_extract gives a whole number for 8.0, which must still divide as a number.
+        _sql.Append(_dialect == SqlDialect.Sqlite
+            ? type switch
+            {
+                ExprType.Number => $"(SELECT CAST(json_extract({values}, '$.{column}') AS REAL)",
+                ExprType.Int => $"(SELECT CAST(json_extract({values}, '$.{column}') AS INTEGER)",
+                _ => $"(SELECT json_extract({values}, '$.{column}')",
+            }
+            : $"(SELECT CAST(CAST({values} AS jsonb) ->> '{column}' AS {PostgresType(type)})");
     }
 
     /// <summary>The conversion events of the profile being read (a row of <c>profiles</c>) of the name, within the window.</summary>

@@ -33,6 +33,11 @@ public static class TemplateNames
     public static IReadOnlySet<string> Roots(IEnumerable<string> templates) =>
         templates.SelectMany(t => TryParse(t, out var parsed, out _) ? Free(parsed) : []).Select(n => n.Root).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>The members the templates read of <paramref name="root"/> (<c>amount</c> of <c>entity.amount</c>), each once.</summary>
+    public static IReadOnlyList<string> Members(IEnumerable<string> templates, string root) =>
+        templates.SelectMany(t => TryParse(t, out var parsed, out _) ? Free(parsed) : []).Where(n => n.Root == root && n.Member is not null)
+            .Select(n => n.Member!).Distinct().ToList();
+
     private sealed class Collector : AstVisitor
     {
         public List<TemplateName> Read { get; } = [];

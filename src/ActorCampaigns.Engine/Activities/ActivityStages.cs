@@ -11,6 +11,7 @@ public static class ActivityStages
         new IncrementalQueryStage(),
         new LoadFileStage(),
         new ReconciliationStage(),
+        new ChangeDimensionStage(),
         new ReadAudienceStage(),
         new CombineStage(),
         new DeduplicateStage(),

@@ -5,6 +5,7 @@ using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Profiles;
 using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Domain.Time;
 using ActorCampaigns.Engine.Activities;
@@ -234,7 +235,20 @@ public sealed class ActivityRunner(EngineServices services)
     }
 
     public async Task<IReadOnlyDictionary<string, Bound>> EnrichColumnsAsync(ActivityRun run, CancellationToken cancellationToken) =>
-        run.Plan.EnrichColumnsOf(run.Activity.Id, await services.Profiles.GetSchemaAsync(cancellationToken), run.Variables);
+        run.Plan.EnrichColumnsOf(run.Activity.Id, await services.Profiles.GetSchemaAsync(cancellationToken), run.Variables,
+            await EntitySchemasAsync(run.Plan.AggregatedEntities, cancellationToken));
+
+    /// <summary>The columns of the entities named (those whose rows change to profiles with aggregates); none when none is.</summary>
+    private async Task<IReadOnlyDictionary<string, ProfileSchema>> EntitySchemasAsync(IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var schemas = new Dictionary<string, ProfileSchema>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (await services.Entities.FindAsync(name, cancellationToken) is { } entity)
+                schemas[name] = await entity.Rows.GetSchemaAsync(cancellationToken);
+        }
+        return schemas;
+    }
 
     /// <summary>A filter over profile attributes, with the enrich columns it names replaced by their expressions.</summary>
     public async Task<Bound?> BindAsync(string filter, ActivityRun run, CancellationToken cancellationToken)

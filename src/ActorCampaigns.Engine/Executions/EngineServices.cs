@@ -89,6 +89,11 @@ public sealed record EngineServices(
 
     private Reconciliations? _reconciliations;
 
+    /// <summary>What changes of an entity's rows to profiles computed, per execution, in the profiles' database.</summary>
+    public DimensionChanges Changes => _changes ??= new DimensionChanges(Profiles.Database);
+
+    private DimensionChanges? _changes;
+
     /// <summary>Where loadFile activities read a <c>path</c> from; null: nowhere (such an activity fails, saying so).</summary>
     public string? FilesFolder { get; init; }
 
@@ -121,6 +126,7 @@ public sealed record EngineServices(
         await services.Files.InitializeAsync(cancellationToken);
         await services.Loaded.InitializeAsync(cancellationToken);
         await services.Reconciliations.InitializeAsync(cancellationToken);
+        await services.Changes.InitializeAsync(cancellationToken);
         await wakeups.InitializeAsync(cancellationToken);
         return services;
     }

@@ -23,6 +23,15 @@ public sealed class ExecutionPlan(CampaignDocument document)
 
     public IReadOnlySet<string> ChannelActivities { get; } = document.Activities.OfType<ChannelActivity>().Select(a => a.Id).ToHashSet();
 
+    private readonly IReadOnlyDictionary<string, Dimension> _inputs = Dimensions.InputsOf(document);
+
+    /// <summary>What the activity takes: profiles, or an entity's rows, or a file's.</summary>
+    public Dimension InputOf(string activity) => _inputs.GetValueOrDefault(activity) ?? Dimension.Profiles;
+
+    /// <summary>The entities whose rows change to profiles with aggregates somewhere in the canvas: their columns type the aggregates.</summary>
+    public IEnumerable<string> AggregatedEntities => Document.Activities.OfType<ChangeDimensionActivity>().Where(c => c.Aggregates.Count > 0)
+        .Select(c => InputOf(c.Id).Entity).OfType<string>().Distinct();
+
     public IReadOnlyList<(string Activity, string Port)> InboundOf(string activity) => _inbound[activity].ToList();
 
     /// <summary>
@@ -46,15 +55,26 @@ public sealed class ExecutionPlan(CampaignDocument document)
     /// <summary>
     /// The enrich columns computed upstream of <paramref name="activity"/>, each as the expression over profile
     /// attributes that computes it (an enrich column naming an earlier one is expanded). Columns travel as their
-    /// definitions: whoever reads one evaluates it, in SQL or in memory, for the profiles it reads.
+    /// definitions: whoever reads one evaluates it, in SQL or in memory, for the profiles it reads. They travel with
+    /// profiles only: an entity's rows carry none, and the profiles they change back to carry their aggregates.
     /// </summary>
-    public IReadOnlyDictionary<string, Bound> EnrichColumnsOf(string activity, ProfileSchema schema, IReadOnlyDictionary<string, ExprType> variables)
+    /// <param name="entities">The columns of the entities in <see cref="AggregatedEntities"/>.</param>
+    public IReadOnlyDictionary<string, Bound> EnrichColumnsOf(string activity, ProfileSchema schema, IReadOnlyDictionary<string, ExprType> variables,
+        IReadOnlyDictionary<string, ProfileSchema>? entities = null)
     {
         var columns = new Dictionary<string, Bound>(StringComparer.Ordinal);
         foreach (var (from, port) in InboundOf(activity))
         {
-            foreach (var (name, bound) in EnrichColumnsOf(from, schema, variables))
-                columns[name] = bound;
+            if (InputOf(from) == Dimension.Profiles && Dimensions.OutputOf(_activities[from], port, _inputs) == Dimension.Profiles)
+            {
+                foreach (var (name, bound) in EnrichColumnsOf(from, schema, variables, entities))
+                    columns[name] = bound;
+            }
+            if (_activities[from] is ChangeDimensionActivity change && InputOf(from).Entity is { } entity && entities?.GetValueOrDefault(entity) is { } rows)
+            {
+                foreach (var (name, type) in ChangeDimensionKind.RideAlong(change, rows))
+                    columns[name] = new BoundAggregateColumn(type, from, name);
+            }
             if (_activities[from] is ReconciliationActivity reconciliation && port == ReconciliationActivity.Matched
                 && InboundOf(from).Select(i => _activities[i.Activity]).FirstOrDefault() is LoadFileActivity load)
             {

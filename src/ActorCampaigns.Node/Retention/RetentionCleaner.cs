@@ -53,6 +53,7 @@ public sealed class RetentionCleaner(Database database, IReadOnlyList<RetentionP
             // What loads and incremental queries kept for their execution's reruns (not what a query remembers for the next).
             parts.Add(new("loaded files", worktables, services.Loaded.ExecutionsAsync, services.Loaded.DeleteExecutionAsync));
             parts.Add(new("reconciliations", worktables, services.Reconciliations.ExecutionsAsync, services.Reconciliations.DeleteExecutionAsync));
+            parts.Add(new("dimension changes", worktables, services.Changes.ExecutionsAsync, services.Changes.DeleteExecutionAsync));
             parts.Add(new("incremental ranges", worktables, services.Incremental.ExecutionsAsync, services.Incremental.DeleteExecutionAsync));
         }
         if (RetentionOptions.Enabled(options.Outbox) is { } outbox && database is PostgresDatabase postgres)

@@ -63,8 +63,9 @@ public class EntityAudienceValidationTests
     public void An_entitys_rows_go_to_no_activity_that_reads_profiles()
     {
         var error = Assert.Single(Errors(Canvas("""{ "id": "rows", "type": "buildAudience", "entity": "bookings" }""",
-            """{ "id": "next", "type": "email", "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } }""")));
+            """{ "id": "next", "type": "enrich", "columns": { "twice": "1 + 1" } }""")));
         Assert.Equal("$.activities[0].entity", error.Path);
-        Assert.StartsWith("'next' (email) takes profiles, and this activity outputs rows of bookings", error.Message);
+        Assert.Equal("'next' (enrich) takes profiles, and this activity outputs rows of bookings: " +
+            "an entity's rows go to end, channel and changeDimension activities", error.Message);
     }
 }

@@ -51,6 +51,7 @@ public class LoadFileValidationTests
         var error = Assert.Single(Validate("""{ "id": "load", "type": "loadFile", "file": "a.csv", "columns": { "email": "string" } }""",
             """{ "id": "done", "type": "email", "content": { "from": "a@example.com", "subject": "Hi", "html": "<p>Hi</p>" } }""").Errors);
         Assert.Equal("$.activities[0]", error.Path);
-        Assert.Contains("'done' (email) takes profiles, and this activity outputs rows of the attached file 'a.csv'", error.Message);
+        Assert.Contains("'done' (email) takes profiles or an entity's rows, and this activity outputs rows of a loaded file: " +
+            "a file's rows go to end and reconciliation activities", error.Message);
     }
 }

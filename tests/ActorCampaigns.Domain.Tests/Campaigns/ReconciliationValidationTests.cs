@@ -74,6 +74,6 @@ public class ReconciliationValidationTests
         Assert.Contains(fromProfiles.Errors, e => e.Path == "$.activities[1]" && e.Message.Contains("takes the rows of one loadFile activity"));
         var unmatchedMailed = Assert.Single(Validate(match, unmatchedTo: "mail").Errors);
         Assert.Equal("$.activities[1]", unmatchedMailed.Path);
-        Assert.Contains("'mail' (email) takes profiles, and this activity outputs rows of the file it did not match", unmatchedMailed.Message);
+        Assert.Contains("'mail' (email) takes profiles or an entity's rows, and this activity outputs rows of a loaded file", unmatchedMailed.Message);
     }
 }

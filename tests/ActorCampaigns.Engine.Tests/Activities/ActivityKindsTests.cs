@@ -38,6 +38,12 @@ public sealed class ActivityKindsTests
             activities.Add(JsonNode.Parse("""{ "id": "f", "type": "loadFile", "file": "rows.csv", "columns": { "email": "string" } }"""));
             transitions.Add(JsonNode.Parse("""{ "from": "f", "to": "it" }"""));
         }
+        // A change of dimension starts as one from an entity's rows to their profiles.
+        else if (kind is ChangeDimensionKind)
+        {
+            activities.Add(JsonNode.Parse("""{ "id": "rows", "type": "buildAudience", "entity": "bookings" }"""));
+            transitions.Add(JsonNode.Parse("""{ "from": "rows", "to": "it" }"""));
+        }
         else if (!kind.IsSource)
         {
             transitions.Add(JsonNode.Parse("""{ "from": "a", "to": "it" }"""));
@@ -68,7 +74,8 @@ public sealed class ActivityKindsTests
             start["audience"] = "vip";
         if (type == "combine")
             start["mode"] = "union";
-        var result = CampaignValidator.Validate(CampaignWith(kind, start), ProfileSchema.Core);
+        var result = CampaignValidator.Validate(CampaignWith(kind, start), ProfileSchema.Core,
+            new Dictionary<string, ProfileSchema> { ["bookings"] = ProfileSchema.EntityCore.With([("profileId", AttributeType.Int)]) });
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         var activity = result.Document!.Activities.Single(a => a.Id == "it");
         Assert.IsType(kind.Record, activity);

@@ -92,6 +92,18 @@ public abstract class ActivityKind
         return names;
     }
 
+    /// <summary>Whether it takes populations of <paramref name="dimension"/>: profiles, unless its kind says more.</summary>
+    public virtual bool Takes(Dimension dimension) => dimension == Dimension.Profiles;
+
+    /// <summary>What it takes, in words, for the error naming a transition that brings something else.</summary>
+    public virtual string Taken => "profiles";
+
+    /// <summary>What leaves it by <paramref name="port"/>, given what it takes: the same, unless its kind changes it.</summary>
+    public virtual Dimension Output(Activity activity, string port, Dimension input) => input;
+
+    /// <summary>Where an error about what it outputs is reported, within the activity (the <c>.entity</c> of an entity's source).</summary>
+    public virtual string OutputField(Activity activity) => "";
+
     /// <summary>Checks what reading alone cannot: expressions, attributes, templates, the activity's place in the graph.</summary>
     public virtual void Check(Activity activity, KindChecks checks)
     {

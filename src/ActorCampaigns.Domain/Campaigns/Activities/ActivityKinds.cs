@@ -17,6 +17,7 @@ public static class ActivityKinds
         new CombineKind(),
         new DeduplicateKind(),
         new ReconciliationKind(),
+        new ChangeDimensionKind(),
         new EnrichKind(),
         new SplitKind(),
         new SaveAudienceKind(),

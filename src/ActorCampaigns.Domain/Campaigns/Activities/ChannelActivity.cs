@@ -98,6 +98,11 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
 
     public override IReadOnlyList<PortRule> Ports => [PortRule.Fixed(Transition.DefaultPort), PortRule.Fixed("excluded")];
 
+    /// <summary>Profiles (a message each), or an entity's rows (a message per row, to the row's profile).</summary>
+    public override bool Takes(Dimension dimension) => dimension.Kind != DimensionKind.File;
+
+    public override string Taken => "profiles or an entity's rows";
+
     /// <summary>The content's fields.</summary>
     protected abstract IReadOnlyList<KindField> Content { get; }
 
@@ -238,6 +243,8 @@ public abstract class ChannelKind<T> : ActivityKind<T>, IChannelKind where T : C
             if (from && to && QuietHours.Problem(start, end) is { } problem)
                 checks.Error(".quietHours", problem);
         }
+        if (channel.SendAt is not null && checks.Input.Entity is { } entity)
+            checks.Error(".sendAt", $"sends one message per row of {entity} as the rows arrive: a local send time is for profiles (it groups them by time zone)");
         if (channel.SendAt is { } sendAt)
         {
             if (!QuietHours.TryParseTime(sendAt.LocalTime, out _, out var timeError))

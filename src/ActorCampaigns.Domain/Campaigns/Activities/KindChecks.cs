@@ -17,13 +17,16 @@ public sealed class KindChecks
     private readonly Func<string, int> _inboundCount;
     private readonly Func<string, Activity?> _activityOf;
 
-    internal KindChecks(string path, BindingScope scope, ProfileSchema schema, IReadOnlyDictionary<string, ProfileSchema> entities,
+    internal KindChecks(string path, BindingScope scope, ProfileSchema schema, IReadOnlyDictionary<string, ProfileSchema> entities, Dimension input,
         IReadOnlyList<string> inbound, IReadOnlyList<(string Port, string To)> outbound, Func<string, IReadOnlyList<Activity>> downstream,
         Func<string, int> inboundCount, Func<string, Activity?> activityOf, List<ValidationError> errors)
     {
-        (Path, Scope, Schema, Entities, Inbound, Outbound, _downstream, _inboundCount, _activityOf, _errors) =
-            (path, scope, schema, entities, inbound, outbound, downstream, inboundCount, activityOf, errors);
+        (Path, Scope, Schema, Entities, Input, Inbound, Outbound, _downstream, _inboundCount, _activityOf, _errors) =
+            (path, scope, schema, entities, input, inbound, outbound, downstream, inboundCount, activityOf, errors);
     }
+
+    /// <summary>What the activity takes: profiles, an entity's rows, a file's rows.</summary>
+    public Dimension Input { get; }
 
     /// <summary>The activity's path in the document (<c>$.activities[3]</c>).</summary>
     public string Path { get; }
@@ -103,11 +106,18 @@ public sealed class KindChecks
             Error(at, $"Liquid template: {broken}");
         foreach (var name in TemplateNames.Free(parsed))
         {
+            var rows = Input.Entity is { } entity ? Entities.GetValueOrDefault(entity) : null;
             var why = name switch
             {
+                { Root: "entity" } when Input.Entity is null && !Scope.Columns.ContainsKey("entity") =>
+                    "'entity' is the row a message is for, and this activity takes profiles: it reads the row's columns when fed by an entity's rows",
+                { Root: "entity", Member: null } when Input.Entity is not null => "'entity' needs a column of the rows, as in entity.amount",
+                { Root: "entity", Member: { } column } when Input.Entity is not null && rows is not null && rows.Find(column) is null =>
+                    $"'{column}' is not a column of {Input.Entity}",
                 { Root: "vars", Member: null } => "'vars' needs a variable name, as in vars.code",
                 { Root: "vars", Member: { } variable } when !Scope.Variables.ContainsKey(variable) => $"unknown variable 'vars.{variable}'",
                 { Root: "campaign", Member: not "name" } => $"'{name}' is not a campaign field; a template can use campaign.name",
+                { Root: "entity" } when Input.Entity is not null => null,
                 { Root: not ("vars" or "campaign") } when !Scope.Columns.ContainsKey(name.Root) =>
                     $"unknown attribute '{name.Root}' (not a profile attribute nor an enrich column upstream of this activity)",
                 _ => null,

@@ -27,9 +27,14 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
         if (run.Mode == ExecutionMode.Test)
             return Source.Empty<PortBatch>();
         var services = runner.Services;
+        // Fed by an entity's rows, it sends one message per row, to the row's profile; the rows carry no enrich column.
+        var entity = run.Plan.InputOf(channel.Id).Entity is { } name
+            ? await services.Entities.FindAsync(name, cancellationToken)
+                ?? throw new InvalidOperationException($"'{channel.Id}' sends for rows of '{name}', and this node has no such entity (import its rows: POST /api/entities/{name}/import)")
+            : null;
+        var attributes = (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name);
         var stream = new ChannelStream(run, channel,
-            (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name).Concat((await runner.EnrichColumnsAsync(run, cancellationToken)).Keys),
-            services.GlobalControl);
+            entity is null ? attributes.Concat((await runner.EnrichColumnsAsync(run, cancellationToken)).Keys) : attributes, services.GlobalControl, entity is not null);
         // The activity as the ledger and the quota know its sending: an experiment's second wave apart from its first.
         var sender = run.SecondWave ? $"{channel.Id}#second-wave" : channel.Id;
         var started = channel.MaxDuration is not null || channel.SendAt is not null
@@ -48,7 +53,8 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
             var groups = await LocalSendGroups.ReadAsync(runner, run, sendAt.Time, started!.Value, services.TimeZone, cancellationToken);
             ((population, numbers), note) = (groups.Due(services.Clock.GetUtcNow(), deadline, run.Later, services.BatchSize), groups.Note);
         }
-        var profiles = await runner.ReadColumnsAsync(run, population, stream.Columns, [], cancellationToken);
+        var profiles = entity is null ? await runner.ReadColumnsAsync(run, population, stream.Columns, [], cancellationToken)
+            : EntityRecipients.ReadAsync(services.Profiles, entity, population, stream.Columns, stream.RowColumns, cancellationToken);
         var unsubscribed = await services.Feedback.UnsubscribedAsync(stream.Name, cancellationToken);
         var capping = services.Cap is { } cap ? new FrequencyCapping(services.Ledger, cap, stream.Name, services.Clock) : null;
         // A profile held back as the global control group is recorded, at the time its message would have left, so the

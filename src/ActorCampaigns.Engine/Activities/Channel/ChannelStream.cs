@@ -39,18 +39,28 @@ public sealed class ChannelStream
 
     /// <param name="columns">Every column a population could carry: profile attributes and the enrich columns this activity sees.</param>
     /// <param name="control">The node's global control group, if it has one: its profiles get no marketing message.</param>
-    public ChannelStream(ActivityRun run, ChannelActivity channel, IEnumerable<string> columns, GlobalControlGroup? control = null)
+    /// <param name="perRow">Whether it is fed by an entity's rows (<see cref="EntityRecipients"/>): one message per row, to its profile.</param>
+    public ChannelStream(ActivityRun run, ChannelActivity channel, IEnumerable<string> columns, GlobalControlGroup? control = null, bool perRow = false)
     {
-        (_run, _channel, _control) = (run, channel, control);
+        (_run, _channel, _control, _perRow) = (run, channel, control, perRow);
         var kind = (IChannelKind)ActivityKinds.Of(channel);
         (_name, _address, _optIn) = (kind.Channel, kind.Address, kind.OptIn);
         var named = TemplateNames.Roots(channel.Templates.Select(t => t.Template));
-        _named = columns.Where(named.Contains).ToHashSet();
+        // Fed by an entity's rows, `entity` is the row, whatever the profiles have.
+        _named = columns.Where(c => named.Contains(c) && !(perRow && c == EntityRecipients.Row)).ToHashSet();
         Columns = _named.Append(_address).Append(_optIn).Distinct().ToList();
+        if (perRow)
+            _named.Add(EntityRecipients.Row);
+        RowColumns = perRow ? TemplateNames.Members(channel.Templates.Select(t => t.Template), EntityRecipients.Row) : [];
     }
+
+    private readonly bool _perRow;
 
     /// <summary>What the messages need of each profile: its address, its consent and what the templates name.</summary>
     public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>Fed by an entity's rows: the columns of the rows the templates name (<c>entity.amount</c>).</summary>
+    public IReadOnlyList<string> RowColumns { get; }
 
     /// <summary>The channel's name in feedback events (an unsubscribe names the channel it was from).</summary>
     public string Name => _name;
@@ -78,7 +88,9 @@ public sealed class ChannelStream
         // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
         var checkedForCap = capping is null
             ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
-            : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2, Capped: await capping.CappedAsync(next.Item1.Ids, cancellationToken)));
+            : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2,
+                Capped: await capping.CappedAsync(_perRow ? next.Item1.ValuesOf(EntityRecipients.Profile).OfType<long>().Distinct().Order().ToArray() : next.Item1.Ids,
+                    cancellationToken)));
         // A batch takes its place in the provider's quota (its profiles not capped, at most), then is judged on the
         // clock as it is after that wait: quiet hours or the deadline may have come meanwhile.
         // The batch's state in the ledger is read once, and only if the quota or the timing asks for it.
@@ -226,13 +238,16 @@ public sealed class ChannelStream
         var renderErrors = new HashSet<string>();
         var addresses = batch.ValuesOf(_address);
         var consents = batch.ValuesOf(_optIn);
+        // Each row's profile: the row itself, or, one message per entity row, the profile it links to.
+        var profiles = _perRow ? batch.ValuesOf(EntityRecipients.Profile) : null;
         for (var row = 0; row < batch.Count; row++)
         {
             var to = addresses[row] as string;
+            var profile = profiles is null ? batch.Ids[row] : profiles[row] as long? ?? 0;
             var reason = to is null ? "noAddress"
-                : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? Array.BinarySearch(unsubscribed, batch.Ids[row]) >= 0 ? "unsubscribed" : "noConsent"
-                : _channel.Category == MessageCategory.Marketing && _control?.Holds(batch.Ids[row]) == true ? GlobalControl
-                : capped.Contains(batch.Ids[row]) ? "capped"
+                : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? Array.BinarySearch(unsubscribed, profile) >= 0 ? "unsubscribed" : "noConsent"
+                : _channel.Category == MessageCategory.Marketing && _control?.Holds(profile) == true ? GlobalControl
+                : capped.Contains(profile) ? "capped"
                 : withheld;
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
             if (reason is null)
@@ -245,14 +260,15 @@ public sealed class ChannelStream
             if (reason is not null)
             {
                 if (reason == GlobalControl)
-                    held.Add(batch.Ids[row]);
+                    held.Add(profile);
                 left.Add(batch.Ids[row]);
                 reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
                 continue;
             }
             sent.Add(batch.Ids[row]);
-            var message = new OutboundMessage(OutboundMessage.IdFor(_run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row]),
-                _run.Campaign.Value, _run.Execution.Value, _channel.Id, batch.Ids[row], to!, content!);
+            long? entityRow = _perRow ? batch.Ids[row] : null;
+            var message = new OutboundMessage(OutboundMessage.IdFor(_run.Campaign.Value, _run.Execution.Value, _channel.Id, profile, entityRow),
+                _run.Campaign.Value, _run.Execution.Value, _channel.Id, profile, to!, content!) { Row = entityRow };
             messages.Add(tracking?.TrackEmail(message) ?? message);
         }
         return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages, renderErrors, held);

@@ -7,9 +7,10 @@ using ActorCampaigns.Engine.Executions;
 namespace ActorCampaigns.Engine.Activities.Channel;
 
 /// <summary>
-/// What sending a batch did: how many messages left now, the profiles whose message the provider refused, with why,
-/// and the profiles whose message left, to record when the batch is marked sent (null: nothing left to record, the batch
-/// being marked before, or in the transaction that sent it).
+/// What sending a batch did: how many messages left now, the messages the provider refused by their key (the profile,
+/// or the entity row: <see cref="OutboundMessage.Key"/>), with why, and the profiles whose message left, to record
+/// when the batch is marked sent (null: nothing left to record, the batch being marked before, or in the transaction
+/// that sent it).
 /// </summary>
 public sealed record DeliveryOutcome(int Sent, IReadOnlyDictionary<long, string> Failed, IReadOnlyList<long>? ToMark)
 {
@@ -97,17 +98,16 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     {
         if (InLedgerDatabase(sender) is { } rows)
         {
-            var profiles = messages.Profiles.ToList();
-            var sentNow = await ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), profiles.Count, sending.ToProfiles ? profiles : [],
+            var sentNow = await ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), messages.Count, sending.ToProfiles ? messages.Profiles.Distinct().ToList() : [],
                 (connection, transaction) => rows.WriteAsync(connection, transaction, messages, cancellationToken), cancellationToken);
-            return sentNow ? new DeliveryOutcome(profiles.Count, IMessageSender.NoneRefused, null) : DeliveryOutcome.None;
+            return sentNow ? new DeliveryOutcome(messages.Count, IMessageSender.NoneRefused, null) : DeliveryOutcome.None;
         }
         var claim = await ledger.ClaimAsync(batch, messages.Count, await sender.CheckpointAsync(cancellationToken), cancellationToken);
         if (claim.State == ClaimState.Sent)
             return DeliveryOutcome.None;
         var failed = await sender.SendBatchAsync(messages, claim.IsRetry ? claim.ProviderState : null, cancellationToken);
-        var left = failed.Count == 0 ? messages.Profiles.ToList() : messages.Profiles.Where(p => !failed.ContainsKey(p)).ToList();
-        return new DeliveryOutcome(left.Count, failed, left);
+        var left = Enumerable.Range(0, messages.Count).Where(i => !failed.ContainsKey(messages.Keys[i])).ToList();
+        return new DeliveryOutcome(left.Count, failed, left.Select(i => messages.Profiles[i]).Distinct().ToList());
     }
 
     /// <summary>
@@ -119,12 +119,13 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         CancellationToken cancellationToken)
     {
         var claim = await ledger.ClaimAsync(batch, messages.Count, null, cancellationToken);
-        var settled = await ledger.ClaimMessagesAsync(batch, messages.Select(m => m.ProfileId).ToList(), cancellationToken);
+        // Messages are settled by their key: their entity row, for one message per row; else their profile.
+        var settled = await ledger.ClaimMessagesAsync(batch, messages.Select(m => m.Key).ToList(), cancellationToken);
         var failed = settled.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!);
         if (claim.State == ClaimState.Sent)
             return new DeliveryOutcome(0, failed, null);
         var sent = new List<long>();
-        var pending = messages.Where(m => !settled.ContainsKey(m.ProfileId)).ToList();
+        var pending = messages.Where(m => !settled.ContainsKey(m.Key)).ToList();
         var lastAnswer = clock.GetUtcNow();
         // Each retried message is recorded once, not again at every round of an outage.
         var retried = new HashSet<long>();
@@ -138,8 +139,8 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
                     await lease.EnsureAsync(cancellationToken);
                 // Not cancelled once started: a message the provider took and that is not settled would go again.
                 var chunkResults = await sender.SendAsync(chunk, CancellationToken.None);
-                await ledger.SettleMessagesAsync(batch, chunkResults.Where(r => !r.Deferred).Select(r => (r.Message.ProfileId, r.Failure)).ToList(),
-                    chunkResults.Where(r => (r.Deferred || r.Attempts > 1) && retried.Add(r.Message.ProfileId)).Select(r => r.Message.ProfileId).ToList(),
+                await ledger.SettleMessagesAsync(batch, chunkResults.Where(r => !r.Deferred).Select(r => (r.Message.Key, r.Failure)).ToList(),
+                    chunkResults.Where(r => (r.Deferred || r.Attempts > 1) && retried.Add(r.Message.Key)).Select(r => r.Message.Key).ToList(),
                     clock.GetUtcNow(), CancellationToken.None);
                 results.AddRange(chunkResults);
             }
@@ -147,9 +148,9 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             foreach (var result in answered)
             {
                 if (result.Sent)
-                    sent.Add(result.Message.ProfileId);
+                    sent.Add(result.Message.Key);
                 else
-                    failed[result.Message.ProfileId] = result.Failure!;
+                    failed[result.Message.Key] = result.Failure!;
             }
             pending = results.Where(r => r.Deferred).Select(r => r.Message).ToList();
             if (answered.Count > 0)
@@ -161,7 +162,12 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             if (pending.Count > 0)
                 await Task.Delay(RetryPause, clock, cancellationToken);
         }
-        var left = settled.Where(s => s.Value is null).Select(s => s.Key).Concat(sent).ToList();
+        // The profiles of what left, now or before a crash. A message per profile is keyed by its profile; one per entity
+        // row settled before a crash and not rendered now (its profile withdrew consent meanwhile) has none to record.
+        var profileOf = messages.ToDictionary(m => m.Key, m => m.ProfileId);
+        var perRow = messages.Any(m => m.Row is not null);
+        var left = settled.Where(s => s.Value is null).Select(s => s.Key).Concat(sent)
+            .Select(key => profileOf.TryGetValue(key, out var profile) ? profile : perRow ? (long?)null : key).OfType<long>().Distinct().ToList();
         return new DeliveryOutcome(sent.Count, failed, left);
     }
 

@@ -64,23 +64,15 @@ public sealed class BuildAudienceKind : ActivityKind<BuildAudienceActivity>
         }
         var scope = BindingScope.ForEntity(schema, checks.Schema, checks.Scope.Variables);
         checks.Filter(filter, ".filter", scope);
-        RowsGoOnlyToEnd(checks, ".entity", $"rows of {entity}");
         return scope;
     }
 
-    /// <summary>
-    /// A population of rows other than profiles goes only to end activities, or, a loaded file's
-    /// (<paramref name="reconcilable"/>), to a reconciliation that matches them to profiles. The activity that would
-    /// take them otherwise is named.
-    /// </summary>
-    /// <param name="rows">What the activity outputs by <paramref name="port"/>, in words: "rows of bookings".</param>
-    internal static void RowsGoOnlyToEnd(KindChecks checks, string at, string rows, string port = Transition.DefaultPort, bool reconcilable = false)
-    {
-        var next = checks.Outbound.Where(o => o.Port == port).Select(o => o.To).ToHashSet();
-        foreach (var reader in checks.Downstream(port).Where(a => next.Contains(a.Id) && a is not EndActivity && !(reconcilable && a is ReconciliationActivity)))
-            checks.Error(at, $"'{reader.Id}' ({ActivityKinds.Of(reader).Type}) takes profiles, and this activity outputs {rows}: " +
-                (reconcilable ? "a file's rows go only to end or reconciliation activities" : "they go only to end activities"));
-    }
+    /// <summary>What a source of rows outputs: its entity's rows, or profiles.</summary>
+    internal static Dimension OutputOf(IRowSource source) => source.Entity is { } entity ? Dimension.Of(entity) : Dimension.Profiles;
+
+    public override Dimension Output(Activity activity, string port, Dimension input) => OutputOf((BuildAudienceActivity)activity);
+
+    public override string OutputField(Activity activity) => ((BuildAudienceActivity)activity).Entity is null ? "" : ".entity";
 
     protected override void Write(BuildAudienceActivity build, Utf8JsonWriter writer)
     {

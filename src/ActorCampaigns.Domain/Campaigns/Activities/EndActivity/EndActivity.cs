@@ -27,6 +27,10 @@ public sealed class EndKind : ActivityKind<EndActivity>
 
     public override string Icon => "M3 3h10v10H3z";
 
+    public override bool Takes(Dimension dimension) => true;
+
+    public override string Taken => "any population";
+
     public override Activity Read(string id, JsonFields fields)
     {
         if (fields.Object("signal", required: false) is not { } signal)

@@ -34,6 +34,10 @@ public sealed class IncrementalQueryKind : ActivityKind<IncrementalQueryActivity
         new IncrementalQueryActivity(id, fields.String("filter", required: false) ?? "", BuildAudienceKind.EntityOf(fields),
             fields.String("by", required: false) is { Length: > 0 } by and not "id" ? by : null);
 
+    public override Dimension Output(Activity activity, string port, Dimension input) => BuildAudienceKind.OutputOf((IncrementalQueryActivity)activity);
+
+    public override string OutputField(Activity activity) => ((IncrementalQueryActivity)activity).Entity is null ? "" : ".entity";
+
     protected override void Check(IncrementalQueryActivity activity, KindChecks checks)
     {
         if (BuildAudienceKind.CheckSource(activity, checks) is not { } scope || activity.By is not { } by)

@@ -106,8 +106,9 @@ public sealed partial class LoadFileKind : ActivityKind<LoadFileActivity>
             checks.Error($".columns.{column.Name}", $"'{column.Name}' is not a column name: [A-Za-z][A-Za-z0-9_]*");
         if (load.MaxErrors < 0)
             checks.Error(".onError.maxErrors", "must be 0 or more");
-        BuildAudienceKind.RowsGoOnlyToEnd(checks, "", $"rows of the {load.Source}", reconcilable: true);
     }
+
+    public override Dimension Output(Activity activity, string port, Dimension input) => Dimension.FileRows;
 
     /// <summary>Why a path cannot name a file inside the files folder, or null.</summary>
     private static string? WhyNotRelative(string path)

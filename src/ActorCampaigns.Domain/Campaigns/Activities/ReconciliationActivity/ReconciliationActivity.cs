@@ -85,8 +85,15 @@ public sealed class ReconciliationKind : ActivityKind<ReconciliationActivity>
                 checks.Error("", $"'{load.Id}' declares '{name}', which rides along with the profiles matched and is named like a profile attribute: " +
                     "declare it under a name of its own (or make it a key)");
         }
-        BuildAudienceKind.RowsGoOnlyToEnd(checks, "", "rows of the file it did not match", ReconciliationActivity.Unmatched);
     }
+
+    public override bool Takes(Dimension dimension) => dimension == Dimension.FileRows;
+
+    public override string Taken => "the rows of a loaded file";
+
+    /// <summary>The profiles matched, and the file's rows that matched none.</summary>
+    public override Dimension Output(Activity activity, string port, Dimension input) =>
+        port == ReconciliationActivity.Matched ? Dimension.Profiles : Dimension.FileRows;
 
     /// <summary>
     /// The columns of <paramref name="load"/>'s file that ride along with the profiles <paramref name="reconciliation"/>
