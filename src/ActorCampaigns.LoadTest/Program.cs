@@ -15,7 +15,7 @@ const string Usage = """
       bench store [--profiles 1M,10M] [--out docs/benchmarks.md]
                                                            import and streaming figures, SQLite and PostgreSQL
       bench canvas [--profiles 1M,10M] [--campaigns 2] [--ids sparse|dense|random64] [--canvas bench/bench-canvas.json] [--trace DIR] [--out docs/benchmarks.md]
-                                                           the benchmark canvas end to end on one node
+                   [--bookings 10M]                        the benchmark canvas end to end on one node; with bookings, one email per booking
       bench delivery [--messages 20000] [--events 100000]  SMTP delivery rate, tracking ingestion on a node process
       bench cluster [--profiles 1M] [--campaigns 10] [--nodes 1,3]
                                                            the benchmark canvas as campaigns at once on node processes over PostgreSQL

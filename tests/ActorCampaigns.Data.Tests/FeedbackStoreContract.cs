@@ -70,9 +70,20 @@ public abstract class FeedbackStoreContract
         Assert.Equal(4, await CountAsync(profiles, "sent('*')"));
         Assert.Equal(3, await CountAsync(profiles, "sent('*', 'P7D')"));
         Assert.Equal(2, await CountAsync(profiles, "count(sent('*')) = 2"));
-        Assert.Equal(new HashSet<long> { 1, 2, 3 }, await ledger.SentAtLeastAsync("email", Now.AddDays(-30), 1, [1, 2, 3, 4]));
-        Assert.Equal(new HashSet<long> { 1, 2 }, await ledger.SentAtLeastAsync("email", Now.AddDays(-7), 1, [1, 2, 3, 4]));
-        Assert.Empty(await ledger.SentAtLeastAsync("email", Now.AddDays(-30), 2, [1, 2, 3, 4]));
+        Assert.Equal(new Dictionary<long, long> { [1] = 1, [2] = 1, [3] = 1 }, await ledger.SentCountsAsync("email", Now.AddDays(-30), [1, 2, 3, 4]));
+        Assert.Equal(new Dictionary<long, long> { [1] = 1, [2] = 1 }, await ledger.SentCountsAsync("email", Now.AddDays(-7), [1, 2, 3, 4]));
+        // An activity counts its own sending itself.
+        Assert.Equal(new Dictionary<long, long> { [3] = 1 }, await ledger.SentCountsAsync("email", Now.AddDays(-30), [1, 2, 3, 4], mail));
+
+        // A sending per entity row counts each message, across batches, and a batch marked again adds nothing.
+        var rows = new Sending("email", MessageCategory.Marketing, PerRow: true);
+        var stays = new DeliveryBatch("c-3", "e-1", "stays", 0);
+        await ledger.ClaimAsync(stays, 3, null);
+        await ledger.MarkSentAsync(stays, rows, Now, [5, 5, 6]);
+        await ledger.MarkSentAsync(stays, rows, Now, [5, 5, 6]);
+        await ledger.ClaimAsync(stays with { Batch = 1 }, 2, null);
+        await ledger.MarkSentAsync(stays with { Batch = 1 }, rows, Now, [5, 6, 6]);
+        Assert.Equal(new Dictionary<long, long> { [5] = 3, [6] = 3, [1] = 1 }, await ledger.SentCountsAsync("email", Now.AddDays(-30), [1, 5, 6]));
     }
 
     [Fact]

@@ -113,8 +113,9 @@ public abstract class PerRowMessagesContract(ITestOutputHelper output) : IAsyncL
         var campaign = await CampaignRuns.RunAsync(_node, PerBooking.Replace("THROTTLE", "100000").Replace(
             """{ "id": "done", "type": "end" } ],""", """
             { "id": "people", "type": "changeDimension", "to": "profiles", "aggregates": [ { "name": "stays", "function": "count" },
-                { "name": "spent", "function": "sum", "column": "amount" }, { "name": "lastStay", "function": "max", "column": "bookedOn" } ] },
-            { "id": "thanks", "type": "email", "content": { "from": "stays@example.com", "subject": "{{ stays }}|{{ spent }}|{{ lastStay }}", "html": "<p>{{ firstName }}</p>" } },
+                { "name": "spent", "function": "sum", "column": "amount" }, { "name": "lastStay", "function": "max", "column": "bookedOn" },
+                { "name": "average", "function": "avg", "column": "amount" }, { "name": "firstHotel", "function": "min", "column": "hotel" } ] },
+            { "id": "thanks", "type": "email", "content": { "from": "stays@example.com", "subject": "{{ stays }}|{{ spent }}|{{ lastStay }}|{{ firstHotel }}|{{ average }}", "html": "<p>{{ firstName }}</p>" } },
             { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" },
             { "id": "fr-stays", "type": "changeDimension", "to": "bookings", "filter": "amount > 100 and profile.firstName like 'Name1%'" },
             { "id": "done", "type": "end" } ],
@@ -141,11 +142,15 @@ public abstract class PerRowMessagesContract(ITestOutputHelper output) : IAsyncL
 
         // The bookings changed to their profiles (each once, existing ones), with their count, sum and latest date.
         var aggregates = (await QueryAsync("""
-            SELECT p.id, COUNT(*), SUM(b.amount), MAX(b."bookedOn"), p."emailOptIn" FROM entity_bookings b JOIN profiles p ON p.id = b."profileId" GROUP BY p.id, p."emailOptIn"
-            """)).ToDictionary(r => Convert.ToInt64(r[0]), r => (Line: $"{r[1]}|{Number(r[2]!)}|{Day(r[3]!)}", OptIn: Convert.ToBoolean(r[4])));
+            SELECT p.id, COUNT(*), SUM(b.amount), MAX(b."bookedOn"), MIN(b.hotel), AVG(b.amount), p."emailOptIn"
+            FROM entity_bookings b JOIN profiles p ON p.id = b."profileId" GROUP BY p.id, p."emailOptIn"
+            """)).ToDictionary(r => Convert.ToInt64(r[0]), r => (Line: $"{r[1]}|{Number(r[2]!)}|{Day(r[3]!)}|{r[4]}", Average: Convert.ToDouble(r[5]),
+                OptIn: Convert.ToBoolean(r[6])));
         Assert.Equal(aggregates.Count, Out("people"));
         var thanks = await MessagesAsync(campaign, "thanks");
-        Assert.Equal(aggregates.Where(a => a.Value.OptIn).Select(a => (a.Key, a.Value.Line)).Order(), thanks.Select(m => (m.Profile, m.Subject)).Order());
+        Assert.Equal(aggregates.Where(a => a.Value.OptIn).Select(a => (a.Key, a.Value.Line)).Order(),
+            thanks.Select(m => (m.Profile, m.Subject[..m.Subject.LastIndexOf('|')])).Order());
+        Assert.All(thanks, m => Assert.Equal(aggregates[m.Profile].Average, double.Parse(m.Subject[(m.Subject.LastIndexOf('|') + 1)..], CultureInfo.InvariantCulture), 6));
 
         // French profiles changed to their bookings over 100 with the filter over their profile too.
         var frenchStays = (await QueryAsync("""
@@ -153,6 +158,51 @@ public abstract class PerRowMessagesContract(ITestOutputHelper output) : IAsyncL
             """))[0][0];
         Assert.True(Convert.ToInt64(frenchStays) > 50, $"{frenchStays}");
         Assert.Equal(Convert.ToInt64(frenchStays), Out("fr-stays"));
+    }
+
+    [Fact]
+    public async Task A_change_to_bookings_is_previewed_estimated_and_proofed_as_bookings()
+    {
+        var (created, body) = await _node.SendAsync(HttpMethod.Post, "/api/campaigns", """
+            { "name": "French stays", "activities": [ { "id": "fr", "type": "buildAudience", "filter": "country = 'FR'" },
+                { "id": "stays", "type": "changeDimension", "to": "bookings" },
+                { "id": "mail", "type": "email", "content": { "from": "stays@example.com", "subject": "Booking {{ entity.id }}: {{ entity.amount }}", "html": "<p>Hi</p>" } } ],
+              "transitions": [ { "from": "fr", "to": "stays" }, { "from": "stays", "to": "mail" } ] }
+            """);
+        Assert.True(created == HttpStatusCode.Created, body.ToString());
+        var campaign = body.GetProperty("id").GetString()!;
+        var french = Convert.ToInt64((await QueryAsync("SELECT COUNT(*) FROM profiles WHERE country = 'FR'"))[0][0]);
+        var frenchStays = (await QueryAsync("""SELECT b.id, b.amount FROM entity_bookings b JOIN profiles p ON p.id = b."profileId" WHERE p.country = 'FR'"""))
+            .ToDictionary(r => Convert.ToInt64(r[0]), r => Number(r[1]!));
+
+        // The estimate counts a message per booking the profiles change to (at most every booking), on top of the profiles.
+        var (asked, estimate) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/publish");
+        Assert.True(asked == HttpStatusCode.Conflict, estimate.ToString());
+        Assert.Equal(french + Bookings + 3, estimate.GetProperty("estimate").GetProperty("email").GetInt64());
+
+        var (tested, test) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/test");
+        Assert.True(tested == HttpStatusCode.OK, test.ToString());
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await _node.StatusAsync(campaign)).GetProperty("executions")[0].GetProperty("state").GetString() != "completed")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{await _node.StatusAsync(campaign)}");
+            await Task.Delay(50);
+        }
+        // The change's port holds bookings, previewed from their table.
+        var (previewed, preview) = await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{campaign}/transitions/stays/out?limit=5");
+        Assert.True(previewed == HttpStatusCode.OK, preview.ToString());
+        Assert.Equal(frenchStays.Count, preview.GetProperty("count").GetInt64());
+        Assert.All(preview.GetProperty("profiles").EnumerateArray(), row =>
+            Assert.Equal(frenchStays[row.GetProperty("id").GetInt64()], Number(row.GetProperty("amount").GetDouble())));
+
+        // Proofs are rendered for the test run's first bookings, each with its amount; naming profiles is refused.
+        var (proofed, proofs) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/proofs", """{ "seeds": { "email": ["qa@example.com"] }, "first": 2 }""");
+        Assert.True(proofed == HttpStatusCode.OK, proofs.ToString());
+        var subjects = (await MessagesAsync(campaign, "mail")).Select(m => m.Subject).ToList();
+        Assert.Equal(frenchStays.OrderBy(b => b.Key).Take(2).Select(b => $"[Proof] Booking {b.Key}: {b.Value}"), subjects.Order());
+        var (refused, why) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/proofs", $$"""{ "seeds": { "email": ["qa@example.com"] }, "profiles": [{{ProfileId(0)}}] }""");
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Contains("'mail' sends one message per row of bookings", why.ToString());
     }
 
     [Fact]

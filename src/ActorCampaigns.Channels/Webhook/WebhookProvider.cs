@@ -97,6 +97,8 @@ public sealed class WebhookProvider : IMessageSender, IDisposable
             ["messageId"] = message.MessageId, ["campaignId"] = message.CampaignId, ["executionId"] = message.ExecutionId,
             ["activityId"] = message.ActivityId, ["profileId"] = message.ProfileId, ["to"] = message.To,
         };
+        if (message.Row is { } row)
+            body["entityRow"] = row;
         foreach (var (field, value) in message.Content)
             body[field] = value;
         return body;

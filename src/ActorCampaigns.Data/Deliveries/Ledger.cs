@@ -18,14 +18,16 @@ public enum ClaimState { Claimed, Sent }
 public sealed record Claim(DeliveryBatch Batch, ClaimState State, long Count, string? ProviderState, bool IsRetry);
 
 /// <summary>One message as the ledger names it: an activity's message to a profile in an execution of a campaign.</summary>
-public sealed record MessageKey(string Campaign, string Execution, string Activity, long Profile);
+/// <param name="Row">The entity row the message was for, when its activity sends one per row (its id names it).</param>
+public sealed record MessageKey(string Campaign, string Execution, string Activity, long Profile, long? Row = null);
 
 /// <summary>
 /// What a channel activity's messages are: their channel (email, sms, push) and category (marketing, transactional).
 /// Not <paramref name="ToProfiles"/>: messages to no one of the population (an alert, whose number stands where a
 /// profile would in its claims): nothing is recorded in <c>sends</c>, which <c>sent(...)</c> and the frequency cap read.
 /// </summary>
-public sealed record Sending(string Channel, MessageCategory Category, bool ToProfiles = true)
+/// <param name="PerRow">Whether it sends one message per entity row: a profile may get several, counted in <c>sends.messages</c>.</param>
+public sealed record Sending(string Channel, MessageCategory Category, bool ToProfiles = true, bool PerRow = false)
 {
     /// <summary>How a category is written in <c>sendings.category</c>.</summary>
     public static string Name(MessageCategory category) => category.ToString().ToLowerInvariant();
@@ -83,6 +85,8 @@ public sealed partial class Ledger(Database database)
             """, cancellationToken);
         // When each message settled sent left, in Unix milliseconds: what tells an open on receipt (by a machine).
         await database.AddColumnAsync("delivery_messages", "settled_at", whole, cancellationToken);
+        // How many messages of the sending the profile got, when more than one (one per entity row); null: one.
+        await database.AddColumnAsync(Sends.Table, "messages", whole, cancellationToken);
     }
 
     /// <summary>
@@ -250,7 +254,7 @@ public sealed partial class Ledger(Database database)
         var sendingId = await SendingIdAsync(batch, sending, cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await MarkSentAsync(connection, transaction, batch, sendingId, at, sent, cancellationToken);
+        await MarkSentAsync(connection, transaction, batch, sendingId, sending.PerRow, at, sent, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -271,27 +275,38 @@ public sealed partial class Ledger(Database database)
         if ((await ClaimAsync(connection, transaction, batch, count, null, cancellationToken)).State == ClaimState.Sent)
             return false;
         await write(connection, transaction);
-        await MarkSentAsync(connection, transaction, batch, sendingId, at, sent, cancellationToken);
+        await MarkSentAsync(connection, transaction, batch, sendingId, sending.PerRow, at, sent, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
-    private async Task MarkSentAsync(DbConnection connection, DbTransaction transaction, DeliveryBatch batch, long sendingId, DateTimeOffset at,
+    /// <param name="sent">The profile of each message that left: once each, or, <paramref name="perRow"/>, once per message.</param>
+    private async Task MarkSentAsync(DbConnection connection, DbTransaction transaction, DeliveryBatch batch, long sendingId, bool perRow, DateTimeOffset at,
         IReadOnlyList<long> sent, CancellationToken cancellationToken)
     {
+        int marked;
         await using (var command = Command(connection,
             "UPDATE delivery_batches SET state = 'sent', sent_at = @at " +
-            "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch", transaction))
+            "WHERE campaign = @campaign AND execution = @execution AND activity = @activity AND batch = @batch AND state <> 'sent'", transaction))
         {
             Key(command, batch);
             Parameter(command, "@at", at.UtcDateTime.ToString("O"));
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            marked = await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        // Messages per row add up: a batch marked before (a crash after its commit) adds nothing again.
+        if (perRow && marked == 0)
+            return;
         // A statement per few thousand ids, which travel as one JSON text (SQLite) or one array (PostgreSQL), each
         // small enough to stay off the large object heap (a 10,000-id text there made the heap grow at 10M profiles).
-        await using var insert = Command(connection, database.Dialect == SqlDialect.Sqlite
-            ? $"INSERT OR IGNORE INTO {Sends.Table} (profile, sending, at) SELECT value, @sending, @at FROM json_each(@profiles)"
-            : $"INSERT INTO {Sends.Table} (profile, sending, at) SELECT unnest(@profiles), @sending, @at ON CONFLICT DO NOTHING", transaction);
+        await using var insert = Command(connection, (database.Dialect, perRow) switch
+        {
+            (SqlDialect.Sqlite, false) => $"INSERT OR IGNORE INTO {Sends.Table} (profile, sending, at) SELECT value, @sending, @at FROM json_each(@profiles)",
+            (_, false) => $"INSERT INTO {Sends.Table} (profile, sending, at) SELECT unnest(@profiles), @sending, @at ON CONFLICT DO NOTHING",
+            (SqlDialect.Sqlite, true) => $"INSERT INTO {Sends.Table} (profile, sending, at, messages) SELECT value, @sending, @at, COUNT(*) " +
+                $"FROM json_each(@profiles) WHERE true GROUP BY value ON CONFLICT (profile, sending) DO UPDATE SET messages = COALESCE({Sends.Table}.messages, 1) + excluded.messages",
+            (_, true) => $"INSERT INTO {Sends.Table} (profile, sending, at, messages) SELECT p, @sending, @at, COUNT(*) FROM unnest(@profiles) AS p " +
+                $"GROUP BY p ON CONFLICT (profile, sending) DO UPDATE SET messages = COALESCE({Sends.Table}.messages, 1) + EXCLUDED.messages",
+        }, transaction);
         Parameter(insert, "@sending", sendingId);
         Parameter(insert, "@at", at.ToUnixTimeMilliseconds());
         var profiles = Parameter(insert, "@profiles", null);
@@ -302,28 +317,34 @@ public sealed partial class Ledger(Database database)
         }
     }
 
-    /// <summary>Of <paramref name="profiles"/>, those sent at least <paramref name="limit"/> marketing messages of a channel since a time.</summary>
-    public async Task<IReadOnlySet<long>> SentAtLeastAsync(string channel, DateTimeOffset since, int limit, IReadOnlyList<long> profiles,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Of <paramref name="profiles"/>, those sent marketing messages of a channel since a time, with how many (each of
+    /// a sending per entity row counts), leaving out the sending of <paramref name="except"/> (campaign, execution,
+    /// activity): an activity counts what it sends itself as it goes.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, long>> SentCountsAsync(string channel, DateTimeOffset since, IReadOnlyList<long> profiles,
+        DeliveryBatch? except = null, CancellationToken cancellationToken = default)
     {
-        var reached = new HashSet<long>();
+        var counts = new Dictionary<long, long>();
         if (profiles.Count == 0)
-            return reached;
+            return counts;
         await using var connection = await database.OpenAsync(cancellationToken);
         var among = database.Dialect == SqlDialect.Sqlite ? "s.profile IN (SELECT value FROM json_each(@profiles))" : "s.profile = ANY(@profiles)";
         await using var command = Command(connection,
-            $"SELECT s.profile FROM {Sends.Table} s JOIN {Sends.Sendings} g ON g.id = s.sending " +
+            $"SELECT s.profile, SUM(COALESCE(s.messages, 1)) FROM {Sends.Table} s JOIN {Sends.Sendings} g ON g.id = s.sending " +
             $"WHERE g.channel = @channel AND g.category = @marketing AND s.at >= @since AND {among} " +
-            "GROUP BY s.profile HAVING COUNT(*) >= @limit");
+            "AND NOT (g.campaign = @campaign AND g.execution = @execution AND g.activity = @activity) GROUP BY s.profile");
         Parameter(command, "@channel", channel);
         Parameter(command, "@marketing", Sending.Name(MessageCategory.Marketing));
         Parameter(command, "@since", since.ToUnixTimeMilliseconds());
-        Parameter(command, "@limit", (long)limit);
         Parameter(command, "@profiles", Ids(profiles));
+        Parameter(command, "@campaign", except?.Campaign ?? "");
+        Parameter(command, "@execution", except?.Execution ?? "");
+        Parameter(command, "@activity", except?.Activity ?? "");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            reached.Add(reader.GetInt64(0));
-        return reached;
+            counts[reader.GetInt64(0)] = reader.GetInt64(1);
+        return counts;
     }
 
     /// <summary>
@@ -341,35 +362,36 @@ public sealed partial class Ledger(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var sqlite = database.Dialect == SqlDialect.Sqlite;
         var asked = sqlite
-            ? "(SELECT value->>0 AS campaign, value->>1 AS execution, value->>2 AS activity, value->>3 AS profile FROM json_each(@messages)) m"
-            : "unnest(@campaign, @execution, @activity, @profile) AS m(campaign, execution, activity, profile)";
+            ? "(SELECT value->>0 AS campaign, value->>1 AS execution, value->>2 AS activity, value->>3 AS profile, value->>4 AS row FROM json_each(@messages)) m"
+            : "unnest(@campaign, @execution, @activity, @profile, @row) AS m(campaign, execution, activity, profile, row)";
         // A message a provider took one by one is settled as sent before its batch is recorded in sends: feedback
         // arriving in between (a bounce within seconds, a long batch through SMTP) is about a message sent all the same.
-        await using var command = Command(connection, $"SELECT m.campaign, m.execution, m.activity, m.profile, COALESCE(d.settled_at, s.at) FROM {asked} " +
+        // A message per entity row is settled by its row.
+        await using var command = Command(connection, $"SELECT m.campaign, m.execution, m.activity, m.profile, m.row, COALESCE(d.settled_at, s.at) FROM {asked} " +
             $"LEFT JOIN {Sends.Sendings} g ON g.campaign = m.campaign AND g.execution = m.execution AND g.activity = m.activity " +
             $"LEFT JOIN {Sends.Table} s ON s.sending = g.id AND s.profile = m.profile " +
-            "LEFT JOIN delivery_messages d ON d.campaign = m.campaign AND d.execution = m.execution AND d.activity = m.activity AND d.profile = m.profile " +
+            "LEFT JOIN delivery_messages d ON d.campaign = m.campaign AND d.execution = m.execution AND d.activity = m.activity AND d.profile = COALESCE(m.row, m.profile) " +
             "AND d.state = 'sent' WHERE s.profile IS NOT NULL OR d.profile IS NOT NULL");
-        var parameters = (sqlite ? ["@messages"] : new[] { "@campaign", "@execution", "@activity", "@profile" })
+        var parameters = (sqlite ? ["@messages"] : new[] { "@campaign", "@execution", "@activity", "@profile", "@row" })
             .Select(name => Parameter(command, name, null)).ToArray();
         foreach (var chunk in messages.Chunk(MessagesPerQuery))
         {
             if (sqlite)
             {
-                parameters[0].Value = System.Text.Json.JsonSerializer.Serialize(chunk.Select(m => new object[] { m.Campaign, m.Execution, m.Activity, m.Profile }));
+                parameters[0].Value = System.Text.Json.JsonSerializer.Serialize(chunk.Select(m => new object?[] { m.Campaign, m.Execution, m.Activity, m.Profile, m.Row }));
             }
             else
             {
                 object[] values = [chunk.Select(m => m.Campaign).ToArray(), chunk.Select(m => m.Execution).ToArray(),
-                    chunk.Select(m => m.Activity).ToArray(), chunk.Select(m => m.Profile).ToArray()];
+                    chunk.Select(m => m.Activity).ToArray(), chunk.Select(m => m.Profile).ToArray(), chunk.Select(m => m.Row).ToArray()];
                 for (var i = 0; i < values.Length; i++)
                     parameters[i].Value = values[i];
             }
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                sent[new MessageKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3))] =
-                    reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4));
+                sent[new MessageKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4))] =
+                    reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5));
             }
         }
         return sent;

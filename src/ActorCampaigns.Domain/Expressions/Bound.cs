@@ -80,6 +80,11 @@ public sealed record BoundFileColumn(ExprType Type, string Reconciliation, strin
 
 /// <summary>
 /// An aggregate (<see cref="Column"/>) that a changeDimension (<see cref="Change"/>) computed over the entity's rows
-/// of the profile, in the execution being read: it rides along with the profile. Read by the database.
+/// of the profile, in the execution being read: it rides along with the profile. Read by the database, from the
+/// change's first wave or, after an experiment, its second (kept as <see cref="SecondWave"/> after the id: the two
+/// waves' profiles are apart, the held-back ones and the others).
 /// </summary>
-public sealed record BoundAggregateColumn(ExprType Type, string Change, string Column) : Bound(Type);
+public sealed record BoundAggregateColumn(ExprType Type, string Change, string Column) : Bound(Type)
+{
+    public const string SecondWave = "#second-wave";
+}

@@ -209,9 +209,11 @@ public sealed class SqlCompiler
         Value(ExprType.String, execution.Campaign);
         _sql.Append(" AND cp.execution = ");
         Value(ExprType.String, execution.Execution);
-        _sql.Append(" AND cp.activity = ");
+        _sql.Append(" AND cp.activity IN (");
         Value(ExprType.String, aggregate.Change);
-        _sql.Append(')');
+        _sql.Append(", ");
+        Value(ExprType.String, aggregate.Change + BoundAggregateColumn.SecondWave);
+        _sql.Append("))");
     }
 
     /// <summary>Opens a subquery selecting the member <paramref name="name"/> of a JSON object column, as <paramref name="type"/>.</summary>

@@ -164,7 +164,7 @@ public sealed partial class CampaignActor
     /// </summary>
     private bool StartPartitioned(ExecutionView execution, Activity activity)
     {
-        if (execution.Partitions is not { } boundaries || !ExecutionPlan.RunsPerPartition(activity))
+        if (execution.Partitions is not { } boundaries || !_plan!.RunsPerPartition(activity))
             return false;
         if (ActivityStages.Of(activity).DecidesFirst(activity) && execution.Activities[activity.Id].Decision is null)
         {

@@ -46,8 +46,11 @@ public sealed class ExecutionPlan(CampaignDocument document)
                 || (StreamsInbound(a, mode) && running.Contains(i.Activity) && ActivityStages.Of(_activities[i.Activity]).WritesAsItGoes
                     && !(partitioned && RunsPerPartition(_activities[i.Activity]) && !RunsPerPartition(a)))));
 
-    /// <summary>Whether, in a partitioned execution, the activity runs once per partition (its kind's stage says).</summary>
-    public static bool RunsPerPartition(Activity activity) => ActivityStages.Of(activity).RunsPerPartition(activity);
+    /// <summary>
+    /// Whether, in a partitioned execution, the activity runs once per partition (its kind's stage says): partitions
+    /// split profile ids, so an activity taking an entity's rows (a channel sending per row) runs whole.
+    /// </summary>
+    public bool RunsPerPartition(Activity activity) => InputOf(activity.Id) == Dimension.Profiles && ActivityStages.Of(activity).RunsPerPartition(activity);
 
     /// <summary>Whether an activity takes its inbound populations batch by batch, in id order, as they are written (its kind's stage says).</summary>
     public static bool StreamsInbound(Activity activity, ExecutionMode mode) => ActivityStages.Of(activity).StreamsInbound(activity, mode);

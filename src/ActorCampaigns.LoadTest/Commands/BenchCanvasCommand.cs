@@ -15,6 +15,9 @@ namespace ActorCampaigns.LoadTest.Commands;
 /// cluster on it, its outbox the cluster's outbox table), profiles imported and campaigns created, published and followed through its gateway, emails
 /// tracked as a node tracks them; from publish to completed, as the node's first campaign and the ones after it.
 /// With <c>--trace DIR</c>, each campaign is also traced (CPU samples, dotnet-trace) and its top methods printed.
+/// With <c>--bookings 10M</c>, that many bookings are generated over the profiles and imported as an entity, and the
+/// canvas is <c>bench/bench-entity-canvas.json</c>: one email per booking, and the bookings changed to their profiles
+/// with aggregates for a second email.
 /// </summary>
 public static class BenchCanvasCommand
 {
@@ -34,19 +37,22 @@ public static class BenchCanvasCommand
     {
         var sizes = (args.Text("profiles") ?? "1M,10M").Split(',').Select(s => new Arguments(["--n", s]).Count("n", 1)).ToList();
         var campaigns = (int)Math.Min(args.Count("campaigns", 2), 10);
-        var canvasPath = args.Text("canvas") ?? "bench/bench-canvas.json";
+        var canvasPath = args.Text("canvas") ?? (args.Text("bookings") is null ? "bench/bench-canvas.json" : "bench/bench-entity-canvas.json");
         var target = args.Text("out") ?? "docs/benchmarks.md";
         var idsName = args.Text("ids") ?? "sparse";
         var ids = GenerateCommand.Layout(idsName);
         var trace = args.Text("trace");
         var store = args.Text("store") ?? "sqlite";
+        var bookings = args.Count("bookings", 0);
         if (store is not ("sqlite" or "postgres"))
             throw new UsageException($"--store takes sqlite or postgres; '{store}' is not one");
         args.RejectUnknown();
         var canvas = await BenchmarkDocument.ReadCanvasAsync(canvasPath, cancellationToken);
         var rows = new List<Row>();
         foreach (var size in sizes)
-            rows.AddRange(await MeasureAsync(canvas, size, campaigns, output, cancellationToken, ids: ids, trace: trace, postgres: store == "postgres"));
+            rows.AddRange(await MeasureAsync(canvas, size, campaigns, output, cancellationToken, ids: ids, trace: trace, postgres: store == "postgres", bookings: bookings));
+        if (bookings > 0)
+            return WriteEntitySection(target, rows, sizes, bookings, campaigns, canvasPath, output);
 
         var table = string.Join("\n", new[]
         {
@@ -95,6 +101,50 @@ public static class BenchCanvasCommand
         return 0;
     }
 
+    /// <summary>The entity run's section: bookings per second, messages, memory, per activity.</summary>
+    private static int WriteEntitySection(string target, List<Row> rows, IReadOnlyList<long> sizes, long bookings, int campaigns, string canvasPath,
+        TextWriter output)
+    {
+        var table = string.Join("\n", new[]
+        {
+            "| profiles | bookings | campaign of the node | publish → completed s | bookings/s | messages sent | node's peak RSS GiB | RSS after GiB | node's CPU s | of which in the kernel s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        }.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"| {r.Profiles:N0} | {bookings:N0} | {Ordinal(r.Campaign)} | {r.Seconds:F1} | {bookings / r.Seconds:N0} | {r.Messages:N0} | {r.PeakGiB:F2} | {r.ResidentGiB:F2} | {r.CpuSeconds:F1} | {r.KernelSeconds:F1} |"))));
+        var details = string.Join("\n\n", rows.Where(r => r.Campaign == campaigns).Select(r =>
+            $"{r.Profiles:N0} profiles, {bookings:N0} bookings, {Ordinal(r.Campaign)} campaign, per activity (in → out per port):\n\n{r.Activities}"));
+        output.WriteLine(table);
+        BenchmarkDocument.WriteSection(target, "canvas-entity", $"""
+            ## Entity canvas on a node process: one email per booking
+
+            Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench canvas --profiles {string.Join(',', sizes)} --bookings {bookings}{(campaigns == 2 ? "" : $" --campaigns {campaigns}")}`
+
+            {BenchmarkDocument.Machine()}
+
+            `{canvasPath}`: every booking gets an email of its own (its hotel, amount and date in it, the profile's first
+            name; marketing, so only to profiles with an address and consent), and the bookings are changed to their
+            profiles with their count, sum of amounts and latest date, for a second email that names them. Generated
+            profiles (seed 1, ids spread with gaps) are imported through `POST /api/profiles/import`; then generated
+            bookings (seed 2: ids with gaps, in no order of profile; guests drawn with a skew, the first tenth of the
+            profiles booking about a third; one in a thousand linked to a profile the CRM never exported) through
+            `POST /api/entities/bookings/import`, both in requests of 250,000 rows, into the node's fresh SQLite data dir.
+            The campaign is created and published {campaigns} times through the gateway, one after the other; emails are
+            tracked as a node always tracks them. Time runs from the publish request to the first status that says
+            completed; peak RSS is the node's while the campaign ran; CPU its user and system time (two cores).
+
+            {table}
+
+            {details}
+            """);
+        var results = BenchmarkDocument.WriteResults(target, "canvas-entity", rows.Select(r => new
+        {
+            profiles = r.Profiles, bookings, campaign = r.Campaign, seconds = r.Seconds, messages = r.Messages, peakGiB = r.PeakGiB,
+            residentGiB = r.ResidentGiB, cpuSeconds = r.CpuSeconds, kernelSeconds = r.KernelSeconds,
+        }));
+        output.WriteLine($"written to {target} and {results}");
+        return 0;
+    }
+
     private static string IdsText(IdLayout ids) => ids switch
     {
         IdLayout.Dense => "dense (1..N, as no real export has them)",
@@ -107,7 +157,8 @@ public static class BenchCanvasCommand
     /// <param name="given">Generated profiles to import (kept); none: generated here, then deleted.</param>
     /// <param name="inspect">Called with the node's data dir and the last campaign's row while the node still runs.</param>
     public static async Task<List<Row>> MeasureAsync(string canvas, long size, int campaigns, TextWriter output, CancellationToken cancellationToken,
-        string? given = null, Func<string, Row, Task>? inspect = null, IdLayout ids = IdLayout.Sparse, string? trace = null, bool postgres = false)
+        string? given = null, Func<string, Row, Task>? inspect = null, IdLayout ids = IdLayout.Sparse, string? trace = null, bool postgres = false,
+        long bookings = 0)
     {
         var folder = Directory.CreateTempSubdirectory("actorcampaigns-canvas-").FullName;
         try
@@ -122,6 +173,13 @@ public static class BenchCanvasCommand
                 ("Postgres", new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString) { MaxPoolSize = 100 }.ToString()));
             using var gateway = new LoadGateway(node.Http.BaseAddress!, null, new ApiLatency());
             await GatewayImport.ImportAsync(gateway, csv, size, output, cancellationToken);
+            if (bookings > 0)
+            {
+                var bookingsCsv = Path.Combine(folder, "bookings.csv");
+                await BookingsFile.GenerateAsync(csv, bookingsCsv, bookings, seed: 2, output, cancellationToken);
+                await GatewayImport.ImportAsync(gateway, bookingsCsv, bookings, output, cancellationToken, "/api/entities/bookings/import");
+                File.Delete(bookingsCsv);
+            }
             if (given is null)
                 File.Delete(csv);
 

@@ -112,8 +112,8 @@ public static class CampaignEndpoints
                     count = await services.Worktables.CountAsync(population, cancel),
                     profiles = await LoadedRowsAsync(services, new Data.Files.ExecutionActivity(id, run.Id.Value, load), ids, cancel),
                 });
-            // A source of an entity's rows (bookings) leaves them, not profiles: they are read from their own table.
-            var entity = (activity as IRowSource)?.Entity;
+            // An entity's rows (bookings: from their source, a change to them, a channel sending per row) are read from their own table.
+            var entity = Dimensions.OutputOf(activity, port, Dimensions.InputsOf(state.Document)).Entity;
             var store = entity is null ? services.Profiles : (await services.Entities.FindAsync(entity, cancel))?.Rows;
             if (store is null)
                 return Problems.NotFound($"'{from}' picks rows of '{entity}', and this node has no such entity");

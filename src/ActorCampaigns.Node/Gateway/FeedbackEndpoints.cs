@@ -31,8 +31,8 @@ public static class FeedbackEndpoints
                 var (events, alerts, errors) = Read(body.RootElement, services.Clock);
                 if (errors.Count > 0)
                     return BatchItems.Invalid(errors, "feedback");
-                var sent = await services.Ledger.SentAtAsync(events.Select(Message).ToList(), cancel);
-                var known = events.Where(e => sent.ContainsKey(Message(e))).ToList();
+                var sent = await services.Ledger.SentAtAsync(events.Select(e => e.Message).ToList(), cancel);
+                var known = events.Where(e => sent.ContainsKey(e.Message)).Select(e => e.Event).ToList();
                 // Events about alerts and proofs (a bounce of an alert email) name no profile: counted with the unknown, recorded nowhere.
                 var unknown = events.Count - known.Count + alerts;
                 foreach (var complaint in known.Where(e => e.Kind == FeedbackKind.Complained).ToList())
@@ -47,9 +47,10 @@ public static class FeedbackEndpoints
             .ReadsBody("application/json", "[{ \"messageId\", \"event\": delivered | bounced | complaint, \"at\"?, \"reason\"? }], at most 10,000 items", JsonSchemaType.Array)
             .Answers(StatusCodes.Status200OK, 400);
 
-    private static (List<FeedbackEvent> Events, int Alerts, List<object> Errors) Read(JsonElement root, TimeProvider clock)
+    /// <summary>Each event with the message it is about (its entity row too, for a message per row).</summary>
+    private static (List<(FeedbackEvent Event, MessageKey Message)> Events, int Alerts, List<object> Errors) Read(JsonElement root, TimeProvider clock)
     {
-        var (events, alerts, errors) = (new List<FeedbackEvent>(), 0, new List<object>());
+        var (events, alerts, errors) = (new List<(FeedbackEvent, MessageKey)>(), 0, new List<object>());
         BatchItems.Each(root, "{ messageId, event, at?, reason? }", errors, (item, _, error) =>
         {
             if (item.ValueKind != JsonValueKind.Object)
@@ -65,7 +66,7 @@ public static class FeedbackEndpoints
                 return;
             }
             if (message is null)
-                error("messageId", "must be a message id as the outbox wrote it (campaign.execution.activity.profile)");
+                error("messageId", "must be a message id as the outbox wrote it (campaign.execution.activity.profile, and .row for a message per entity row)");
             FeedbackKind? kind = Text(item, "event") switch
             {
                 "delivered" => FeedbackKind.Delivered,
@@ -80,13 +81,11 @@ public static class FeedbackEndpoints
             if (item.TryGetProperty("reason", out var reasonValue) && (reasonValue.ValueKind != JsonValueKind.String || reason!.Length > 500))
                 error("reason", "must be text of at most 500 characters");
             if (message is not null && kind is not null)
-                events.Add(new FeedbackEvent(message.Campaign, message.Execution, message.Activity, message.Profile, kind.Value, at,
-                    kind == FeedbackKind.Bounced ? reason : null));
+                events.Add((new FeedbackEvent(message.Campaign, message.Execution, message.Activity, message.Profile, kind.Value, at,
+                    kind == FeedbackKind.Bounced ? reason : null), new MessageKey(message.Campaign, message.Execution, message.Activity, message.Profile, message.Row)));
         });
         return (events, alerts, errors);
     }
-
-    private static MessageKey Message(FeedbackEvent e) => new(e.Campaign, e.Execution, e.Activity, e.Profile);
 
     private static string? Text(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -6,6 +6,7 @@ using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Domain.Profiles;
 using ActorCampaigns.Domain.Templates;
+using ActorCampaigns.Engine.Activities.Channel;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
@@ -78,10 +79,16 @@ public static class ProofEndpoints
                 if (missing.Count > 0)
                     return Invalid("$.profiles", $"no profile {string.Join(", ", missing)}");
             }
+            // A channel sending one message per entity row renders its proofs for the first rows of the test run.
+            if (asked.Profiles is not null && channels.FirstOrDefault(c => plan.InputOf(c.Id).Entity is not null) is { } perRow)
+                return Invalid("$.profiles", $"'{perRow.Id}' sends one message per row of {plan.InputOf(perRow.Id).Entity}: its proofs are rendered for the first rows " +
+                    "of the test run (leave out \"profiles\")");
             foreach (var channel in channels)
             {
                 var ids = asked.Profiles ?? await FirstAsync(services.Worktables, plan, id, test!.Id.Value, channel.Id, asked.First, cancel);
-                var batch = await ReadAsync(services, schema, channel, ids, cancel);
+                var batch = plan.InputOf(channel.Id).Entity is { } entity
+                    ? await ReadRowsAsync(services, channel, entity, ids, cancel)
+                    : await ReadAsync(services, schema, channel, ids, cancel);
                 // Once sending has begun it finishes and is recorded, the client gone or not; a provider that throws
                 // fails this activity's proofs, not the others'.
                 var sent = await SendAsync(services, id, document, channel, batch, asked.Seeds[Channel(channel)], CancellationToken.None);
@@ -126,6 +133,26 @@ public static class ProofEndpoints
         return rows.Count == 1 ? rows[0] : new ProfileBatch([], []);
     }
 
+    /// <summary>An entity's rows with their profile's attributes and their own columns the templates name (<see cref="EntityRecipients"/>).</summary>
+    private static async Task<ProfileBatch> ReadRowsAsync(EngineServices services, ChannelActivity channel, string name, IReadOnlyList<long> ids, CancellationToken cancel)
+    {
+        if (await services.Entities.FindAsync(name, cancel) is not { } entity)
+            return new ProfileBatch([], []);
+        var schema = await services.Profiles.GetSchemaAsync(cancel);
+        var kind = (IChannelKind)ActivityKinds.Of(channel);
+        var templates = channel.Templates.Select(t => t.Template).ToList();
+        var named = TemplateNames.Roots(templates).Where(n => n != EntityRecipients.Row && schema.Find(n) is not null).Append(kind.Address).Distinct().ToList();
+        var rows = new List<ProfileBatch>();
+        await foreach (var batch in EntityRecipients.ReadAsync(services.Profiles, entity, CampaignEndpoints.Once(ids.Distinct().Order().ToArray()), named,
+            TemplateNames.Members(templates, EntityRecipients.Row), cancel))
+            rows.Add(batch);
+        return rows.Count == 1 ? rows[0] : new ProfileBatch([], []);
+    }
+
+    /// <summary>The profile a proof is rendered for: the row's, for an entity's rows.</summary>
+    private static long ProfileOf(ProfileBatch batch, int row) =>
+        batch.Column(EntityRecipients.Profile) is { } profiles ? profiles.Values[row] as long? ?? 0 : batch.Ids[row];
+
     private static async Task<IReadOnlyList<Proof>> SendAsync(EngineServices services, string campaign, CampaignDocument document, ChannelActivity channel,
         ProfileBatch batch, IReadOnlyList<string> seeds, CancellationToken cancel)
     {
@@ -142,9 +169,9 @@ public static class ProofEndpoints
             {
                 var messageId = $"proof-{Guid.NewGuid():N}";
                 if (content is null)
-                    failed.Add(new Proof(campaign, channel.Id, batch.Ids[row], seed, messageId, $"renderError: {error}", now));
+                    failed.Add(new Proof(campaign, channel.Id, ProfileOf(batch, row), seed, messageId, $"renderError: {error}", now));
                 else
-                    messages.Add(new OutboundMessage(messageId, campaign, "proof", channel.Id, batch.Ids[row], seed, Marked(content)));
+                    messages.Add(new OutboundMessage(messageId, campaign, "proof", channel.Id, ProfileOf(batch, row), seed, Marked(content)));
             }
         }
         var sender = services.Senders?.GetValueOrDefault(name) ?? services.Outbox.For(name);

@@ -3,6 +3,7 @@ using System.Text;
 using ActorCampaigns.Data.Campaigns;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Domain.Expressions;
+using ActorCampaigns.Domain.Profiles;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
@@ -120,8 +121,9 @@ public static class PublishEndpoints
         });
 
     /// <summary>
-    /// The messages each channel would send, at most: for each channel activity, the profiles its audiences (the
-    /// build and read audiences upstream of it) hold now; splits, tests and exclusions on the way only lower it.
+    /// The messages each channel would send, at most: for each channel activity, the profiles (or an entity's rows:
+    /// one message each) its audiences (the build and read audiences upstream of it, and the rows profiles change to)
+    /// hold now; splits, tests and exclusions on the way only lower it.
     /// </summary>
     public static async Task<SortedDictionary<string, long>> EstimateAsync(CampaignDocument document, string campaign, EngineServices services, CancellationToken cancel)
     {
@@ -136,8 +138,10 @@ public static class PublishEndpoints
         {
             sizes[activity.Id] = activity switch
             {
-                // An entity's rows reach no channel (validation keeps them from one): they count for no message.
                 IRowSource { Entity: null } source => await services.Profiles.CountAsync(Expression.CheckFilter(source.Filter, scope).Bound, context, cancel),
+                // An entity's rows a channel may send one message each: those its filter picks now.
+                IRowSource { Entity: { } entity } source => await EntityRowsAsync(services, entity, source.Filter, schema, document, context, cancel),
+                ChangeDimensionActivity { To: not "profiles" } change => await EntityRowsAsync(services, change.To, change.Filter, schema, document, context, cancel),
                 ReadAudienceActivity read => saved.GetValueOrDefault(read.Audience),
                 // A file's rows matched to profiles: the rows of an attached file (a row matching several profiles that
                 // share its key counts once), at most every profile; a file read when it runs, every profile.
@@ -153,6 +157,16 @@ public static class PublishEndpoints
             estimate[name] = estimate.GetValueOrDefault(name) + Upstream(plan, channel.Id, []).Sum(a => sizes[a]);
         }
         return estimate;
+    }
+
+    /// <summary>How many rows of the entity the filter picks now (none when the entity is gone).</summary>
+    private static async Task<long> EntityRowsAsync(EngineServices services, string name, string filter, ProfileSchema schema, CampaignDocument document,
+        EvaluationContext context, CancellationToken cancel)
+    {
+        if (await services.Entities.FindAsync(name, cancel) is not { } entity)
+            return 0;
+        var scope = BindingScope.ForEntity(await entity.Rows.GetSchemaAsync(cancel), schema, document.Variables.ToDictionary(v => v.Key, v => v.Value.Type));
+        return await entity.Rows.CountAsync(Expression.CheckFilter(filter, scope).Bound, context, cancel);
     }
 
     /// <summary>How many rows the file attached for the load feeding <paramref name="reconciliation"/> has (lines, less a CSV's header); null when it is read at run time or missing.</summary>

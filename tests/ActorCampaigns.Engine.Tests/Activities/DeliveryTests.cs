@@ -185,6 +185,53 @@ public sealed class DeliveryTests : IDisposable
         Assert.Equal(10, await ledger.SentAsync("c-1", "e-1", "mail", TestContext.Current.CancellationToken));
     }
 
+    /// <summary>A relay that refuses one message and, on its first call, cannot be reached after taking <paramref name="before"/>.</summary>
+    private sealed class RowRelay(int before, long refused) : IMessageSender
+    {
+        private int _calls;
+
+        public List<long> Received { get; } = [];
+
+        public TimeSpan Patience => TimeSpan.Zero;
+
+        public Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        {
+            var call = _calls++;
+            return Task.FromResult<IReadOnlyList<SendResult>>(messages.Select(m =>
+            {
+                if (call == 0 && Received.Count >= before)
+                    return new SendResult(m, "connection: Connection refused", Deferred: true);
+                Received.Add(m.Key);
+                return new SendResult(m, m.Key == refused ? "550 no such mailbox" : null);
+            }).ToList());
+        }
+    }
+
+    [Fact]
+    public async Task Messages_per_entity_row_through_a_relay_are_settled_by_row_so_a_run_again_sends_each_row_once_and_sends_count_each_for_its_profile()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var relay = new RowRelay(before: 4, refused: 105);
+        var (ledger, delivery) = await Create(relay);
+        // Six bookings of three profiles: profile 1 has three, profile 2 two, profile 3 one.
+        long[] profiles = [1, 1, 1, 2, 2, 3];
+        var messages = profiles.Select((profile, i) => new OutboundMessage(OutboundMessage.IdFor("c-1", "e-1", "mail", profile, 101 + i), "c-1", "e-1", "mail",
+            profile, $"p{profile}@example.com", [new("subject", $"Booking {101 + i}")]) { Row = 101 + i }).ToList();
+        var perRow = Email with { PerRow = true };
+
+        await Assert.ThrowsAsync<ProviderUnreachableException>(() => delivery.SendAsync(Batch, perRow, messages, cancel));
+        var outcome = await delivery.SendAsync(Batch, perRow, messages, cancel);
+        await delivery.MarkSentAsync(Batch, perRow, outcome, cancel);
+
+        Assert.Equal([101L, 102, 103, 104, 105, 106], relay.Received.Order());
+        Assert.Equal("550 no such mailbox", Assert.Single(outcome.Failed, f => f.Key == 105).Value);
+        Assert.Equal("c-1.e-1.mail.2.105", messages[4].MessageId);
+        // Each message that left counts for its profile (the refused one does not); marking again adds nothing.
+        await delivery.MarkSentAsync(Batch, perRow, outcome, cancel);
+        Assert.Equal(new Dictionary<long, long> { [1] = 3, [2] = 1, [3] = 1 }, await ledger.SentCountsAsync("email", DateTimeOffset.UtcNow.AddDays(-1), [1, 2, 3],
+            cancellationToken: cancel));
+    }
+
     [Fact]
     public async Task A_relay_unreachable_beyond_its_patience_fails_the_batch_with_why_and_a_retry_sends_only_what_was_left()
     {

@@ -90,7 +90,8 @@ public sealed class ActivityRunnerTests : IDisposable
 
     private async Task<Dictionary<string, ActivityCounts>> RunAsync(EngineServices services, ExecutionMode mode, string execution, string canvas)
     {
-        var validation = CampaignValidator.Validate(canvas, await services.Profiles.GetSchemaAsync(TestContext.Current.CancellationToken));
+        var validation = CampaignValidator.Validate(canvas, await services.Profiles.GetSchemaAsync(TestContext.Current.CancellationToken),
+            await services.Entities.SchemasAsync(TestContext.Current.CancellationToken));
         Assert.Empty(validation.Errors);
         var document = validation.Document!;
         var plan = new ExecutionPlan(document);
@@ -291,6 +292,37 @@ public sealed class ActivityRunnerTests : IDisposable
         Assert.Equal(Sql("SELECT COUNT(*) FROM profiles WHERE email IS NOT NULL"), transactional.Out["out"]);
         long Sends(string category) => Sql($"SELECT COUNT(*) FROM sends s JOIN sendings g ON g.id = s.sending WHERE g.channel = 'email' AND g.category = '{category}'");
         Assert.Equal((2 * eligible, transactional.Out["out"]), (Sends("marketing"), Sends("transactional")));
+    }
+
+    [Fact]
+    public async Task The_frequency_cap_counts_each_message_per_booking_so_a_profile_with_many_bookings_gets_no_more_than_the_cap()
+    {
+        var services = await ServicesAsync() with { Cap = new ActorCampaigns.Engine.Activities.Channel.FrequencyCap(3, TimeSpan.FromDays(7)) };
+        // Profile i has i % 7 bookings (0 to 6), their ids interleaved across profiles: a profile's bookings fall in several batches of 16.
+        var bookings = Enumerable.Range(1, 300).SelectMany(i => Enumerable.Range(0, i % 7).Select(k => $"{k * 1_000 + i},{i},{k + 0.5}"));
+        await services.Entities.ImportCsvAsync("bookings", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(
+            "id,profileId:link(profiles),amount:number\n" + string.Join("\n", bookings))), cancellationToken: TestContext.Current.CancellationToken);
+        const string PerBooking = """
+            { "name": "Per booking", "activities": [
+                { "id": "rows", "type": "buildAudience", "entity": "bookings" },
+                { "id": "mail", "type": "email", "content": { "from": "a@example.com", "subject": "{{ entity.amount }}", "html": "<p>Hi</p>" } } ],
+              "transitions": [ { "from": "rows", "to": "mail" } ] }
+            """;
+        const string Reachable = "emailOptIn = 1 AND email IS NOT NULL";
+        // What plain SQL says the cap lets through: at most 3 of each reachable profile's bookings.
+        var allowed = Sql($"SELECT SUM(MIN(n, 3)) FROM (SELECT COUNT(*) AS n FROM entity_bookings b JOIN profiles p ON p.id = b.\"profileId\" WHERE {Reachable} GROUP BY p.id)");
+        var reachable = Sql($"SELECT COUNT(*) FROM entity_bookings b JOIN profiles p ON p.id = b.\"profileId\" WHERE {Reachable}");
+        Assert.True(reachable - allowed > 50, $"{reachable} {allowed}");
+        var first = (await RunAsync(services, ExecutionMode.Live, "e-9", PerBooking))["mail"];
+        Assert.Equal((allowed, reachable - allowed), (first.Out["out"], first.Excluded["capped"]));
+        Assert.Equal(allowed, Sql("SELECT SUM(COALESCE(messages, 1)) FROM sends"));
+        Assert.Equal(0, Sql("SELECT COUNT(*) FROM sends WHERE messages > 3"));
+        // A second execution finds what each profile was sent: one with a booking or two gets as many again, up to 3.
+        var again = Sql($"SELECT SUM(MIN(n, 3 - MIN(n, 3))) FROM (SELECT COUNT(*) AS n FROM entity_bookings b JOIN profiles p ON p.id = b.\"profileId\" WHERE {Reachable} GROUP BY p.id)");
+        Assert.True(again > 10, $"{again}");
+        var second = (await RunAsync(services, ExecutionMode.Live, "e-10", PerBooking))["mail"];
+        Assert.Equal((again, reachable - again), (second.Out["out"], second.Excluded["capped"]));
+        Assert.Equal(0, Sql("SELECT COUNT(*) FROM (SELECT s.profile FROM sends s GROUP BY s.profile HAVING SUM(COALESCE(messages, 1)) > 3)"));
     }
 
     public void Dispose()

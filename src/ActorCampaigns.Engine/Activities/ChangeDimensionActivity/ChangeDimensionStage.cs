@@ -2,6 +2,7 @@ using ActorCampaigns.Data.Entities;
 using ActorCampaigns.Data.Files;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Executions;
 using Akka;
 using Akka.Streams.Dsl;
@@ -32,7 +33,8 @@ public sealed class ChangeDimensionStage : ActivityStage<ChangeDimensionActivity
         CancellationToken cancellationToken)
     {
         var services = runner.Services;
-        var key = new ExecutionActivity(run.Campaign.Value, run.Execution.Value, change.Id);
+        // An experiment's second wave (the held-back profiles' rows) keeps its change apart from the first's.
+        var key = new ExecutionActivity(run.Campaign.Value, run.Execution.Value, run.SecondWave ? change.Id + BoundAggregateColumn.SecondWave : change.Id);
         if (await services.Changes.DoneAsync(key, cancellationToken) is not { } summary)
         {
             await services.Changes.ClearAsync(key, cancellationToken);

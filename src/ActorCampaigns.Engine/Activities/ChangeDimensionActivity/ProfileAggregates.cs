@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Buffers;
+using System.Globalization;
 using ActorCampaigns.Data;
 using ActorCampaigns.Domain.Campaigns;
 
@@ -7,37 +7,50 @@ namespace ActorCampaigns.Engine.Activities;
 
 /// <summary>
 /// One profile's aggregates over the rows that link to it, added up row by row: count counts rows; sum, avg, min and
-/// max skip a row whose column is empty (null when every row's is, as SQL's do). Written as a JSON object by name,
-/// dates and timestamps as their ISO text.
+/// max skip a row whose column is empty (null when every row's is, as SQL's do). Sums add up unboxed (a whole number
+/// column's as a whole number). Written as a JSON object by name, dates and timestamps as their ISO text.
 /// </summary>
 internal sealed class ProfileAggregates(IReadOnlyList<DimensionAggregate> aggregates)
 {
-    private readonly object?[] _values = new object?[aggregates.Count];
-    private readonly long[] _counts = new long[aggregates.Count];
+    private struct Accumulator
+    {
+        public long Count;
+        public long Whole;
+        public double Number;
+        public bool IsWhole;
+        public object? Extreme;
+    }
+
+    private readonly Accumulator[] _accumulators = new Accumulator[aggregates.Count];
 
     /// <param name="columns">The values of each aggregate's column in the batch (null for count).</param>
     public void Add(object?[]?[] columns, int row)
     {
-        for (var a = 0; a < aggregates.Count; a++)
+        for (var a = 0; a < _accumulators.Length; a++)
         {
-            var value = columns[a]?[row];
-            if (aggregates[a].Function == "count")
+            ref var accumulator = ref _accumulators[a];
+            var function = aggregates[a].Function;
+            if (function == "count")
             {
-                _counts[a]++;
+                accumulator.Count++;
                 continue;
             }
-            if (value is null)
+            if (columns[a]![row] is not { } value)
                 continue;
-            _counts[a]++;
-            _values[a] = (aggregates[a].Function, _values[a], value) switch
+            accumulator.Count++;
+            switch (function, value)
             {
-                (_, null, _) => value,
-                ("sum" or "avg", long total, long whole) => total + whole,
-                ("sum" or "avg", var total, var number) => Convert.ToDouble(total, CultureInfo.InvariantCulture) + Convert.ToDouble(number, CultureInfo.InvariantCulture),
-                ("min", { } least, _) => Compare(least, value) <= 0 ? least : value,
-                ("max", { } most, _) => Compare(most, value) >= 0 ? most : value,
-                var (_, kept, _) => kept,
-            };
+                case ("sum" or "avg", long whole):
+                    (accumulator.Whole, accumulator.IsWhole) = (accumulator.Whole + whole, true);
+                    break;
+                case ("sum" or "avg", _):
+                    accumulator.Number += Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                    break;
+                case ("min", _) when accumulator.Extreme is null || Compare(value, accumulator.Extreme) < 0:
+                case ("max", _) when accumulator.Extreme is null || Compare(value, accumulator.Extreme) > 0:
+                    accumulator.Extreme = value;
+                    break;
+            }
         }
     }
 
@@ -51,13 +64,16 @@ internal sealed class ProfileAggregates(IReadOnlyList<DimensionAggregate> aggreg
         using (var writer = RowValuesJson.Writer(buffer))
         {
             writer.WriteStartObject();
-            for (var a = 0; a < aggregates.Count; a++)
+            for (var a = 0; a < _accumulators.Length; a++)
             {
+                var accumulator = _accumulators[a];
                 RowValuesJson.Write(writer, aggregates[a].Name, aggregates[a].Function switch
                 {
-                    "count" => _counts[a],
-                    "avg" when _values[a] is { } total => Convert.ToDouble(total, CultureInfo.InvariantCulture) / _counts[a],
-                    _ => _values[a],
+                    "count" => accumulator.Count,
+                    _ when accumulator.Count == 0 => null,
+                    "sum" => accumulator.IsWhole ? (object)accumulator.Whole : accumulator.Number,
+                    "avg" => (accumulator.IsWhole ? accumulator.Whole : accumulator.Number) / accumulator.Count,
+                    _ => accumulator.Extreme,
                 });
             }
             writer.WriteEndObject();

@@ -56,7 +56,10 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
         var profiles = entity is null ? await runner.ReadColumnsAsync(run, population, stream.Columns, [], cancellationToken)
             : EntityRecipients.ReadAsync(services.Profiles, entity, population, stream.Columns, stream.RowColumns, cancellationToken);
         var unsubscribed = await services.Feedback.UnsubscribedAsync(stream.Name, cancellationToken);
-        var capping = services.Cap is { } cap ? new FrequencyCapping(services.Ledger, cap, stream.Name, services.Clock) : null;
+        var capping = services.Cap is { } cap
+            ? new FrequencyCapping(services.Ledger, cap, stream.Name, services.Clock, new Data.Deliveries.DeliveryBatch(run.Campaign.Value, run.Execution.Value, channel.Id, 0),
+                perRow: entity is not null)
+            : null;
         // A profile held back as the global control group is recorded, at the time its message would have left, so the
         // report can compare what it did with what those sent did (a batch run again records its profiles again, counted once).
         Task Held(IReadOnlyList<long> held) => services.Feedback.AppendAsync(held.Select(profile => new Data.Feedback.FeedbackEvent(run.Campaign.Value,

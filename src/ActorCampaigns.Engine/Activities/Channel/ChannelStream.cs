@@ -83,14 +83,13 @@ public sealed class ChannelStream
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
         var tracked = _channel is EmailActivity ? tracking : null;
         var templates = new MessageTemplates(_channel, _run.CampaignName, _run.Context.Variables, rendering);
-        var sending = new Sending(_name, _channel.Category);
+        var sending = new Sending(_name, _channel.Category, PerRow: _perRow);
         var numbered = Source.From(() => Numbered(profiles, groups, slice)).Async();
         // Which profiles of a batch reached the cap is one query per batch, only when the node caps.
         var checkedForCap = capping is null
-            ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Capped: NoneCapped))
+            ? numbered.Select(next => (Batch: next.Item1, Number: next.Item2, Sent: NoneSent))
             : numbered.SelectAsync(1, async next => (Batch: next.Item1, Number: next.Item2,
-                Capped: await capping.CappedAsync(_perRow ? next.Item1.ValuesOf(EntityRecipients.Profile).OfType<long>().Distinct().Order().ToArray() : next.Item1.Ids,
-                    cancellationToken)));
+                Sent: await capping.SentAsync(ProfilesOf(next.Item1).Distinct().Order().ToArray(), cancellationToken)));
         // A batch takes its place in the provider's quota (its profiles not capped, at most), then is judged on the
         // clock as it is after that wait: quiet hours or the deadline may have come meanwhile.
         // The batch's state in the ledger is read once, and only if the quota or the timing asks for it.
@@ -98,8 +97,9 @@ public sealed class ChannelStream
         {
             var recorded = new Lazy<Task<string?>>(() => delivery.BatchStateAsync(BatchOf(next.Number), cancellationToken));
             if (quota is not null)
-                await quota.TakeAsync(next.Batch.Count - next.Capped.Count, async () => await recorded.Value is not null, cancellationToken);
-            return (next.Batch, next.Number, next.Capped, Verdict: await timing.JudgeAsync(() => recorded.Value,
+                await quota.TakeAsync(next.Batch.Count - (capping is null ? 0 : ProfilesOf(next.Batch).Count(p => capping.Reached(p, next.Sent))),
+                    async () => await recorded.Value is not null, cancellationToken);
+            return (next.Batch, next.Number, next.Sent, Verdict: await timing.JudgeAsync(() => recorded.Value,
                 () => delivery.DropAsync(BatchOf(next.Number), cancellationToken)));
         });
         return checkedForTime
@@ -116,7 +116,7 @@ public sealed class ChannelStream
             // wait for it to stop before they cancel what it renders. No asynchronous boundary after it: its buffer held
             // rendered messages (tens of MB a batch) for the GC to promote. Messages are rendered into the provider's own
             // form: for the outbox, straight into its lines (pooled bytes, a few MB a batch), not kept as strings.
-            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, next.Capped, next.Verdict.Reason, templates, tracked, delivery, next.Number,
+            .SelectAsync(1, next => Task.Run(() => Render(next.Batch, unsubscribed, capping, next.Sent, next.Verdict.Reason, templates, tracked, delivery, next.Number,
                     cancellationToken), cancellationToken))
             .Via(Throttled(slice))
             // The rendered messages are let go once sent (disposed): marking needs only the ids.
@@ -214,7 +214,10 @@ public sealed class ChannelStream
     }
 
 
-    private static readonly IReadOnlySet<long> NoneCapped = new HashSet<long>();
+    private static readonly IReadOnlyDictionary<long, long> NoneSent = new Dictionary<long, long>();
+
+    /// <summary>Each row's profile: the row's id, or, one message per entity row, the profile it links to (rows linking to none left out).</summary>
+    private IEnumerable<long> ProfilesOf(ProfileBatch batch) => _perRow ? batch.ValuesOf(EntityRecipients.Profile).OfType<long>() : batch.Ids;
 
     /// <summary>A batch as the ledger names it: numbered within the run's partition and wave, as worktable batches are.</summary>
     private DeliveryBatch BatchOf(Rendered rendered) => BatchOf(rendered.Number);
@@ -228,12 +231,14 @@ public sealed class ChannelStream
 
     /// <exception cref="OperationCanceledException">The activity stopped (stop, pause, the node shutting down): the batch is dropped unsent.</exception>
     /// <param name="withheld">Why none of the batch is sent at this time (<c>expired</c>, <c>quietHours</c>), if so.</param>
-    private Rendered Render(ProfileBatch batch, long[] unsubscribed, IReadOnlySet<long> capped, string? withheld, MessageTemplates templates,
+    /// <param name="sent">What other activities sent the batch's profiles within the cap's period (none without a cap).</param>
+    private Rendered Render(ProfileBatch batch, long[] unsubscribed, FrequencyCapping? capping, IReadOnlyDictionary<long, long> sent, string? withheld,
+        MessageTemplates templates,
         LinkTracking? tracking, Delivery delivery, long number, CancellationToken cancellationToken)
     {
         // The templates see only the columns they name.
         var forTemplates = batch with { Columns = batch.Columns.Where(c => _named.Contains(c.Name)).ToList() };
-        var (sent, left, reasons, held) = (new List<long>(batch.Count), new List<long>(), new Dictionary<string, long>(), new List<long>());
+        var (delivered, left, reasons, held) = (new List<long>(batch.Count), new List<long>(), new Dictionary<string, long>(), new List<long>());
         var messages = delivery.NewBatch(_name, batch.Count);
         var renderErrors = new HashSet<string>();
         var addresses = batch.ValuesOf(_address);
@@ -247,7 +252,7 @@ public sealed class ChannelStream
             var reason = to is null ? "noAddress"
                 : _channel.Category == MessageCategory.Marketing && consents[row] is not true ? Array.BinarySearch(unsubscribed, profile) >= 0 ? "unsubscribed" : "noConsent"
                 : _channel.Category == MessageCategory.Marketing && _control?.Holds(profile) == true ? GlobalControl
-                : capped.Contains(profile) ? "capped"
+                : capping?.Reached(profile, sent) == true ? "capped"
                 : withheld;
             IReadOnlyList<KeyValuePair<string, string>>? content = null;
             if (reason is null)
@@ -265,12 +270,13 @@ public sealed class ChannelStream
                 reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
                 continue;
             }
-            sent.Add(batch.Ids[row]);
+            capping?.Count(profile);
+            delivered.Add(batch.Ids[row]);
             long? entityRow = _perRow ? batch.Ids[row] : null;
             var message = new OutboundMessage(OutboundMessage.IdFor(_run.Campaign.Value, _run.Execution.Value, _channel.Id, profile, entityRow),
                 _run.Campaign.Value, _run.Execution.Value, _channel.Id, profile, to!, content!) { Row = entityRow };
             messages.Add(tracking?.TrackEmail(message) ?? message);
         }
-        return new Rendered(number, sent.ToArray(), left.ToArray(), reasons, messages, renderErrors, held);
+        return new Rendered(number, delivered.ToArray(), left.ToArray(), reasons, messages, renderErrors, held);
     }
 }

@@ -8,7 +8,7 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 
 /// <summary>
 /// What sending a batch did: how many messages left now, the messages the provider refused by their key (the profile,
-/// or the entity row: <see cref="OutboundMessage.Key"/>), with why, and the profiles whose message left, to record
+/// or the entity row: <see cref="OutboundMessage.Key"/>), with why, and the profile of each message that left, to record
 /// when the batch is marked sent (null: nothing left to record, the batch being marked before, or in the transaction
 /// that sent it).
 /// </summary>
@@ -98,7 +98,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     {
         if (InLedgerDatabase(sender) is { } rows)
         {
-            var sentNow = await ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), messages.Count, sending.ToProfiles ? messages.Profiles.Distinct().ToList() : [],
+            var sentNow = await ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), messages.Count, sending.ToProfiles ? messages.Profiles : [],
                 (connection, transaction) => rows.WriteAsync(connection, transaction, messages, cancellationToken), cancellationToken);
             return sentNow ? new DeliveryOutcome(messages.Count, IMessageSender.NoneRefused, null) : DeliveryOutcome.None;
         }
@@ -107,7 +107,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             return DeliveryOutcome.None;
         var failed = await sender.SendBatchAsync(messages, claim.IsRetry ? claim.ProviderState : null, cancellationToken);
         var left = Enumerable.Range(0, messages.Count).Where(i => !failed.ContainsKey(messages.Keys[i])).ToList();
-        return new DeliveryOutcome(left.Count, failed, left.Select(i => messages.Profiles[i]).Distinct().ToList());
+        return new DeliveryOutcome(left.Count, failed, left.Select(i => messages.Profiles[i]).ToList());
     }
 
     /// <summary>
@@ -167,7 +167,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         var profileOf = messages.ToDictionary(m => m.Key, m => m.ProfileId);
         var perRow = messages.Any(m => m.Row is not null);
         var left = settled.Where(s => s.Value is null).Select(s => s.Key).Concat(sent)
-            .Select(key => profileOf.TryGetValue(key, out var profile) ? profile : perRow ? (long?)null : key).OfType<long>().Distinct().ToList();
+            .Select(key => profileOf.TryGetValue(key, out var profile) ? profile : perRow ? (long?)null : key).OfType<long>().ToList();
         return new DeliveryOutcome(sent.Count, failed, left);
     }
 

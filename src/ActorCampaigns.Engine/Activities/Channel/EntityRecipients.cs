@@ -8,9 +8,12 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 
 /// <summary>
 /// An entity's rows as a channel sends them, one message per row: each batch of rows is read with its link and the
-/// columns the templates name, then the profiles it links to (each once, in one read), and comes out as the rows'
-/// ids with their profile's attributes, the row's columns as one value, <see cref="Row"/> (<c>entity.amount</c> in a
-/// template), and the profile's id, <see cref="Profile"/>. A row linking to no profile (or to one not imported) has no values: it has no address.
+/// columns the templates name, then the profiles it links to (each once), and comes out as the rows' ids with their
+/// profile's attributes, the row's columns as one value, <see cref="Row"/> (<c>entity.amount</c> in a template), and
+/// the profile's id, <see cref="Profile"/>. The profiles of all batches are read as one population, so the profile
+/// store decides once how to read them (by list: a batch of bookings links to profiles all over the base) and reads
+/// the next batch's while this one is rendered. A row linking to no profile (or to one not imported) has no values:
+/// it has no address.
 /// </summary>
 public static class EntityRecipients
 {
@@ -23,32 +26,42 @@ public static class EntityRecipients
     public static async IAsyncEnumerable<ProfileBatch> ReadAsync(ProfileStore profiles, Entity entity, IAsyncEnumerable<long[]> rows,
         IReadOnlyList<string> profileColumns, IReadOnlyList<string> rowColumns, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var batch in entity.Rows.ReadColumnsAsync(rows, rowColumns.Append(entity.Link).Distinct().ToList(), cancellationToken))
+        // The batches of rows read so far, each with the profiles it links to (ascending, each once), in order: the
+        // profile store hands back one batch of profiles per batch of rows linking to any, in the same order.
+        var pending = new Queue<(ProfileBatch Rows, long[] Linked)>();
+        async IAsyncEnumerable<long[]> Linked()
         {
-            var links = batch.ValuesOf(entity.Link);
-            var linked = links.OfType<long>().Distinct().Order().ToArray();
-            ProfileBatch? read = null;
-            if (linked.Length > 0)
+            await foreach (var batch in entity.Rows.ReadColumnsAsync(rows, rowColumns.Append(entity.Link).Distinct().ToList(), cancellationToken))
             {
-                // One batch of ids in, the same ids out, in order.
-                await foreach (var part in profiles.ReadColumnsAsync(One(linked), profileColumns, cancellationToken))
-                    read = part;
+                var linked = batch.ValuesOf(entity.Link).OfType<long>().Distinct().Order().ToArray();
+                pending.Enqueue((batch, linked));
+                if (linked.Length > 0)
+                    yield return linked;
             }
-            var at = links.Select(link => link is long profile ? Array.BinarySearch(linked, profile) : -1).ToArray();
-            var columns = profileColumns.Select(name => read?.Column(name) is { } column
-                ? column with { Values = at.Select(i => i >= 0 ? column.Values[i] : null).ToArray() }
-                : new PopulationColumn(name, ExprType.Null, new object?[batch.Count])).ToList();
-            columns.Add(new PopulationColumn(Profile, ExprType.Int, links.Select(link => link as long? is { } profile ? (object)profile : null).ToArray()));
-            var own = rowColumns.Select(batch.ValuesOf).ToArray();
-            columns.Add(new PopulationColumn(Row, ExprType.Null, Enumerable.Range(0, batch.Count)
-                .Select(row => (object?)rowColumns.Select((name, c) => KeyValuePair.Create(name, own[c][row])).ToDictionary()).ToArray()));
-            yield return new ProfileBatch(batch.Ids, columns);
         }
+        await foreach (var read in profiles.ReadColumnsAsync(Linked(), profileColumns, cancellationToken))
+        {
+            while (pending.Peek().Linked.Length == 0)
+                yield return Combine(pending.Dequeue(), null, profileColumns, rowColumns, entity.Link);
+            yield return Combine(pending.Dequeue(), read, profileColumns, rowColumns, entity.Link);
+        }
+        while (pending.TryDequeue(out var unlinked))
+            yield return Combine(unlinked, null, profileColumns, rowColumns, entity.Link);
     }
 
-    private static async IAsyncEnumerable<long[]> One(long[] ids)
+    private static ProfileBatch Combine((ProfileBatch Rows, long[] Linked) batch, ProfileBatch? read, IReadOnlyList<string> profileColumns,
+        IReadOnlyList<string> rowColumns, string link)
     {
-        await Task.CompletedTask;
-        yield return ids;
+        var (rows, linked) = batch;
+        var links = rows.ValuesOf(link);
+        var at = links.Select(l => l is long profile ? Array.BinarySearch(linked, profile) : -1).ToArray();
+        var columns = profileColumns.Select(name => read?.Column(name) is { } column
+            ? column with { Values = at.Select(i => i >= 0 ? column.Values[i] : null).ToArray() }
+            : new PopulationColumn(name, ExprType.Null, new object?[rows.Count])).ToList();
+        columns.Add(new PopulationColumn(Profile, ExprType.Int, links));
+        var own = rowColumns.Select(rows.ValuesOf).ToArray();
+        columns.Add(new PopulationColumn(Row, ExprType.Null, Enumerable.Range(0, rows.Count)
+            .Select(row => (object?)rowColumns.Select((name, c) => KeyValuePair.Create(name, own[c][row])).ToDictionary()).ToArray()));
+        return new ProfileBatch(rows.Ids, columns);
     }
 }
