@@ -82,8 +82,10 @@ public abstract class FeedbackStoreContract
         await ledger.MarkSentAsync(stays, rows, Now, [5, 5, 6]);
         await ledger.MarkSentAsync(stays, rows, Now, [5, 5, 6]);
         await ledger.ClaimAsync(stays with { Batch = 1 }, 2, null);
-        await ledger.MarkSentAsync(stays with { Batch = 1 }, rows, Now, [5, 6, 6]);
+        await ledger.MarkSentAsync(stays with { Batch = 1 }, rows, Now.AddHours(1), [6, 5, 6]);
         Assert.Equal(new Dictionary<long, long> { [5] = 3, [6] = 3, [1] = 1 }, await ledger.SentCountsAsync("email", Now.AddDays(-30), [1, 5, 6]));
+        // A profile's sends of the sending are as late as its latest batch.
+        Assert.Equal(new Dictionary<long, long> { [5] = 3, [6] = 3 }, await ledger.SentCountsAsync("email", Now.AddMinutes(30), [1, 5, 6]));
     }
 
     [Fact]

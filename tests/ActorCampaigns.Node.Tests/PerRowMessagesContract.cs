@@ -171,14 +171,13 @@ public abstract class PerRowMessagesContract(ITestOutputHelper output) : IAsyncL
             """);
         Assert.True(created == HttpStatusCode.Created, body.ToString());
         var campaign = body.GetProperty("id").GetString()!;
-        var french = Convert.ToInt64((await QueryAsync("SELECT COUNT(*) FROM profiles WHERE country = 'FR'"))[0][0]);
         var frenchStays = (await QueryAsync("""SELECT b.id, b.amount FROM entity_bookings b JOIN profiles p ON p.id = b."profileId" WHERE p.country = 'FR'"""))
             .ToDictionary(r => Convert.ToInt64(r[0]), r => Number(r[1]!));
 
-        // The estimate counts a message per booking the profiles change to (at most every booking), on top of the profiles.
+        // The estimate counts a message per booking the profiles change to: at most every booking.
         var (asked, estimate) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/publish");
         Assert.True(asked == HttpStatusCode.Conflict, estimate.ToString());
-        Assert.Equal(french + Bookings + 3, estimate.GetProperty("estimate").GetProperty("email").GetInt64());
+        Assert.Equal(Bookings + 3, estimate.GetProperty("estimate").GetProperty("email").GetInt64());
 
         var (tested, test) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/test");
         Assert.True(tested == HttpStatusCode.OK, test.ToString());

@@ -296,23 +296,55 @@ public sealed partial class Ledger(Database database)
         // Messages per row add up: a batch marked before (a crash after its commit) adds nothing again.
         if (perRow && marked == 0)
             return;
+        if (perRow)
+        {
+            await AddRowSendsAsync(connection, transaction, sendingId, at, sent, cancellationToken);
+            return;
+        }
         // A statement per few thousand ids, which travel as one JSON text (SQLite) or one array (PostgreSQL), each
         // small enough to stay off the large object heap (a 10,000-id text there made the heap grow at 10M profiles).
-        await using var insert = Command(connection, (database.Dialect, perRow) switch
-        {
-            (SqlDialect.Sqlite, false) => $"INSERT OR IGNORE INTO {Sends.Table} (profile, sending, at) SELECT value, @sending, @at FROM json_each(@profiles)",
-            (_, false) => $"INSERT INTO {Sends.Table} (profile, sending, at) SELECT unnest(@profiles), @sending, @at ON CONFLICT DO NOTHING",
-            (SqlDialect.Sqlite, true) => $"INSERT INTO {Sends.Table} (profile, sending, at, messages) SELECT value, @sending, @at, COUNT(*) " +
-                $"FROM json_each(@profiles) WHERE true GROUP BY value ON CONFLICT (profile, sending) DO UPDATE SET messages = COALESCE({Sends.Table}.messages, 1) + excluded.messages",
-            (_, true) => $"INSERT INTO {Sends.Table} (profile, sending, at, messages) SELECT p, @sending, @at, COUNT(*) FROM unnest(@profiles) AS p " +
-                $"GROUP BY p ON CONFLICT (profile, sending) DO UPDATE SET messages = COALESCE({Sends.Table}.messages, 1) + EXCLUDED.messages",
-        }, transaction);
+        await using var insert = Command(connection, database.Dialect == SqlDialect.Sqlite
+            ? $"INSERT OR IGNORE INTO {Sends.Table} (profile, sending, at) SELECT value, @sending, @at FROM json_each(@profiles)"
+            : $"INSERT INTO {Sends.Table} (profile, sending, at) SELECT unnest(@profiles), @sending, @at ON CONFLICT DO NOTHING", transaction);
         Parameter(insert, "@sending", sendingId);
         Parameter(insert, "@at", at.ToUnixTimeMilliseconds());
         var profiles = Parameter(insert, "@profiles", null);
         foreach (var chunk in sent.Chunk(SendsPerStatement))
         {
             profiles.Value = Ids(chunk);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Adds a per-row batch's messages to each profile's count of the sending, its time the latest: counted here, in
+    /// ascending profile order, so two batches recorded at once lock their rows in the same order (PostgreSQL sends
+    /// two batches at once: in any other order they could deadlock on the profiles they share).
+    /// </summary>
+    private async Task AddRowSendsAsync(DbConnection connection, DbTransaction transaction, long sendingId, DateTimeOffset at, IReadOnlyList<long> sent,
+        CancellationToken cancellationToken)
+    {
+        var sqlite = database.Dialect == SqlDialect.Sqlite;
+        await using var insert = Command(connection, sqlite
+            ? $"INSERT INTO {Sends.Table} (profile, sending, at, messages) SELECT value->>0, @sending, @at, value->>1 FROM json_each(@counts) WHERE true " +
+                $"ON CONFLICT (profile, sending) DO UPDATE SET messages = COALESCE({Sends.Table}.messages, 1) + excluded.messages, at = MAX({Sends.Table}.at, excluded.at)"
+            : $"INSERT INTO {Sends.Table} (profile, sending, at, messages) SELECT p, @sending, @at, n FROM unnest(@profiles, @counts) AS u(p, n) " +
+                $"ON CONFLICT (profile, sending) DO UPDATE SET messages = COALESCE({Sends.Table}.messages, 1) + EXCLUDED.messages, at = GREATEST({Sends.Table}.at, EXCLUDED.at)",
+            transaction);
+        Parameter(insert, "@sending", sendingId);
+        Parameter(insert, "@at", at.ToUnixTimeMilliseconds());
+        var (profiles, counts) = (sqlite ? null : Parameter(insert, "@profiles", null), Parameter(insert, "@counts", null));
+        foreach (var chunk in sent.CountBy(p => p).OrderBy(c => c.Key).Chunk(SendsPerStatement))
+        {
+            if (sqlite)
+            {
+                counts.Value = $"[{string.Join(',', chunk.Select(c => $"[{c.Key},{c.Value}]"))}]";
+            }
+            else
+            {
+                profiles!.Value = chunk.Select(c => c.Key).ToArray();
+                counts.Value = chunk.Select(c => (long)c.Value).ToArray();
+            }
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }

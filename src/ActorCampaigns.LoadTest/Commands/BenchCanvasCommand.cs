@@ -44,6 +44,8 @@ public static class BenchCanvasCommand
         var trace = args.Text("trace");
         var store = args.Text("store") ?? "sqlite";
         var bookings = args.Count("bookings", 0);
+        if (bookings > 0 && store == "postgres")
+            throw new UsageException("--bookings runs on SQLite (the node's fresh data dir) for now, not with --store postgres");
         if (store is not ("sqlite" or "postgres"))
             throw new UsageException($"--store takes sqlite or postgres; '{store}' is not one");
         args.RejectUnknown();

@@ -122,8 +122,9 @@ public static class PublishEndpoints
 
     /// <summary>
     /// The messages each channel would send, at most: for each channel activity, the profiles (or an entity's rows:
-    /// one message each) its audiences (the build and read audiences upstream of it, and the rows profiles change to)
-    /// hold now; splits, tests and exclusions on the way only lower it.
+    /// one message each) its audiences (the build and read audiences upstream of it) hold now; splits, tests and
+    /// exclusions on the way only lower it. A change of dimension upstream stands for what is before it: profiles
+    /// changing to rows count as the rows its filter picks, rows changing to profiles as every profile at most.
     /// </summary>
     public static async Task<SortedDictionary<string, long>> EstimateAsync(CampaignDocument document, string campaign, EngineServices services, CancellationToken cancel)
     {
@@ -142,6 +143,7 @@ public static class PublishEndpoints
                 // An entity's rows a channel may send one message each: those its filter picks now.
                 IRowSource { Entity: { } entity } source => await EntityRowsAsync(services, entity, source.Filter, schema, document, context, cancel),
                 ChangeDimensionActivity { To: not "profiles" } change => await EntityRowsAsync(services, change.To, change.Filter, schema, document, context, cancel),
+                ChangeDimensionActivity => await services.Profiles.CountAsync(null, context, cancel),
                 ReadAudienceActivity read => saved.GetValueOrDefault(read.Audience),
                 // A file's rows matched to profiles: the rows of an attached file (a row matching several profiles that
                 // share its key counts once), at most every profile; a file read when it runs, every profile.
@@ -191,11 +193,12 @@ public static class PublishEndpoints
         }
     }
 
+    /// <summary>The activities upstream of <paramref name="activity"/>, up to the changes of dimension (which stand for what is before them).</summary>
     private static HashSet<string> Upstream(ExecutionPlan plan, string activity, HashSet<string> seen)
     {
         foreach (var (from, _) in plan.InboundOf(activity))
         {
-            if (seen.Add(from))
+            if (seen.Add(from) && plan.Document.Activities.First(a => a.Id == from) is not ChangeDimensionActivity)
                 Upstream(plan, from, seen);
         }
         return seen;

@@ -27,7 +27,8 @@ public static class EntityRecipients
         IReadOnlyList<string> profileColumns, IReadOnlyList<string> rowColumns, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The batches of rows read so far, each with the profiles it links to (ascending, each once), in order: the
-        // profile store hands back one batch of profiles per batch of rows linking to any, in the same order.
+        // profile store hands back one batch of profiles per batch asked, in the same order. A batch linking to no
+        // profile asks for an id no profile has, so that every batch of rows has its batch of profiles.
         var pending = new Queue<(ProfileBatch Rows, long[] Linked)>();
         async IAsyncEnumerable<long[]> Linked()
         {
@@ -35,29 +36,24 @@ public static class EntityRecipients
             {
                 var linked = batch.ValuesOf(entity.Link).OfType<long>().Distinct().Order().ToArray();
                 pending.Enqueue((batch, linked));
-                if (linked.Length > 0)
-                    yield return linked;
+                yield return linked.Length > 0 ? linked : NoProfile;
             }
         }
         await foreach (var read in profiles.ReadColumnsAsync(Linked(), profileColumns, cancellationToken))
-        {
-            while (pending.Peek().Linked.Length == 0)
-                yield return Combine(pending.Dequeue(), null, profileColumns, rowColumns, entity.Link);
             yield return Combine(pending.Dequeue(), read, profileColumns, rowColumns, entity.Link);
-        }
-        while (pending.TryDequeue(out var unlinked))
-            yield return Combine(unlinked, null, profileColumns, rowColumns, entity.Link);
     }
 
-    private static ProfileBatch Combine((ProfileBatch Rows, long[] Linked) batch, ProfileBatch? read, IReadOnlyList<string> profileColumns,
+    /// <summary>An id no profile has (the lowest number there is): what a batch of rows linking to none asks for.</summary>
+    private static readonly long[] NoProfile = [long.MinValue];
+
+    private static ProfileBatch Combine((ProfileBatch Rows, long[] Linked) batch, ProfileBatch read, IReadOnlyList<string> profileColumns,
         IReadOnlyList<string> rowColumns, string link)
     {
         var (rows, linked) = batch;
         var links = rows.ValuesOf(link);
         var at = links.Select(l => l is long profile ? Array.BinarySearch(linked, profile) : -1).ToArray();
-        var columns = profileColumns.Select(name => read?.Column(name) is { } column
-            ? column with { Values = at.Select(i => i >= 0 ? column.Values[i] : null).ToArray() }
-            : new PopulationColumn(name, ExprType.Null, new object?[rows.Count])).ToList();
+        var columns = profileColumns.Select(name => read.Column(name)!).Select(column =>
+            column with { Values = at.Select(i => i >= 0 ? column.Values[i] : null).ToArray() }).ToList();
         columns.Add(new PopulationColumn(Profile, ExprType.Int, links));
         var own = rowColumns.Select(rows.ValuesOf).ToArray();
         columns.Add(new PopulationColumn(Row, ExprType.Null, Enumerable.Range(0, rows.Count)

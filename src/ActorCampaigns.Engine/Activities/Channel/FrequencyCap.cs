@@ -21,14 +21,22 @@ public sealed class FrequencyCapping(Ledger ledger, FrequencyCap cap, string cha
     public Task<IReadOnlyDictionary<long, long>> SentAsync(long[] profiles, CancellationToken cancellationToken) =>
         ledger.SentCountsAsync(channel, clock.GetUtcNow() - cap.Period, profiles, own, cancellationToken);
 
-    /// <summary>Whether one more message to the profile would pass the cap, given what others sent it (<paramref name="sent"/>).</summary>
-    public bool Reached(long profile, IReadOnlyDictionary<long, long> sent) =>
-        sent.GetValueOrDefault(profile) + _rendered.GetValueOrDefault(profile) >= cap.Messages;
+    /// <summary>
+    /// Whether one more message to the profile would pass the cap, given what others sent it (<paramref name="sent"/>).
+    /// Asked while the batch before renders (and counts): under a lock.
+    /// </summary>
+    public bool Reached(long profile, IReadOnlyDictionary<long, long> sent)
+    {
+        lock (_rendered)
+            return sent.GetValueOrDefault(profile) + _rendered.GetValueOrDefault(profile) >= cap.Messages;
+    }
 
     /// <summary>Counts a message rendered for the profile.</summary>
     public void Count(long profile)
     {
-        if (perRow)
+        if (!perRow)
+            return;
+        lock (_rendered)
             _rendered[profile] = _rendered.GetValueOrDefault(profile) + 1;
     }
 }
