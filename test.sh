@@ -38,7 +38,8 @@ fi
 sum() { grep -ho "<Counters [^>]*" "${trx[@]}" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" | awk '{ s += $1 } END { print s + 0 }'; }
 passed=$(sum passed)
 failed=$(( $(sum failed) + $(sum error) + $(sum timeout) + $(sum aborted) ))
-skipped=$(sum notExecuted)
+# xUnit's skipped tests are results marked NotExecuted, which the counters leave out.
+skipped=$(grep -ho '<UnitTestResult [^>]*outcome="NotExecuted"' "${trx[@]}" | wc -l)
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then status=1; fi
 if [ "$failed" -gt 0 ]; then status=1; fi
 if [ "$skipped" -gt 0 ]; then
