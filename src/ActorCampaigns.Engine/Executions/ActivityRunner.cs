@@ -238,6 +238,11 @@ public sealed class ActivityRunner(EngineServices services)
         run.Plan.EnrichColumnsOf(run.Activity.Id, await services.Profiles.GetSchemaAsync(cancellationToken), run.Variables,
             await EntitySchemasAsync(run.Plan.AggregatedEntities, cancellationToken));
 
+    /// <summary>The entity whose rows the run reads; a node without it (its rows never imported here) fails the run, saying so.</summary>
+    public async Task<Data.Entities.Entity> EntityAsync(ActivityRun run, string name, CancellationToken cancellationToken) =>
+        await services.Entities.FindAsync(name, cancellationToken)
+        ?? throw new InvalidOperationException($"'{run.Activity.Id}' reads rows of '{name}', and this node has no such entity (import its rows: POST /api/entities/{name}/import)");
+
     /// <summary>The columns of the entities named (those whose rows change to profiles with aggregates); none when none is.</summary>
     private async Task<IReadOnlyDictionary<string, ProfileSchema>> EntitySchemasAsync(IEnumerable<string> names, CancellationToken cancellationToken)
     {

@@ -19,24 +19,23 @@ public sealed class BuildAudienceStage : ActivityStage<BuildAudienceActivity>
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, BuildAudienceActivity build, long input,
         CancellationToken cancellationToken)
     {
-        var (rows, filter) = await RowsAsync(runner, run, build, cancellationToken);
+        var (rows, filter, _) = await RowsAsync(runner, run, build, cancellationToken);
         return Source.From(() => rows.StreamAsync(new ProfileQuery(filter, run.Context, [], runner.Services.BatchSize,
                 run.Partition is { } partition && build.Entity is null ? run.Partitions!.Ids(partition.Index) : null), cancellationToken))
             .Select(batch => new PortBatch(Transition.DefaultPort, batch.Ids));
     }
 
-    /// <summary>Where a source reads its rows (the profiles, or an entity's) and its filter bound over them.</summary>
-    internal static async Task<(ProfileStore Rows, Bound? Filter)> RowsAsync(ActivityRunner runner, ActivityRun run, IRowSource source,
+    /// <summary>Where a source reads its rows (the profiles, or an entity's), its filter bound over them, and an entity's link column.</summary>
+    internal static async Task<(ProfileStore Rows, Bound? Filter, string? Link)> RowsAsync(ActivityRunner runner, ActivityRun run, IRowSource source,
         CancellationToken cancellationToken)
     {
         var (entityName, filter) = (source.Entity, source.Filter);
         if (entityName is null)
-            return (runner.Services.Profiles, await runner.BindAsync(filter, run, cancellationToken));
-        var entity = await runner.Services.Entities.FindAsync(entityName, cancellationToken)
-            ?? throw new InvalidOperationException($"'{run.Activity.Id}' picks rows of '{entityName}', and this node has no such entity (import its rows: POST /api/entities/{entityName}/import)");
+            return (runner.Services.Profiles, await runner.BindAsync(filter, run, cancellationToken), null);
+        var entity = await runner.EntityAsync(run, entityName, cancellationToken);
         var scope = BindingScope.ForEntity(await entity.Rows.GetSchemaAsync(cancellationToken), await runner.Services.Profiles.GetSchemaAsync(cancellationToken),
             run.Variables);
         var (bound, error) = Expression.CheckFilter(filter, scope);
-        return error is null ? (entity.Rows, bound) : throw new InvalidOperationException($"filter of '{run.Activity.Id}' no longer type-checks: {error}");
+        return error is null ? (entity.Rows, bound, entity.Link) : throw new InvalidOperationException($"filter of '{run.Activity.Id}' no longer type-checks: {error}");
     }
 }

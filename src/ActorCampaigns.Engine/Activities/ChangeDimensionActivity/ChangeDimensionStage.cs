@@ -22,12 +22,8 @@ public sealed class ChangeDimensionStage : ActivityStage<ChangeDimensionActivity
     protected override async Task<Source<PortBatch, NotUsed>> CreateAsync(ActivityRunner runner, ActivityRun run, ChangeDimensionActivity change, long input,
         CancellationToken cancellationToken) =>
         run.Plan.InputOf(change.Id).Entity is { } from
-            ? await ToProfilesAsync(runner, run, change, await EntityAsync(runner, run, from, cancellationToken), cancellationToken)
+            ? await ToProfilesAsync(runner, run, change, await runner.EntityAsync(run, from, cancellationToken), cancellationToken)
             : await ToRowsAsync(runner, run, change, input, cancellationToken);
-
-    private static async Task<Entity> EntityAsync(ActivityRunner runner, ActivityRun run, string name, CancellationToken cancellationToken) =>
-        await runner.Services.Entities.FindAsync(name, cancellationToken)
-        ?? throw new InvalidOperationException($"'{run.Activity.Id}' changes rows of '{name}', and this node has no such entity (import its rows: POST /api/entities/{name}/import)");
 
     private static async Task<Source<PortBatch, NotUsed>> ToProfilesAsync(ActivityRunner runner, ActivityRun run, ChangeDimensionActivity change, Entity entity,
         CancellationToken cancellationToken)
@@ -86,9 +82,8 @@ public sealed class ChangeDimensionStage : ActivityStage<ChangeDimensionActivity
         CancellationToken cancellationToken)
     {
         var services = runner.Services;
-        var (rows, filter) = await BuildAudienceStage.RowsAsync(runner, run, new RowPick(change.Filter, change.To), cancellationToken);
-        var link = (await EntityAsync(runner, run, change.To, cancellationToken)).Link;
-        return Source.From(() => LinkedAsync(runner, run, rows, new ProfileQuery(filter, run.Context, [link], services.BatchSize), link, input, cancellationToken))
+        var (rows, filter, link) = await BuildAudienceStage.RowsAsync(runner, run, new RowPick(change.Filter, change.To), cancellationToken);
+        return Source.From(() => LinkedAsync(runner, run, rows, new ProfileQuery(filter, run.Context, [link!], services.BatchSize), link!, input, cancellationToken))
             .Select(ids => new PortBatch(Transition.DefaultPort, ids));
     }
 

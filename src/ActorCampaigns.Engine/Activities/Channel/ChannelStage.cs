@@ -28,10 +28,7 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
             return Source.Empty<PortBatch>();
         var services = runner.Services;
         // Fed by an entity's rows, it sends one message per row, to the row's profile; the rows carry no enrich column.
-        var entity = run.Plan.InputOf(channel.Id).Entity is { } name
-            ? await services.Entities.FindAsync(name, cancellationToken)
-                ?? throw new InvalidOperationException($"'{channel.Id}' sends for rows of '{name}', and this node has no such entity (import its rows: POST /api/entities/{name}/import)")
-            : null;
+        var entity = run.Plan.InputOf(channel.Id).Entity is { } name ? await runner.EntityAsync(run, name, cancellationToken) : null;
         var attributes = (await services.Profiles.GetSchemaAsync(cancellationToken)).Attributes.Select(a => a.Name);
         var stream = new ChannelStream(run, channel,
             entity is null ? attributes.Concat((await runner.EnrichColumnsAsync(run, cancellationToken)).Keys) : attributes, services.GlobalControl, entity is not null);

@@ -30,7 +30,7 @@ public sealed class IncrementalQueryStage : ActivityStage<IncrementalQueryActivi
         var live = run.Mode == ExecutionMode.Live;
         if (live && await incremental.IsClaimedAsync(key, cancellationToken))
             return Claimed();
-        var (rows, filter) = await BuildAudienceStage.RowsAsync(runner, run, query, cancellationToken);
+        var (rows, filter, _) = await BuildAudienceStage.RowsAsync(runner, run, query, cancellationToken);
         if (query.By is { } column)
         {
             var type = ExprTypes.Of((await rows.GetSchemaAsync(cancellationToken)).Find(column)?.Type
