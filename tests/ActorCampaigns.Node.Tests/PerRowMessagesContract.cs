@@ -41,6 +41,14 @@ public abstract class PerRowMessagesContract(ITestOutputHelper output) : IAsyncL
 
     private static long BookingId(int b) => 77_000_000L + 131L * b;
 
+    /// <summary>The email typed when booking: a member's in other case, one no profile has, or none.</summary>
+    private static string GuestEmail(int b) => (b % 4) switch
+    {
+        0 => $"P{b * 13 % 1_100}@Example.COM",
+        1 => "",
+        _ => $"guest{b}@elsewhere.test",
+    };
+
     public async Task InitializeAsync()
     {
         _settings = [.. await StoreAsync(), ("BatchSize", "100")];
@@ -49,13 +57,13 @@ public abstract class PerRowMessagesContract(ITestOutputHelper output) : IAsyncL
         for (var i = 0; i < Profiles; i++)
             profiles.Append(CultureInfo.InvariantCulture, $"{ProfileId(i)},p{i}@example.com,Name{i},{(i % 3 == 0 ? "FR" : "DE")},{i % 10 != 9}\n");
         Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", profiles.ToString(), "text/csv")).Status);
-        var bookings = new StringBuilder("id,profileId:link(profiles),amount:number,bookedOn:date,hotel\n");
+        var bookings = new StringBuilder("id,profileId:link(profiles),amount:number,bookedOn:date,hotel,guestEmail,reference\n");
         for (var b = 0; b < Bookings; b++)
             bookings.Append(CultureInfo.InvariantCulture,
-                $"{BookingId(b)},{ProfileId(b * 7 % Profiles)},{b * 37 % 300}.25,{new DateOnly(2026, 1, 1).AddDays(b * 11 % 300):yyyy-MM-dd},H{b % 17}\n");
+                $"{BookingId(b)},{ProfileId(b * 7 % Profiles)},{b * 37 % 300}.25,{new DateOnly(2026, 1, 1).AddDays(b * 11 % 300):yyyy-MM-dd},H{b % 17},{GuestEmail(b)},BK-{b:D5}\n");
         // Three bookings of a profile that was never imported: they have no address.
         for (var b = 0; b < 3; b++)
-            bookings.Append(CultureInfo.InvariantCulture, $"{BookingId(Bookings + b)},4,10.25,2026-02-02,H0\n");
+            bookings.Append(CultureInfo.InvariantCulture, $"{BookingId(Bookings + b)},4,10.25,2026-02-02,H0,,BK-9000{b}\n");
         var (status, answer) = await _node.SendAsync(HttpMethod.Post, "/api/entities/bookings/import", bookings.ToString(), "text/csv");
         Assert.True(status == HttpStatusCode.OK && answer.GetProperty("imported").GetInt32() == Bookings + 3, answer.ToString());
     }
@@ -202,6 +210,76 @@ public abstract class PerRowMessagesContract(ITestOutputHelper output) : IAsyncL
         var (refused, why) = await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/proofs", $$"""{ "seeds": { "email": ["qa@example.com"] }, "profiles": [{{ProfileId(0)}}] }""");
         Assert.Equal(HttpStatusCode.BadRequest, refused);
         Assert.Contains("'mail' sends one message per row of bookings", why.ToString());
+    }
+
+    [Fact]
+    public async Task Bookings_reconciled_to_profiles_by_guest_email_and_a_file_of_references_reconciled_to_bookings_match_as_plain_SQL_does()
+    {
+        // A partner's file of booking references: some in lower case, one twice, some no booking has.
+        var file = new StringBuilder("ref,note\n");
+        for (var r = 0; r < 1_500; r++)
+            file.Append(CultureInfo.InvariantCulture, $"{(r % 3 == 0 ? "bk" : "BK")}-{r * 3:D5},n{r}\n");
+        file.Append("BK-00003,again\n");
+        for (var r = 0; r < 20; r++)
+            file.Append(CultureInfo.InvariantCulture, $"ZZ-{r},none\n");
+        var campaign = await CampaignRuns.PublishAsync(_node, """
+            { "name": "Reconcile rows", "schedule": { "type": "signal" }, "activities": [
+                { "id": "rows", "type": "buildAudience", "entity": "bookings", "filter": "amount > 50" },
+                { "id": "members", "type": "reconciliation", "keys": [ { "column": "guestEmail", "attribute": "email", "ignoreCase": true } ] },
+                { "id": "welcome", "type": "email", "content": { "from": "stays@example.com", "subject": "Member {{ firstName }}", "html": "<p>Hi</p>" } },
+                { "id": "load", "type": "loadFile", "file": "refs.csv", "columns": { "ref": "string", "note": "string" } },
+                { "id": "confirmed", "type": "reconciliation", "to": "bookings", "keys": [ { "column": "ref", "attribute": "reference", "ignoreCase": true } ] },
+                { "id": "confirm", "type": "email", "content": { "from": "stays@example.com", "subject": "Confirmed {{ entity.reference }}: {{ entity.amount }}", "html": "<p>Hi</p>" } },
+                { "id": "done", "type": "end" } ],
+              "transitions": [ { "from": "rows", "to": "members" }, { "from": "members", "port": "matched", "to": "welcome" },
+                { "from": "members", "port": "unmatched", "to": "done" }, { "from": "welcome", "to": "done" }, { "from": "welcome", "port": "excluded", "to": "done" },
+                { "from": "load", "to": "confirmed" }, { "from": "confirmed", "port": "matched", "to": "confirm" }, { "from": "confirmed", "port": "unmatched", "to": "done" },
+                { "from": "confirm", "to": "done" }, { "from": "confirm", "port": "excluded", "to": "done" } ] }
+            """);
+        var (stored, answer) = await _node.SendAsync(HttpMethod.Put, $"/api/campaigns/{campaign}/files/refs.csv", file.ToString(), "text/csv");
+        Assert.True(stored == HttpStatusCode.OK, answer.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, $"/api/campaigns/{campaign}/trigger", "{}")).Status);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await _node.StatusAsync(campaign)).GetProperty("executions") is var executions
+            && (executions.GetArrayLength() == 0 || executions[0].GetProperty("state").GetString() != "completed"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"campaign {campaign} did not complete: {await _node.StatusAsync(campaign)}");
+            await Task.Delay(50);
+        }
+        var activities = (await _node.StatusAsync(campaign)).GetProperty("executions")[0].GetProperty("activities");
+        long Out(string activity, string port) => activities.GetProperty(activity).GetProperty("out").GetProperty(port).GetInt64();
+
+        // The bookings over 50 matched to profiles by the email typed, case aside: each profile once; the rest stay bookings.
+        var members = (await QueryAsync("""
+            SELECT DISTINCT p.id FROM entity_bookings b JOIN profiles p ON lower(p.email) = lower(b."guestEmail") WHERE b.amount > 50
+            """)).Select(r => Convert.ToInt64(r[0])).Order().ToList();
+        var strangers = Convert.ToInt64((await QueryAsync("""
+            SELECT COUNT(*) FROM entity_bookings b WHERE b.amount > 50 AND NOT EXISTS (SELECT 1 FROM profiles p WHERE lower(p.email) = lower(b."guestEmail"))
+            """))[0][0]);
+        Assert.True(members.Count > 200 && strangers > 2_000, $"{members.Count} members, {strangers} strangers");
+        Assert.Equal(members.Count, Out("members", "matched"));
+        Assert.Equal(strangers, Out("members", "unmatched"));
+        var optedIn = (await QueryAsync("""SELECT id FROM profiles WHERE "emailOptIn" """)).Select(r => Convert.ToInt64(r[0])).ToHashSet();
+        Assert.Equal(members.Where(optedIn.Contains), (await MessagesAsync(campaign, "welcome")).Select(m => m.Profile).Order());
+
+        // The file's references matched to bookings, case aside: one email per booking confirmed, with its amount, to its guest's profile.
+        var references = file.ToString().Split('\n').Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[0].ToUpperInvariant()).ToHashSet();
+        var confirmed = (await QueryAsync("""SELECT b.id, b.reference, b.amount, b."profileId" FROM entity_bookings b"""))
+            .Where(r => references.Contains(((string)r[1]!).ToUpperInvariant())).ToDictionary(r => Convert.ToInt64(r[0]), r => (Subject: $"Confirmed {r[1]}: {Number(r[2]!)}", Profile: Convert.ToInt64(r[3])));
+        Assert.Equal(1_500, confirmed.Count);
+        Assert.Equal(1_500, Out("confirmed", "matched"));
+        Assert.Equal(20, Out("confirmed", "unmatched"));
+        var mailable = await MailableBookingsAsync();
+        var confirmations = (await MessagesAsync(campaign, "confirm")).ToDictionary(m => long.Parse(m.Id.Split('.')[4], CultureInfo.InvariantCulture));
+        Assert.Equal(confirmed.Keys.Where(mailable.ContainsKey).Order(), confirmations.Keys.Order());
+        Assert.All(confirmations, m => Assert.Equal((confirmed[m.Key].Subject, confirmed[m.Key].Profile), (m.Value.Subject, m.Value.Profile)));
+
+        // The previews read each port as what it holds: profiles, the bookings matching no member, a file's rows.
+        var (_, strangersPreview) = await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{campaign}/transitions/members/unmatched?limit=3");
+        Assert.All(strangersPreview.GetProperty("profiles").EnumerateArray(), row => Assert.True(row.TryGetProperty("reference", out _), row.ToString()));
+        var (_, unmatchedRefs) = await _node.SendAsync(HttpMethod.Get, $"/api/campaigns/{campaign}/transitions/confirmed/unmatched?limit=50");
+        Assert.Equal(Enumerable.Range(0, 20).Select(r => $"ZZ-{r}").Order(),
+            unmatchedRefs.GetProperty("profiles").EnumerateArray().Select(row => row.GetProperty("ref").GetString()).Order());
     }
 
     [Fact]

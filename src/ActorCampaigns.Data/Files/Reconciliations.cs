@@ -3,13 +3,14 @@ using static ActorCampaigns.Data.Database;
 
 namespace ActorCampaigns.Data.Files;
 
-/// <summary>What a reconciliation found: profiles matched, rows that matched none.</summary>
+/// <summary>What a reconciliation found: profiles (or rows of the entity it matches to) matched, rows that matched none.</summary>
 public sealed record ReconciliationSummary(long Matched, long Unmatched);
 
 /// <summary>
 /// What reconciliations matched, per execution: each profile matched with the line of the first row that matched it
 /// (<c>reconciled_profiles</c>, whose columns ride along with it), the rows that matched none
-/// (<c>reconciled_unmatched</c>), and which are whole (<c>reconciliations</c>). Written in chunks, then closed; a run
+/// (<c>reconciled_unmatched</c>), and which are whole (<c>reconciliations</c>). A reconciliation to an entity keeps the
+/// ids of that entity's rows as <c>profile_id</c>, and one taking an entity's rows keeps their ids as <c>line</c>. Written in chunks, then closed; a run
 /// of the execution again outputs what was kept, whatever the profiles became meanwhile; one stopped midway starts over.
 /// </summary>
 public sealed class Reconciliations(Database database)

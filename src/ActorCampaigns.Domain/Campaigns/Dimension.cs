@@ -24,7 +24,7 @@ public sealed record Dimension(DimensionKind Kind, string? EntityName = null)
     /// <summary>Where such rows may go, in words, for the error that names an activity not taking them.</summary>
     public string GoesTo => Kind switch
     {
-        DimensionKind.Entity => "an entity's rows go to end, channel and changeDimension activities",
+        DimensionKind.Entity => "an entity's rows go to end, channel, changeDimension and reconciliation activities",
         DimensionKind.File => "a file's rows go to end and reconciliation activities",
         _ => "profiles go to activities that take profiles",
     };

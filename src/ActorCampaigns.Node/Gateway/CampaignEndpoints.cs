@@ -95,13 +95,10 @@ public static class CampaignEndpoints
             var population = new Data.Populations.PortPopulation(id, run.Id.Value, from, port);
             var ids = await services.Worktables.PreviewAsync(population, Math.Clamp(limit ?? 20, 1, 1_000), cancel);
             // A file's rows (those a reconciliation did not match among them) are read from what their load kept.
-            var load = activity switch
-            {
-                LoadFileActivity => from,
-                ReconciliationActivity when port == ReconciliationActivity.Unmatched => state.Document.Transitions.FirstOrDefault(t => t.To == from)?.From,
-                _ => null,
-            };
-            if (load is null && activity is ReconciliationActivity && port == ReconciliationActivity.Unmatched)
+            var dimension = Dimensions.OutputOf(activity, port, Dimensions.InputsOf(state.Document));
+            var load = activity is LoadFileActivity ? from
+                : dimension == Dimension.FileRows ? state.Document.Transitions.FirstOrDefault(t => t.To == from)?.From : null;
+            if (load is null && dimension == Dimension.FileRows)
                 return Problems.NotFound($"'{from}' takes no file now: its unmatched rows cannot be read");
             if (load is not null)
                 return Results.Ok(new
@@ -113,7 +110,7 @@ public static class CampaignEndpoints
                     profiles = await LoadedRowsAsync(services, new Data.Files.ExecutionActivity(id, run.Id.Value, load), ids, cancel),
                 });
             // An entity's rows (bookings: from their source, a change to them, a channel sending per row) are read from their own table.
-            var entity = Dimensions.OutputOf(activity, port, Dimensions.InputsOf(state.Document)).Entity;
+            var entity = dimension.Entity;
             var store = entity is null ? services.Profiles : (await services.Entities.FindAsync(entity, cancel))?.Rows;
             if (store is null)
                 return Problems.NotFound($"'{from}' picks rows of '{entity}', and this node has no such entity");

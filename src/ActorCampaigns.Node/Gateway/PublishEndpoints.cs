@@ -145,9 +145,11 @@ public static class PublishEndpoints
                 ChangeDimensionActivity { To: not "profiles" } change => await EntityRowsAsync(services, change.To, change.Filter, schema, document, context, cancel),
                 ChangeDimensionActivity => await services.Profiles.CountAsync(null, context, cancel),
                 ReadAudienceActivity read => saved.GetValueOrDefault(read.Audience),
-                // A file's rows matched to profiles: the rows of an attached file (a row matching several profiles that
-                // share its key counts once), at most every profile; a file read when it runs, every profile.
-                ReconciliationActivity reconciliation => Math.Min(await services.Profiles.CountAsync(null, context, cancel),
+                // Rows matched to profiles (or another entity's rows): at most every one, and at most the rows of an
+                // attached file (what several share a row's key counts once); a file read when it runs, or an entity's rows, every one.
+                ReconciliationActivity reconciliation => Math.Min(
+                    reconciliation.To == "profiles" ? await services.Profiles.CountAsync(null, context, cancel)
+                        : await EntityRowsAsync(services, reconciliation.To, "", schema, document, context, cancel),
                     await AttachedRowsAsync(document, campaign, reconciliation, services, cancel) ?? long.MaxValue),
                 _ => 0,
             };
@@ -193,15 +195,28 @@ public static class PublishEndpoints
         }
     }
 
-    /// <summary>The activities upstream of <paramref name="activity"/>, up to the changes of dimension (which stand for what is before them).</summary>
-    private static HashSet<string> Upstream(ExecutionPlan plan, string activity, HashSet<string> seen)
+    /// <summary>
+    /// The activities whose figures add up to what reaches <paramref name="activity"/>: those upstream, up to the
+    /// changes of dimension and the matched ports of reconciliations (which stand for what is before them); the rows a
+    /// reconciliation did not match are counted by what is before it.
+    /// </summary>
+    private static HashSet<string> Upstream(ExecutionPlan plan, string activity, HashSet<string> counted, HashSet<string>? followed = null)
     {
-        foreach (var (from, _) in plan.InboundOf(activity))
+        followed ??= [];
+        foreach (var (from, port) in plan.InboundOf(activity))
         {
-            if (seen.Add(from) && plan.Document.Activities.First(a => a.Id == from) is not ChangeDimensionActivity)
-                Upstream(plan, from, seen);
+            var standsFor = plan.Document.Activities.First(a => a.Id == from) switch
+            {
+                ChangeDimensionActivity => true,
+                ReconciliationActivity => port == ReconciliationActivity.Matched,
+                _ => (bool?)null,
+            };
+            if (standsFor != false)
+                counted.Add(from);
+            if (standsFor != true && followed.Add(from))
+                Upstream(plan, from, counted, followed);
         }
-        return seen;
+        return counted;
     }
 
     /// <summary>The confirmation of publishing <paramref name="document"/> as campaign <paramref name="id"/> with these figures.</summary>

@@ -66,6 +66,6 @@ public class EntityAudienceValidationTests
             """{ "id": "next", "type": "enrich", "columns": { "twice": "1 + 1" } }""")));
         Assert.Equal("$.activities[0].entity", error.Path);
         Assert.Equal("'next' (enrich) takes profiles, and this activity outputs rows of bookings: " +
-            "an entity's rows go to end, channel and changeDimension activities", error.Message);
+            "an entity's rows go to end, channel, changeDimension and reconciliation activities", error.Message);
     }
 }

@@ -3,7 +3,10 @@ using ActorCampaigns.Domain.Profiles;
 
 namespace ActorCampaigns.Domain.Tests.Campaigns;
 
-/// <summary>A reconciliation: the rows of one loadFile, keys of string or int columns and attributes, unmatched rows only to end.</summary>
+/// <summary>
+/// A reconciliation: the rows of one loadFile or of an entity, matched to profiles or to another entity's rows by keys
+/// of string or int columns and attributes; unmatched rows go where such rows go.
+/// </summary>
 public class ReconciliationValidationTests
 {
     private const string Load = """{ "id": "load", "type": "loadFile", "file": "rows.csv", "columns": { "email": "string", "amount": "number", "ref": "int" } }""";
@@ -71,9 +74,83 @@ public class ReconciliationValidationTests
     {
         const string match = """{ "id": "match", "type": "reconciliation", "keys": [ { "column": "email", "attribute": "email" } ] }""";
         var fromProfiles = Validate(match, from: "all");
-        Assert.Contains(fromProfiles.Errors, e => e.Path == "$.activities[1]" && e.Message.Contains("takes the rows of one loadFile activity"));
+        Assert.Contains(fromProfiles.Errors, e => e.Path == "$.activities[1]" && e.Message.Contains("takes the rows of one loadFile activity or of an entity"));
         var unmatchedMailed = Assert.Single(Validate(match, unmatchedTo: "mail").Errors);
         Assert.Equal("$.activities[1]", unmatchedMailed.Path);
         Assert.Contains("'mail' (email) takes profiles or an entity's rows, and this activity outputs rows of a loaded file", unmatchedMailed.Message);
+    }
+
+    private static readonly Dictionary<string, ProfileSchema> Entities = new()
+    {
+        ["bookings"] = ProfileSchema.EntityCore.With([("profileId", AttributeType.Int), ("guestEmail", AttributeType.String), ("reference", AttributeType.String),
+            ("amount", AttributeType.Number)]),
+    };
+
+    private const string Mail = """{ "id": "mail", "type": "email", "content": { "from": "a@example.com", "subject": "{{ entity.amount }}", "html": "<p>Hi</p>" } }""";
+
+    private const string Hello = """{ "id": "hello", "type": "email", "content": { "from": "a@example.com", "subject": "{{ firstName }}", "html": "<p>Hi</p>" } }""";
+
+    private static ValidationResult Canvas(string activities, string transitions) => CampaignValidator.Validate($$$"""
+        { "name": "Reconcile", "activities": [ {{{activities}}}, { "id": "done", "type": "end" } ],
+          "transitions": [ {{{transitions}}} ] }
+        """, ProfileSchema.Core, Entities);
+
+    [Fact]
+    public void A_files_rows_match_an_entitys_rows_which_leave_as_rows_of_it_with_no_column_riding_along()
+    {
+        var result = Canvas("""
+            { "id": "load", "type": "loadFile", "file": "refs.csv", "columns": { "ref": "string", "note": "string" } },
+            { "id": "match", "type": "reconciliation", "to": "bookings", "keys": [ { "column": "ref", "attribute": "reference", "ignoreCase": true } ] },
+            """ + Mail, """
+            { "from": "load", "to": "match" }, { "from": "match", "port": "matched", "to": "mail" }, { "from": "match", "port": "unmatched", "to": "done" },
+            { "from": "mail", "to": "done" }
+            """);
+        Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
+        var match = Assert.IsType<ReconciliationActivity>(result.Document!.Activities[1]);
+        Assert.Equal("bookings", match.To);
+        Assert.Equal(Dimension.Of("bookings"), Dimensions.OutputOf(match, "matched", Dimensions.InputsOf(result.Document)));
+        Assert.Empty(ReconciliationKind.RideAlong(match, (LoadFileActivity)result.Document.Activities[0]));
+        Assert.Contains("\"to\":\"bookings\"", CampaignFormat.Write(result.Document));
+
+        // A file's column is not a column of the bookings' rows a channel reads.
+        var note = Canvas("""
+            { "id": "load", "type": "loadFile", "file": "refs.csv", "columns": { "ref": "string", "note": "string" } },
+            { "id": "match", "type": "reconciliation", "to": "bookings", "keys": [ { "column": "ref", "attribute": "reference" } ] },
+            { "id": "noted", "type": "email", "content": { "from": "a@example.com", "subject": "{{ note }}", "html": "<p>Hi</p>" } }
+            """, """{ "from": "load", "to": "match" }, { "from": "match", "port": "matched", "to": "noted" }, { "from": "noted", "to": "done" }""").Errors;
+        Assert.Contains(note, e => e.Path == "$.activities[2].content.subject" && e.Message.Contains("note"));
+    }
+
+    [Fact]
+    public void An_entitys_rows_match_profiles_and_those_matching_none_stay_rows_of_the_entity()
+    {
+        var result = Canvas("""
+            { "id": "rows", "type": "buildAudience", "entity": "bookings", "filter": "amount > 50" },
+            { "id": "match", "type": "reconciliation", "keys": [ { "column": "guestEmail", "attribute": "email", "ignoreCase": true } ] },
+            """ + Mail + ", " + Hello, """
+            { "from": "rows", "to": "match" }, { "from": "match", "port": "matched", "to": "hello" }, { "from": "match", "port": "unmatched", "to": "mail" },
+            { "from": "mail", "to": "done" }, { "from": "hello", "to": "done" }
+            """);
+        Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
+        var inputs = Dimensions.InputsOf(result.Document!);
+        Assert.Equal(Dimension.Profiles, inputs["hello"]);
+        Assert.Equal(Dimension.Of("bookings"), inputs["mail"]);
+    }
+
+    [Theory]
+    [InlineData("""{ "column": "email", "attribute": "reference" }""", "bookings", "$.activities[1].keys[0].column", "'email' is not a column of the rows of bookings")]
+    [InlineData("""{ "column": "amount", "attribute": "reference" }""", "bookings", "$.activities[1].keys[0].column", "'amount' is number: keys are string or int columns")]
+    [InlineData("""{ "column": "guestEmail", "attribute": "email" }""", "stays", "$.activities[1].to", "no entity 'stays' on this node")]
+    [InlineData("""{ "column": "guestEmail", "attribute": "email" }""", "Bad-Name", "$.activities[1].to", "'Bad-Name' is not an entity name")]
+    [InlineData("""{ "column": "guestEmail", "attribute": "email" }""", "bookings", "$.activities[1].keys[0].attribute", "'email' is not a column of bookings")]
+    [InlineData("""{ "column": "id", "attribute": "reference" }""", "bookings", "$.activities[1].keys[0].attribute", "'reference' is string and 'id' int")]
+    public void A_wrong_key_or_entity_of_rows_is_reported_where_it_is(string key, string to, string path, string message)
+    {
+        var errors = Canvas($$"""
+            { "id": "rows", "type": "buildAudience", "entity": "bookings" },
+            { "id": "match", "type": "reconciliation", "to": "{{to}}", "keys": [ {{key}} ] }
+            """, """{ "from": "rows", "to": "match" }, { "from": "match", "port": "matched", "to": "done" }""").Errors;
+        var error = Assert.Single(errors);
+        Assert.Equal((path, true), (error.Path, error.Message.Contains(message)));
     }
 }

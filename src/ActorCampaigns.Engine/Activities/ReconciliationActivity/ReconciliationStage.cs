@@ -4,6 +4,7 @@ using System.Text.Json;
 using ActorCampaigns.Data.Files;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Engine.Executions;
 using Akka;
 using Akka.Streams.Dsl;
@@ -11,10 +12,11 @@ using Akka.Streams.Dsl;
 namespace ActorCampaigns.Engine.Activities;
 
 /// <summary>
-/// Matches the rows a loadFile loaded (those that reach it) to profiles: the rows' keys go into a table in memory,
-/// then the profiles stream past it once, as a hash join would. A profile matched by several rows is matched once, by
-/// the first (lowest line); a row with a key missing matches nothing. What it found is kept with the execution
-/// (<see cref="Reconciliations"/>) before anything leaves, so a run again outputs the same, whatever the profiles became.
+/// Matches rows (those a loadFile loaded, or an entity's reaching it) to profiles or to another entity's rows: the
+/// rows' keys go into a table in memory, then what they are matched to streams past it once, as a hash join would.
+/// A profile (or row) matched by several rows is matched once, by the first (lowest line or id); a row with a key
+/// missing matches nothing. What it found is kept with the execution (<see cref="Reconciliations"/>) before anything
+/// leaves, so a run again outputs the same, whatever the profiles and rows became.
 /// </summary>
 public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
 {
@@ -23,12 +25,13 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
     {
         var services = runner.Services;
         var key = new ExecutionActivity(run.Campaign.Value, run.Execution.Value, reconciliation.Id);
+        var matchedTo = reconciliation.To == "profiles" ? "profiles" : $"rows of {reconciliation.To}";
         if (await services.Reconciliations.DoneAsync(key, cancellationToken) is not { } summary)
         {
             await services.Reconciliations.ClearAsync(key, cancellationToken);
             summary = await MatchAsync(runner, run, reconciliation, key, cancellationToken);
         }
-        var note = $"matched {summary.Matched:N0} profiles; {summary.Unmatched:N0} rows matched none";
+        var note = $"matched {summary.Matched:N0} {matchedTo}; {summary.Unmatched:N0} rows matched none";
         return Source.Single(new PortBatch(ReconciliationActivity.Matched, [], Notes: [note]))
             .Concat(Source.From(() => services.Reconciliations.MatchedAsync(key, services.BatchSize, cancellationToken))
                 .Select(ids => new PortBatch(ReconciliationActivity.Matched, ids)))
@@ -40,30 +43,30 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
         CancellationToken cancellationToken)
     {
         var services = runner.Services;
-        // Validation makes the one loadFile before it its only inbound, and a load outputs every row it kept: its rows are read where the load kept them.
-        var load = new ExecutionActivity(key.Campaign, key.Execution, run.Inbound.Single().Activity);
+        var rows = await RowsAsync(runner, run, reconciliation, cancellationToken);
 
-        // Each key the rows have, to the first line having it.
+        // Each key the rows have, to the first line (or row id) having it.
         var byKey = new Dictionary<string, long>(StringComparer.Ordinal);
-        await foreach (var row in RowKeysAsync(services, load, reconciliation, cancellationToken))
+        await foreach (var row in rows(cancellationToken))
         {
             if (row.Key is not null)
                 byKey.TryAdd(row.Key, row.Line);
         }
 
-        // The profiles stream past, their key attributes read, in id order: matches are written as they are found.
-        var (matched, attributes) = (0L, reconciliation.Keys.Select(k => k.Attribute).Distinct().ToList());
-        var matchedKeys = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var batch in services.Profiles.StreamAsync(new ProfileQuery(null, run.Context, attributes, services.BatchSize), cancellationToken))
+        // What they are matched to streams past, its key attributes read, in id order: matches are written as they are found.
+        var attributes = reconciliation.Keys.Select(k => k.Attribute).Distinct().ToList();
+        var target = reconciliation.To == "profiles" ? services.Profiles : (await runner.EntityAsync(run, reconciliation.To, cancellationToken)).Rows;
+        var (matched, matchedKeys) = (0L, new HashSet<string>(StringComparer.Ordinal));
+        await foreach (var batch in target.StreamAsync(new ProfileQuery(null, run.Context, attributes.Where(a => a != "id").ToList(), services.BatchSize), cancellationToken))
         {
             var found = new List<(long Profile, long Line)>();
-            var columns = attributes.ToDictionary(a => a, batch.ValuesOf);
+            var columns = attributes.ToDictionary(a => a, a => ValuesOf(batch, a));
             for (var i = 0; i < batch.Count; i++)
             {
-                if (KeyOf(reconciliation.Keys, k => Text(columns[k.Attribute][i])) is { } profileKey && byKey.TryGetValue(profileKey, out var line))
+                if (KeyOf(reconciliation.Keys, k => Text(columns[k.Attribute][i])) is { } targetKey && byKey.TryGetValue(targetKey, out var line))
                 {
                     found.Add((batch.Ids[i], line));
-                    matchedKeys.Add(profileKey);
+                    matchedKeys.Add(targetKey);
                 }
             }
             if (found.Count > 0)
@@ -72,10 +75,10 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
         }
         byKey.Clear();
 
-        // A row matched when some profile has its key, even if that profile counts with an earlier row.
+        // A row matched when something has its key, even if that counts with an earlier row.
         var unmatched = 0L;
         var chunk = new List<long>(services.BatchSize);
-        await foreach (var row in RowKeysAsync(services, load, reconciliation, cancellationToken))
+        await foreach (var row in rows(cancellationToken))
         {
             if (row.Key is not null && matchedKeys.Contains(row.Key))
                 continue;
@@ -92,8 +95,22 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
         return summary;
     }
 
-    /// <summary>The load's rows, by line, each with its key (null when a key value is missing or empty).</summary>
-    private static async IAsyncEnumerable<(long Line, string? Key)> RowKeysAsync(EngineServices services, ExecutionActivity load, ReconciliationActivity reconciliation,
+    /// <summary>
+    /// The rows taken, in ascending line (or id) order, each with its key (null when a key value is missing or empty),
+    /// as many times as asked: a file's from where its load kept them (validation makes that load the only inbound,
+    /// and a load outputs every row it kept), an entity's those reaching the reconciliation, their columns read.
+    /// </summary>
+    private static async Task<Func<CancellationToken, IAsyncEnumerable<(long Line, string? Key)>>> RowsAsync(ActivityRunner runner, ActivityRun run,
+        ReconciliationActivity reconciliation, CancellationToken cancellationToken)
+    {
+        if (run.Plan.InputOf(reconciliation.Id).Entity is not { } name)
+            return cancel => FileRowKeysAsync(runner.Services, new ExecutionActivity(run.Campaign.Value, run.Execution.Value, run.Inbound.Single().Activity),
+                reconciliation, cancel);
+        var entity = await runner.EntityAsync(run, name, cancellationToken);
+        return cancel => EntityRowKeysAsync(runner, run, entity, reconciliation, cancel);
+    }
+
+    private static async IAsyncEnumerable<(long Line, string? Key)> FileRowKeysAsync(EngineServices services, ExecutionActivity load, ReconciliationActivity reconciliation,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var page in services.Loaded.RowsAsync(load, services.BatchSize, cancellationToken))
@@ -105,6 +122,23 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
             }
         }
     }
+
+    private static async IAsyncEnumerable<(long Line, string? Key)> EntityRowKeysAsync(ActivityRunner runner, ActivityRun run, Data.Entities.Entity entity,
+        ReconciliationActivity reconciliation, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var columns = reconciliation.Keys.Select(k => k.Column).Distinct().ToList();
+        var read = columns.Where(c => c != "id").ToList();
+        await foreach (var batch in entity.Rows.ReadColumnsAsync(runner.Union(run, run.Inbound, cancellationToken), read, cancellationToken))
+        {
+            var values = columns.ToDictionary(c => c, c => ValuesOf(batch, c));
+            for (var i = 0; i < batch.Count; i++)
+                yield return (batch.Ids[i], KeyOf(reconciliation.Keys, k => Text(values[k.Column][i])));
+        }
+    }
+
+    /// <summary>A column's values in a batch; <c>id</c> is the batch's ids.</summary>
+    private static object?[] ValuesOf(ProfileBatch batch, string column) =>
+        column == "id" ? Array.ConvertAll(batch.Ids, id => (object?)id) : batch.ValuesOf(column);
 
     /// <summary>
     /// The key of a row or profile: its key values (each lower-cased, invariantly, where case is ignored), each after
