@@ -99,7 +99,7 @@ public static partial class CampaignValidator
         /// <summary>
         /// Each transition brings what its activity takes (an entity's rows to no activity reading profiles), reported at
         /// the activity it leaves, naming the one it leads to; and the transitions into an activity bring one dimension.
-        /// Profiles brought where they are not taken are left to that activity's own check (a reconciliation names its load).
+        /// Profiles brought alone where they are not taken are left to that activity's own check (a reconciliation names its load).
         /// </summary>
         private void CheckDimensions()
         {
@@ -115,6 +115,9 @@ public static partial class CampaignValidator
                         if (brought != Dimension.Profiles)
                             Error(PathOf(t.From) + ActivityKinds.Of(ActivityOf(t.From)).OutputField(ActivityOf(t.From)),
                                 $"'{id}' ({kind.Type}) takes {kind.Taken}, and this activity outputs {brought}: {brought.GoesTo}");
+                        // Profiles beside the rows it takes (bookings and profiles into one reconciliation).
+                        else if (InputOf(id) != Dimension.Profiles)
+                            Error(PathOf(id), $"'{id}' takes {InputOf(id)}, and '{t.From}' brings it profiles: a {kind.Type} takes {kind.Taken}");
                         continue;
                     }
                     if (first is null)

@@ -145,12 +145,12 @@ public static class PublishEndpoints
                 ChangeDimensionActivity { To: not "profiles" } change => await EntityRowsAsync(services, change.To, change.Filter, schema, document, context, cancel),
                 ChangeDimensionActivity => await services.Profiles.CountAsync(null, context, cancel),
                 ReadAudienceActivity read => saved.GetValueOrDefault(read.Audience),
-                // Rows matched to profiles (or another entity's rows): at most every one, and at most the rows of an
-                // attached file (what several share a row's key counts once); a file read when it runs, or an entity's rows, every one.
-                ReconciliationActivity reconciliation => Math.Min(
-                    reconciliation.To == "profiles" ? await services.Profiles.CountAsync(null, context, cancel)
-                        : await EntityRowsAsync(services, reconciliation.To, "", schema, document, context, cancel),
+                // Rows matched to profiles: at most every profile, and at most the rows of an attached file (profiles
+                // sharing a row's key count once); a file read when it runs, or an entity's rows, every profile.
+                ReconciliationActivity { To: "profiles" } reconciliation => Math.Min(await services.Profiles.CountAsync(null, context, cancel),
                     await AttachedRowsAsync(document, campaign, reconciliation, services, cancel) ?? long.MaxValue),
+                // Matched to another entity's rows, a key may match many of them (a guest's email, all their bookings): every row.
+                ReconciliationActivity reconciliation => await EntityRowsAsync(services, reconciliation.To, "", schema, document, context, cancel),
                 _ => 0,
             };
         }

@@ -84,6 +84,7 @@ public class ReconciliationValidationTests
     {
         ["bookings"] = ProfileSchema.EntityCore.With([("profileId", AttributeType.Int), ("guestEmail", AttributeType.String), ("reference", AttributeType.String),
             ("amount", AttributeType.Number)]),
+        ["vouchers"] = ProfileSchema.EntityCore.With([("profileId", AttributeType.Int), ("code", AttributeType.String)]),
     };
 
     private const string Mail = """{ "id": "mail", "type": "email", "content": { "from": "a@example.com", "subject": "{{ entity.amount }}", "html": "<p>Hi</p>" } }""";
@@ -138,12 +139,12 @@ public class ReconciliationValidationTests
     }
 
     [Theory]
-    [InlineData("""{ "column": "email", "attribute": "reference" }""", "bookings", "$.activities[1].keys[0].column", "'email' is not a column of the rows of bookings")]
-    [InlineData("""{ "column": "amount", "attribute": "reference" }""", "bookings", "$.activities[1].keys[0].column", "'amount' is number: keys are string or int columns")]
+    [InlineData("""{ "column": "email", "attribute": "code" }""", "vouchers", "$.activities[1].keys[0].column", "'email' is not a column of the rows of bookings")]
+    [InlineData("""{ "column": "amount", "attribute": "code" }""", "vouchers", "$.activities[1].keys[0].column", "'amount' is number: keys are string or int columns")]
     [InlineData("""{ "column": "guestEmail", "attribute": "email" }""", "stays", "$.activities[1].to", "no entity 'stays' on this node")]
     [InlineData("""{ "column": "guestEmail", "attribute": "email" }""", "Bad-Name", "$.activities[1].to", "'Bad-Name' is not an entity name")]
-    [InlineData("""{ "column": "guestEmail", "attribute": "email" }""", "bookings", "$.activities[1].keys[0].attribute", "'email' is not a column of bookings")]
-    [InlineData("""{ "column": "id", "attribute": "reference" }""", "bookings", "$.activities[1].keys[0].attribute", "'reference' is string and 'id' int")]
+    [InlineData("""{ "column": "guestEmail", "attribute": "email" }""", "vouchers", "$.activities[1].keys[0].attribute", "'email' is not a column of vouchers")]
+    [InlineData("""{ "column": "id", "attribute": "code" }""", "vouchers", "$.activities[1].keys[0].attribute", "'code' is string and 'id' int")]
     public void A_wrong_key_or_entity_of_rows_is_reported_where_it_is(string key, string to, string path, string message)
     {
         var errors = Canvas($$"""
@@ -152,5 +153,23 @@ public class ReconciliationValidationTests
             """, """{ "from": "rows", "to": "match" }, { "from": "match", "port": "matched", "to": "done" }""").Errors;
         var error = Assert.Single(errors);
         Assert.Equal((path, true), (error.Path, error.Message.Contains(message)));
+    }
+
+    [Fact]
+    public void An_entitys_rows_are_not_matched_with_profiles_beside_them_nor_to_their_own_entity()
+    {
+        var mixed = Canvas("""
+            { "id": "rows", "type": "buildAudience", "entity": "bookings" }, { "id": "all", "type": "buildAudience" },
+            { "id": "match", "type": "reconciliation", "keys": [ { "column": "guestEmail", "attribute": "email" } ] }
+            """, """{ "from": "rows", "to": "match" }, { "from": "all", "to": "match" }, { "from": "match", "port": "matched", "to": "done" }""").Errors;
+        var error = Assert.Single(mixed);
+        Assert.Equal("$.activities[2]", error.Path);
+        Assert.Contains("'match' takes rows of bookings, and 'all' brings it profiles", error.Message);
+
+        var itself = Assert.Single(Canvas("""
+            { "id": "rows", "type": "buildAudience", "entity": "bookings" },
+            { "id": "match", "type": "reconciliation", "to": "bookings", "keys": [ { "column": "guestEmail", "attribute": "reference" } ] }
+            """, """{ "from": "rows", "to": "match" }, { "from": "match", "port": "matched", "to": "done" }""").Errors);
+        Assert.Equal(("$.activities[1].to", true), (itself.Path, itself.Message.Contains("would match themselves")));
     }
 }

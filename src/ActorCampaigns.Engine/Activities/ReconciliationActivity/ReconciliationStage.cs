@@ -4,6 +4,7 @@ using System.Text.Json;
 using ActorCampaigns.Data.Files;
 using ActorCampaigns.Data.Profiles;
 using ActorCampaigns.Domain.Campaigns;
+using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Domain.Populations;
 using ActorCampaigns.Engine.Executions;
 using Akka;
@@ -24,7 +25,8 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
         CancellationToken cancellationToken)
     {
         var services = runner.Services;
-        var key = new ExecutionActivity(run.Campaign.Value, run.Execution.Value, reconciliation.Id);
+        // An experiment's second wave (the held-back rows) keeps what it matched apart from the first's.
+        var key = new ExecutionActivity(run.Campaign.Value, run.Execution.Value, run.SecondWave ? reconciliation.Id + BoundAggregateColumn.SecondWave : reconciliation.Id);
         var matchedTo = reconciliation.To == "profiles" ? "profiles" : $"rows of {reconciliation.To}";
         if (await services.Reconciliations.DoneAsync(key, cancellationToken) is not { } summary)
         {
@@ -43,12 +45,13 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
         CancellationToken cancellationToken)
     {
         var services = runner.Services;
-        var rows = await RowsAsync(runner, run, reconciliation, cancellationToken);
-
-        // Each key the rows have, to the first line (or row id) having it.
+        // The rows taken, read once (an entity's rows may change meanwhile: each is matched or not by the key read here),
+        // and each key they have, to the first line (or row id) having it.
+        var rows = new List<(long Line, string? Key)>();
         var byKey = new Dictionary<string, long>(StringComparer.Ordinal);
-        await foreach (var row in rows(cancellationToken))
+        await foreach (var row in RowsAsync(runner, run, reconciliation, cancellationToken))
         {
+            rows.Add(row);
             if (row.Key is not null)
                 byKey.TryAdd(row.Key, row.Line);
         }
@@ -78,7 +81,7 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
         // A row matched when something has its key, even if that counts with an earlier row.
         var unmatched = 0L;
         var chunk = new List<long>(services.BatchSize);
-        await foreach (var row in rows(cancellationToken))
+        foreach (var row in rows)
         {
             if (row.Key is not null && matchedKeys.Contains(row.Key))
                 continue;
@@ -96,18 +99,19 @@ public sealed class ReconciliationStage : ActivityStage<ReconciliationActivity>
     }
 
     /// <summary>
-    /// The rows taken, in ascending line (or id) order, each with its key (null when a key value is missing or empty),
-    /// as many times as asked: a file's from where its load kept them (validation makes that load the only inbound,
-    /// and a load outputs every row it kept), an entity's those reaching the reconciliation, their columns read.
+    /// The rows taken, in ascending line (or id) order, each with its key (null when a key value is missing or empty):
+    /// a file's from where its load kept them (validation makes that load the only inbound, and a load outputs every
+    /// row it kept), an entity's those reaching the reconciliation, their columns read.
     /// </summary>
-    private static async Task<Func<CancellationToken, IAsyncEnumerable<(long Line, string? Key)>>> RowsAsync(ActivityRunner runner, ActivityRun run,
-        ReconciliationActivity reconciliation, CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<(long Line, string? Key)> RowsAsync(ActivityRunner runner, ActivityRun run, ReconciliationActivity reconciliation,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (run.Plan.InputOf(reconciliation.Id).Entity is not { } name)
-            return cancel => FileRowKeysAsync(runner.Services, new ExecutionActivity(run.Campaign.Value, run.Execution.Value, run.Inbound.Single().Activity),
-                reconciliation, cancel);
-        var entity = await runner.EntityAsync(run, name, cancellationToken);
-        return cancel => EntityRowKeysAsync(runner, run, entity, reconciliation, cancel);
+        var rows = run.Plan.InputOf(reconciliation.Id).Entity is { } name
+            ? EntityRowKeysAsync(runner, run, await runner.EntityAsync(run, name, cancellationToken), reconciliation, cancellationToken)
+            : FileRowKeysAsync(runner.Services, new ExecutionActivity(run.Campaign.Value, run.Execution.Value, run.Inbound.Single().Activity), reconciliation,
+                cancellationToken);
+        await foreach (var row in rows)
+            yield return row;
     }
 
     private static async IAsyncEnumerable<(long Line, string? Key)> FileRowKeysAsync(EngineServices services, ExecutionActivity load, ReconciliationActivity reconciliation,

@@ -80,6 +80,8 @@ public sealed class ReconciliationKind : ActivityKind<ReconciliationActivity>
             checks.Error(".to", ProfileSchema.IsEntityName(reconciliation.To)
                 ? $"no entity '{reconciliation.To}' on this node: import its rows first (POST /api/entities/{reconciliation.To}/import)"
                 : $"'{reconciliation.To}' is not an entity name: lower-case letters, digits and '_', from a letter");
+        else if (reconciliation.To == checks.Input.Entity)
+            checks.Error(".to", $"takes rows of {reconciliation.To}, which would match themselves: name profiles or another entity");
         var rows = load is not null ? $"'{load.Id}'" : $"the rows of {checks.Input.Entity}";
         for (var k = 0; k < reconciliation.Keys.Count; k++)
         {
