@@ -25,6 +25,9 @@ public interface IMessageSender
     /// </summary>
     bool Idempotent => false;
 
+    /// <summary>What the provider is, as metrics label it: <c>outbox</c>, <c>smtp</c>, <c>webhook</c>.</summary>
+    string Name => "custom";
+
     /// <summary>
     /// How long a batch keeps trying its deferred messages again while none goes through, before its activity fails
     /// (resume sends them then). Zero: it fails at once.

@@ -14,6 +14,7 @@ public static class Acctl
         .. ActorPalette.Commands,
         .. CampaignPalette.Commands,
         .. ProfilePalette.Commands,
+        .. AuditPalette.Commands,
     ];
 
     public static async Task<int> RunAsync(string[] args, Terminal terminal)

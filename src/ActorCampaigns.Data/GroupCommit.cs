@@ -25,6 +25,7 @@ public class GroupCommit<T> : IAsyncDisposable
         Channel.CreateBounded<(IReadOnlyList<T>, TaskCompletionSource?)>(new BoundedChannelOptions(MaxBatch) { SingleReader = true });
     private readonly Task _writing;
     private volatile bool _closing;
+    private long _queued;
 
     /// <param name="append">Writes a batch in one transaction.</param>
     /// <param name="failed">Told each time a batch fails to be written (the node logs it).</param>
@@ -44,13 +45,31 @@ public class GroupCommit<T> : IAsyncDisposable
     public async Task RecordAsync(IReadOnlyList<T> events, CancellationToken cancellationToken = default)
     {
         var committed = new TaskCompletionSource();
-        await _queue.Writer.WriteAsync((events, committed), cancellationToken);
+        await QueueAsync((events, committed), cancellationToken);
         await committed.Task;
     }
 
     /// <summary>Queues <paramref name="events"/> for the next batch; waits only while the queue is full.</summary>
-    public ValueTask EnqueueAsync(IReadOnlyList<T> events, CancellationToken cancellationToken = default) =>
-        _queue.Writer.TryWrite((events, null)) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync((events, null), cancellationToken);
+    public ValueTask EnqueueAsync(IReadOnlyList<T> events, CancellationToken cancellationToken = default) => QueueAsync((events, null), cancellationToken);
+
+    /// <summary>Counted before the writer can take them, so the depth never goes below what is queued.</summary>
+    private async ValueTask QueueAsync((IReadOnlyList<T> Events, TaskCompletionSource? Committed) item, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref _queued, item.Events.Count);
+        try
+        {
+            if (!_queue.Writer.TryWrite(item))
+                await _queue.Writer.WriteAsync(item, cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Add(ref _queued, -item.Events.Count);
+            throw;
+        }
+    }
+
+    /// <summary>Events taken and not yet written (or given up on): what the node's metrics call the queue's depth.</summary>
+    public long Queued => Interlocked.Read(ref _queued);
 
     private async Task WriteAsync()
     {
@@ -74,12 +93,14 @@ public class GroupCommit<T> : IAsyncDisposable
                 _failed(e);
                 // Those waiting hear of it (their senders retry); queued events are written again after a pause.
                 batch.ForEach(b => b.Committed?.TrySetException(e));
+                Interlocked.Add(ref _queued, -batch.Where(b => b.Committed is not null || _closing).Sum(b => b.Events.Count));
                 batch.RemoveAll(b => b.Committed is not null || _closing);
                 pause = TimeSpan.FromMilliseconds(Math.Clamp(pause.TotalMilliseconds * 2, 100, 30_000));
                 await Task.Delay(pause);
                 continue;
             }
             pause = TimeSpan.Zero;
+            Interlocked.Add(ref _queued, -events.Count);
             batch.ForEach(b => b.Committed?.SetResult());
             batch.Clear();
             _committed(events);

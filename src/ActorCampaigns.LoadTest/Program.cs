@@ -19,6 +19,8 @@ const string Usage = """
       bench delivery [--messages 20000] [--events 100000]  SMTP delivery rate, tracking ingestion on a node process
       bench cluster [--profiles 1M] [--campaigns 10] [--nodes 1,3]
                                                            the benchmark canvas as campaigns at once on node processes over PostgreSQL
+      bench metrics [--profiles 1M] [--rounds 2] [--campaigns 3] [--out docs/benchmarks.md]
+                                                           the benchmark canvas on nodes with metrics and without, alternately: what metrics cost
       bench classic [--profiles 1M,10M] [--ids sparse|dense|random64] [--canvas bench/bench-canvas.json]
                                                            the benchmark canvas by the engine and by one SQL statement per activity in PostgreSQL
       trace FILE.nettrace [--top 20]                       where a traced node's threads were busy (bench canvas --trace writes them)
@@ -46,6 +48,7 @@ try
         "demo" => await DemoCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "store" => await BenchStoreCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "canvas" => await BenchCanvasCommand.RunAsync(arguments, Console.Out, cancel.Token),
+        "bench" when arguments.Positional.FirstOrDefault() == "metrics" => await BenchMetricsCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "delivery" => await BenchDeliveryCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "cluster" => await BenchClusterCommand.RunAsync(arguments, Console.Out, cancel.Token),
         "bench" when arguments.Positional.FirstOrDefault() == "classic" => await BenchClassicCommand.RunAsync(arguments, Console.Out, cancel.Token),

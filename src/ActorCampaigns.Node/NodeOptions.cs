@@ -140,6 +140,25 @@ public sealed class NodeOptions
 
     /// <summary>Files loadFile activities read (section <c>ActorCampaigns:Files</c>).</summary>
     public CampaignFileOptions Files { get; set; } = new();
+
+    /// <summary>
+    /// Whether the node keeps metrics: its instruments, ASP.NET Core's, HTTP clients' and the runtime's, served at
+    /// <c>/metrics</c> (Prometheus text; guarded as <c>/operator</c> is) and exported by OTLP when <see cref="Otlp"/> names an endpoint.
+    /// </summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>Where metrics are pushed by OTLP besides <c>/metrics</c> (section <c>ActorCampaigns:Otlp</c>).</summary>
+    public OtlpOptions Otlp { get; set; } = new();
+}
+
+/// <summary>An OpenTelemetry collector to export to (section <c>ActorCampaigns:Otlp</c>).</summary>
+public sealed class OtlpOptions
+{
+    /// <summary>The collector's OTLP endpoint, such as <c>http://collector:4317</c> (gRPC) or <c>http://collector:4318</c> with <c>Protocol</c> http; none: no export.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary><c>grpc</c> (the default) or <c>http</c> (HTTP/protobuf).</summary>
+    public string Protocol { get; set; } = "grpc";
 }
 
 /// <summary>Settings of the files campaigns load (section <c>ActorCampaigns:Files</c>).</summary>

@@ -18,11 +18,13 @@ await builder.AddCampaignEngineAsync(node, services, database);
 builder.AddRetention(node, services, database);
 builder.AddOperatorEndpoint();
 builder.Services.AddGatewayOpenApi();
+builder.AddNodeTelemetry(node);
 
 var app = builder.Build();
 app.MapConsole()
     .MapGateway(node)
     .MapOperator(node, clock)
+    .MapMetrics(node)
     .RunDemoWhenAsked();
 await app.RunNodeAsync();
 return 0;

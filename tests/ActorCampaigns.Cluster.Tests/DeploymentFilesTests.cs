@@ -80,7 +80,7 @@ public sealed class DeploymentFilesTests
     public void The_compose_file_runs_three_nodes_of_those_files_on_postgres_with_an_smtp_sink_and_health_checks()
     {
         var services = Map(Compose(), "services");
-        Assert.Equal(["postgres", "smtp", "node1", "node2", "node3"], services.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+        Assert.Equal(["postgres", "smtp", "node1", "node2", "node3", "prometheus", "grafana"], services.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
         Assert.Equal(["CMD", "pg_isready"], List(Map(Map(services, "postgres"), "healthcheck"), "test").Take(2));
         foreach (var (name, file) in new[] { ("node1", "seed.json"), ("node2", "worker.json"), ("node3", "gateway.json") })
         {
@@ -95,6 +95,74 @@ public sealed class DeploymentFilesTests
             Assert.Equal("service_healthy", Text(Map(Map(service, "depends_on"), "postgres"), "condition"));
             Assert.Equal("docker/Dockerfile", Text(Map(service, "build"), "dockerfile"));
         }
+    }
+
+    [Fact]
+    public void Prometheus_scrapes_every_node_with_the_operator_key_they_hold_and_grafana_is_provisioned_with_it()
+    {
+        var services = Map(Compose(), "services");
+        var keys = new[] { "node1", "node2", "node3" }.Select(n => Text(Map(Map(services, n), "environment"), "ActorCampaigns__OperatorKeys__0")).Distinct().ToList();
+        var key = Assert.Single(keys);
+        using var reader = File.OpenText(Path.Combine(Root, "docker", "prometheus", "prometheus.yml"));
+        var yaml = new YamlStream();
+        yaml.Load(reader);
+        var job = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)yaml.Documents.Single().RootNode)["scrape_configs"]).Children.Single();
+        Assert.Equal("/metrics", Text(job, "metrics_path"));
+        Assert.Equal(("Bearer", key), (Text(Map(job, "authorization"), "type"), Text(Map(job, "authorization"), "credentials")));
+        var targets = List((YamlMappingNode)((YamlSequenceNode)job["static_configs"]).Children.Single(), "targets");
+        // Each node, at the port its command listens on.
+        Assert.Equal(new[] { "node1", "node2", "node3" }.Select(n => $"{n}:{new Uri(List(Map(services, n), "command")[^1].Replace("0.0.0.0", "host")).Port}"), targets);
+        var prometheus = Map(services, "prometheus");
+        Assert.Contains("./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro", List(prometheus, "volumes"));
+        var grafana = Map(services, "grafana");
+        Assert.Contains("./grafana/provisioning:/etc/grafana/provisioning:ro", List(grafana, "volumes"));
+        Assert.Contains("./grafana/dashboards:/var/lib/grafana/dashboards:ro", List(grafana, "volumes"));
+        var datasource = File.ReadAllText(Path.Combine(Root, "docker", "grafana", "provisioning", "datasources", "prometheus.yaml"));
+        Assert.Contains("url: http://prometheus:9090", datasource);
+        Assert.Contains("uid: prometheus", datasource);
+    }
+
+    [Fact]
+    public void The_dashboard_draws_only_series_the_node_exposes()
+    {
+        using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "docker", "grafana", "dashboards", "actorcampaigns.json")));
+        var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!)).ToList();
+        Assert.True(expressions.Count >= 12, $"{expressions.Count} series");
+        var exposed = PrometheusNames();
+        var named = expressions.SelectMany(e => System.Text.RegularExpressions.Regex.Matches(e, "actorcampaigns_[a-z_]+").Select(m => m.Value)).Distinct().ToList();
+        Assert.All(named, name => Assert.True(exposed.Contains(name), $"the dashboard draws {name}, which the node does not expose ({string.Join(", ", exposed.Order())})"));
+        // The issue's key series: cluster health, throughput per channel, errors, latency.
+        foreach (var series in new[] { "actorcampaigns_cluster_members", "actorcampaigns_messages_total", "actorcampaigns_provider_duration_seconds_bucket",
+                     "actorcampaigns_executions_waiting" })
+            Assert.Contains(series, named);
+    }
+
+    /// <summary>
+    /// The series names the node's instruments take in Prometheus' text format, as its exporter writes them: dots to
+    /// underscores, the unit as a suffix (s: seconds, By: bytes; {…}: none), counters ending in _total, histograms in
+    /// _bucket, _sum and _count.
+    /// </summary>
+    private static HashSet<string> PrometheusNames()
+    {
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(ActorCampaigns.Engine.Telemetry.CampaignMetrics).TypeHandle);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Meter.Name != ActorCampaigns.Engine.Telemetry.CampaignMetrics.MeterName)
+                return;
+            var name = instrument.Name.Replace('.', '_') + instrument.Unit switch { "s" => "_seconds", "By" => "_bytes", _ => "" };
+            var type = instrument.GetType().GetGenericTypeDefinition();
+            if (type == typeof(System.Diagnostics.Metrics.Counter<>))
+                names.Add(name + "_total");
+            else if (type == typeof(System.Diagnostics.Metrics.Histogram<>))
+                names.UnionWith([name + "_bucket", name + "_sum", name + "_count"]);
+            else
+                names.Add(name);
+        };
+        listener.Start();
+        return names;
     }
 
     [Fact]

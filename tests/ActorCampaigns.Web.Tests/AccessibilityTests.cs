@@ -48,6 +48,10 @@ public sealed class AccessibilityTests(ConsoleNode console) : IClassFixture<Cons
         await page.GotoAsync($"{console.BaseUrl}/#/campaigns/{id}/report");
         await Expect(page.Locator("figure.funnel")).ToHaveCountAsync(1);
         await NoViolationsAsync(page, "report");
+
+        await page.GotoAsync($"{console.BaseUrl}/#/node");
+        await Expect(page.Locator("#node-members .value")).ToHaveTextAsync("up 1");
+        await NoViolationsAsync(page, "node");
     }
 
     [Fact]

@@ -8,6 +8,8 @@ namespace ActorCampaigns.Channels.Outbox;
 /// </summary>
 public sealed class OutboxFile(OutboxProvider outbox, string channel) : IMessageSender
 {
+    public string Name => "outbox";
+
     public bool Idempotent => true;
 
     public MessageBatch NewBatch(int expected) => new OutboxLines(expected);

@@ -16,6 +16,8 @@ namespace ActorCampaigns.Channels.Outbox;
 /// </summary>
 public sealed class OutboxTable(PostgresDatabase database, string channel) : ITransactionalSender
 {
+    public string Name => "outbox";
+
     public const string Table = "outbox_messages";
 
     /// <summary>The columns a batch is copied into, in the order of <see cref="OutboxRows"/>.</summary>

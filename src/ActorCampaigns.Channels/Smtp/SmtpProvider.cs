@@ -19,6 +19,8 @@ namespace ActorCampaigns.Channels.Smtp;
 /// </summary>
 public sealed class SmtpProvider : IMessageSender, IAsyncDisposable
 {
+    public string Name => "smtp";
+
     private readonly SmtpOptions _options;
     private readonly SecureSocketOptions _security;
     private readonly Channel<SmtpClient> _idle;

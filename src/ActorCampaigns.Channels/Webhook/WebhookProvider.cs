@@ -16,6 +16,8 @@ namespace ActorCampaigns.Channels.Webhook;
 /// </summary>
 public sealed class WebhookProvider : IMessageSender, IDisposable
 {
+    public string Name => "webhook";
+
     private readonly HttpClient _http;
     private readonly Uri _url;
     private readonly string? _authorization;

@@ -64,13 +64,13 @@ public sealed class Worktables(Database database)
     }
 
     /// <summary>
-    /// Appends batch <paramref name="batch"/> of a port's population; true if it was new. On PostgreSQL its commit does
+    /// Appends batch <paramref name="batch"/> of a port's population; the bytes of ids it wrote (0: it was there). On PostgreSQL its commit does
     /// not wait for the disk (<c>synchronous_commit = off</c>, for this transaction only): a batch lost in a crash of
     /// the server is written again when its activity reruns from its last batch, as after a crash of the node. Nothing
     /// durable can depend on a lost batch: whatever follows from it (a journal event, a ledger claim) commits after it,
     /// and a synchronous commit flushes the log up to itself, the batches before it included.
     /// </summary>
-    public async Task<bool> AppendAsync(PortPopulation population, long batch, long[] ids, CancellationToken cancellationToken = default)
+    public async Task<int> AppendAsync(PortPopulation population, long batch, long[] ids, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = database.Dialect == SqlDialect.PostgreSql ? await connection.BeginTransactionAsync(cancellationToken) : null;
@@ -88,11 +88,12 @@ public sealed class Worktables(Database database)
         Parameter(command, "@port", population.Port);
         Parameter(command, "@batch", batch);
         Parameter(command, "@count", (long)ids.Length);
-        Parameter(command, "@ids", IdBlob.Encode(ids));
+        var blob = IdBlob.Encode(ids);
+        Parameter(command, "@ids", blob);
         var added = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         if (transaction is not null)
             await transaction.CommitAsync(cancellationToken);
-        return added;
+        return added ? blob.Length : 0;
     }
 
     /// <summary>The highest batch number written for a port, or null when none is.</summary>

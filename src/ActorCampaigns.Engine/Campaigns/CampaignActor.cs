@@ -3,6 +3,7 @@ using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Executions;
 using ActorCampaigns.Engine.Hosting;
 using ActorCampaigns.Engine.Partitions;
+using ActorCampaigns.Engine.Telemetry;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -270,12 +271,18 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         // Their commands were persisted: the replies go now, the next incarnation writing the summary as it recovers.
         foreach (var (to, reply) in _summaries.TakeAll())
             to.Tell(reply);
+        CampaignMetrics.MailboxSize.Forget(this);
+        CampaignMetrics.MailboxLargest.Forget(this);
         base.PostStop();
     }
 
     protected override void PreStart()
     {
         base.PreStart();
+        // Read from the metrics' thread: a mailbox's count may be read from any.
+        var cell = (ActorCell)Context;
+        CampaignMetrics.MailboxSize.Register(this, () => cell.NumberOfMessages);
+        CampaignMetrics.MailboxLargest.Register(this, () => cell.NumberOfMessages);
         Timers.StartPeriodicTimer("tick", Tick.Instance, _options.TickInterval);
         if (_options.PassivateIdleAfter > TimeSpan.Zero)
             Context.SetReceiveTimeout(_options.PassivateIdleAfter);

@@ -1,3 +1,4 @@
+using ActorCampaigns.Engine.Telemetry;
 using Akka.Actor;
 
 namespace ActorCampaigns.Engine.Campaigns;
@@ -44,6 +45,10 @@ public sealed class ExecutionSlots : ReceiveActor, IWithTimers
     private readonly LinkedList<(IActorRef Campaign, ExecutionId Execution)> _waiting = new();
     private long _grants;
 
+    // What the metrics read, from another thread, as of the last change.
+    private volatile int _runningNow;
+    private volatile int _waitingNow;
+
     public ExecutionSlots(Settings settings)
     {
         _settings = settings;
@@ -75,6 +80,18 @@ public sealed class ExecutionSlots : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    protected override void PreStart()
+    {
+        CampaignMetrics.ExecutionsRunning.Register(this, () => _runningNow);
+        CampaignMetrics.ExecutionsWaiting.Register(this, () => _waitingNow);
+    }
+
+    protected override void PostStop()
+    {
+        CampaignMetrics.ExecutionsRunning.Forget(this);
+        CampaignMetrics.ExecutionsWaiting.Forget(this);
+    }
+
     public static Props Props(Settings settings) => Akka.Actor.Props.Create(() => new ExecutionSlots(settings));
 
     /// <summary>A campaign actor stopped: its slots and requests go.</summary>
@@ -100,5 +117,6 @@ public sealed class ExecutionSlots : ReceiveActor, IWithTimers
             _grants++;
             first.Value.Campaign.Tell(new Granted(first.Value.Execution));
         }
+        (_runningNow, _waitingNow) = (_held.Count, _waiting.Count);
     }
 }

@@ -1,5 +1,7 @@
 using ActorCampaigns.Data.Populations;
+using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
+using ActorCampaigns.Engine.Telemetry;
 
 namespace ActorCampaigns.Engine.Executions;
 
@@ -18,6 +20,7 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
     private readonly List<string> _renderErrors = [];
     private readonly List<string> _notes = [];
     private long _errors;
+    private readonly KeyValuePair<string, object?> _kind = new("activity.kind", ActivityKinds.Of(run.Activity).Type);
 
     /// <summary>The counts so far; once the stream has completed, the activity's counts.</summary>
     public ActivityCounts Counts => new(input(), new Dictionary<string, long>(_counts), new Dictionary<string, long>(_excluded), _errors,
@@ -47,6 +50,7 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
             foreach (var (part, ids) in parts)
                 await AppendAsync(batch.Port, part, ids, cancellationToken);
             _counts[batch.Port] = _counts.GetValueOrDefault(batch.Port) + batch.Ids.Length;
+            CampaignMetrics.ActivityProfiles.Add(batch.Ids.Length, _kind);
         }
         return Counts;
     }
@@ -55,7 +59,8 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
     {
         var number = _batches.GetValueOrDefault((port, partition));
         _batches[(port, partition)] = number + 1;
-        await worktables.AppendAsync(new PortPopulation(run.Campaign.Value, run.Execution.Value, run.Activity.Id, port), BatchRange.Number(partition, number, run.SecondWave),
+        var written = await worktables.AppendAsync(new PortPopulation(run.Campaign.Value, run.Execution.Value, run.Activity.Id, port), BatchRange.Number(partition, number, run.SecondWave),
             ids, cancellationToken);
+        CampaignMetrics.WorktableBytes.Add(written);
     }
 }

@@ -158,9 +158,11 @@ public static class BenchCanvasCommand
 
     /// <param name="given">Generated profiles to import (kept); none: generated here, then deleted.</param>
     /// <param name="inspect">Called with the node's data dir and the last campaign's row while the node still runs.</param>
+    /// <param name="metrics">Whether the node keeps metrics (it does unless told not to).</param>
+    /// <param name="scrapeEvery">How often <c>/metrics</c> is read while the campaigns run, as Prometheus would (none: never).</param>
     public static async Task<List<Row>> MeasureAsync(string canvas, long size, int campaigns, TextWriter output, CancellationToken cancellationToken,
         string? given = null, Func<string, Row, Task>? inspect = null, IdLayout ids = IdLayout.Sparse, string? trace = null, bool postgres = false,
-        long bookings = 0)
+        long bookings = 0, bool metrics = true, TimeSpan? scrapeEvery = null)
     {
         var folder = Directory.CreateTempSubdirectory("actorcampaigns-canvas-").FullName;
         try
@@ -170,9 +172,9 @@ public static class BenchCanvasCommand
                 await GenerateCommand.GenerateAsync(csv, size, seed: 1, output, cancellationToken, ids);
             var dataDir = Path.Combine(folder, "node");
             await using var server = postgres ? await TemporaryPostgres.StartAsync(durable: true, TemporaryPostgres.Sized) : null;
-            await using var node = server is null ? await NodeProcess.StartAsync(dataDir) : await NodeProcess.StartAsync(dataDir,
-                // The node's pool sized as an operator would for one node on a server of 200 connections.
-                ("Postgres", new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString) { MaxPoolSize = 100 }.ToString()));
+            // The node's pool sized as an operator would for one node on a server of 200 connections.
+            (string, string)[] settings = server is null ? [] : [("Postgres", new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString) { MaxPoolSize = 100 }.ToString())];
+            await using var node = await NodeProcess.StartAsync(dataDir, metrics ? settings : [.. settings, ("Metrics", "false")]);
             using var gateway = new LoadGateway(node.Http.BaseAddress!, null, new ApiLatency());
             await GatewayImport.ImportAsync(gateway, csv, size, output, cancellationToken);
             if (bookings > 0)
@@ -186,9 +188,13 @@ public static class BenchCanvasCommand
                 File.Delete(csv);
 
             var rows = new List<Row>();
+            using var scraping = new CancellationTokenSource();
+            var scraper = scrapeEvery is { } every ? ScrapeAsync(node, every, scraping.Token) : Task.CompletedTask;
             for (var campaign = 1; campaign <= campaigns; campaign++)
                 rows.Add(await RunCampaignAsync(node, gateway, canvas, size, campaign, output, cancellationToken,
                     trace is null ? null : Path.Combine(trace, $"canvas-{size}-{campaign}.nettrace")));
+            await scraping.CancelAsync();
+            await scraper;
             if (server is not null)
                 output.WriteLine($"the node holds {await ConnectionsAsync(server.ConnectionString, cancellationToken)} connections to PostgreSQL: " +
                     "what its pools opened at most (they keep them a few minutes)");
@@ -209,6 +215,24 @@ public static class BenchCanvasCommand
         await using var count = new Npgsql.NpgsqlCommand(
             "SELECT COUNT(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()", connection);
         return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Reads the node's <c>/metrics</c> every <paramref name="every"/> until cancelled, as a Prometheus server scrapes it.</summary>
+    private static async Task ScrapeAsync(NodeProcess node, TimeSpan every, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(every);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                using var response = await node.Http.GetAsync("/metrics", cancellationToken);
+                response.EnsureSuccessStatusCode();
+                await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     private static async Task<Row> RunCampaignAsync(NodeProcess node, LoadGateway gateway, string canvas, long size, int campaign, TextWriter output,

@@ -4,6 +4,7 @@ using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Executions;
+using ActorCampaigns.Engine.Telemetry;
 using Microsoft.OpenApi;
 
 namespace ActorCampaigns.Node.Gateway;
@@ -41,6 +42,8 @@ public static class FeedbackEndpoints
                     known.Add(complaint with { Kind = FeedbackKind.Unsubscribed, Detail = "email" });
                 }
                 await feedback.RecordAsync(known, CancellationToken.None);
+                foreach (var kind in known.GroupBy(e => e.Kind))
+                    CampaignMetrics.FeedbackEvents.Add(kind.Count(), new KeyValuePair<string, object?>("event", kind.Key.ToString().ToLowerInvariant()));
                 return Results.Ok(new { recorded = known.Count, unknown });
             }
         }).WithTags("feedback").WithSummary("Records providers' events about sent messages: delivered, bounced, complaint")

@@ -2,6 +2,7 @@ using ActorCampaigns.Channels.Tracking;
 using ActorCampaigns.Data.Feedback;
 using ActorCampaigns.Domain.Expressions;
 using ActorCampaigns.Engine.Executions;
+using ActorCampaigns.Engine.Telemetry;
 
 namespace ActorCampaigns.Node.Gateway;
 
@@ -26,6 +27,7 @@ public static class TrackingEndpoints
                 return Results.NotFound();
             // A privacy proxy's fetch is known by its user agent here; an open too soon after the send, as it is written.
             await feedback.EnqueueAsync([Event(claim, FeedbackKind.Opened, services.Clock) with { Machine = machines.IsMachine(request.Headers.UserAgent) }]);
+            CampaignMetrics.TrackingEvents.Add(1, new KeyValuePair<string, object?>("event", "open"));
             return new PixelResult();
         }).WithTags("tracking").WithSummary("Open pixel: records an open and answers a 1x1 GIF");
         app.MapGet("/t/c/{token}", async (string token, HttpResponse response, LinkTracking tracking, FeedbackWriter feedback, EngineServices services) =>
@@ -34,6 +36,7 @@ public static class TrackingEndpoints
                 || !Uri.TryCreate(link, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
                 return Results.NotFound();
             await feedback.EnqueueAsync([Event(claim, FeedbackKind.Clicked, services.Clock, link) with { Links = claim.Links }]);
+            CampaignMetrics.TrackingEvents.Add(1, new KeyValuePair<string, object?>("event", "click"));
             response.Headers.CacheControl = "no-store";
             return Results.Redirect(target.AbsoluteUri);
         }).WithTags("tracking").WithSummary("Click: records it and redirects (302) to the link the message held");
@@ -50,6 +53,7 @@ public static class TrackingEndpoints
                 return Results.NotFound();
             await services.Profiles.WithdrawConsentAsync(claim.Profile, "emailOptIn", cancel);
             await feedback.RecordAsync([Event(claim, FeedbackKind.Unsubscribed, services.Clock, "email")]);
+            CampaignMetrics.TrackingEvents.Add(1, new KeyValuePair<string, object?>("event", "unsubscribe"));
             return Page("Unsubscribed", "<p>You will not receive these emails any more.</p>");
         }).DisableAntiforgery().WithTags("tracking").WithSummary("Unsubscribes the profile from email (one-click, RFC 8058)");
     }

@@ -56,6 +56,9 @@ public static class CampaignStores
         var proofs = new ProofLog(database);
         await proofs.InitializeAsync();
         builder.Services.AddSingleton(proofs);
+        var audit = new ActorCampaigns.Data.Audit.AuditLog(database);
+        await audit.InitializeAsync();
+        builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(node.Proofs);
         builder.Services.AddSingleton(node.Approvals);
         builder.Services.AddSingleton(new Gateway.PublishEndpoints.PublishKey(await new NodeSecrets(database).GetOrCreateAsync("publish-key", 32)));

@@ -13,6 +13,7 @@ public static class NodeApplication
     /// <summary>The HTTP gateway: its keys, health, profiles, audiences, campaigns and their feeds, tracking, feedback, reports, its OpenAPI document.</summary>
     public static WebApplication MapGateway(this WebApplication app, NodeOptions node)
     {
+        app.UseAudit(node, app.Services.GetRequiredService<ActorCampaigns.Data.Audit.AuditLog>(), app.Services.GetRequiredService<EngineServices>().Clock);
         app.UseApiKeys(node);
         app.UseUnansweredAsks();
         app.MapLiveness();
@@ -28,6 +29,7 @@ public static class NodeApplication
         app.MapFeedbackEndpoints();
         app.MapEventsEndpoints();
         app.MapReportEndpoints();
+        app.MapAuditEndpoints();
         app.MapOpenApi();
         return app;
     }

@@ -32,15 +32,15 @@ public static class OperatorEndpoint
     }
 
     /// <summary>
-    /// With operator keys, /operator/* needs one of them; without, it answers loopback requests only, so a node
-    /// listening on a public address does not hand cluster control to anyone who reaches it.
+    /// With operator keys, /operator/* (and /metrics) needs one of them; without, it answers loopback requests only, so a
+    /// node listening on a public address does not hand cluster control (or its figures) to anyone who reaches it.
     /// </summary>
     private static void UseOperatorAccess(this WebApplication app, NodeOptions node)
     {
         var keys = BearerKeys.Of(node.OperatorKeys);
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/operator"))
+            if (context.Request.Path.StartsWithSegments("/operator") || context.Request.Path.StartsWithSegments("/metrics"))
             {
                 var remote = context.Connection.RemoteIpAddress;
                 if (node.OperatorKeys.Count > 0 && !keys.Admit(context.Request))

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using ActorCampaigns.Channels;
 using ActorCampaigns.Channels.Outbox;
 using ActorCampaigns.Data.Deliveries;
 using ActorCampaigns.Data.Populations;
 using ActorCampaigns.Engine.Executions;
+using ActorCampaigns.Engine.Telemetry;
 
 namespace ActorCampaigns.Engine.Activities.Channel;
 
@@ -84,9 +86,41 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         var sender = SenderOf(sending.Channel);
         if (lease is not null)
             await lease.EnsureAsync(cancellationToken);
-        return sender.Idempotent
+        var outcome = sender.Idempotent
             ? await SendBatchAsync(sender, batch, sending, messages, cancellationToken)
             : await SendOneByOneAsync(sender, batch, sending.Channel, MessageList.Of(messages), cancellationToken);
+        Count(sending.Channel, sender, "sent", outcome.Sent);
+        Count(sending.Channel, sender, "failed", outcome.Failed.Count);
+        return outcome;
+    }
+
+    private static void Count(string channel, IMessageSender sender, string outcome, long messages)
+    {
+        if (messages > 0)
+            CampaignMetrics.Messages.Add(messages, new("channel", channel), new("provider", sender.Name), new("outcome", outcome));
+    }
+
+    /// <summary>Times a provider's call, as <see cref="CampaignMetrics.ProviderDuration"/>.</summary>
+    private static async Task<T> TimedAsync<T>(string channel, IMessageSender sender, Func<Task<T>> call)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            CampaignMetrics.ProviderDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new("channel", channel), new("provider", sender.Name));
+        }
+    }
+
+    /// <summary>Times a claim in the ledger, as <see cref="CampaignMetrics.LedgerClaimDuration"/>.</summary>
+    private static async Task<T> ClaimedAsync<T>(Func<Task<T>> claim)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var claimed = await claim();
+        CampaignMetrics.LedgerClaimDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return claimed;
     }
 
     /// <summary>
@@ -98,14 +132,17 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     {
         if (InLedgerDatabase(sender) is { } rows)
         {
-            var sentNow = await ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), messages.Count, sending.ToProfiles ? messages.Profiles : [],
-                (connection, transaction) => rows.WriteAsync(connection, transaction, messages, cancellationToken), cancellationToken);
+            // Claimed, written and marked in one transaction: the provider's time is the whole of it.
+            var sentNow = await TimedAsync(sending.Channel, sender, () => ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), messages.Count,
+                sending.ToProfiles ? messages.Profiles : [], (connection, transaction) => rows.WriteAsync(connection, transaction, messages, cancellationToken),
+                cancellationToken));
             return sentNow ? new DeliveryOutcome(messages.Count, IMessageSender.NoneRefused, null) : DeliveryOutcome.None;
         }
-        var claim = await ledger.ClaimAsync(batch, messages.Count, await sender.CheckpointAsync(cancellationToken), cancellationToken);
+        var checkpoint = await sender.CheckpointAsync(cancellationToken);
+        var claim = await ClaimedAsync(() => ledger.ClaimAsync(batch, messages.Count, checkpoint, cancellationToken));
         if (claim.State == ClaimState.Sent)
             return DeliveryOutcome.None;
-        var failed = await sender.SendBatchAsync(messages, claim.IsRetry ? claim.ProviderState : null, cancellationToken);
+        var failed = await TimedAsync(sending.Channel, sender, () => sender.SendBatchAsync(messages, claim.IsRetry ? claim.ProviderState : null, cancellationToken));
         var left = Enumerable.Range(0, messages.Count).Where(i => !failed.ContainsKey(messages.Keys[i])).ToList();
         return new DeliveryOutcome(left.Count, failed, left.Select(i => messages.Profiles[i]).ToList());
     }
@@ -118,9 +155,9 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     private async Task<DeliveryOutcome> SendOneByOneAsync(IMessageSender sender, DeliveryBatch batch, string channel, IReadOnlyList<OutboundMessage> messages,
         CancellationToken cancellationToken)
     {
-        var claim = await ledger.ClaimAsync(batch, messages.Count, null, cancellationToken);
         // Messages are settled by their key: their entity row, for one message per row; else their profile.
-        var settled = await ledger.ClaimMessagesAsync(batch, messages.Select(m => m.Key).ToList(), cancellationToken);
+        var (claim, settled) = await ClaimedAsync(async () => (await ledger.ClaimAsync(batch, messages.Count, null, cancellationToken),
+            await ledger.ClaimMessagesAsync(batch, messages.Select(m => m.Key).ToList(), cancellationToken)));
         var failed = settled.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!);
         if (claim.State == ClaimState.Sent)
             return new DeliveryOutcome(0, failed, null);
@@ -138,7 +175,8 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
                 if (lease is not null)
                     await lease.EnsureAsync(cancellationToken);
                 // Not cancelled once started: a message the provider took and that is not settled would go again.
-                var chunkResults = await sender.SendAsync(chunk, CancellationToken.None);
+                var chunkResults = await TimedAsync(channel, sender, () => sender.SendAsync(chunk, CancellationToken.None));
+                Count(channel, sender, "deferred", chunkResults.Count(r => r.Deferred));
                 await ledger.SettleMessagesAsync(batch, chunkResults.Where(r => !r.Deferred).Select(r => (r.Message.Key, r.Failure)).ToList(),
                     chunkResults.Where(r => (r.Deferred || r.Attempts > 1) && retried.Add(r.Message.Key)).Select(r => r.Message.Key).ToList(),
                     clock.GetUtcNow(), CancellationToken.None);

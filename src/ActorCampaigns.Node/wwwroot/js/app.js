@@ -4,6 +4,7 @@ import { listPage } from './pages/list.js';
 import { campaignPage } from './pages/campaign.js';
 import { editorPage } from './pages/editor.js';
 import { reportPage } from './pages/report.js';
+import { nodePage } from './pages/node.js';
 
 // The console's pages by hash route; each page returns how to stop what it started (a live feed).
 const routes = [
@@ -12,6 +13,7 @@ const routes = [
   [/^#\/campaigns\/([\w.-]+)$/, () => campaignPage],
   [/^#\/campaigns\/([\w.-]+)\/edit$/, () => editorPage],
   [/^#\/campaigns\/([\w.-]+)\/report$/, () => reportPage],
+  [/^#\/node$/, () => nodePage],
 ];
 
 const main = document.getElementById('main');
