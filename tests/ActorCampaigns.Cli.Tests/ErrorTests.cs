@@ -55,7 +55,7 @@ public sealed class ErrorTests(OneNode node) : IClassFixture<OneNode>
     [Fact]
     public async Task Unknown_palettes_commands_and_options_and_bad_arguments_are_usage_errors()
     {
-        OneLine(await node.AcctlAsync("clutser", "show"), 2, "unknown palette 'clutser' (palettes: cluster, actor, log, campaign, profiles, entities, audiences)");
+        OneLine(await node.AcctlAsync("clutser", "show"), 2, "unknown palette 'clutser' (palettes: cluster, actor, log, campaign, profiles, entities, audiences, audit)");
         OneLine(await node.AcctlAsync("cluster", "shwo"), 2, "unknown command 'cluster shwo' (cluster commands: show, leader, unreachable, leave, down, join, tail,");
         OneLine(await node.AcctlAsync("cluster", "down"), 2, "'cluster down' needs <addr>");
         OneLine(await node.AcctlAsync("cluster", "leader", "extra"), 2, "'cluster leader' does not take 'extra'");
