@@ -51,7 +51,7 @@ public static class BenchMetricsCommand
             BenchmarkDocument.WriteSection(target, "metrics-cost", $"""
                 ## What metrics cost
 
-                Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench metrics --profiles {size:N0}{(rounds == 2 ? "" : $" --rounds {rounds}")}{(campaigns == 3 ? "" : $" --campaigns {campaigns}")}`
+                Command: `dotnet run -c Release --project src/ActorCampaigns.LoadTest -- bench metrics --profiles {size}{(rounds == 2 ? "" : $" --rounds {rounds}")}{(campaigns == 3 ? "" : $" --campaigns {campaigns}")}`
 
                 {BenchmarkDocument.Machine()}
 
