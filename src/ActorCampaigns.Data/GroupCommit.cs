@@ -93,8 +93,9 @@ public class GroupCommit<T> : IAsyncDisposable
                 _failed(e);
                 // Those waiting hear of it (their senders retry); queued events are written again after a pause.
                 batch.ForEach(b => b.Committed?.TrySetException(e));
-                Interlocked.Add(ref _queued, -batch.Where(b => b.Committed is not null || _closing).Sum(b => b.Events.Count));
-                batch.RemoveAll(b => b.Committed is not null || _closing);
+                var closing = _closing;
+                Interlocked.Add(ref _queued, -batch.Where(b => b.Committed is not null || closing).Sum(b => b.Events.Count));
+                batch.RemoveAll(b => b.Committed is not null || closing);
                 pause = TimeSpan.FromMilliseconds(Math.Clamp(pause.TotalMilliseconds * 2, 100, 30_000));
                 await Task.Delay(pause);
                 continue;

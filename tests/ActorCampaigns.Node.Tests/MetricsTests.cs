@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace ActorCampaigns.Node.Tests;
 
@@ -11,7 +8,7 @@ namespace ActorCampaigns.Node.Tests;
 /// running, profiles per activity kind, messages per channel, provider and outcome, the ledger's and the provider's
 /// latencies, worktable bytes, tracking and feedback events, cluster members; and the endpoint guarded as /operator is.
 /// </summary>
-public sealed partial class MetricsTests : IDisposable
+public sealed class MetricsTests : IDisposable
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-metrics-").FullName;
 
@@ -23,37 +20,6 @@ public sealed partial class MetricsTests : IDisposable
             { "id": "done", "type": "end" } ],
           "transitions": [ { "from": "all", "to": "mail" }, { "from": "mail", "to": "done" }, { "from": "mail", "port": "excluded", "to": "done" } ] }
         """;
-
-    /// <summary>One sample of Prometheus' text format: its name, its labels, its value.</summary>
-    private sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
-
-    [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})?\s+(?<value>\S+)""")]
-    private static partial Regex SampleLine();
-
-    [GeneratedRegex("""(?<key>[a-zA-Z_][a-zA-Z0-9_]*)="(?<value>(?:[^"\\]|\\.)*)"(,|$)""")]
-    private static partial Regex Label();
-
-    private static async Task<List<Sample>> ScrapeAsync(HttpClient http, string? key = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        if (key is not null)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var response = await http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var samples = new List<Sample>();
-        foreach (var line in (await response.Content.ReadAsStringAsync()).Split('\n'))
-        {
-            if (line.StartsWith('#') || SampleLine().Match(line) is not { Success: true } sample)
-                continue;
-            var labels = Label().Matches(sample.Groups["labels"].Value).ToDictionary(l => l.Groups["key"].Value, l => l.Groups["value"].Value);
-            samples.Add(new Sample(sample.Groups["name"].Value, labels, double.Parse(sample.Groups["value"].Value, CultureInfo.InvariantCulture)));
-        }
-        return samples;
-    }
-
-    /// <summary>The sum of the samples named so whose labels include those given (none of them: 0).</summary>
-    private static double Value(List<Sample> samples, string name, params (string Key, string Value)[] labels) =>
-        samples.Where(s => s.Name == name && labels.All(l => s.Labels.GetValueOrDefault(l.Key) == l.Value)).Sum(s => s.Value);
 
     [Fact]
     public async Task Metrics_scraped_during_and_after_a_campaign_agree_with_its_own_counts()
@@ -69,7 +35,7 @@ public sealed partial class MetricsTests : IDisposable
             && (executions.GetArrayLength() == 0 || executions[0].GetProperty("state").GetString() != "completed"))
         {
             Assert.True(DateTime.UtcNow < deadline, $"campaign {campaign} did not complete: {await node.StatusAsync(campaign)}");
-            seenRunning |= Value(await ScrapeAsync(node.Http), "actorcampaigns_executions_running") == 1;
+            seenRunning |= ScrapedMetrics.Value(await ScrapedMetrics.ScrapeAsync(node.Http), "actorcampaigns_executions_running") == 1;
             await Task.Delay(50);
         }
         Assert.True(seenRunning, "no scrape saw the execution running");
@@ -92,32 +58,35 @@ public sealed partial class MetricsTests : IDisposable
         var delivered = JsonSerializer.Serialize(outbox.Take(10).Select(m => new { messageId = m.GetProperty("messageId").GetString(), @event = "delivered" }));
         Assert.Equal(10, (await node.SendAsync(HttpMethod.Post, "/api/feedback", delivered)).Body.GetProperty("recorded").GetInt32());
 
-        var samples = await ScrapeAsync(node.Http);
+        var samples = await ScrapedMetrics.ScrapeAsync(node.Http);
         var email = ("channel", "email");
-        Assert.Equal(sent, Value(samples, "actorcampaigns_messages_total", email, ("provider", "outbox"), ("outcome", "sent")));
-        Assert.Equal(0, Value(samples, "actorcampaigns_messages_total", ("outcome", "failed")));
-        Assert.Equal(Out("all", "out"), Value(samples, "actorcampaigns_activity_profiles_total", ("activity_kind", "buildAudience")));
-        Assert.Equal(Out("mail", "out") + Out("mail", "excluded"), Value(samples, "actorcampaigns_activity_profiles_total", ("activity_kind", "email")));
+        Assert.Equal(sent, ScrapedMetrics.Value(samples, "actorcampaigns_messages_total", email, ("provider", "outbox"), ("outcome", "sent")));
+        Assert.Equal(0, ScrapedMetrics.Value(samples, "actorcampaigns_messages_total", ("outcome", "failed")));
+        Assert.Equal(Out("all", "out"), ScrapedMetrics.Value(samples, "actorcampaigns_activity_profiles_total", ("activity_kind", "buildAudience")));
+        Assert.Equal(Out("mail", "out") + Out("mail", "excluded"), ScrapedMetrics.Value(samples, "actorcampaigns_activity_profiles_total", ("activity_kind", "email")));
         Assert.Equal(outbox.Count, (long)sent);
         // Every batch claimed once and written to the outbox in one call, each timed.
-        var batches = Value(samples, "actorcampaigns_ledger_claim_duration_seconds_count");
+        var batches = ScrapedMetrics.Value(samples, "actorcampaigns_ledger_claim_duration_seconds_count");
         Assert.True(batches >= Math.Ceiling(sent / 10_000.0), $"{batches} claims");
-        Assert.Equal(batches, Value(samples, "actorcampaigns_provider_duration_seconds_count", email, ("provider", "outbox")));
-        Assert.True(Value(samples, "actorcampaigns_worktable_written_bytes_total") > 0);
-        Assert.Equal(5, Value(samples, "actorcampaigns_tracking_events_total", ("event", "open")));
-        Assert.Equal(10, Value(samples, "actorcampaigns_feedback_events_total", ("event", "delivered")));
-        Assert.Equal(0, Value(samples, "actorcampaigns_executions_running"));
-        Assert.Equal(0, Value(samples, "actorcampaigns_executions_waiting"));
-        Assert.Equal(1, Value(samples, "actorcampaigns_cluster_members", ("status", "up")));
-        Assert.Equal(0, Value(samples, "actorcampaigns_cluster_unreachable"));
+        Assert.Equal(batches, ScrapedMetrics.Value(samples, "actorcampaigns_provider_duration_seconds_count", email, ("provider", "outbox")));
+        Assert.True(ScrapedMetrics.Value(samples, "actorcampaigns_worktable_written_bytes_total") > 0);
+        // Durations in seconds, bucketed as such: a claim on the node's SQLite takes well under a second.
+        Assert.Equal(batches, ScrapedMetrics.Value(samples, "actorcampaigns_ledger_claim_duration_seconds_bucket", ("le", "1")));
+        Assert.Contains(samples, s => s.Name == "actorcampaigns_ledger_claim_duration_seconds_bucket" && s.Labels["le"] == "0.005");
+        Assert.Equal(5, ScrapedMetrics.Value(samples, "actorcampaigns_tracking_events_total", ("event", "open")));
+        Assert.Equal(10, ScrapedMetrics.Value(samples, "actorcampaigns_feedback_events_total", ("event", "delivered")));
+        Assert.Equal(0, ScrapedMetrics.Value(samples, "actorcampaigns_executions_running"));
+        Assert.Equal(0, ScrapedMetrics.Value(samples, "actorcampaigns_executions_waiting"));
+        Assert.Equal(1, ScrapedMetrics.Value(samples, "actorcampaigns_cluster_members", ("status", "up")));
+        Assert.Equal(0, ScrapedMetrics.Value(samples, "actorcampaigns_cluster_unreachable"));
         Assert.Contains(samples, s => s.Name == "actorcampaigns_campaign_mailbox_size");
         // The campaign's actor, on its shard, as the region says (looked up every few seconds).
         deadline = DateTime.UtcNow.AddSeconds(20);
-        while (Value(samples, "actorcampaigns_sharding_entities") < 1 || Value(samples, "actorcampaigns_sharding_shards") < 1)
+        while (ScrapedMetrics.Value(samples, "actorcampaigns_sharding_entities") < 1 || ScrapedMetrics.Value(samples, "actorcampaigns_sharding_shards") < 1)
         {
             Assert.True(DateTime.UtcNow < deadline, "no shard or campaign actor counted");
             await Task.Delay(200);
-            samples = await ScrapeAsync(node.Http);
+            samples = await ScrapedMetrics.ScrapeAsync(node.Http);
         }
         // ASP.NET Core's and the runtime's own, beside ours.
         Assert.Contains(samples, s => s.Name.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
@@ -130,7 +99,7 @@ public sealed partial class MetricsTests : IDisposable
         await using var node = await NodeProcess.StartAsync(_dataDir, ("OperatorKeys__0", "ops-secret"));
         using var anonymous = await node.Http.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal(1, Value(await ScrapeAsync(node.Http, "ops-secret"), "actorcampaigns_cluster_members", ("status", "up")));
+        Assert.Equal(1, ScrapedMetrics.Value(await ScrapedMetrics.ScrapeAsync(node.Http, "ops-secret"), "actorcampaigns_cluster_members", ("status", "up")));
     }
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);

@@ -72,6 +72,15 @@ public sealed class SmtpOutageTests : IAsyncDisposable
         var cut = before.Received.Select(Profile).Max() is var last ? (last - 1) / slice : 0;
         var retried = total.GetProperty("retried").GetInt64();
         Assert.InRange(retried, Math.Max(1, after.Received.Select(Profile).Count(p => (p - 1) / slice == cut)), after.Received.Count);
+
+        // The node's metrics say the same: every email sent once through SMTP, those the outage held deferred (each once,
+        // as many as the report's retried at most), none failed; each chunk's call to the relay timed.
+        var samples = await ScrapedMetrics.ScrapeAsync(node.Http);
+        var smtp = new[] { ("channel", "email"), ("provider", "smtp") };
+        Assert.Equal(Profiles, ScrapedMetrics.Value(samples, "actorcampaigns_messages_total", [.. smtp, ("outcome", "sent")]));
+        Assert.Equal(0, ScrapedMetrics.Value(samples, "actorcampaigns_messages_total", [.. smtp, ("outcome", "failed")]));
+        Assert.InRange(ScrapedMetrics.Value(samples, "actorcampaigns_messages_total", [.. smtp, ("outcome", "deferred")]), 1, retried);
+        Assert.True(ScrapedMetrics.Value(samples, "actorcampaigns_provider_duration_seconds_count", smtp) >= Profiles / Engine.Activities.Channel.Delivery.SettledChunk);
     }
 
     private TestSmtpServer Relay()

@@ -8,6 +8,8 @@ public static class AuditPalette
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
 
+    private const long Overlap = 100;
+
     public static readonly Command[] Commands =
     [
         new("audit tail", "", "the last commands (default 20), then each new one as it is written, until Ctrl+C", TailAsync, "--last N"),
@@ -22,6 +24,9 @@ public static class AuditPalette
             var newest = await EntriesAsync(call, $"/api/audit?last={Math.Max(1, last)}");
             var after = newest.Select(e => e.Number("id")).DefaultIfEmpty(0).Max();
             var entries = newest.TakeLast(last).ToList();
+            // Members of a cluster take ids as they write, and one may commit a lower id after a higher one is seen:
+            // each look reads again from some ids back, and prints what it has not printed.
+            var printed = newest.Select(e => e.Number("id")).ToHashSet();
             while (true)
             {
                 foreach (var entry in entries)
@@ -31,7 +36,9 @@ public static class AuditPalette
                 }
                 await call.Out.FlushAsync(call.Cancel);
                 await Task.Delay(Every, call.Cancel);
-                entries = await EntriesAsync(call, $"/api/audit?after={after}&limit=1000");
+                entries = (await EntriesAsync(call, $"/api/audit?after={Math.Max(0, after - Overlap)}&limit=1000"))
+                    .Where(e => printed.Add(e.Number("id"))).ToList();
+                printed.RemoveWhere(id => id <= after - Overlap);
             }
         }
         catch (OperationCanceledException) when (call.Cancel.IsCancellationRequested)

@@ -23,9 +23,66 @@ public static class CampaignPalette
         new("campaign resume", "<id>", "goes on from where it was paused or failed", i => LifecycleAsync(i, "resume")),
         new("campaign stop", "<id>", "ends every execution (final)", i => LifecycleAsync(i, "stop")),
         new("campaign report", "<id>", "sent, delivered, opened, clicked, bounced and unsubscribed per channel activity", ReportAsync),
+        new("campaign versions", "<id>", "every document the campaign had: version, when, who, name", VersionsAsync),
+        new("campaign diff", "<id>", "what changed between two versions (default: the last change)", DiffAsync, "--from N", "--to N"),
         new("campaign winner", "<id> <experiment> <arm>", "forces an experiment's winner now; its held-back profiles go down that arm", WinnerAsync,
             "--reason TEXT"),
     ];
+
+    private static async Task VersionsAsync(Invocation call)
+    {
+        var answer = await call.Node.GetAsync($"/api/campaigns/{call.CampaignId(0)}/versions", call.Cancel);
+        if (call.Json)
+        {
+            Json.Write(call.Out, answer);
+            return;
+        }
+        var table = new Table("VERSION", "AT", "BY", "NAME", "ACTIVITIES");
+        foreach (var version in answer.EnumerateArray())
+            table.Add(version.Number("version"), version.Text("at"), version.Text("actor"), version.Text("name"), version.Number("activities"));
+        table.WriteTo(call.Out);
+    }
+
+    private static async Task DiffAsync(Invocation call)
+    {
+        var query = string.Join("&", new[] { ("from", call.Option("--from")), ("to", call.Option("--to")) }
+            .Where(o => o.Item2 is not null).Select(o => $"{o.Item1}={Uri.EscapeDataString(o.Item2!)}"));
+        var answer = await call.Node.GetAsync($"/api/campaigns/{call.CampaignId(0)}/diff{(query.Length > 0 ? "?" + query : "")}", call.Cancel);
+        if (call.Json)
+        {
+            Json.Write(call.Out, answer);
+            return;
+        }
+        var (from, to) = (answer.GetProperty("from"), answer.GetProperty("to"));
+        call.Out.WriteLine($"version {from.Number("version")} ({from.Text("actor")}) -> version {to.Number("version")} ({to.Text("actor")}, {to.Text("at")})");
+        var lines = 0;
+        void Line(string text)
+        {
+            call.Out.WriteLine(text);
+            lines++;
+        }
+        foreach (var field in answer.Items("document"))
+            Line($"~ {field.Text("field")}: {Value(field, "before")} -> {Value(field, "after")}");
+        foreach (var id in answer.Items("activitiesAdded"))
+            Line($"+ activity {id.GetString()}");
+        foreach (var id in answer.Items("activitiesRemoved"))
+            Line($"- activity {id.GetString()}");
+        foreach (var activity in answer.Items("activitiesChanged"))
+        {
+            foreach (var field in activity.Items("fields"))
+                Line($"~ activity {activity.Text("id")} ({activity.Text("type")}) {field.Text("field")}: {Value(field, "before")} -> {Value(field, "after")}");
+        }
+        foreach (var transition in answer.Items("transitionsAdded"))
+            Line($"+ transition {transition.Text("from")}.{transition.Text("port")} -> {transition.Text("to")}");
+        foreach (var transition in answer.Items("transitionsRemoved"))
+            Line($"- transition {transition.Text("from")}.{transition.Text("port")} -> {transition.Text("to")}");
+        if (lines == 0)
+            call.Out.WriteLine("no difference");
+    }
+
+    /// <summary>A changed value as JSON on one line; absent as "(none)".</summary>
+    private static string Value(JsonElement field, string side) =>
+        field.TryGetProperty(side, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetRawText() : "(none)";
 
     private static async Task WinnerAsync(Invocation call)
     {

@@ -50,7 +50,6 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
             foreach (var (part, ids) in parts)
                 await AppendAsync(batch.Port, part, ids, cancellationToken);
             _counts[batch.Port] = _counts.GetValueOrDefault(batch.Port) + batch.Ids.Length;
-            CampaignMetrics.ActivityProfiles.Add(batch.Ids.Length, _kind);
         }
         return Counts;
     }
@@ -61,6 +60,11 @@ public sealed class PortOutput(Worktables worktables, ActivityRun run, Func<long
         _batches[(port, partition)] = number + 1;
         var written = await worktables.AppendAsync(new PortPopulation(run.Campaign.Value, run.Execution.Value, run.Activity.Id, port), BatchRange.Number(partition, number, run.SecondWave),
             ids, cancellationToken);
-        CampaignMetrics.WorktableBytes.Add(written);
+        // A batch written before (a run again after a crash) is not counted again.
+        if (written > 0)
+        {
+            CampaignMetrics.WorktableBytes.Add(written);
+            CampaignMetrics.ActivityProfiles.Add(ids.Length, _kind);
+        }
     }
 }

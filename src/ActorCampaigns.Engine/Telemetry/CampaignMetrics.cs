@@ -17,6 +17,12 @@ public static class CampaignMetrics
 
     private static readonly Meter Meter = new(MeterName, typeof(CampaignMetrics).Assembly.GetName().Version?.ToString(3));
 
+    /// <summary>Buckets for durations in seconds, from half a millisecond to a minute (the SDK's default ones are for milliseconds).</summary>
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    };
+
     /// <summary>Profiles (or an entity's rows) that left activities, by <c>activity.kind</c>.</summary>
     public static readonly Counter<long> ActivityProfiles = Meter.CreateCounter<long>("actorcampaigns.activity.profiles", "{profile}",
         "Profiles (or entity rows) that left an activity, by activity kind");
@@ -27,11 +33,11 @@ public static class CampaignMetrics
 
     /// <summary>How long a provider took with one call (a batch, or a chunk sent one by one), by <c>channel</c> and <c>provider</c>.</summary>
     public static readonly Histogram<double> ProviderDuration = Meter.CreateHistogram<double>("actorcampaigns.provider.duration", "s",
-        "Duration of a provider call (a batch, or a chunk of messages sent one by one), by channel and provider");
+        "Duration of a provider call (a batch, or a chunk of messages sent one by one), by channel and provider", advice: Seconds);
 
     /// <summary>How long claiming a batch (and its messages) in the delivery ledger took.</summary>
     public static readonly Histogram<double> LedgerClaimDuration = Meter.CreateHistogram<double>("actorcampaigns.ledger.claim.duration", "s",
-        "Duration of claiming a batch of messages in the delivery ledger");
+        "Duration of claiming a batch of messages in the delivery ledger", advice: Seconds);
 
     /// <summary>Opens, clicks and unsubscribes the tracking endpoints recorded, by <c>event</c>.</summary>
     public static readonly Counter<long> TrackingEvents = Meter.CreateCounter<long>("actorcampaigns.tracking.events", "{event}",

@@ -34,10 +34,11 @@ public static class CampaignEndpoints
         app.MapGet("/api/activity-kinds", () => Results.Json(ActivityKinds.All.Select(k => k.Describe())))
             .WithTags("campaigns").WithSummary("Describes every kind of activity a canvas may hold (docs/reference/activities.md)");
         var campaigns = app.MapGroup("/api/campaigns").WithTags("campaigns");
-        campaigns.MapPost("/", async (HttpRequest request, EngineServices services, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+        campaigns.MapPost("/", async (HttpRequest request, EngineServices services, CampaignIndex index, CampaignVersions versions, NodeOptions node,
+            IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var (document, problem) = await ReadDocumentAsync(request, services, cancel);
-            return problem ?? await CreateAsync(region, index, document!, null, cancel);
+            return problem ?? await CreateAsync(region, index, document!, null, Version(versions, services, request, node), cancel);
         }).WithSummary("Creates a draft campaign from a campaign document").ReadsBody("application/json", Document)
             .Answers(StatusCodes.Status201Created, 400, 413);
         // Checks a document as creating it would, without creating anything (acctl campaign validate).
@@ -58,25 +59,29 @@ public static class CampaignEndpoints
                     ? new { id = last.Id, mode = last.Mode, state = last.State, startedAt = last.StartedAt, profiles = last.Figures.Profiles, sent = last.Figures.Sent }
                     : null,
             }))).WithSummary("Lists the 500 newest campaigns with their latest execution");
-        campaigns.MapPut("/{id}", async (string id, HttpRequest request, EngineServices services, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+        campaigns.MapPut("/{id}", async (string id, HttpRequest request, EngineServices services, CampaignIndex index, CampaignVersions versions, NodeOptions node,
+            IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var (document, problem) = await ReadDocumentAsync(request, services, cancel);
             if (problem is not null)
                 return problem;
-            // Only a draft that was replaced changes its name in the index: a refused replace (no such campaign) leaves nothing behind.
+            // Only a draft that was replaced changes its name in the index and gets a version: a refused replace (no such campaign) leaves nothing behind.
             return await AskAsync(region, new Replace(new CampaignId(id), document!), cancel, async accepted =>
             {
                 await index.AddAsync(id, document!.Name, CancellationToken.None);
+                await Version(versions, services, request, node)(id, document);
                 return Accepted(accepted);
             });
         }).WithSummary("Replaces the document of a draft").ReadsBody("application/json", Document)
             .Answers(StatusCodes.Status200OK, 400, 404, 409, 413);
-        campaigns.MapPost("/{id}/duplicate", async (string id, CampaignIndex index, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
+        campaigns.MapPost("/{id}/duplicate", async (string id, HttpRequest request, EngineServices services, CampaignIndex index, CampaignVersions versions,
+            NodeOptions node, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var source = await StateAsync(region, id, cancel);
             return source.Document is null
                 ? Problems.NotFound($"no campaign '{id}'")
-                : await CreateAsync(region, index, source.Document with { Name = $"{source.Document.Name} (copy)" }, source.Id, cancel);
+                : await CreateAsync(region, index, source.Document with { Name = $"{source.Document.Name} (copy)" }, source.Id,
+                    Version(versions, services, request, node), cancel);
         }).WithSummary("Copies a campaign's document to a new draft").Answers(StatusCodes.Status201Created, 404);
         campaigns.MapPost("/{id}/trigger", async (string id, HttpRequest request, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
@@ -160,14 +165,20 @@ public static class CampaignEndpoints
         yield return ids;
     }
 
+    /// <summary>Keeps a document a campaign was given as its next version, by whoever gave it now.</summary>
+    private static Func<string, CampaignDocument, Task> Version(CampaignVersions versions, EngineServices services, HttpRequest request, NodeOptions node) =>
+        (campaign, document) => versions.AddAsync(campaign, services.Clock.GetUtcNow(), AuditTrail.ActorOf(request, node), CampaignFormat.Write(document),
+            CancellationToken.None);
+
     private static async Task<IResult> CreateAsync(IRequiredActor<CampaignRegion> region, CampaignIndex index, CampaignDocument document,
-        CampaignId? duplicatedFrom, CancellationToken cancel)
+        CampaignId? duplicatedFrom, Func<string, CampaignDocument, Task> version, CancellationToken cancel)
     {
         var id = new CampaignId($"c-{Guid.NewGuid():N}"[..14]);
         return await AskAsync(region, new Create(id, document, duplicatedFrom), cancel, async accepted =>
         {
-            // The campaign exists now: it is listed even if the client has gone meanwhile.
+            // The campaign exists now: it is listed (and its first version kept) even if the client has gone meanwhile.
             await index.AddAsync(id.Value, document.Name, CancellationToken.None);
+            await version(id.Value, document);
             return Results.Created($"/api/campaigns/{id}", new { id = id.Value, status = CampaignState.Name(accepted.Status) });
         });
     }

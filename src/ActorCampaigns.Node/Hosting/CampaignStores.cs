@@ -56,6 +56,9 @@ public static class CampaignStores
         var proofs = new ProofLog(database);
         await proofs.InitializeAsync();
         builder.Services.AddSingleton(proofs);
+        var versions = new CampaignVersions(database);
+        await versions.InitializeAsync();
+        builder.Services.AddSingleton(versions);
         var audit = new ActorCampaigns.Data.Audit.AuditLog(database);
         await audit.InitializeAsync();
         builder.Services.AddSingleton(audit);

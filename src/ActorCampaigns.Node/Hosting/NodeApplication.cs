@@ -30,6 +30,7 @@ public static class NodeApplication
         app.MapEventsEndpoints();
         app.MapReportEndpoints();
         app.MapAuditEndpoints();
+        app.MapVersionEndpoints();
         app.MapOpenApi();
         return app;
     }

@@ -32,7 +32,7 @@ public static class OperatorEndpoint
     }
 
     /// <summary>
-    /// With operator keys, /operator/* (and /metrics) needs one of them; without, it answers loopback requests only, so a
+    /// With operator keys, /operator/* (and /metrics, /api/audit) needs one of them; without, it answers loopback requests only, so a
     /// node listening on a public address does not hand cluster control (or its figures) to anyone who reaches it.
     /// </summary>
     private static void UseOperatorAccess(this WebApplication app, NodeOptions node)
@@ -40,7 +40,8 @@ public static class OperatorEndpoint
         var keys = BearerKeys.Of(node.OperatorKeys);
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/operator") || context.Request.Path.StartsWithSegments("/metrics"))
+            if (context.Request.Path.StartsWithSegments("/operator") || context.Request.Path.StartsWithSegments("/metrics")
+                || context.Request.Path.StartsWithSegments("/api/audit"))
             {
                 var remote = context.Connection.RemoteIpAddress;
                 if (node.OperatorKeys.Count > 0 && !keys.Admit(context.Request))

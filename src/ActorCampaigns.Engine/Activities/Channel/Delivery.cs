@@ -86,14 +86,12 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         var sender = SenderOf(sending.Channel);
         if (lease is not null)
             await lease.EnsureAsync(cancellationToken);
-        var outcome = sender.Idempotent
+        return sender.Idempotent
             ? await SendBatchAsync(sender, batch, sending, messages, cancellationToken)
             : await SendOneByOneAsync(sender, batch, sending.Channel, MessageList.Of(messages), cancellationToken);
-        Count(sending.Channel, sender, "sent", outcome.Sent);
-        Count(sending.Channel, sender, "failed", outcome.Failed.Count);
-        return outcome;
     }
 
+    /// <summary>Counts what a provider answered now (what earlier runs settled is not counted again).</summary>
     private static void Count(string channel, IMessageSender sender, string outcome, long messages)
     {
         if (messages > 0)
@@ -136,6 +134,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             var sentNow = await TimedAsync(sending.Channel, sender, () => ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), messages.Count,
                 sending.ToProfiles ? messages.Profiles : [], (connection, transaction) => rows.WriteAsync(connection, transaction, messages, cancellationToken),
                 cancellationToken));
+            Count(sending.Channel, sender, "sent", sentNow ? messages.Count : 0);
             return sentNow ? new DeliveryOutcome(messages.Count, IMessageSender.NoneRefused, null) : DeliveryOutcome.None;
         }
         var checkpoint = await sender.CheckpointAsync(cancellationToken);
@@ -144,6 +143,8 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             return DeliveryOutcome.None;
         var failed = await TimedAsync(sending.Channel, sender, () => sender.SendBatchAsync(messages, claim.IsRetry ? claim.ProviderState : null, cancellationToken));
         var left = Enumerable.Range(0, messages.Count).Where(i => !failed.ContainsKey(messages.Keys[i])).ToList();
+        Count(sending.Channel, sender, "sent", left.Count);
+        Count(sending.Channel, sender, "failed", failed.Count);
         return new DeliveryOutcome(left.Count, failed, left.Select(i => messages.Profiles[i]).ToList());
     }
 
@@ -164,8 +165,8 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         var sent = new List<long>();
         var pending = messages.Where(m => !settled.ContainsKey(m.Key)).ToList();
         var lastAnswer = clock.GetUtcNow();
-        // Each retried message is recorded once, not again at every round of an outage.
-        var retried = new HashSet<long>();
+        // Each retried message is recorded once, not again at every round of an outage; and counted deferred once.
+        var (retried, deferred) = (new HashSet<long>(), new HashSet<long>());
         while (pending.Count > 0)
         {
             var results = new List<SendResult>(pending.Count);
@@ -176,7 +177,10 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
                     await lease.EnsureAsync(cancellationToken);
                 // Not cancelled once started: a message the provider took and that is not settled would go again.
                 var chunkResults = await TimedAsync(channel, sender, () => sender.SendAsync(chunk, CancellationToken.None));
-                Count(channel, sender, "deferred", chunkResults.Count(r => r.Deferred));
+                // Counted as answered, chunk by chunk: a run stopped or failing later has counted what left.
+                Count(channel, sender, "sent", chunkResults.Count(r => !r.Deferred && r.Sent));
+                Count(channel, sender, "failed", chunkResults.Count(r => !r.Deferred && !r.Sent));
+                Count(channel, sender, "deferred", chunkResults.Count(r => r.Deferred && deferred.Add(r.Message.Key)));
                 await ledger.SettleMessagesAsync(batch, chunkResults.Where(r => !r.Deferred).Select(r => (r.Message.Key, r.Failure)).ToList(),
                     chunkResults.Where(r => (r.Deferred || r.Attempts > 1) && retried.Add(r.Message.Key)).Select(r => r.Message.Key).ToList(),
                     clock.GetUtcNow(), CancellationToken.None);

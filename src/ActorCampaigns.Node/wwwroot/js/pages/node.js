@@ -74,7 +74,9 @@ export async function nodePage(main) {
   main.append(h('h1', { text: 'Node' }),
     h('p', { class: 'lead' }, 'This node\'s own metrics (', h('code', { text: '/metrics' }), '), read every two seconds.'));
   const board = h('div', { class: 'figures', id: 'node-figures', 'aria-live': 'polite' });
-  main.append(board);
+  // A look that fails (the node restarting, a key it no longer takes) says so; the figures stay as last read.
+  const failure = h('p', { class: 'error', id: 'node-error', role: 'alert' });
+  main.append(failure, board);
   const readings = [];
   let stopped = false;
 
@@ -102,6 +104,11 @@ export async function nodePage(main) {
   }
 
   await look();
-  const timer = setInterval(() => { if (!stopped) look().catch(error => board.setAttribute('data-error', error.message)); }, every);
+  const timer = setInterval(() => {
+    if (stopped) return;
+    look().then(() => { failure.textContent = ''; }, error => {
+      failure.textContent = `The node's metrics could not be read (${error.message}): the figures below are from ${new Date(readings.at(-1).at).toLocaleTimeString('en-GB')}.`;
+    });
+  }, every);
   return () => { stopped = true; clearInterval(timer); };
 }
