@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -13,8 +12,6 @@ namespace ActorCampaigns.Cli.Tests;
 /// </summary>
 public sealed class AuditCommandTests(OneNode node) : IClassFixture<OneNode>
 {
-    private static string KeyId(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..12];
-
     private async Task<HttpStatusCode> SendAsync(HttpMethod method, string path, string? key, string? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
@@ -34,7 +31,7 @@ public sealed class AuditCommandTests(OneNode node) : IClassFixture<OneNode>
         var seen = new StringBuilder();
         while (!seen.ToString().Contains("import profiles"))
             seen.AppendLine(await tail.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Matches($@"operator:{KeyId(OneNode.Key)}\s+import profiles\s+-\s+200 OK", seen.ToString());
+        Assert.Matches($@"operator:{OneNode.KeyId(OneNode.Key)}\s+import profiles\s+-\s+200 OK", seen.ToString());
 
         var document = await File.ReadAllTextAsync(node.Campaign("Audited sale"));
         Assert.Equal(HttpStatusCode.Created, await SendAsync(HttpMethod.Post, "/api/campaigns", "an-api-key", document));
@@ -62,24 +59,24 @@ public sealed class AuditCommandTests(OneNode node) : IClassFixture<OneNode>
             Assert.True(DateTime.UtcNow < deadline, string.Join("\n", entries));
         } while (!entries.Any(e => e.Command == "down"));
         var created = entries.Single(e => e.Command == "create" && e.Status == 201);
-        Assert.Equal($"api:{KeyId("an-api-key")}", created.Actor);
+        Assert.Equal($"api:{OneNode.KeyId("an-api-key")}", created.Actor);
         Assert.StartsWith("c-", created.Target);
         var after = entries.SkipWhile(e => e != created).ToList();
         Assert.Equal(
             [
                 created,
-                ($"unknown:{KeyId("a-stolen-key")}", "create", null, 401),
+                ($"unknown:{OneNode.KeyId("a-stolen-key")}", "create", null, 401),
                 ("anonymous (127.0.0.1)", "stop", "c-nobody", 401),
-                ($"api:{KeyId("an-api-key")}", "pause", "c-nobody", 404),
-                ($"api:{KeyId("an-api-key")}", "resume", "c-nobody", 404),
-                ($"operator:{KeyId(OneNode.Key)}", "down", "akka.tcp://actorcampaigns@127.0.0.1:1", (int)down),
+                ($"api:{OneNode.KeyId("an-api-key")}", "pause", "c-nobody", 404),
+                ($"api:{OneNode.KeyId("an-api-key")}", "resume", "c-nobody", 404),
+                ($"operator:{OneNode.KeyId(OneNode.Key)}", "down", "akka.tcp://actorcampaigns@127.0.0.1:1", (int)down),
             ], after);
         Assert.DoesNotContain(entries, e => e.Actor.Contains("an-api-key") || e.Actor.Contains(OneNode.Key));
 
         // The tail shows each as it is written.
         while (!seen.ToString().Contains("down"))
             seen.AppendLine(await tail.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Matches($@"unknown:{KeyId("a-stolen-key")}\s+create\s+-\s+401 Unauthorized", seen.ToString());
+        Assert.Matches($@"unknown:{OneNode.KeyId("a-stolen-key")}\s+create\s+-\s+401 Unauthorized", seen.ToString());
         Assert.Matches(@"anonymous \(127\.0\.0\.1\)\s+stop\s+c-nobody\s+401 Unauthorized", seen.ToString());
         using (var interrupt = Process.Start("kill", ["-INT", tail.Id.ToString()]))
             await interrupt.WaitForExitAsync();

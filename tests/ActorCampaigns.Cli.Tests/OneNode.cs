@@ -21,6 +21,10 @@ public class OneNode : IAsyncLifetime
     }
 
     public const string Key = "operator-key-for-tests";
+
+    /// <summary>How the node names a key in its audit and versions: the first 12 hex digits of its SHA-256.</summary>
+    public static string KeyId(string key) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..12];
     public const int Profiles = 200;
     public const int OptedIn = 150;
 

@@ -33,7 +33,7 @@ public sealed class AuditLog(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var insert = Command(connection,
             "INSERT INTO audit_log (at, actor, command, target, status, outcome) VALUES (@at, @actor, @command, @target, @status, @outcome)");
-        Parameter(insert, "@at", at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+        Parameter(insert, "@at", at.UtcDateTime.ToString("O"));
         Parameter(insert, "@actor", actor);
         Parameter(insert, "@command", command);
         Parameter(insert, "@target", target);

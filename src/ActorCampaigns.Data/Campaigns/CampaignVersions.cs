@@ -35,7 +35,7 @@ public sealed class CampaignVersions(Database database)
                 ON CONFLICT DO NOTHING RETURNING version
                 """);
             Parameter(insert, "@campaign", campaign);
-            Parameter(insert, "@at", at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+            Parameter(insert, "@at", at.UtcDateTime.ToString("O"));
             Parameter(insert, "@actor", actor);
             Parameter(insert, "@document", document);
             if (await insert.ExecuteScalarAsync(cancellationToken) is { } version and not DBNull)
