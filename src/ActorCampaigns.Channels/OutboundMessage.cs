@@ -22,7 +22,7 @@ public sealed record OutboundMessage(
         row is { } entityRow ? $"{campaign}.{execution}.{activity}.{profile}.{entityRow}" : $"{campaign}.{execution}.{activity}.{profile}";
 
     /// <summary>The id of an alert to one of its targets: no profile in it, so feedback about it changes nobody's consent.</summary>
-    public static string AlertIdFor(string campaign, string execution, string activity, int target) =>
+    public static string AlertIdFor(string campaign, string execution, string activity, long target) =>
         $"{campaign}.{execution}.{activity}.alert{target}";
 }
 
@@ -51,7 +51,8 @@ public sealed record MessageId(string Campaign, string Execution, string Activit
     public static bool IsAlert(string text)
     {
         var parts = text.Split('.');
-        return parts.Length == 4 && parts.Take(3).All(p => p.Length is > 0 and <= 64) && parts[3].StartsWith("alert", StringComparison.Ordinal)
-            && int.TryParse(parts[3].AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
+        // The third part is an activity, or a notice named after one (onError-mail): a little longer than an activity id.
+        return parts.Length == 4 && parts.Take(3).All(p => p.Length is > 0 and <= 80) && parts[3].StartsWith("alert", StringComparison.Ordinal)
+            && long.TryParse(parts[3].AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
     }
 }

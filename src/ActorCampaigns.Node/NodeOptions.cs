@@ -91,6 +91,21 @@ public sealed class NodeOptions
 
     public ActorCampaigns.Channels.Webhook.WebhookOptions PushWebhook { get; set; } = new();
 
+    /// <summary>
+    /// Where webhook alerts go (the alert activity's, a campaign's error notifications): <c>outbox</c> (a line of the alert
+    /// channel for a relay to post), or <c>webhook</c>: the node posts each to its URL, with <see cref="AlertWebhook"/>'s retries.
+    /// </summary>
+    public string AlertProvider { get; set; } = "outbox";
+
+    /// <summary>How alerts are posted (attempts, timeouts, outage); the URL is each alert's own.</summary>
+    public ActorCampaigns.Channels.Webhook.WebhookOptions AlertWebhook { get; set; } = new();
+
+    /// <summary>
+    /// The hosts the node posts alerts to (<c>hooks.slack.com</c>...); empty: any. A campaign's author names the URL,
+    /// so a node that posts alerts should say where they may go.
+    /// </summary>
+    public string[] AlertHosts { get; set; } = [];
+
     /// <summary>At most this many marketing messages per profile per channel within <see cref="FrequencyCapDays"/>; none: no cap.</summary>
     public int? FrequencyCapMessages { get; set; }
 

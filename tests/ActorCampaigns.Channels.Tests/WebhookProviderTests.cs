@@ -34,7 +34,7 @@ public sealed class WebhookProviderTests : IDisposable
         using var provider = Provider();
         var results = await provider.SendAsync([Sms(1), Sms(2, "bad"), Sms(3)]);
         Assert.Equal([true, false, true], results.Select(r => r.Sent));
-        Assert.Equal("HTTP 400 Bad Request", results[1].Failure);
+        Assert.Equal(("HTTP 400 Bad Request", false), (results[1].Failure, results[1].Deferred));
         Assert.Equal(3, _server.Received.Count(r => r.IdempotencyKey == "c-1.e-1.text.1"));
         Assert.Single(_server.Received, r => r.IdempotencyKey == "c-1.e-1.text.2");
     }
@@ -45,10 +45,26 @@ public sealed class WebhookProviderTests : IDisposable
         _server.Answer = (_, _) => HttpStatusCode.InternalServerError;
         using var provider = Provider(attempts: 2);
         var results = await provider.SendAsync(Enumerable.Range(1, 60).Select(i => Sms(i)).ToList());
-        Assert.All(results, r => Assert.False(r.Sent));
+        // Not refusals: each is deferred, for the delivery to try again while its patience lasts.
+        Assert.All(results, r => Assert.True(!r.Sent && r.Deferred, r.Failure));
         Assert.Contains(results, r => r.Failure!.StartsWith("circuit open", StringComparison.Ordinal));
         Assert.Contains(results, r => r.Failure == "HTTP 500 Internal Server Error");
         Assert.True(_server.Received.Count < 120, $"{_server.Received.Count} requests: the open circuit should have spared some");
+    }
+
+    [Fact]
+    public async Task Alerts_are_posted_each_to_its_own_url_on_the_hosts_allowed_only()
+    {
+        using var provider = WebhookProvider.ToEachTarget(new WebhookOptions { Attempts = 1 }, ["127.0.0.1"]);
+        var alert = new OutboundMessage("c-1.e-1.onError.alert2", "c-1", "e-1", "onError", 2, _server.Url + "ops?team=1",
+            [KeyValuePair.Create("subject", "Campaign suspended")]);
+        var results = await provider.SendAsync([alert, alert with { MessageId = "c-1.e-1.onError.alert3", To = "http://localhost:9/x" },
+            alert with { MessageId = "c-1.e-1.onError.alert4", To = "file:///etc/passwd" }]);
+        Assert.True(results[0].Sent, results[0].Failure);
+        Assert.Equal(("host 'localhost' is not one the node posts alerts to (ActorCampaigns:AlertHosts)", false), (results[1].Failure, results[1].Deferred));
+        Assert.Equal("'file:///etc/passwd' is not an absolute http(s) URL", results[2].Failure);
+        var received = Assert.Single(_server.Received);
+        Assert.Equal(("c-1.e-1.onError.alert2", "Campaign suspended"), (received.IdempotencyKey, received.Body.GetProperty("subject").GetString()));
     }
 
     [Fact]

@@ -16,6 +16,20 @@ internal static class CampaignRuns
         return id;
     }
 
+    /// <summary>The campaign's status once it meets <paramref name="condition"/>, within a minute and a half.</summary>
+    public static async Task<System.Text.Json.JsonElement> AwaitAsync(NodeProcess node, string id, Func<System.Text.Json.JsonElement, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var status = await node.StatusAsync(id);
+            if (condition(status))
+                return status;
+            Assert.True(DateTime.UtcNow < deadline, $"waited for {what}: {status}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Creates the campaign, sends it <paramref name="command"/> (publish or test) and returns its id once its execution completed.</summary>
     public static async Task<string> RunAsync(NodeProcess node, string canvas, string command = "publish")
     {

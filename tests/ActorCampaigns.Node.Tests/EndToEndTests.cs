@@ -17,19 +17,6 @@ public sealed class EndToEndTests : IAsyncDisposable
     private readonly TestSmtpServer _smtp = new();
     private readonly TestWebhookServer _sms = new();
 
-    private static async Task<JsonElement> AwaitAsync(NodeProcess node, string id, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var status = await node.StatusAsync(id);
-            if (condition(status))
-                return status;
-            Assert.True(DateTime.UtcNow < deadline, $"status never met the condition: {status}");
-            await Task.Delay(100);
-        }
-    }
-
     private static string State(JsonElement status, string activity) =>
         status.GetProperty("executions")[0].GetProperty("activities").GetProperty(activity).GetProperty("state").GetString()!;
 
@@ -60,7 +47,7 @@ public sealed class EndToEndTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Created, created);
         var id = body.GetProperty("id").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await node.PublishAsync(id)).Status);
-        await AwaitAsync(node, id, s => State(s, "later") == "waiting");
+        await CampaignRuns.AwaitAsync(node, id, s => State(s, "later") == "waiting", "the wait");
         Assert.Equal(1000, _smtp.Received.Count);
 
         var messages = _smtp.Received.OrderBy(m => int.Parse(m.To.Mailboxes.Single().Address[1..].Split('@')[0])).ToList();
@@ -73,11 +60,11 @@ public sealed class EndToEndTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, "/api/feedback", JsonSerializer.Serialize(bounces))).Status);
         Assert.Empty(_sms.Received);
         // The campaign's live counters follow the feedback as it is recorded: status is the campaign actor's own view.
-        var live = await AwaitAsync(node, id, s => Feedback(s, "mail").TryGetProperty("bounced", out var bounced) && bounced.GetInt64() == 20);
+        var live = await CampaignRuns.AwaitAsync(node, id, s => Feedback(s, "mail").TryGetProperty("bounced", out var bounced) && bounced.GetInt64() == 20, "20 bounces");
         Assert.Equal((300L, 100L), (Feedback(live, "mail").GetProperty("opened").GetInt64(), Feedback(live, "mail").GetProperty("clicked").GetInt64()));
 
         Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, "/testing/clock/advance?by=P3DT1M")).Status);
-        await AwaitAsync(node, id, s => s.GetProperty("executions")[0].GetProperty("state").GetString() == "completed");
+        await CampaignRuns.AwaitAsync(node, id, s => s.GetProperty("executions")[0].GetProperty("state").GetString() == "completed", "the execution to complete");
 
         var texted = _sms.Accepted.Select(r => r.Body.GetProperty("profileId").GetInt64()).Order().ToList();
         Assert.Equal(Enumerable.Range(301, 700).Select(i => (long)i), texted);

@@ -1,6 +1,6 @@
 namespace ActorCampaigns.Channels.Webhook;
 
-/// <summary>Where SMS or push messages are posted (sections <c>ActorCampaigns:Sms</c>, <c>ActorCampaigns:Push</c>).</summary>
+/// <summary>Where SMS or push messages are posted (sections <c>ActorCampaigns:SmsWebhook</c>, <c>:PushWebhook</c>), and how alerts are posted (<c>:AlertWebhook</c>, its URL unused).</summary>
 public sealed class WebhookOptions
 {
     /// <summary>The provider's endpoint; each message is one POST of JSON with an <c>Idempotency-Key</c> header.</summary>
@@ -22,4 +22,10 @@ public sealed class WebhookOptions
 
     /// <summary>The circuit opens when at least half of the last 20 or more requests in 10 s failed, for this long.</summary>
     public int BreakSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// How long a batch tries again, every second, the messages the provider did not take (unreachable, 429, 5xx) while
+    /// none goes through; then its activity fails, and the campaign's error policy says what follows.
+    /// </summary>
+    public int OutageSeconds { get; set; } = 600;
 }

@@ -10,34 +10,52 @@ namespace ActorCampaigns.Channels.Webhook;
 /// <summary>
 /// Posts each message as JSON to the provider's URL with <c>Idempotency-Key</c> = its message id, so a message sent
 /// again after a crash or a retry is dropped by the provider. Timeouts, connection errors, 429 and 5xx are retried
-/// with exponential backoff and jitter; a circuit breaker stops hammering a provider that keeps failing (its
-/// messages fail with "circuit open" and count as errors, their reason kept). Other answers are final: 2xx sent,
-/// 4xx failed with the status.
+/// with exponential backoff and jitter; a circuit breaker stops hammering a provider that keeps failing. A message
+/// still not through (unreachable, 429, 5xx, circuit open) is deferred, not failed: the delivery tries it again for
+/// <see cref="WebhookOptions.OutageSeconds"/> while none goes through, then fails its activity (the campaign's error
+/// policy says what follows). Other answers are final: 2xx sent, 4xx failed with the status.
+/// Alerts (<see cref="ToEachTarget"/>) are posted each to its own URL, the message's address, if its host is allowed.
 /// </summary>
 public sealed class WebhookProvider : IMessageSender, IDisposable
 {
     public string Name => "webhook";
 
     private readonly HttpClient _http;
-    private readonly Uri _url;
+    /// <summary>Where every message goes; null: each to its own address (<see cref="ToEachTarget"/>).</summary>
+    private readonly Uri? _url;
+    private readonly IReadOnlySet<string> _hosts;
     private readonly string? _authorization;
     private readonly SemaphoreSlim _inFlight;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
     public WebhookProvider(WebhookOptions options, HttpMessageHandler? handler = null)
+        : this(Url(options.Url), new HashSet<string>(), options, handler)
     {
-        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-            throw new ArgumentException($"webhook URL '{options.Url}' is not an absolute http(s) URL");
-        if (options.Concurrency is < 1 or > 256 || options.Attempts is < 1 or > 10)
-            throw new ArgumentException("webhook concurrency must be 1-256 and attempts 1-10");
-        (_url, _authorization) = (url, options.Authorization);
+    }
+
+    /// <summary>
+    /// Posts each message to the URL it is addressed to (an alert's webhook), when its host is one of
+    /// <paramref name="hosts"/> (case-insensitive; none: any host). A URL elsewhere fails, its host named.
+    /// </summary>
+    public static WebhookProvider ToEachTarget(WebhookOptions options, IEnumerable<string> hosts, HttpMessageHandler? handler = null) =>
+        new(null, hosts.ToHashSet(StringComparer.OrdinalIgnoreCase), options, handler);
+
+    private static Uri Url(string? text) => Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url
+        : throw new ArgumentException($"webhook URL '{text}' is not an absolute http(s) URL");
+
+    private WebhookProvider(Uri? url, IReadOnlySet<string> hosts, WebhookOptions options, HttpMessageHandler? handler)
+    {
+        if (options.Concurrency is < 1 or > 256 || options.Attempts is < 1 or > 10 || options.OutageSeconds < 0)
+            throw new ArgumentException("webhook concurrency must be 1-256, attempts 1-10 and outage seconds not negative");
+        (_url, _hosts, _authorization) = (url, hosts, options.Authorization);
+        Patience = TimeSpan.FromSeconds(options.OutageSeconds);
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         _http.Timeout = Timeout.InfiniteTimeSpan;
         _inFlight = new SemaphoreSlim(options.Concurrency);
         var transient = new PredicateBuilder<HttpResponseMessage>()
             .Handle<HttpRequestException>()
             .Handle<TimeoutRejectedException>()
-            .HandleResult(r => r.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)r.StatusCode >= 500);
+            .HandleResult(r => Transient(r.StatusCode));
         // Outermost first: retries around the breaker (an open circuit is not retried) around each attempt's timeout.
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         if (options.Attempts > 1)
@@ -58,17 +76,25 @@ public sealed class WebhookProvider : IMessageSender, IDisposable
             .Build();
     }
 
+    /// <summary><see cref="WebhookOptions.OutageSeconds"/>.</summary>
+    public TimeSpan Patience { get; }
+
     public async Task<IReadOnlyList<SendResult>> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default) =>
         await Task.WhenAll(messages.Select(message => SendAsync(message, cancellationToken)));
 
     private async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
+        var url = _url;
+        if (url is null && (!Uri.TryCreate(message.To, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
+            return new SendResult(message, $"'{message.To}' is not an absolute http(s) URL");
+        if (_url is null && _hosts.Count > 0 && !_hosts.Contains(url.Host))
+            return new SendResult(message, $"host '{url.Host}' is not one the node posts alerts to (ActorCampaigns:AlertHosts)");
         await _inFlight.WaitAsync(cancellationToken);
         try
         {
             using var response = await _pipeline.ExecuteAsync(async token =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = JsonContent.Create(Body(message)) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(Body(message)) };
                 request.Headers.Add("Idempotency-Key", message.MessageId);
                 if (_authorization is not null)
                     request.Headers.TryAddWithoutValidation("Authorization", _authorization);
@@ -76,21 +102,24 @@ public sealed class WebhookProvider : IMessageSender, IDisposable
             }, cancellationToken);
             return response.IsSuccessStatusCode
                 ? new SendResult(message, null)
-                : new SendResult(message, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".Trim());
+                : new SendResult(message, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".Trim(), Deferred: Transient(response.StatusCode));
         }
         catch (BrokenCircuitException)
         {
-            return new SendResult(message, "circuit open: the provider kept failing");
+            return new SendResult(message, "circuit open: the provider kept failing", Deferred: true);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
-            return new SendResult(message, $"unreachable: {e.Message}");
+            return new SendResult(message, $"unreachable: {e.Message}", Deferred: true);
         }
         finally
         {
             _inFlight.Release();
         }
     }
+
+    /// <summary>An answer that says nothing about the message itself: tried again, and deferred when it stays.</summary>
+    private static bool Transient(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
 
     private static Dictionary<string, object> Body(OutboundMessage message)
     {

@@ -9,8 +9,13 @@ public sealed record CampaignDocument(
     Schedule Schedule,
     IReadOnlyDictionary<string, VariableValue> Variables,
     IReadOnlyList<Activity> Activities,
-    IReadOnlyList<Transition> Transitions)
+    IReadOnlyList<Transition> Transitions,
+    ErrorPolicy? OnError = null)
 {
+    /// <summary>What its executions do when an activity fails: <see cref="OnError"/>, else suspend and tell no one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ErrorPolicy ErrorPolicy => OnError ?? ErrorPolicy.Default;
+
     /// <summary>The activities reachable from <paramref name="port"/> of <paramref name="from"/>, each once, nearest first.</summary>
     public IReadOnlyList<string> Downstream(string from, string port)
     {

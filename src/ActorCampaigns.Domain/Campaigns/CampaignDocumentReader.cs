@@ -64,8 +64,9 @@ internal static class CampaignDocumentReader
                 paths.Add(path);
             }
             var transitions = root.Array("transitions", required: true).Select(t => ReadTransition(new JsonFields(t.Element, t.Path, errors))).ToList();
+            var onError = ReadErrorPolicy(root);
             root.RejectUnknown("a campaign");
-            return new Result(new CampaignDocument(name, description, schedule, variables, activities, transitions), paths, unread, errors);
+            return new Result(new CampaignDocument(name, description, schedule, variables, activities, transitions, onError), paths, unread, errors);
         }
     }
 
@@ -100,6 +101,28 @@ internal static class CampaignDocumentReader
         }
         fields.RejectUnknown("this schedule");
         return schedule;
+    }
+
+    private static ErrorPolicy? ReadErrorPolicy(JsonFields root)
+    {
+        var fields = root.Object("onError", required: false);
+        if (fields is null)
+            return null;
+        var policy = fields.Enum<ErrorAction>("policy", required: false) ?? ErrorAction.Suspend;
+        var most = fields.Whole("maxConsecutiveErrors") ?? ErrorPolicy.DefaultMaxConsecutiveErrors;
+        if (most is < 1 or > ErrorPolicy.MostConsecutiveErrors)
+        {
+            fields.Error(fields.At("maxConsecutiveErrors"), $"must be from 1 to {ErrorPolicy.MostConsecutiveErrors:N0}, found {most}");
+            most = ErrorPolicy.DefaultMaxConsecutiveErrors;
+        }
+        ErrorNotify? notify = null;
+        if (fields.Object("notify", required: false) is { } to)
+        {
+            notify = new ErrorNotify(to.String("email", required: false), to.String("webhook", required: false), to.String("from", required: false));
+            to.RejectUnknown("onError.notify");
+        }
+        fields.RejectUnknown("onError");
+        return new ErrorPolicy(policy, (int)most, notify);
     }
 
     internal static Dictionary<string, VariableValue> ReadVariables(JsonFields fields, string name)

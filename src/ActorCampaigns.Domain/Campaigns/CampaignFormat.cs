@@ -69,6 +69,26 @@ public static class CampaignFormat
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        if (document.OnError is { } onError)
+            WriteErrorPolicy(writer, onError);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteErrorPolicy(Utf8JsonWriter writer, ErrorPolicy onError)
+    {
+        writer.WriteStartObject("onError");
+        writer.WriteString("policy", Name(onError.Policy));
+        writer.WriteNumber("maxConsecutiveErrors", onError.MaxConsecutiveErrors);
+        if (onError.Notify is { } notify)
+        {
+            writer.WriteStartObject("notify");
+            foreach (var (name, value) in new[] { ("email", notify.Email), ("webhook", notify.Webhook), ("from", notify.From) })
+            {
+                if (value is not null)
+                    writer.WriteString(name, value);
+            }
+            writer.WriteEndObject();
+        }
         writer.WriteEndObject();
     }
 

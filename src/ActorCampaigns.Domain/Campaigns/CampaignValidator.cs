@@ -73,6 +73,7 @@ public static partial class CampaignValidator
             if (acyclic)
                 CheckReachable();
             CheckSchedule();
+            CheckErrorPolicy();
             var variables = _document.Variables.ToDictionary(v => v.Key, v => v.Value.Type);
             var channels = _document.Activities.OfType<ChannelActivity>().Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
             if (acyclic)
@@ -321,6 +322,24 @@ public static partial class CampaignValidator
                         Error("$.schedule.until", "must be later than from");
                     break;
             }
+        }
+
+        /// <summary>Where error notifications go: addresses and URLs as an alert's; a sender needs an address to send for.</summary>
+        private void CheckErrorPolicy()
+        {
+            if (_document.OnError?.Notify is not { } notify)
+                return;
+            if (notify.Email is null && notify.Webhook is null)
+                Error("$.onError.notify", "notify needs an email, a webhook, or both");
+            if (notify.Webhook is { } webhook && AlertTargets.WebhookError(webhook) is { } wrongUrl)
+                Error("$.onError.notify.webhook", wrongUrl);
+            foreach (var (address, at) in new[] { (notify.Email, "email"), (notify.From, "from") })
+            {
+                if (address is not null && AlertTargets.AddressError(address) is { } wrongAddress)
+                    Error($"$.onError.notify.{at}", wrongAddress);
+            }
+            if (notify.From is not null && notify.Email is null)
+                Error("$.onError.notify.from", "from is the sender of the notification email: it needs an email to go to");
         }
 
         /// <summary>What the activity's kind checks: expressions, attributes, templates, its place among its inbound activities.</summary>

@@ -65,6 +65,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         Command<ICampaignCommand>(command => Handle(command, Sender));
         ReceivePartitionMessages();
         ReceiveExperimentMessages();
+        ReceiveErrorNotifications();
         Command<CampaignQueries.GetState>(_ => Sender.Tell(View));
         Command<CampaignQueries.Watch>(watch =>
         {
@@ -340,6 +341,8 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
                     SaveSummary();
                     foreach (var completed in accepted.Events.OfType<CampaignEvents.ActivityCompleted>())
                         TellCompleted(completed.Execution, completed.Activity);
+                    foreach (var failed in accepted.Events.OfType<CampaignEvents.ActivityFailed>())
+                        Notify(failed);
                     if (_state.Status == CampaignStatus.Stopped)
                         StopActivities();
                     HoldActivities();

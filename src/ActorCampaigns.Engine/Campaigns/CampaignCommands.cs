@@ -63,4 +63,7 @@ public static class CampaignCommands
 
     /// <summary>An activity of an execution failed; upstream populations are kept, resume re-runs it.</summary>
     public sealed record FailActivity(CampaignId Id, ExecutionId Execution, string Activity, string Reason) : ICampaignCommand;
+
+    /// <summary>The campaign's error notification of a failure in the execution went out: what became of each target, for its log.</summary>
+    public sealed record RecordErrorNotification(CampaignId Id, ExecutionId Execution, IReadOnlyList<string> Notes) : ICampaignCommand;
 }

@@ -41,6 +41,9 @@ public static class CampaignEvents
 
     public sealed record ActivityFailed(CampaignId Id, ExecutionId Execution, string Activity, string Reason, DateTime At) : ICampaignEvent;
 
+    /// <summary>The campaign's error notification of a failure in the execution was sent: what became of each target.</summary>
+    public sealed record ErrorNotified(CampaignId Id, ExecutionId Execution, IReadOnlyList<string> Notes, DateTime At) : ICampaignEvent;
+
     /// <summary>
     /// Occurrences of a recurring schedule missed while no node ran, skipped by its catch-up policy: <paramref name="Count"/>
     /// of them, from <paramref name="First"/> to <paramref name="Through"/>; the next occurrence is after <paramref name="Through"/>.
@@ -53,7 +56,8 @@ public static class CampaignEvents
 
     public sealed record Resumed(CampaignId Id, DateTime At) : ICampaignEvent;
 
-    public sealed record Stopped(CampaignId Id, DateTime At) : ICampaignEvent;
+    /// <param name="Reason">Why, when the campaign stopped itself (its error policy <c>abort</c>); null: an operator stopped it.</param>
+    public sealed record Stopped(CampaignId Id, DateTime At, string? Reason = null) : ICampaignEvent;
 
     /// <summary>The schedule has no more occurrences and every live execution is done.</summary>
     public sealed record CampaignCompleted(CampaignId Id, DateTime At) : ICampaignEvent;

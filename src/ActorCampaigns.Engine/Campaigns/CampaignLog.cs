@@ -25,12 +25,15 @@ public static class CampaignLog
         ActivityDecided e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity, $"decided over the whole population for its partitions: {e.Decision}"),
         ExperimentDecided e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, e.Activity, Experiment(Activities.ExperimentDecision.Parse(e.Decision))),
         ActivityFailed e => new LogLine(e.At, LogLevel.Error, e.Execution.Value, e.Activity, $"failed: {e.Reason}"),
+        ErrorNotified e => new LogLine(e.At, e.Notes.All(n => n.StartsWith("alert sent", StringComparison.Ordinal)) ? LogLevel.Info : LogLevel.Warning,
+            e.Execution.Value, null, $"error notification: {string.Join("; ", e.Notes)}"),
         OccurrencesSkipped e => new LogLine(e.At, LogLevel.Warning, null, null, e.Count == 1
             ? $"skipped the occurrence due {e.First:O}, missed while no node ran or the campaign was paused (catchUp {Name(e.CatchUp)})"
             : $"skipped {e.Count} occurrences due from {e.First:O} to {e.Through:O}, missed while no node ran or the campaign was paused (catchUp {Name(e.CatchUp)})"),
         ExecutionCompleted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, "execution completed"),
         Paused e => Info(e.At, "paused: activities hold at their next batch boundary"),
         Resumed e => Info(e.At, "resumed"),
+        Stopped { Reason: { } reason } e => new LogLine(e.At, LogLevel.Error, null, null, $"stopped: {reason}"),
         Stopped e => Info(e.At, "stopped"),
         CampaignCompleted e => Info(e.At, $"completed after {after.Executions.Count(x => x.Mode == ExecutionMode.Live)} live execution(s)"),
         _ => Info(@event.At, @event.GetType().Name),

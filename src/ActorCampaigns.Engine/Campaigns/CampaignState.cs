@@ -128,6 +128,9 @@ public sealed record CampaignState(
             DecideActivity decide => DecideDecision(decide, now),
             DecideExperiment decide => DecideExperimentDecision(decide, now),
             FailActivity fail => DecideActivityFailed(fail, now),
+            RecordErrorNotification notified => Execution(notified.Execution) is not null
+                ? Accept(new ErrorNotified(Id, notified.Execution, notified.Notes, now))
+                : Conflict($"campaign '{Id}' has no execution {notified.Execution}"),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
         };
     }
@@ -345,10 +348,19 @@ public sealed record CampaignState(
         return new Decision.Accepted(events);
     }
 
-    private Decision DecideActivityFailed(FailActivity fail, DateTime now) =>
-        Execution(fail.Execution) is { IsActive: true } execution && execution.Activities.ContainsKey(fail.Activity)
-            ? Accept(new ActivityFailed(Id, execution.Id, fail.Activity, fail.Reason, now))
-            : Conflict($"execution {fail.Execution} of campaign '{Id}' has no running activity '{fail.Activity}'");
+    /// <summary>
+    /// A failed activity fails its execution: a live one suspends the campaign until resumed, or, under the error policy
+    /// <c>abort</c>, stops it. A test execution just fails.
+    /// </summary>
+    private Decision DecideActivityFailed(FailActivity fail, DateTime now)
+    {
+        if (Execution(fail.Execution) is not { IsActive: true } execution || !execution.Activities.ContainsKey(fail.Activity))
+            return Conflict($"execution {fail.Execution} of campaign '{Id}' has no running activity '{fail.Activity}'");
+        var failed = new ActivityFailed(Id, execution.Id, fail.Activity, fail.Reason, now);
+        return execution.Mode == ExecutionMode.Live && Document!.ErrorPolicy.Policy == ErrorAction.Abort && Status is not CampaignStatus.Stopped
+            ? Accept(failed, new Stopped(Id, now, $"activity '{fail.Activity}' of execution {execution.Id} failed and the campaign's error policy is abort"))
+            : Accept(failed);
+    }
 
     /// <summary>In test mode the kinds held in test (channels, saveAudience) do not run: the flow stops before them.</summary>
     private bool IsHeldInTest(string activity) =>
@@ -407,6 +419,7 @@ public sealed record CampaignState(
             Activities = Reopened(e.Activities, decided),
         }),
         ActivityFailed failed => WithFailure(failed),
+        ErrorNotified => this,
         ExecutionCompleted completed => FinishExecution(completed),
         Paused => this with { Status = CampaignStatus.Paused, Executions = SetActive(ExecutionMode.Live, ExecutionState.Paused) },
         Resumed => this with

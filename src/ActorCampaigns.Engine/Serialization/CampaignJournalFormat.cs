@@ -20,7 +20,7 @@ namespace ActorCampaigns.Engine.Serialization;
 public static class CampaignJournalFormat
 {
     /// <summary>The version written; one more than the last, with its step in <see cref="CampaignJournalMigrations"/>, when anything stored changes.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>The types written here: every event and the state (a snapshot, or a status reply on the wire).</summary>
     public static bool Handles(Type type) => type == typeof(CampaignState) || Readers.ContainsKey(type);
@@ -147,6 +147,10 @@ public static class CampaignJournalFormat
                 writer.WriteString("through", skipped.Through);
                 writer.WriteString("catchUp", CatchUps.Name(skipped.CatchUp));
                 break;
+            case ErrorNotified notified:
+                writer.WriteString("execution", notified.Execution.Value);
+                WriteTexts(writer, "notes", notified.Notes);
+                break;
             case ActivityFailed failed:
                 writer.WriteString("execution", failed.Execution.Value);
                 writer.WriteString("activity", failed.Activity);
@@ -160,6 +164,9 @@ public static class CampaignJournalFormat
                     writer.WriteString("by", by);
                 if (published.ApprovedBy is { } approvedBy)
                     writer.WriteString("approvedBy", approvedBy);
+                break;
+            case Stopped { Reason: { } reason }:
+                writer.WriteString("reason", reason);
                 break;
             case Paused or Resumed or Stopped or CampaignCompleted:
                 break;
@@ -187,10 +194,11 @@ public static class CampaignJournalFormat
             CatchUps.Parse(f.String("catchUp")), f.Time("at")),
         [typeof(ExperimentDecided)] = f => new ExperimentDecided(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.Json("decision"), f.Time("at")),
         [typeof(ActivityFailed)] = f => new ActivityFailed(f.Campaign("id"), f.Execution("execution"), f.String("activity"), f.String("reason"), f.Time("at")),
+        [typeof(ErrorNotified)] = f => new ErrorNotified(f.Campaign("id"), f.Execution("execution"), f.Texts("notes") ?? [], f.Time("at")),
         [typeof(ExecutionCompleted)] = f => new ExecutionCompleted(f.Campaign("id"), f.Execution("execution"), f.Time("at")),
         [typeof(Paused)] = f => new Paused(f.Campaign("id"), f.Time("at")),
         [typeof(Resumed)] = f => new Resumed(f.Campaign("id"), f.Time("at")),
-        [typeof(Stopped)] = f => new Stopped(f.Campaign("id"), f.Time("at")),
+        [typeof(Stopped)] = f => new Stopped(f.Campaign("id"), f.Time("at"), f.OptionalString("reason")),
         [typeof(CampaignCompleted)] = f => new CampaignCompleted(f.Campaign("id"), f.Time("at")),
     }.ToFrozenDictionary();
 
@@ -447,7 +455,7 @@ public static class CampaignJournalFormat
 
         public List<long> Numbers(string name) => Required(name).AsArray().Select(n => n!.GetValue<long>()).ToList();
 
-        private List<string>? Texts(string name) => Has(name) ? Required(name).AsArray().Select(t => t!.GetValue<string>()).ToList() : null;
+        public List<string>? Texts(string name) => Has(name) ? Required(name).AsArray().Select(t => t!.GetValue<string>()).ToList() : null;
 
         /// <summary>A variable as the document reader reads one: a number without a fraction is whole.</summary>
         private static VariableValue Variable(JsonNode value) => value.GetValueKind() switch

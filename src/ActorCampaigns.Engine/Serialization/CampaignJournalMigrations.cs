@@ -24,6 +24,9 @@ public static class CampaignJournalMigrations
         // duration and quiet hours (optional, in documents), and the occurrences a catch-up skipped (an event, and the
         // state's skippedThrough): nothing a version 3 payload has.
         _ => { },
+        // Version 5 added a campaign's error policy (optional, in documents), the record of an error notification (an
+        // event) and why a campaign stopped itself (an optional field of stopped): nothing a version 4 payload has.
+        _ => { },
     ];
 
     public static void Upgrade(JsonObject payload, int version)

@@ -8,7 +8,7 @@ using ActorCampaigns.Channels.Outbox;
 namespace ActorCampaigns.Node.Hosting;
 
 /// <summary>
-/// The providers the node's settings name, by channel (SMTP, webhooks), and on a cluster the <c>outbox_messages</c>
+/// The providers the node's settings name, by channel (SMTP, webhooks, alerts posted to their URL), and on a cluster the <c>outbox_messages</c>
 /// table for the other channels. A channel without one goes to its outbox file under the data dir (one node).
 /// </summary>
 public static class DeliveryProviders
@@ -22,11 +22,13 @@ public static class DeliveryProviders
             senders["sms"] = new WebhookProvider(node.SmsWebhook);
         if (Chosen("PushProvider", node.PushProvider, "webhook"))
             senders["push"] = new WebhookProvider(node.PushWebhook);
+        if (Chosen("AlertProvider", node.AlertProvider, "webhook"))
+            senders[Alerts.Channel] = WebhookProvider.ToEachTarget(node.AlertWebhook, node.AlertHosts);
         if (database is PostgresDatabase postgres)
         {
             await OutboxTable.InitializeAsync(postgres);
             // Alerts too: the ledger is shared, so what a resumed alert finds must be the same wherever it runs.
-            foreach (var channel in new[] { "email", "sms", "push", AlertStage.Channel }.Where(c => !senders.ContainsKey(c)))
+            foreach (var channel in new[] { "email", "sms", "push", Alerts.Channel }.Where(c => !senders.ContainsKey(c)))
                 senders[channel] = new OutboxTable(postgres, channel);
         }
         return senders;

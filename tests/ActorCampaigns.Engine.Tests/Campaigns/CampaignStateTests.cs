@@ -125,6 +125,31 @@ public class CampaignStateTests
     }
 
     [Fact]
+    public void Under_the_abort_policy_a_failed_activity_of_a_live_execution_stops_the_campaign_and_of_a_test_execution_fails_it_only()
+    {
+        var document = Document() with { OnError = new ErrorPolicy(ErrorAction.Abort, 10, null) };
+        var created = Run(CampaignState.Empty(Id), new Create(Id, document)).State;
+        var (tested, _) = Run(created, new StartTest(Id), new FailActivity(Id, new("e-1"), "fr", "database down"));
+        Assert.Equal((CampaignStatus.Draft, ExecutionState.Failed), (tested.Status, tested.Executions[0].State));
+
+        var (stopped, decision) = Run(created, new Publish(Id), new FailActivity(Id, new("e-1"), "fr", "database down"));
+        Assert.Equal([typeof(ActivityFailed), typeof(Stopped)], Assert.IsType<Decision.Accepted>(decision).Events.Select(e => e.GetType()));
+        Assert.Equal((CampaignStatus.Stopped, ExecutionState.Stopped, ActivityState.Failed),
+            (stopped.Status, stopped.Executions[0].State, stopped.Executions[0].Activities["fr"].State));
+        Assert.Equal("stopped: activity 'fr' of execution e-1 failed and the campaign's error policy is abort", stopped.Log![^1].Message);
+        AssertRejected(stopped.Decide(new Resume(Id), Now), RejectionKind.Conflict, "only a paused or failed campaign");
+    }
+
+    [Fact]
+    public void An_error_notification_is_recorded_for_an_execution_of_the_campaign_only()
+    {
+        var (failed, _) = Run(Created(), new Publish(Id), new FailActivity(Id, new("e-1"), "fr", "database down"));
+        var (noted, _) = Run(failed, new RecordErrorNotification(Id, new("e-1"), ["alert sent to ops@example.com"]));
+        Assert.Equal((LogLevel.Info, "error notification: alert sent to ops@example.com"), (noted.Log![^1].Level, noted.Log[^1].Message));
+        AssertRejected(failed.Decide(new RecordErrorNotification(Id, new("e-9"), ["alert sent to ops@example.com"]), Now), RejectionKind.Conflict, "no execution e-9");
+    }
+
+    [Fact]
     public void Signal_campaigns_run_on_each_trigger_with_its_variables_and_stay_scheduled()
     {
         var state = Created("""{ "type": "signal" }""");

@@ -201,6 +201,22 @@ public sealed class CampaignJournalFormatTests : IDisposable
         Assert.Equal(new DateTime(2026, 12, 7, 9, 0, 0), Assert.Single(snapshots).Value.SkippedThrough);
     }
 
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void A_fixture_journal_since_version_5_replays_an_abort_and_its_notification(string file)
+    {
+        Assert.SkipWhen(!file.StartsWith("journal-v") || int.Parse(file["journal-v".Length..^".jsonl".Length]) < 5, "error policies came with version 5");
+        var (f, events, snapshots) = Replay(file, JournalFixture.CampaignF);
+        Assert.Equal(new ErrorPolicy(ErrorAction.Abort, 3, new ErrorNotify("ops@example.com", "https://hooks.example.com/ops", "bot@example.com")), f.Document!.OnError);
+        Assert.Equal((CampaignStatus.Stopped, ExecutionState.Stopped), (f.Status, f.Executions[0].State));
+        Assert.Equal("activity 'mail' of execution e-1 failed and the campaign's error policy is abort", Assert.Single(events.OfType<Stopped>()).Reason);
+        Assert.Equal(["alert sent to https://hooks.example.com/ops", "alert to ops@example.com refused: 550 no such user"],
+            Assert.Single(events.OfType<ErrorNotified>()).Notes);
+        Assert.Equal((LogLevel.Warning, "error notification: alert sent to https://hooks.example.com/ops; alert to ops@example.com refused: 550 no such user"),
+            (f.Log![^1].Level, f.Log[^1].Message));
+        Assert.Single(snapshots);
+    }
+
     /// <summary>
     /// The fixture of the current version is what today's code writes: a change to anything stored fails here until
     /// it gets a version of its own, a migration step and a fixture (see docs/decisions.md, issue 17).

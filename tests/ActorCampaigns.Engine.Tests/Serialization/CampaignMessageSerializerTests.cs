@@ -71,7 +71,7 @@ public sealed class CampaignMessageSerializerTests : IDisposable
         [
             new Create(Id, Document, new CampaignId("c-6")), new Replace(Id, Document), new StartTest(Id), new Publish(Id), new Pause(Id),
             new Resume(Id), new Stop(Id), new Trigger(Id, variables), new Trigger(Id, variables, "c-6/e-2/end"), new StartScheduled(Id, At), new CompleteActivity(Id, E1, "split", Counts),
-            new FailActivity(Id, E1, "mail", "smtp down"),
+            new FailActivity(Id, E1, "mail", "smtp down"), new RecordErrorNotification(Id, E1, ["alert sent to ops@example.com"]),
             new PartitionExecution(Id, E1, [1_000L, 2_000L]), new CompletePartition(Id, E1, "mail", 2, Counts, "akka.tcp://actorcampaigns@10.0.0.7:4053"),
             new ExecutionPartitioned(Id, E1, [1_000L, 2_000L], At), new PartitionCompleted(Id, E1, "mail", 2, Counts, null, At),
             new DecideActivity(Id, E1, "split", JournalFixture.SplitCuts), new ActivityDecided(Id, E1, "split", JournalFixture.SplitCuts, At),
@@ -85,7 +85,9 @@ public sealed class CampaignMessageSerializerTests : IDisposable
             new ExecutionStarted(Id, E1, ExecutionMode.Live, variables, null, At, Partitions: 6), new ActivityCompleted(Id, E1, "mail", ActivityState.Held, Counts, At),
             new ActivityCompleted(Id, E1, "tell", ActivityState.Completed, Counts with { Notes = ["alert sent to ops@example.com"] }, At),
             new ActivityFailed(Id, E1, "mail", "smtp down", At), new ExecutionCompleted(Id, E1, At), new Paused(Id, At), new Resumed(Id, At),
-            new Stopped(Id, At), new CampaignCompleted(Id, At), state,
+            new Stopped(Id, At), new Stopped(Id, At, "activity 'mail' of execution e-1 failed and the campaign's error policy is abort"),
+            new ErrorNotified(Id, E1, ["alert sent to ops@example.com", "alert to https://hooks.example.com/x refused: HTTP 410 Gone"], At),
+            new CampaignCompleted(Id, At), state,
             new CampaignReplies.Accepted(Id, CampaignStatus.Live, E1), new CampaignReplies.Rejected(Id, RejectionKind.Conflict, "is draft"),
             new CampaignQueries.GetState(Id), new CampaignQueries.FeedbackArrived(Id),
             state.WithFeedback([new FeedbackCount(E1.Value, "mail", FeedbackKind.Opened, 12, 9), new FeedbackCount(E1.Value, "mail", FeedbackKind.Bounced, 1, 1)])
@@ -107,7 +109,8 @@ public sealed class CampaignMessageSerializerTests : IDisposable
         Assert.Equal(message.GetType(), back.GetType());
         Assert.Equal(bytes, serializer.ToBinary(back));
         if (message is not (CampaignState or Create or Replace or Created or Replaced or Trigger or ExecutionStarted or CompleteActivity or ActivityCompleted
-            or PartitionExecution or CompletePartition or ExecutionPartitioned or PartitionCompleted or PartitionMessages.Report))
+            or PartitionExecution or CompletePartition or ExecutionPartitioned or PartitionCompleted or PartitionMessages.Report or ErrorNotified
+            or RecordErrorNotification))
             Assert.Equal(message, back);
     }
 

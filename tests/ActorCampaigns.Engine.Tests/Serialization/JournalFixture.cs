@@ -21,6 +21,7 @@ public static class JournalFixture
     public const string CampaignC = "c-9";
     public const string CampaignD = "c-10";
     public const string CampaignE = "c-11";
+    public const string CampaignF = "c-12";
 
     /// <summary>What campaign D's experiment decided: b, the fallback, with both arms' figures.</summary>
     public const string ExperimentDecision = """{"winner":"b","reason":"fallback","explanation":"no arm is the best with probability 0.9 or more (the most probable, 'b', has 0.61)","decidedAt":"2026-12-06T12:00:00Z","metric":"converted","heldBack":775,"arms":[{"name":"a","profiles":100,"reached":96,"successes":4,"rate":0.041666666666666664,"low":0.016,"high":0.101,"probabilityToBeBest":0.39},{"name":"b","profiles":125,"reached":120,"successes":6,"rate":0.05,"low":0.022,"high":0.105,"probabilityToBeBest":0.61}]}""";
@@ -122,6 +123,10 @@ public static class JournalFixture
         (CampaignB, Document(EveryKind, Signal)),
         (CampaignD, Document(Experiment, Asap)),
         (CampaignE, Document(OtherForms, """{ "type": "recurring", "cron": "0 9 * * *", "timeZone": "UTC", "catchUp": "none" }""")),
+        (CampaignF, Document(OtherForms, Asap).Replace("\"activities\": [", """
+            "onError": { "policy": "abort", "maxConsecutiveErrors": 3, "notify": { "email": "ops@example.com", "webhook": "https://hooks.example.com/ops", "from": "bot@example.com" } },
+              "activities": [
+            """.Trim())),
     ];
 
     public static string Document(string template, string schedule) => template.Replace("SCHEDULE", schedule);
@@ -252,6 +257,18 @@ public static class JournalFixture
         Run(t4, new Publish(e));
         Run(t4.AddDays(2).AddHours(3), new StartScheduled(e, t4.AddHours(1)));
         journal.Add(new Persisted($"campaign-{e}", journal.Count(p => p.PersistenceId == $"campaign-{e}" && !p.Snapshot), true, state));
+
+        // Since version 5: a campaign whose error policy is abort stops when an activity fails, and records its notification.
+        var f = new CampaignId(CampaignF);
+        state = CampaignState.Empty(f);
+        var t5 = new DateTime(2026, 12, 6, 7, 0, 0, DateTimeKind.Utc);
+        Run(t5, new Create(f, docs[7]));
+        Run(t5, new Publish(f));
+        var aborted = state.Executions[0].Id;
+        Run(t5.AddMinutes(1), new CompleteActivity(f, aborted, "a", Counts(0, ("out", 500))));
+        Run(t5.AddMinutes(12), new FailActivity(f, aborted, "mail", "the email provider was unreachable for 600 s (connection refused)"));
+        Run(t5.AddMinutes(12), new RecordErrorNotification(f, aborted, ["alert sent to https://hooks.example.com/ops", "alert to ops@example.com refused: 550 no such user"]));
+        journal.Add(new Persisted($"campaign-{f}", journal.Count(p => p.PersistenceId == $"campaign-{f}" && !p.Snapshot), true, state));
         return journal;
     }
 

@@ -67,7 +67,7 @@ public abstract class ChannelStage<T> : ActivityStage<T> where T : ChannelActivi
             : null;
         var sends = stream.Create(profiles, unsubscribed, Delivery.For(services, Lease(services, run)),
             services.Tracking, capping, services.Rendering ?? RenderLimits.Default, Held, new Timing(deadline, Quiet(services, channel, stream.Name), services.Clock),
-            numbers, gate, cancellationToken);
+            numbers, gate, SkippedBatches.For(run, services), cancellationToken);
         // A run done sending leaves the quota's queue at once: while it seemed to wait, others would get but a part.
         if (gate is not null)
             sends = sends.Concat(Source.Single(gate).SelectAsync(1, done => done.LeaveAsync()).Where(_ => false).Select(_ => new PortBatch(Transition.DefaultPort, [])));

@@ -75,9 +75,10 @@ public sealed class ChannelStream
     /// (a group's batches numbered on from it); null: batches numbered in turn from 0.
     /// </param>
     /// <param name="quota">The turn at the provider's quota, when the node sets one for the channel.</param>
+    /// <param name="skipping">Under the campaign's <c>ignore</c> error policy, the batches skipped (their provider unreachable); else none.</param>
     public Source<PortBatch, NotUsed> Create(IAsyncEnumerable<ProfileBatch> profiles, long[] unsubscribed, Delivery delivery, LinkTracking? tracking,
         FrequencyCapping? capping, RenderLimits rendering, Func<IReadOnlyList<long>, Task> held, Timing timing, IReadOnlyList<long>? groups, QuotaGate? quota,
-        CancellationToken cancellationToken)
+        SkippedBatches? skipping, CancellationToken cancellationToken)
     {
         var slice = SliceOf(quota);
         capping = _channel.Category == MessageCategory.Marketing ? capping : null;
@@ -124,9 +125,22 @@ public sealed class ChannelStream
             {
                 try
                 {
-                    var outcome = rendered.Messages.Count == 0 ? DeliveryOutcome.None
-                        : await delivery.SendAsync(BatchOf(rendered), sending, rendered.Messages, cancellationToken);
-                    return (Rendered: rendered, Outcome: outcome);
+                    if (rendered.Messages.Count == 0)
+                        return (Rendered: rendered, Outcome: DeliveryOutcome.None);
+                    try
+                    {
+                        var outcome = await delivery.SendAsync(BatchOf(rendered), sending, rendered.Messages, cancellationToken);
+                        skipping?.Sent();
+                        return (Rendered: rendered, Outcome: outcome);
+                    }
+                    catch (ProviderUnreachableException unreachable) when (skipping is not null)
+                    {
+                        if (!skipping.Skip(unreachable, out var failure))
+                            throw failure;
+                        var outcome = await delivery.SkipAsync(BatchOf(rendered), sending, rendered.Messages, unreachable, cancellationToken);
+                        var notes = await skipping.NotesAsync(BatchOf(rendered).Batch, unreachable, cancellationToken);
+                        return (Rendered: rendered with { Notes = notes }, Outcome: outcome);
+                    }
                 }
                 finally
                 {
@@ -147,7 +161,7 @@ public sealed class ChannelStream
             })
             .SelectMany(rendered => new[]
             {
-                new PortBatch(Transition.DefaultPort, rendered.Sent, Errors: rendered.Errors),
+                new PortBatch(Transition.DefaultPort, rendered.Sent, Errors: rendered.Errors, Notes: rendered.Notes),
                 new PortBatch(Excluded, rendered.Excluded, rendered.Reasons, RenderErrors: rendered.RenderErrors),
             });
     }
@@ -227,7 +241,7 @@ public sealed class ChannelStream
 
     /// <summary>A rendered batch: its messages in the form the channel's provider takes (let go once sent).</summary>
     private sealed record Rendered(long Number, long[] Sent, long[] Excluded, IReadOnlyDictionary<string, long> Reasons, MessageBatch Messages,
-        IReadOnlyCollection<string> RenderErrors, IReadOnlyList<long> Held, int Errors = 0);
+        IReadOnlyCollection<string> RenderErrors, IReadOnlyList<long> Held, int Errors = 0, IReadOnlyCollection<string>? Notes = null);
 
     /// <exception cref="OperationCanceledException">The activity stopped (stop, pause, the node shutting down): the batch is dropped unsent.</exception>
     /// <param name="withheld">Why none of the batch is sent at this time (<c>expired</c>, <c>quietHours</c>), if so.</param>

@@ -200,7 +200,8 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             if (pending.Count > 0 && clock.GetUtcNow() - lastAnswer >= sender.Patience)
                 throw new ProviderUnreachableException(
                     $"the {channel} provider was unreachable for {sender.Patience.TotalSeconds:0} s ({results.First(r => r.Deferred).Failure}): " +
-                    $"{pending.Count} messages of {BatchRange.Describe(batch.Batch)} wait, resume sends them");
+                    $"{pending.Count} messages of {BatchRange.Describe(batch.Batch)} wait, resume sends them", results.First(r => r.Deferred).Failure!,
+                    pending.Select(m => m.Key).ToList());
             if (pending.Count > 0)
                 await Task.Delay(RetryPause, clock, cancellationToken);
         }
@@ -211,6 +212,20 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         var left = settled.Where(s => s.Value is null).Select(s => s.Key).Concat(sent)
             .Select(key => profileOf.TryGetValue(key, out var profile) ? profile : perRow ? (long?)null : key).OfType<long>().ToList();
         return new DeliveryOutcome(sent.Count, failed, left);
+    }
+
+    /// <summary>
+    /// Gives up the messages of a batch its provider stayed unreachable for (the <c>ignore</c> error policy): each is
+    /// settled failed with why, so no run sends it again, and the batch's outcome is read back as a rerun would: what
+    /// left before, and the failures.
+    /// </summary>
+    public async Task<DeliveryOutcome> SkipAsync(DeliveryBatch batch, Sending sending, MessageBatch messages, ProviderUnreachableException unreachable,
+        CancellationToken cancellationToken = default)
+    {
+        var reason = $"skipped (onError ignore): the provider stayed unreachable ({unreachable.Reason})";
+        await ledger.SettleMessagesAsync(batch, unreachable.Pending.Select(key => (key, (string?)reason)).ToList(), [], clock.GetUtcNow(), cancellationToken);
+        Count(sending.Channel, SenderOf(sending.Channel), "failed", unreachable.Pending.Count);
+        return await SendAsync(batch, sending, messages, cancellationToken);
     }
 
     /// <summary>The state the batch is recorded in (<c>claimed</c>, <c>sent</c>, <c>dropped</c>), or null when it was never begun.</summary>
@@ -224,5 +239,13 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         outcome.ToMark is { } left ? ledger.MarkSentAsync(batch, sending, clock.GetUtcNow(), sending.ToProfiles ? left : [], cancellationToken) : Task.CompletedTask;
 }
 
-/// <summary>A provider stayed unreachable beyond its patience: the activity fails with this reason, its messages kept claimed.</summary>
-public sealed class ProviderUnreachableException(string message) : Exception(message);
+/// <summary>
+/// A provider stayed unreachable beyond its patience: the activity fails with this message, the batch's
+/// <see cref="Pending"/> messages (by key) kept claimed; <see cref="Reason"/> is the provider's last answer.
+/// </summary>
+public sealed class ProviderUnreachableException(string message, string reason, IReadOnlyList<long> pending) : Exception(message)
+{
+    public string Reason { get; } = reason;
+
+    public IReadOnlyList<long> Pending { get; } = pending;
+}

@@ -12,13 +12,14 @@ public sealed class AlertKind : ActivityKind<AlertActivity>
 
     public override string Summary =>
         "Sends an alert when the execution reaches it (the campaign, the execution, the activity and how many profiles reached it) to a webhook URL " +
-        "and/or an email address, through the node's providers (a webhook alert is a line of the outbox's alert channel for a relay to post; " +
+        "and/or an email address, through the node's providers (a webhook alert is a line of the outbox's alert channel for a relay to post, " +
+        "or posted by the node when its AlertProvider is webhook; " +
         "an email goes through the email provider); its population passes on unchanged. " +
         "A test execution records the alert on its log line without sending it.";
 
     public override IReadOnlyList<KindField> Fields { get; } =
     [
-        new("webhook", "Webhook URL", "text", "An http(s) URL the alert is for: written to the outbox's alert channel (outbox/alert.jsonl on one node) for a relay to post."),
+        new("webhook", "Webhook URL", "text", "An http(s) URL the alert is for: written to the outbox's alert channel (outbox/alert.jsonl on one node) for a relay to post, or posted by the node (AlertProvider webhook)."),
         new("email", "Email address", "text", "An address the alert is emailed to (through the email provider). At least one of webhook and email."),
         new("from", "From", "text", "The alert email's sender (default: the address it goes to)."),
         new("note", "Note", "area", "A line of text added to the alert."),
@@ -37,24 +38,16 @@ public sealed class AlertKind : ActivityKind<AlertActivity>
     {
         if (alert.Webhook is null && alert.Email is null)
             checks.Error("", "an alert needs a webhook, an email, or both");
-        if (alert.Webhook is { } webhook && !(webhook.Length <= 2048 && Uri.TryCreate(webhook, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
-            && url.UserInfo.Length == 0 && !webhook.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))))
-            checks.Error(".webhook", $"'{Shorten(webhook)}' is not an absolute http or https URL without credentials (up to 2,048 characters)");
-        Address(alert.Email, ".email", checks);
-        Address(alert.From, ".from", checks);
+        if (alert.Webhook is { } webhook && AlertTargets.WebhookError(webhook) is { } wrongUrl)
+            checks.Error(".webhook", wrongUrl);
+        foreach (var (address, at) in new[] { (alert.Email, ".email"), (alert.From, ".from") })
+        {
+            if (address is not null && AlertTargets.AddressError(address) is { } wrongAddress)
+                checks.Error(at, wrongAddress);
+        }
         if (alert.Note is { Length: > 1_000 })
             checks.Error(".note", "a note has at most 1,000 characters");
     }
-
-    /// <summary>One address, on one line (a line break would let it add headers to the email).</summary>
-    private static void Address(string? address, string at, KindChecks checks)
-    {
-        if (address is not null && !(address.Length <= 254 && System.Net.Mail.MailAddress.TryCreate(address, out var parsed) && parsed.Address == address
-            && !address.Any(char.IsControl)))
-            checks.Error(at, $"'{Shorten(address)}' is not an email address");
-    }
-
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
     protected override void Write(AlertActivity alert, Utf8JsonWriter writer)
     {

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ActorCampaigns.TestSupport;
+
+namespace ActorCampaigns.Node.Tests;
+
+/// <summary>
+/// Issue 22, point 5: an SMS activity whose webhook provider fails (503 after its retries, for two seconds) under each
+/// error policy, on a node process; the notifications reach a real SMTP sink (through the node's SMTP provider) and a
+/// webhook sink (alerts posted to their URL).
+/// </summary>
+public sealed class ErrorPolicyTests : IAsyncDisposable
+{
+    private const int Profiles = 500;
+    private const int BatchSize = 100;
+
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-onerror-").FullName;
+    private readonly TestSmtpServer _mail = new();
+    private readonly TestWebhookServer _sms = new();
+    private readonly TestWebhookServer _hooks = new();
+    private NodeProcess? _node;
+
+    /// <summary>Profiles as a CRM exports them: ids with gaps, each with a phone number that names its position.</summary>
+    private static long IdOf(int position) => 7L * position + 11;
+
+    private static int PositionOf(string phone) => int.Parse(phone[4..]);
+
+    private async Task<NodeProcess> StartAsync()
+    {
+        _node = await NodeProcess.StartAsync(_dataDir, ("EmailProvider", "smtp"), ("Smtp__Port", _mail.Port.ToString()), ("Smtp__Security", "None"),
+            ("SmsProvider", "webhook"), ("SmsWebhook__Url", _sms.Url), ("SmsWebhook__Attempts", "1"), ("SmsWebhook__OutageSeconds", "2"),
+            ("SmsWebhook__BreakSeconds", "1"), ("AlertProvider", "webhook"), ("AlertHosts__0", "127.0.0.1"), ("BatchSize", BatchSize.ToString()));
+        var csv = new StringBuilder("id,phone,firstName,smsOptIn\n");
+        for (var i = 1; i <= Profiles; i++)
+            csv.Append($"{IdOf(i)},+336{i:00000000},P{i},true\n");
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
+        return _node;
+    }
+
+    private static string Canvas(string name, string onError) => $$$"""
+        { "name": "{{{name}}}",
+          "onError": {{{onError}}},
+          "activities": [
+            { "id": "all", "type": "buildAudience" },
+            { "id": "text", "type": "sms", "content": { "text": "Hello {{ firstName }}" } } ],
+          "transitions": [ { "from": "all", "to": "text" } ] }
+        """;
+
+    private string Notify => $$"""{ "email": "ops@example.com", "webhook": "{{_hooks.Url}}onerror" }""";
+
+    private static JsonElement Text(JsonElement status) => status.GetProperty("executions")[0].GetProperty("activities").GetProperty("text");
+
+    private static string? Status(JsonElement status) => status.GetProperty("status").GetString();
+
+    private static async Task<JsonElement> ReportAsync(NodeProcess node, string id) => (await ChannelReportAsync(node, id)).GetProperty("total");
+
+    private static async Task<JsonElement> ChannelReportAsync(NodeProcess node, string id) =>
+        (await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/report")).GetProperty("channels")[0];
+
+    private const string Skipped = "skipped (onError ignore): the provider stayed unreachable (HTTP 503 Service Unavailable)";
+
+    private static async Task<List<string>> LogAsync(NodeProcess node, string id) =>
+        (await node.Http.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/logs")).GetProperty("lines").EnumerateArray()
+            .Select(l => l.GetProperty("message").GetString()!).ToList();
+
+    /// <summary>The SMS accepted for a campaign, by the position of their profile.</summary>
+    private List<int> Texted(string id) => _sms.Accepted.Where(r => r.Body.GetProperty("campaignId").GetString() == id)
+        .Select(r => PositionOf(r.Body.GetProperty("to").GetString()!)).ToList();
+
+    /// <summary>Waits for the campaign's notification at both sinks, and checks it is the one and only of its kind.</summary>
+    private async Task<(string Subject, JsonElement Hook)> NotifiedAsync(string id, string subject)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(_mail.Received.Any(m => m.Subject?.Contains(subject) == true) && _hooks.Accepted.Any(h => Hooked(h, id, subject))))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no notification '{subject}': mails [{string.Join(", ", _mail.Received.Select(m => m.Subject))}], " +
+                $"hooks {_hooks.Received.Count}");
+            await Task.Delay(100);
+        }
+        var mail = Assert.Single(_mail.Received, m => m.Subject?.Contains(subject) == true);
+        Assert.Equal("ops@example.com", mail.To.Mailboxes.Single().Address);
+        return (mail.Subject!, Assert.Single(_hooks.Accepted, h => Hooked(h, id, subject)).Body);
+    }
+
+    private static bool Hooked(WebhookRequest hook, string id, string subject) =>
+        hook.Body.GetProperty("campaignId").GetString() == id && hook.Body.GetProperty("subject").GetString()!.Contains(subject);
+
+    /// <summary>A campaign under <paramref name="policy"/> whose provider is down from the start: its status once <paramref name="status"/>, and its notification.</summary>
+    private async Task<(NodeProcess Node, string Id, JsonElement Status, JsonElement Hook)> DownAsync(string name, string policy, string status)
+    {
+        var node = await StartAsync();
+        _sms.Answer = (_, _) => HttpStatusCode.ServiceUnavailable;
+        var id = await CampaignRuns.PublishAsync(node, Canvas(name, $$"""{ "policy": "{{policy}}", "notify": {{Notify}} }"""));
+        var reached = await CampaignRuns.AwaitAsync(node, id, s => Status(s) == status, $"the campaign to be {status}");
+        var outcome = status == "failed" ? "suspended" : status;
+        var (subject, hook) = await NotifiedAsync(id, outcome);
+        Assert.Equal($"Campaign '{name}' {outcome}: activity 'text' failed", subject);
+        Assert.Equal((outcome, "text"), (hook.GetProperty("outcome").GetString(), hook.GetProperty("activity").GetString()));
+        Assert.Empty(Texted(id));
+        return (node, id, reached, hook);
+    }
+
+    [Fact]
+    public async Task Suspend_holds_the_execution_tells_both_sinks_and_a_resume_after_the_provider_is_fixed_sends_each_text_exactly_once()
+    {
+        var (node, id, failed, hook) = await DownAsync("Down", "suspend", "failed");
+        Assert.Equal(("failed", "failed"), (failed.GetProperty("executions")[0].GetProperty("state").GetString(), Text(failed).GetProperty("state").GetString()));
+        Assert.StartsWith("the sms provider was unreachable for 2 s (HTTP 503 Service Unavailable): 100 messages of batch 0 wait, resume sends them",
+            hook.GetProperty("reason").GetString());
+        Assert.Contains($"acctl campaign resume {id}", hook.GetProperty("text").GetString());
+        Assert.Contains(await LogAsync(node, id), l => l.StartsWith("error notification: alert sent to", StringComparison.Ordinal) && l.Contains("ops@example.com"));
+
+        // The provider fixed, a resume sends every text, each once.
+        _sms.Answer = (_, _) => HttpStatusCode.Accepted;
+        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/resume")).Status);
+        var done = await CampaignRuns.AwaitAsync(node, id, s => Text(s).GetProperty("state").GetString() == "completed", "the texts to go after the resume");
+        Assert.Equal((Profiles, 0), (Text(done).GetProperty("out").GetProperty("out").GetInt32(), Text(done).GetProperty("errors").GetInt32()));
+        var texted = Texted(id);
+        Assert.Equal(Enumerable.Range(1, Profiles), texted.Order());
+        var report = await ReportAsync(node, id);
+        Assert.Equal((Profiles, 0L), (report.GetProperty("sent").GetInt64(), report.GetProperty("errors").GetInt64()));
+        Assert.Single(_hooks.Received);
+    }
+
+    [Fact]
+    public async Task Ignore_skips_each_failing_batch_counting_its_texts_as_errors_sends_the_rest_and_suspends_past_its_limit()
+    {
+        var node = await StartAsync();
+        // Every tenth profile's number is refused for good (503 each time): every batch of 100 holds ten of them.
+        _sms.Answer = (request, _) => PositionOf(request.Body.GetProperty("to").GetString()!) % 10 == 0 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.Accepted;
+        var id = await CampaignRuns.PublishAsync(node, Canvas("Flaky", $$"""{ "policy": "ignore", "maxConsecutiveErrors": 5, "notify": {{Notify}} }"""));
+
+        var done = await CampaignRuns.AwaitAsync(node, id, s => Text(s).GetProperty("state").GetString() is "completed" or "failed", "the texts to be sent");
+        Assert.Equal(("completed", "completed"), (Text(done).GetProperty("state").GetString(), Status(done)));
+        const int refused = Profiles / 10;
+        Assert.Equal((Profiles - refused, refused), (Text(done).GetProperty("out").GetProperty("out").GetInt32(), Text(done).GetProperty("errors").GetInt32()));
+        Assert.Equal(Enumerable.Range(1, Profiles).Where(p => p % 10 != 0), Texted(id).Order());
+        var report = await ChannelReportAsync(node, id);
+        Assert.Equal((Profiles - refused, (long)refused), (report.GetProperty("total").GetProperty("sent").GetInt64(), report.GetProperty("total").GetProperty("errors").GetInt64()));
+        Assert.Equal(refused, report.GetProperty("errorReasons").GetProperty(Skipped).GetInt64());
+        var (subject, hook) = await NotifiedAsync(id, "skipped a batch");
+        Assert.Equal("Campaign 'Flaky': activity 'text' skipped a batch", subject);
+        Assert.Equal("skipped", hook.GetProperty("outcome").GetString());
+        Assert.Contains(await LogAsync(node, id), l => l.StartsWith("completed: in 500, out out 450", StringComparison.Ordinal)
+            && l.Contains("batch 0 skipped (onError ignore): 10 message(s) not sent"));
+
+        // At most two failing batches in a row: the third suspends the execution, its texts kept for a resume.
+        var strict = await CampaignRuns.PublishAsync(node, Canvas("Strict", $$"""{ "policy": "ignore", "maxConsecutiveErrors": 2, "notify": {{Notify}} }"""));
+        var failed = await CampaignRuns.AwaitAsync(node, strict, s => Status(s) == "failed", "the third failing batch to suspend the campaign");
+        Assert.Contains("2 batch(es) in a row were skipped before it", Text(failed).GetProperty("failure").GetString());
+        Assert.Equal(Enumerable.Range(1, 2 * BatchSize).Where(p => p % 10 != 0), Texted(strict).Where(p => p <= 2 * BatchSize).Order());
+        // The failed activity's counts are not the report's until it completes; the ledger has the texts skipped.
+        Assert.Equal(2 * BatchSize / 10, (await ChannelReportAsync(node, strict)).GetProperty("errorReasons").GetProperty(Skipped).GetInt64());
+        await NotifiedAsync(strict, "suspended");
+    }
+
+    [Fact]
+    public async Task Abort_stops_the_campaign_and_tells_both_sinks()
+    {
+        var (node, id, stopped, _) = await DownAsync("Doomed", "abort", "stopped");
+        Assert.Equal(("stopped", "failed"), (stopped.GetProperty("executions")[0].GetProperty("state").GetString(), Text(stopped).GetProperty("state").GetString()));
+        Assert.Contains(await LogAsync(node, id), l => l == "stopped: activity 'text' of execution e-1 failed and the campaign's error policy is abort");
+        Assert.Equal(HttpStatusCode.Conflict, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/resume")).Status);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_node is not null)
+            await _node.DisposeAsync();
+        await _mail.DisposeAsync();
+        _sms.Dispose();
+        _hooks.Dispose();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
