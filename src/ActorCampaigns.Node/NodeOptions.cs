@@ -98,11 +98,12 @@ public sealed class NodeOptions
     public string AlertProvider { get; set; } = "outbox";
 
     /// <summary>How alerts are posted (attempts, timeouts, outage); the URL is each alert's own.</summary>
-    public ActorCampaigns.Channels.Webhook.WebhookOptions AlertWebhook { get; set; } = new();
+    /// <remarks>No outage wait by default: an alert its URL's host does not take is noted at once, holding nothing.</remarks>
+    public ActorCampaigns.Channels.Webhook.WebhookOptions AlertWebhook { get; set; } = new() { OutageSeconds = 0 };
 
     /// <summary>
-    /// The hosts the node posts alerts to (<c>hooks.slack.com</c>...); empty: any. A campaign's author names the URL,
-    /// so a node that posts alerts should say where they may go.
+    /// The hosts the node posts alerts to (<c>hooks.slack.com</c>...), required with <see cref="AlertProvider"/>
+    /// <c>webhook</c>: a campaign's author names the URL, and the node would post wherever they say, its own network included.
     /// </summary>
     public string[] AlertHosts { get; set; } = [];
 

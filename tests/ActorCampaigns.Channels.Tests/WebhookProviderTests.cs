@@ -45,17 +45,33 @@ public sealed class WebhookProviderTests : IDisposable
         _server.Answer = (_, _) => HttpStatusCode.InternalServerError;
         using var provider = Provider(attempts: 2);
         var results = await provider.SendAsync(Enumerable.Range(1, 60).Select(i => Sms(i)).ToList());
-        // Not refusals: each is deferred, for the delivery to try again while its patience lasts.
-        Assert.All(results, r => Assert.True(!r.Sent && r.Deferred, r.Failure));
-        Assert.Contains(results, r => r.Failure!.StartsWith("circuit open", StringComparison.Ordinal));
-        Assert.Contains(results, r => r.Failure == "HTTP 500 Internal Server Error");
+        Assert.All(results, r => Assert.False(r.Sent));
+        // A 500 is about the message: it fails. An open circuit says nothing about it: it is deferred, for the delivery
+        // to try again while its patience lasts.
+        Assert.Contains(results, r => r.Failure!.StartsWith("circuit open", StringComparison.Ordinal) && r.Deferred);
+        Assert.Contains(results, r => r.Failure == "HTTP 500 Internal Server Error" && !r.Deferred);
         Assert.True(_server.Received.Count < 120, $"{_server.Received.Count} requests: the open circuit should have spared some");
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable, true)]
+    [InlineData(HttpStatusCode.BadGateway, true)]
+    [InlineData(HttpStatusCode.TooManyRequests, true)]
+    [InlineData(HttpStatusCode.NotImplemented, false)]
+    [InlineData(HttpStatusCode.Gone, false)]
+    public async Task A_provider_that_cannot_take_messages_now_defers_them_and_an_answer_about_the_message_fails_it(HttpStatusCode status, bool deferred)
+    {
+        _server.Answer = (_, _) => status;
+        using var provider = Provider(attempts: 2);
+        var result = Assert.Single(await provider.SendAsync([Sms(1)]));
+        Assert.Equal((false, deferred), (result.Sent, result.Deferred));
+        Assert.StartsWith($"HTTP {(int)status}", result.Failure);
     }
 
     [Fact]
     public async Task Alerts_are_posted_each_to_its_own_url_on_the_hosts_allowed_only()
     {
-        using var provider = WebhookProvider.ToEachTarget(new WebhookOptions { Attempts = 1 }, ["127.0.0.1"]);
+        using var provider = WebhookProvider.ToEachTarget(new WebhookOptions { Attempts = 1, Authorization = "Bearer node-secret" }, ["127.0.0.1"]);
         var alert = new OutboundMessage("c-1.e-1.onError.alert2", "c-1", "e-1", "onError", 2, _server.Url + "ops?team=1",
             [KeyValuePair.Create("subject", "Campaign suspended")]);
         var results = await provider.SendAsync([alert, alert with { MessageId = "c-1.e-1.onError.alert3", To = "http://localhost:9/x" },
@@ -65,6 +81,8 @@ public sealed class WebhookProviderTests : IDisposable
         Assert.Equal("'file:///etc/passwd' is not an absolute http(s) URL", results[2].Failure);
         var received = Assert.Single(_server.Received);
         Assert.Equal(("c-1.e-1.onError.alert2", "Campaign suspended"), (received.IdempotencyKey, received.Body.GetProperty("subject").GetString()));
+        // The node's credential never goes to a campaign author's URL.
+        Assert.Null(received.Authorization);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace ActorCampaigns.TestSupport;
 
 /// <summary>One request the webhook server received: its idempotency key and JSON body.</summary>
-public sealed record WebhookRequest(string? IdempotencyKey, JsonElement Body);
+public sealed record WebhookRequest(string? IdempotencyKey, JsonElement Body, string? Authorization = null);
 
 /// <summary>
 /// A real HTTP server on a loopback port standing for an SMS or push provider: it records every request and answers
@@ -61,7 +61,7 @@ public sealed class TestWebhookServer : IDisposable
             _ = Task.Run(async () =>
             {
                 using var body = await JsonDocument.ParseAsync(context.Request.InputStream);
-                var request = new WebhookRequest(context.Request.Headers["Idempotency-Key"], body.RootElement.Clone());
+                var request = new WebhookRequest(context.Request.Headers["Idempotency-Key"], body.RootElement.Clone(), context.Request.Headers["Authorization"]);
                 Received.Enqueue(request);
                 var earlier = _attempts.AddOrUpdate(request.IdempotencyKey ?? "", 0, (_, n) => n + 1);
                 var status = Answer(request, earlier);

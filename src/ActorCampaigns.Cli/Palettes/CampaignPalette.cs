@@ -25,6 +25,8 @@ public static class CampaignPalette
         new("campaign report", "<id>", "sent, delivered, opened, clicked, bounced and unsubscribed per channel activity", ReportAsync),
         new("campaign versions", "<id>", "every document the campaign had: version, when, who, name", VersionsAsync),
         new("campaign diff", "<id>", "what changed between two versions (default: the last change)", DiffAsync, "--from N", "--to N"),
+        new("campaign trace", "<id>", "where the latest execution (or --execution E) spent its time: its slowest activities, and its trace id", TraceAsync,
+            "--execution E", "--top N"),
         new("campaign winner", "<id> <experiment> <arm>", "forces an experiment's winner now; its held-back profiles go down that arm", WinnerAsync,
             "--reason TEXT"),
     ];
@@ -78,6 +80,31 @@ public static class CampaignPalette
             Line($"- transition {transition.Text("from")}.{transition.Text("port")} -> {transition.Text("to")}");
         if (lines == 0)
             call.Out.WriteLine("no difference");
+    }
+
+    private static async Task TraceAsync(Invocation call)
+    {
+        var execution = call.Option("--execution");
+        var top = call.Option("--top") is { } text ? int.TryParse(text, out var n) && n > 0 ? n : throw CommandFailure.Usage("--top takes a number above 0") : 10;
+        var answer = await call.Node.GetAsync($"/api/campaigns/{call.CampaignId(0)}/trace" + (execution is null ? "" : $"?execution={Uri.EscapeDataString(execution)}"),
+            call.Cancel);
+        if (call.Json)
+        {
+            Json.Write(call.Out, answer);
+            return;
+        }
+        call.Out.WriteLine($"{answer.Text("id")} {answer.Text("execution")} ({answer.Text("mode")}, {answer.Text("state")}), started {answer.Text("startedAt")}" +
+            (answer.Text("traceId") is { } trace ? $", trace {trace}" : ""));
+        var table = new Table("ACTIVITY", "KIND", "STATE", "SECONDS", "IN", "OUT");
+        foreach (var activity in answer.Items("activities").Take(top))
+        {
+            var seconds = activity.TryGetProperty("seconds", out var s) && s.ValueKind == JsonValueKind.Number
+                ? s.GetDouble().ToString(activity.TryGetProperty("estimated", out var e) && e.GetBoolean() ? "~0.000" : "0.000", System.Globalization.CultureInfo.InvariantCulture)
+                : null;
+            table.Add(activity.Text("id"), activity.Text("kind"), activity.Text("state"), seconds, activity.Number("in"),
+                string.Join(", ", activity.GetProperty("out").EnumerateObject().Select(p => $"{p.Name} {p.Value.GetInt64()}")));
+        }
+        table.WriteTo(call.Out);
     }
 
     /// <summary>A changed value as JSON on one line; absent as "(none)".</summary>

@@ -248,7 +248,7 @@ public sealed partial class CampaignActor
         var activity = _state.Document!.Activities.First(a => a.Id == activityId);
         Partitions.Tell(new Assign(_state.Id, _state.Document, execution.Id, execution.Mode, activity.Id, execution.Variables, execution.StartedAt,
             InboundCompletedAt(execution, activity, _plan!), execution.Done.ToList(), boundaries,
-            run.Index, run.Epoch, Self, execution.Activities[activity.Id].Decision, execution.Activities[activity.Id].FirstWave is not null));
+            run.Index, run.Epoch, Self, execution.Activities[activity.Id].Decision, execution.Activities[activity.Id].FirstWave is not null, execution.Trace));
     }
 
     /// <summary>

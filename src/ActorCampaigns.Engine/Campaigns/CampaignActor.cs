@@ -107,7 +107,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         {
             _activities.Remove(Sender);
             _live.Remove((finished.Execution, finished.Activity));
-            Handle(new CampaignCommands.CompleteActivity(_state.Id, finished.Execution, finished.Activity, finished.Counts), ActorRefs.Nobody);
+            Handle(new CampaignCommands.CompleteActivity(_state.Id, finished.Execution, finished.Activity, finished.Counts, finished.StartedAt), ActorRefs.Nobody);
         });
         Command<ActivityActor.Waiting>(waiting =>
         {
@@ -272,6 +272,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         // Their commands were persisted: the replies go now, the next incarnation writing the summary as it recovers.
         foreach (var (to, reply) in _summaries.TakeAll())
             to.Tell(reply);
+        EndExecutionSpansOnStop();
         CampaignMetrics.MailboxSize.Forget(this);
         CampaignMetrics.MailboxLargest.Forget(this);
         base.PostStop();
@@ -319,7 +320,10 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
                     Ended(fail.Execution, fail.Activity);
                 replyTo.Tell(new CampaignReplies.Rejected(_state.Id, rejected.Kind, rejected.Reason));
                 break;
-            case Decision.Accepted accepted:
+            case Decision.Accepted decided:
+                var accepted = new Decision.Accepted(Traced(decided.Events, command));
+                // A failure is told when it ends a running execution, not again for one already held or suspended.
+                var running = _state.Executions.Where(e => e.State == ExecutionState.Running).Select(e => e.Id).ToHashSet();
                 PersistAll(accepted.Events, e =>
                 {
                     _state = _state.Apply(e);
@@ -329,8 +333,10 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
                         Ended(completed.Execution, completed.Activity);
                     if (e is CampaignEvents.ActivityFailed failed)
                         Ended(failed.Execution, failed.Activity);
-                    if (e is CampaignEvents.ActivityDecided decided)
-                        Decided(decided);
+                    if (e is CampaignEvents.ActivityDecided activityDecided)
+                        Decided(activityDecided);
+                    if (e is CampaignEvents.ExecutionCompleted or CampaignEvents.Stopped)
+                        EndExecutionSpans();
                     Changed();
                 });
                 DeferAsync(accepted, _ =>
@@ -341,7 +347,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
                     SaveSummary();
                     foreach (var completed in accepted.Events.OfType<CampaignEvents.ActivityCompleted>())
                         TellCompleted(completed.Execution, completed.Activity);
-                    foreach (var failed in accepted.Events.OfType<CampaignEvents.ActivityFailed>())
+                    foreach (var failed in accepted.Events.OfType<CampaignEvents.ActivityFailed>().Where(f => running.Contains(f.Execution)))
                         Notify(failed);
                     if (_state.Status == CampaignStatus.Stopped)
                         StopActivities();
@@ -400,7 +406,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         var inboundCompletedAt = InboundCompletedAt(execution, activity, plan);
         var run = ActivityRun.Of(_state.Id, plan, execution.Id, execution.Mode, activity, execution.Variables, execution.StartedAt, inboundCompletedAt,
             start.Done, execution.Partitions is { } boundaries ? new ExecutionPartitions(boundaries) : null,
-            decision: execution.Activities[activity.Id].Decision, secondWave: execution.Activities[activity.Id].FirstWave is not null);
+            decision: execution.Activities[activity.Id].Decision, secondWave: execution.Activities[activity.Id].FirstWave is not null, trace: execution.Trace);
         var child = Context.ActorOf(ActivityActor.Props(run, _services), NextActivities.ActorName(execution.Id, activity.Id));
         _activities[child] = (execution.Id, activity.Id);
         Context.Watch(child);

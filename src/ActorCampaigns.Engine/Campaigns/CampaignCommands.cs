@@ -14,11 +14,12 @@ public static class CampaignCommands
     public sealed record Replace(CampaignId Id, CampaignDocument Document) : ICampaignCommand;
 
     /// <summary>Runs the canvas in test mode: counts, nothing sent, no audience changed.</summary>
-    public sealed record StartTest(CampaignId Id) : ICampaignCommand;
+    /// <param name="Trace">The span of the request that asked (W3C <c>traceparent</c>): the execution's span goes under it.</param>
+    public sealed record StartTest(CampaignId Id, string? Trace = null) : ICampaignCommand;
 
     /// <param name="By">Who published, for the log (an API key's fingerprint); <paramref name="ApprovedBy"/>, who approved it when it needed an approval.</param>
     /// <param name="Confirmed">The fingerprint of the document whose figures were confirmed: a campaign changed since is not published.</param>
-    public sealed record Publish(CampaignId Id, string? By = null, string? ApprovedBy = null, string? Confirmed = null) : ICampaignCommand;
+    public sealed record Publish(CampaignId Id, string? By = null, string? ApprovedBy = null, string? Confirmed = null, string? Trace = null) : ICampaignCommand;
 
     public sealed record Pause(CampaignId Id) : ICampaignCommand;
 
@@ -28,13 +29,14 @@ public static class CampaignCommands
 
     /// <summary>Starts a live execution of a signal campaign with these variables over the document's.</summary>
     /// <param name="Source">The end activity that signals (<c>campaign/execution/activity</c>): a repeated signal starts nothing more.</param>
-    public sealed record Trigger(CampaignId Id, IReadOnlyDictionary<string, VariableValue> Variables, string? Source = null) : ICampaignCommand;
+    public sealed record Trigger(CampaignId Id, IReadOnlyDictionary<string, VariableValue> Variables, string? Source = null, string? Trace = null) : ICampaignCommand;
 
     /// <summary>The scheduler's timer: an occurrence of a once or recurring schedule is due.</summary>
     public sealed record StartScheduled(CampaignId Id, DateTime Due) : ICampaignCommand;
 
     /// <summary>An activity of an execution finished, with its counts.</summary>
-    public sealed record CompleteActivity(CampaignId Id, ExecutionId Execution, string Activity, ActivityCounts Counts) : ICampaignCommand;
+    /// <param name="StartedAt">When the run started, on the engine's clock; null: not known.</param>
+    public sealed record CompleteActivity(CampaignId Id, ExecutionId Execution, string Activity, ActivityCounts Counts, DateTime? StartedAt = null) : ICampaignCommand;
 
     /// <summary>The campaign decided how to split an execution into partitions, before anything of it ran.</summary>
     public sealed record PartitionExecution(CampaignId Id, ExecutionId Execution, IReadOnlyList<long> Boundaries) : ICampaignCommand;

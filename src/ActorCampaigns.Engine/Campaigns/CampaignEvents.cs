@@ -20,11 +20,14 @@ public static class CampaignEvents
     /// <param name="Due">The schedule occurrence it runs for (once, recurring), else null.</param>
     /// <param name="TriggeredBy">The end activity of another campaign that signalled it, else null.</param>
     /// <param name="Partitions">How many partitions it is split into (their boundaries come next, <see cref="ExecutionPartitioned"/>); 1: it runs whole.</param>
+    /// <param name="Trace">The execution's span (W3C <c>traceparent</c>), which its activities' spans go under; null: not traced.</param>
     public sealed record ExecutionStarted(CampaignId Id, ExecutionId Execution, ExecutionMode Mode,
-        IReadOnlyDictionary<string, VariableValue> Variables, DateTime? Due, DateTime At, string? TriggeredBy = null, int Partitions = 1) : ICampaignEvent;
+        IReadOnlyDictionary<string, VariableValue> Variables, DateTime? Due, DateTime At, string? TriggeredBy = null, int Partitions = 1,
+        string? Trace = null) : ICampaignEvent;
 
+    /// <param name="StartedAt">When the run that completed it started; null: not known (runs per partition, older journals).</param>
     public sealed record ActivityCompleted(CampaignId Id, ExecutionId Execution, string Activity, ActivityState State,
-        ActivityCounts Counts, DateTime At) : ICampaignEvent;
+        ActivityCounts Counts, DateTime At, DateTime? StartedAt = null) : ICampaignEvent;
 
     /// <summary>How the execution's profiles are split into partitions (<see cref="Executions.ExecutionPartitions"/>), decided before anything runs.</summary>
     public sealed record ExecutionPartitioned(CampaignId Id, ExecutionId Execution, IReadOnlyList<long> Boundaries, DateTime At) : ICampaignEvent;

@@ -210,7 +210,7 @@ public sealed record CampaignState(
             return Conflict($"activity '{complete.Activity}' of execution {complete.Execution} is already done");
         var final = execution.Mode == ExecutionMode.Test && IsHeldInTest(complete.Activity) ? ActivityState.Held : ActivityState.Completed;
         var counts = activity.FirstWave is { } first ? SecondWaveAdded(complete.Activity, first, complete.Counts, activity.Decision) : complete.Counts;
-        var events = new List<ICampaignEvent> { new ActivityCompleted(Id, execution.Id, complete.Activity, final, counts, now) };
+        var events = new List<ICampaignEvent> { new ActivityCompleted(Id, execution.Id, complete.Activity, final, counts, now, complete.StartedAt) };
         if (execution.Activities.All(a => a.Key == complete.Activity || a.Value.IsDone) && AwaitingDecision(execution).Count == 0)
             events.AddRange(Ended(execution, now));
         return new Decision.Accepted(events);
@@ -349,15 +349,16 @@ public sealed record CampaignState(
     }
 
     /// <summary>
-    /// A failed activity fails its execution: a live one suspends the campaign until resumed, or, under the error policy
-    /// <c>abort</c>, stops it. A test execution just fails.
+    /// A failed activity fails its execution: a live one suspends the campaign until resumed, or, when it was running
+    /// and the error policy is <c>abort</c>, stops it (a paused or already suspended execution stays so: its operator
+    /// decides). A test execution just fails.
     /// </summary>
     private Decision DecideActivityFailed(FailActivity fail, DateTime now)
     {
         if (Execution(fail.Execution) is not { IsActive: true } execution || !execution.Activities.ContainsKey(fail.Activity))
             return Conflict($"execution {fail.Execution} of campaign '{Id}' has no running activity '{fail.Activity}'");
         var failed = new ActivityFailed(Id, execution.Id, fail.Activity, fail.Reason, now);
-        return execution.Mode == ExecutionMode.Live && Document!.ErrorPolicy.Policy == ErrorAction.Abort && Status is not CampaignStatus.Stopped
+        return execution.Mode == ExecutionMode.Live && execution.State == ExecutionState.Running && Document!.ErrorPolicy.Policy == ErrorAction.Abort
             ? Accept(failed, new Stopped(Id, now, $"activity '{fail.Activity}' of execution {execution.Id} failed and the campaign's error policy is abort"))
             : Accept(failed);
     }
@@ -392,14 +393,14 @@ public sealed record CampaignState(
             Executions = Executions.Insert(0, new ExecutionView(started.Execution, started.Mode, ExecutionState.Running, started.Variables,
                 started.Due, started.At, null, Document!.Activities.ToImmutableDictionary(a => a.Id, _ => ActivityView.Pending), started.TriggeredBy)
             {
-                PartitionCount = started.Partitions,
+                PartitionCount = started.Partitions, Trace = started.Trace,
             }),
         },
         ActivityCompleted completed => WithExecution(completed.Execution, e => e with
         {
             Activities = e.Activities.SetItem(completed.Activity, new ActivityView(completed.State, completed.Counts, CompletedAt: completed.At,
                 Partitions: e.Activities[completed.Activity].Partitions, Decision: e.Activities[completed.Activity].Decision,
-                FirstWave: e.Activities[completed.Activity].FirstWave)),
+                FirstWave: e.Activities[completed.Activity].FirstWave) { StartedAt = completed.StartedAt }),
         }),
         ExecutionPartitioned partitioned => WithExecution(partitioned.Execution, e => e with { Partitions = partitioned.Boundaries }),
         PartitionCompleted completed => WithExecution(completed.Execution, e => e with

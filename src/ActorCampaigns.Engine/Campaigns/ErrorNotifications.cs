@@ -36,7 +36,7 @@ public static class ErrorNotifications
         return await Alerts.SendAsync(services, state.Id.Value, failed.Execution.Value, Sender, 2 * number, alert, cancellationToken);
     }
 
-    /// <summary>A channel run skipped its first batch: once per activity and partition of an execution.</summary>
+    /// <summary>A channel run skipped its first batch: once per activity of an execution.</summary>
     public static async Task<IReadOnlyList<string>> SkippedAsync(EngineServices services, ActivityRun run, string batch, ProviderUnreachableException unreachable,
         CancellationToken cancellationToken)
     {
@@ -49,8 +49,8 @@ public static class ErrorNotifications
             "This is told once per activity of an execution.";
         var alert = new Alert($"Campaign '{name}': activity '{activity}' skipped a batch", text, Fields(activity, "skipped", unreachable.Reason),
             notify.Webhook, notify.Email, notify.From);
-        return await Alerts.SendAsync(services, run.Campaign.Value, run.Execution.Value, $"{Sender}-{activity}", 2 * (run.Partition?.Index ?? 0), alert,
-            cancellationToken);
+        // One notice for the activity, whichever partition's run skips first: the ledger keeps it once.
+        return await Alerts.SendAsync(services, run.Campaign.Value, run.Execution.Value, $"{Sender}-{activity}", 0, alert, cancellationToken);
     }
 
     private static KeyValuePair<string, string>[] Fields(string activity, string outcome, string reason) =>

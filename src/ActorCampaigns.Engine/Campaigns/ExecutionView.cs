@@ -26,6 +26,10 @@ public sealed record ActivityView(ActivityState State, ActivityCounts Counts, st
 {
     public static readonly ActivityView Pending = new(ActivityState.Pending, ActivityCounts.None);
 
+    /// <summary>When the run that completed it started; null: not known (runs per partition, older journals).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTime? StartedAt { get; init; }
+
     [JsonIgnore]
     public bool IsDone => State is ActivityState.Completed or ActivityState.Held or ActivityState.Skipped;
 }
@@ -55,6 +59,10 @@ public sealed record ExecutionView(
 {
     /// <summary>How many partitions it was started to be split into; 1: it runs whole. <see cref="Partitions"/> follows once decided.</summary>
     public int PartitionCount { get; init; } = 1;
+
+    /// <summary>The execution's span (W3C <c>traceparent</c>), which its activities' spans go under; null: not traced.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Trace { get; init; }
 
     [JsonIgnore]
     public bool IsActive => State is ExecutionState.Running or ExecutionState.Waiting or ExecutionState.Paused or ExecutionState.Failed;

@@ -2,6 +2,7 @@ using ActorCampaigns.Data;
 using ActorCampaigns.Domain.Campaigns;
 using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Hosting;
+using ActorCampaigns.Engine.Telemetry;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Streams;
@@ -19,7 +20,8 @@ public sealed class ActivityActor : ReceiveActor
     /// <summary>Told to the parent campaign; local to the node, never persisted.</summary>
     public sealed record Progress(ExecutionId Execution, string Activity, ActivityCounts Counts);
 
-    public sealed record Finished(ExecutionId Execution, string Activity, ActivityCounts Counts);
+    /// <param name="StartedAt">When the run started, on the engine's clock.</param>
+    public sealed record Finished(ExecutionId Execution, string Activity, ActivityCounts Counts, DateTime? StartedAt = null);
 
     public sealed record Failed(ExecutionId Execution, string Activity, string Reason);
 
@@ -50,11 +52,18 @@ public sealed class ActivityActor : ReceiveActor
 
     private readonly CancellationTokenSource _cancel = new();
     private readonly ActivityRun _run;
+    private readonly DateTime _startedAt;
+
+    /// <summary>The run's span (<see cref="CampaignTracing"/>), under its execution's; ended with the report.</summary>
+    private System.Diagnostics.Activity? _span;
     private UniqueKillSwitch? _switch;
     private bool _holding;
 
     public ActivityActor(ActivityRun run, EngineServices services)
     {
+        _startedAt = services.Clock.GetUtcNow().UtcDateTime;
+        _span = StartSpan(run);
+        run = run with { Span = _span?.Context ?? default };
         _run = run;
         var runner = new ActivityRunner(services);
         Receive<Waiting>(ReportAndStop);
@@ -81,11 +90,11 @@ public sealed class ActivityActor : ReceiveActor
             else if (run.Activity is EndActivity { Signal: { } signal } && run.Mode == ExecutionMode.Live)
                 SignalAsync(signal).PipeTo(Self, success: reply => new Signalled(streamed.Counts, reply));
             else
-                ReportAndStop(new Finished(run.Execution, run.Activity.Id, streamed.Counts));
+                ReportAndStop(new Finished(run.Execution, run.Activity.Id, streamed.Counts, _startedAt));
         });
         Receive<Signalled>(signalled => ReportAndStop(signalled.Reply is CampaignReplies.Rejected rejected
             ? new Failed(run.Execution, run.Activity.Id, $"campaign '{rejected.Id}' refused the signal: {rejected.Reason}")
-            : new Finished(run.Execution, run.Activity.Id, signalled.Counts)));
+            : new Finished(run.Execution, run.Activity.Id, signalled.Counts, _startedAt)));
         Receive<InboundCompleted>(completed => run.Upstream.Complete(completed.Activity));
         Receive<Hold>(_ =>
         {
@@ -133,12 +142,54 @@ public sealed class ActivityActor : ReceiveActor
 
     private void ReportAndStop(object report)
     {
+        EndSpan(report);
         Context.Parent.Tell(report);
         Context.Stop(Self);
+    }
+
+    /// <summary>The run's span, under its execution's: started outside any other span (this thread's last message's).</summary>
+    private static System.Diagnostics.Activity? StartSpan(ActivityRun run)
+    {
+        var previous = System.Diagnostics.Activity.Current;
+        System.Diagnostics.Activity.Current = null;
+        var span = CampaignTracing.Source.StartActivity($"campaign.activity {ActivityKinds.Of(run.Activity).Type}", System.Diagnostics.ActivityKind.Internal,
+            CampaignTracing.Parse(run.Trace));
+        System.Diagnostics.Activity.Current = previous;
+        span?.SetTag("actorcampaigns.campaign.id", run.Campaign.Value).SetTag("actorcampaigns.execution.id", run.Execution.Value)
+            .SetTag("actorcampaigns.activity.id", run.Activity.Id).SetTag("actorcampaigns.activity.kind", ActivityKinds.Of(run.Activity).Type)
+            .SetTag("actorcampaigns.partition", run.Partition?.Index).SetTag("actorcampaigns.second_wave", run.SecondWave ? true : null);
+        return span;
+    }
+
+    /// <summary>Ends the run's span with how it ended and its counts.</summary>
+    private void EndSpan(object report)
+    {
+        if (_span is not { } span)
+            return;
+        _span = null;
+        var (outcome, counts) = report switch
+        {
+            Finished finished => ("completed", finished.Counts),
+            Waiting waiting => ("waiting", waiting.Counts),
+            Held held => ("held", held.Counts),
+            Failed => ("failed", null),
+            _ => ("stopped", null),
+        };
+        span.SetTag("actorcampaigns.activity.outcome", outcome);
+        if (counts is not null)
+            CampaignTracing.SetCounts(span, counts);
+        if (report is Failed failed)
+            span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failed.Reason);
+        span.Stop();
     }
 
     public static Props Props(ActivityRun run, EngineServices services) =>
         Akka.Actor.Props.Create(() => new ActivityActor(run, services)).WithDispatcher(ActivityDispatcher.Id);
 
-    protected override void PostStop() => _cancel.Cancel();
+    protected override void PostStop()
+    {
+        // Stopped without a report (stop, passivation, shutdown): the span says so.
+        EndSpan(PoisonPill.Instance);
+        _cancel.Cancel();
+    }
 }

@@ -15,6 +15,7 @@ namespace ActorCampaigns.Engine.Executions;
 /// The run of an experiment's second wave: an activity on the winner's path reads and writes only second-wave batches
 /// (<see cref="Data.Populations.BatchRange.SecondWave"/>); the experiment writes its held-back profiles on the winner's port.
 /// </param>
+/// <param name="Trace">The execution's span (W3C <c>traceparent</c>), which the run's span goes under; null: not traced.</param>
 public sealed record ActivityRun(
     CampaignId Campaign,
     string CampaignName,
@@ -29,7 +30,8 @@ public sealed record ActivityRun(
     ExecutionPartitions? Partitions = null,
     RunPartition? Partition = null,
     string? Decision = null,
-    bool SecondWave = false)
+    bool SecondWave = false,
+    string? Trace = null)
 {
     /// <summary>
     /// The run of <paramref name="activity"/> in an execution started at <paramref name="startedAt"/> with
@@ -38,13 +40,16 @@ public sealed record ActivityRun(
     /// </summary>
     public static ActivityRun Of(CampaignId campaign, ExecutionPlan plan, ExecutionId execution, ExecutionMode mode, Activity activity,
         IReadOnlyDictionary<string, VariableValue> variables, DateTime startedAt, DateTime inboundCompletedAt, IEnumerable<string> done,
-        ExecutionPartitions? partitions = null, RunPartition? partition = null, string? decision = null, bool secondWave = false) =>
+        ExecutionPartitions? partitions = null, RunPartition? partition = null, string? decision = null, bool secondWave = false, string? trace = null) =>
         new(campaign, plan.Document.Name, execution, mode, activity, plan,
             new EvaluationContext(startedAt, variables.ToDictionary(v => v.Key, v => (object?)v.Value.Value), new ExecutionScope(campaign.Value, execution.Value)),
-            variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done), partitions, partition, decision, secondWave);
+            variables.ToDictionary(v => v.Key, v => v.Value.Type), inboundCompletedAt, new InboundProgress(done), partitions, partition, decision, secondWave, trace);
 
     /// <summary>The ports feeding this activity, as (activity, port) of the transitions into it.</summary>
     public IReadOnlyList<(string Activity, string Port)> Inbound { get; } = Plan.InboundOf(Activity.Id);
+
+    /// <summary>The run's own span, which its batches' spans go under (set by the actor that runs it); none: not traced.</summary>
+    public System.Diagnostics.ActivityContext Span { get; init; }
 
     /// <summary>What this run leaves for later (messages waiting for their time), said by its stage as it streams.</summary>
     public Postponement Later { get; } = new();

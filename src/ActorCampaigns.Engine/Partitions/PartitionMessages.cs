@@ -41,13 +41,14 @@ public static class PartitionMessages
         long Epoch,
         IActorRef Coordinator,
         string? Decision = null,
-        bool SecondWave = false) : IPartitionMessage
+        bool SecondWave = false,
+        string? Trace = null) : IPartitionMessage
     {
         public string EntityId => PartitionMessages.EntityId(Campaign, Execution, Activity, Partition);
 
         /// <summary>The run this assignment asks for, on this member's <paramref name="plan"/> of the document.</summary>
         public ActivityRun ToRun(ExecutionPlan plan) => ActivityRun.Of(Campaign, plan, Execution, Mode, Document.Activities.First(a => a.Id == Activity),
-            Variables, StartedAt, InboundCompletedAt, Done, new ExecutionPartitions(Boundaries), new RunPartition(Partition, Epoch), Decision, SecondWave);
+            Variables, StartedAt, InboundCompletedAt, Done, new ExecutionPartitions(Boundaries), new RunPartition(Partition, Epoch), Decision, SecondWave, Trace);
     }
 
     /// <summary>An activity feeding the partition's activity has completed (all its partitions).</summary>

@@ -114,6 +114,8 @@ public static class CampaignJournalFormat
                     writer.WriteString("triggeredBy", started.TriggeredBy);
                 if (started.Partitions > 1)
                     writer.WriteNumber("partitions", started.Partitions);
+                if (started.Trace is not null)
+                    writer.WriteString("trace", started.Trace);
                 break;
             case ActivityCompleted completed:
                 writer.WriteString("execution", completed.Execution.Value);
@@ -121,6 +123,8 @@ public static class CampaignJournalFormat
                 writer.WriteString("state", ActivityStates.Name(completed.State));
                 writer.WritePropertyName("counts");
                 WriteCounts(writer, completed.Counts);
+                if (completed.StartedAt is { } startedAt)
+                    writer.WriteString("startedAt", startedAt);
                 break;
             case ExecutionPartitioned partitioned:
                 writer.WriteString("execution", partitioned.Execution.Value);
@@ -183,9 +187,10 @@ public static class CampaignJournalFormat
         [typeof(Replaced)] = f => new Replaced(f.Campaign("id"), f.Document("document"), f.Time("at")),
         [typeof(Published)] = f => new Published(f.Campaign("id"), f.Time("at"), f.OptionalString("by"), f.OptionalString("approvedBy")),
         [typeof(ExecutionStarted)] = f => new ExecutionStarted(f.Campaign("id"), f.Execution("execution"), ExecutionModes.Parse(f.String("mode")),
-            f.Variables("variables"), f.OptionalTime("due"), f.Time("at"), f.OptionalString("triggeredBy"), f.Has("partitions") ? (int)f.Long("partitions") : 1),
+            f.Variables("variables"), f.OptionalTime("due"), f.Time("at"), f.OptionalString("triggeredBy"), f.Has("partitions") ? (int)f.Long("partitions") : 1,
+            f.OptionalString("trace")),
         [typeof(ActivityCompleted)] = f => new ActivityCompleted(f.Campaign("id"), f.Execution("execution"), f.String("activity"),
-            ActivityStates.Parse(f.String("state")), f.Counts("counts"), f.Time("at")),
+            ActivityStates.Parse(f.String("state")), f.Counts("counts"), f.Time("at"), f.OptionalTime("startedAt")),
         [typeof(ExecutionPartitioned)] = f => new ExecutionPartitioned(f.Campaign("id"), f.Execution("execution"), f.Numbers("boundaries"), f.Time("at")),
         [typeof(PartitionCompleted)] = f => new PartitionCompleted(f.Campaign("id"), f.Execution("execution"), f.String("activity"), (int)f.Long("partition"),
             f.Counts("counts"), f.OptionalString("node"), f.Time("at")),
@@ -266,6 +271,8 @@ public static class CampaignJournalFormat
                 writer.WriteString("failure", activity.Failure);
             if (activity.CompletedAt is { } completed)
                 writer.WriteString("completedAt", completed);
+            if (activity.StartedAt is { } activityStarted)
+                writer.WriteString("startedAt", activityStarted);
             // Feedback counts travel to status and watchers; the feedback store keeps them, a snapshot never does.
             if (activity.Feedback is { } feedback)
                 WriteLongs(writer, "feedback", feedback);
@@ -288,6 +295,8 @@ public static class CampaignJournalFormat
             writer.WriteString("triggeredBy", execution.TriggeredBy);
         if (execution.PartitionCount > 1)
             writer.WriteNumber("partitionCount", execution.PartitionCount);
+        if (execution.Trace is not null)
+            writer.WriteString("trace", execution.Trace);
         if (execution.Partitions is { } boundaries)
             WriteNumbers(writer, "partitions", boundaries);
         writer.WriteEndObject();
@@ -350,11 +359,12 @@ public static class CampaignJournalFormat
             a.Value.Has("feedback") ? a.Value.Longs("feedback").ToImmutableSortedDictionary(StringComparer.Ordinal) : null,
             a.Value.Has("partitions") ? a.Value.Objects("partitions").Select(ReadPartition).ToImmutableSortedDictionary(p => p.Id, p => p) : null,
             a.Value.Has("decision") ? a.Value.Json("decision") : null,
-            a.Value.Has("firstWave") ? a.Value.Counts("firstWave") : null)),
+            a.Value.Has("firstWave") ? a.Value.Counts("firstWave") : null) { StartedAt = a.Value.OptionalTime("startedAt") }),
         f.OptionalString("triggeredBy"),
         f.Has("partitions") ? f.Numbers("partitions") : null)
     {
         PartitionCount = f.Has("partitionCount") ? (int)f.Long("partitionCount") : 1,
+        Trace = f.OptionalString("trace"),
     };
 
     private static PartitionView ReadPartition(Fields f) =>

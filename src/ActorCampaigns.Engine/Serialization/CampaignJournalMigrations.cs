@@ -25,7 +25,9 @@ public static class CampaignJournalMigrations
         // state's skippedThrough): nothing a version 3 payload has.
         _ => { },
         // Version 5 added a campaign's error policy (optional, in documents), the record of an error notification (an
-        // event) and why a campaign stopped itself (an optional field of stopped): nothing a version 4 payload has.
+        // event), why a campaign stopped itself (an optional field of stopped), an execution's trace (optional, in
+        // execution started and the state) and when an activity's run started (optional, in activity completed and
+        // the state): nothing a version 4 payload has.
         _ => { },
     ];
 

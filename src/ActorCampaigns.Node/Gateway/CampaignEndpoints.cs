@@ -20,7 +20,7 @@ public static class CampaignEndpoints
     /// <summary>The lifecycle commands that take nothing but the campaign: POST /api/campaigns/{id}/{verb}.</summary>
     private static readonly (string Verb, Func<CampaignId, ICampaignCommand> Command, string Summary)[] Lifecycle =
     [
-        ("test", id => new StartTest(id), "Runs the canvas in test mode: counts only, nothing sent, no audience saved"),
+        ("test", id => new StartTest(id, System.Diagnostics.Activity.Current?.Id), "Runs the canvas in test mode: counts only, nothing sent, no audience saved"),
         ("pause", id => new Pause(id), "Holds every activity of a live campaign at its next batch"),
         ("resume", id => new Resume(id), "Goes on with a paused or failed campaign"),
         ("stop", id => new Stop(id), "Ends a published campaign and its running executions for good"),
@@ -86,7 +86,7 @@ public static class CampaignEndpoints
         campaigns.MapPost("/{id}/trigger", async (string id, HttpRequest request, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
         {
             var (variables, problem) = await ReadVariablesAsync(request, cancel);
-            return problem ?? await AskAsync(region, new Trigger(new CampaignId(id), variables!), cancel, Accepted);
+            return problem ?? await AskAsync(region, new Trigger(new CampaignId(id), variables!, Trace: System.Diagnostics.Activity.Current?.Id), cancel, Accepted);
         }).WithSummary("Starts an execution of a published signal campaign, with variables")
             .ReadsBody("application/json", "{ \"variables\": { name: string | number | bool } } overriding variables the campaign declares; {} for none")
             .Answers(StatusCodes.Status200OK, 400, 404, 409);

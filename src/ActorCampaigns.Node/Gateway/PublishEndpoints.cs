@@ -100,7 +100,7 @@ public static class PublishEndpoints
 
     private static Task<IResult> PublishAsync(IRequiredActor<CampaignRegion> region, string id, string? by, string? approvedBy, string? confirmed,
         CancellationToken cancel) =>
-        CampaignEndpoints.AskAsync(region, new CampaignCommands.Publish(new CampaignId(id), by, approvedBy, confirmed), cancel, accepted => Task.FromResult(Results.Ok(new
+        CampaignEndpoints.AskAsync(region, new CampaignCommands.Publish(new CampaignId(id), by, approvedBy, confirmed, System.Diagnostics.Activity.Current?.Id), cancel, accepted => Task.FromResult(Results.Ok(new
         {
             id = accepted.Id.Value, status = CampaignState.Name(accepted.Status), execution = accepted.Execution?.Value,
         })));

@@ -23,7 +23,9 @@ public static class DeliveryProviders
         if (Chosen("PushProvider", node.PushProvider, "webhook"))
             senders["push"] = new WebhookProvider(node.PushWebhook);
         if (Chosen("AlertProvider", node.AlertProvider, "webhook"))
-            senders[Alerts.Channel] = WebhookProvider.ToEachTarget(node.AlertWebhook, node.AlertHosts);
+            senders[Alerts.Channel] = node.AlertHosts.Length > 0 ? WebhookProvider.ToEachTarget(node.AlertWebhook, node.AlertHosts)
+                : throw new InvalidOperationException("ActorCampaigns:AlertProvider is webhook but ActorCampaigns:AlertHosts names no host: " +
+                    "say which hosts alerts may be posted to (AlertHosts:0=hooks.example.com), as a campaign's author writes the URL");
         if (database is PostgresDatabase postgres)
         {
             await OutboxTable.InitializeAsync(postgres);

@@ -31,6 +31,7 @@ public static class NodeApplication
         app.MapReportEndpoints();
         app.MapAuditEndpoints();
         app.MapVersionEndpoints();
+        app.MapTraceEndpoints();
         app.MapOpenApi();
         return app;
     }

@@ -8,23 +8,32 @@ using Akka.Hosting;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace ActorCampaigns.Node.Hosting;
 
 /// <summary>
-/// The node's metrics (<see cref="NodeOptions.Metrics"/>): its own instruments (<see cref="CampaignMetrics"/>), ASP.NET
+/// The node's telemetry. Its metrics (<see cref="NodeOptions.Metrics"/>): its own instruments (<see cref="CampaignMetrics"/>), ASP.NET
 /// Core's, HTTP clients' and the runtime's, served at <c>/metrics</c> in Prometheus' text format and pushed by OTLP
-/// when a collector is named; plus the gauges read from the cluster (<see cref="ClusterGauges"/>).
+/// when a collector is named, with the node's traces (<see cref="CampaignTracing"/>); plus the gauges read from the cluster (<see cref="ClusterGauges"/>).
 /// </summary>
 public static class NodeTelemetry
 {
     public static WebApplicationBuilder AddNodeTelemetry(this WebApplicationBuilder builder, NodeOptions node)
     {
-        if (!node.Metrics)
+        var collector = node.Otlp.Endpoint is { } endpoint ? new Uri(endpoint) : null;
+        if (!node.Metrics && collector is null)
             return builder;
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("actorcampaigns", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
-            .WithMetrics(metrics =>
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("actorcampaigns", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId));
+        void Otlp(OtlpExporterOptions otlp)
+        {
+            otlp.Endpoint = collector!;
+            otlp.Protocol = node.Otlp.Protocol == "http" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        }
+        if (node.Metrics)
+        {
+            telemetry.WithMetrics(metrics =>
             {
                 metrics.AddMeter(CampaignMetrics.MeterName)
                     .AddAspNetCoreInstrumentation()
@@ -32,15 +41,17 @@ public static class NodeTelemetry
                     .AddRuntimeInstrumentation()
                     // Each scrape reads the figures as they are (the exporter's default answers up to 300 ms old ones).
                     .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
-                if (node.Otlp.Endpoint is { } endpoint)
-                    metrics.AddOtlpExporter(otlp =>
-                    {
-                        otlp.Endpoint = new Uri(endpoint);
-                        otlp.Protocol = node.Otlp.Protocol == "http" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
-                    });
+                if (collector is not null)
+                    metrics.AddOtlpExporter(Otlp);
             });
-        builder.Services.AddHostedService<ClusterGauges>();
-        builder.Services.AddHostedService(provider => new FeedbackQueueGauge(provider.GetRequiredService<FeedbackWriter>()));
+            builder.Services.AddHostedService<ClusterGauges>();
+            builder.Services.AddHostedService(provider => new FeedbackQueueGauge(provider.GetRequiredService<FeedbackWriter>()));
+        }
+        // Traces go to the collector, when one is named: an execution, its activities, their batches and the providers'
+        // calls, under the request that started it.
+        if (collector is not null)
+            telemetry.WithTracing(tracing => tracing.AddSource(CampaignTracing.SourceName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                .AddOtlpExporter(Otlp));
         return builder;
     }
 

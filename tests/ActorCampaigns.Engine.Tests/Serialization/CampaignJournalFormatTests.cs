@@ -209,6 +209,8 @@ public sealed class CampaignJournalFormatTests : IDisposable
         var (f, events, snapshots) = Replay(file, JournalFixture.CampaignF);
         Assert.Equal(new ErrorPolicy(ErrorAction.Abort, 3, new ErrorNotify("ops@example.com", "https://hooks.example.com/ops", "bot@example.com")), f.Document!.OnError);
         Assert.Equal((CampaignStatus.Stopped, ExecutionState.Stopped), (f.Status, f.Executions[0].State));
+        Assert.Equal(JournalFixture.Trace, Assert.Single(events.OfType<ExecutionStarted>()).Trace);
+        Assert.Equal((JournalFixture.Trace, new DateTime(2026, 12, 6, 7, 0, 2)), (f.Executions[0].Trace, f.Executions[0].Activities["a"].StartedAt));
         Assert.Equal("activity 'mail' of execution e-1 failed and the campaign's error policy is abort", Assert.Single(events.OfType<Stopped>()).Reason);
         Assert.Equal(["alert sent to https://hooks.example.com/ops", "alert to ops@example.com refused: 550 no such user"],
             Assert.Single(events.OfType<ErrorNotified>()).Notes);

@@ -6,6 +6,7 @@ using ActorCampaigns.Engine.Campaigns;
 using ActorCampaigns.Engine.Serialization;
 using Akka.Actor;
 using static ActorCampaigns.Engine.Campaigns.CampaignCommands;
+using static ActorCampaigns.Engine.Campaigns.CampaignEvents;
 
 namespace ActorCampaigns.Engine.Tests.Serialization;
 
@@ -25,6 +26,9 @@ public static class JournalFixture
 
     /// <summary>What campaign D's experiment decided: b, the fallback, with both arms' figures.</summary>
     public const string ExperimentDecision = """{"winner":"b","reason":"fallback","explanation":"no arm is the best with probability 0.9 or more (the most probable, 'b', has 0.61)","decidedAt":"2026-12-06T12:00:00Z","metric":"converted","heldBack":775,"arms":[{"name":"a","profiles":100,"reached":96,"successes":4,"rate":0.041666666666666664,"low":0.016,"high":0.101,"probabilityToBeBest":0.39},{"name":"b","profiles":125,"reached":120,"successes":6,"rate":0.05,"low":0.022,"high":0.105,"probabilityToBeBest":0.61}]}""";
+
+    /// <summary>Campaign F's execution's span (since version 5).</summary>
+    public const string Trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     /// <summary>What campaign C's split decided: how many of each of the three partitions its two limited subsets take.</summary>
     public const string SplitCuts = """[{"subset":"a","takes":[4,3,3]},{"subset":"b","takes":[401,398,407]}]""";
@@ -147,12 +151,13 @@ public static class JournalFixture
 
         var a = new CampaignId(CampaignA);
         var state = CampaignState.Empty(a);
-        void Run(DateTime at, ICampaignCommand command, int partitions = 1)
+        // An execution's trace is the campaign actor's to add, as it starts the execution's span.
+        void Run(DateTime at, ICampaignCommand command, int partitions = 1, string? trace = null)
         {
             var decision = state.Decide(command, at, partitions);
             if (decision is not Decision.Accepted accepted)
                 throw new InvalidOperationException($"{command} was rejected: {((Decision.Rejected)decision).Reason}");
-            foreach (var @event in accepted.Events)
+            foreach (var @event in accepted.Events.Select(e => e is ExecutionStarted started && trace is not null ? started with { Trace = trace } : e))
             {
                 state = state.Apply(@event);
                 journal.Add(new Persisted($"campaign-{state.Id}", journal.Count(p => p.PersistenceId == $"campaign-{state.Id}" && !p.Snapshot) + 1, false, @event));
@@ -263,9 +268,9 @@ public static class JournalFixture
         state = CampaignState.Empty(f);
         var t5 = new DateTime(2026, 12, 6, 7, 0, 0, DateTimeKind.Utc);
         Run(t5, new Create(f, docs[7]));
-        Run(t5, new Publish(f));
+        Run(t5, new Publish(f), trace: Trace);
         var aborted = state.Executions[0].Id;
-        Run(t5.AddMinutes(1), new CompleteActivity(f, aborted, "a", Counts(0, ("out", 500))));
+        Run(t5.AddMinutes(1), new CompleteActivity(f, aborted, "a", Counts(0, ("out", 500)), t5.AddSeconds(2)));
         Run(t5.AddMinutes(12), new FailActivity(f, aborted, "mail", "the email provider was unreachable for 600 s (connection refused)"));
         Run(t5.AddMinutes(12), new RecordErrorNotification(f, aborted, ["alert sent to https://hooks.example.com/ops", "alert to ops@example.com refused: 550 no such user"]));
         journal.Add(new Persisted($"campaign-{f}", journal.Count(p => p.PersistenceId == $"campaign-{f}" && !p.Snapshot), true, state));

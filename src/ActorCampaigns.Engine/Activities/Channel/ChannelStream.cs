@@ -123,24 +123,33 @@ public sealed class ChannelStream
             // The rendered messages are let go once sent (disposed): marking needs only the ids.
             .SelectAsync(delivery.BatchesInFlight(_name), async rendered =>
             {
+                if (rendered.Messages.Count == 0)
+                {
+                    rendered.Messages.Dispose();
+                    return (Rendered: rendered, Outcome: DeliveryOutcome.None);
+                }
+                // The batch's span; the provider's calls made while it is current go under it.
+                using var span = BatchSpan(rendered);
                 try
                 {
-                    if (rendered.Messages.Count == 0)
-                        return (Rendered: rendered, Outcome: DeliveryOutcome.None);
-                    try
-                    {
-                        var outcome = await delivery.SendAsync(BatchOf(rendered), sending, rendered.Messages, cancellationToken);
-                        skipping?.Sent();
-                        return (Rendered: rendered, Outcome: outcome);
-                    }
-                    catch (ProviderUnreachableException unreachable) when (skipping is not null)
-                    {
-                        if (!skipping.Skip(unreachable, out var failure))
-                            throw failure;
-                        var outcome = await delivery.SkipAsync(BatchOf(rendered), sending, rendered.Messages, unreachable, cancellationToken);
-                        var notes = await skipping.NotesAsync(BatchOf(rendered).Batch, unreachable, cancellationToken);
-                        return (Rendered: rendered with { Notes = notes }, Outcome: outcome);
-                    }
+                    var outcome = await delivery.SendAsync(BatchOf(rendered), sending, rendered.Messages, cancellationToken);
+                    skipping?.Sent();
+                    span?.SetTag("actorcampaigns.batch.sent", outcome.Sent).SetTag("actorcampaigns.batch.failed", outcome.Failed.Count);
+                    return (Rendered: rendered, Outcome: outcome);
+                }
+                catch (ProviderUnreachableException unreachable) when (skipping is not null)
+                {
+                    if (!skipping.Skip(unreachable, out var failure))
+                        throw failure;
+                    var outcome = await delivery.SkipAsync(BatchOf(rendered), sending, rendered.Messages, unreachable, cancellationToken);
+                    var notes = await skipping.NotesAsync(BatchOf(rendered).Batch, unreachable, cancellationToken);
+                    span?.SetTag("actorcampaigns.batch.skipped", unreachable.Pending.Count).SetTag("actorcampaigns.batch.failed", outcome.Failed.Count);
+                    return (Rendered: rendered with { Notes = notes }, Outcome: outcome);
+                }
+                catch (Exception e)
+                {
+                    span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+                    throw;
                 }
                 finally
                 {
@@ -232,6 +241,12 @@ public sealed class ChannelStream
 
     /// <summary>Each row's profile: the row's id, or, one message per entity row, the profile it links to (rows linking to none left out).</summary>
     private IEnumerable<long> ProfilesOf(ProfileBatch batch) => _perRow ? batch.ValuesOf(EntityRecipients.Profile).OfType<long>() : batch.Ids;
+
+    /// <summary>A batch's span under its run's, if the run is traced.</summary>
+    private System.Diagnostics.Activity? BatchSpan(Rendered rendered) => _run.Span == default ? null
+        : Telemetry.CampaignTracing.Source.StartActivity("campaign.batch", System.Diagnostics.ActivityKind.Internal, _run.Span)
+            ?.SetTag("actorcampaigns.activity.id", _channel.Id).SetTag("actorcampaigns.channel", _name)
+            .SetTag("actorcampaigns.batch", BatchRange.Describe(BatchOf(rendered).Batch)).SetTag("actorcampaigns.batch.messages", rendered.Messages.Count);
 
     /// <summary>A batch as the ledger names it: numbered within the run's partition and wave, as worktable batches are.</summary>
     private DeliveryBatch BatchOf(Rendered rendered) => BatchOf(rendered.Number);

@@ -98,13 +98,24 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
             CampaignMetrics.Messages.Add(messages, new("channel", channel), new("provider", sender.Name), new("outcome", outcome));
     }
 
-    /// <summary>Times a provider's call, as <see cref="CampaignMetrics.ProviderDuration"/>.</summary>
-    private static async Task<T> TimedAsync<T>(string channel, IMessageSender sender, Func<Task<T>> call)
+    /// <summary>
+    /// Times a provider's call, as <see cref="CampaignMetrics.ProviderDuration"/>, and traces it as a span under the
+    /// current one (its batch's), when the batch is traced.
+    /// </summary>
+    private static async Task<T> TimedAsync<T>(string channel, IMessageSender sender, int messages, Func<Task<T>> call)
     {
+        using var span = Activity.Current is null ? null
+            : CampaignTracing.Source.StartActivity("campaign.provider.send", ActivityKind.Client)
+                ?.SetTag("actorcampaigns.channel", channel).SetTag("actorcampaigns.provider", sender.Name).SetTag("actorcampaigns.provider.messages", messages);
         var started = Stopwatch.GetTimestamp();
         try
         {
             return await call();
+        }
+        catch (Exception e)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
         }
         finally
         {
@@ -131,7 +142,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         if (InLedgerDatabase(sender) is { } rows)
         {
             // Claimed, written and marked in one transaction: the provider's time is the whole of it.
-            var sentNow = await TimedAsync(sending.Channel, sender, () => ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), messages.Count,
+            var sentNow = await TimedAsync(sending.Channel, sender, messages.Count, () => ledger.SendWithinAsync(batch, sending, clock.GetUtcNow(), messages.Count,
                 sending.ToProfiles ? messages.Profiles : [], (connection, transaction) => rows.WriteAsync(connection, transaction, messages, cancellationToken),
                 cancellationToken));
             Count(sending.Channel, sender, "sent", sentNow ? messages.Count : 0);
@@ -141,7 +152,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
         var claim = await ClaimedAsync(() => ledger.ClaimAsync(batch, messages.Count, checkpoint, cancellationToken));
         if (claim.State == ClaimState.Sent)
             return DeliveryOutcome.None;
-        var failed = await TimedAsync(sending.Channel, sender, () => sender.SendBatchAsync(messages, claim.IsRetry ? claim.ProviderState : null, cancellationToken));
+        var failed = await TimedAsync(sending.Channel, sender, messages.Count, () => sender.SendBatchAsync(messages, claim.IsRetry ? claim.ProviderState : null, cancellationToken));
         var left = Enumerable.Range(0, messages.Count).Where(i => !failed.ContainsKey(messages.Keys[i])).ToList();
         Count(sending.Channel, sender, "sent", left.Count);
         Count(sending.Channel, sender, "failed", failed.Count);
@@ -176,7 +187,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
                 if (lease is not null)
                     await lease.EnsureAsync(cancellationToken);
                 // Not cancelled once started: a message the provider took and that is not settled would go again.
-                var chunkResults = await TimedAsync(channel, sender, () => sender.SendAsync(chunk, CancellationToken.None));
+                var chunkResults = await TimedAsync(channel, sender, chunk.Length, () => sender.SendAsync(chunk, CancellationToken.None));
                 // Counted as answered, chunk by chunk: a run stopped or failing later has counted what left.
                 Count(channel, sender, "sent", chunkResults.Count(r => !r.Deferred && r.Sent));
                 Count(channel, sender, "failed", chunkResults.Count(r => !r.Deferred && !r.Sent));
@@ -222,6 +233,8 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     public async Task<DeliveryOutcome> SkipAsync(DeliveryBatch batch, Sending sending, MessageBatch messages, ProviderUnreachableException unreachable,
         CancellationToken cancellationToken = default)
     {
+        if (lease is not null)
+            await lease.EnsureAsync(cancellationToken);
         var reason = $"skipped (onError ignore): the provider stayed unreachable ({unreachable.Reason})";
         await ledger.SettleMessagesAsync(batch, unreachable.Pending.Select(key => (key, (string?)reason)).ToList(), [], clock.GetUtcNow(), cancellationToken);
         Count(sending.Channel, SenderOf(sending.Channel), "failed", unreachable.Pending.Count);

@@ -9,7 +9,9 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 /// The <c>ignore</c> error policy for one channel run: a batch its provider stayed unreachable for is skipped (its
 /// messages fail, counted as errors) and the run goes on, as long as no more than <c>maxConsecutiveErrors</c> are
 /// skipped in a row; one more fails the activity, which suspends the execution. The first skip tells the campaign's
-/// notify targets.
+/// notify targets, waiting at most <see cref="NoticeWait"/> for their providers (one down too would hold the batches
+/// for its whole outage). A partitioned execution counts per partition's run; its notice is one for the activity
+/// (the ledger keeps it once).
 /// </summary>
 public sealed class SkippedBatches
 {
@@ -50,7 +52,10 @@ public sealed class SkippedBatches
         }
     }
 
-    /// <summary>What the run notes of a batch it skipped; the first time, with the notification sent.</summary>
+    /// <summary>How long the first skip waits for its notice to go.</summary>
+    public static readonly TimeSpan NoticeWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>What the run notes of a batch it skipped; the first time, with what became of the notice.</summary>
     public async Task<IReadOnlyList<string>> NotesAsync(long batch, ProviderUnreachableException unreachable, CancellationToken cancellationToken)
     {
         var described = BatchRange.Describe(batch);
@@ -58,6 +63,17 @@ public sealed class SkippedBatches
         bool first;
         lock (_lock)
             (first, _told) = (!_told, true);
-        return first ? [note, .. await ErrorNotifications.SkippedAsync(_services, _run, described, unreachable, cancellationToken)] : [note];
+        if (!first)
+            return [note];
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(NoticeWait);
+        try
+        {
+            return [note, .. await ErrorNotifications.SkippedAsync(_services, _run, described, unreachable, wait.Token)];
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return [note, $"the skip notice did not go within {NoticeWait.TotalSeconds:0} s: its provider did not take it"];
+        }
     }
 }
