@@ -17,7 +17,9 @@ namespace ActorCampaigns.Engine.Tests.Campaigns;
 
 /// <summary>
 /// Issue 22, point 2: one execution as a trace, built with OpenTelemetry's in-memory exporter: the execution's span under
-/// the request that published it, a span per activity with its counts, a span per email batch with the provider's call.
+/// the request that published it, a span per activity run with its counts, a span per email batch with the provider's
+/// call. The execution runs in two partitions, as over two members: each partition's run joins the trace through the
+/// message that assigns it.
 /// </summary>
 public sealed class TracingSpecs(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(nameof(TracingSpecs), output), IAsyncDisposable
 {
@@ -43,7 +45,7 @@ public sealed class TracingSpecs(ITestOutputHelper output) : Akka.Hosting.TestKi
         _tracing = Sdk.CreateTracerProviderBuilder().AddSource(CampaignTracing.SourceName).AddInMemoryExporter(_spans).Build();
         builder.AddOneNodeCluster()
             .AddCampaignJournalOnSqlite(Path.Combine(_folder, "journal.db"))
-            .AddCampaignEngine(new CampaignEngineOptions { TickInterval = TimeSpan.FromMilliseconds(50) }, CreateServices());
+            .AddCampaignEngine(new CampaignEngineOptions { TickInterval = TimeSpan.FromMilliseconds(50), Partitions = 2 }, CreateServices());
     }
 
     [Fact]
@@ -73,24 +75,28 @@ public sealed class TracingSpecs(ITestOutputHelper output) : Akka.Hosting.TestKi
             Tag(execution, "actorcampaigns.execution.id"), Tag(execution, "actorcampaigns.execution.state")));
         Assert.Equal(done.Executions[0].Trace, execution.Id);
 
-        // A span per activity under the execution's, with the counts the campaign recorded.
-        var activities = spans.Where(s => s.OperationName.StartsWith("campaign.activity ", StringComparison.Ordinal)).ToDictionary(s => Tag(s, "actorcampaigns.activity.id")!);
-        Assert.Equal(["done", "fr", "mail", "split"], activities.Keys.Order());
-        foreach (var (activity, span) in activities)
+        // A span per activity run under the execution's (one per partition for those that run per partition), their
+        // counts adding up to the campaign's.
+        var runs = spans.Where(s => s.OperationName.StartsWith("campaign.activity ", StringComparison.Ordinal))
+            .GroupBy(s => Tag(s, "actorcampaigns.activity.id")!).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Equal(["done", "fr", "mail", "split"], runs.Keys.Order());
+        foreach (var (activity, activitySpans) in runs)
         {
             var counts = done.Executions[0].Activities[activity].Counts;
-            Assert.Equal(execution.SpanId, span.ParentSpanId);
-            Assert.Equal(("completed", counts.In), (Tag(span, "actorcampaigns.activity.outcome"), (long)span.GetTagItem("actorcampaigns.activity.in")!));
+            Assert.All(activitySpans, span => Assert.Equal((execution.SpanId, "completed"), (span.ParentSpanId, Tag(span, "actorcampaigns.activity.outcome"))));
+            Assert.All(activitySpans, span => Assert.True(span.StartTimeUtc >= execution.StartTimeUtc
+                && span.StartTimeUtc + span.Duration <= execution.StartTimeUtc + execution.Duration));
+            Assert.Equal(counts.In, activitySpans.Sum(s => (long)s.GetTagItem("actorcampaigns.activity.in")!));
             foreach (var (port, count) in counts.Out)
-                Assert.Equal(count, (long)span.GetTagItem($"actorcampaigns.activity.out.{port}")!);
-            Assert.True(span.StartTimeUtc >= execution.StartTimeUtc && span.StartTimeUtc + span.Duration <= execution.StartTimeUtc + execution.Duration);
+                Assert.Equal(count, activitySpans.Sum(s => (long?)s.GetTagItem($"actorcampaigns.activity.out.{port}") ?? 0));
         }
-        Assert.Equal("campaign.activity split", activities["split"].OperationName);
-        Assert.Equal(20, (long)activities["split"].GetTagItem("actorcampaigns.activity.out.first")!);
+        Assert.Equal(["0", "1"], runs["mail"].Select(s => Tag(s, "actorcampaigns.partition")).Order());
+        Assert.Equal("campaign.activity split", runs["split"][0].OperationName);
+        Assert.Equal(20, runs["split"].Sum(s => (long?)s.GetTagItem("actorcampaigns.activity.out.first") ?? 0));
 
-        // The email's batches (7 profiles each) under its span, every message in one; each with its call to the outbox.
-        var mail = activities["mail"];
-        var batches = spans.Where(s => s.OperationName == "campaign.batch" && s.ParentSpanId == mail.SpanId).ToList();
+        // The email's batches (7 profiles each) under its runs' spans, every message in one; each with its call to the outbox.
+        var mails = runs["mail"].Select(s => s.SpanId).ToHashSet();
+        var batches = spans.Where(s => s.OperationName == "campaign.batch" && mails.Contains(s.ParentSpanId)).ToList();
         var sent = done.Executions[0].Activities["mail"].Counts.Out["out"];
         Assert.True(sent > 7, $"{sent} emails: more than one batch");
         Assert.Equal(sent, batches.Sum(b => (long)(int)b.GetTagItem("actorcampaigns.batch.sent")!));
