@@ -52,6 +52,10 @@ public sealed class AccessibilityTests(ConsoleNode console) : IClassFixture<Cons
         await page.GotoAsync($"{console.BaseUrl}/#/node");
         await Expect(page.Locator("#node-members .value")).ToHaveTextAsync("up 1");
         await NoViolationsAsync(page, "node");
+
+        await page.GotoAsync($"{console.BaseUrl}/#/campaigns/{id}/history");
+        await Expect(page.Locator("table.versions tbody tr")).ToHaveCountAsync(1);
+        await NoViolationsAsync(page, "history");
     }
 
     [Fact]

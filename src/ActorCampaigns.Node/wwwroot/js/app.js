@@ -5,6 +5,7 @@ import { campaignPage } from './pages/campaign.js';
 import { editorPage } from './pages/editor.js';
 import { reportPage } from './pages/report.js';
 import { nodePage } from './pages/node.js';
+import { historyPage } from './pages/history.js';
 
 // The console's pages by hash route; each page returns how to stop what it started (a live feed).
 const routes = [
@@ -13,6 +14,7 @@ const routes = [
   [/^#\/campaigns\/([\w.-]+)$/, () => campaignPage],
   [/^#\/campaigns\/([\w.-]+)\/edit$/, () => editorPage],
   [/^#\/campaigns\/([\w.-]+)\/report$/, () => reportPage],
+  [/^#\/campaigns\/([\w.-]+)\/history$/, () => historyPage],
   [/^#\/node$/, () => nodePage],
 ];
 

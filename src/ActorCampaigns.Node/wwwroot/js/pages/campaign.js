@@ -62,7 +62,8 @@ export async function campaignPage(main, id) {
     action('Stop', 'stop', ['Stop this campaign?', 'Stopping ends every execution for good. It cannot be undone.']),
     action('Duplicate', 'duplicate'),
     h('a', { class: 'button secondary', href: `#/campaigns/${id}/edit`, 'data-action': 'edit' }, 'Edit'),
-    h('a', { class: 'button secondary', href: `#/campaigns/${id}/report` }, 'Report'));
+    h('a', { class: 'button secondary', href: `#/campaigns/${id}/report` }, 'Report'),
+    h('a', { class: 'button secondary', href: `#/campaigns/${id}/history` }, 'History'));
 
   main.append(
     h('div', { class: 'title' }, heading, state, where),
