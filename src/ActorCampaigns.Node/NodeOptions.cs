@@ -98,8 +98,8 @@ public sealed class NodeOptions
     public string AlertProvider { get; set; } = "outbox";
 
     /// <summary>How alerts are posted (attempts, timeouts, outage); the URL is each alert's own.</summary>
-    /// <remarks>No outage wait by default: an alert its URL's host does not take is noted at once, holding nothing.</remarks>
-    public ActorCampaigns.Channels.Webhook.WebhookOptions AlertWebhook { get; set; } = new() { OutageSeconds = 0 };
+    /// <remarks>No outage wait by default, two tries of at most 5 s: an alert its URL's host does not take is noted soon, holding little.</remarks>
+    public ActorCampaigns.Channels.Webhook.WebhookOptions AlertWebhook { get; set; } = new() { OutageSeconds = 0, Attempts = 2, TimeoutSeconds = 5 };
 
     /// <summary>
     /// The hosts the node posts alerts to (<c>hooks.slack.com</c>...), required with <see cref="AlertProvider"/>

@@ -42,14 +42,13 @@ public sealed class WebhookProviderTests : IDisposable
     [Fact]
     public async Task A_provider_that_keeps_failing_opens_the_circuit_and_messages_fail_with_the_reason()
     {
-        _server.Answer = (_, _) => HttpStatusCode.InternalServerError;
+        _server.Answer = (_, _) => HttpStatusCode.ServiceUnavailable;
         using var provider = Provider(attempts: 2);
         var results = await provider.SendAsync(Enumerable.Range(1, 60).Select(i => Sms(i)).ToList());
-        Assert.All(results, r => Assert.False(r.Sent));
-        // A 500 is about the message: it fails. An open circuit says nothing about it: it is deferred, for the delivery
-        // to try again while its patience lasts.
-        Assert.Contains(results, r => r.Failure!.StartsWith("circuit open", StringComparison.Ordinal) && r.Deferred);
-        Assert.Contains(results, r => r.Failure == "HTTP 500 Internal Server Error" && !r.Deferred);
+        // A provider that cannot take messages: each is deferred, for the delivery to try again while its patience lasts.
+        Assert.All(results, r => Assert.True(!r.Sent && r.Deferred, r.Failure));
+        Assert.Contains(results, r => r.Failure!.StartsWith("circuit open", StringComparison.Ordinal));
+        Assert.Contains(results, r => r.Failure == "HTTP 503 Service Unavailable");
         Assert.True(_server.Received.Count < 120, $"{_server.Received.Count} requests: the open circuit should have spared some");
     }
 
@@ -83,6 +82,17 @@ public sealed class WebhookProviderTests : IDisposable
         Assert.Equal(("c-1.e-1.onError.alert2", "Campaign suspended"), (received.IdempotencyKey, received.Body.GetProperty("subject").GetString()));
         // The node's credential never goes to a campaign author's URL.
         Assert.Null(received.Authorization);
+    }
+
+    [Fact]
+    public async Task Answers_about_the_messages_never_open_the_circuit()
+    {
+        // A 500 is about the message: each fails with it, none waits, and the circuit stays closed.
+        _server.Answer = (_, _) => HttpStatusCode.InternalServerError;
+        using var provider = Provider(attempts: 2);
+        var results = await provider.SendAsync(Enumerable.Range(1, 60).Select(i => Sms(i)).ToList());
+        Assert.All(results, r => Assert.Equal(("HTTP 500 Internal Server Error", false), (r.Failure, r.Deferred)));
+        Assert.Equal(120, _server.Received.Count);
     }
 
     [Fact]

@@ -62,6 +62,11 @@ public sealed class WebhookProvider : IMessageSender, IDisposable
             .Handle<HttpRequestException>()
             .Handle<TimeoutRejectedException>()
             .HandleResult(r => Transient(r.StatusCode));
+        // The circuit opens on a provider that cannot take messages, not on answers about messages (a 500 each time).
+        var unavailable = new PredicateBuilder<HttpResponseMessage>()
+            .Handle<HttpRequestException>()
+            .Handle<TimeoutRejectedException>()
+            .HandleResult(r => Unavailable(r.StatusCode));
         // Outermost first: retries around the breaker (an open circuit is not retried) around each attempt's timeout.
         _newPipeline = () =>
         {
@@ -77,7 +82,7 @@ public sealed class WebhookProvider : IMessageSender, IDisposable
             return builder
                 .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
                 {
-                    ShouldHandle = transient, FailureRatio = 0.5, MinimumThroughput = 20, SamplingDuration = TimeSpan.FromSeconds(10),
+                    ShouldHandle = unavailable, FailureRatio = 0.5, MinimumThroughput = 20, SamplingDuration = TimeSpan.FromSeconds(10),
                     BreakDuration = TimeSpan.FromSeconds(options.BreakSeconds),
                 })
                 .AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds))

@@ -33,7 +33,7 @@ public sealed partial class CampaignActor
             var previous = Activity.Current;
             Activity.Current = null;
             var span = CampaignTracing.StartExecution(_state.Id, _state.Document?.Name ?? "", started.Execution, started.Mode, parent);
-            Activity.Current = previous;
+            Activity.Current = previous is { IsStopped: false } ? previous : null;
             if (span is null)
                 return e;
             _executionSpans[started.Execution] = span;
@@ -41,12 +41,12 @@ public sealed partial class CampaignActor
         }).ToList();
     }
 
-    /// <summary>Ends the spans of executions that ended.</summary>
+    /// <summary>Ends the spans of executions that ended: completed, stopped, or a test run failed (a live one failed is suspended, and goes on when resumed).</summary>
     private void EndExecutionSpans()
     {
         foreach (var (id, span) in _executionSpans.ToList())
         {
-            if (_state.Execution(id) is { IsActive: false } execution)
+            if (_state.Execution(id) is { IsActive: false } or { Mode: ExecutionMode.Test, State: ExecutionState.Failed } && _state.Execution(id) is { } execution)
             {
                 CampaignTracing.EndExecution(span, execution);
                 _executionSpans.Remove(id);

@@ -34,6 +34,9 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<ExecutionId, HashSet<string>> _running = [];
     private readonly Dictionary<(ExecutionId, string), DateTime> _waiting = [];
+
+    /// <summary>When an activity that waits first started, for its completion's timing (kept while the actor lives).</summary>
+    private readonly Dictionary<(ExecutionId, string), DateTime> _firstStarted = [];
     private readonly Dictionary<(ExecutionId Execution, string Activity), ActivityView> _live = [];
     /// <summary>How many watch the campaign, as its <see cref="CampaignWatchers"/> told.</summary>
     private int _watching;
@@ -107,13 +110,17 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
         {
             _activities.Remove(Sender);
             _live.Remove((finished.Execution, finished.Activity));
-            Handle(new CampaignCommands.CompleteActivity(_state.Id, finished.Execution, finished.Activity, finished.Counts, finished.StartedAt), ActorRefs.Nobody);
+            // A run after a wait (a wait, a channel holding for its recipients' time) completes what its first run started.
+            var startedAt = _firstStarted.Remove((finished.Execution, finished.Activity), out var first) && first < finished.StartedAt ? first : finished.StartedAt;
+            Handle(new CampaignCommands.CompleteActivity(_state.Id, finished.Execution, finished.Activity, finished.Counts, startedAt), ActorRefs.Nobody);
         });
         Command<ActivityActor.Waiting>(waiting =>
         {
             _activities.Remove(Sender);
             Ended(waiting.Execution, waiting.Activity);
             _waiting[(waiting.Execution, waiting.Activity)] = waiting.Until;
+            if (waiting.StartedAt is { } started)
+                _firstStarted.TryAdd((waiting.Execution, waiting.Activity), started);
             Live(waiting.Execution, waiting.Activity, new ActivityView(ActivityState.Waiting, waiting.Counts ?? ActivityCounts.None,
                 Later: new LaterRun(waiting.Until, waiting.Messages)));
         });
@@ -335,7 +342,7 @@ public sealed partial class CampaignActor : ReceivePersistentActor, IWithTimers
                         Ended(failed.Execution, failed.Activity);
                     if (e is CampaignEvents.ActivityDecided activityDecided)
                         Decided(activityDecided);
-                    if (e is CampaignEvents.ExecutionCompleted or CampaignEvents.Stopped)
+                    if (e is CampaignEvents.ExecutionCompleted or CampaignEvents.Stopped or CampaignEvents.ActivityFailed)
                         EndExecutionSpans();
                     Changed();
                 });

@@ -14,6 +14,12 @@ public static class CampaignEvents
 
     public sealed record Replaced(CampaignId Id, CampaignDocument Document, DateTime At) : ICampaignEvent;
 
+    /// <summary>
+    /// A published recurring or signal campaign's new document, given while executions run: they finish on the one they
+    /// started with, and the campaign takes this one (<see cref="Replaced"/>) once none is left running.
+    /// </summary>
+    public sealed record ReplacementQueued(CampaignId Id, CampaignDocument Document, DateTime At) : ICampaignEvent;
+
     /// <param name="By">Who published (an API key's fingerprint), and <paramref name="ApprovedBy"/> who approved it; null in journals from before.</param>
     public sealed record Published(CampaignId Id, DateTime At, string? By = null, string? ApprovedBy = null) : ICampaignEvent;
 

@@ -11,6 +11,7 @@ public static class CampaignLog
         Created { DuplicatedFrom: { } from } e => Info(e.At, $"created as a copy of campaign '{from}'"),
         Created e => Info(e.At, "created"),
         Replaced e => Info(e.At, "document replaced"),
+        ReplacementQueued e => Info(e.At, "document replaced: the executions running finish on the one before; the campaign takes it once none runs"),
         Published e => Info(e.At, "published" + (e.By is { } by ? $" by {by}" : "") + (e.ApprovedBy is { } approver ? $", approved by {approver}" : "")),
         ExecutionStarted e => new LogLine(e.At, LogLevel.Info, e.Execution.Value, null, $"{Name(e.Mode)} execution started"
             + (e.Due is { } due ? $" for the occurrence due {due:O}" : "")

@@ -90,6 +90,10 @@ public sealed record CampaignState(
     [JsonIgnore]
     public DateTime? LastDue => Executions.Where(e => e.Due is not null).Select(e => e.Due).Append(SkippedThrough).Max();
 
+    /// <summary>A published campaign's new document, waiting for its running executions to finish (<see cref="ReplacementQueued"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CampaignDocument? PendingDocument { get; init; }
+
     /// <summary>The last occurrence a catch-up policy skipped (<see cref="OccurrencesSkipped"/>), if any.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTime? SkippedThrough { get; init; }
@@ -106,9 +110,7 @@ public sealed record CampaignState(
             Create create => Status == CampaignStatus.None
                 ? Accept(new Created(Id, create.Document, create.DuplicatedFrom, now))
                 : Conflict($"campaign '{Id}' already exists"),
-            Replace replace => Status == CampaignStatus.Draft
-                ? Accept(new Replaced(Id, replace.Document, now))
-                : Conflict($"campaign '{Id}' is {Name(Status)}: only a draft can be replaced"),
+            Replace replace => DecideReplace(replace, now),
             StartTest => DecideTest(now, partitions),
             Publish publish => DecidePublish(publish, now, partitions),
             Trigger trigger => DecideTrigger(trigger, now, partitions),
@@ -200,6 +202,25 @@ public sealed record CampaignState(
         return new Decision.Accepted(events);
     }
 
+    /// <summary>
+    /// A draft takes a new document at once. A published recurring or signal campaign too, when nothing of it runs;
+    /// else its running executions finish on their document and it takes the new one once none is left (its next
+    /// execution runs it). Its schedule may change, not its type; a one-shot campaign, once published, is read-only.
+    /// </summary>
+    private Decision DecideReplace(Replace replace, DateTime now)
+    {
+        if (Status == CampaignStatus.Draft)
+            return Accept(new Replaced(Id, replace.Document, now));
+        if (Status is not (CampaignStatus.Scheduled or CampaignStatus.Live or CampaignStatus.Paused or CampaignStatus.Failed)
+            || Document!.Schedule is not (RecurringSchedule or SignalSchedule))
+            return Conflict($"campaign '{Id}' is {Name(Status)}: only a draft, or a published recurring or signal campaign that has not ended, can be replaced");
+        if (replace.Document.Schedule.GetType() != Document.Schedule.GetType())
+            return Conflict($"campaign '{Id}' is published: its document may change, its schedule's type may not ({ScheduleType(Document.Schedule)})");
+        return Executions.Any(e => e.IsActive) ? Accept(new ReplacementQueued(Id, replace.Document, now)) : Accept(new Replaced(Id, replace.Document, now));
+    }
+
+    private static string ScheduleType(Schedule schedule) => schedule is RecurringSchedule ? "recurring" : "signal";
+
     private Decision DecideActivityCompleted(CompleteActivity complete, DateTime now)
     {
         if (Execution(complete.Execution) is not { IsActive: true } execution)
@@ -230,12 +251,19 @@ public sealed record CampaignState(
     }
 
     /// <summary>The execution completed, and with it the campaign when it has nothing ahead.</summary>
+    /// <summary>An execution completed: the campaign takes a document waiting for none to run, and completes when its schedule is over.</summary>
     private IEnumerable<ICampaignEvent> Ended(ExecutionView execution, DateTime now)
     {
         yield return new ExecutionCompleted(Id, execution.Id, now);
+        var document = Document!;
+        if (PendingDocument is { } pending && !Executions.Any(e => e.Id != execution.Id && e.IsActive))
+        {
+            yield return new Replaced(Id, pending, now);
+            document = pending;
+        }
         var othersLive = Executions.Any(e => e.Id != execution.Id && e.Mode == ExecutionMode.Live && e.IsActive);
-        if (execution.Mode == ExecutionMode.Live && !othersLive && Document!.Schedule is not SignalSchedule
-            && Occurrences.Next(Document.Schedule, LastDue ?? now) is null)
+        if (execution.Mode == ExecutionMode.Live && !othersLive && document.Schedule is not SignalSchedule
+            && Occurrences.Next(document.Schedule, LastDue ?? now) is null)
             yield return new CampaignCompleted(Id, now);
     }
 
@@ -385,7 +413,8 @@ public sealed record CampaignState(
         {
             Status = CampaignStatus.Draft, Document = created.Document, DuplicatedFrom = created.DuplicatedFrom, CreatedAt = created.At,
         },
-        Replaced replaced => this with { Document = replaced.Document },
+        Replaced replaced => this with { Document = replaced.Document, PendingDocument = null },
+        ReplacementQueued queued => this with { PendingDocument = queued.Document },
         Published published => this with { Status = CampaignStatus.Scheduled, PublishedAt = published.At },
         ExecutionStarted started => this with
         {

@@ -37,8 +37,9 @@ public static class ErrorNotifications
     }
 
     /// <summary>A channel run skipped its first batch: once per activity of an execution.</summary>
+    /// <param name="wait">How long each target may take.</param>
     public static async Task<IReadOnlyList<string>> SkippedAsync(EngineServices services, ActivityRun run, string batch, ProviderUnreachableException unreachable,
-        CancellationToken cancellationToken)
+        TimeSpan wait, CancellationToken cancellationToken)
     {
         if (run.Plan.Document.ErrorPolicy is not { Notify: { } notify } policy)
             return [];
@@ -50,7 +51,7 @@ public static class ErrorNotifications
         var alert = new Alert($"Campaign '{name}': activity '{activity}' skipped a batch", text, Fields(activity, "skipped", unreachable.Reason),
             notify.Webhook, notify.Email, notify.From);
         // One notice for the activity, whichever partition's run skips first: the ledger keeps it once.
-        return await Alerts.SendAsync(services, run.Campaign.Value, run.Execution.Value, $"{Sender}-{activity}", 0, alert, cancellationToken);
+        return await Alerts.SendAsync(services, run.Campaign.Value, run.Execution.Value, $"{Sender}-{activity}", 0, alert, cancellationToken, wait);
     }
 
     private static KeyValuePair<string, string>[] Fields(string activity, string outcome, string reason) =>

@@ -29,7 +29,9 @@ public sealed class ActivityActor : ReceiveActor
     /// A wait whose time has not come, or a channel whose messages wait for their time (<paramref name="Counts"/> so
     /// far, <paramref name="Messages"/> waiting when known): the campaign runs it again once the clock passes <paramref name="Until"/>.
     /// </summary>
-    public sealed record Waiting(ExecutionId Execution, string Activity, DateTime Until, ActivityCounts? Counts = null, long? Messages = null);
+    /// <param name="StartedAt">When this run started: the activity's start, if its first.</param>
+    public sealed record Waiting(ExecutionId Execution, string Activity, DateTime Until, ActivityCounts? Counts = null, long? Messages = null,
+        DateTime? StartedAt = null);
 
     /// <summary>The activity stopped at a batch boundary on <see cref="Hold"/>; resuming runs it again from its committed batches.</summary>
     public sealed record Held(ExecutionId Execution, string Activity, ActivityCounts Counts);
@@ -86,7 +88,7 @@ public sealed class ActivityActor : ReceiveActor
             if (_holding)
                 ReportAndStop(new Held(run.Execution, run.Activity.Id, streamed.Counts));
             else if (run.Later.Until is { } until)
-                ReportAndStop(new Waiting(run.Execution, run.Activity.Id, until, streamed.Counts, run.Later.Messages));
+                ReportAndStop(new Waiting(run.Execution, run.Activity.Id, until, streamed.Counts, run.Later.Messages, _startedAt));
             else if (run.Activity is EndActivity { Signal: { } signal } && run.Mode == ExecutionMode.Live)
                 SignalAsync(signal).PipeTo(Self, success: reply => new Signalled(streamed.Counts, reply));
             else
@@ -123,7 +125,7 @@ public sealed class ActivityActor : ReceiveActor
         });
         Receive<Failed>(ReportAndStop);
         if (runner.WaitsUntil(run) is { } until)
-            Self.Tell(new Waiting(run.Execution, run.Activity.Id, until));
+            Self.Tell(new Waiting(run.Execution, run.Activity.Id, until, StartedAt: _startedAt));
         else
             runner.PrepareAsync(run, _cancel.Token).PipeTo(Self);
     }
@@ -136,7 +138,7 @@ public sealed class ActivityActor : ReceiveActor
     {
         var region = ActorRegistry.For(Context.System).Get<CampaignRegion>();
         var source = $"{_run.Campaign}/{_run.Execution}/{_run.Activity.Id}";
-        return region.Ask<object>(new CampaignCommands.Trigger(new CampaignId(signal.Campaign), signal.Variables, source), TimeSpan.FromSeconds(30),
+        return region.Ask<object>(new CampaignCommands.Trigger(new CampaignId(signal.Campaign), signal.Variables, source, _span?.Id), TimeSpan.FromSeconds(30),
             _cancel.Token);
     }
 
@@ -154,7 +156,7 @@ public sealed class ActivityActor : ReceiveActor
         System.Diagnostics.Activity.Current = null;
         var span = CampaignTracing.Source.StartActivity($"campaign.activity {ActivityKinds.Of(run.Activity).Type}", System.Diagnostics.ActivityKind.Internal,
             CampaignTracing.Parse(run.Trace));
-        System.Diagnostics.Activity.Current = previous;
+        System.Diagnostics.Activity.Current = previous is { IsStopped: false } ? previous : null;
         span?.SetTag("actorcampaigns.campaign.id", run.Campaign.Value).SetTag("actorcampaigns.execution.id", run.Execution.Value)
             .SetTag("actorcampaigns.activity.id", run.Activity.Id).SetTag("actorcampaigns.activity.kind", ActivityKinds.Of(run.Activity).Type)
             .SetTag("actorcampaigns.partition", run.Partition?.Index).SetTag("actorcampaigns.second_wave", run.SecondWave ? true : null);

@@ -103,6 +103,9 @@ public static class CampaignJournalFormat
             case Replaced replaced:
                 WriteDocument(writer, replaced.Document);
                 break;
+            case ReplacementQueued queued:
+                WriteDocument(writer, queued.Document);
+                break;
             case ExecutionStarted started:
                 writer.WriteString("execution", started.Execution.Value);
                 writer.WriteString("mode", ExecutionModes.Name(started.Mode));
@@ -185,6 +188,7 @@ public static class CampaignJournalFormat
     {
         [typeof(Created)] = f => new Created(f.Campaign("id"), f.Document("document"), f.OptionalCampaign("duplicatedFrom"), f.Time("at")),
         [typeof(Replaced)] = f => new Replaced(f.Campaign("id"), f.Document("document"), f.Time("at")),
+        [typeof(ReplacementQueued)] = f => new ReplacementQueued(f.Campaign("id"), f.Document("document"), f.Time("at")),
         [typeof(Published)] = f => new Published(f.Campaign("id"), f.Time("at"), f.OptionalString("by"), f.OptionalString("approvedBy")),
         [typeof(ExecutionStarted)] = f => new ExecutionStarted(f.Campaign("id"), f.Execution("execution"), ExecutionModes.Parse(f.String("mode")),
             f.Variables("variables"), f.OptionalTime("due"), f.Time("at"), f.OptionalString("triggeredBy"), f.Has("partitions") ? (int)f.Long("partitions") : 1,
@@ -221,6 +225,8 @@ public static class CampaignJournalFormat
             writer.WriteString("publishedAt", published);
         if (state.SkippedThrough is { } skippedThrough)
             writer.WriteString("skippedThrough", skippedThrough);
+        if (state.PendingDocument is { } pending)
+            WriteDocument(writer, pending, "pendingDocument");
         writer.WriteStartArray("executions");
         foreach (var execution in state.Executions)
             WriteExecution(writer, execution);
@@ -341,6 +347,7 @@ public static class CampaignJournalFormat
     {
         Node = f.OptionalString("node"),
         SkippedThrough = f.OptionalTime("skippedThrough"),
+        PendingDocument = f.Has("pendingDocument") ? f.Document("pendingDocument") : null,
     };
 
     private static ExecutionView ReadExecution(Fields f) => new(
@@ -370,9 +377,9 @@ public static class CampaignJournalFormat
     private static PartitionView ReadPartition(Fields f) =>
         new((int)f.Long("id"), f.OptionalString("node"), ActivityStates.Parse(f.String("state")), f.Counts("counts"));
 
-    private static void WriteDocument(Utf8JsonWriter writer, CampaignDocument document)
+    private static void WriteDocument(Utf8JsonWriter writer, CampaignDocument document, string name = "document")
     {
-        writer.WritePropertyName("document");
+        writer.WritePropertyName(name);
         CampaignFormat.Write(writer, document);
     }
 

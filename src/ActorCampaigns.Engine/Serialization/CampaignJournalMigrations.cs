@@ -26,8 +26,9 @@ public static class CampaignJournalMigrations
         _ => { },
         // Version 5 added a campaign's error policy (optional, in documents), the record of an error notification (an
         // event), why a campaign stopped itself (an optional field of stopped), an execution's trace (optional, in
-        // execution started and the state) and when an activity's run started (optional, in activity completed and
-        // the state): nothing a version 4 payload has.
+        // execution started and the state), when an activity's run started (optional, in activity completed and
+        // the state) and a published campaign's document waiting for its running executions (an event, and the
+        // state's pendingDocument): nothing a version 4 payload has.
         _ => { },
     ];
 

@@ -41,6 +41,7 @@ public sealed class CampaignMessageSerializer(ExtendedActorSystem system) : Seri
         [typeof(ForceWinner)] = "c.force-winner",
         [typeof(Created)] = "e.created",
         [typeof(Replaced)] = "e.replaced",
+        [typeof(ReplacementQueued)] = "e.replacement-queued",
         [typeof(Published)] = "e.published",
         [typeof(ExecutionStarted)] = "e.execution-started",
         [typeof(ActivityCompleted)] = "e.activity-completed",

@@ -72,7 +72,7 @@ public static class CampaignEndpoints
                 await Version(versions, services, request, node)(id, document);
                 return Accepted(accepted);
             });
-        }).WithSummary("Replaces the document of a draft").ReadsBody("application/json", Document)
+        }).WithSummary("Replaces the document of a draft, or of a published recurring or signal campaign: executions running finish on the old one, the next takes it").ReadsBody("application/json", Document)
             .Answers(StatusCodes.Status200OK, 400, 404, 409, 413);
         campaigns.MapPost("/{id}/duplicate", async (string id, HttpRequest request, EngineServices services, CampaignIndex index, CampaignVersions versions,
             NodeOptions node, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>

@@ -26,11 +26,13 @@ public static class NodeTelemetry
             return builder;
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("actorcampaigns", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId));
-        void Otlp(OtlpExporterOptions otlp)
+        // Over HTTP each signal has its path under the collector's address; gRPC takes the address as it is.
+        Action<OtlpExporterOptions> Otlp(string signal) => otlp =>
         {
-            otlp.Endpoint = collector!;
-            otlp.Protocol = node.Otlp.Protocol == "http" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
-        }
+            var http = node.Otlp.Protocol == "http";
+            otlp.Endpoint = http ? new Uri(collector!, $"{collector!.AbsolutePath.TrimEnd('/')}/v1/{signal}") : collector!;
+            otlp.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        };
         if (node.Metrics)
         {
             telemetry.WithMetrics(metrics =>
@@ -42,16 +44,21 @@ public static class NodeTelemetry
                     // Each scrape reads the figures as they are (the exporter's default answers up to 300 ms old ones).
                     .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (collector is not null)
-                    metrics.AddOtlpExporter(Otlp);
+                    metrics.AddOtlpExporter(Otlp("metrics"));
             });
             builder.Services.AddHostedService<ClusterGauges>();
             builder.Services.AddHostedService(provider => new FeedbackQueueGauge(provider.GetRequiredService<FeedbackWriter>()));
         }
         // Traces go to the collector, when one is named: an execution, its activities, their batches and the providers'
-        // calls, under the request that started it.
+        // calls, under the request that started it. Not the tracking hits, scrapes and probes (millions, and no one's
+        // command), and HTTP calls only as a provider's (a webhook message's post).
         if (collector is not null)
-            telemetry.WithTracing(tracing => tracing.AddSource(CampaignTracing.SourceName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
-                .AddOtlpExporter(Otlp));
+            telemetry.WithTracing(tracing => tracing.AddSource(CampaignTracing.SourceName)
+                .AddAspNetCoreInstrumentation(http => http.Filter = context => context.Request.Path.StartsWithSegments("/api")
+                    || context.Request.Path.StartsWithSegments("/operator"))
+                .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = _ =>
+                    System.Diagnostics.Activity.Current?.Source == CampaignTracing.Source)
+                .AddOtlpExporter(Otlp("traces")));
         return builder;
     }
 

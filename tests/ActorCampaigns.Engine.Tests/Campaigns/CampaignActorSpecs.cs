@@ -137,6 +137,39 @@ public sealed class CampaignActorSpecs(ITestOutputHelper output) : Akka.Hosting.
         Assert.Equal(16, Sent("c-clock"));
     }
 
+    [Fact]
+    public async Task A_recurring_campaign_edited_while_its_execution_waits_sends_that_execution_on_the_old_document_and_the_next_on_the_new()
+    {
+        var region = await ActorRegistry.GetAsync<CampaignRegion>(Cancel);
+        var id = new CampaignId("c-edited");
+        const string everyThreeHours = """{ "type": "recurring", "cron": "0 */3 * * *", "timeZone": "UTC" }""";
+        await region.Ask<CampaignReplies.Accepted>(new Create(id, Document(everyThreeHours, wait: true)), Timeout, Cancel);
+        await region.Ask<CampaignReplies.Accepted>(new Publish(id), Timeout, Cancel);
+        _clock.Advance(TimeSpan.FromHours(3));
+        await AwaitStateAsync(region, id, s => s.Executions.Count == 1 && s.Executions[0].Activities["fr"].IsDone);
+
+        // Edited while e-1 waits: accepted, kept for after it.
+        var edited = Document(everyThreeHours, wait: true);
+        edited = edited with { Activities = edited.Activities.Select(a => a is EmailActivity mail ? mail with { Content = mail.Content with { Subject = "Hello again" } } : a).ToList() };
+        Assert.Equal(CampaignStatus.Live, (await region.Ask<CampaignReplies.Accepted>(new Replace(id, edited), Timeout, Cancel)).Status);
+        Assert.Equal("Hello again", ((EmailActivity)(await region.Ask<CampaignState>(new CampaignQueries.GetState(id), Timeout, Cancel))
+            .PendingDocument!.Activities.Single(a => a.Id == "mail")).Content.Subject);
+
+        _clock.Advance(TimeSpan.FromMinutes(61));
+        var first = await AwaitStateAsync(region, id, s => s.Executions[0].State == ExecutionState.Completed);
+        Assert.Equal(("Hello again", null), (((EmailActivity)first.Document!.Activities.Single(a => a.Id == "mail")).Content.Subject, first.PendingDocument));
+        _clock.Advance(TimeSpan.FromHours(2));
+        await AwaitStateAsync(region, id, s => s.Executions.Count == 2 && s.Executions[0].Activities["fr"].IsDone);
+        _clock.Advance(TimeSpan.FromMinutes(61));
+        await AwaitStateAsync(region, id, s => s.Executions.Count == 2 && s.Executions[0].State == ExecutionState.Completed);
+
+        var subjects = File.ReadLines(Path.Combine(_folder, "outbox", "email.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(m => m.GetProperty("campaignId").GetString() == "c-edited")
+            .GroupBy(m => m.GetProperty("executionId").GetString()!)
+            .ToDictionary(g => g.Key, g => g.Select(m => m.GetProperty("subject").GetString()).Distinct().ToList());
+        Assert.Equal(new Dictionary<string, List<string?>> { ["e-1"] = ["Hi"], ["e-2"] = ["Hello again"] }, subjects);
+    }
+
     /// <summary>Waits until this node runs <paramref name="count"/> campaign entities.</summary>
     private async Task AwaitEntitiesAsync(IActorRef region, int count) => await AwaitConditionAsync(async () =>
         (await region.Ask<ShardRegionStats>(GetShardRegionStats.Instance, Timeout, Cancel)).Stats.Values.Sum() == count,

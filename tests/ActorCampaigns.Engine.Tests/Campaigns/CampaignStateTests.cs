@@ -65,7 +65,7 @@ public class CampaignStateTests
         var execution = Assert.Single(live.Executions);
         Assert.Equal((new ExecutionId("e-1"), ExecutionMode.Live), (execution.Id, execution.Mode));
         Assert.All(execution.Activities.Values, a => Assert.Equal(ActivityState.Pending, a.State));
-        AssertRejected(live.Decide(new Replace(Id, Document()), Now), RejectionKind.Conflict, "is live: only a draft can be replaced");
+        AssertRejected(live.Decide(new Replace(Id, Document()), Now), RejectionKind.Conflict, "is live: only a draft, or a published recurring or signal campaign that has not ended, can be replaced");
 
         var (done, last) = Run(live, CompleteAll(execution.Id));
         Assert.Equal([typeof(ActivityCompleted), typeof(ExecutionCompleted), typeof(CampaignCompleted)],
@@ -183,6 +183,34 @@ public class CampaignStateTests
         Assert.Equal(CampaignStatus.Completed, last.Status);
         Assert.Null(last.NextDue);
         Assert.Equal([first.AddDays(1), first], last.Executions.Select(e => e.Due));
+    }
+
+    [Fact]
+    public void A_recurring_campaign_edited_while_it_runs_finishes_its_execution_on_the_old_document_and_takes_the_new_one_after()
+    {
+        var recurring = """{ "type": "recurring", "cron": "0 9 * * *", "timeZone": "UTC" }""";
+        var publishedAt = new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+        var (scheduled, _) = RunAt(publishedAt, Created(recurring), new Publish(Id));
+        var first = new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc);
+        var (running, _) = RunAt(first.AddSeconds(1), scheduled, new StartScheduled(Id, first));
+        var edited = Document(recurring) with { Name = "Lifecycle, edited" };
+
+        var (queued, decision) = RunAt(first.AddMinutes(1), running, new Replace(Id, edited));
+        Assert.IsType<ReplacementQueued>(Assert.Single(Assert.IsType<Decision.Accepted>(decision).Events));
+        Assert.Equal(("Lifecycle", "Lifecycle, edited"), (queued.Document!.Name, queued.PendingDocument!.Name));
+
+        var (after, _) = RunAt(first.AddMinutes(5), queued, CompleteAll(new("e-1")));
+        Assert.Equal((CampaignStatus.Scheduled, "Lifecycle, edited", null), (after.Status, after.Document!.Name, after.PendingDocument));
+        Assert.Equal(["execution completed", "document replaced"], after.Log!.TakeLast(2).Select(l => l.Message));
+
+        // With nothing running, the campaign takes a new document at once; its schedule may change, not its type.
+        // The next occurrence is the new schedule's after the last that ran: today at 10.
+        var (again, _) = RunAt(first.AddMinutes(30), after, new Replace(Id, Document("""{ "type": "recurring", "cron": "0 10 * * *", "timeZone": "UTC" }""")));
+        Assert.Equal((first.AddHours(1), null), (again.NextDue, again.PendingDocument));
+        AssertRejected(again.Decide(new Replace(Id, Document()), Now), RejectionKind.Conflict, "its schedule's type may not (recurring)");
+        // A one-shot campaign, once published, is read-only.
+        var (live, _) = Run(Created(), new Publish(Id));
+        AssertRejected(live.Decide(new Replace(Id, Document()), Now), RejectionKind.Conflict, "only a draft, or a published recurring or signal campaign");
     }
 
     [Fact]

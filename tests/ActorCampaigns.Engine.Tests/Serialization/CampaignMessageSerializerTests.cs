@@ -80,7 +80,7 @@ public sealed class CampaignMessageSerializerTests : IDisposable
             new OccurrencesSkipped(Id, 7, At.AddDays(-7), At.AddDays(-1), ActorCampaigns.Domain.Campaigns.CatchUp.Latest, At),
             new PartitionMessages.InboundCompleted("c-7|e-1|mail|2", "fr"), new PartitionMessages.Hold("c-7|e-1|mail|2"), new PartitionMessages.Stop("c-7|e-1|mail|2"),
             new PartitionMessages.Report(Id, E1, "mail", 2, 3, "akka.tcp://actorcampaigns@10.0.0.7:4053", PartitionMessages.ReportKind.Failed, Counts, "fenced off"),
-            new Created(Id, Document, null, At), new Replaced(Id, Document, At), new Published(Id, At),
+            new Created(Id, Document, null, At), new Replaced(Id, Document, At), new ReplacementQueued(Id, Document, At), new Published(Id, At),
             new ExecutionStarted(Id, E1, ExecutionMode.Test, variables, null, At), new ExecutionStarted(Id, E1, ExecutionMode.Live, variables, null, At, "c-6/e-2/end"),
             new ExecutionStarted(Id, E1, ExecutionMode.Live, variables, null, At, Partitions: 6), new ActivityCompleted(Id, E1, "mail", ActivityState.Held, Counts, At),
             new ActivityCompleted(Id, E1, "tell", ActivityState.Completed, Counts with { Notes = ["alert sent to ops@example.com"] }, At),
@@ -108,7 +108,7 @@ public sealed class CampaignMessageSerializerTests : IDisposable
         var back = serialization.Deserialize(bytes, serializer.Identifier, manifest);
         Assert.Equal(message.GetType(), back.GetType());
         Assert.Equal(bytes, serializer.ToBinary(back));
-        if (message is not (CampaignState or Create or Replace or Created or Replaced or Trigger or ExecutionStarted or CompleteActivity or ActivityCompleted
+        if (message is not (CampaignState or Create or Replace or Created or Replaced or ReplacementQueued or Trigger or ExecutionStarted or CompleteActivity or ActivityCompleted
             or PartitionExecution or CompletePartition or ExecutionPartitioned or PartitionCompleted or PartitionMessages.Report or ErrorNotified
             or RecordErrorNotification))
             Assert.Equal(message, back);

@@ -214,6 +214,8 @@ public static class JournalFixture
         Run(t1.AddMinutes(2), new Trigger(b, signalled, $"{CampaignA}/{live}/end"));
         Run(t1.AddMinutes(3), new Trigger(b, new Dictionary<string, VariableValue> { ["limit"] = new(9L) }));
         Run(t1.AddMinutes(4), new CompleteActivity(b, state.Executions[1].Id, "fr", Counts(0, ("out", 77))));
+        // Since version 5: edited while its executions run, the new document waits for them.
+        Run(t1.AddMinutes(4), new Replace(b, docs[4] with { Name = "Every kind, edited" }));
         journal.Add(new Persisted($"campaign-{b}", journal.Count(p => p.PersistenceId == $"campaign-{b}" && !p.Snapshot), true, state));
         Run(t1.AddMinutes(5), new Stop(b));
 

@@ -24,8 +24,9 @@ public static class Alerts
 
     /// <param name="sender">What the alert is for in the ledger and its message ids: the alert activity, or a notice's own name.</param>
     /// <param name="first">The ledger batch (and message id) number of the first target; the second takes the next.</param>
+    /// <param name="wait">How long each target may take (its provider down); none: as long as its provider's patience.</param>
     public static async Task<IReadOnlyList<string>> SendAsync(EngineServices services, string campaign, string execution, string sender, long first, Alert alert,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, TimeSpan? wait = null)
     {
         var common = new[] { KeyValuePair.Create("subject", alert.Subject), KeyValuePair.Create("text", alert.Text) }.Concat(alert.Fields).ToList();
         var targets = new List<(string Channel, string To, IReadOnlyList<KeyValuePair<string, string>> Content)>();
@@ -45,14 +46,23 @@ public static class Alerts
             var batch = new DeliveryBatch(campaign, execution, sender, first + i);
             var sending = new Sending(channel, MessageCategory.Transactional, ToProfiles: false);
             DeliveryOutcome outcome;
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (wait is { } most)
+                budget.CancelAfter(most);
             try
             {
-                outcome = await delivery.SendAsync(batch, sending, [message], cancellationToken);
+                outcome = await delivery.SendAsync(batch, sending, [message], budget.Token);
             }
             catch (ProviderUnreachableException unreachable)
             {
                 // Kept claimed: sent when the same alert is sent again (its activity run again, its notice told again).
                 notes.Add($"alert to {address} not sent: {unreachable.Message}");
+                continue;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Its time is up (a skip notice waits a little for each target): kept claimed, the next target is tried.
+                notes.Add($"alert to {address} not sent within {wait!.Value.TotalSeconds:0} s: its provider did not take it");
                 continue;
             }
             await delivery.MarkSentAsync(batch, sending, outcome, cancellationToken);

@@ -140,13 +140,16 @@ public sealed class ChannelStream
                 catch (ProviderUnreachableException unreachable) when (skipping is not null)
                 {
                     if (!skipping.Skip(unreachable, out var failure))
+                    {
+                        span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failure.Message);
                         throw failure;
+                    }
                     var outcome = await delivery.SkipAsync(BatchOf(rendered), sending, rendered.Messages, unreachable, cancellationToken);
                     var notes = await skipping.NotesAsync(BatchOf(rendered).Batch, unreachable, cancellationToken);
                     span?.SetTag("actorcampaigns.batch.skipped", unreachable.Pending.Count).SetTag("actorcampaigns.batch.failed", outcome.Failed.Count);
                     return (Rendered: rendered with { Notes = notes }, Outcome: outcome);
                 }
-                catch (Exception e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
                     throw;

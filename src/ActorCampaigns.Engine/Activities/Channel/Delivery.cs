@@ -104,7 +104,7 @@ public sealed class Delivery(Ledger ledger, OutboxProvider outbox, IReadOnlyDict
     /// </summary>
     private static async Task<T> TimedAsync<T>(string channel, IMessageSender sender, int messages, Func<Task<T>> call)
     {
-        using var span = Activity.Current is null ? null
+        using var span = Activity.Current?.Source != CampaignTracing.Source ? null
             : CampaignTracing.Source.StartActivity("campaign.provider.send", ActivityKind.Client)
                 ?.SetTag("actorcampaigns.channel", channel).SetTag("actorcampaigns.provider", sender.Name).SetTag("actorcampaigns.provider.messages", messages);
         var started = Stopwatch.GetTimestamp();

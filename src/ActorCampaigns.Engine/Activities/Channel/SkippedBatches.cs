@@ -9,9 +9,9 @@ namespace ActorCampaigns.Engine.Activities.Channel;
 /// The <c>ignore</c> error policy for one channel run: a batch its provider stayed unreachable for is skipped (its
 /// messages fail, counted as errors) and the run goes on, as long as no more than <c>maxConsecutiveErrors</c> are
 /// skipped in a row; one more fails the activity, which suspends the execution. The first skip tells the campaign's
-/// notify targets, waiting at most <see cref="NoticeWait"/> for their providers (one down too would hold the batches
-/// for its whole outage). A partitioned execution counts per partition's run; its notice is one for the activity
-/// (the ledger keeps it once).
+/// notify targets, waiting at most <see cref="NoticeWait"/> for each target's provider (one down too would hold the
+/// batches for its whole outage). A partitioned execution counts per partition's run; its notice is one for the
+/// activity (claimed once in the ledger; partitions skipping at the same moment may each send it).
 /// </summary>
 public sealed class SkippedBatches
 {
@@ -52,7 +52,7 @@ public sealed class SkippedBatches
         }
     }
 
-    /// <summary>How long the first skip waits for its notice to go.</summary>
+    /// <summary>How long the first skip waits for its notice to go, per target (a provider call under way ends first).</summary>
     public static readonly TimeSpan NoticeWait = TimeSpan.FromSeconds(10);
 
     /// <summary>What the run notes of a batch it skipped; the first time, with what became of the notice.</summary>
@@ -65,15 +65,6 @@ public sealed class SkippedBatches
             (first, _told) = (!_told, true);
         if (!first)
             return [note];
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(NoticeWait);
-        try
-        {
-            return [note, .. await ErrorNotifications.SkippedAsync(_services, _run, described, unreachable, wait.Token)];
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return [note, $"the skip notice did not go within {NoticeWait.TotalSeconds:0} s: its provider did not take it"];
-        }
+        return [note, .. await ErrorNotifications.SkippedAsync(_services, _run, described, unreachable, NoticeWait, cancellationToken)];
     }
 }
