@@ -247,6 +247,35 @@ public sealed class DeliveryTests : IDisposable
         Assert.Equal([("e-1", "mail", 6L)], await ledger.RetriesAsync("c-1", TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task A_batch_skipped_under_the_ignore_policy_settles_what_waited_as_failed_and_no_run_sends_it_again()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        // Four of ten go, then the relay cannot be reached, for good.
+        var relay = new FlakyRelay(before: 4, downFor: int.MaxValue, TimeSpan.Zero);
+        var (ledger, delivery) = await Create(relay);
+        var messages = Messages(10);
+
+        var unreachable = await Assert.ThrowsAsync<ProviderUnreachableException>(() => delivery.SendAsync(Batch, Email, messages, cancel));
+        Assert.Equal((6, "connection: Connection refused"), (unreachable.Pending.Count, unreachable.Reason));
+        using var rendered = delivery.NewBatch("email", messages.Count);
+        rendered.AddRange(messages);
+        var outcome = await delivery.SkipAsync(Batch, Email, rendered, unreachable, cancel);
+        await delivery.MarkSentAsync(Batch, Email, outcome, cancel);
+
+        // What left before the skip is the batch's sent; what waited is failed, with why, and never sent again.
+        Assert.Equal(0, outcome.Sent);
+        Assert.Equal([1L, 2, 3, 4], outcome.ToMark!.Order());
+        Assert.Equal(Enumerable.Range(5, 6).Select(i => (long)i), outcome.Failed.Keys.Order());
+        Assert.All(outcome.Failed.Values, reason => Assert.Equal("skipped (onError ignore): the provider stayed unreachable (connection: Connection refused)", reason));
+        var again = await delivery.SendAsync(Batch, Email, messages, cancel);
+        Assert.Equal((0, 6), (again.Sent, again.Failed.Count));
+        Assert.Equal([1L, 2, 3, 4], relay.Received.Order());
+        // The batch is done (marked sent, its refusals and skips with it).
+        Assert.Equal("sent", await delivery.BatchStateAsync(Batch, cancel));
+        Assert.Equal(6L, Assert.Single(await ledger.FailuresAsync("c-1", cancel)).Messages);
+    }
+
     /// <summary>A clock that stands still until moved, as a process frozen by SIGSTOP sees time jump when it wakes.</summary>
     private sealed class FrozenClock : TimeProvider
     {
