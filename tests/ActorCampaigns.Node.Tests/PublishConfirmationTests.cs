@@ -95,6 +95,32 @@ public sealed class PublishConfirmationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_published_campaign_is_not_edited_where_publishes_are_approved_and_a_copy_is_the_way()
+    {
+        await ImportAsync(0, 10);
+        var document = """
+            { "name": "Signalled", "schedule": { "type": "signal" }, "activities": [ { "id": "all", "type": "buildAudience" },
+                { "id": "mail", "type": "email", "content": { "from": "s@example.com", "subject": "S", "html": "<p>S</p>" } } ],
+              "transitions": [ { "from": "all", "to": "mail" } ] }
+            """;
+        async Task<(HttpStatusCode, JsonElement)> SendAsync(HttpMethod method, string path, string body)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "marketer-key");
+            using var response = await _node.Http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+        }
+        var (_, created) = await SendAsync(HttpMethod.Post, "/api/campaigns", document);
+        var id = created.GetProperty("id").GetString()!;
+        // A draft is edited as ever; once published (10 messages, under the threshold), an edit could grow it unseen.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/campaigns/{id}", document.Replace("\"S\"", "\"T\""))).Item1);
+        Assert.Equal(HttpStatusCode.OK, (await AsAsync("marketer-key", $"/api/campaigns/{id}/publish")).Status);
+        var (refused, why) = await SendAsync(HttpMethod.Put, $"/api/campaigns/{id}", document.Replace("\"type\": \"buildAudience\" }", "\"type\": \"buildAudience\", \"filter\": \"true\" }"));
+        Assert.Equal(HttpStatusCode.Conflict, refused);
+        Assert.Contains("this node approves publishes above 1,000 messages: an edit would skip that approval; duplicate the campaign", why.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Above_the_threshold_another_key_must_approve_and_the_log_names_both()
     {
         await ImportAsync(0, 1_200);

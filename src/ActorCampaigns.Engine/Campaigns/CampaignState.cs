@@ -141,7 +141,7 @@ public sealed record CampaignState(
     {
         if (Status == CampaignStatus.Stopped)
             return Conflict($"campaign '{Id}' is stopped: it can no longer be tested");
-        if (Executions.FirstOrDefault(e => e.Mode == ExecutionMode.Test && e.IsActive) is { } running)
+        if (Executions.FirstOrDefault(e => e.Mode == ExecutionMode.Test && e.GoesOn) is { } running)
             return Conflict($"test run {running.Id} of campaign '{Id}' is still running");
         return Accept(Start(ExecutionMode.Test, DocumentVariables, null, now, partitions));
     }
@@ -203,20 +203,28 @@ public sealed record CampaignState(
     }
 
     /// <summary>
-    /// A draft takes a new document at once. A published recurring or signal campaign too, when nothing of it runs;
-    /// else its running executions finish on their document and it takes the new one once none is left (its next
-    /// execution runs it). Its schedule may change, not its type; a one-shot campaign, once published, is read-only.
+    /// A draft, or a published recurring or signal campaign that has not ended, takes a new document: at once when
+    /// nothing of it runs; else its running executions (a test run included) finish on their document and it takes the
+    /// new one once none is left. A published campaign's schedule may change, not its type, and must have an occurrence
+    /// left; a signal campaign keeps the variables it declared (campaigns signalling it pass them). A one-shot campaign,
+    /// once published, is read-only.
     /// </summary>
     private Decision DecideReplace(Replace replace, DateTime now)
     {
-        if (Status == CampaignStatus.Draft)
-            return Accept(new Replaced(Id, replace.Document, now));
-        if (Status is not (CampaignStatus.Scheduled or CampaignStatus.Live or CampaignStatus.Paused or CampaignStatus.Failed)
-            || Document!.Schedule is not (RecurringSchedule or SignalSchedule))
-            return Conflict($"campaign '{Id}' is {Name(Status)}: only a draft, or a published recurring or signal campaign that has not ended, can be replaced");
-        if (replace.Document.Schedule.GetType() != Document.Schedule.GetType())
-            return Conflict($"campaign '{Id}' is published: its document may change, its schedule's type may not ({ScheduleType(Document.Schedule)})");
-        return Executions.Any(e => e.IsActive) ? Accept(new ReplacementQueued(Id, replace.Document, now)) : Accept(new Replaced(Id, replace.Document, now));
+        if (Status != CampaignStatus.Draft)
+        {
+            if (Status is not (CampaignStatus.Scheduled or CampaignStatus.Live or CampaignStatus.Paused or CampaignStatus.Failed)
+                || Document!.Schedule is not (RecurringSchedule or SignalSchedule))
+                return Conflict($"campaign '{Id}' is {Name(Status)}: only a draft, or a published recurring or signal campaign that has not ended, can be replaced");
+            if (replace.Document.Schedule.GetType() != Document.Schedule.GetType())
+                return Conflict($"campaign '{Id}' is published: its document may change, its schedule's type may not ({ScheduleType(Document.Schedule)})");
+            if (replace.Document.Schedule is RecurringSchedule recurring && Occurrences.Next(recurring, now) is null)
+                return Invalid($"campaign '{Id}' is published: its new schedule has no occurrence left after {now:O}");
+            if (Document.Schedule is SignalSchedule
+                && Document.Variables.FirstOrDefault(v => !replace.Document.Variables.TryGetValue(v.Key, out var kept) || kept.Type != v.Value.Type) is { Key: { } lost })
+                return Conflict($"campaign '{Id}' is a published signal campaign: it keeps its variable '{lost}' and its type (the campaigns signalling it pass it)");
+        }
+        return Executions.Any(e => e.GoesOn) ? Accept(new ReplacementQueued(Id, replace.Document, now)) : Accept(new Replaced(Id, replace.Document, now));
     }
 
     private static string ScheduleType(Schedule schedule) => schedule is RecurringSchedule ? "recurring" : "signal";
@@ -256,7 +264,7 @@ public sealed record CampaignState(
     {
         yield return new ExecutionCompleted(Id, execution.Id, now);
         var document = Document!;
-        if (PendingDocument is { } pending && !Executions.Any(e => e.Id != execution.Id && e.IsActive))
+        if (PendingDocument is { } pending && !Executions.Any(e => e.Id != execution.Id && e.GoesOn))
         {
             yield return new Replaced(Id, pending, now);
             document = pending;
@@ -413,7 +421,14 @@ public sealed record CampaignState(
         {
             Status = CampaignStatus.Draft, Document = created.Document, DuplicatedFrom = created.DuplicatedFrom, CreatedAt = created.At,
         },
-        Replaced replaced => this with { Document = replaced.Document, PendingDocument = null },
+        // A published campaign whose schedule changed counts its next occurrence from the edit, not from the old
+        // schedule's last: an hour already past in the new schedule is not due.
+        Replaced replaced => this with
+        {
+            Document = replaced.Document, PendingDocument = null,
+            SkippedThrough = Status != CampaignStatus.Draft && !Equals(Document?.Schedule, replaced.Document.Schedule)
+                && (SkippedThrough is null || SkippedThrough < replaced.At) ? replaced.At : SkippedThrough,
+        },
         ReplacementQueued queued => this with { PendingDocument = queued.Document },
         Published published => this with { Status = CampaignStatus.Scheduled, PublishedAt = published.At },
         ExecutionStarted started => this with
@@ -472,7 +487,7 @@ public sealed record CampaignState(
         },
         Stopped stopped => this with
         {
-            Status = CampaignStatus.Stopped,
+            Status = CampaignStatus.Stopped, PendingDocument = null,
             Executions = Executions.Select(e => e.IsActive ? e with { State = ExecutionState.Stopped, FinishedAt = stopped.At } : e).ToImmutableList(),
         },
         CampaignCompleted => this with { Status = CampaignStatus.Completed },

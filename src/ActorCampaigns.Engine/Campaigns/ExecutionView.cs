@@ -67,6 +67,10 @@ public sealed record ExecutionView(
     [JsonIgnore]
     public bool IsActive => State is ExecutionState.Running or ExecutionState.Waiting or ExecutionState.Paused or ExecutionState.Failed;
 
+    /// <summary>Whether it may still go on: active, but not a failed test run (nothing resumes one; a new test run replaces it).</summary>
+    [JsonIgnore]
+    public bool GoesOn => IsActive && !(Mode == ExecutionMode.Test && State == ExecutionState.Failed);
+
     /// <summary>The activities done (completed, held, skipped).</summary>
     [JsonIgnore]
     public IEnumerable<string> Done => Activities.Where(a => a.Value.IsDone).Select(a => a.Key);

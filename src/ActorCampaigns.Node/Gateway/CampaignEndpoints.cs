@@ -65,7 +65,12 @@ public static class CampaignEndpoints
             var (document, problem) = await ReadDocumentAsync(request, services, cancel);
             if (problem is not null)
                 return problem;
-            // Only a draft that was replaced changes its name in the index and gets a version: a refused replace (no such campaign) leaves nothing behind.
+            // An edit is not a publish: where large publishes need an approval, a published campaign is not edited (it
+            // could grow its audience past the threshold unseen); a copy is published instead.
+            if (node.Approvals.AudienceThreshold is { } threshold && (await StateAsync(region, id, cancel)).Status is not (CampaignStatus.Draft or CampaignStatus.None))
+                return Problems.Conflict($"campaign '{id}' is published and this node approves publishes above {threshold:N0} messages: " +
+                    "an edit would skip that approval; duplicate the campaign, edit and publish the copy");
+            // A replace accepted changes the name in the index and gets a version: a refused one (no such campaign) leaves nothing behind.
             return await AskAsync(region, new Replace(new CampaignId(id), document!), cancel, async accepted =>
             {
                 await index.AddAsync(id, document!.Name, CancellationToken.None);
@@ -80,7 +85,7 @@ public static class CampaignEndpoints
             var source = await StateAsync(region, id, cancel);
             return source.Document is null
                 ? Problems.NotFound($"no campaign '{id}'")
-                : await CreateAsync(region, index, source.Document with { Name = $"{source.Document.Name} (copy)" }, source.Id,
+                : await CreateAsync(region, index, (source.PendingDocument ?? source.Document) with { Name = $"{(source.PendingDocument ?? source.Document).Name} (copy)" }, source.Id,
                     Version(versions, services, request, node), cancel);
         }).WithSummary("Copies a campaign's document to a new draft").Answers(StatusCodes.Status201Created, 404);
         campaigns.MapPost("/{id}/trigger", async (string id, HttpRequest request, IRequiredActor<CampaignRegion> region, CancellationToken cancel) =>
@@ -139,7 +144,12 @@ public static class CampaignEndpoints
             var state = await StateAsync(region, id, cancel);
             return state.Status == CampaignStatus.None
                 ? Problems.NotFound($"no campaign '{id}'")
-                : Results.Json(new { id, status = CampaignState.Name(state.Status), document = PublicFormat(state.Document) });
+                : Results.Json(new
+                {
+                    id, status = CampaignState.Name(state.Status), document = PublicFormat(state.Document),
+                    // An edit of a published campaign waiting for its running executions to finish.
+                    pendingDocument = state.PendingDocument is { } pending ? PublicFormat(pending) : null,
+                });
         }).WithSummary("Gets a campaign's state and document").Answers(StatusCodes.Status200OK, 404);
         campaigns.MapGet("/{id}/status", async (string id, IRequiredActor<CampaignRegion> region, EngineServices services, CancellationToken cancel) =>
         {

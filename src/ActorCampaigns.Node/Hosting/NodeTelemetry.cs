@@ -56,8 +56,9 @@ public static class NodeTelemetry
             telemetry.WithTracing(tracing => tracing.AddSource(CampaignTracing.SourceName)
                 .AddAspNetCoreInstrumentation(http => http.Filter = context => context.Request.Path.StartsWithSegments("/api")
                     || context.Request.Path.StartsWithSegments("/operator"))
+                // The filter runs with the HTTP client's own span current: its parent is the provider call's.
                 .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = _ =>
-                    System.Diagnostics.Activity.Current?.Source == CampaignTracing.Source)
+                    System.Diagnostics.Activity.Current?.Parent?.Source == CampaignTracing.Source)
                 .AddOtlpExporter(Otlp("traces")));
         return builder;
     }

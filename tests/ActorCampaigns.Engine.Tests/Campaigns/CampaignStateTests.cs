@@ -214,6 +214,43 @@ public class CampaignStateTests
     }
 
     [Fact]
+    public void An_edit_counts_the_next_occurrence_from_itself_is_not_held_by_a_failed_test_run_and_is_dropped_by_a_stop()
+    {
+        var daily = """{ "type": "recurring", "cron": "0 9 * * *", "timeZone": "UTC" }""";
+        var first = new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc);
+        // A test run that failed: nothing resumes it, so it holds no edit back.
+        var (tested, _) = RunAt(new DateTime(2026, 11, 30, 11, 0, 0, DateTimeKind.Utc), Created(daily), new StartTest(Id), new FailActivity(Id, new("e-1"), "fr", "database down"));
+        var (ran, _) = RunAt(first.AddSeconds(1), RunAt(new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc), tested, new Publish(Id)).State,
+            [new StartScheduled(Id, first), .. CompleteAll(new("e-2"))]);
+        Assert.Equal(ExecutionState.Failed, ran.Executions[1].State);
+        // At 11, the hour becomes 10: today's 10 o'clock has passed, tomorrow's is next.
+        var (edited, decision) = RunAt(first.AddHours(2), ran, new Replace(Id, Document("""{ "type": "recurring", "cron": "0 10 * * *", "timeZone": "UTC" }""")));
+        Assert.IsType<Replaced>(Assert.Single(Assert.IsType<Decision.Accepted>(decision).Events));
+        Assert.Equal(first.AddDays(1).AddHours(1), edited.NextDue);
+        AssertRejected(edited.Decide(new Replace(Id, Document("""{ "type": "recurring", "cron": "0 10 * * *", "until": "2026-12-01T10:30:00Z" }""")), first.AddHours(2)),
+            RejectionKind.Invalid, "no occurrence left");
+
+        // Queued behind a running execution, then the campaign stops: the edit is dropped with it.
+        var (running, _) = RunAt(first.AddDays(1).AddHours(1).AddSeconds(1), edited, new StartScheduled(Id, first.AddDays(1).AddHours(1)));
+        var (queued, _) = RunAt(first.AddDays(1).AddHours(1).AddMinutes(1), running, new Replace(Id, Document(daily) with { Name = "Never taken" }));
+        Assert.NotNull(queued.PendingDocument);
+        var (stopped, _) = RunAt(first.AddDays(1).AddHours(2), queued, new Stop(Id));
+        Assert.Equal((CampaignStatus.Stopped, "Lifecycle", null), (stopped.Status, stopped.Document!.Name, stopped.PendingDocument));
+    }
+
+    [Fact]
+    public void A_published_signal_campaign_keeps_the_variables_it_declared()
+    {
+        var (scheduled, _) = Run(Created("""{ "type": "signal" }"""), new Publish(Id));
+        var without = Document("""{ "type": "signal" }""") with { Variables = new Dictionary<string, VariableValue>() };
+        AssertRejected(scheduled.Decide(new Replace(Id, without), Now), RejectionKind.Conflict, "keeps its variable 'discount'");
+        var retyped = without with { Variables = new Dictionary<string, VariableValue> { ["discount"] = new(20L) } };
+        AssertRejected(scheduled.Decide(new Replace(Id, retyped), Now), RejectionKind.Conflict, "keeps its variable 'discount' and its type");
+        var more = without with { Variables = new Dictionary<string, VariableValue> { ["discount"] = new("25"), ["code"] = new("X") } };
+        Assert.IsType<Decision.Accepted>(scheduled.Decide(new Replace(Id, more), Now));
+    }
+
+    [Fact]
     public void A_schedule_that_has_passed_cannot_be_published()
     {
         AssertRejected(Created("""{ "type": "once", "at": "2026-11-01T00:00:00Z" }""").Decide(new Publish(Id), Now), RejectionKind.Invalid, "has passed");

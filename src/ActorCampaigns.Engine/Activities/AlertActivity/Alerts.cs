@@ -59,7 +59,7 @@ public static class Alerts
                 notes.Add($"alert to {address} not sent: {unreachable.Message}");
                 continue;
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (wait is not null && budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 // Its time is up (a skip notice waits a little for each target): kept claimed, the next target is tried.
                 notes.Add($"alert to {address} not sent within {wait!.Value.TotalSeconds:0} s: its provider did not take it");
