@@ -20,7 +20,6 @@ public sealed class ErrorPolicyTests : IAsyncDisposable
     private readonly TestSmtpServer _mail = new();
     private readonly TestWebhookServer _sms = new();
     private readonly TestWebhookServer _hooks = new();
-    private NodeProcess? _node;
 
     /// <summary>Profiles as a CRM exports them: ids with gaps, each with a phone number that names its position.</summary>
     private static long IdOf(int position) => 7L * position + 11;
@@ -29,14 +28,14 @@ public sealed class ErrorPolicyTests : IAsyncDisposable
 
     private async Task<NodeProcess> StartAsync()
     {
-        _node = await NodeProcess.StartAsync(_dataDir, ("EmailProvider", "smtp"), ("Smtp__Port", _mail.Port.ToString()), ("Smtp__Security", "None"),
+        var node = await NodeProcess.StartAsync(_dataDir, ("EmailProvider", "smtp"), ("Smtp__Port", _mail.Port.ToString()), ("Smtp__Security", "None"),
             ("SmsProvider", "webhook"), ("SmsWebhook__Url", _sms.Url), ("SmsWebhook__Attempts", "1"), ("SmsWebhook__OutageSeconds", "2"),
             ("SmsWebhook__BreakSeconds", "1"), ("AlertProvider", "webhook"), ("AlertHosts__0", "127.0.0.1"), ("BatchSize", BatchSize.ToString()));
         var csv = new StringBuilder("id,phone,firstName,smsOptIn\n");
         for (var i = 1; i <= Profiles; i++)
             csv.Append($"{IdOf(i)},+336{i:00000000},P{i},true\n");
-        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
-        return _node;
+        Assert.Equal(HttpStatusCode.OK, (await node.SendAsync(HttpMethod.Post, "/api/profiles/import", csv.ToString(), "text/csv")).Status);
+        return node;
     }
 
     private static string Canvas(string name, string onError) => $$$"""
@@ -89,10 +88,9 @@ public sealed class ErrorPolicyTests : IAsyncDisposable
     private static bool Hooked(WebhookRequest hook, string id, string subject) =>
         hook.Body.GetProperty("campaignId").GetString() == id && hook.Body.GetProperty("subject").GetString()!.Contains(subject);
 
-    /// <summary>A campaign under <paramref name="policy"/> whose provider is down from the start: its status once <paramref name="status"/>, and its notification.</summary>
-    private async Task<(NodeProcess Node, string Id, JsonElement Status, JsonElement Hook)> DownAsync(string name, string policy, string status)
+    /// <summary>A campaign under <paramref name="policy"/> on the node, its provider down from the start: its status once <paramref name="status"/>, and its notification.</summary>
+    private async Task<(string Id, JsonElement Status, JsonElement Hook)> DownAsync(NodeProcess node, string name, string policy, string status)
     {
-        var node = await StartAsync();
         _sms.Answer = (_, _) => HttpStatusCode.ServiceUnavailable;
         var id = await CampaignRuns.PublishAsync(node, Canvas(name, $$"""{ "policy": "{{policy}}", "notify": {{Notify}} }"""));
         var reached = await CampaignRuns.AwaitAsync(node, id, s => Status(s) == status, $"the campaign to be {status}");
@@ -101,13 +99,14 @@ public sealed class ErrorPolicyTests : IAsyncDisposable
         Assert.Equal($"Campaign '{name}' {outcome}: activity 'text' failed", subject);
         Assert.Equal((outcome, "text"), (hook.GetProperty("outcome").GetString(), hook.GetProperty("activity").GetString()));
         Assert.Empty(Texted(id));
-        return (node, id, reached, hook);
+        return (id, reached, hook);
     }
 
     [Fact]
     public async Task Suspend_holds_the_execution_tells_both_sinks_and_a_resume_after_the_provider_is_fixed_sends_each_text_exactly_once()
     {
-        var (node, id, failed, hook) = await DownAsync("Down", "suspend", "failed");
+        await using var node = await StartAsync();
+        var (id, failed, hook) = await DownAsync(node, "Down", "suspend", "failed");
         Assert.Equal(("failed", "failed"), (failed.GetProperty("executions")[0].GetProperty("state").GetString(), Text(failed).GetProperty("state").GetString()));
         Assert.StartsWith("the sms provider was unreachable for 2 s (HTTP 503 Service Unavailable): 100 messages of batch 0 wait, resume sends them",
             hook.GetProperty("reason").GetString());
@@ -129,7 +128,7 @@ public sealed class ErrorPolicyTests : IAsyncDisposable
     [Fact]
     public async Task Ignore_skips_each_failing_batch_counting_its_texts_as_errors_sends_the_rest_and_suspends_past_its_limit()
     {
-        var node = await StartAsync();
+        await using var node = await StartAsync();
         // The provider cannot take the second and the fourth batch of 100 (503 each time): fail, go, fail, at most one in a row.
         static bool Refused(int position) => position is > 100 and <= 200 or > 300 and <= 400;
         _sms.Answer = (request, _) => Refused(PositionOf(request.Body.GetProperty("to").GetString()!)) ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.Accepted;
@@ -165,7 +164,8 @@ public sealed class ErrorPolicyTests : IAsyncDisposable
     [Fact]
     public async Task Abort_stops_the_campaign_and_tells_both_sinks()
     {
-        var (node, id, stopped, _) = await DownAsync("Doomed", "abort", "stopped");
+        await using var node = await StartAsync();
+        var (id, stopped, _) = await DownAsync(node, "Doomed", "abort", "stopped");
         Assert.Equal(("stopped", "failed"), (stopped.GetProperty("executions")[0].GetProperty("state").GetString(), Text(stopped).GetProperty("state").GetString()));
         Assert.Contains(await LogAsync(node, id), l => l == "stopped: activity 'text' of execution e-1 failed and the campaign's error policy is abort");
         Assert.Equal(HttpStatusCode.Conflict, (await node.SendAsync(HttpMethod.Post, $"/api/campaigns/{id}/resume")).Status);
@@ -173,8 +173,6 @@ public sealed class ErrorPolicyTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_node is not null)
-            await _node.DisposeAsync();
         await _mail.DisposeAsync();
         _sms.Dispose();
         _hooks.Dispose();
