@@ -11,7 +11,7 @@ namespace ActorCampaigns.Node.Tests;
 /// received MIME, bounces posted by the provider, three days of wait on the node's clock, then an SMS through the
 /// webhook provider to exactly those who did not open; the report shows these numbers.
 /// </summary>
-public sealed class EndToEndTests : IAsyncDisposable
+public sealed class EndToEndTests : IAsyncLifetime
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-e2e-").FullName;
     private readonly TestSmtpServer _smtp = new();
@@ -84,7 +84,10 @@ public sealed class EndToEndTests : IAsyncDisposable
             (sum, h) => (sum.Item1 + h.GetProperty("opened").GetInt64(), sum.Item2 + h.GetProperty("clicked").GetInt64())));
     }
 
-    public async ValueTask DisposeAsync()
+    // xunit 2 disposes a test class through IAsyncLifetime (IAsyncDisposable is not called).
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await _smtp.DisposeAsync();
         _sms.Dispose();

@@ -8,12 +8,15 @@ namespace ActorCampaigns.Node.Tests;
 /// Proofs through a real SMTP server: a campaign's email rendered for two named profiles (then for the first of its
 /// test run) and sent to two seed addresses, subject prefixed [Proof]; nothing counted as sent, the campaign a draft.
 /// </summary>
-public sealed class ProofTests : IAsyncDisposable
+public sealed class ProofTests : IAsyncLifetime
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-proofs-").FullName;
     private readonly TestSmtpServer _smtp = new();
 
-    public async ValueTask DisposeAsync()
+    // xunit 2 disposes a test class through IAsyncLifetime (IAsyncDisposable is not called).
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await _smtp.DisposeAsync();
         SqliteConnection.ClearAllPools();

@@ -6,7 +6,7 @@ using ActorCampaigns.TestSupport;
 namespace ActorCampaigns.Node.Tests;
 
 /// <summary>A node sending its emails through a real SMTP server, the received MIME followed back to the node.</summary>
-public sealed class SmtpDeliveryTests : IAsyncDisposable
+public sealed class SmtpDeliveryTests : IAsyncLifetime
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("actorcampaigns-smtp-").FullName;
     private readonly TestSmtpServer _smtp = new();
@@ -60,7 +60,10 @@ public sealed class SmtpDeliveryTests : IAsyncDisposable
         Assert.StartsWith("550", channel.GetProperty("errorReasons").EnumerateObject().Single().Name);
     }
 
-    public async ValueTask DisposeAsync()
+    // xunit 2 disposes a test class through IAsyncLifetime (IAsyncDisposable is not called).
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await _smtp.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
