@@ -29,11 +29,7 @@ public sealed partial class CampaignActor
         {
             if (e is not CampaignEvents.ExecutionStarted started)
                 return e;
-            // Started without Activity.Current: a span of the actor's previous message must not be its parent.
-            var previous = Activity.Current;
-            Activity.Current = null;
             var span = CampaignTracing.StartExecution(_state.Id, _state.Document?.Name ?? "", started.Execution, started.Mode, parent);
-            Activity.Current = previous is { IsStopped: false } ? previous : null;
             if (span is null)
                 return e;
             _executionSpans[started.Execution] = span;

@@ -149,14 +149,10 @@ public sealed class ActivityActor : ReceiveActor
         Context.Stop(Self);
     }
 
-    /// <summary>The run's span, under its execution's: started outside any other span (this thread's last message's).</summary>
+    /// <summary>The run's span, under its execution's.</summary>
     private static System.Diagnostics.Activity? StartSpan(ActivityRun run)
     {
-        var previous = System.Diagnostics.Activity.Current;
-        System.Diagnostics.Activity.Current = null;
-        var span = CampaignTracing.Source.StartActivity($"campaign.activity {ActivityKinds.Of(run.Activity).Type}", System.Diagnostics.ActivityKind.Internal,
-            CampaignTracing.Parse(run.Trace));
-        System.Diagnostics.Activity.Current = previous is { IsStopped: false } ? previous : null;
+        var span = CampaignTracing.StartUnder($"campaign.activity {ActivityKinds.Of(run.Activity).Type}", run.Trace);
         span?.SetTag("actorcampaigns.campaign.id", run.Campaign.Value).SetTag("actorcampaigns.execution.id", run.Execution.Value)
             .SetTag("actorcampaigns.activity.id", run.Activity.Id).SetTag("actorcampaigns.activity.kind", ActivityKinds.Of(run.Activity).Type)
             .SetTag("actorcampaigns.partition", run.Partition?.Index).SetTag("actorcampaigns.second_wave", run.SecondWave ? true : null);

@@ -21,10 +21,24 @@ public static class CampaignTracing
     public static ActivityContext Parse(string? traceparent) =>
         traceparent is not null && ActivityContext.TryParse(traceparent, null, isRemote: true, out var context) ? context : default;
 
+    /// <summary>
+    /// A span under <paramref name="parent"/> only (a W3C <c>traceparent</c>), whatever span is current on this thread:
+    /// an actor's thread may still hold the span of its previous message, which must not become the parent. The
+    /// current span is left as it was (none, if it has ended meanwhile).
+    /// </summary>
+    public static Activity? StartUnder(string name, string? parent)
+    {
+        var previous = Activity.Current;
+        Activity.Current = null;
+        var span = Source.StartActivity(name, ActivityKind.Internal, Parse(parent));
+        Activity.Current = previous is { IsStopped: false } ? previous : null;
+        return span;
+    }
+
     /// <summary>The execution's span, under <paramref name="parent"/> (the request that started it, if it said).</summary>
     public static Activity? StartExecution(CampaignId campaign, string name, ExecutionId execution, ExecutionMode mode, string? parent)
     {
-        var span = Source.StartActivity("campaign.execution", ActivityKind.Internal, Parse(parent));
+        var span = StartUnder("campaign.execution", parent);
         span?.SetTag("actorcampaigns.campaign.id", campaign.Value).SetTag("actorcampaigns.campaign.name", name)
             .SetTag("actorcampaigns.execution.id", execution.Value).SetTag("actorcampaigns.execution.mode", mode == ExecutionMode.Live ? "live" : "test");
         return span;
